@@ -1,0 +1,74 @@
+# Two commands matter: `make run` and `make test`. Both install what is missing
+# and are safe to repeat.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.4
+BUN := .tools/node_modules/.bin/bun
+PORT ?= 3000
+
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export BUN_INSTALL_CACHE_DIR := $(CURDIR)/.tools/bun-cache
+export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
+
+LOCALES_DIR := ticketapp/i18n/locales
+PO_FILES := $(wildcard $(LOCALES_DIR)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test deps i18n i18n-extract lint fmt browser setup clean-web bench
+
+## run: install, migrate, seed an empty database, serve on http://localhost:$(PORT)
+run: deps i18n
+	$(PY) -m ticketapp setup
+	scripts/serve.sh $(PORT)
+
+## test: install, then lint and run the whole suite (unit, integration, browser)
+test: deps i18n browser
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+deps: $(VENV)/.installed $(BUN)
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BUN):
+	npm install --prefix .tools --save-exact --no-audit --no-fund bun@$(BUN_VERSION)
+
+# Debian's chromium drives the browser tests (Playwright's own download is unreachable).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+
+i18n: $(VENV)/.installed $(MO_FILES)
+
+$(LOCALES_DIR)/%/LC_MESSAGES/messages.mo: $(LOCALES_DIR)/%/LC_MESSAGES/messages.po
+	$(VENV)/bin/pybabel compile --use-fuzzy -D messages -d $(LOCALES_DIR) -l $* -i $< -o $@ --statistics
+
+## i18n-extract: refresh the template and merge new strings into every catalog
+i18n-extract: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k gettext:2 -k translate:2 -k msgid --no-location \
+	  --sort-output --project Ticketapp -o ticketapp/i18n/messages.pot ticketapp
+	$(VENV)/bin/pybabel update -i ticketapp/i18n/messages.pot -d $(LOCALES_DIR) -D messages --no-location --omit-header --ignore-obsolete
+
+lint: deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: deps
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: deps
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean-web:
+	rm -rf .web

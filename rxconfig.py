@@ -1,0 +1,19 @@
+"""Reflex configuration. Values come from ticketapp.settings (the environment)."""
+
+import reflex as rx
+
+from ticketapp.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="ticketapp",
+    db_url=_settings.database_url,
+    redis_url=_settings.redis_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="inherit", accent_color="indigo", radius="medium")),
+    ],
+)

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Serve the app on one port (frontend + backend) with the job consumer beside it.
+# The consumer stops when the app stops.
+set -euo pipefail
+port="${1:-3000}"
+cd "$(dirname "$0")/.."
+.venv/bin/python -m ticketapp worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+.venv/bin/reflex run --env prod --frontend-port "$port"

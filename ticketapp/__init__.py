@@ -1,0 +1,1 @@
+"""Ticketapp: an e-ticketing platform built with Reflex."""

@@ -1,0 +1,5 @@
+import sys
+
+from ticketapp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,65 @@
+"""Command line: `python -m ticketapp migrate|seed|setup|worker`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlmodel import select
+
+from ticketapp.db import session_scope, upgrade_database
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    upgrade_database()
+    print("Database migrated to the latest schema.")
+    return 0
+
+
+def cmd_seed(_: argparse.Namespace) -> int:
+    from ticketapp.services.seed import seed_demo_data
+
+    with session_scope() as session:
+        created = seed_demo_data(session)
+    print("Demo data: " + ", ".join(f"{n} {what} added" for what, n in created.items()))
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Migrate, then load demo data only when the database has no events yet."""
+    from ticketapp.models import Event
+
+    cmd_migrate(args)
+    with session_scope() as session:
+        has_events = session.exec(select(Event.id).limit(1)).first() is not None
+    if has_events:
+        print("Database already has events; demo data left as it is.")
+        return 0
+    return cmd_seed(args)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from huey.consumer import Consumer
+
+    from ticketapp.tasks import huey
+
+    consumer = Consumer(huey, workers=args.workers, worker_type="thread", periodic=True)
+    consumer.run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ticketapp")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed", help="load demo data (idempotent)").set_defaults(func=cmd_seed)
+    sub.add_parser("setup", help="migrate, and seed an empty database").set_defaults(func=cmd_setup)
+    worker = sub.add_parser("worker", help="run the background job consumer")
+    worker.add_argument("--workers", type=int, default=2)
+    worker.set_defaults(func=cmd_worker)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""A card in the events grid."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def event_card(event: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.article(
+        rx.card(
+            rx.vstack(
+                rx.badge(event["category"], variant="soft"),
+                rx.heading(
+                    rx.link(event["title"], href=event["href"], color_scheme="gray", high_contrast=True),
+                    as_="h3",
+                    size="4",
+                ),
+                rx.text(rx.el.time(event["date"]), size="2"),
+                rx.text(event["venue"], " · ", event["city"], size="2", color_scheme="gray"),
+                rx.text(event["price_from"], weight="bold", size="3"),
+                spacing="2",
+                align="start",
+            ),
+            height="100%",
+        ),
+        height="100%",
+    )

@@ -1,0 +1,81 @@
+"""The frame of every page: skip link, header with language switch, main, footer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.state.locale import LocaleState, t
+
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+
+
+def language_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Component:
+    return rx.hstack(
+        rx.el.label(t("Language"), html_for="language-select", class_name="visually-hidden"),
+        rx.el.select(
+            *[rx.el.option(label, value=code, lang=code) for code, label in LANGUAGES],
+            id="language-select",
+            value=LocaleState.lang,
+            on_change=[LocaleState.set_language, *(on_change or [])],
+            class_name="language-select",
+        ),
+        align="center",
+    )
+
+
+def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.link(
+                rx.hstack(rx.icon("ticket", aria_hidden="true"), rx.text("Ticketapp", weight="bold")),
+                href="/",
+                underline="none",
+                color_scheme="gray",
+                high_contrast=True,
+            ),
+            rx.el.nav(
+                rx.link(t("Events"), href="/", color_scheme="gray", high_contrast=True),
+                aria_label=t("Main"),
+            ),
+            rx.spacer(),
+            language_switch(on_language_change),
+            align="center",
+            spacing="5",
+            width="100%",
+            max_width="72rem",
+            margin_x="auto",
+            padding_x="1rem",
+            padding_y="0.75rem",
+        ),
+        border_bottom="1px solid var(--gray-a5)",
+    )
+
+
+def site_footer() -> rx.Component:
+    return rx.el.footer(
+        rx.vstack(
+            rx.text(t("Ticketapp — tickets for concerts, theatre, sport and more."), size="2"),
+            rx.text(t("Prices include VAT. Times are shown in the venue's local time."), size="1", color_scheme="gray"),
+            max_width="72rem",
+            margin_x="auto",
+            padding="1.5rem 1rem",
+            spacing="1",
+        ),
+        border_top="1px solid var(--gray-a5)",
+        margin_top="3rem",
+    )
+
+
+def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandler] | None = None) -> rx.Component:
+    """Wrap page content; `on_language_change` reloads page data in the new language."""
+    return rx.box(
+        rx.el.a(t("Skip to content"), href="#main", class_name="skip-link"),
+        site_header(on_language_change),
+        rx.el.main(
+            rx.box(*children, max_width="72rem", margin_x="auto", padding_x="1rem", padding_y="1.5rem"),
+            id="main",
+            tab_index=-1,
+        ),
+        site_footer(),
+        min_height="100vh",
+    )

@@ -1,0 +1,65 @@
+"""The database engine and sessions, shared by states, routes, jobs and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from ticketapp.settings import get_settings
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers work while one writer commits; busy_timeout makes writers
+    # queue instead of failing at once; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine with the settings this app relies on for `url`."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session that is closed on exit; callers commit explicitly."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
+    from alembic.config import Config
+
+    from ticketapp.settings import PROJECT_DIR
+
+    config = Config(str(PROJECT_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_DIR / "alembic"))
+    if url:
+        config.attributes["database_url"] = url
+    return config
+
+
+def upgrade_database(url: str | None = None) -> None:
+    """Apply every alembic migration to `url` (default: the configured database)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")

@@ -1,0 +1,58 @@
+"""What is on sale: venues, events and their ticket types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String
+from sqlmodel import Field, SQLModel
+
+from ticketapp.models.types import UTCDateTime, utcnow
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Venue(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    address: str = Field(max_length=300)
+    city: str = Field(max_length=120, index=True)
+    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2")
+    timezone: str = Field(max_length=64, description="IANA time zone, e.g. Europe/Paris")
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    slug: str = Field(sa_column=Column(String(220), unique=True, index=True, nullable=False))
+    description: str = Field(default="")
+    category: str = Field(max_length=40, index=True)
+    venue_id: int = Field(foreign_key="venue.id", index=True)
+    starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    image_url: str | None = Field(default=None, max_length=500)
+    currency: str = Field(max_length=3, description="ISO 4217 code")
+    status: str = Field(default=EventStatus.DRAFT, max_length=16)
+    max_tickets_per_customer: int | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TicketType(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=500)
+    price_minor: int = Field(ge=0, description="price in the event currency's minor units")
+    capacity: int = Field(ge=0)
+    sales_start: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sales_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    max_per_order: int = Field(default=10, ge=1)
+    position: int = Field(default=0)

@@ -1,0 +1,58 @@
+"""Orders, their lines and the payments made for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, String
+from sqlmodel import Field, SQLModel
+
+from ticketapp.models.types import UTCDateTime, utcnow
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    FAILED = "failed"
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "ticket_order"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(16), unique=True, index=True, nullable=False))
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    buyer_name: str = Field(max_length=200)
+    buyer_email: str = Field(max_length=320, index=True)
+    status: str = Field(default=OrderStatus.PENDING, max_length=24, index=True)
+    currency: str = Field(max_length=3)
+    total_minor: int = Field(default=0, ge=0)
+    locale: str = Field(default="en", max_length=8)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OrderItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="ticket_order.id", index=True)
+    ticket_type_id: int = Field(foreign_key="tickettype.id", index=True)
+    quantity: int = Field(ge=1)
+    unit_price_minor: int = Field(ge=0)
+
+
+class Payment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="ticket_order.id", index=True)
+    provider: str = Field(max_length=32)
+    provider_reference: str | None = Field(default=None, max_length=255, index=True)
+    amount_minor: int = Field(ge=0)
+    currency: str = Field(max_length=3)
+    status: str = Field(default="pending", max_length=24)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,87 @@
+"""One event: details, venue and ticket types."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.layout import page_layout
+from ticketapp.state.catalog import EventPageState
+from ticketapp.state.locale import LocaleState, t
+
+
+def _ticket_type_row(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.vstack(
+                rx.text(ticket_type["name"], weight="bold"),
+                rx.text(ticket_type["description"], size="2", color_scheme="gray"),
+                spacing="0",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.text(ticket_type["price"], weight="bold"),
+            align="center",
+            width="100%",
+            padding_y="0.75rem",
+            border_bottom="1px solid var(--gray-a4)",
+        ),
+        list_style="none",
+    )
+
+
+def _sale_notice() -> rx.Component:
+    return rx.cond(
+        EventPageState.is_cancelled,
+        rx.callout(t("This event has been cancelled."), icon="triangle_alert", color_scheme="red"),
+        rx.cond(
+            EventPageState.is_past,
+            rx.callout(t("This event has already taken place."), icon="info", color_scheme="gray"),
+            rx.fragment(),
+        ),
+    )
+
+
+def _details() -> rx.Component:
+    return rx.vstack(
+        rx.link(t("← All events"), href="/", size="2"),
+        rx.badge(EventPageState.category, variant="soft"),
+        rx.heading(EventPageState.title, as_="h1", size="8"),
+        rx.text(rx.el.time(EventPageState.date), size="4"),
+        rx.el.address(
+            rx.text(EventPageState.venue_name, weight="bold"),
+            rx.text(EventPageState.venue_address, color_scheme="gray"),
+            font_style="normal",
+        ),
+        _sale_notice(),
+        rx.text(EventPageState.description),
+        rx.el.section(
+            rx.heading(t("Tickets"), as_="h2", size="5", id="tickets-heading"),
+            rx.el.ul(rx.foreach(EventPageState.ticket_types, _ticket_type_row), padding="0", margin="0"),
+            aria_labelledby="tickets-heading",
+            width="100%",
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+    )
+
+
+def _not_found() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Event not found"), as_="h1", size="7"),
+        rx.text(t("This event does not exist or is not on sale.")),
+        rx.link(t("See all events"), href="/"),
+        spacing="3",
+    )
+
+
+@rx.page(route="/events/[slug]", title="Ticketapp", on_load=[LocaleState.apply, EventPageState.load])
+def event_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            EventPageState.loaded,
+            rx.cond(EventPageState.found, _details(), _not_found()),
+            rx.center(rx.spinner(size="3"), role="status", aria_label=t("Loading…"), padding="2rem"),
+        ),
+        on_language_change=[EventPageState.load],
+    )

@@ -1,0 +1,1 @@
+"""The domain: plain Python functions over a SQLModel Session. No reflex here."""

@@ -1,0 +1,89 @@
+"""Typed settings read from the environment (and an optional `.env` file).
+
+Every setting has a default that makes `make run` work on a fresh machine.
+Secrets are never committed: a development secret is generated on first use
+and kept in the git-ignored data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SUPPORTED_LOCALES = ("en", "fr")
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw else default
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = _env(name).lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """Return the generated development secret, creating it on first use."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    base_url: str
+    default_locale: str
+    hold_minutes: int
+    jobs_immediate: bool
+    huey_db_path: Path
+    supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _database_url(data_dir: Path) -> str:
+    url = _env("DATABASE_URL") or _env("REFLEX_DB_URL")
+    return url or f"sqlite:///{data_dir / 'ticketapp.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once per process."""
+    load_dotenv(PROJECT_DIR / ".env", override=False)
+    data_dir = Path(_env("DATA_DIR") or PROJECT_DIR / "var").resolve()
+    default_locale = _env("DEFAULT_LOCALE", "en")
+    if default_locale not in SUPPORTED_LOCALES:
+        default_locale = "en"
+    return Settings(
+        data_dir=data_dir,
+        database_url=_database_url(data_dir),
+        redis_url=_env("REFLEX_REDIS_URL") or _env("REDIS_URL") or None,
+        secret_key=_env("SECRET_KEY") or _dev_secret(data_dir),
+        base_url=_env("BASE_URL", "http://localhost:3000").rstrip("/"),
+        default_locale=default_locale,
+        hold_minutes=_env_int("HOLD_MINUTES", 15),
+        jobs_immediate=_env_bool("JOBS_IMMEDIATE"),
+        huey_db_path=data_dir / "jobs.db",
+    )

@@ -1,0 +1,1 @@
+"""Reflex states: read input, call a service, expose vars. Thin by design."""

@@ -1,0 +1,12 @@
+"""Wiring only: theme, pages, API routes."""
+
+import reflex as rx
+
+from ticketapp.api.routes import with_api_routes
+from ticketapp.pages import event, home  # noqa: F401  (registers the pages)
+
+app = rx.App(
+    stylesheets=["/styles.css"],
+    html_lang="en",
+    api_transformer=with_api_routes,
+)
