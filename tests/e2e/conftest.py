@@ -1,0 +1,142 @@
+"""Browser tests: the real app (`reflex run --env prod`) once per session, driven
+by Playwright in Debian's chromium.
+
+The app gets its own data folder and SQLite database (migrated and seeded), and
+runs jobs inline (JOBS_IMMEDIATE=1). Extra environment for the app process is
+collected by the `app_env` fixture: add keys there (test SMTP server, OIDC
+provider, fake Stripe...) rather than starting a second app.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+STARTUP_TIMEOUT_S = 420
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveApp:
+    url: str
+    data_dir: Path
+    database_url: str
+    env: dict[str, str]
+    log_path: Path
+
+
+@pytest.fixture(scope="session")
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("live-app")
+
+
+@pytest.fixture(scope="session")
+def app_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def app_env(app_data_dir: Path, app_port: int) -> dict[str, str]:
+    """Environment of the app process; fixtures for fake outside services add to it."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "REFLEX_DB_URL", "REFLEX_REDIS_URL", "PYTEST"))
+    }
+    env.update(
+        DATA_DIR=str(app_data_dir),
+        DATABASE_URL=f"sqlite:///{app_data_dir / 'app.db'}",
+        JOBS_IMMEDIATE="1",
+        BASE_URL=f"http://localhost:{app_port}",
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_CHECK_LATEST_VERSION="false",
+        REFLEX_USE_SYSTEM_BUN="1",
+        PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
+    )
+    return env
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log_path.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/ping", timeout=2) as response:
+                if response.status == 200:
+                    with urllib.request.urlopen(url, timeout=10) as page:
+                        if page.status == 200:
+                            return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"app did not start in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def live_app(app_env: dict[str, str], app_data_dir: Path, app_port: int) -> Iterator[LiveApp]:
+    subprocess.run([sys.executable, "-m", "ticketapp", "setup"], cwd=PROJECT_DIR, env=app_env, check=True)
+    log_path = app_data_dir / "app.log"
+    url = f"http://localhost:{app_port}"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(PROJECT_DIR / ".venv/bin/reflex"), "run", "--env", "prod", "--frontend-port", str(app_port)],
+            cwd=PROJECT_DIR,
+            env=app_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_up(url, proc, log_path)
+        yield LiveApp(url, app_data_dir, app_env["DATABASE_URL"], app_env, log_path)
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app: LiveApp) -> str:
+    """pytest-playwright uses this for relative `page.goto("/...")`."""
+    return live_app.url
+
+
+@pytest.fixture(autouse=True)
+def _default_timeouts(page) -> None:  # noqa: ANN001
+    page.set_default_timeout(15_000)
