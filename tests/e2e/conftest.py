@@ -138,5 +138,5 @@ def base_url(live_app: LiveApp) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _default_timeouts(page) -> None:  # noqa: ANN001
+def _default_timeouts(page) -> None:
     page.set_default_timeout(15_000)

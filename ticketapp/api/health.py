@@ -17,7 +17,7 @@ async def health(_: Request) -> JSONResponse:
         with session_scope() as session:
             session.exec(text("SELECT 1"))  # type: ignore[call-overload]
             beat = last_heartbeat(session, HEARTBEAT_JOB)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (any failure is reported, the probe never crashes)
         return JSONResponse({"status": "error", "database": str(exc)}, status_code=503)
     age = (utcnow() - beat).total_seconds() if beat else None
     return JSONResponse({"status": "ok", "database": "ok", "jobs_heartbeat_age_s": age})
