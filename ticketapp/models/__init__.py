@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate. Importing this registers them all."""
 
+from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.system import JobHeartbeat
@@ -8,8 +9,10 @@ from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 
 __all__ = [
+    "Cart",
     "Event",
     "EventStatus",
+    "Hold",
     "JobHeartbeat",
     "Order",
     "OrderItem",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String
+from sqlalchemy import Column, Index, String, Text, false
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -41,6 +41,12 @@ class Event(SQLModel, table=True):
     currency: str = Field(max_length=3, description="ISO 4217 code")
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     max_tickets_per_customer: int | None = Field(default=None)
+    collect_attendee_names: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}, description="ask a name per ticket at checkout"
+    )
+    # Unaccented, lower-cased title + description + venue name + city, kept up to
+    # date by ticketapp.services.search (a flush hook); indexed for substring search.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
