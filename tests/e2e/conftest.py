@@ -67,6 +67,9 @@ def app_env(app_data_dir: Path, app_port: int) -> dict[str, str]:
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="false",
         REFLEX_USE_SYSTEM_BUN="1",
+        # Its own build folder: the frontend bakes in the backend port, so a test build
+        # must not overwrite the one `make run` serves.
+        REFLEX_WEB_WORKDIR=str(PROJECT_DIR / ".web-test"),
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
     return env
