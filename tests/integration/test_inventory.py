@@ -32,7 +32,7 @@ def test_availability_is_capacity_minus_sold_minus_active_holds(session: Session
     # A pending order whose payment window closed stops counting; a paid one always counts.
     later = utcnow() + timedelta(hours=2)
     assert inv.availability(session, [tt.id], now=later)[tt.id].sold == 0
-    assert inv.confirm_order_paid(session, orders[0].id)
+    assert inv.confirm_order_paid(session, orders[0].id) == inv.PaymentConfirmation.CONFIRMED
     assert inv.availability(session, [tt.id], now=later)[tt.id].sold == 3
 
 
@@ -236,6 +236,6 @@ def test_release_and_sweep_expire_pending_orders(session: Session) -> None:
     assert order.status == OrderStatus.EXPIRED
     assert not inv.release_order(session, order.id)
     # A late payment is accepted only while the seats are still free.
-    assert inv.confirm_order_paid(session, order.id)
+    assert inv.confirm_order_paid(session, order.id) == inv.PaymentConfirmation.CONFIRMED
     session.refresh(order)
     assert order.status == OrderStatus.PAID

@@ -7,6 +7,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from ticketapp.api.health import health
+from ticketapp.api.stripe_webhook import stripe_webhook
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
@@ -14,6 +15,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             Mount("", app=reflex_asgi),
         ]
     )

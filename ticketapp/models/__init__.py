@@ -3,6 +3,7 @@
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
+from ticketapp.models.payment_event import OrderLog, Refund, WebhookEvent
 from ticketapp.models.system import JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
@@ -16,13 +17,16 @@ __all__ = [
     "JobHeartbeat",
     "Order",
     "OrderItem",
+    "OrderLog",
     "OrderStatus",
     "Payment",
+    "Refund",
     "Role",
     "Ticket",
     "TicketStatus",
     "TicketType",
     "User",
     "Venue",
+    "WebhookEvent",
     "utcnow",
 ]
