@@ -56,6 +56,8 @@ def upgrade() -> None:
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('collect_attendee_names', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('search_text', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('min_price_minor', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_event_min_price_minor'), ['min_price_minor'], unique=False)
 
     with op.batch_alter_table('orderitem', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attendee_names', sa.JSON(), nullable=True))
@@ -77,6 +79,9 @@ def _normalise(text: str) -> str:
 
 def _backfill_search_text() -> None:
     conn = op.get_bind()
+    conn.execute(
+        sa.text("UPDATE event SET min_price_minor = (SELECT min(price_minor) FROM tickettype WHERE event_id = event.id)")
+    )
     rows = conn.execute(
         sa.text(
             "SELECT event.id, event.title, event.description, venue.name, venue.city "
@@ -137,6 +142,8 @@ def downgrade() -> None:
         batch_op.drop_column('attendee_names')
 
     with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_min_price_minor'))
+        batch_op.drop_column('min_price_minor')
         batch_op.drop_column('search_text')
         batch_op.drop_column('collect_attendee_names')
 

@@ -47,6 +47,9 @@ class Event(SQLModel, table=True):
     # Unaccented, lower-cased title + description + venue name + city, kept up to
     # date by ticketapp.services.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # Lowest ticket price (minor units), kept by the same hook: price filters and
+    # sorting on 20,000 events must not aggregate every ticket type per query.
+    min_price_minor: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
