@@ -62,6 +62,7 @@ class Settings:
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""  # tests point the stripe library at a local stand-in
+    demo_payments: bool = False  # offer the test-mode provider even when Stripe is configured
     bank_transfer_days: int = 5
     bank_account_holder: str = "Ticketapp SAS"
     bank_iban: str = "FR76 3000 6000 0112 3456 7890 189"
@@ -115,6 +116,7 @@ def get_settings() -> Settings:
         stripe_secret_key=_env("STRIPE_SECRET_KEY"),
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
         stripe_api_base=_env("STRIPE_API_BASE"),
+        demo_payments=_env_bool("DEMO_PAYMENTS"),
         bank_transfer_days=_env_int("BANK_TRANSFER_DAYS", 5),
         bank_account_holder=_env("BANK_ACCOUNT_HOLDER", "Ticketapp SAS"),
         bank_iban=_env("BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189"),

@@ -124,8 +124,11 @@ class PaymentStart:
 def available_methods(total_minor: int) -> list[PaymentMethod]:
     if total_minor == 0:
         return [PaymentMethod.FREE]
-    online = PaymentMethod.STRIPE if get_settings().stripe_enabled else PaymentMethod.DEMO
-    return [online, PaymentMethod.BANK_TRANSFER]
+    settings = get_settings()
+    methods = [PaymentMethod.STRIPE] if settings.stripe_enabled else []
+    if not settings.stripe_enabled or settings.demo_payments:
+        methods.append(PaymentMethod.DEMO)
+    return [*methods, PaymentMethod.BANK_TRANSFER]
 
 
 def stripe_gateway() -> StripeGateway:
