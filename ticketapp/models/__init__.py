@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate. Importing this registers them all."""
 
+from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
@@ -10,6 +11,9 @@ from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 
 __all__ = [
+    "AdminAudit",
+    "PageEvent",
+    "PageEventKind",
     "Cart",
     "Event",
     "EventStatus",

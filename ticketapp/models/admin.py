@@ -1,0 +1,51 @@
+"""Admin-side records: the audit trail of admin changes and the anonymous funnel events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Index
+from sqlmodel import Field, SQLModel
+
+from ticketapp.models.order import Order
+from ticketapp.models.types import UTCDateTime, utcnow
+
+
+class PageEventKind(StrEnum):
+    VIEW = "view"
+    CART = "cart"
+    CHECKOUT = "checkout"
+
+
+class PageEvent(SQLModel, table=True):
+    """One step of the sales funnel: no personal data, only a salted hash of the browser session."""
+
+    __tablename__ = "page_event"
+    __table_args__ = (Index("ix_page_event_at_kind", "at", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)
+    event_id: int | None = Field(default=None, index=True)
+    session_hash: str = Field(max_length=32)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AdminAudit(SQLModel, table=True):
+    """Who changed what and when, for every admin change outside orders (orders use `OrderLog`)."""
+
+    __tablename__ = "admin_audit"
+    __table_args__ = (Index("ix_admin_audit_target", "target_type", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_user_id: int = Field(foreign_key="user_account.id", index=True)
+    action: str = Field(max_length=60)
+    target_type: str = Field(max_length=30)
+    target_id: int | None = Field(default=None)
+    details: dict[str, object] | None = Field(default=None, sa_type=JSON)
+
+
+# The dashboard filters sales by payment time and currency; without this index
+# every chart scans the whole order table (see bench/analytics.py).
+Index("ix_ticket_order_paid_at_currency", Order.__table__.c.paid_at, Order.__table__.c.currency)  # type: ignore[attr-defined]

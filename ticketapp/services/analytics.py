@@ -1,0 +1,477 @@
+"""Sales analytics for the admin dashboard, computed with SQL aggregates only.
+
+Definitions (one place, so every chart agrees):
+- a *sale* is an order that was paid (status paid, partially_refunded or refunded),
+  dated by `paid_at` (UTC); its revenue is the sum of its items at the price paid;
+- *refunds* are `Refund` rows, dated by their creation;
+- money is reported per currency: every money figure is for `Filters.currency`;
+  there is no exchange-rate conversion between currencies.
+An order can hold several events (one order per currency), so event and category
+figures are computed per order item; an order-level refund counts for an event
+filter when the order holds at least one item of the filtered events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Integer, cast, distinct, exists, func, insert
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col, select
+
+from ticketapp.models import (
+    Event,
+    EventStatus,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PageEvent,
+    PageEventKind,
+    Refund,
+    TicketType,
+    utcnow,
+)
+from ticketapp.services.inventory import sold_by_type
+
+SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED)
+
+
+class Granularity(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard looks at: [start, end) in UTC, one currency, optional events / category."""
+
+    start: datetime
+    end: datetime
+    currency: str
+    event_ids: tuple[int, ...] = ()
+    category: str | None = None
+
+    def previous(self) -> Filters:
+        """The period of the same length just before this one (for KPI deltas)."""
+        length = self.end - self.start
+        return replace(self, start=self.start - length, end=self.start)
+
+
+PRESETS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+
+
+def preset_range(preset: str, *, today: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) for a preset like "30d": the last N whole days including today (UTC)."""
+    days = PRESETS.get(preset, 30)
+    now = today or utcnow()
+    end = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
+    return end - timedelta(days=days), end
+
+
+# --- SQL helpers ---------------------------------------------------------------
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def time_bucket(session: Session, column: Any, granularity: Granularity) -> ColumnElement[str]:
+    """The start date ('YYYY-MM-DD', UTC) of the day/week/month holding `column`, on SQLite or PostgreSQL."""
+    if _dialect(session) == "postgresql":
+        utc = func.timezone("UTC", column)
+        return func.to_char(func.date_trunc(granularity.value, utc), "YYYY-MM-DD")
+    if granularity == Granularity.DAY:
+        return func.strftime("%Y-%m-%d", column)
+    if granularity == Granularity.MONTH:
+        return func.strftime("%Y-%m-01", column)
+    # Weeks start on Monday: move to the coming Sunday (or stay), then back six days.
+    return func.date(column, "weekday 0", "-6 days")
+
+
+def _weekday_hour(session: Session, column: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """(weekday 0=Sunday…6, hour 0…23) of a UTC timestamp."""
+    if _dialect(session) == "postgresql":
+        utc = func.timezone("UTC", column)
+        return cast(func.extract("dow", utc), Integer), cast(func.extract("hour", utc), Integer)
+    return cast(func.strftime("%w", column), Integer), cast(func.strftime("%H", column), Integer)
+
+
+def _sale_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    return [
+        col(Order.status).in_(SOLD_STATUSES),
+        col(Order.paid_at) >= filters.start,
+        col(Order.paid_at) < filters.end,
+        Order.currency == filters.currency,
+    ]
+
+
+def _event_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.event_ids:
+        conditions.append(col(Event.id).in_(filters.event_ids))
+    if filters.category:
+        conditions.append(Event.category == filters.category)
+    return conditions
+
+
+def _items_query(filters: Filters, *columns: Any):  # noqa: ANN202  (a Select)
+    """SELECT columns FROM sold order items (with their ticket type and event) in the filters."""
+    return (
+        select(*columns)
+        .select_from(OrderItem)
+        .join(Order, col(Order.id) == OrderItem.order_id)
+        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+        .join(Event, col(Event.id) == TicketType.event_id)
+        .where(*_sale_conditions(filters), *_event_conditions(filters))
+    )
+
+
+def _order_in_filtered_events(filters: Filters) -> list[ColumnElement[bool]]:
+    """An order-level condition: the order holds an item of the filtered events (if any filter)."""
+    if not filters.event_ids and not filters.category:
+        return []
+    holds_event = exists(
+        select(OrderItem.id)
+        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+        .join(Event, col(Event.id) == TicketType.event_id)
+        .where(OrderItem.order_id == Order.id, *_event_conditions(filters))
+    )
+    return [holds_event]
+
+
+_LINE_TOTAL = OrderItem.quantity * OrderItem.unit_price_minor
+
+
+# --- aggregates -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    revenue_minor: int
+    orders: int
+    tickets: int
+    refunded_minor: int
+    visitors: int
+
+    @property
+    def average_order_minor(self) -> int:
+        return round(self.revenue_minor / self.orders) if self.orders else 0
+
+    @property
+    def conversion_rate(self) -> float | None:
+        """Paid orders per visitor who viewed an event page (None without visits)."""
+        return self.orders / self.visitors if self.visitors else None
+
+    @property
+    def refund_rate(self) -> float | None:
+        return self.refunded_minor / self.revenue_minor if self.revenue_minor else None
+
+
+def totals(session: Session, filters: Filters) -> Totals:
+    revenue, orders, tickets = session.exec(
+        _items_query(
+            filters,
+            func.coalesce(func.sum(_LINE_TOTAL), 0),
+            func.count(distinct(Order.id)),
+            func.coalesce(func.sum(OrderItem.quantity), 0),
+        )
+    ).one()
+    return Totals(
+        revenue_minor=int(revenue),
+        orders=int(orders),
+        tickets=int(tickets),
+        refunded_minor=refunded_total(session, filters),
+        visitors=_distinct_sessions(session, filters, PageEventKind.VIEW),
+    )
+
+
+def refunded_total(session: Session, filters: Filters) -> int:
+    query = (
+        select(func.coalesce(func.sum(Refund.amount_minor), 0))
+        .join(Order, col(Order.id) == Refund.order_id)
+        .where(
+            col(Refund.created_at) >= filters.start,
+            col(Refund.created_at) < filters.end,
+            Refund.currency == filters.currency,
+            *_order_in_filtered_events(filters),
+        )
+    )
+    return int(session.exec(query).one())
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: float
+    previous: float
+
+    @property
+    def change(self) -> float | None:
+        """Relative change vs the previous period (None when the previous value was 0)."""
+        return (self.value - self.previous) / self.previous if self.previous else None
+
+
+def kpis(session: Session, filters: Filters) -> list[Kpi]:
+    now, before = totals(session, filters), totals(session, filters.previous())
+    return [
+        Kpi("revenue", now.revenue_minor, before.revenue_minor),
+        Kpi("orders", now.orders, before.orders),
+        Kpi("tickets", now.tickets, before.tickets),
+        Kpi("average_order", now.average_order_minor, before.average_order_minor),
+        Kpi("conversion_rate", now.conversion_rate or 0.0, before.conversion_rate or 0.0),
+        Kpi("refund_rate", now.refund_rate or 0.0, before.refund_rate or 0.0),
+    ]
+
+
+def sales_over_time(session: Session, filters: Filters, granularity: Granularity) -> list[tuple[str, int, int]]:
+    """[(bucket start 'YYYY-MM-DD', revenue_minor, tickets)] in date order, buckets with sales only."""
+    bucket = time_bucket(session, Order.paid_at, granularity).label("bucket")
+    rows = session.exec(
+        _items_query(filters, bucket, func.sum(_LINE_TOTAL), func.sum(OrderItem.quantity))
+        .group_by(bucket)
+        .order_by(bucket)
+    ).all()
+    return [(str(b), int(r), int(t)) for b, r, t in rows]
+
+
+def refunds_over_time(session: Session, filters: Filters, granularity: Granularity) -> list[tuple[str, int, int]]:
+    """[(bucket start, refunded_minor, number of refunds)] in date order."""
+    bucket = time_bucket(session, Refund.created_at, granularity).label("bucket")
+    rows = session.exec(
+        select(bucket, func.sum(Refund.amount_minor), func.count(col(Refund.id)))
+        .join(Order, col(Order.id) == Refund.order_id)
+        .where(
+            col(Refund.created_at) >= filters.start,
+            col(Refund.created_at) < filters.end,
+            Refund.currency == filters.currency,
+            *_order_in_filtered_events(filters),
+        )
+        .group_by(bucket)
+        .order_by(bucket)
+    ).all()
+    return [(str(b), int(a), int(n)) for b, a, n in rows]
+
+
+def revenue_by_event(session: Session, filters: Filters, limit: int = 20) -> list[tuple[int, str, int, int]]:
+    """[(event id, title, revenue_minor, tickets)], best sellers first."""
+    revenue = func.sum(_LINE_TOTAL).label("revenue")
+    rows = session.exec(
+        _items_query(filters, Event.id, Event.title, revenue, func.sum(OrderItem.quantity))
+        .group_by(Event.id, Event.title)
+        .order_by(revenue.desc(), Event.id)
+        .limit(limit)
+    ).all()
+    return [(int(i), str(t), int(r), int(q)) for i, t, r, q in rows]
+
+
+def revenue_by_category(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
+    """[(category, revenue_minor, tickets)], largest first."""
+    revenue = func.sum(_LINE_TOTAL).label("revenue")
+    rows = session.exec(
+        _items_query(filters, Event.category, revenue, func.sum(OrderItem.quantity))
+        .group_by(Event.category)
+        .order_by(revenue.desc(), Event.category)
+    ).all()
+    return [(str(c), int(r), int(q)) for c, r, q in rows]
+
+
+def ticket_type_mix(session: Session, filters: Filters, limit: int = 15) -> list[tuple[str, int, int]]:
+    """[(ticket type name, tickets, revenue_minor)] across events (same names add up), most sold first."""
+    tickets = func.sum(OrderItem.quantity).label("tickets")
+    rows = session.exec(
+        _items_query(filters, TicketType.name, tickets, func.sum(_LINE_TOTAL))
+        .group_by(TicketType.name)
+        .order_by(tickets.desc(), TicketType.name)
+        .limit(limit)
+    ).all()
+    return [(str(n), int(t), int(r)) for n, t, r in rows]
+
+
+def payment_methods(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
+    """[(payment method, orders, revenue_minor)] — orders without a recorded method count as "unknown"."""
+    method = func.coalesce(Order.payment_method, "unknown").label("method")
+    orders = func.count(distinct(Order.id)).label("orders")
+    rows = session.exec(
+        _items_query(filters, method, orders, func.sum(_LINE_TOTAL)).group_by(method).order_by(orders.desc(), method)
+    ).all()
+    return [(str(m), int(o), int(r)) for m, o, r in rows]
+
+
+def sales_heatmap(session: Session, filters: Filters) -> list[tuple[int, int, int]]:
+    """[(weekday 0=Monday…6, hour 0…23, orders)] for cells with at least one paid order (UTC)."""
+    weekday, hour = _weekday_hour(session, Order.paid_at)
+    wd, hr = weekday.label("weekday"), hour.label("hour")
+    rows = session.exec(
+        select(wd, hr, func.count(col(Order.id)))
+        .where(*_sale_conditions(filters), *_order_in_filtered_events(filters))
+        .group_by(wd, hr)
+    ).all()
+    # SQL counts weekdays from Sunday; the chart reads Monday first.
+    return sorted(((int(w) + 6) % 7, int(h), int(n)) for w, h, n in rows)
+
+
+def top_customers(session: Session, filters: Filters, limit: int = 10) -> list[tuple[str, str, int, int]]:
+    """[(e-mail, a name used, orders, revenue_minor)], biggest spenders first."""
+    email = func.lower(Order.buyer_email).label("email")
+    revenue = func.sum(_LINE_TOTAL).label("revenue")
+    rows = session.exec(
+        _items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(Order.id)), revenue)
+        .group_by(email)
+        .order_by(revenue.desc(), email)
+        .limit(limit)
+    ).all()
+    return [(str(e), str(n), int(o), int(r)) for e, n, o, r in rows]
+
+
+@dataclass(frozen=True)
+class SellThrough:
+    event_id: int
+    title: str
+    starts_at: datetime
+    sold: int
+    capacity: int
+
+    @property
+    def ratio(self) -> float:
+        return self.sold / self.capacity if self.capacity else 0.0
+
+
+def sell_through(
+    session: Session, filters: Filters, *, now: datetime | None = None, limit: int = 20
+) -> list[SellThrough]:
+    """Seats sold (paid or pending within the payment window) vs capacity for upcoming published events.
+
+    The date range does not apply (these events are in the future); events/category/currency do.
+    """
+    now = now or utcnow()
+    sold = sold_by_type(now)
+    conditions = [Event.status == EventStatus.PUBLISHED, col(Event.starts_at) > now, Event.currency == filters.currency]
+    rows = session.exec(
+        select(
+            Event.id,
+            Event.title,
+            Event.starts_at,
+            func.coalesce(func.sum(sold.c.sold), 0),
+            func.coalesce(func.sum(TicketType.capacity), 0),
+        )
+        .join(TicketType, col(TicketType.event_id) == Event.id)
+        .outerjoin(sold, sold.c.ticket_type_id == TicketType.id)
+        .where(*conditions, *_event_conditions(filters))
+        .group_by(Event.id, Event.title, Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    ).all()
+    return [SellThrough(int(i), str(t), s, int(q), int(c)) for i, t, s, q, c in rows]
+
+
+def _distinct_sessions(session: Session, filters: Filters, kind: PageEventKind) -> int:
+    conditions = [PageEvent.kind == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
+    if filters.event_ids:
+        conditions.append(col(PageEvent.event_id).in_(filters.event_ids))
+    if filters.category:
+        in_category = select(Event.id).where(Event.category == filters.category)
+        conditions.append(col(PageEvent.event_id).in_(in_category))
+    return int(session.exec(select(func.count(distinct(PageEvent.session_hash))).where(*conditions)).one())
+
+
+@dataclass(frozen=True)
+class Funnel:
+    views: int
+    carts: int
+    checkouts: int
+    paid: int
+
+
+def funnel(session: Session, filters: Filters) -> Funnel:
+    """Distinct browser sessions that viewed an event, added to a cart, began checkout; and paid orders.
+
+    Page events carry no currency: the first three steps count every currency.
+    """
+    paid = session.exec(_items_query(filters, func.count(distinct(Order.id)))).one()
+    return Funnel(
+        views=_distinct_sessions(session, filters, PageEventKind.VIEW),
+        carts=_distinct_sessions(session, filters, PageEventKind.CART),
+        checkouts=_distinct_sessions(session, filters, PageEventKind.CHECKOUT),
+        paid=int(paid),
+    )
+
+
+def currencies(session: Session) -> list[str]:
+    """Currencies that have sales or events, most used first (the dashboard's currency choices)."""
+    rows = session.exec(
+        select(Event.currency, func.count(col(Event.id)).label("n"))
+        .group_by(Event.currency)
+        .order_by(func.count(col(Event.id)).desc(), Event.currency)
+    ).all()
+    return [str(c) for c, _ in rows]
+
+
+def categories(session: Session) -> list[str]:
+    return [str(c) for c in session.exec(select(Event.category).distinct().order_by(Event.category)).all()]
+
+
+def event_choices(session: Session, currency: str, limit: int = 200) -> list[tuple[int, str]]:
+    """Events selectable in the filter, most recent first."""
+    rows = session.exec(
+        select(Event.id, Event.title)
+        .where(Event.currency == currency)
+        .order_by(col(Event.starts_at).desc())
+        .limit(limit)
+    ).all()
+    return [(int(i), str(t)) for i, t in rows]
+
+
+@dataclass
+class Dashboard:
+    kpis: list[Kpi]
+    sales: list[tuple[str, int, int]]
+    refunds: list[tuple[str, int, int]]
+    by_event: list[tuple[int, str, int, int]]
+    by_category: list[tuple[str, int, int]]
+    ticket_mix: list[tuple[str, int, int]]
+    methods: list[tuple[str, int, int]]
+    heatmap: list[tuple[int, int, int]]
+    customers: list[tuple[str, str, int, int]]
+    sell_through: list[SellThrough]
+    funnel: Funnel
+
+
+def dashboard(session: Session, filters: Filters, granularity: Granularity) -> Dashboard:
+    """Every figure of /admin/analytics for these filters (a dozen aggregate queries)."""
+    return Dashboard(
+        kpis=kpis(session, filters),
+        sales=sales_over_time(session, filters, granularity),
+        refunds=refunds_over_time(session, filters, granularity),
+        by_event=revenue_by_event(session, filters),
+        by_category=revenue_by_category(session, filters),
+        ticket_mix=ticket_type_mix(session, filters),
+        methods=payment_methods(session, filters),
+        heatmap=sales_heatmap(session, filters),
+        customers=top_customers(session, filters),
+        sell_through=sell_through(session, filters),
+        funnel=funnel(session, filters),
+    )
+
+
+# --- recording funnel steps -----------------------------------------------------
+
+
+def session_hash(client_token: str, secret: str) -> str:
+    """A salted, truncated hash of the browser session: counts visitors without identifying them."""
+    return hashlib.blake2b(client_token.encode(), key=secret.encode()[:64], digest_size=16).hexdigest()
+
+
+def record_page_event(
+    session: Session, kind: PageEventKind, session_key: str, event_ids: list[int | None] | None = None
+) -> None:
+    """Record a funnel step with a single INSERT (one row per event concerned)."""
+    ids = event_ids if event_ids else [None]
+    now = utcnow()
+    rows = [{"kind": kind.value, "event_id": i, "session_hash": session_key, "at": now} for i in dict.fromkeys(ids)]
+    session.execute(insert(PageEvent), rows)
+    session.commit()
