@@ -3,7 +3,15 @@
 import reflex as rx
 
 from ticketapp.api.routes import with_api_routes
-from ticketapp.pages import cart, checkout, event, events, home, payment  # noqa: F401  (registers the pages)
+from ticketapp.pages import (  # noqa: F401  (registers the pages)
+    admin_analytics,
+    cart,
+    checkout,
+    event,
+    events,
+    home,
+    payment,
+)
 
 app = rx.App(
     stylesheets=["/styles.css"],

@@ -12,8 +12,6 @@ from ticketapp.models.user import Role, User
 
 __all__ = [
     "AdminAudit",
-    "PageEvent",
-    "PageEventKind",
     "Cart",
     "Event",
     "EventStatus",
@@ -23,6 +21,8 @@ __all__ = [
     "OrderItem",
     "OrderLog",
     "OrderStatus",
+    "PageEvent",
+    "PageEventKind",
     "Payment",
     "Refund",
     "Role",
