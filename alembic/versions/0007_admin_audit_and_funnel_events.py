@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-25 19:19:34.361694
+Create Date: 2026-11-25 19:23:41.809125
 """
 
 from collections.abc import Sequence
@@ -22,14 +22,15 @@ def upgrade() -> None:
     op.create_table('page_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('session_hash', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('day', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'day', 'event_id', 'session_hash', name='uq_page_event_visit')
     )
     with op.batch_alter_table('page_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_page_event_event_id'), ['event_id'], unique=False)
-        batch_op.create_index('ix_page_event_kind_at_session', ['kind', 'at', 'session_hash'], unique=False)
+        batch_op.create_index('ix_page_event_kind_at_event', ['kind', 'at', 'event_id'], unique=False)
 
     op.create_table('admin_audit',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -71,8 +72,7 @@ def downgrade() -> None:
 
     op.drop_table('admin_audit')
     with op.batch_alter_table('page_event', schema=None) as batch_op:
-        batch_op.drop_index('ix_page_event_kind_at_session')
-        batch_op.drop_index(batch_op.f('ix_page_event_event_id'))
+        batch_op.drop_index('ix_page_event_kind_at_event')
 
     op.drop_table('page_event')
     # ### end Alembic commands ###

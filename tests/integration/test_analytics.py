@@ -5,12 +5,12 @@ Fixture (EUR unless said), period 2026-03-01 → 2026-03-15 (previous: 02-15 →
   Tokyo (concert, JPY): Standard ¥4000 cap 10
   O1 Rock 2×Standard + 1×VIP = 90.00, paid Mon 03-02 10:15, stripe, ada@example.com
   O2 Play 1×Standard = 30.00, paid Wed 03-04 18:30, bank transfer, bob@example.com, refunded 30.00 on 03-05
-  O3 Rock 1×Standard = 20.00, paid Tue 03-10 10:45, stripe, ADA@example.com (same customer)
+  O3 Rock 1×Standard = 20.00, paid Tue 03-10 10:45, stripe, ada@example.com (same customer)
   O4 Tokyo 3×Standard = ¥12000, paid 03-03 (other currency)
   O5 Rock 1×VIP pending, not paid (not a sale; holds a seat)
   O6 Rock 1×Standard = 20.00, paid 02-20 (previous period)
-Funnel: views by s1 (twice), s2, s3 on Rock and s4 on Play; carts s1, s2 (Rock); checkout s1 (Rock);
-one view before the period.
+Funnel visits: views by s1 (on two days), s2, s3 on Rock and s4 on Play; carts s1, s2 (Rock);
+checkout s1 (Rock); one view (s9) before the period.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ticketapp.models import (
     Event,
@@ -129,13 +129,13 @@ def shop(session: Session) -> dict[str, Event]:
         refunded_minor=3000,
     )
     session.add(Refund(order_id=o2.id or 0, amount_minor=3000, currency="EUR", created_at=at(3, 5, 9)))
-    _order(session, "O3", [(rock_std, 1)], paid_at=at(3, 10, 10, 45), email="ADA@example.com")
+    _order(session, "O3", [(rock_std, 1)], paid_at=at(3, 10, 10, 45), email="ada@example.com")
     _order(session, "O4", [(tokyo_std, 3)], paid_at=at(3, 3), currency="JPY", email="kenji@example.com")
     _order(session, "O5", [(rock_vip, 1)], paid_at=None, status=OrderStatus.PENDING, method=None, expires_at=at(12, 31))
     _order(session, "O6", [(rock_std, 1)], paid_at=at(2, 20))
     steps = [
         ("view", "s1", rock, at(3, 2)),
-        ("view", "s1", rock, at(3, 2, 13)),
+        ("view", "s1", rock, at(3, 3, 13)),
         ("view", "s2", rock, at(3, 3)),
         ("view", "s3", rock, at(3, 3)),
         ("view", "s4", play, at(3, 4)),
@@ -145,7 +145,9 @@ def shop(session: Session) -> dict[str, Event]:
         ("checkout", "s1", rock, at(3, 2)),
     ]
     for kind, who, event, moment in steps:
-        session.add(PageEvent(kind=kind, event_id=event.id, session_hash=who, at=moment))
+        session.add(
+            PageEvent(kind=kind, event_id=event.id or 0, session_hash=who, day=moment.date().isoformat(), at=moment)
+        )
     session.commit()
     return {"rock": rock, "play": play, "tokyo": tokyo}
 
@@ -154,7 +156,7 @@ def test_totals_and_kpis_with_previous_period(session: Session, shop: dict[str, 
     totals = analytics.totals(session, EUR)
     assert (totals.revenue_minor, totals.orders, totals.tickets, totals.refunded_minor) == (14000, 3, 5, 3000)
     assert totals.average_order_minor == 4667
-    assert totals.conversion_rate == pytest.approx(3 / 4)
+    assert totals.conversion_rate == pytest.approx(3 / 5)
     assert totals.refund_rate == pytest.approx(3000 / 14000)
     kpis = {k.key: k for k in analytics.kpis(session, EUR)}
     assert (kpis["revenue"].value, kpis["revenue"].previous) == (14000, 2000)
@@ -163,7 +165,7 @@ def test_totals_and_kpis_with_previous_period(session: Session, shop: dict[str, 
     assert (kpis["tickets"].value, kpis["tickets"].previous) == (5, 1)
     assert (kpis["average_order"].value, kpis["average_order"].previous) == (4667, 2000)
     assert kpis["conversion_rate"].previous == 1.0  # s9's view on 02-27 and O6
-    assert kpis["conversion_rate"].change == pytest.approx(-0.25)
+    assert kpis["conversion_rate"].change == pytest.approx(-0.4)
     assert kpis["refund_rate"].value == pytest.approx(3000 / 14000)
 
 
@@ -218,9 +220,9 @@ def test_sell_through_counts_paid_and_open_pending_seats(session: Session, shop:
 
 
 def test_funnel_and_event_and_category_filters(session: Session, shop: dict[str, Event]) -> None:
-    assert analytics.funnel(session, EUR) == analytics.Funnel(views=4, carts=2, checkouts=1, paid=3)
+    assert analytics.funnel(session, EUR) == analytics.Funnel(views=5, carts=2, checkouts=1, paid=3)
     only_rock = Filters(start=START, end=END, currency="EUR", event_ids=(shop["rock"].id or 0,))
-    assert analytics.funnel(session, only_rock) == analytics.Funnel(views=3, carts=2, checkouts=1, paid=2)
+    assert analytics.funnel(session, only_rock) == analytics.Funnel(views=4, carts=2, checkouts=1, paid=2)
     totals = analytics.totals(session, only_rock)
     assert (totals.revenue_minor, totals.orders, totals.refunded_minor) == (11000, 2, 0)
     theatre = Filters(start=START, end=END, currency="EUR", category="theatre")
@@ -232,6 +234,7 @@ def test_funnel_and_event_and_category_filters(session: Session, shop: dict[str,
 def test_whole_dashboard_and_empty_period(session: Session, shop: dict[str, Event]) -> None:
     board = analytics.dashboard(session, EUR, Granularity.WEEK)
     assert board.sales == [("2026-03-02", 12000, 4), ("2026-03-09", 2000, 1)]
+    assert analytics.dashboard_concurrently(session.get_bind(), EUR, Granularity.WEEK) == board
     empty = analytics.dashboard(session, Filters(start=at(1, 1), end=at(1, 2), currency="EUR"), Granularity.DAY)
     assert empty.sales == [] and empty.by_event == [] and empty.funnel.paid == 0
     assert all(k.value == 0 for k in empty.kpis)
@@ -240,13 +243,25 @@ def test_whole_dashboard_and_empty_period(session: Session, shop: dict[str, Even
 def test_record_page_event_is_one_anonymous_insert(session: Session, shop: dict[str, Event]) -> None:
     key = analytics.session_hash("client-token-123", "secret")
     assert len(key) == 32 and "client" not in key
-    analytics.record_page_event(
-        session, PageEventKind.CHECKOUT, key, [shop["rock"].id, shop["play"].id, shop["rock"].id]
-    )
+    ids = [shop["rock"].id or 0, shop["play"].id or 0, shop["rock"].id or 0]
+    analytics.record_page_event(session, PageEventKind.CHECKOUT, key, ids)
+    analytics.record_page_event(session, PageEventKind.CHECKOUT, key, ids)  # same visit again: ignored
     later = Filters(start=at(3, 1), end=datetime(2100, 1, 1, tzinfo=UTC), currency="EUR")
-    assert analytics.funnel(session, later).checkouts == 2  # s1 (fixture) and this visitor
+    assert analytics.funnel(session, later).checkouts == 3  # s1 (fixture) and this visitor on two events
 
 
 def test_preset_range() -> None:
     start, end = analytics.preset_range("7d", today=at(3, 10, 15))
     assert (start, end) == (at(3, 4, 0), at(3, 11, 0))
+
+
+def test_cart_and_checkout_steps_resolve_events_from_ticket_types(session: Session, shop: dict[str, Event]) -> None:
+    rock_types = session.exec(select(TicketType.id).where(TicketType.event_id == shop["rock"].id)).all()
+    play_type = session.exec(select(TicketType.id).where(TicketType.event_id == shop["play"].id)).one()
+    analytics.record_cart_add(session, "visitor", rock_types[0])
+    analytics.record_checkout_started(session, "visitor", [*rock_types, play_type])
+    analytics.record_checkout_started(session, "visitor", [])  # empty cart: nothing recorded
+    rows = session.exec(select(PageEvent.kind, PageEvent.event_id).where(PageEvent.session_hash == "visitor")).all()
+    assert sorted(rows) == sorted(
+        [("cart", shop["rock"].id), ("checkout", shop["rock"].id), ("checkout", shop["play"].id)]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.order import Order, OrderItem
@@ -19,15 +19,23 @@ class PageEventKind(StrEnum):
 
 
 class PageEvent(SQLModel, table=True):
-    """One step of the sales funnel: no personal data, only a salted hash of the browser session."""
+    """One step of the sales funnel: no personal data, only a salted hash of the browser session.
+
+    A visit is one (step, event, browser session, UTC day): repeats are ignored at
+    insert time, so the dashboard counts rows instead of DISTINCT over raw hits.
+    """
 
     __tablename__ = "page_event"
-    __table_args__ = (Index("ix_page_event_kind_at_session", "kind", "at", "session_hash"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "day", "event_id", "session_hash", name="uq_page_event_visit"),
+        Index("ix_page_event_kind_at_event", "kind", "at", "event_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12)
-    event_id: int | None = Field(default=None, index=True)
+    event_id: int = Field(default=0, description="0 when the step concerns no single event")
     session_hash: str = Field(max_length=32)
+    day: str = Field(max_length=10, description="UTC date YYYY-MM-DD of `at`")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -14,12 +14,17 @@ filter when the order holds at least one item of the filtered events.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Integer, cast, distinct, exists, func, insert
+from sqlalchemy import Integer, cast, distinct, exists, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -35,7 +40,7 @@ from ticketapp.models import (
     TicketType,
     utcnow,
 )
-from ticketapp.services.inventory import sold_by_type
+from ticketapp.services.inventory import counts_as_sold
 
 SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED)
 
@@ -131,6 +136,15 @@ def _items_query(filters: Filters, *columns: Any):  # noqa: ANN202  (a Select)
     )
 
 
+def _sales_query(filters: Filters, *columns: Any):  # noqa: ANN202  (a Select)
+    """SELECT columns FROM sold orders in the filters: one row per order, no item join.
+
+    Without an event/category filter an order's revenue is its `total_minor`
+    (the sum of its items); with one, callers needing revenue use `_items_query`.
+    """
+    return select(*columns).select_from(Order).where(*_sale_conditions(filters), *_order_in_filtered_events(filters))
+
+
 def _order_in_filtered_events(filters: Filters) -> list[ColumnElement[bool]]:
     """An order-level condition: the order holds an item of the filtered events (if any filter)."""
     if not filters.event_ids and not filters.category:
@@ -164,12 +178,16 @@ class Totals:
 
     @property
     def conversion_rate(self) -> float | None:
-        """Paid orders per visitor who viewed an event page (None without visits)."""
+        """Paid orders per event-page visit (None without visits)."""
         return self.orders / self.visitors if self.visitors else None
 
     @property
     def refund_rate(self) -> float | None:
         return self.refunded_minor / self.revenue_minor if self.revenue_minor else None
+
+
+def _unfiltered(filters: Filters) -> bool:
+    return not filters.event_ids and not filters.category
 
 
 def totals(session: Session, filters: Filters) -> Totals:
@@ -186,7 +204,7 @@ def totals(session: Session, filters: Filters) -> Totals:
         orders=int(orders),
         tickets=int(tickets),
         refunded_minor=refunded_total(session, filters),
-        visitors=_distinct_sessions(session, filters, PageEventKind.VIEW),
+        visitors=_visits(session, filters, PageEventKind.VIEW),
     )
 
 
@@ -295,10 +313,13 @@ def ticket_type_mix(session: Session, filters: Filters, limit: int = 15) -> list
 def payment_methods(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
     """[(payment method, orders, revenue_minor)] — orders without a recorded method count as "unknown"."""
     method = func.coalesce(Order.payment_method, "unknown").label("method")
-    orders = func.count(distinct(Order.id)).label("orders")
-    rows = session.exec(
-        _items_query(filters, method, orders, func.sum(_LINE_TOTAL)).group_by(method).order_by(orders.desc(), method)
-    ).all()
+    if _unfiltered(filters):
+        orders = func.count(col(Order.id)).label("orders")
+        query = _sales_query(filters, method, orders, func.sum(Order.total_minor))
+    else:
+        orders = func.count(distinct(Order.id)).label("orders")
+        query = _items_query(filters, method, orders, func.sum(_LINE_TOTAL))
+    rows = session.exec(query.group_by(method).order_by(orders.desc(), method)).all()
     return [(str(m), int(o), int(r)) for m, o, r in rows]
 
 
@@ -306,25 +327,21 @@ def sales_heatmap(session: Session, filters: Filters) -> list[tuple[int, int, in
     """[(weekday 0=Monday…6, hour 0…23, orders)] for cells with at least one paid order (UTC)."""
     weekday, hour = _weekday_hour(session, Order.paid_at)
     wd, hr = weekday.label("weekday"), hour.label("hour")
-    rows = session.exec(
-        select(wd, hr, func.count(col(Order.id)))
-        .where(*_sale_conditions(filters), *_order_in_filtered_events(filters))
-        .group_by(wd, hr)
-    ).all()
+    rows = session.exec(_sales_query(filters, wd, hr, func.count(col(Order.id))).group_by(wd, hr)).all()
     # SQL counts weekdays from Sunday; the chart reads Monday first.
     return sorted(((int(w) + 6) % 7, int(h), int(n)) for w, h, n in rows)
 
 
 def top_customers(session: Session, filters: Filters, limit: int = 10) -> list[tuple[str, str, int, int]]:
-    """[(e-mail, a name used, orders, revenue_minor)], biggest spenders first."""
-    email = func.lower(Order.buyer_email).label("email")
-    revenue = func.sum(_LINE_TOTAL).label("revenue")
-    rows = session.exec(
-        _items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(Order.id)), revenue)
-        .group_by(email)
-        .order_by(revenue.desc(), email)
-        .limit(limit)
-    ).all()
+    """[(e-mail, a name used, orders, revenue_minor)], biggest spenders first (e-mails are stored lower-cased)."""
+    email = Order.buyer_email
+    if _unfiltered(filters):
+        revenue = func.sum(Order.total_minor).label("revenue")
+        query = _sales_query(filters, email, func.max(Order.buyer_name), func.count(col(Order.id)), revenue)
+    else:
+        revenue = func.sum(_LINE_TOTAL).label("revenue")
+        query = _items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(Order.id)), revenue)
+    rows = session.exec(query.group_by(email).order_by(revenue.desc(), email).limit(limit)).all()
     return [(str(e), str(n), int(o), int(r)) for e, n, o, r in rows]
 
 
@@ -349,8 +366,29 @@ def sell_through(
     The date range does not apply (these events are in the future); events/category/currency do.
     """
     now = now or utcnow()
-    sold = sold_by_type(now)
-    conditions = [Event.status == EventStatus.PUBLISHED, col(Event.starts_at) > now, Event.currency == filters.currency]
+    upcoming = (
+        select(Event.id)
+        .where(
+            Event.status == EventStatus.PUBLISHED,
+            col(Event.starts_at) > now,
+            Event.currency == filters.currency,
+            *_event_conditions(filters),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    )
+    event_ids = [int(i) for i in session.exec(upcoming).all()]
+    if not event_ids:
+        return []
+    # Count sold seats only for these events' ticket types, not for the whole catalogue.
+    sold = (
+        select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity).label("sold"))
+        .join(Order, col(Order.id) == OrderItem.order_id)
+        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+        .where(col(TicketType.event_id).in_(event_ids), counts_as_sold(now))
+        .group_by(OrderItem.ticket_type_id)
+        .subquery("sold")
+    )
     rows = session.exec(
         select(
             Event.id,
@@ -361,22 +399,22 @@ def sell_through(
         )
         .join(TicketType, col(TicketType.event_id) == Event.id)
         .outerjoin(sold, sold.c.ticket_type_id == TicketType.id)
-        .where(*conditions, *_event_conditions(filters))
+        .where(col(Event.id).in_(event_ids))
         .group_by(Event.id, Event.title, Event.starts_at)
         .order_by(Event.starts_at, Event.id)
-        .limit(limit)
     ).all()
     return [SellThrough(int(i), str(t), s, int(q), int(c)) for i, t, s, q, c in rows]
 
 
-def _distinct_sessions(session: Session, filters: Filters, kind: PageEventKind) -> int:
+def _visits(session: Session, filters: Filters, kind: PageEventKind) -> int:
+    """Visits (step × event × browser session × day) recorded in the period."""
     conditions = [PageEvent.kind == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
     if filters.event_ids:
         conditions.append(col(PageEvent.event_id).in_(filters.event_ids))
     if filters.category:
         in_category = select(Event.id).where(Event.category == filters.category)
         conditions.append(col(PageEvent.event_id).in_(in_category))
-    return int(session.exec(select(func.count(distinct(PageEvent.session_hash))).where(*conditions)).one())
+    return int(session.exec(select(func.count()).select_from(PageEvent).where(*conditions)).one())
 
 
 @dataclass(frozen=True)
@@ -388,15 +426,15 @@ class Funnel:
 
 
 def funnel(session: Session, filters: Filters) -> Funnel:
-    """Distinct browser sessions that viewed an event, added to a cart, began checkout; and paid orders.
+    """Visits that viewed an event, added to a cart, began checkout (per event, session and day); paid orders.
 
     Page events carry no currency: the first three steps count every currency.
     """
-    paid = session.exec(_items_query(filters, func.count(distinct(Order.id)))).one()
+    paid = session.exec(_sales_query(filters, func.count(col(Order.id)))).one()
     return Funnel(
-        views=_distinct_sessions(session, filters, PageEventKind.VIEW),
-        carts=_distinct_sessions(session, filters, PageEventKind.CART),
-        checkouts=_distinct_sessions(session, filters, PageEventKind.CHECKOUT),
+        views=_visits(session, filters, PageEventKind.VIEW),
+        carts=_visits(session, filters, PageEventKind.CART),
+        checkouts=_visits(session, filters, PageEventKind.CHECKOUT),
         paid=int(paid),
     )
 
@@ -441,21 +479,42 @@ class Dashboard:
     funnel: Funnel
 
 
+def _parts(filters: Filters, granularity: Granularity) -> dict[str, Callable[[Session], Any]]:
+    return {
+        "kpis": lambda s: kpis(s, filters),
+        "sales": lambda s: sales_over_time(s, filters, granularity),
+        "refunds": lambda s: refunds_over_time(s, filters, granularity),
+        "by_event": lambda s: revenue_by_event(s, filters),
+        "by_category": lambda s: revenue_by_category(s, filters),
+        "ticket_mix": lambda s: ticket_type_mix(s, filters),
+        "methods": lambda s: payment_methods(s, filters),
+        "heatmap": lambda s: sales_heatmap(s, filters),
+        "customers": lambda s: top_customers(s, filters),
+        "sell_through": lambda s: sell_through(s, filters),
+        "funnel": lambda s: funnel(s, filters),
+    }
+
+
 def dashboard(session: Session, filters: Filters, granularity: Granularity) -> Dashboard:
-    """Every figure of /admin/analytics for these filters (a dozen aggregate queries)."""
-    return Dashboard(
-        kpis=kpis(session, filters),
-        sales=sales_over_time(session, filters, granularity),
-        refunds=refunds_over_time(session, filters, granularity),
-        by_event=revenue_by_event(session, filters),
-        by_category=revenue_by_category(session, filters),
-        ticket_mix=ticket_type_mix(session, filters),
-        methods=payment_methods(session, filters),
-        heatmap=sales_heatmap(session, filters),
-        customers=top_customers(session, filters),
-        sell_through=sell_through(session, filters),
-        funnel=funnel(session, filters),
-    )
+    """Every figure of /admin/analytics for these filters (a dozen aggregate queries, one after another)."""
+    return Dashboard(**{name: part(session) for name, part in _parts(filters, granularity).items()})
+
+
+def dashboard_concurrently(engine: Engine, filters: Filters, granularity: Granularity, workers: int = 4) -> Dashboard:
+    """The same figures, with the independent queries run on several connections at once.
+
+    The database works on each query while Python waits (both drivers release the
+    GIL), so on a multi-core server the page costs about its slowest queries.
+    """
+
+    def run(part: Callable[[Session], Any]) -> Any:
+        with Session(engine) as session:
+            return part(session)
+
+    parts = _parts(filters, granularity)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {name: pool.submit(run, part) for name, part in parts.items()}
+        return Dashboard(**{name: future.result() for name, future in futures.items()})
 
 
 # --- recording funnel steps -----------------------------------------------------
@@ -467,11 +526,34 @@ def session_hash(client_token: str, secret: str) -> str:
 
 
 def record_page_event(
-    session: Session, kind: PageEventKind, session_key: str, event_ids: list[int | None] | None = None
+    session: Session, kind: PageEventKind, session_key: str, event_ids: list[int] | None = None
 ) -> None:
-    """Record a funnel step with a single INSERT (one row per event concerned)."""
-    ids = event_ids if event_ids else [None]
+    """Record a funnel step with a single INSERT (one row per event); a repeat visit the same day is ignored."""
     now = utcnow()
-    rows = [{"kind": kind.value, "event_id": i, "session_hash": session_key, "at": now} for i in dict.fromkeys(ids)]
-    session.execute(insert(PageEvent), rows)
+    day = now.date().isoformat()
+    rows = [
+        {"kind": kind.value, "event_id": i, "session_hash": session_key, "day": day, "at": now}
+        for i in dict.fromkeys(event_ids or [0])
+    ]
+    if _dialect(session) == "postgresql":
+        statement = pg_insert(PageEvent).on_conflict_do_nothing()
+    else:
+        statement = sqlite_insert(PageEvent).on_conflict_do_nothing()
+    session.execute(statement, rows)
     session.commit()
+
+
+def record_checkout_started(session: Session, session_key: str, ticket_type_ids: list[int]) -> None:
+    """A checkout step for the events of these ticket types (what the cart holds)."""
+    if not ticket_type_ids:
+        return
+    event_ids = session.exec(
+        select(TicketType.event_id).where(col(TicketType.id).in_(ticket_type_ids)).distinct()
+    ).all()
+    record_page_event(session, PageEventKind.CHECKOUT, session_key, [int(i) for i in event_ids])
+
+
+def record_cart_add(session: Session, session_key: str, ticket_type_id: int) -> None:
+    event_id = session.exec(select(TicketType.event_id).where(TicketType.id == ticket_type_id)).first()
+    if event_id is not None:
+        record_page_event(session, PageEventKind.CART, session_key, [int(event_id)])

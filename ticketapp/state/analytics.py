@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 import reflex as rx
 
-from ticketapp.db import session_scope
+from ticketapp.db import get_engine, session_scope
 from ticketapp.services import analytics
 from ticketapp.services.analytics import Dashboard, Filters, Granularity
 from ticketapp.state.admin_guard import require_admin
@@ -61,7 +61,7 @@ def _compute(
     with session_scope() as session:
         currencies = analytics.currencies(session) or ["EUR"]
         filters, granularity, preset = parse_filters(params, currencies[0])
-        board = analytics.dashboard(session, filters, granularity)
+        board = analytics.dashboard_concurrently(get_engine(), filters, granularity)
         return (
             filters,
             granularity,
