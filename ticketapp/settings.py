@@ -68,6 +68,7 @@ class Settings:
     bank_iban: str = "FR76 3000 6000 0112 3456 7890 189"
     bank_bic: str = "AGRIFRPP"
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
+    media_dir: Path | None = None  # admin-uploaded event images (MEDIA_DIR; default DATA_DIR/media), served at /media/
 
     @property
     def hold_duration(self) -> timedelta:
@@ -121,4 +122,5 @@ def get_settings() -> Settings:
         bank_account_holder=_env("BANK_ACCOUNT_HOLDER", "Ticketapp SAS"),
         bank_iban=_env("BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189"),
         bank_bic=_env("BANK_BIC", "AGRIFRPP"),
+        media_dir=Path(_env("MEDIA_DIR") or data_dir / "media").resolve(),
     )
