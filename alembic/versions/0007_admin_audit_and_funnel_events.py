@@ -52,7 +52,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_orderitem_sales_cover', ['order_id', 'ticket_type_id', 'quantity', 'unit_price_minor'], unique=False)
 
     with op.batch_alter_table('ticket_order', schema=None) as batch_op:
-        batch_op.create_index('ix_ticket_order_sales', ['currency', 'paid_at', 'status'], unique=False)
+        batch_op.create_index('ix_ticket_order_sales', ['currency', 'paid_at', 'status', 'total_minor', 'payment_method'], unique=False)
 
     # ### end Alembic commands ###
 

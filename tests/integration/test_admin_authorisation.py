@@ -11,15 +11,23 @@ from __future__ import annotations
 import asyncio
 import inspect
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 import reflex as rx
 from reflex.state import State
 from sqlmodel import Session, select
+from starlette.responses import PlainTextResponse
+from starlette.testclient import TestClient
 
+from tests.integration.payment_fixtures import pending_order
+from ticketapp.api.admin_export import search_from_query
+from ticketapp.api.routes import with_api_routes
 from ticketapp.models import AdminAudit, Role, User
 from ticketapp.services.admin_access import AdminRefusedError, audit, ensure_admin
+from ticketapp.services.media import save_event_image
+from ticketapp.settings import get_settings
 from ticketapp.state.analytics import AnalyticsState
 
 ADMIN_STATES: list[type[rx.State]] = [AnalyticsState]
@@ -96,3 +104,37 @@ def test_audit_row_records_who_what_and_when(session: Session) -> None:
     [row] = session.exec(select(AdminAudit)).all()
     assert (row.actor_user_id, row.action, row.target_type, row.target_id) == (admin.id, "event.publish", "event", 7)
     assert row.details == {"title": "Rock"} and row.at is not None
+
+
+def _client() -> TestClient:
+    async def reflex_stand_in(scope: Any, receive: Any, send: Any) -> None:
+        await PlainTextResponse("reflex")(scope, receive, send)
+
+    return TestClient(with_api_routes(reflex_stand_in))
+
+
+def test_csv_export_route_refuses_without_an_admin(session: Session, app_db: str) -> None:
+    order, _ = pending_order(session)
+    response = _client().get("/api/admin/orders.csv", params={"q": order.code})
+    assert response.status_code == 403
+    assert order.code not in response.text and "ada@example.com" not in response.text
+
+
+def test_export_filters_from_the_query_string() -> None:
+    search = search_from_query({"q": "ada", "event": "7", "status": "paid", "from": "2026-03-01", "to": "2026-03-31"})
+    assert (search.text, search.event_id, search.status) == ("ada", 7, "paid")
+    assert search.created_from is not None and search.created_before is not None
+    assert (search.created_before - search.created_from).days == 31
+    assert search_from_query({"event": "x; drop", "from": "garbage"}).event_id is None
+
+
+def test_media_route_serves_only_stored_images(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    url = save_event_image(b"GIF89a" + b"\x00" * 32)
+    client = _client()
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["content-type"] == "image/gif"
+    assert client.get("/media/..%2Fsecret_key").text == "reflex"  # no media route match: falls through
+    assert client.get("/media/nothing.png").status_code == 404
+    get_settings.cache_clear()

@@ -6,7 +6,9 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from ticketapp.api.admin_export import orders_csv
 from ticketapp.api.health import health
+from ticketapp.api.media import media
 from ticketapp.api.stripe_webhook import stripe_webhook
 
 
@@ -16,6 +18,8 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
         routes=[
             Route("/api/health", health, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+            Route("/api/admin/orders.csv", orders_csv, methods=["GET"]),
+            Route("/media/{name}", media, methods=["GET"]),
             Mount("", app=reflex_asgi),
         ]
     )

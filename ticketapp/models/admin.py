@@ -58,5 +58,12 @@ class AdminAudit(SQLModel, table=True):
 # items: covering indexes keep those reads inside the index (see bench/analytics.py).
 _orders = Order.__table__.c  # type: ignore[attr-defined]
 _items = OrderItem.__table__.c  # type: ignore[attr-defined]
-Index("ix_ticket_order_sales", _orders.currency, _orders.paid_at, _orders.status)
+Index(
+    "ix_ticket_order_sales",
+    _orders.currency,
+    _orders.paid_at,
+    _orders.status,
+    _orders.total_minor,
+    _orders.payment_method,
+)
 Index("ix_orderitem_sales_cover", _items.order_id, _items.ticket_type_id, _items.quantity, _items.unit_price_minor)

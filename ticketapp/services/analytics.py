@@ -124,16 +124,22 @@ def _event_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _items_query(filters: Filters, *columns: Any):  # noqa: ANN202  (a Select)
-    """SELECT columns FROM sold order items (with their ticket type and event) in the filters."""
-    return (
-        select(*columns)
-        .select_from(OrderItem)
-        .join(Order, col(Order.id) == OrderItem.order_id)
-        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
-        .join(Event, col(Event.id) == TicketType.event_id)
-        .where(*_sale_conditions(filters), *_event_conditions(filters))
-    )
+def _unfiltered(filters: Filters) -> bool:
+    return not filters.event_ids and not filters.category
+
+
+def _items_query(filters: Filters, *columns: Any, with_event: bool = False):  # noqa: ANN202  (a Select)
+    """SELECT columns FROM sold order items in the filters.
+
+    Ticket type and event are joined only when a column or filter needs them:
+    on SQLite those two lookups per item are most of a chart's cost.
+    """
+    query = select(*columns).select_from(OrderItem).join(Order, col(Order.id) == OrderItem.order_id)
+    if with_event or not _unfiltered(filters):
+        query = query.join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id).join(
+            Event, col(Event.id) == TicketType.event_id
+        )
+    return query.where(*_sale_conditions(filters), *_event_conditions(filters))
 
 
 def _sales_query(filters: Filters, *columns: Any):  # noqa: ANN202  (a Select)
@@ -184,10 +190,6 @@ class Totals:
     @property
     def refund_rate(self) -> float | None:
         return self.refunded_minor / self.revenue_minor if self.revenue_minor else None
-
-
-def _unfiltered(filters: Filters) -> bool:
-    return not filters.event_ids and not filters.category
 
 
 def totals(session: Session, filters: Filters) -> Totals:
@@ -279,7 +281,7 @@ def revenue_by_event(session: Session, filters: Filters, limit: int = 20) -> lis
     """[(event id, title, revenue_minor, tickets)], best sellers first."""
     revenue = func.sum(_LINE_TOTAL).label("revenue")
     rows = session.exec(
-        _items_query(filters, Event.id, Event.title, revenue, func.sum(OrderItem.quantity))
+        _items_query(filters, Event.id, Event.title, revenue, func.sum(OrderItem.quantity), with_event=True)
         .group_by(Event.id, Event.title)
         .order_by(revenue.desc(), Event.id)
         .limit(limit)
@@ -291,7 +293,7 @@ def revenue_by_category(session: Session, filters: Filters) -> list[tuple[str, i
     """[(category, revenue_minor, tickets)], largest first."""
     revenue = func.sum(_LINE_TOTAL).label("revenue")
     rows = session.exec(
-        _items_query(filters, Event.category, revenue, func.sum(OrderItem.quantity))
+        _items_query(filters, Event.category, revenue, func.sum(OrderItem.quantity), with_event=True)
         .group_by(Event.category)
         .order_by(revenue.desc(), Event.category)
     ).all()
@@ -302,7 +304,7 @@ def ticket_type_mix(session: Session, filters: Filters, limit: int = 15) -> list
     """[(ticket type name, tickets, revenue_minor)] across events (same names add up), most sold first."""
     tickets = func.sum(OrderItem.quantity).label("tickets")
     rows = session.exec(
-        _items_query(filters, TicketType.name, tickets, func.sum(_LINE_TOTAL))
+        _items_query(filters, TicketType.name, tickets, func.sum(_LINE_TOTAL), with_event=True)
         .group_by(TicketType.name)
         .order_by(tickets.desc(), TicketType.name)
         .limit(limit)
