@@ -5,6 +5,9 @@ import reflex as rx
 from ticketapp.api.routes import with_api_routes
 from ticketapp.pages import (  # noqa: F401  (registers the pages)
     admin_analytics,
+    admin_events,
+    admin_orders,
+    admin_people,
     cart,
     checkout,
     event,

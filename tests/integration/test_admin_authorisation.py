@@ -22,16 +22,35 @@ from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
 from tests.integration.payment_fixtures import pending_order
-from ticketapp.api.admin_export import search_from_query
 from ticketapp.api.routes import with_api_routes
-from ticketapp.models import AdminAudit, Role, User
+from ticketapp.models import AdminAudit, Event, EventStatus, Order, OrderStatus, Role, User
 from ticketapp.services.admin_access import AdminRefusedError, audit, ensure_admin
+from ticketapp.services.admin_orders import search_from_query
 from ticketapp.services.media import save_event_image
 from ticketapp.settings import get_settings
+from ticketapp.state.admin_events import AdminEventFormState, AdminEventsState
+from ticketapp.state.admin_orders import AdminOrdersState, AdminOrderState
+from ticketapp.state.admin_people import AdminCustomersState, AdminStaffState
 from ticketapp.state.analytics import AnalyticsState
 
-ADMIN_STATES: list[type[rx.State]] = [AnalyticsState]
-SAMPLE_ARGS = {"points": [{"pointIndex": 0}], "key": "sales", "value": "1"}
+ADMIN_STATES: list[type[rx.State]] = [
+    AnalyticsState,
+    AdminEventsState,
+    AdminEventFormState,
+    AdminOrdersState,
+    AdminOrderState,
+    AdminCustomersState,
+    AdminStaffState,
+]
+SAMPLE_ARGS: dict[str, Any] = {
+    "points": [{"pointIndex": 0}],
+    "key": "sales",
+    "value": "1",
+    "index": 0,
+    "name": "title",
+    "files": [],
+    "role": "admin",
+}
 
 
 def _fresh(state_cls: type[rx.State]) -> rx.State:
@@ -63,7 +82,9 @@ def _run(result: Any) -> Any:
 @pytest.mark.parametrize("state_cls", ADMIN_STATES, ids=lambda c: c.__name__)
 def test_every_handler_refuses_without_an_admin(state_cls: type[rx.State], session: Session) -> None:
     session.add(User(email="boss@example.com", display_name="Boss", role=Role.ADMIN))
+    session.add(User(email="carol@example.com", display_name="Carol", role=Role.CUSTOMER))
     session.commit()
+    order, ticket_type = pending_order(session)  # ids 1: what every handler would act on
     handlers = [(n, h) for n, h in state_cls.event_handlers.items() if not n.startswith("setvar")]
     assert handlers, "no handlers found"
     for name, handler in handlers:
@@ -74,6 +95,10 @@ def test_every_handler_refuses_without_an_admin(state_cls: type[rx.State], sessi
         assert result is None, f"{name} returned {result!r} (a redirect or other effect)"
         assert _public_vars(state) == before, f"{name} changed state"
     assert session.exec(select(AdminAudit)).all() == []
+    session.expire_all()
+    assert session.get(Order, order.id).status == OrderStatus.PENDING
+    assert session.get(Event, ticket_type.event_id).status == EventStatus.PUBLISHED
+    assert [u.is_blocked for u in session.exec(select(User)).all()] == [False, False]
 
 
 def test_ensure_admin_accepts_only_active_admins(session: Session) -> None:

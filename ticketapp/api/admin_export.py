@@ -5,39 +5,20 @@ Checked here, not only on the page: a route is reachable without the page.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ticketapp.db import session_scope
 from ticketapp.services.admin_access import AdminRefusedError, ensure_admin
-from ticketapp.services.admin_orders import OrderSearch, export_csv
+from ticketapp.services.admin_orders import export_csv, search_from_query
 
 
 def request_user_id(request: Request) -> int | None:
     """The signed-in user behind an HTTP request. TODO(accounts): read the accounts session cookie here."""
     del request
     return None
-
-
-def _day(raw: str | None, *, next_day: bool = False) -> datetime | None:
-    try:
-        day = date.fromisoformat(raw or "")
-    except ValueError:
-        return None
-    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)
-
-
-def search_from_query(params: dict[str, str]) -> OrderSearch:
-    event = params.get("event", "")
-    return OrderSearch(
-        text=params.get("q", "")[:200],
-        event_id=int(event) if event.isdigit() else None,
-        status=params.get("status") or None,
-        created_from=_day(params.get("from")),
-        created_before=_day(params.get("to"), next_day=True),
-    )
 
 
 async def orders_csv(request: Request) -> Response:

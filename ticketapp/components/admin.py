@@ -72,3 +72,56 @@ def data_table(headers: rx.Var[list[str]], rows: rx.Var[list[list[str]]], captio
         ),
         rx.text(t("No data for these filters."), color_scheme="gray"),
     )
+
+
+def feedback(message: rx.Var[str], is_error: rx.Var[bool]) -> rx.Component:
+    """A live region for the result of the last action."""
+    return rx.box(
+        rx.cond(message != "", rx.callout(message, color_scheme=rx.cond(is_error, "tomato", "grass"), size="1")),
+        role="status",
+        aria_live="polite",
+        width="100%",
+    )
+
+
+def confirm_button(
+    label: rx.Var[str] | str,
+    title: rx.Var[str] | str,
+    description: rx.Component | rx.Var[str] | str,
+    on_confirm: rx.EventSpec | rx.EventHandler,
+    *,
+    confirm_label: rx.Var[str] | str,
+    color: str = "tomato",
+) -> rx.Component:
+    """A destructive action behind a confirmation dialog (keyboard accessible, focus trapped)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button(label, type="button", size="1", variant="soft", color_scheme=color)),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("Keep it"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(confirm_label, color_scheme=color, on_click=on_confirm)),
+                spacing="3",
+                justify="end",
+                margin_top="1rem",
+            ),
+        ),
+    )
+
+
+def pager(
+    page: rx.Var[int], total: rx.Var[int], page_size: int, on_previous: rx.EventHandler, on_next: rx.EventHandler
+) -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            rx.button(t("Previous"), type="button", variant="soft", disabled=page == 0, on_click=on_previous),
+            rx.text(t("Page"), " ", page + 1, " · ", total, " ", t("results"), size="2"),
+            rx.button(
+                t("Next"), type="button", variant="soft", disabled=(page + 1) * page_size >= total, on_click=on_next
+            ),
+            align="center",
+            spacing="3",
+        ),
+        aria_label=t("Pagination"),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -38,6 +38,25 @@ class OrderSearch:
     status: str | None = None
     created_from: datetime | None = None
     created_before: datetime | None = None
+
+
+def _day(raw: str | None, *, next_day: bool = False) -> datetime | None:
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)
+
+
+def search_from_query(params: dict[str, str]) -> OrderSearch:
+    event = params.get("event", "")
+    return OrderSearch(
+        text=params.get("q", "")[:200],
+        event_id=int(event) if event.isdigit() else None,
+        status=params.get("status") or None,
+        created_from=_day(params.get("from")),
+        created_before=_day(params.get("to"), next_day=True),
+    )
 
 
 def _conditions(search: OrderSearch) -> list:
