@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp.components.admin import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
+from ticketapp.i18n import msgid
 from ticketapp.services.admin_events import CATEGORIES
 from ticketapp.state.admin_events import PAGE_SIZE, AdminEventFormState, AdminEventsState
 from ticketapp.state.locale import LocaleState, t
@@ -109,7 +110,14 @@ def _table() -> rx.Component:
                     rx.el.tr(
                         *[
                             rx.el.th(t(h), scope="col")
-                            for h in ("Event", "Date", "Status", "Sold", "Sell-through", "Actions")
+                            for h in (
+                                msgid("Event"),
+                                msgid("Date"),
+                                msgid("Status"),
+                                msgid("Sold"),
+                                msgid("Sell-through"),
+                                msgid("Actions"),
+                            )
                         ]
                     )
                 ),
@@ -191,12 +199,12 @@ def _type_row(row: rx.Var[dict[str, str]], index: rx.Var[int]) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(t("Ticket type"), " ", index + 1),
         rx.grid(
-            cell("Name", "name", max_length=120),
-            cell("Price", "price", input_mode="decimal"),
-            cell("Capacity", "capacity", input_mode="numeric"),
-            cell("Max per order", "max_per_order", input_mode="numeric"),
-            cell("Sales start (UTC)", "sales_start", type="datetime-local"),
-            cell("Sales end (UTC)", "sales_end", type="datetime-local"),
+            cell(msgid("Name"), "name", max_length=120),
+            cell(msgid("Price"), "price", input_mode="decimal"),
+            cell(msgid("Capacity"), "capacity", input_mode="numeric"),
+            cell(msgid("Max per order"), "max_per_order", input_mode="numeric"),
+            cell(msgid("Sales start (UTC)"), "sales_start", type="datetime-local"),
+            cell(msgid("Sales end (UTC)"), "sales_end", type="datetime-local"),
             columns=rx.breakpoints(initial="1", sm="2", md="3"),
             spacing="2",
         ),
@@ -224,7 +232,7 @@ def _type_row(row: rx.Var[dict[str, str]], index: rx.Var[int]) -> rx.Component:
 def _form() -> rx.Component:
     return rx.el.form(
         rx.vstack(
-            _field("Title", "title", max_length=200, required=True),
+            _field(msgid("Title"), "title", max_length=200, required=True),
             rx.box(
                 rx.el.label(t("Description"), html_for="ef-description", class_name="filter-label"),
                 rx.el.textarea(
@@ -252,10 +260,10 @@ def _form() -> rx.Component:
                     value=AdminEventFormState.form.get("venue_id", ""),
                     on_change=lambda v: AdminEventFormState.set_field("venue_id", v),
                 ),
-                _field("Starts (UTC)", "starts_at", type="datetime-local", required=True),
-                _field("Ends (UTC)", "ends_at", type="datetime-local", required=True),
-                _field("Currency", "currency", max_length=3),
-                _field("Tickets per customer (empty = no limit)", "cap", input_mode="numeric"),
+                _field(msgid("Starts (UTC)"), "starts_at", type="datetime-local", required=True),
+                _field(msgid("Ends (UTC)"), "ends_at", type="datetime-local", required=True),
+                _field(msgid("Currency"), "currency", max_length=3),
+                _field(msgid("Tickets per customer (empty = no limit)"), "cap", input_mode="numeric"),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"),
                 spacing="3",
                 width="100%",

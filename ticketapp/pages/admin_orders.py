@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp.components.admin import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
+from ticketapp.i18n import msgid
 from ticketapp.state.admin_orders import PAGE_SIZE, STATUSES, AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import LocaleState, t
 
@@ -48,7 +49,12 @@ def _table() -> rx.Component:
         rx.box(
             rx.el.table(
                 rx.el.thead(
-                    rx.el.tr(*[rx.el.th(t(h), scope="col") for h in ("Order", "Date", "Buyer", "Status", "Total")])
+                    rx.el.tr(
+                        *[
+                            rx.el.th(t(h), scope="col")
+                            for h in (msgid("Order"), msgid("Date"), msgid("Buyer"), msgid("Status"), msgid("Total"))
+                        ]
+                    )
                 ),
                 rx.el.tbody(
                     rx.foreach(
@@ -146,13 +152,13 @@ def _detail() -> rx.Component:
             *[
                 rx.fragment(rx.el.dt(t(label)), rx.el.dd(s[key]))
                 for label, key in (
-                    ("Status", "status"),
-                    ("Buyer", "buyer"),
-                    ("Total", "total"),
-                    ("Refunded", "refunded"),
-                    ("Payment method", "method"),
-                    ("Created", "created"),
-                    ("Flag", "flag"),
+                    (msgid("Status"), "status"),
+                    (msgid("Buyer"), "buyer"),
+                    (msgid("Total"), "total"),
+                    (msgid("Refunded"), "refunded"),
+                    (msgid("Payment method"), "method"),
+                    (msgid("Created"), "created"),
+                    (msgid("Flag"), "flag"),
                 )
             ],
             class_name="summary-list",
@@ -203,7 +209,10 @@ def _detail() -> rx.Component:
                 rx.el.table(
                     rx.el.thead(
                         rx.el.tr(
-                            *[rx.el.th(t(h), scope="col") for h in ("Ticket", "Status", "Attendee name", "Refund")]
+                            *[
+                                rx.el.th(t(h), scope="col")
+                                for h in (msgid("Ticket"), msgid("Status"), msgid("Attendee name"), msgid("Refund"))
+                            ]
                         )
                     ),
                     rx.el.tbody(rx.foreach(AdminOrderState.tickets, _ticket_row)),

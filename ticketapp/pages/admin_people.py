@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp.components.admin import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
+from ticketapp.i18n import msgid
 from ticketapp.state.admin_people import PAGE_SIZE, AdminCustomersState, AdminStaffState
 from ticketapp.state.locale import LocaleState, t
 
@@ -73,7 +74,13 @@ def customers_page() -> rx.Component:
                             rx.el.tr(
                                 *[
                                     rx.el.th(t(h), scope="col")
-                                    for h in ("Name", "E-mail", "Orders", "Status", "Actions")
+                                    for h in (
+                                        msgid("Name"),
+                                        msgid("E-mail"),
+                                        msgid("Orders"),
+                                        msgid("Status"),
+                                        msgid("Actions"),
+                                    )
                                 ]
                             )
                         ),
@@ -158,7 +165,12 @@ def staff_page() -> rx.Component:
             rx.box(
                 rx.el.table(
                     rx.el.thead(
-                        rx.el.tr(*[rx.el.th(t(h), scope="col") for h in ("Name", "E-mail", "Role", "Actions")])
+                        rx.el.tr(
+                            *[
+                                rx.el.th(t(h), scope="col")
+                                for h in (msgid("Name"), msgid("E-mail"), msgid("Role"), msgid("Actions"))
+                            ]
+                        )
                     ),
                     rx.el.tbody(rx.foreach(AdminStaffState.rows, _staff_row)),
                     class_name="data-table",

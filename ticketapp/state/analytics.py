@@ -17,6 +17,7 @@ from ticketapp.state.analytics_views import figures, kpi_card, tables
 from ticketapp.state.locale import current_lang
 
 CHART_KEYS = ("sales", "refunds", "by_event", "by_category", "mix", "methods", "sell_through", "funnel", "heatmap")
+TABLE_KEYS = (*CHART_KEYS, "customers")
 MAX_RANGE_DAYS = 3 * 366
 PATH = "/admin/analytics"
 
@@ -87,8 +88,9 @@ class AnalyticsState(rx.State):
     categories: list[str] = []
     events: list[dict[str, str]] = []
     kpis: list[dict[str, str]] = []
-    table_headers: dict[str, list[str]] = {}
-    table_rows: dict[str, list[list[str]]] = {}
+    # Every key present from the start: the page reads them before the first load.
+    table_headers: dict[str, list[str]] = {key: [] for key in TABLE_KEYS}
+    table_rows: dict[str, list[list[str]]] = {key: [] for key in TABLE_KEYS}
     shown_as_table: list[str] = []
     sales_fig: go.Figure = _empty_figure()
     refunds_fig: go.Figure = _empty_figure()
@@ -216,7 +218,7 @@ class AnalyticsState(rx.State):
 
     @rx.event
     async def toggle_table(self, key: str) -> None:
-        if not await self._admin() or key not in (*CHART_KEYS, "customers"):
+        if not await self._admin() or key not in TABLE_KEYS:
             return
         if key in self.shown_as_table:
             self.shown_as_table = [k for k in self.shown_as_table if k != key]

@@ -81,8 +81,7 @@ def day_label(bucket: str, lang: str) -> str:
 
 def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
     """One figure per chart key; the table view of each comes from `tables`."""
-    g = lambda msg: gettext(lang, msg)  # noqa: E731  (short local alias)
-    revenue_label = f"{g('Revenue')} ({currency})"
+    revenue_label = f"{gettext(lang, 'Revenue')} ({currency})"
     sales = go.Figure()
     sales.add_bar(
         x=[b for b, _, _ in board.sales], y=[major(r, currency) for _, r, _ in board.sales], name=revenue_label
@@ -90,17 +89,21 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
     sales.add_scatter(
         x=[b for b, _, _ in board.sales],
         y=[t for _, _, t in board.sales],
-        name=g("Tickets"),
+        name=gettext(lang, "Tickets"),
         yaxis="y2",
         mode="lines+markers",
     )
-    _layout(sales, yaxis2={"overlaying": "y", "side": "right", "title": g("Tickets")}, yaxis={"title": revenue_label})
+    _layout(
+        sales,
+        yaxis2={"overlaying": "y", "side": "right", "title": gettext(lang, "Tickets")},
+        yaxis={"title": revenue_label},
+    )
     refunds = _layout(
         go.Figure(
             go.Bar(
                 x=[b for b, _, _ in board.refunds],
                 y=[major(a, currency) for _, a, _ in board.refunds],
-                name=g("Refunds"),
+                name=gettext(lang, "Refunds"),
             )
         )
     )
@@ -133,20 +136,28 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
     )
     sell = go.Figure()
     sell.add_bar(
-        y=[s.title for s in board.sell_through], x=[s.sold for s in board.sell_through], orientation="h", name=g("Sold")
+        y=[s.title for s in board.sell_through],
+        x=[s.sold for s in board.sell_through],
+        orientation="h",
+        name=gettext(lang, "Sold"),
     )
     sell.add_bar(
         y=[s.title for s in board.sell_through],
         x=[max(s.capacity - s.sold, 0) for s in board.sell_through],
         orientation="h",
-        name=g("Still available"),
+        name=gettext(lang, "Still available"),
     )
     _layout(sell, barmode="stack", height=max(320, 28 * len(board.sell_through)), yaxis={"autorange": "reversed"})
     f = board.funnel
     funnel = _layout(
         go.Figure(
             go.Funnel(
-                y=[g("Event views"), g("Carts"), g("Checkouts started"), g("Paid orders")],
+                y=[
+                    gettext(lang, "Event views"),
+                    gettext(lang, "Carts"),
+                    gettext(lang, "Checkouts started"),
+                    gettext(lang, "Paid orders"),
+                ],
                 x=[f.views, f.carts, f.checkouts, f.paid],
             )
         )
@@ -156,9 +167,15 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
         grid[weekday][hour] = count
     heatmap = _layout(
         go.Figure(
-            go.Heatmap(z=grid, x=list(range(24)), y=[g(d) for d in WEEKDAYS], colorscale="Blues", name=g("Orders"))
+            go.Heatmap(
+                z=grid,
+                x=list(range(24)),
+                y=[gettext(lang, d) for d in WEEKDAYS],
+                colorscale="Blues",
+                name=gettext(lang, "Orders"),
+            )
         ),
-        xaxis={"title": g("Hour (UTC)")},
+        xaxis={"title": gettext(lang, "Hour (UTC)")},
         yaxis={"autorange": "reversed"},
     )
     return {
@@ -176,56 +193,65 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
 
 def tables(board: Dashboard, currency: str, lang: str) -> dict[str, dict[str, list]]:
     """The same data as text: {chart key: {"header": [...], "rows": [[...], ...]}}."""
-    g = lambda msg: gettext(lang, msg)  # noqa: E731
     m = lambda minor: money(minor, currency, lang)  # noqa: E731
     f = board.funnel
     return {
         "sales": {
-            "header": [g("Period"), g("Revenue"), g("Tickets")],
+            "header": [gettext(lang, "Period"), gettext(lang, "Revenue"), gettext(lang, "Tickets")],
             "rows": [[day_label(b, lang), m(r), str(t)] for b, r, t in board.sales],
         },
         "refunds": {
-            "header": [g("Period"), g("Refunded"), g("Refunds")],
+            "header": [gettext(lang, "Period"), gettext(lang, "Refunded"), gettext(lang, "Refunds")],
             "rows": [[day_label(b, lang), m(a), str(n)] for b, a, n in board.refunds],
         },
         "by_event": {
-            "header": [g("Event"), g("Revenue"), g("Tickets")],
+            "header": [gettext(lang, "Event"), gettext(lang, "Revenue"), gettext(lang, "Tickets")],
             "rows": [[t, m(r), str(q)] for _, t, r, q in board.by_event],
         },
         "by_category": {
-            "header": [g("Category"), g("Revenue"), g("Tickets")],
+            "header": [gettext(lang, "Category"), gettext(lang, "Revenue"), gettext(lang, "Tickets")],
             "rows": [[c, m(r), str(q)] for c, r, q in board.by_category],
         },
         "mix": {
-            "header": [g("Ticket type"), g("Tickets"), g("Revenue")],
+            "header": [gettext(lang, "Ticket type"), gettext(lang, "Tickets"), gettext(lang, "Revenue")],
             "rows": [[n, str(t), m(r)] for n, t, r in board.ticket_mix],
         },
         "methods": {
-            "header": [g("Payment method"), g("Orders"), g("Revenue")],
+            "header": [gettext(lang, "Payment method"), gettext(lang, "Orders"), gettext(lang, "Revenue")],
             "rows": [[x, str(o), m(r)] for x, o, r in board.methods],
         },
         "sell_through": {
-            "header": [g("Event"), g("Sold"), g("Capacity"), g("Sell-through")],
+            "header": [
+                gettext(lang, "Event"),
+                gettext(lang, "Sold"),
+                gettext(lang, "Capacity"),
+                gettext(lang, "Sell-through"),
+            ],
             "rows": [
                 [s.title, str(s.sold), str(s.capacity), format_percent(s.ratio, "#,##0%", locale=_babel(lang))]
                 for s in board.sell_through
             ],
         },
         "funnel": {
-            "header": [g("Step"), g("Count")],
+            "header": [gettext(lang, "Step"), gettext(lang, "Count")],
             "rows": [
-                [g("Event views"), str(f.views)],
-                [g("Carts"), str(f.carts)],
-                [g("Checkouts started"), str(f.checkouts)],
-                [g("Paid orders"), str(f.paid)],
+                [gettext(lang, "Event views"), str(f.views)],
+                [gettext(lang, "Carts"), str(f.carts)],
+                [gettext(lang, "Checkouts started"), str(f.checkouts)],
+                [gettext(lang, "Paid orders"), str(f.paid)],
             ],
         },
         "heatmap": {
-            "header": [g("Day"), g("Hour (UTC)"), g("Orders")],
-            "rows": [[g(WEEKDAYS[w]), f"{h:02d}:00", str(n)] for w, h, n in board.heatmap],
+            "header": [gettext(lang, "Day"), gettext(lang, "Hour (UTC)"), gettext(lang, "Orders")],
+            "rows": [[gettext(lang, WEEKDAYS[w]), f"{h:02d}:00", str(n)] for w, h, n in board.heatmap],
         },
         "customers": {
-            "header": [g("Customer"), g("E-mail"), g("Orders"), g("Revenue")],
+            "header": [
+                gettext(lang, "Customer"),
+                gettext(lang, "E-mail"),
+                gettext(lang, "Orders"),
+                gettext(lang, "Revenue"),
+            ],
             "rows": [[n, e, str(o), m(r)] for e, n, o, r in board.customers],
         },
     }
