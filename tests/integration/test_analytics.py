@@ -235,6 +235,13 @@ def test_whole_dashboard_and_empty_period(session: Session, shop: dict[str, Even
     board = analytics.dashboard(session, EUR, Granularity.WEEK)
     assert board.sales == [("2026-03-02", 12000, 4), ("2026-03-09", 2000, 1)]
     assert analytics.dashboard_concurrently(session.get_bind(), EUR, Granularity.WEEK) == board
+    # The dashboard derives KPIs and breakdowns from fewer queries: same figures as the single aggregates.
+    assert board.kpis == analytics.kpis(session, EUR)
+    assert board.by_event == analytics.revenue_by_event(session, EUR)
+    assert board.by_category == analytics.revenue_by_category(session, EUR)
+    assert board.ticket_mix == analytics.ticket_type_mix(session, EUR)
+    rock = Filters(start=START, end=END, currency="EUR", event_ids=(shop["rock"].id or 0,))
+    assert analytics.dashboard(session, rock, Granularity.DAY).kpis == analytics.kpis(session, rock)
     empty = analytics.dashboard(session, Filters(start=at(1, 1), end=at(1, 2), currency="EUR"), Granularity.DAY)
     assert empty.sales == [] and empty.by_event == [] and empty.funnel.paid == 0
     assert all(k.value == 0 for k in empty.kpis)

@@ -238,7 +238,10 @@ class Kpi:
 
 
 def kpis(session: Session, filters: Filters) -> list[Kpi]:
-    now, before = totals(session, filters), totals(session, filters.previous())
+    return kpis_from(totals(session, filters), totals(session, filters.previous()))
+
+
+def kpis_from(now: Totals, before: Totals) -> list[Kpi]:
     return [
         Kpi("revenue", now.revenue_minor, before.revenue_minor),
         Kpi("orders", now.orders, before.orders),
@@ -251,13 +254,20 @@ def kpis(session: Session, filters: Filters) -> list[Kpi]:
 
 def sales_over_time(session: Session, filters: Filters, granularity: Granularity) -> list[tuple[str, int, int]]:
     """[(bucket start 'YYYY-MM-DD', revenue_minor, tickets)] in date order, buckets with sales only."""
+    return [(b, r, t) for b, r, t, _ in _sales_buckets(session, filters, granularity)]
+
+
+def _sales_buckets(session: Session, filters: Filters, granularity: Granularity) -> list[tuple[str, int, int, int]]:
+    """[(bucket, revenue, tickets, orders)]: an order falls in one bucket, so orders add up across buckets."""
     bucket = time_bucket(session, Order.paid_at, granularity).label("bucket")
     rows = session.exec(
-        _items_query(filters, bucket, func.sum(_LINE_TOTAL), func.sum(OrderItem.quantity))
+        _items_query(
+            filters, bucket, func.sum(_LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(Order.id))
+        )
         .group_by(bucket)
         .order_by(bucket)
     ).all()
-    return [(str(b), int(r), int(t)) for b, r, t in rows]
+    return [(str(b), int(r), int(t), int(o)) for b, r, t, o in rows]
 
 
 def refunds_over_time(session: Session, filters: Filters, granularity: Granularity) -> list[tuple[str, int, int]]:
@@ -278,39 +288,71 @@ def refunds_over_time(session: Session, filters: Filters, granularity: Granulari
     return [(str(b), int(a), int(n)) for b, a, n in rows]
 
 
-def revenue_by_event(session: Session, filters: Filters, limit: int = 20) -> list[tuple[int, str, int, int]]:
-    """[(event id, title, revenue_minor, tickets)], best sellers first."""
-    revenue = func.sum(_LINE_TOTAL).label("revenue")
+@dataclass(frozen=True)
+class TypeSales:
+    event_id: int
+    title: str
+    category: str
+    type_name: str
+    revenue_minor: int
+    tickets: int
+
+
+def sales_by_ticket_type(session: Session, filters: Filters) -> list[TypeSales]:
+    """One aggregate per ticket type sold; the event, category and type-mix charts are sums of it."""
     rows = session.exec(
-        _items_query(filters, Event.id, Event.title, revenue, func.sum(OrderItem.quantity), with_event=True)
-        .group_by(Event.id, Event.title)
-        .order_by(revenue.desc(), Event.id)
-        .limit(limit)
+        _items_query(
+            filters,
+            Event.id,
+            Event.title,
+            Event.category,
+            TicketType.name,
+            func.sum(_LINE_TOTAL),
+            func.sum(OrderItem.quantity),
+            with_event=True,
+        ).group_by(TicketType.id, Event.id, Event.title, Event.category, TicketType.name)
     ).all()
-    return [(int(i), str(t), int(r), int(q)) for i, t, r, q in rows]
+    return [TypeSales(int(e), str(t), str(c), str(n), int(r), int(q)) for e, t, c, n, r, q in rows]
+
+
+def _sum_by(parts: list[TypeSales], key: Callable[[TypeSales], Any]) -> dict[Any, list[int]]:
+    sums: dict[Any, list[int]] = {}
+    for part in parts:
+        revenue_tickets = sums.setdefault(key(part), [0, 0])
+        revenue_tickets[0] += part.revenue_minor
+        revenue_tickets[1] += part.tickets
+    return sums
+
+
+def by_event_from(parts: list[TypeSales], limit: int = 20) -> list[tuple[int, str, int, int]]:
+    """[(event id, title, revenue_minor, tickets)], best sellers first."""
+    sums = _sum_by(parts, lambda p: (p.event_id, p.title))
+    rows = [(i, t, r, q) for (i, t), (r, q) in sums.items()]
+    return sorted(rows, key=lambda row: (-row[2], row[0]))[:limit]
+
+
+def by_category_from(parts: list[TypeSales]) -> list[tuple[str, int, int]]:
+    """[(category, revenue_minor, tickets)], largest first."""
+    rows = [(c, r, q) for c, (r, q) in _sum_by(parts, lambda p: p.category).items()]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def ticket_mix_from(parts: list[TypeSales], limit: int = 15) -> list[tuple[str, int, int]]:
+    """[(ticket type name, tickets, revenue_minor)] across events (same names add up), most sold first."""
+    rows = [(n, q, r) for n, (r, q) in _sum_by(parts, lambda p: p.type_name).items()]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))[:limit]
+
+
+def revenue_by_event(session: Session, filters: Filters, limit: int = 20) -> list[tuple[int, str, int, int]]:
+    return by_event_from(sales_by_ticket_type(session, filters), limit)
 
 
 def revenue_by_category(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
-    """[(category, revenue_minor, tickets)], largest first."""
-    revenue = func.sum(_LINE_TOTAL).label("revenue")
-    rows = session.exec(
-        _items_query(filters, Event.category, revenue, func.sum(OrderItem.quantity), with_event=True)
-        .group_by(Event.category)
-        .order_by(revenue.desc(), Event.category)
-    ).all()
-    return [(str(c), int(r), int(q)) for c, r, q in rows]
+    return by_category_from(sales_by_ticket_type(session, filters))
 
 
 def ticket_type_mix(session: Session, filters: Filters, limit: int = 15) -> list[tuple[str, int, int]]:
-    """[(ticket type name, tickets, revenue_minor)] across events (same names add up), most sold first."""
-    tickets = func.sum(OrderItem.quantity).label("tickets")
-    rows = session.exec(
-        _items_query(filters, TicketType.name, tickets, func.sum(_LINE_TOTAL), with_event=True)
-        .group_by(TicketType.name)
-        .order_by(tickets.desc(), TicketType.name)
-        .limit(limit)
-    ).all()
-    return [(str(n), int(t), int(r)) for n, t, r in rows]
+    return ticket_mix_from(sales_by_ticket_type(session, filters), limit)
 
 
 def payment_methods(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
@@ -483,13 +525,13 @@ class Dashboard:
 
 
 def _parts(filters: Filters, granularity: Granularity) -> dict[str, Callable[[Session], Any]]:
+    """The dashboard's independent queries (ten aggregates; the rest is arithmetic on their results)."""
     return {
-        "kpis": lambda s: kpis(s, filters),
-        "sales": lambda s: sales_over_time(s, filters, granularity),
+        "buckets": lambda s: _sales_buckets(s, filters, granularity),
+        "refunded": lambda s: refunded_total(s, filters),
+        "previous": lambda s: totals(s, filters.previous()),
         "refunds": lambda s: refunds_over_time(s, filters, granularity),
-        "by_event": lambda s: revenue_by_event(s, filters),
-        "by_category": lambda s: revenue_by_category(s, filters),
-        "ticket_mix": lambda s: ticket_type_mix(s, filters),
+        "types": lambda s: sales_by_ticket_type(s, filters),
         "methods": lambda s: payment_methods(s, filters),
         "heatmap": lambda s: sales_heatmap(s, filters),
         "customers": lambda s: top_customers(s, filters),
@@ -498,9 +540,33 @@ def _parts(filters: Filters, granularity: Granularity) -> dict[str, Callable[[Se
     }
 
 
+def _assemble(raw: dict[str, Any]) -> Dashboard:
+    buckets: list[tuple[str, int, int, int]] = raw["buckets"]
+    current = Totals(
+        revenue_minor=sum(b[1] for b in buckets),
+        orders=sum(b[3] for b in buckets),
+        tickets=sum(b[2] for b in buckets),
+        refunded_minor=raw["refunded"],
+        visitors=raw["funnel"].views,
+    )
+    return Dashboard(
+        kpis=kpis_from(current, raw["previous"]),
+        sales=[(b, r, t) for b, r, t, _ in buckets],
+        refunds=raw["refunds"],
+        by_event=by_event_from(raw["types"]),
+        by_category=by_category_from(raw["types"]),
+        ticket_mix=ticket_mix_from(raw["types"]),
+        methods=raw["methods"],
+        heatmap=raw["heatmap"],
+        customers=raw["customers"],
+        sell_through=raw["sell_through"],
+        funnel=raw["funnel"],
+    )
+
+
 def dashboard(session: Session, filters: Filters, granularity: Granularity) -> Dashboard:
-    """Every figure of /admin/analytics for these filters (a dozen aggregate queries, one after another)."""
-    return Dashboard(**{name: part(session) for name, part in _parts(filters, granularity).items()})
+    """Every figure of /admin/analytics for these filters, queries one after another."""
+    return _assemble({name: part(session) for name, part in _parts(filters, granularity).items()})
 
 
 def dashboard_concurrently(engine: Engine, filters: Filters, granularity: Granularity, workers: int = 4) -> Dashboard:
@@ -517,7 +583,7 @@ def dashboard_concurrently(engine: Engine, filters: Filters, granularity: Granul
     parts = _parts(filters, granularity)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {name: pool.submit(run, part) for name, part in parts.items()}
-        return Dashboard(**{name: future.result() for name, future in futures.items()})
+        return _assemble({name: future.result() for name, future in futures.items()})
 
 
 # --- recording funnel steps -----------------------------------------------------
