@@ -10,7 +10,7 @@ import reflex as rx
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
-from ticketapp.services import inventory, orders
+from ticketapp.services import inventory, order_payments
 from ticketapp.services.cart import CartView, load_cart
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.locale import current_lang
@@ -66,7 +66,7 @@ class CheckoutState(rx.State):
         self.totals = [total.format(lang) for total in view.totals()]
         self.several_currencies = len(self.totals) > 1
         all_free = all(total.amount_minor == 0 for total in view.totals())
-        self.methods = method_options([str(m) for m in orders.available_methods(0 if all_free else 1)], lang)
+        self.methods = method_options([str(m) for m in order_payments.available_methods(0 if all_free else 1)], lang)
         if self.payment_method not in {m["value"] for m in self.methods}:
             self.payment_method = self.methods[0]["value"]
         self.attendee_fields = [
@@ -105,7 +105,7 @@ class CheckoutState(rx.State):
             return
         self.error = ""
         self.order_codes = [order.code for order in placed]
-        self.placed_orders = [{"code": o.code, "href": orders.status_url(o)} for o in placed]
+        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
         self.lines = []
         await cart.refresh_count()
         if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
@@ -115,7 +115,7 @@ class CheckoutState(rx.State):
     async def _start_payment(self, code: str, lang: str) -> rx.event.EventSpec | None:
         try:
             start = await asyncio.to_thread(begin_payment_for, code, self.payment_method)
-        except orders.OrderError as refused:
+        except order_payments.OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             return None
         return redirect_to(start.redirect_url) if start.redirect_url else None
