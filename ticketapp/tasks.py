@@ -44,3 +44,13 @@ def render_order_tickets(order_id: int, lang: str) -> str:
     with session_scope() as session:
         path = order_pdf(session, order_id, lang, get_signing_key(), settings.ticket_cache_dir, settings.organiser_name)
     return str(path)
+
+
+@huey.task(retries=3, retry_delay=30)
+def issue_and_render_tickets(order_id: int, lang: str) -> str:
+    """After payment: create the order's tickets (idempotent), then render its PDF; returns the PDF path."""
+    from ticketapp.services.ticket_issuing import issue_tickets
+
+    with session_scope() as session:
+        issue_tickets(session, order_id)
+    return render_order_tickets.call_local(order_id, lang)

@@ -19,7 +19,7 @@ from ticketapp.services.ticket_issuing import issue_tickets, token_for_ticket, v
 from ticketapp.services.ticket_pdf import order_pages, order_pdf, render_pdf, ticket_pdf
 from ticketapp.services.ticket_tokens import public_key, verify_ticket_token
 from ticketapp.settings import get_settings
-from ticketapp.tasks import render_order_tickets
+from ticketapp.tasks import issue_and_render_tickets, render_order_tickets
 
 A4_POINTS = (595, 842)
 
@@ -120,9 +120,10 @@ def test_background_job_renders_into_private_data_dir() -> None:
     upgrade_database(settings.database_url)
     with Session(get_engine(), expire_on_commit=False) as app_session:
         _, standard, _ = make_event(app_session, title="Job Rendered Night")
-        order, _ = make_order(app_session, [(standard, 1)], status=OrderStatus.PAID)
-        issue_tickets(app_session, order.id)
-    path = Path(render_order_tickets(order.id, "en")())
+        order, _ = make_order(app_session, [(standard, 2)], status=OrderStatus.PAID)
+    path = Path(issue_and_render_tickets(order.id, "en")())
+    assert Path(render_order_tickets(order.id, "en")()) == path  # cached, not re-rendered
+    assert len(PdfReader(path).pages) == 2
     assert path.is_file() and path.parent == settings.ticket_cache_dir
     assert settings.data_dir in path.parents
     assert "Job Rendered Night" in page_texts(path.read_bytes())[0]
