@@ -41,3 +41,15 @@ def test_owner_gets_the_ticket_another_user_gets_nothing(session) -> None:
     assert downloadable_ticket(session, ticket.code, stranger.id) is None
     assert downloadable_ticket(session, "ZZZZ-ZZZZ", owner.id) is None
     assert downloadable_ticket(session, ticket.code, None).id == ticket.id  # authorized by a signed link
+
+
+def test_absolute_download_url_uses_settings() -> None:
+    from ticketapp.services.ticket_links import ticket_download_url
+    from ticketapp.settings import get_settings
+
+    settings = get_settings()
+    url = ticket_download_url("ABCD-EFGH", settings, now=NOW)
+    assert url.startswith(f"{settings.base_url}/api/tickets/ABCD-EFGH.pdf?exp=")
+    code, exp, sig = parts(url.removeprefix(settings.base_url))
+    assert int(exp) == int((NOW + timedelta(hours=settings.ticket_link_ttl_hours)).timestamp())
+    assert link_is_valid(code, exp, sig, settings.secret_key, now=NOW)

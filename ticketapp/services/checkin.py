@@ -9,13 +9,24 @@ the database decides which of two simultaneous scans wins, never Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from ticketapp.models import Event, Order, OrderStatus, Ticket, TicketStatus, TicketType, User, utcnow
+from ticketapp.models import (
+    Event,
+    EventStatus,
+    Order,
+    OrderStatus,
+    Ticket,
+    TicketStatus,
+    TicketType,
+    User,
+    Venue,
+    utcnow,
+)
 from ticketapp.services.ticket_issuing import normalize_ticket_code
 from ticketapp.services.ticket_tokens import (
     InvalidTicketTokenError,
@@ -199,3 +210,23 @@ def offline_checkin_list(session: Session, event_id: int, key: SigningKey, now: 
     ]
     generated = (now or utcnow()).isoformat()
     return sign_document({"event_id": event_id, "generated_at": generated, "tickets": tickets}, key)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinEvent:
+    id: int
+    title: str
+    starts_at: datetime
+    timezone: str
+
+
+def checkin_events(session: Session, now: datetime | None = None) -> list[CheckinEvent]:
+    """Published events that have not ended more than a day ago, soonest first: what a door may scan for."""
+    since = (now or utcnow()) - timedelta(days=1)
+    rows = session.exec(
+        select(Event, Venue.timezone)
+        .join(Venue, col(Venue.id) == col(Event.venue_id))
+        .where(Event.status == EventStatus.PUBLISHED, col(Event.ends_at) >= since)
+        .order_by(col(Event.starts_at))
+    ).all()
+    return [CheckinEvent(event.id, event.title, event.starts_at, tz) for event, tz in rows if event.id is not None]

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session, select
 
 from ticketapp.models import Order, Ticket, utcnow
+from ticketapp.settings import Settings, get_settings
 
 LINK_PURPOSE = "ticket-pdf"
 
@@ -52,3 +53,10 @@ def downloadable_ticket(session: Session, code: str, user_id: int | None) -> Tic
     if user_id is not None and owner_id != user_id:
         return None  # someone else's ticket looks exactly like a missing one
     return ticket
+
+
+def ticket_download_url(code: str, settings: Settings | None = None, now: datetime | None = None) -> str:
+    """The absolute signed link for e-mails, valid for TICKET_LINK_TTL_HOURS."""
+    settings = settings or get_settings()
+    ttl = timedelta(hours=settings.ticket_link_ttl_hours)
+    return settings.base_url + signed_ticket_path(code, settings.secret_key, ttl, now)
