@@ -72,3 +72,41 @@ def test_token_names_ticket_event_and_secret(session) -> None:
     assert (claims.ticket_id, claims.event_id) == (ticket.id, event.id)
     assert claims.secret_ref == secret_reference(ticket.secret)
     assert ticket.secret not in token
+
+
+def test_concurrent_issuing_never_duplicates(db_url: str) -> None:
+    """Two webhook deliveries for one order, handled at the same moment on two connections."""
+    import threading
+
+    from sqlmodel import Session
+
+    from ticketapp.db import make_engine
+
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        _, standard, vip = make_event(session)
+        order, _ = make_order(session, [(standard, 4), (vip, 2)])
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def deliver() -> None:
+        own_engine = make_engine(db_url)
+        try:
+            with Session(own_engine, expire_on_commit=False) as own_session:
+                own_session.connection()
+                barrier.wait()
+                issue_tickets(own_session, order.id)
+        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+            errors.append(exc)
+        finally:
+            own_engine.dispose()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with Session(engine) as session:
+        assert len(session.exec(select(Ticket).where(Ticket.order_id == order.id)).all()) == 6
+    engine.dispose()

@@ -54,8 +54,16 @@ def _unused_code(session: Session) -> str:
 
 
 def _lock_order(session: Session, order_id: int) -> Order | None:
-    # FOR UPDATE serialises concurrent issuing on PostgreSQL; SQLite serialises writers anyway.
-    return session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+    """Take the write lock on the order row before counting its tickets.
+
+    A no-op UPDATE locks the row on PostgreSQL and takes SQLite's single write
+    lock (a SELECT … FOR UPDATE would be ignored there), so two concurrent
+    issuers of one order run one after the other and the second sees the
+    first one's tickets.
+    """
+    touch = update(Order).where(col(Order.id) == order_id).values(updated_at=col(Order.updated_at))
+    session.exec(touch)  # type: ignore[call-overload]
+    return session.exec(select(Order).where(Order.id == order_id)).first()
 
 
 def issue_tickets(session: Session, order_id: int) -> list[Ticket]:
