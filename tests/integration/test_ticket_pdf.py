@@ -127,3 +127,12 @@ def test_background_job_renders_into_private_data_dir() -> None:
     assert path.is_file() and path.parent == settings.ticket_cache_dir
     assert settings.data_dir in path.parents
     assert "Job Rendered Night" in page_texts(path.read_bytes())[0]
+
+
+def test_names_beyond_latin1_print_as_text(session, key) -> None:
+    """Attendee names in Polish, Greek or Cyrillic print with the embedded font, not as boxes."""
+    _, standard, _ = make_event(session)
+    order, _ = make_order(session, [(standard, 1)], buyer_name="Łukasz Żółć · Ελένη · Дмитрий")
+    issue_tickets(session, order.id)
+    (text,) = page_texts(render_pdf(order_pages(session, order.id, "en", key), "en", "Ticketapp"))
+    assert "Łukasz Żółć · Ελένη · Дмитрий" in text

@@ -15,6 +15,7 @@ import io
 import json
 import os
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 from sqlmodel import Session, col, select
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from ticketapp.i18n import gettext, normalize_locale
 from ticketapp.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketType, Venue
@@ -32,7 +34,12 @@ from ticketapp.services.ticket_issuing import token_for_ticket
 from ticketapp.services.ticket_tokens import SigningKey
 from ticketapp.settings import PROJECT_DIR
 
-LOGO_PATH = PROJECT_DIR / "assets" / "ticket-logo.png"
+ASSETS_DIR = PROJECT_DIR / "assets"
+LOGO_PATH = ASSETS_DIR / "ticket-logo.png"
+# DejaVu Sans (shipped in assets/fonts) covers Latin Extended, Greek and Cyrillic attendee
+# names that the built-in PDF fonts cannot print; subsets are embedded, so output is stable.
+FONT_REGULAR = ASSETS_DIR / "fonts" / "DejaVuSans.ttf"
+FONT_BOLD = ASSETS_DIR / "fonts" / "DejaVuSans-Bold.ttf"
 # Bump when the template changes so cached PDFs are re-rendered.
 TEMPLATE_VERSION = "1"
 VOID_ORDER_STATUSES = (OrderStatus.REFUNDED, OrderStatus.CANCELLED)
@@ -103,6 +110,7 @@ def ticket_page(session: Session, ticket: Ticket, lang: str, key: SigningKey) ->
     return _page_for(session, ticket, order, lang, key)
 
 
+@lru_cache(maxsize=1024)  # the order PDF and each ticket's own PDF share their QR images
 def qr_png(token: str) -> bytes:
     """The token as a QR PNG: medium error correction, a quiet zone of 4 modules."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
@@ -117,9 +125,14 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-STYLE = """
+STYLE = (
+    f"""
+@font-face {{ font-family: TicketSans; src: url({FONT_REGULAR}); }}
+@font-face {{ font-family: TicketSans; src: url({FONT_BOLD}); font-weight: bold; }}
+"""
+    + """
 @page { size: a4 portrait; margin: 1.6cm; }
-body { font-family: Helvetica; font-size: 11pt; color: #111111; }
+body { font-family: TicketSans; font-size: 11pt; color: #111111; }
 h1 { font-size: 22pt; margin: 0 0 4pt 0; }
 .header { margin-bottom: 14pt; }
 .when { font-size: 13pt; font-weight: bold; margin: 0; }
@@ -134,6 +147,7 @@ td.value { font-weight: bold; }
 .void { font-size: 24pt; font-weight: bold; color: #b00020; border: 3pt solid #b00020; padding: 6pt;
         text-align: center; }
 """
+)
 
 
 def _page_html(page: TicketPage, lang: str, organiser: str, logo_uri: str) -> str:
@@ -187,7 +201,9 @@ def render_pdf(pages: list[TicketPage], lang: str, organiser: str) -> bytes:
     # Invariant mode drops creation dates and random document ids: byte-identical re-renders.
     rl_config.invariant = 1
     output = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=output, encoding="utf-8")
+    # Only our assets may be read while rendering: no network, no other files.
+    policy = ResourceAccessPolicy(base_dir=ASSETS_DIR, allow_remote=False)
+    status = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=policy)
     if status.err:
         raise RuntimeError(f"ticket PDF rendering failed ({status.err} errors)")
     return output.getvalue()
