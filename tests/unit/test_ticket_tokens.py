@@ -125,3 +125,13 @@ def test_public_key_is_refused_as_signing_key(tmp_path: Path) -> None:
     settings = get_settings().__class__(**{**get_settings().__dict__, "ticket_signing_key": public})
     with pytest.raises(ValueError, match="private"):
         load_signing_key(settings)
+
+
+def test_workers_starting_together_share_one_dev_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = get_settings().__class__(**{**get_settings().__dict__, "data_dir": tmp_path, "ticket_signing_key": ""})
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        thumbprints = set(pool.map(lambda _: load_signing_key(settings).thumbprint(), range(12)))
+    assert len(thumbprints) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["ticket_signing_key.pem"]

@@ -13,8 +13,11 @@ token and re-rendered PDFs are byte-identical.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
+import os
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -93,9 +96,13 @@ def _dev_key(data_dir: Path) -> SigningKey:
     path = data_dir / DEV_KEY_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        pem = OKPKey.generate_key("Ed25519").as_pem(private=True)
-        path.write_bytes(pem)
-        path.chmod(0o600)
+        draft = data_dir / f".{DEV_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        draft.write_bytes(OKPKey.generate_key("Ed25519").as_pem(private=True))
+        draft.chmod(0o600)
+        # link() refuses to replace: when several workers start at once, the first key wins for all.
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
     return _parse_key(path.read_text())
 
 
