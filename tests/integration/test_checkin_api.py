@@ -201,3 +201,17 @@ def test_routes_are_registered_in_front_of_reflex() -> None:
         assert test_client.post("/api/checkin", json={}).status_code == 401
         assert test_client.get("/api/tickets/ABCD-EFGH.pdf").status_code == 403
         assert test_client.get("/checkin").text == "reflex page"
+
+
+def test_qr_in_downloaded_pdf_is_accepted_once_at_the_door(client, door, tmp_path) -> None:
+    """Done means: download the PDF, read its QR as a scanner would, check in: VALID, then ALREADY USED."""
+    from tests.pdf_tools import decode_qr_codes
+
+    event, _, tickets, _, headers = door
+    response = client.get(signed_ticket_path(tickets[1].code, get_settings().secret_key, timedelta(hours=1)))
+    pdf_path = tmp_path / "ticket.pdf"
+    pdf_path.write_bytes(response.content)
+    (scanned,) = decode_qr_codes(pdf_path, tmp_path)
+    first = post_scan(client, headers, event.id, scanned).json()
+    assert first["outcome"] == "valid" and first["ticket_code"] == tickets[1].code
+    assert post_scan(client, headers, event.id, scanned).json()["outcome"] == "already_used"

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-import zxingcpp
 from joserfc.jwk import OKPKey
-from PIL import Image
 from pypdf import PdfReader
 
+from tests.pdf_tools import decode_qr_codes, page_texts
 from tests.ticket_factories import make_event, make_order
 from ticketapp.models import OrderStatus
 from ticketapp.services.ticket_issuing import issue_tickets, token_for_ticket, void_tickets
@@ -27,21 +25,6 @@ A4_POINTS = (595, 842)
 @pytest.fixture
 def key() -> OKPKey:
     return OKPKey.generate_key("Ed25519")
-
-
-def page_texts(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def decode_qr_codes(pdf_path: Path, tmp_path: Path) -> list[str]:
-    """Rasterise each page as a printer would (150 dpi) and read its QR code."""
-    prefix = tmp_path / "page"
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf_path), str(prefix)], check=True)
-    found = []
-    for png in sorted(tmp_path.glob("page-*.png")):
-        results = zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)
-        found.extend(result.text for result in results)
-    return found
 
 
 def test_order_pdf_has_text_per_ticket_in_english(session, key) -> None:
