@@ -116,6 +116,12 @@ def _code_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.el.label(t("Ticket code"), html_for="checkin-code"),
+            rx.text(
+                t("Type the code printed under the QR, or scan the QR with a handheld scanner into this field."),
+                id="checkin-code-hint",
+                size="2",
+                color_scheme="gray",
+            ),
             rx.hstack(
                 rx.input(
                     id="checkin-code",
@@ -123,6 +129,7 @@ def _code_form() -> rx.Component:
                     auto_complete="off",
                     auto_capitalize="characters",
                     placeholder="ABCD-EFGH",
+                    aria_describedby="checkin-code-hint",
                     size="3",
                 ),
                 rx.button(t("Check in"), type="submit", size="3"),
