@@ -97,8 +97,10 @@ def _dev_key(data_dir: Path) -> SigningKey:
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         draft = data_dir / f".{DEV_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        draft.write_bytes(OKPKey.generate_key("Ed25519").as_pem(private=True))
-        draft.chmod(0o600)
+        # Created 0600 from the start: the private key is never readable by others, even briefly.
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(OKPKey.generate_key("Ed25519").as_pem(private=True))
         # link() refuses to replace: when several workers start at once, the first key wins for all.
         with contextlib.suppress(FileExistsError):
             os.link(draft, path)
