@@ -56,7 +56,17 @@ class Settings:
     hold_minutes: int
     jobs_immediate: bool
     huey_db_path: Path
+    # E-tickets: PEM or JWK (JSON) private key; empty = a dev key generated in data_dir.
+    ticket_signing_key: str = ""
+    # Lifetime of the signed ticket-download links sent by e-mail.
+    ticket_link_ttl_hours: int = 24 * 30
+    organiser_name: str = "Ticketapp"
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
+
+    @property
+    def ticket_cache_dir(self) -> Path:
+        """Rendered ticket PDFs: private, never under assets/ or /_upload."""
+        return self.data_dir / "tickets"
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,4 +96,7 @@ def get_settings() -> Settings:
         hold_minutes=_env_int("HOLD_MINUTES", 15),
         jobs_immediate=_env_bool("JOBS_IMMEDIATE"),
         huey_db_path=data_dir / "jobs.db",
+        ticket_signing_key=_env("TICKET_SIGNING_KEY"),
+        ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
+        organiser_name=_env("ORGANISER_NAME", "Ticketapp"),
     )

@@ -32,3 +32,25 @@ def heartbeat() -> None:
     """Runs every minute; the health route reports its age to monitoring."""
     with session_scope() as session:
         record_heartbeat(session, HEARTBEAT_JOB)
+
+
+@huey.task(retries=3, retry_delay=30)
+def render_order_tickets(order_id: int, lang: str) -> str:
+    """Render (or find in the cache) the PDF of an order's tickets; returns its path."""
+    from ticketapp.services.ticket_pdf import order_pdf
+    from ticketapp.services.ticket_tokens import get_signing_key
+
+    settings = get_settings()
+    with session_scope() as session:
+        path = order_pdf(session, order_id, lang, get_signing_key(), settings.ticket_cache_dir, settings.organiser_name)
+    return str(path)
+
+
+@huey.task(retries=3, retry_delay=30)
+def issue_and_render_tickets(order_id: int, lang: str) -> str:
+    """After payment: create the order's tickets (idempotent), then render its PDF; returns the PDF path."""
+    from ticketapp.services.ticket_issuing import issue_tickets
+
+    with session_scope() as session:
+        issue_tickets(session, order_id)
+    return render_order_tickets.call_local(order_id, lang)

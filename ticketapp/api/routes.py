@@ -6,7 +6,9 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
+from ticketapp.api.tickets import ticket_routes
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
@@ -14,6 +16,8 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            *checkin_routes(),
+            *ticket_routes(),
             Mount("", app=reflex_asgi),
         ]
     )

@@ -2,6 +2,7 @@
 
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
+from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.system import JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
@@ -16,6 +17,7 @@ __all__ = [
     "OrderStatus",
     "Payment",
     "Role",
+    "StaffApiToken",
     "Ticket",
     "TicketStatus",
     "TicketType",
