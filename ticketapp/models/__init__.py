@@ -1,5 +1,14 @@
 """SQLModel tables, one module per aggregate. Importing this registers them all."""
 
+from ticketapp.models.account import (
+    LoginAttempt,
+    OAuthIdentity,
+    OneTimeToken,
+    SecurityEvent,
+    SecurityEventKind,
+    TokenPurpose,
+    UserSession,
+)
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.system import JobHeartbeat
@@ -11,15 +20,22 @@ __all__ = [
     "Event",
     "EventStatus",
     "JobHeartbeat",
+    "LoginAttempt",
+    "OAuthIdentity",
+    "OneTimeToken",
     "Order",
     "OrderItem",
     "OrderStatus",
     "Payment",
     "Role",
+    "SecurityEvent",
+    "SecurityEventKind",
     "Ticket",
     "TicketStatus",
     "TicketType",
+    "TokenPurpose",
     "User",
+    "UserSession",
     "Venue",
     "utcnow",
 ]
