@@ -11,6 +11,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ticketapp.db import session_scope
 from ticketapp.services.heartbeat import record_heartbeat
+from ticketapp.services.mail import deliver_payload
 from ticketapp.settings import get_settings
 
 HEARTBEAT_JOB = "heartbeat"
@@ -32,3 +33,9 @@ def heartbeat() -> None:
     """Runs every minute; the health route reports its age to monitoring."""
     with session_scope() as session:
         record_heartbeat(session, HEARTBEAT_JOB)
+
+
+@huey.task(retries=5, retry_delay=30)
+def deliver_mail_job(payload: dict) -> str:
+    """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
+    return deliver_payload(payload)
