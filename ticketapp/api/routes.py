@@ -7,6 +7,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from ticketapp.api.health import health
+from ticketapp.api.oauth import oauth_callback, oauth_start
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
@@ -14,6 +15,8 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),
+            Route("/auth/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
             Mount("", app=reflex_asgi),
         ]
     )

@@ -18,6 +18,8 @@ from ticketapp.services.passwords import hash_password, verify_password
 from ticketapp.services.security_tokens import hash_token, new_token
 from ticketapp.services.two_factor import check_second_factor
 
+SESSION_COOKIE = "ta_session"
+REMEMBER_COOKIE = "ta_remember"
 REMEMBER_ME_LIFETIME = timedelta(days=30)
 # A browser-session cookie ends when the browser closes; the server ends it after a day anyway.
 BROWSER_SESSION_LIFETIME = timedelta(hours=24)
