@@ -136,6 +136,19 @@ class AuthState(rx.State):
         self.verification_resent = True
 
 
+def access_decision(
+    user: CurrentUser | None, roles: tuple[str, ...] = (), allow_pending_second_factor: bool = False
+) -> str:
+    """Pure guard rule: 'ok', 'signin', 'enrol' (staff without 2FA), 'code' (2FA not given yet) or 'forbidden'."""
+    if user is None:
+        return "signin"
+    if not user.fully_signed_in and not allow_pending_second_factor:
+        return "code" if user.two_factor_enabled else "enrol"
+    if roles and user.role not in {*roles, str(Role.ADMIN)}:
+        return "forbidden"
+    return "ok"
+
+
 @dataclass(frozen=True)
 class Access:
     user: CurrentUser | None
@@ -153,23 +166,22 @@ async def current_user(state: rx.State) -> CurrentUser | None:
 
 async def require_user(state: rx.State, *, allow_pending_second_factor: bool = False) -> Access:
     """Any signed-in person; staff must also have given their second factor."""
-    auth = await state.get_state(AuthState)
-    user = auth.current()
-    if user is None:
-        return Access(None, sign_in_redirect(state))
-    if not user.fully_signed_in and not allow_pending_second_factor:
-        if not user.two_factor_enabled:
-            return Access(user, rx.redirect("/account/security"))
-        return Access(user, sign_in_redirect(state))
-    return Access(user)
+    return await _require(state, (), allow_pending_second_factor)
 
 
 async def require_role(state: rx.State, *roles: Role) -> Access:
     """A signed-in user with one of `roles` (admins pass every staff check)."""
-    access = await require_user(state)
-    if not access.ok or access.user is None:
-        return access
-    allowed = {str(role) for role in roles} | {str(Role.ADMIN)}
-    if access.user.role not in allowed:
-        return Access(access.user, rx.redirect("/403"))
-    return access
+    return await _require(state, tuple(str(role) for role in roles), False)
+
+
+async def _require(state: rx.State, roles: tuple[str, ...], allow_pending_second_factor: bool) -> Access:
+    auth = await state.get_state(AuthState)
+    user = auth.current()
+    decision = access_decision(user, roles, allow_pending_second_factor)
+    if decision == "ok":
+        return Access(user)
+    if decision == "enrol":
+        return Access(user, rx.redirect("/account/security"))
+    if decision == "forbidden":
+        return Access(user, rx.redirect("/403"))
+    return Access(user, sign_in_redirect(state))
