@@ -8,11 +8,11 @@ import pytest
 import requests
 from sqlmodel import select
 
+from tests.support_oidc import Person
 from ticketapp.models import OAuthIdentity, User, utcnow
 from ticketapp.services import mail, oauth
 from ticketapp.services.accounts import AccountError
 from ticketapp.services.audit import ClientInfo
-from tests.support_oidc import Person
 
 CLIENT = ClientInfo(ip="127.0.0.1", user_agent="pytest")
 
@@ -69,7 +69,7 @@ def test_a_forged_state_or_replayed_code_is_refused(oidc, oidc_provider) -> None
         oauth.finish_flow(provider, flow, code, "forged-state")
     provider, flow, code, state = _complete_flow()
     oauth.finish_flow(provider, flow, code, state)
-    with pytest.raises(Exception, match="invalid_grant|used"):
+    with pytest.raises(Exception, match=r"invalid_grant|used"):
         oauth.finish_flow(provider, flow, code, state)
 
 

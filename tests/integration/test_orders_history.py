@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.support_orders import demo_ticket_type, insert_order
 from ticketapp.models import User, utcnow
 from ticketapp.services.orders_history import get_user_order, list_user_orders
-from tests.support_orders import demo_ticket_type, insert_order
 
 
 def _user(session, email: str) -> User:
