@@ -21,9 +21,10 @@ def text_field(
     required: bool = True,
     default_value: rx.Var[str] | str = "",
     hint: rx.Var[str] | None = None,
+    field_id: str = "",
 ) -> rx.Component:
     """A labelled input; pass `t("...")` for label and hint so they are extracted and translated."""
-    field_id = f"field-{name}"
+    field_id = field_id or f"field-{name}"
     hint_id = f"{field_id}-hint"
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_weight="500"),

@@ -34,6 +34,7 @@ def account_nav() -> rx.Component:
 def _section(title: rx.Var[str], *children: rx.Component) -> rx.Component:
     return rx.el.section(
         form_card(rx.heading(title, as_="h2", size="4"), *children, max_width="40rem"),
+        aria_label=title,
         width="100%",
     )
 
@@ -80,7 +81,11 @@ def _email_form() -> rx.Component:
                 rx.cond(
                     ProfileState.has_password,
                     text_field(
-                        t("Current password"), "password", field_type="password", autocomplete="current-password"
+                        t("Current password"),
+                        "password",
+                        field_type="password",
+                        autocomplete="current-password",
+                        field_id="email-change-password",
                     ),
                     rx.fragment(),
                 ),
@@ -145,6 +150,7 @@ def _delete_dialog() -> rx.Component:
                                 "password",
                                 field_type="password",
                                 autocomplete="current-password",
+                                field_id="delete-password",
                             ),
                             rx.fragment(),
                         ),
