@@ -102,7 +102,9 @@ def status_region(message: rx.Var[str]) -> rx.Component:
 
 
 def submit_button(label: rx.Var[str]) -> rx.Component:
-    return rx.button(label, type="submit", size="3")
+    # Disabled until the page is connected, so an early click never becomes a plain
+    # browser form submission (which would put the password in the URL).
+    return rx.button(label, type="submit", size="3", disabled=~rx.State.is_hydrated)
 
 
 def form_card(*children: rx.Component, max_width: str = "28rem") -> rx.Component:

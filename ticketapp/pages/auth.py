@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from ticketapp.components.forms import (
     checkbox_field,
@@ -38,7 +39,10 @@ def _oauth_buttons() -> rx.Component:
             rx.text(t("Or sign in with"), size="2", color_scheme="gray"),
             rx.foreach(
                 SignInState.providers,
-                lambda p: rx.link(rx.button(p["label"], variant="outline", width="100%"), href=p["href"], width="100%"),
+                # Document navigation: the OAuth start is a server route, not a client-side page.
+                lambda p: ReactRouterLink.create(
+                    p["label"], to=p["href"], reload_document=True, class_name="oauth-button"
+                ),
             ),
             width="100%",
             spacing="2",
