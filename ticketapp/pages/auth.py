@@ -138,7 +138,7 @@ def signout() -> rx.Component:
 @rx.page(
     route="/forgot-password",
     title="Forgot password · Ticketapp",
-    on_load=[LocaleState.apply, ForgotPasswordState.load],
+    on_load=[LocaleState.apply],
 )
 def forgot_password() -> rx.Component:
     return _centered(

@@ -118,13 +118,12 @@ class ForgotPasswordState(rx.State):
     error: str = ""
     sent: bool = False
 
-    @rx.event
-    def load(self) -> None:
-        self.error = ""
-        self.sent = False
+    # No on_load reset: after a client-side navigation the page's on_load can arrive
+    # after a quick first submit and would wipe its answer.
 
     @rx.event
     def submit(self, form: dict[str, str]) -> None:
+        self.sent = False
         email = accounts.normalize_email(form.get("email", ""))
         if not accounts.is_valid_email(email):
             self.error = msgid("Please enter a valid e-mail address.")
