@@ -6,9 +6,12 @@ import re
 import time
 
 from playwright.sync_api import Page, expect
+from sqlmodel import Session
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, find_user, sign_in, unique_email
 from tests.support_oidc import Person
+from ticketapp.db import make_engine
+from ticketapp.models import User
 
 
 def test_sign_up_verify_email_and_duplicate_refused(page: Page, mail_sink) -> None:
@@ -164,3 +167,21 @@ def test_profile_email_password_and_delete(page: Page, live_app, mail_sink) -> N
     expect(page.get_by_text("Your account was deleted.")).to_be_visible()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     assert find_user(live_app.database_url, new_email) is None
+
+
+def test_blocked_account_is_told_to_contact_support(page: Page, live_app) -> None:
+    email = unique_email("blocked")
+    user_id = create_user(live_app.database_url, email)
+    engine = make_engine(live_app.database_url)
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        user.is_blocked = True
+        session.add(user)
+        session.commit()
+    engine.dispose()
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("This account is blocked. Please contact support.")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()

@@ -4,6 +4,8 @@ e-mail verification. Messages are English ids; pages translate them live.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import reflex as rx
 
 from ticketapp.db import session_scope
@@ -41,7 +43,7 @@ class SignInState(rx.State):
         oauth_error = _query(self, "oauth_error")
         self.error = (oauth_error if oauth_error in OAUTH_MESSAGES else oauth.OAUTH_FAILED) if oauth_error else ""
         self.providers = [
-            {"name": p.name, "label": p.label, "href": f"/auth/oauth/{p.name}/start?next={self.next_path}"}
+            {"name": p.name, "label": p.label, "href": f"/auth/oauth/{p.name}/start?next={quote(self.next_path)}"}
             for p in oauth.configured_providers()
         ]
         auth = await self.get_state(AuthState)
