@@ -122,3 +122,15 @@ def test_seeded_admin_signs_in_with_the_staff_helper(page: Page, live_app) -> No
     sign_in_staff(page, live_app.database_url, "admin@example.com", "demo-admin-pass")
     page.goto("/admin")
     expect(page.get_by_role("heading", name="Administration", level=1)).to_be_visible()
+    page.get_by_role("link", name="Mail outbox").click()
+    expect(page.get_by_role("heading", name="Mail outbox", level=1)).to_be_visible()
+    # The test app sends through SMTP, so nothing lands in the outbox folder.
+    expect(page.get_by_text("No mail yet.")).to_be_visible()
+
+
+def test_customers_cannot_read_the_outbox(page: Page, live_app) -> None:
+    email = unique_email("nosy")
+    create_user(live_app.database_url, email)
+    sign_in(page, email)
+    page.goto("/dev/outbox")
+    expect(page.get_by_role("heading", name="Access denied", level=1)).to_be_visible()
