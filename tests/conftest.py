@@ -22,6 +22,9 @@ os.environ.pop("REFLEX_REDIS_URL", None)
 
 from ticketapp.db import make_engine, upgrade_database  # noqa: E402
 
+# Shared fixture modules (loopback SMTP server and OIDC provider for the account tests).
+pytest_plugins = ["tests.support_env"]
+
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_URL = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/postgres"
 
@@ -96,36 +99,3 @@ def engine(db_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
-
-
-# --- Accounts: a real SMTP server and a small OIDC provider on loopback -------------
-
-
-@pytest.fixture(scope="session")
-def mail_sink():
-    """aiosmtpd on 127.0.0.1: every mail the app sends in SMTP mode lands here."""
-    from tests.support_smtp import start_mail_sink
-
-    sink, controller = start_mail_sink()
-    yield sink
-    controller.stop()
-
-
-@pytest.fixture(scope="session")
-def oidc_provider():
-    from tests.support_oidc import start_oidc_provider
-
-    provider, server = start_oidc_provider()
-    yield provider
-    server.shutdown()
-
-
-def oidc_env(provider) -> dict[str, str]:
-    from tests.support_oidc import CLIENT_ID, CLIENT_SECRET
-
-    return {
-        "OIDC_ISSUER": provider.issuer,
-        "OIDC_CLIENT_ID": CLIENT_ID,
-        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-        "OIDC_LABEL": "Test ID",
-    }

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import oidc_env
+from tests.support_env import oidc_env, smtp_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -72,7 +72,7 @@ def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider) -> dict
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
     # Accounts: mail to the loopback SMTP server, sign-in with the loopback OIDC provider.
-    env.update(SMTP_HOST=mail_sink.host, SMTP_PORT=str(mail_sink.port), SMTP_STARTTLS="0", **oidc_env(oidc_provider))
+    env.update(**smtp_env(mail_sink), **oidc_env(oidc_provider))
     return env
 
 
