@@ -31,7 +31,10 @@ def test_sign_up_verify_email_and_duplicate_refused(page: Page, mail_sink) -> No
     expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
     expect(page.get_by_text("Please confirm your e-mail address: we sent you a link.")).to_be_visible()
 
-    link = mail_sink.wait_for(email, "Confirm your e-mail address").links()[0]
+    mail_sink.wait_for(email, "Confirm your e-mail address")
+    page.get_by_role("button", name="Send the link again").click()
+    expect(page.get_by_text("A new link is on its way.")).to_be_visible()
+    link = mail_sink.wait_for(email, "Confirm your e-mail address", count=2).links()[0]
     page.goto(link)
     expect(page.get_by_text("Thank you, your e-mail address is confirmed.")).to_be_visible()
     expect(page.get_by_text("Please confirm your e-mail address: we sent you a link.")).to_have_count(0)
@@ -185,3 +188,19 @@ def test_blocked_account_is_told_to_contact_support(page: Page, live_app) -> Non
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("This account is blocked. Please contact support.")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def test_five_wrong_passwords_lock_the_account_and_mail_the_owner(page: Page, live_app, mail_sink) -> None:
+    email = unique_email("lockout")
+    create_user(live_app.database_url, email)
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    for attempt in range(5):
+        page.get_by_label("Password", exact=True).fill(f"wrong password {attempt}")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_contain_text("The e-mail or password is wrong.")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts. Please wait 15 minutes")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    mail_sink.wait_for(email, "Sign-in to your account was paused")

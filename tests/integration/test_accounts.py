@@ -287,3 +287,19 @@ def test_create_admin_command(db_url, monkeypatch, capsys) -> None:
         assert admin.role == Role.ADMIN and verify_password("first admin password", admin.password_hash)
         assert session.exec(select(User).where(User.email == "second@example.com")).first() is None
     engine.dispose()
+
+
+def test_audit_rows_carry_time_user_ip_and_user_agent(session) -> None:
+    from ticketapp.services.audit import events_for_user, recent_events
+
+    user = _sign_up(session)
+    auth_sessions.sign_in(session, "jane@example.com", "wrong password!", False, CLIENT)
+    auth_sessions.sign_in(session, "jane@example.com", PASSWORD, False, CLIENT)
+    events = events_for_user(session, user.id)
+    assert [e.kind for e in events][:3] == [
+        SecurityEventKind.SIGN_IN_OK,
+        SecurityEventKind.SIGN_IN_FAILED,
+        SecurityEventKind.SIGN_UP,
+    ]
+    assert all(e.ip == CLIENT.ip and e.user_agent == CLIENT.user_agent and e.occurred_at for e in events)
+    assert [e.kind for e in recent_events(session, SecurityEventKind.SIGN_IN_FAILED)] == ["sign_in_failed"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.state.auth import AuthState
 from ticketapp.state.locale import LocaleState
 
 
@@ -104,7 +105,7 @@ def status_region(message: rx.Var[str]) -> rx.Component:
 def submit_button(label: rx.Var[str]) -> rx.Component:
     # Disabled until the page is connected, so an early click never becomes a plain
     # browser form submission (which would put the password in the URL).
-    return rx.button(label, type="submit", size="3", disabled=~rx.State.is_hydrated)
+    return rx.button(label, type="submit", size="3", disabled=~AuthState.connected)
 
 
 def form_card(*children: rx.Component, max_width: str = "28rem") -> rx.Component:

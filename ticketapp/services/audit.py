@@ -47,3 +47,11 @@ def events_for_user(session: Session, user_id: int, limit: int = 50) -> list[Sec
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def recent_events(session: Session, kind: SecurityEventKind | None = None, limit: int = 100) -> list[SecurityEvent]:
+    """The newest audit rows (optionally of one kind), for the admin security view."""
+    query = select(SecurityEvent).order_by(col(SecurityEvent.occurred_at).desc(), col(SecurityEvent.id).desc())
+    if kind is not None:
+        query = query.where(SecurityEvent.kind == kind)
+    return list(session.exec(query.limit(limit)))

@@ -60,6 +60,9 @@ class AuthState(rx.State):
     user_role: str = ""
     email_verified: bool = True
     verification_resent: bool = False
+    # True once this browser tab talked to the server; unlike `is_hydrated` it does not
+    # flip back to False during client-side navigation (forms use it to enable submit).
+    connected: bool = False
 
     @rx.var
     def is_admin(self) -> bool:
@@ -113,6 +116,7 @@ class AuthState(rx.State):
     @rx.event
     def refresh(self) -> list[rx.event.EventSpec] | None:
         """On page load/mount: show who is signed in; drop a dead token."""
+        self.connected = True
         user = self.current()
         if user is None and self._token():
             return self._forget_tokens()
