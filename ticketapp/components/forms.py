@@ -23,6 +23,7 @@ def text_field(
     default_value: rx.Var[str] | str = "",
     hint: rx.Var[str] | None = None,
     field_id: str = "",
+    on_blur: rx.EventHandler | None = None,
 ) -> rx.Component:
     """A labelled input; pass `t("...")` for label and hint so they are extracted and translated."""
     field_id = field_id or f"field-{name}"
@@ -38,6 +39,7 @@ def text_field(
             default_value=default_value,
             aria_describedby=hint_id if hint is not None else None,
             class_name="text-input",
+            **({"on_blur": on_blur} if on_blur is not None else {}),
         ),
         rx.text(hint, id=hint_id, size="1", color_scheme="gray") if hint is not None else rx.fragment(),
         spacing="1",

@@ -11,6 +11,7 @@ from ticketapp.components.forms import (
     form_card,
     submit_button,
     text_field,
+    tv,
 )
 from ticketapp.components.layout import page_layout
 from ticketapp.state.auth import AuthState
@@ -98,6 +99,19 @@ def signin() -> rx.Component:
     )
 
 
+def _password_feedback() -> rx.Component:
+    """The rules the typed password breaks, announced as soon as the field is left."""
+    return rx.el.ul(
+        rx.foreach(SignUpState.password_problems, lambda problem: rx.el.li(tv(problem))),
+        role="status",
+        aria_live="polite",
+        aria_label=t("Password check"),
+        color="var(--red-11)",
+        font_size="0.875rem",
+        margin="0",
+    )
+
+
 @rx.page(route="/signup", title="Create an account · Ticketapp", on_load=[LocaleState.apply])
 def signup() -> rx.Component:
     return _centered(
@@ -107,14 +121,22 @@ def signup() -> rx.Component:
             rx.form(
                 rx.vstack(
                     text_field(t("Name"), "display_name", autocomplete="name"),
-                    text_field(t("E-mail"), "email", field_type="email", autocomplete="email"),
+                    text_field(
+                        t("E-mail"),
+                        "email",
+                        field_type="email",
+                        autocomplete="email",
+                        on_blur=SignUpState.remember_email,
+                    ),
                     text_field(
                         t("Password"),
                         "password",
                         field_type="password",
                         autocomplete="new-password",
                         hint=password_rule(),
+                        on_blur=SignUpState.check_password,
                     ),
+                    _password_feedback(),
                     text_field(
                         t("Repeat the password"), "password_confirm", field_type="password", autocomplete="new-password"
                     ),

@@ -92,6 +92,17 @@ class SignInState(rx.State):
 
 class SignUpState(rx.State):
     error: str = ""
+    # Rule problems of the typed password, shown live before submitting.
+    password_problems: list[str] = []
+    _email: str = ""
+
+    @rx.event
+    def remember_email(self, value: str) -> None:
+        self._email = value
+
+    @rx.event
+    def check_password(self, value: str) -> None:
+        self.password_problems = accounts.password_problems(value, self._email) if value else []
 
     @rx.event
     async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
