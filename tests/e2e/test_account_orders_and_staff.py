@@ -69,6 +69,8 @@ def test_new_user_sees_the_empty_history(page: Page, live_app) -> None:
 def test_guards_send_anonymous_to_sign_in_and_customers_to_403(page: Page, live_app) -> None:
     page.goto("/account/orders")
     expect(page).to_have_url(re.compile(r"/signin\?next=%2Faccount%2Forders(%2F)?$"))
+    # Fresh load of the sign-in page (typing right after a client-side redirect can be re-rendered away).
+    page.reload()
     email = unique_email("guard")
     create_user(live_app.database_url, email)
     page.get_by_label("E-mail", exact=True).fill(email)
