@@ -46,6 +46,72 @@ def _dev_secret(data_dir: Path) -> str:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Outgoing mail; with no host, mails are written to the outbox folder instead."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    sender: str = "Ticketapp <no-reply@localhost>"
+    starttls: bool = True
+
+
+@dataclass(frozen=True)
+class OAuthProviderSettings:
+    """One sign-in provider: `name` is used in URLs, `issuer` for OIDC discovery."""
+
+    name: str
+    label: str
+    client_id: str
+    client_secret: str
+    issuer: str = ""
+    scope: str = "openid email profile"
+
+
+def _oauth_providers() -> tuple[OAuthProviderSettings, ...]:
+    providers = []
+    if _env("GOOGLE_CLIENT_ID"):
+        providers.append(
+            OAuthProviderSettings(
+                "google",
+                "Google",
+                _env("GOOGLE_CLIENT_ID"),
+                _env("GOOGLE_CLIENT_SECRET"),
+                "https://accounts.google.com",
+            )
+        )
+    if _env("GITHUB_CLIENT_ID"):
+        providers.append(
+            OAuthProviderSettings(
+                "github", "GitHub", _env("GITHUB_CLIENT_ID"), _env("GITHUB_CLIENT_SECRET"), scope="read:user user:email"
+            )
+        )
+    if _env("OIDC_ISSUER"):
+        providers.append(
+            OAuthProviderSettings(
+                "oidc",
+                _env("OIDC_LABEL", "Single sign-on"),
+                _env("OIDC_CLIENT_ID"),
+                _env("OIDC_CLIENT_SECRET"),
+                _env("OIDC_ISSUER").rstrip("/"),
+            )
+        )
+    return tuple(providers)
+
+
+def _smtp_settings() -> SmtpSettings:
+    return SmtpSettings(
+        host=_env("SMTP_HOST"),
+        port=_env_int("SMTP_PORT", 587),
+        user=_env("SMTP_USER"),
+        password=_env("SMTP_PASSWORD"),
+        sender=_env("SMTP_FROM", "Ticketapp <no-reply@localhost>"),
+        starttls=_env_bool("SMTP_STARTTLS", default=True),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -61,12 +127,21 @@ class Settings:
     # Lifetime of the signed ticket-download links sent by e-mail.
     ticket_link_ttl_hours: int = 24 * 30
     organiser_name: str = "Ticketapp"
+
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
+    oauth_providers: tuple[OAuthProviderSettings, ...] = ()
+    # DEV_MODE=1 opens developer pages (the mail outbox) to everyone.
+    dev_mode: bool = False
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
 
     @property
     def ticket_cache_dir(self) -> Path:
         """Rendered ticket PDFs: private, never under assets/ or /_upload."""
         return self.data_dir / "tickets"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,4 +174,7 @@ def get_settings() -> Settings:
         ticket_signing_key=_env("TICKET_SIGNING_KEY"),
         ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
         organiser_name=_env("ORGANISER_NAME", "Ticketapp"),
+        smtp=_smtp_settings(),
+        oauth_providers=_oauth_providers(),
+        dev_mode=_env_bool("DEV_MODE"),
     )

@@ -11,6 +11,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ticketapp.db import session_scope
 from ticketapp.services.heartbeat import record_heartbeat
+from ticketapp.services.mail import deliver_payload
 from ticketapp.settings import get_settings
 
 HEARTBEAT_JOB = "heartbeat"
@@ -54,3 +55,9 @@ def issue_and_render_tickets(order_id: int, lang: str) -> str:
     with session_scope() as session:
         issue_tickets(session, order_id)
     return render_order_tickets.call_local(order_id, lang)
+
+
+@huey.task(retries=5, retry_delay=30)
+def deliver_mail_job(payload: dict) -> str:
+    """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
+    return deliver_payload(payload)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support_env import oidc_env, smtp_env
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 STARTUP_TIMEOUT_S = 420
@@ -52,7 +54,7 @@ def app_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_env(app_data_dir: Path, app_port: int) -> dict[str, str]:
+def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider) -> dict[str, str]:
     """Environment of the app process; fixtures for fake outside services add to it."""
     env = {
         key: value
@@ -72,6 +74,8 @@ def app_env(app_data_dir: Path, app_port: int) -> dict[str, str]:
         REFLEX_WEB_WORKDIR=str(PROJECT_DIR / ".web-test"),
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
+    # Accounts: mail to the loopback SMTP server, sign-in with the loopback OIDC provider.
+    env.update(**smtp_env(mail_sink), **oidc_env(oidc_provider))
     return env
 
 

@@ -8,6 +8,7 @@ from starlette.types import ASGIApp
 
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
+from ticketapp.api.oauth import oauth_callback, oauth_start
 from ticketapp.api.tickets import ticket_routes
 
 
@@ -18,6 +19,8 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/api/health", health, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),
+            Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),
+            Route("/auth/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
             Mount("", app=reflex_asgi),
         ]
     )

@@ -1,5 +1,14 @@
 """SQLModel tables, one module per aggregate. Importing this registers them all."""
 
+from ticketapp.models.account import (
+    LoginAttempt,
+    OAuthIdentity,
+    OneTimeToken,
+    SecurityEvent,
+    SecurityEventKind,
+    TokenPurpose,
+    UserSession,
+)
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.staff_token import StaffApiToken
@@ -12,16 +21,23 @@ __all__ = [
     "Event",
     "EventStatus",
     "JobHeartbeat",
+    "LoginAttempt",
+    "OAuthIdentity",
+    "OneTimeToken",
     "Order",
     "OrderItem",
     "OrderStatus",
     "Payment",
     "Role",
+    "SecurityEvent",
+    "SecurityEventKind",
     "StaffApiToken",
     "Ticket",
     "TicketStatus",
     "TicketType",
+    "TokenPurpose",
     "User",
+    "UserSession",
     "Venue",
     "utcnow",
 ]
