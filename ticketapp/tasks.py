@@ -32,3 +32,12 @@ def heartbeat() -> None:
     """Runs every minute; the health route reports its age to monitoring."""
     with session_scope() as session:
         record_heartbeat(session, HEARTBEAT_JOB)
+
+
+@huey.task(retries=5, retry_delay=30)
+def send_support_reply(message_id: int) -> None:
+    """E-mail an agent's ticket reply to the customer (retried if SMTP is down)."""
+    from ticketapp.services.support_mail import send_agent_reply
+
+    with session_scope() as session:
+        send_agent_reply(session, message_id)

@@ -7,6 +7,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from ticketapp.api.health import health
+from ticketapp.api.support import inbound_email
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
@@ -14,6 +15,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            Route("/api/support/inbound", inbound_email, methods=["POST"]),
             Mount("", app=reflex_asgi),
         ]
     )
