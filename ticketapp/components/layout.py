@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.components.support_chat import chat_launcher
 from ticketapp.state.locale import LocaleState, t
 
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -35,6 +36,7 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
             ),
             rx.el.nav(
                 rx.link(t("Events"), href="/", color_scheme="gray", high_contrast=True),
+                rx.link(t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_left="1rem"),
                 aria_label=t("Main"),
             ),
             rx.spacer(),
@@ -77,5 +79,6 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
             tab_index=-1,
         ),
         site_footer(),
+        chat_launcher(),
         min_height="100vh",
     )
