@@ -3,7 +3,7 @@
 import reflex as rx
 
 from ticketapp.api.routes import with_api_routes
-from ticketapp.pages import event, home, support  # noqa: F401  (registers the pages)
+from ticketapp.pages import agent, event, home, support  # noqa: F401  (registers the pages)
 
 app = rx.App(
     stylesheets=["/styles.css"],

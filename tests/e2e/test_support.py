@@ -108,3 +108,11 @@ def test_contact_form_creates_a_ticket_and_support_page_shows_phone_and_faq(page
     page.get_by_label("Language").select_option("fr")
     expect(page.get_by_role("heading", name="Aide et assistance", level=1)).to_be_visible()
     expect(page.get_by_text("Tous les jours, à toute heure")).to_be_visible()
+
+
+def test_agent_panel_refuses_visitors_who_are_not_agents(page: Page) -> None:
+    page.goto("/agent")
+    expect(page.get_by_role("heading", name="Agent panel", level=1)).to_be_visible()
+    expect(page.get_by_text("This page is for support agents. Please sign in with an agent account.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Live chats")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Request queue")).to_have_count(0)

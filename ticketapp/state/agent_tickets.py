@@ -30,6 +30,7 @@ class AgentTicketState(rx.State):
     f_age: str = ""
     tickets: list[dict[str, str]] = []
     selected: list[str] = []
+    assignable: list[dict[str, str]] = []
     ticket_id: str = ""
     ticket: dict[str, str] = {}
     conversation: list[dict[str, str]] = []
@@ -68,6 +69,7 @@ class AgentTicketState(rx.State):
         now = utcnow()
         with session_scope() as session:
             names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+            self.assignable = [{"id": str(agent_id), "name": name} for agent_id, name in names.items()]
             self.tickets = [
                 ticket_view(
                     ticket,
