@@ -19,12 +19,12 @@ def topic_select(select_id: str, name: str = "topic") -> rx.Component:
     )
 
 
-def field(label: rx.Var[str], control: rx.Component, control_id: str) -> rx.Component:
+def field(label: rx.Var[str], control: rx.Component, control_id: str, width: str = "100%") -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=control_id, class_name="support-label"),
         control,
         spacing="1",
-        width="100%",
+        width=width,
         align="stretch",
     )
 

@@ -172,8 +172,10 @@ def _filters() -> rx.Component:
                 _select("f-status", "status", {**STATUS_LABELS, "all": msgid("All")}, msgid("Open requests")),
                 "f-status",
             ),
-            field(t("Priority"), _select("f-priority", "priority", PRIORITY_LABELS, msgid("Any")), "f-priority"),
-            field(t("Channel"), _select("f-channel", "channel", CHANNEL_LABELS, msgid("Any")), "f-channel"),
+            field(
+                t("Priority"), _select("f-priority", "priority", PRIORITY_LABELS, msgid("Any")), "f-priority", "auto"
+            ),
+            field(t("Channel"), _select("f-channel", "channel", CHANNEL_LABELS, msgid("Any")), "f-channel", "auto"),
             field(
                 t("Assignee"),
                 rx.el.select(
@@ -186,16 +188,19 @@ def _filters() -> rx.Component:
                     class_name="support-field",
                 ),
                 "f-assignee",
+                "auto",
             ),
             field(
                 t("Age"),
                 _select(
                     "f-age",
+                    "auto",
                     "age",
                     {"today": msgid("Last 24 hours"), "older": msgid("Older than 24 hours")},
                     msgid("Any"),
                 ),
                 "f-age",
+                "auto",
             ),
             rx.button(t("Apply filters"), type="submit"),
             align="end",
@@ -270,6 +275,7 @@ def _queue() -> rx.Component:
                         class_name="support-field",
                     ),
                     "bulk-agent",
+                    "auto",
                 ),
                 rx.button(t("Assign"), type="submit"),
                 align="end",

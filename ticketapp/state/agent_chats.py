@@ -66,7 +66,7 @@ class AgentChatState(rx.State):
     allowed: bool = False
     checked: bool = False
     agent_name: str = ""
-    presence: str = Presence.OFFLINE
+    presence: str = ""  # first visit of the panel: online
     view: str = "waiting"
     chats: list[dict[str, str]] = []
     waiting_count: int = 0
