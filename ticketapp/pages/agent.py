@@ -171,6 +171,7 @@ def _filters() -> rx.Component:
                 t("Status"),
                 _select("f-status", "status", {**STATUS_LABELS, "all": msgid("All")}, msgid("Open requests")),
                 "f-status",
+                "auto",
             ),
             field(
                 t("Priority"), _select("f-priority", "priority", PRIORITY_LABELS, msgid("Any")), "f-priority", "auto"
@@ -194,7 +195,6 @@ def _filters() -> rx.Component:
                 t("Age"),
                 _select(
                     "f-age",
-                    "auto",
                     "age",
                     {"today": msgid("Last 24 hours"), "older": msgid("Older than 24 hours")},
                     msgid("Any"),
