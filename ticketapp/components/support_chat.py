@@ -84,6 +84,20 @@ def _start_form() -> rx.Component:
                 ),
             ),
             field(t("Topic"), topic_select("chat-topic"), "chat-topic"),
+            rx.cond(
+                Chat.orders.length() > 0,
+                field(
+                    t("About an order (optional)"),
+                    rx.el.select(
+                        rx.el.option(t("No order"), value=""),
+                        rx.foreach(Chat.orders, lambda order: rx.el.option(order["label"], value=order["id"])),
+                        id="chat-order",
+                        name="order_id",
+                        class_name="support-field",
+                    ),
+                    "chat-order",
+                ),
+            ),
             rx.button(t("Start chat"), type="submit"),
             spacing="2",
             align="stretch",

@@ -122,6 +122,14 @@ def new_reference(session: Session) -> str:
             return reference
 
 
+def customer_orders(session: Session, viewer: Viewer | None, limit: int = 10) -> list[Order]:
+    """The orders a signed-in customer may attach to a chat or request, newest first."""
+    if viewer is None:
+        return []
+    query = select(Order).where(Order.user_id == viewer.id).order_by(col(Order.created_at).desc()).limit(limit)
+    return list(session.exec(query))
+
+
 def owned_order_id(session: Session, viewer: Viewer | None, order_id: int | None) -> int | None:
     """An order a customer attaches must be theirs."""
     if order_id is None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ticketapp.i18n import msgid
+from ticketapp.i18n import msgid, normalize_locale
 from ticketapp.models import AgentPresence, CannedReply, FaqEntry, SupportChat, SupportMessage, SupportTicket, utcnow
 from ticketapp.models.support import AuthorKind, Channel, ChatStatus, Presence, SupportStatus
 from ticketapp.services.support import (
@@ -407,7 +407,7 @@ def save_canned_reply(
         raise SupportError(msgid("Canned reply not found."))
     if not title.strip():
         raise SupportError(msgid("Please give a title."))
-    reply.title, reply.body, reply.locale = title.strip()[:120], clean_text(body), locale
+    reply.title, reply.body, reply.locale = title.strip()[:120], clean_text(body), normalize_locale(locale)
     session.add(reply)
     session.commit()
     return reply
@@ -435,7 +435,34 @@ def save_faq_entry(
     if not question.strip():
         raise SupportError(msgid("Please write the question."))
     entry.question, entry.answer = question.strip()[:300], clean_text(answer)
-    entry.locale, entry.position = locale, position
+    entry.locale, entry.position = normalize_locale(locale), position
     session.add(entry)
     session.commit()
     return entry
+
+
+def all_canned_replies(session: Session, viewer: Viewer | None) -> list[CannedReply]:
+    require_admin(viewer)
+    return list(session.exec(select(CannedReply).order_by(col(CannedReply.locale), col(CannedReply.title))))
+
+
+def delete_canned_reply(session: Session, viewer: Viewer | None, reply_id: int) -> None:
+    require_admin(viewer)
+    reply = session.get(CannedReply, reply_id)
+    if reply is not None:
+        session.delete(reply)
+        session.commit()
+
+
+def all_faq_entries(session: Session, viewer: Viewer | None) -> list[FaqEntry]:
+    require_admin(viewer)
+    query = select(FaqEntry).order_by(col(FaqEntry.locale), col(FaqEntry.position), col(FaqEntry.id))
+    return list(session.exec(query))
+
+
+def delete_faq_entry(session: Session, viewer: Viewer | None, entry_id: int) -> None:
+    require_admin(viewer)
+    entry = session.get(FaqEntry, entry_id)
+    if entry is not None:
+        session.delete(entry)
+        session.commit()

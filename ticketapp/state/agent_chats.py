@@ -13,7 +13,7 @@ from ticketapp.models.support import AuthorKind, Presence
 from ticketapp.services import support, support_chat
 from ticketapp.services.support import NotAllowedError, SupportError, Viewer, get_viewer, require_agent
 from ticketapp.services.support_views import ChatSnapshot, agent_chat_snapshot, date_time
-from ticketapp.state.identity import current_user_id
+from ticketapp.state.identity import current_user_id, second_factor_verified
 from ticketapp.state.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 from ticketapp.state.locale import current_lang
 
@@ -33,8 +33,11 @@ async def viewer_of(state: rx.State) -> Viewer | None:
 
 
 async def require_agent_of(state: rx.State) -> Viewer:
-    """The signed-in agent or admin; raises NotAllowedError for anyone else."""
-    return require_agent(await viewer_of(state))
+    """The signed-in agent or admin who passed 2FA; raises NotAllowedError for anyone else."""
+    viewer = require_agent(await viewer_of(state))
+    if not await second_factor_verified(state):
+        raise NotAllowedError(msgid("Please confirm your sign-in with your second factor to use the agent panel."))
+    return viewer
 
 
 def _chat_rows(viewer: Viewer, view: str, lang: str) -> tuple[list[dict[str, str]], dict[str, int]]:

@@ -14,3 +14,9 @@ async def current_user_id(state: rx.State) -> int | None:
     """The signed-in user's id for the browser behind `state`, or None."""
     del state  # read from the accounts session once it exists
     return None
+
+
+async def second_factor_verified(state: rx.State) -> bool:
+    """Whether this browser's session passed 2FA (required for the agent panel)."""
+    del state  # read from the accounts session once it exists
+    return False

@@ -11,8 +11,8 @@ from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models.support import AuthorKind
 from ticketapp.services import support_chat
-from ticketapp.services.support import SupportError, Viewer, get_viewer
-from ticketapp.services.support_views import ChatSnapshot, customer_chat_snapshot
+from ticketapp.services.support import SupportError, Viewer, customer_orders, get_viewer
+from ticketapp.services.support_views import ChatSnapshot, customer_chat_snapshot, date_time
 from ticketapp.state.identity import current_user_id
 from ticketapp.state.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 from ticketapp.state.locale import current_lang
@@ -31,6 +31,7 @@ class SupportChatState(rx.State):
     panel_open: bool = False
     signed_in: bool = False
     viewer_name: str = ""
+    orders: list[dict[str, str]] = []
     guest_name: str = ""
     guest_email: str = ""
     topic: str = "other"
@@ -71,10 +72,16 @@ class SupportChatState(rx.State):
         self.panel_open = not self.panel_open
         if not self.panel_open:
             return
+        lang = await current_lang(self)
         viewer = await self._viewer()
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""
-        self._apply(_read_snapshot(self.chat_token, await current_lang(self), mark_read=True), await current_lang(self))
+        with session_scope() as session:
+            self.orders = [
+                {"id": str(order.id), "label": f"{order.code} · {date_time(order.created_at, lang)}"}
+                for order in customer_orders(session, viewer)
+            ]
+        self._apply(_read_snapshot(self.chat_token, await current_lang(self), mark_read=True), lang)
 
     @rx.event
     def close_panel(self) -> rx.event.EventSpec:
@@ -92,6 +99,7 @@ class SupportChatState(rx.State):
                     guest_name=form.get("guest_name", ""),
                     guest_email=form.get("guest_email", ""),
                     topic=form.get("topic", "other"),
+                    order_id=int(form["order_id"]) if form.get("order_id", "").isdigit() else None,
                     locale=lang,
                 )
         except SupportError as error:
