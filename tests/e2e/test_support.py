@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from ticketapp.db import make_engine
-from ticketapp.models import FaqEntry, SupportMessage, SupportTicket
+from ticketapp.models import AgentPresence, FaqEntry, SupportMessage, SupportTicket
 
 REFERENCE = re.compile(r"SR-[2-9A-HJKMNP-Z]{6}")
 
@@ -30,7 +30,19 @@ def _messages(database_url: str, ticket_id: int) -> list[str]:
     return bodies
 
 
+def _all_agents_offline(database_url: str) -> None:
+    """Other journeys may have left an agent online; this one needs nobody there."""
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        for presence in session.exec(select(AgentPresence)):
+            presence.status = "offline"
+            session.add(presence)
+        session.commit()
+    engine.dispose()
+
+
 def test_guest_chat_without_agent_becomes_a_ticket_and_survives_a_reload(page: Page, live_app) -> None:
+    _all_agents_offline(live_app.database_url)
     page.goto("/events/jazz-a-lyon")
     launcher = page.get_by_role("button", name="Chat with us")
     expect(launcher).to_have_attribute("aria-expanded", "false")

@@ -166,12 +166,16 @@ def chat_panel() -> rx.Component:
         ),
         rx.box(
             rx.cond(
-                Chat.live_help,
-                rx.text(t("An agent is online."), size="2", color_scheme="green"),
-                rx.text(
-                    t("No agent is online right now: leave a message and we will answer by e-mail."),
-                    size="2",
-                    color_scheme="orange",
+                Chat.closed,
+                rx.fragment(),
+                rx.cond(
+                    Chat.live_help,
+                    rx.text(t("An agent is online."), size="2", color_scheme="green"),
+                    rx.text(
+                        t("No agent is online right now: leave a message and we will answer by e-mail."),
+                        size="2",
+                        color_scheme="orange",
+                    ),
                 ),
             ),
             rx.cond(Chat.ticket_notice != "", rx.text(Chat.ticket_notice, size="2", weight="medium")),

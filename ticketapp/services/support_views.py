@@ -134,6 +134,7 @@ class ChatSnapshot:
     live_help: bool = False
     closed: bool = False
     ticket_reference: str = ""
+    has_agent: bool = False
 
 
 def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, mark_read: bool) -> ChatSnapshot:
@@ -150,6 +151,7 @@ def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, ma
         live_help=chat.agent_id is not None or support_chat.live_help_available(session),
         closed=chat.status == ChatStatus.CLOSED,
         ticket_reference=ticket.reference if ticket else "",
+        has_agent=chat.agent_id is not None,
     )
 
 

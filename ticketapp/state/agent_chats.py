@@ -242,7 +242,8 @@ class AgentChatState(rx.State):
                     await self._fail(error)
                     break
                 await self._refresh(viewer)
-                if time.time() - self._presence_beat > PRESENCE_BEAT_S:
+                # Only a connected panel keeps its agent "online".
+                if guard.connected and time.time() - self._presence_beat > PRESENCE_BEAT_S:
                     self._presence_beat = time.time()
                     with session_scope() as session:
                         support_chat.set_presence(session, viewer, self.presence)

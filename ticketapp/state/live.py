@@ -36,12 +36,14 @@ class LoopGuard:
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.last_connected = self.started
+        self.connected = True
 
     async def keep_going(self, token: str) -> bool:
         now = time.monotonic()
         if now - self.started > MAX_LOOP_S:
             return False
-        if await client_connected(token):
+        self.connected = await client_connected(token)
+        if self.connected:
             self.last_connected = now
         return now - self.last_connected < DISCONNECT_GRACE_S
 

@@ -63,7 +63,9 @@ class SupportChatState(rx.State):
                 setattr(self, name, getattr(snapshot, name))
         if self.agent_typing != snapshot.other_typing:
             self.agent_typing = snapshot.other_typing
-        notice = ticket_notice(lang, snapshot.ticket_reference) if snapshot.ticket_reference else ""
+        # The "answered by e-mail" notice only while nobody has picked the chat up live.
+        offline_ticket = snapshot.ticket_reference and not snapshot.closed and not snapshot.has_agent
+        notice = ticket_notice(lang, snapshot.ticket_reference) if offline_ticket else ""
         if self.ticket_notice != notice:
             self.ticket_notice = notice
 
