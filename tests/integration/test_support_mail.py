@@ -21,7 +21,8 @@ from ticketapp.api.routes import with_api_routes
 from ticketapp.db import session_scope, upgrade_database
 from ticketapp.models import SupportMessage, SupportTicket, User
 from ticketapp.services import support
-from ticketapp.services.support import Requester, get_viewer
+from ticketapp.services.support import Requester, SupportError, get_viewer
+from ticketapp.services.support_attachments import message_attachment
 from ticketapp.services.support_inbound import strip_quoted
 from ticketapp.services.support_mail import outbox_dir
 
@@ -209,3 +210,37 @@ def test_without_smtp_replies_go_to_the_outbox_folder() -> None:
 )
 def test_quoted_history_is_stripped(text: str, kept: str) -> None:
     assert strip_quoted(text) == kept
+
+
+def test_emailed_images_are_kept_and_other_files_dropped(smtp_inbox: Inbox, client: TestClient) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    mail = EmailMessage()
+    mail["From"] = "Ann Attach <ann.attach@example.com>"
+    mail["Subject"] = "Screenshot of the error"
+    mail.set_content("See attached")
+    mail.add_attachment(b"MZ\x90\x00 not a picture", maintype="application", subtype="octet-stream", filename="a.exe")
+    mail.add_attachment(png, maintype="image", subtype="png", filename="screen.png")
+    response = client.post("/api/support/inbound", content=bytes(mail), headers={"X-Support-Secret": SECRET})
+    assert response.status_code == 201
+    with session_scope() as session:
+        ticket = session.exec(select(SupportTicket).where(SupportTicket.reference == response.json()["ticket"])).one()
+        [line] = session.exec(select(SupportMessage).where(SupportMessage.ticket_id == ticket.id)).all()
+        assert (line.attachment_name, line.attachment_type) == ("screen.png", "image/png")
+        assert message_attachment(session, line.id, ticket.id, include_internal=False) == (
+            "screen.png",
+            "image/png",
+            png,
+        )
+        # Asking for it through another ticket finds nothing.
+        with pytest.raises(SupportError, match="Attachment not found"):
+            message_attachment(session, line.id, ticket.id + 1, include_internal=True)
+
+    disguised = EmailMessage()
+    disguised["From"] = "ann.attach@example.com"
+    disguised["Subject"] = f"Re: [{ticket.reference}] Screenshot"
+    disguised.set_content("Another one")
+    disguised.add_attachment(b"<html><script>x</script>", maintype="image", subtype="png", filename="evil.png")
+    client.post("/api/support/inbound", content=bytes(disguised), headers={"X-Support-Secret": SECRET})
+    with session_scope() as session:
+        last = session.exec(select(SupportMessage).where(SupportMessage.ticket_id == ticket.id)).all()[-1]
+        assert (last.body, last.attachment_path) == ("Another one", None)

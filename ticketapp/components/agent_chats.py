@@ -66,7 +66,7 @@ def _open_chat() -> rx.Component:
     return rx.el.section(
         rx.heading(t("Chat with"), " ", Chats.chat_customer, as_="h3", size="4", id="open-chat-title"),
         rx.el.ol(
-            rx.foreach(Chats.chat_messages, chat_line),
+            rx.foreach(Chats.chat_messages, lambda m: chat_line(m)),
             role="log",
             aria_live="polite",
             aria_label=t("Chat messages"),

@@ -252,7 +252,7 @@ def ticket_section() -> rx.Component:
 def _ticket_line(message: rx.Var[dict[str, str]]) -> rx.Component:
     return rx.box(
         rx.cond(message["internal"] != "", rx.badge(message["internal"], color_scheme="amber")),
-        chat_line(message),
+        chat_line(message, Tickets.download),
     )
 
 

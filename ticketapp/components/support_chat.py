@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from ticketapp.services.support import TOPICS
@@ -29,7 +31,9 @@ def field(label: rx.Var[str], control: rx.Component, control_id: str, width: str
     )
 
 
-def chat_line(message: rx.Var[dict[str, str]]) -> rx.Component:
+def chat_line(
+    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], rx.event.EventSpec] | None = None
+) -> rx.Component:
     return rx.el.li(
         rx.cond(
             message["kind"] == "system",
@@ -43,11 +47,30 @@ def chat_line(message: rx.Var[dict[str, str]]) -> rx.Component:
                     color_scheme="gray",
                 ),
                 rx.text(message["body"], white_space="pre-wrap", size="2"),
+                _attachment(message, on_download),
                 rx.cond(message["read"] != "", rx.text(message["read"], size="1", color_scheme="gray")),
                 class_name=rx.cond(message["mine"] == "1", "chat-bubble chat-bubble-mine", "chat-bubble"),
             ),
         ),
         list_style="none",
+    )
+
+
+def _attachment(
+    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], rx.event.EventSpec] | None
+) -> rx.Component:
+    if on_download is None:
+        return rx.fragment()
+    return rx.cond(
+        message["attachment"] != "",
+        rx.button(
+            rx.icon("paperclip", aria_hidden="true", size=14),
+            message["attachment"],
+            on_click=on_download(message["id"]),
+            aria_label=t("Download attachment") + " " + message["attachment"],
+            size="1",
+            variant="soft",
+        ),
     )
 
 
@@ -110,7 +133,7 @@ def _start_form() -> rx.Component:
 def _conversation() -> rx.Component:
     return rx.vstack(
         rx.el.ol(
-            rx.foreach(Chat.messages, chat_line),
+            rx.foreach(Chat.messages, lambda m: chat_line(m)),
             role="log",
             aria_live="polite",
             aria_label=t("Conversation"),

@@ -154,7 +154,11 @@ def _my_requests() -> rx.Component:
             Page.selected_id != "",
             rx.vstack(
                 rx.heading(t("Conversation"), " ", Page.selected_reference, as_="h3", size="4"),
-                rx.el.ol(rx.foreach(Page.conversation, chat_line), class_name="chat-log", max_height="none"),
+                rx.el.ol(
+                    rx.foreach(Page.conversation, lambda m: chat_line(m, Page.download)),
+                    class_name="chat-log",
+                    max_height="none",
+                ),
                 rx.el.form(
                     field(
                         t("Your reply"),

@@ -75,3 +75,22 @@ def attach(session: Session, message: SupportMessage, stored: StoredAttachment) 
     session.add(message)
     session.commit()
     return message
+
+
+def message_attachment(
+    session: Session, message_id: int, ticket_id: int, *, include_internal: bool
+) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of a message's attachment, if it belongs to `ticket_id`.
+
+    Callers authorise the ticket first (customer_ticket / agent_ticket).
+    """
+    message = session.get(SupportMessage, message_id)
+    if message is None or message.ticket_id != ticket_id or not message.attachment_path:
+        raise SupportError(msgid("Attachment not found."))
+    if message.is_internal:
+        raise SupportError(msgid("Attachment not found."))
+    return (
+        message.attachment_name or "attachment",
+        message.attachment_type or "",
+        attachment_bytes(message.attachment_path),
+    )

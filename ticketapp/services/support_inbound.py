@@ -23,6 +23,7 @@ from ticketapp.services.support import (
     add_customer_message,
     open_ticket,
 )
+from ticketapp.services.support_attachments import attach, store_attachment
 
 MAX_INBOUND_BYTES = 10 * 1024 * 1024
 THREAD_HEADERS = ("Subject", "In-Reply-To", "References", "To", "Cc")
@@ -96,9 +97,10 @@ def receive_email(session: Session, raw: bytes) -> InboundResult:
     if reference:
         ticket = session.exec(select(SupportTicket).where(SupportTicket.reference == reference)).first()
     if ticket is not None:
-        add_customer_message(
+        line = add_customer_message(
             session, ticket, body, author_name=name or address, channel=Channel.EMAIL, email_message_id=message_id
         )
+        _keep_first_attachment(session, message, line)
         return InboundResult(ticket, created=False)
     user = session.exec(select(User).where(User.email == address)).first()
     customer = (
@@ -111,4 +113,19 @@ def receive_email(session: Session, raw: bytes) -> InboundResult:
     first.email_message_id = message_id
     session.add(first)
     session.commit()
+    _keep_first_attachment(session, message, first)
     return InboundResult(ticket, created=True)
+
+
+def _keep_first_attachment(session: Session, message: EmailMessage, line: SupportMessage) -> None:
+    """Keep the first image or PDF the customer attached; anything else is dropped unread."""
+    for part in message.iter_attachments():
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            continue
+        try:
+            stored = store_attachment(part.get_filename() or "attachment", data)
+        except SupportError:
+            continue
+        attach(session, line, stored)
+        return

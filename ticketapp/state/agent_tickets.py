@@ -12,6 +12,7 @@ from ticketapp.models.support import AuthorKind
 from ticketapp.services import support, support_chat
 from ticketapp.services.money import Money
 from ticketapp.services.support import NotAllowedError, QueueFilter, SupportError, Viewer
+from ticketapp.services.support_attachments import message_attachment
 from ticketapp.services.support_views import date_time, message_view, ticket_view
 from ticketapp.state.agent_chats import require_agent_of, viewer_of
 from ticketapp.state.locale import current_lang
@@ -235,3 +236,19 @@ class AgentTicketState(rx.State):
             await self._reload(viewer)
         except SupportError as error:
             await self._fail(error)
+
+    @rx.event
+    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+        if not (message_id.isdigit() and self.ticket_id):
+            return None
+        try:
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                ticket = support.agent_ticket(session, viewer, int(self.ticket_id))
+                name, content_type, data = message_attachment(
+                    session, int(message_id), ticket.id or 0, include_internal=True
+                )
+        except SupportError as error:
+            await self._fail(error)
+            return None
+        return rx.download(data=data, filename=name, mime_type=content_type)

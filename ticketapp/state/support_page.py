@@ -10,6 +10,7 @@ from ticketapp.models import utcnow
 from ticketapp.models.support import AuthorKind
 from ticketapp.services import support
 from ticketapp.services.support import SupportError, Viewer, get_viewer
+from ticketapp.services.support_attachments import message_attachment
 from ticketapp.services.support_views import faq_view, message_view, opening_hours, ticket_view
 from ticketapp.settings import get_settings
 from ticketapp.state.identity import current_user_id
@@ -107,3 +108,19 @@ class SupportPageState(rx.State):
             return
         self.reply_error = ""
         await self.load()
+
+    @rx.event
+    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+        """An attachment of the customer's own request (never from /_upload, which is public)."""
+        if not (message_id.isdigit() and self.selected_id):
+            return None
+        try:
+            with session_scope() as session:
+                ticket = support.customer_ticket(session, await self._viewer(), int(self.selected_id))
+                name, content_type, data = message_attachment(
+                    session, int(message_id), ticket.id or 0, include_internal=False
+                )
+        except SupportError as error:
+            self.reply_error = gettext(await current_lang(self), str(error))
+            return None
+        return rx.download(data=data, filename=name, mime_type=content_type)
