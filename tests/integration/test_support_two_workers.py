@@ -9,6 +9,7 @@ processes on one database and one Redis.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -96,6 +97,8 @@ def workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     procs = []
     for index, port in enumerate(ports):
         log = (folder / f"worker-{index}.log").open("wb")
+        # Each `reflex run` empties its states folder on start: give each its own.
+        worker_env = {**env, "REFLEX_STATES_WORKDIR": str(folder / f"states-{index}")}
         procs.append(
             subprocess.Popen(
                 [
@@ -108,7 +111,7 @@ def workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                     str(port),
                 ],
                 cwd=PROJECT_DIR,
-                env=env,
+                env=worker_env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -120,12 +123,18 @@ def workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield {"a": f"http://127.0.0.1:{ports[0]}", "b": f"http://127.0.0.1:{ports[1]}", "database_url": database_url}
     finally:
         for proc in procs:
-            os.killpg(proc.pid, 15)
+            _signal(proc, 15)
         for proc in procs:
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)
+                _signal(proc, 9)
+
+
+def _signal(proc: subprocess.Popen[bytes], signal_number: int) -> None:
+    """Signal a worker's process group (it may already have exited)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal_number)
 
 
 def _wait_for_ping(port: int, proc: subprocess.Popen[bytes], folder: Path) -> None:
