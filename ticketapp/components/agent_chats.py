@@ -130,6 +130,7 @@ def chats_section() -> rx.Component:
             role="group",
             aria_label=t("Which chats"),
         ),
+        rx.text(t("Chats waiting:"), " ", Chats.waiting_count.to(str), role="status", class_name="visually-hidden"),
         rx.cond(
             Chats.chats.length() > 0,
             rx.el.table(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import reflex as rx
 
 from ticketapp import tasks
@@ -15,7 +18,11 @@ from ticketapp.services.support import NotAllowedError, QueueFilter, SupportErro
 from ticketapp.services.support_attachments import message_attachment
 from ticketapp.services.support_views import date_time, message_view, ticket_view
 from ticketapp.state.agent_chats import require_agent_of, viewer_of
+from ticketapp.state.live import LoopGuard, loop_is_running, token_of
 from ticketapp.state.locale import current_lang
+
+QUEUE_REFRESH_S = 10.0
+QUEUE_STALE_S = 25.0
 
 
 def _int_or_none(value: str) -> int | None:
@@ -41,6 +48,7 @@ class AgentTicketState(rx.State):
     reply_draft: str = ""
     notice: str = ""
     error: str = ""
+    _watch_beat: float = 0.0
 
     async def _viewer(self) -> Viewer | None:
         return await viewer_of(self)
@@ -121,14 +129,15 @@ class AgentTicketState(rx.State):
         ]
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self) -> rx.event.EventHandler | None:
         try:
             viewer = await self._require_agent()
         except SupportError as error:
             await self._fail(error)
-            return
+            return None
         self.allowed = True
         await self._reload(viewer)
+        return AgentTicketState.watch
 
     @rx.event
     async def apply_filters(self, form: dict[str, str]) -> None:
@@ -252,3 +261,24 @@ class AgentTicketState(rx.State):
             await self._fail(error)
             return None
         return rx.download(data=data, filename=name, mime_type=content_type)
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """Refresh the queue (SLA timers, new e-mail and phone requests) every few seconds."""
+        async with self:
+            if loop_is_running(self._watch_beat, QUEUE_STALE_S) or not self.allowed:
+                return
+            self._watch_beat = time.time()
+            token = token_of(self)
+        guard = LoopGuard()
+        while await guard.keep_going(token):
+            await asyncio.sleep(QUEUE_REFRESH_S)
+            async with self:
+                try:
+                    await self._reload(await self._require_agent())
+                except SupportError as error:
+                    await self._fail(error)
+                    break
+                self._watch_beat = time.time()
+        async with self:
+            self._watch_beat = 0.0

@@ -48,8 +48,8 @@ class LoopGuard:
         return now - self.last_connected < DISCONNECT_GRACE_S
 
 
-def loop_is_running(beat: float) -> bool:
-    return time.time() - beat < LOOP_STALE_S
+def loop_is_running(beat: float, stale_s: float = LOOP_STALE_S) -> bool:
+    return time.time() - beat < stale_s
 
 
 def token_of(state: rx.State) -> str:
