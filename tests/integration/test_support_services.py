@@ -336,3 +336,21 @@ def test_chat_can_only_attach_own_orders(session: Session, people: dict) -> None
     ticket = form_ticket(session, people["bob"])
     summary = support.customer_summary(session, people["agent"], ticket)
     assert summary.has_account and [o.code for o in summary.orders] == ["ORD1"]
+
+
+def test_values_outside_the_lists_are_refused_cleanly(session: Session, people: dict) -> None:
+    ticket = form_ticket(session, people["alice"])
+    agent = people["agent"]
+    for change in (
+        lambda: support.set_status(session, agent, ticket.id, "deleted"),
+        lambda: support.set_priority(session, agent, ticket.id, "asap"),
+        lambda: support.ticket_queue(session, agent, QueueFilter(channel="fax")),
+        lambda: support_chat.set_presence(session, agent, "busy"),
+        lambda: support.log_call(
+            session, agent, caller_name="A", caller_phone="", summary="x", duration_seconds=1, outcome="maybe"
+        ),
+    ):
+        with pytest.raises(SupportError, match="Choose a valid value"):
+            change()
+    session.refresh(ticket)
+    assert (ticket.status, ticket.priority) == ("new", "normal")

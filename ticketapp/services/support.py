@@ -12,6 +12,8 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -29,6 +31,7 @@ from ticketapp.models.support import (
 from ticketapp.models.user import Role
 from ticketapp.settings import get_settings
 
+EnumT = TypeVar("EnumT", bound=StrEnum)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_RE = re.compile(r"\bSR-[2-9A-HJKMNP-Z]{6}\b")
 TOPICS = {
@@ -89,6 +92,14 @@ def require_admin(viewer: Viewer | None) -> Viewer:
 
 
 # --- input hygiene -----------------------------------------------------------------
+
+
+def choice(enum: type[EnumT], value: str) -> EnumT:
+    """`value` as a member of `enum`; anything else is a clear refusal, not a crash."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise SupportError(msgid("Choose a valid value.")) from None
 
 
 def clean_text(text: str, max_chars: int = MESSAGE_MAX_CHARS) -> str:
@@ -233,8 +244,8 @@ def open_ticket(
     now = now or utcnow()
     ticket = SupportTicket(
         reference=new_reference(session),
-        channel=Channel(channel),
-        priority=Priority(priority),
+        channel=choice(Channel, channel),
+        priority=choice(Priority, priority),
         subject=(subject.strip() or text.splitlines()[0])[:200],
         topic=clean_topic(topic),
         customer_id=requester.customer.id if requester.customer else None,
@@ -429,7 +440,7 @@ def mark_first_response(ticket: SupportTicket, now: datetime) -> None:
 
 def set_status(session: Session, viewer: Viewer | None, ticket_id: int, status: str) -> SupportTicket:
     ticket = agent_ticket(session, viewer, ticket_id)
-    new_status = SupportStatus(status)
+    new_status = choice(SupportStatus, status)
     now = utcnow()
     if new_status in (SupportStatus.RESOLVED, SupportStatus.CLOSED):
         ticket.resolved_at = ticket.resolved_at or now
@@ -444,7 +455,7 @@ def set_status(session: Session, viewer: Viewer | None, ticket_id: int, status: 
 
 def set_priority(session: Session, viewer: Viewer | None, ticket_id: int, priority: str) -> SupportTicket:
     ticket = agent_ticket(session, viewer, ticket_id)
-    ticket.priority = Priority(priority)
+    ticket.priority = choice(Priority, priority)
     apply_sla(ticket)
     ticket.updated_at = utcnow()
     session.add(ticket)
@@ -504,13 +515,13 @@ def ticket_queue(
     if filters.status == "all":
         pass
     elif filters.status:
-        query = query.where(SupportTicket.status == SupportStatus(filters.status))
+        query = query.where(SupportTicket.status == choice(SupportStatus, filters.status))
     else:
         query = query.where(col(SupportTicket.status).in_(list(OPEN_STATUSES)))
     if filters.priority:
-        query = query.where(SupportTicket.priority == Priority(filters.priority))
+        query = query.where(SupportTicket.priority == choice(Priority, filters.priority))
     if filters.channel:
-        query = query.where(SupportTicket.channel == Channel(filters.channel))
+        query = query.where(SupportTicket.channel == choice(Channel, filters.channel))
     if filters.assignee == "me":
         query = query.where(SupportTicket.assignee_id == agent.id)
     elif filters.assignee == "none":
@@ -546,7 +557,7 @@ def log_call(
         raise SupportError(msgid("Please give the caller's name."))
     if duration_seconds < 0 or duration_seconds > 24 * 3600:
         raise SupportError(msgid("The call duration is not valid."))
-    call_outcome = CallOutcome(outcome)
+    call_outcome = choice(CallOutcome, outcome)
     now = utcnow()
     if reference.strip():
         ticket = session.exec(select(SupportTicket).where(SupportTicket.reference == reference.strip().upper())).first()

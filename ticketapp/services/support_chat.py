@@ -24,6 +24,7 @@ from ticketapp.services.support import (
     Viewer,
     agent_user,
     apply_sla,
+    choice,
     clean_guest,
     clean_text,
     clean_topic,
@@ -73,7 +74,7 @@ def set_presence(session: Session, viewer: Viewer | None, status: str) -> AgentP
     """Also the heartbeat: an open agent panel calls it regularly."""
     agent = require_agent(viewer)
     presence = session.get(AgentPresence, agent.id) or AgentPresence(user_id=agent.id)
-    presence.status = Presence(status)
+    presence.status = choice(Presence, status)
     presence.last_seen_at = utcnow()
     session.add(presence)
     session.commit()

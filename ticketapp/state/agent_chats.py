@@ -149,8 +149,8 @@ class AgentChatState(rx.State):
             viewer = await self._require_agent()
             with session_scope() as session:
                 self.presence = support_chat.set_presence(session, viewer, status).status
-        except (SupportError, ValueError) as error:
-            await self._fail(SupportError(str(error)))
+        except SupportError as error:
+            await self._fail(error)
 
     @rx.event
     async def show(self, view: str) -> None:

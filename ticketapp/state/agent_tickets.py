@@ -56,7 +56,7 @@ class AgentTicketState(rx.State):
     async def _require_agent(self) -> Viewer:
         return await require_agent_of(self)
 
-    async def _fail(self, error: SupportError | ValueError) -> None:
+    async def _fail(self, error: SupportError) -> None:
         self.notice = ""
         self.error = gettext(await current_lang(self), str(error))
         if isinstance(error, NotAllowedError):
@@ -217,8 +217,8 @@ class AgentTicketState(rx.State):
                 support.set_priority(session, viewer, int(self.ticket_id), form.get("priority", ""))
             self.error, self.notice = "", gettext(lang, "Request updated.")
             await self._reload(viewer)
-        except (SupportError, ValueError) as error:
-            await self._fail(error if isinstance(error, SupportError) else SupportError(msgid("Choose a valid value.")))
+        except SupportError as error:
+            await self._fail(error)
 
     @rx.event
     async def log_call(self, form: dict[str, str]) -> None:
