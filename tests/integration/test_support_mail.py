@@ -244,3 +244,16 @@ def test_emailed_images_are_kept_and_other_files_dropped(smtp_inbox: Inbox, clie
     with session_scope() as session:
         last = session.exec(select(SupportMessage).where(SupportMessage.ticket_id == ticket.id)).all()[-1]
         assert (last.body, last.attachment_path) == ("Another one", None)
+
+
+def test_oversized_mail_is_refused_before_reading(
+    smtp_inbox: Inbox, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ticketapp.api.support.MAX_INBOUND_BYTES", 100)
+    with session_scope() as session:
+        before = len(session.exec(select(SupportTicket)).all())
+    body = b"From: big@example.com\nSubject: big\n\n" + b"x" * 200
+    response = client.post("/api/support/inbound", content=body, headers={"X-Support-Secret": SECRET})
+    assert response.status_code == 413
+    with session_scope() as session:
+        assert len(session.exec(select(SupportTicket)).all()) == before
