@@ -112,6 +112,43 @@ def _smtp_settings() -> SmtpSettings:
 
 
 @dataclass(frozen=True)
+class SupportSettings:
+    """Customer support: contact details, opening hours, SLA targets, e-mail."""
+
+    phone: str = "+33 1 23 45 67 89"
+    # "mon-fri 09:00-18:00; sat 10:00-14:00" in `timezone`; "" means always open.
+    hours: str = ""
+    timezone: str = "Europe/Paris"
+    inbound_secret: str = ""
+    # Minutes per priority, "urgent:30,high:60,normal:240,low:1440".
+    sla_first_response: str = "urgent:30,high:60,normal:240,low:1440"
+    sla_resolution: str = "urgent:240,high:1440,normal:2880,low:10080"
+    # An agent counts as online while seen within this many seconds.
+    presence_timeout_s: int = 90
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "support@ticketapp.localhost"
+    reply_domain: str = "ticketapp.localhost"
+
+
+def _support_settings() -> SupportSettings:
+    defaults = SupportSettings()
+    return SupportSettings(
+        phone=_env("SUPPORT_PHONE", defaults.phone),
+        hours=_env("SUPPORT_HOURS", defaults.hours),
+        timezone=_env("SUPPORT_TIMEZONE", defaults.timezone),
+        inbound_secret=_env("SUPPORT_INBOUND_SECRET"),
+        sla_first_response=_env("SUPPORT_SLA_FIRST_RESPONSE", defaults.sla_first_response),
+        sla_resolution=_env("SUPPORT_SLA_RESOLUTION", defaults.sla_resolution),
+        presence_timeout_s=_env_int("SUPPORT_PRESENCE_TIMEOUT_S", defaults.presence_timeout_s),
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=_env_int("SMTP_PORT", defaults.smtp_port),
+        smtp_from=_env("SMTP_FROM", defaults.smtp_from),
+        reply_domain=_env("SUPPORT_REPLY_DOMAIN", defaults.reply_domain),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -132,6 +169,7 @@ class Settings:
     oauth_providers: tuple[OAuthProviderSettings, ...] = ()
     # DEV_MODE=1 opens developer pages (the mail outbox) to everyone.
     dev_mode: bool = False
+    support: SupportSettings = field(default_factory=lambda: SupportSettings())
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
 
     @property
@@ -177,4 +215,5 @@ def get_settings() -> Settings:
         smtp=_smtp_settings(),
         oauth_providers=_oauth_providers(),
         dev_mode=_env_bool("DEV_MODE"),
+        support=_support_settings(),
     )

@@ -3,7 +3,16 @@
 import reflex as rx
 
 from ticketapp.api.routes import with_api_routes
-from ticketapp.pages import account, admin_area, auth, checkin, event, home  # noqa: F401  (registers the pages)
+from ticketapp.pages import (  # noqa: F401  (registers the pages)
+    account,
+    admin_area,
+    agent,
+    auth,
+    checkin,
+    event,
+    home,
+    support,
+)
 
 app = rx.App(
     stylesheets=["/styles.css"],

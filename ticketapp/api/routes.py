@@ -9,6 +9,7 @@ from starlette.types import ASGIApp
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
 from ticketapp.api.oauth import oauth_callback, oauth_start
+from ticketapp.api.support import inbound_email
 from ticketapp.api.tickets import ticket_routes
 
 
@@ -21,6 +22,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             *ticket_routes(),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),
             Route("/auth/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
+            Route("/api/support/inbound", inbound_email, methods=["POST"]),
             Mount("", app=reflex_asgi),
         ]
     )

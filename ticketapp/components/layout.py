@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.components.support_chat import chat_launcher
 from ticketapp.state.auth import AuthState
 from ticketapp.state.locale import LocaleState, t
 
@@ -90,6 +91,7 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
             ),
             rx.el.nav(
                 rx.link(t("Events"), href="/", color_scheme="gray", high_contrast=True),
+                rx.link(t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_left="1rem"),
                 aria_label=t("Main"),
             ),
             rx.spacer(),
@@ -134,5 +136,6 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
             tab_index=-1,
         ),
         site_footer(),
+        chat_launcher(),
         min_height="100vh",
     )

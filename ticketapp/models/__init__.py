@@ -12,14 +12,26 @@ from ticketapp.models.account import (
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.staff_token import StaffApiToken
+from ticketapp.models.support import (
+    AgentPresence,
+    CannedReply,
+    FaqEntry,
+    PhoneCall,
+    SupportChat,
+    SupportMessage,
+    SupportTicket,
+)
 from ticketapp.models.system import JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 
 __all__ = [
+    "AgentPresence",
+    "CannedReply",
     "Event",
     "EventStatus",
+    "FaqEntry",
     "JobHeartbeat",
     "LoginAttempt",
     "OAuthIdentity",
@@ -28,10 +40,14 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "Payment",
+    "PhoneCall",
     "Role",
     "SecurityEvent",
     "SecurityEventKind",
     "StaffApiToken",
+    "SupportChat",
+    "SupportMessage",
+    "SupportTicket",
     "Ticket",
     "TicketStatus",
     "TicketType",
