@@ -61,6 +61,8 @@ def issue_and_render_tickets(order_id: int, lang: str) -> str:
 def deliver_mail_job(payload: dict) -> str:
     """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
     return deliver_payload(payload)
+
+
 @huey.task(retries=5, retry_delay=30)
 def send_support_reply(message_id: int) -> None:
     """E-mail an agent's ticket reply to the customer (retried if SMTP is down)."""

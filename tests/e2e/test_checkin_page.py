@@ -81,3 +81,23 @@ def test_door_checks_a_ticket_in_once(page: Page, live_app) -> None:
     page.get_by_label("Ticket code").press("Enter")
     expect(page.get_by_text("Valid: let in")).to_be_visible()
     expect(counter).to_contain_text(re.compile(r"Checked in\s*2\s*/"))
+
+
+def test_signed_in_agent_scans_without_a_token(page: Page, live_app) -> None:
+    from tests.e2e.support_helpers import sign_in_as_agent, sign_in_as_customer
+
+    event_id, (code, _void, _qr), _token = sold_tickets(live_app.database_url, live_app.data_dir)
+    sign_in_as_customer(page, live_app.database_url)
+    page.goto("/checkin")
+    expect(page.get_by_label("Staff token")).to_be_visible()  # a customer is not door staff
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in_as_agent(page, live_app.database_url)
+    page.goto("/checkin")
+    page.get_by_label("Event").select_option(str(event_id))
+    page.get_by_label("Ticket code").fill(code)
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_role("status").filter(has_text="let in")).to_contain_text("Valid: let in")
+    page.get_by_label("Ticket code").fill(code)
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_text("Already used")).to_be_visible()

@@ -72,6 +72,13 @@ def _unlock_form() -> rx.Component:
             rx.el.label(t("Staff token"), html_for="staff-token"),
             rx.input(id="staff-token", name="staff_token", type="password", auto_complete="off", width="100%"),
             rx.button(t("Unlock"), type="submit"),
+            rx.text(
+                t("Agents and admins can also"),
+                " ",
+                rx.link(t("sign in"), href="/signin?next=%2Fcheckin"),
+                ".",
+                size="2",
+            ),
             spacing="2",
             align="start",
             max_width="32rem",

@@ -1,8 +1,8 @@
 """The door page `/checkin`: choose an event, type a code, see the answer.
 
-Who may scan is decided in one place, `_staff_user_id()`: today a staff API
-token typed on the page unlocks it; the accounts work replaces that method's
-body with the signed-in user's role check. Every handler asks it again.
+Who may scan is decided in one place, `_staff_user_id()`: a signed-in agent or
+admin (second factor given), or — for shared door devices — a staff API token
+typed on the page. Every handler asks it again.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ticketapp.services.checkin import (
 from ticketapp.services.dates import format_event_datetime
 from ticketapp.services.staff_tokens import authenticate_staff_token
 from ticketapp.services.ticket_tokens import get_signing_key, public_key
+from ticketapp.state.auth import current_user
 from ticketapp.state.locale import current_lang
 
 COUNTER_REFRESH_S = 4
@@ -79,8 +80,11 @@ class CheckinState(rx.State):
     _event_timezones: dict[str, str] = {}
     _watch_generation: int = 0
 
-    def _staff_user_id(self, session: Session) -> int | None:
+    async def _staff_user_id(self, session: Session) -> int | None:
         """The staff member using this page, or None: the page then refuses everything."""
+        user = await current_user(self)
+        if user is not None and user.is_staff and user.fully_signed_in:
+            return user.id
         if not self._staff_token:
             return None
         return authenticate_staff_token(session, self._staff_token)
@@ -102,9 +106,12 @@ class CheckinState(rx.State):
     @rx.event
     async def load(self) -> None:
         with session_scope() as session:
-            if self._staff_user_id(session) is None:
+            staff_id = await self._staff_user_id(session)
+            if staff_id is None:
                 self._lock()
                 return
+            staff = session.get(User, staff_id)
+            self.unlocked, self.staff_name = True, staff.display_name if staff else ""
             await self._load_events(session)
 
     @rx.event
@@ -131,7 +138,7 @@ class CheckinState(rx.State):
     async def choose_event(self, event_id: str) -> None:
         async with self:
             with session_scope() as session:
-                if self._staff_user_id(session) is None or event_id not in self._event_timezones:
+                if await self._staff_user_id(session) is None or event_id not in self._event_timezones:
                     self._lock()
                     return
             self.event_id = event_id
@@ -157,7 +164,7 @@ class CheckinState(rx.State):
     async def submit_code(self, form_data: dict[str, str]) -> rx.event.EventSpec | None:
         lang = await current_lang(self)
         with session_scope() as session:
-            staff_id = self._staff_user_id(session)
+            staff_id = await self._staff_user_id(session)
             if staff_id is None:
                 self._lock()
                 return None
