@@ -125,9 +125,7 @@ class SupportSettings:
     sla_resolution: str = "urgent:240,high:1440,normal:2880,low:10080"
     # An agent counts as online while seen within this many seconds.
     presence_timeout_s: int = 90
-    smtp_host: str = ""
-    smtp_port: int = 25
-    smtp_from: str = "support@ticketapp.localhost"
+    from_address: str = "support@ticketapp.localhost"
     reply_domain: str = "ticketapp.localhost"
 
 
@@ -141,9 +139,7 @@ def _support_settings() -> SupportSettings:
         sla_first_response=_env("SUPPORT_SLA_FIRST_RESPONSE", defaults.sla_first_response),
         sla_resolution=_env("SUPPORT_SLA_RESOLUTION", defaults.sla_resolution),
         presence_timeout_s=_env_int("SUPPORT_PRESENCE_TIMEOUT_S", defaults.presence_timeout_s),
-        smtp_host=_env("SMTP_HOST"),
-        smtp_port=_env_int("SMTP_PORT", defaults.smtp_port),
-        smtp_from=_env("SMTP_FROM", defaults.smtp_from),
+        from_address=_env("SUPPORT_FROM", defaults.from_address),
         reply_domain=_env("SUPPORT_REPLY_DOMAIN", defaults.reply_domain),
     )
 

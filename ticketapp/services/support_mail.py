@@ -1,15 +1,13 @@
 """E-mail for support: an agent's reply goes to the customer with the ticket
 reference in the subject and headers, so their answer threads back in.
 
-Delivery: SMTP when SMTP_HOST is set, else an outbox folder under DATA_DIR
-(development). The accounts work brings a shared mail service; this module's
-`deliver` is the one seam to fold into it.
+Delivery goes through the shared mail service (SMTP, or the outbox folder
+when no SMTP server is configured).
 """
 
 from __future__ import annotations
 
 import html
-import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -19,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import SupportMessage, SupportTicket
+from ticketapp.services import mail as mail_service
 from ticketapp.services.support import ticket_customer_name, ticket_email
 from ticketapp.settings import get_settings
 
@@ -74,7 +73,7 @@ def render_agent_reply(session: Session, ticket: SupportTicket, message: Support
 def to_email_message(mail: OutgoingMail) -> EmailMessage:
     settings = get_settings().support
     message = EmailMessage()
-    message["From"] = formataddr(("Ticketapp support", settings.smtp_from))
+    message["From"] = formataddr(("Ticketapp support", settings.from_address))
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Message-ID"] = mail.message_id
@@ -87,21 +86,12 @@ def to_email_message(mail: OutgoingMail) -> EmailMessage:
 
 
 def outbox_dir() -> Path:
-    return get_settings().data_dir / "outbox"
+    return get_settings().outbox_dir
 
 
 def deliver(mail: OutgoingMail) -> None:
-    """Send through SMTP_HOST, or write an .eml file to the outbox when no SMTP is set."""
-    settings = get_settings().support
-    message = to_email_message(mail)
-    if settings.smtp_host:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-            smtp.send_message(message)
-        return
-    folder = outbox_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = mail.message_id.strip("<>").replace("@", "_").replace("/", "_")
-    (folder / f"{stem}.eml").write_bytes(bytes(message))
+    """Send now (this runs inside a retried job): SMTP, or the outbox folder."""
+    mail_service.deliver(to_email_message(mail))
 
 
 def send_agent_reply(session: Session, message_id: int) -> bool:
