@@ -57,7 +57,7 @@ $(LOCALES_DIR)/%/LC_MESSAGES/messages.mo: $(LOCALES_DIR)/%/LC_MESSAGES/messages.
 i18n-extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k gettext:2 -k translate:2 -k msgid --no-location \
 	  --sort-output --project Ticketapp -o ticketapp/i18n/messages.pot ticketapp
-	$(VENV)/bin/pybabel update -i ticketapp/i18n/messages.pot -d $(LOCALES_DIR) -D messages --no-location --omit-header --ignore-obsolete
+	$(VENV)/bin/pybabel update -i ticketapp/i18n/messages.pot -d $(LOCALES_DIR) -D messages --omit-header --ignore-obsolete
 
 lint: deps
 	$(PY) -m ruff check .

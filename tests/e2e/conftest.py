@@ -52,7 +52,13 @@ def app_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_env(app_data_dir: Path, app_port: int) -> dict[str, str]:
+def booking_env() -> dict[str, str]:
+    """Booking: holds last 30 s in the test app, so expiry can be watched without long waits."""
+    return {"HOLD_SECONDS": "30"}
+
+
+@pytest.fixture(scope="session")
+def app_env(app_data_dir: Path, app_port: int, booking_env: dict[str, str]) -> dict[str, str]:
     """Environment of the app process; fixtures for fake outside services add to it."""
     env = {
         key: value
@@ -69,6 +75,7 @@ def app_env(app_data_dir: Path, app_port: int) -> dict[str, str]:
         REFLEX_USE_SYSTEM_BUN="1",
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
+    env.update(booking_env)
     return env
 
 

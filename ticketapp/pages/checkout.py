@@ -38,9 +38,7 @@ def _summary() -> rx.Component:
         rx.text(t("No booking fees."), size="2", color_scheme="gray"),
         rx.foreach(
             CheckoutState.totals,
-            lambda total: rx.text(
-                t("Total"), ": ", rx.el.span(total, data_testid="order-total"), weight="bold", size="5"
-            ),
+            lambda total: rx.text(total, weight="bold", size="5"),
         ),
         rx.cond(
             CheckoutState.several_currencies,

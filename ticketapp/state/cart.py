@@ -69,7 +69,7 @@ class CartState(rx.State):
     def _show(self, view: CartView, lang: str) -> None:
         self.lines = [cart_line_view(line, lang) for line in view.live_lines]
         self.expired_lines = [cart_line_view(line, lang) for line in view.expired_lines]
-        self.totals = [total.format(lang) for total in view.totals()]
+        self.totals = [translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals()]
         self.item_count = view.item_count
         deadline = view.deadline
         self._deadline = deadline.timestamp() if deadline else 0.0

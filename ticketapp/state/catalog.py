@@ -166,7 +166,11 @@ class EventPageState(rx.State):
         except BookingError as refused:
             self.feedback = refused.translated(lang)
         else:
-            self.feedback = translate(lang, "{count} tickets added to your cart.", count=quantity)
+            self.feedback = (
+                gettext(lang, "1 ticket added to your cart.")
+                if quantity == 1
+                else translate(lang, "{count} tickets added to your cart.", count=quantity)
+            )
             self.feedback_is_error = False
         await cart.refresh_count()
         await self._refresh()

@@ -54,7 +54,7 @@ class CheckoutState(rx.State):
         token = cart.cart_token
         view = await asyncio.to_thread(_load, token) if token else CartView()
         self.lines = [cart_line_view(line, lang) for line in view.live_lines]
-        self.totals = [total.format(lang) for total in view.totals()]
+        self.totals = [translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals()]
         self.several_currencies = len(self.totals) > 1
         self.attendee_fields = [
             {
