@@ -44,7 +44,7 @@ def sweep_holds() -> None:
     Availability never depends on this job (expired holds stop counting at
     once); it keeps the tables small and order statuses truthful.
     """
-    from ticketapp.services.inventory import sweep_expired
+    from ticketapp.services.orders import sweep_expired
 
     with session_scope() as session:
         sweep_expired(session)

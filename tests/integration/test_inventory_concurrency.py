@@ -18,7 +18,9 @@ from sqlmodel import Session
 from tests.integration.booking_fixtures import make_event, token
 from ticketapp.db import make_engine
 from ticketapp.models import utcnow
+from ticketapp.services import holds as hold_service
 from ticketapp.services import inventory as inv
+from ticketapp.services import orders as order_service
 from ticketapp.settings import get_settings
 
 ATTEMPTS = 200
@@ -71,7 +73,7 @@ def test_200_simultaneous_holds_on_capacity_50_hold_exactly_50(session: Session,
         def attempt() -> str:
             with Session(engine_for_thread(), expire_on_commit=False) as own:
                 try:
-                    inv.add_to_cart(own, token(), type_id, 1)
+                    hold_service.add_to_cart(own, token(), type_id, 1)
                 except inv.NotEnoughAvailableError:
                     return "refused"
             return "held"
@@ -93,7 +95,7 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
             type_id, slow_cart = tt.id, token()
             # Back-date the hold so it lapses 1 s from now.
             expires_at = utcnow() + timedelta(seconds=1)
-            inv.set_hold_quantity(session, slow_cart, type_id, CAPACITY, now=expires_at - hold_duration)
+            hold_service.set_hold_quantity(session, slow_cart, type_id, CAPACITY, now=expires_at - hold_duration)
 
             def wait_for_expiry(offset_s: float, expires_at=expires_at) -> None:
                 delay = (expires_at - utcnow()).total_seconds() + offset_s
@@ -104,7 +106,9 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
                 wait_for_expiry(offset)
                 with Session(engine_for_thread(), expire_on_commit=False) as own:
                     try:
-                        inv.convert_cart_to_pending_order(own, slow_cart, buyer_name="S", buyer_email="s@example.com")
+                        order_service.convert_cart_to_pending_order(
+                            own, slow_cart, buyer_name="S", buyer_email="s@example.com"
+                        )
                     except inv.HoldExpiredError:
                         return "conversion-refused"
                 return "converted"
@@ -113,7 +117,7 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
                 wait_for_expiry(random.uniform(-0.02, 0.03))
                 with Session(engine_for_thread(), expire_on_commit=False) as own:
                     try:
-                        inv.add_to_cart(own, token(), type_id, 2)
+                        hold_service.add_to_cart(own, token(), type_id, 2)
                     except inv.NotEnoughAvailableError:
                         return "refused"
                 return "held"

@@ -8,7 +8,9 @@ from sqlmodel import Session, select
 
 from tests.integration.booking_fixtures import add_type, make_event, token
 from ticketapp.models import Event, EventStatus, Venue, utcnow
+from ticketapp.services import holds as hold_service
 from ticketapp.services import inventory as inv
+from ticketapp.services import orders as order_service
 from ticketapp.services.search import DatePreset, SearchQuery, SortOrder, search_events
 from ticketapp.services.seed import seed_demo_data
 
@@ -67,12 +69,12 @@ def test_filters_sorts_and_pages(session: Session) -> None:
     assert _titles(session, price_min=4000, price_max=5000) == ["Tokyo City Pop"]
     assert _titles(session, sort=SortOrder.PRICE) == ["Jazz à Lyon", "Le Misanthrope", "Tokyo City Pop"]
     cart = token()
-    inv.set_hold_quantity(session, cart, world["jazz_type"].id, 2)
-    inv.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
+    hold_service.set_hold_quantity(session, cart, world["jazz_type"].id, 2)
+    order_service.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
     assert _titles(session, sort=SortOrder.POPULARITY)[0] == "Jazz à Lyon"
     assert "Jazz à Lyon" in _titles(session, only_available=True)  # the VIP type still has a seat
     vip = session.exec(select(Event).where(Event.id == world["jazz"].id)).one()
-    inv.set_hold_quantity(
+    hold_service.set_hold_quantity(
         session, token(), ([t for t in inv.availability(session, []) or []] and 0) or _vip_id(session, vip), 1
     )
     assert "Jazz à Lyon" not in _titles(session, only_available=True)

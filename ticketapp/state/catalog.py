@@ -17,7 +17,8 @@ from ticketapp.services.catalog import (
     list_upcoming_events,
 )
 from ticketapp.services.dates import format_event_date_long, format_event_datetime
-from ticketapp.services.inventory import BookingError, add_to_cart
+from ticketapp.services.holds import add_to_cart
+from ticketapp.services.inventory import BookingError
 from ticketapp.state.cart import CartState
 from ticketapp.state.locale import current_lang
 

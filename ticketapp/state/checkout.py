@@ -10,7 +10,7 @@ import reflex as rx
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
-from ticketapp.services import inventory
+from ticketapp.services import inventory, orders
 from ticketapp.services.cart import CartView, load_cart
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.locale import current_lang
@@ -100,6 +100,6 @@ def _load(token: str) -> CartView:
 
 def _place(token: str, name: str, email: str, lang: str, names: dict[int, list[str]]) -> list[Order]:
     with session_scope() as session:
-        return inventory.convert_cart_to_pending_order(
+        return orders.convert_cart_to_pending_order(
             session, token, buyer_name=name, buyer_email=email, locale=lang, attendee_names=names
         )
