@@ -98,5 +98,10 @@ def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
 def upgrade_database(url: str | None = None) -> None:
     """Apply every alembic migration to `url` (default: the configured database)."""
     from alembic import command
+    from ticketapp.models.search_index import ensure_sqlite_search_index
 
     command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url or get_settings().database_url)
+    with engine.begin() as conn:
+        ensure_sqlite_search_index(conn)  # SQLite loses triggers when a migration rebuilds `event`
+    engine.dispose()

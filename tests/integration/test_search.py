@@ -103,3 +103,21 @@ def test_search_text_follows_edits_and_seed(session: Session) -> None:
     assert _titles(session, text="misanthrope") == []
     seed_demo_data(session)
     assert "Théâtre d'improvisation" in _titles(session, text="theatre improvisation")
+
+
+def test_search_index_survives_a_migration_that_rebuilds_the_event_table(db_url: str) -> None:
+    """Alembic batch mode on SQLite copies, drops and renames `event`, dropping its triggers."""
+    from sqlalchemy import text
+
+    from ticketapp.db import make_engine, upgrade_database
+
+    engine = make_engine(db_url)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            for trigger in ("event_search_ai", "event_search_ad", "event_search_au"):
+                conn.execute(text(f"DROP TRIGGER {trigger}"))
+    upgrade_database(db_url)  # what `make run` / deploys do after any migration
+    with Session(engine) as session:
+        make_event(session, title="Rebuilt Index Gala")
+        assert _titles(session, text="rebuilt index") == ["Rebuilt Index Gala"]
+    engine.dispose()
