@@ -7,6 +7,7 @@ Run: `.venv/bin/python bench/search.py` (or `make bench`).
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import sys
@@ -181,7 +182,8 @@ def _add_sales(session: Session, rng: random.Random, now) -> None:
 def measure(url: str, label: str, only: str | None = None) -> bool:
     engine = make_engine(url)
     ok = True
-    print(f"\n{label}: {EVENTS} events, {RUNS} runs per query")
+    load1, _, _ = os.getloadavg()
+    print(f"\n{label}: {EVENTS} events, {RUNS} runs per query (load average {load1:.1f} on {os.cpu_count()} CPUs)")
     print(f"{'query':34} {'p50 ms':>8} {'p95 ms':>8} {'matches':>8}")
     with Session(engine) as session:
         all_times: list[float] = []
