@@ -45,5 +45,6 @@ def test_cart_view_totals_per_currency_and_expiry(session: Session) -> None:
     later = utcnow() + timedelta(minutes=16)
     expired = load_cart(session, cart, now=later)
     assert expired.item_count == 0 and len(expired.expired_lines) == 2 and expired.deadline is None
+    assert expired.totals() == [] and expired.totals(include_expired=True) == view.totals()
     assert cart_item_count(session, cart, now=later) == 0
     assert load_cart(session, "not-a-real-token-but-long-enough").lines == []

@@ -41,6 +41,14 @@ def _summary() -> rx.Component:
             lambda total: rx.text(total, weight="bold", size="5"),
         ),
         rx.cond(
+            CheckoutState.has_expired,
+            rx.callout(
+                t("Some reservations have expired: placing the order reserves them again if they are still available."),
+                icon="clock",
+                color_scheme="amber",
+            ),
+        ),
+        rx.cond(
             CheckoutState.several_currencies,
             rx.callout(
                 t("Your cart has tickets in several currencies: one order per currency will be created."),

@@ -21,6 +21,7 @@ class CheckoutState(rx.State):
     lines: list[dict[str, str]] = []
     totals: list[str] = []
     several_currencies: bool = False
+    has_expired: bool = False
     attendee_fields: list[dict[str, str]] = []
     attendees: dict[str, str] = {}
     buyer_name: str = ""
@@ -53,9 +54,13 @@ class CheckoutState(rx.State):
         cart = await self.get_state(CartState)
         token = cart.cart_token
         view = await asyncio.to_thread(_load, token) if token else CartView()
-        self.lines = [cart_line_view(line, lang) for line in view.live_lines]
-        self.totals = [translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals()]
+        # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
+        self.lines = [cart_line_view(line, lang) for line in view.lines]
+        self.totals = [
+            translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
+        ]
         self.several_currencies = len(self.totals) > 1
+        self.has_expired = bool(view.expired_lines)
         self.attendee_fields = [
             {
                 "key": f"{line.ticket_type_id}:{n}",
@@ -63,7 +68,7 @@ class CheckoutState(rx.State):
                     lang, "Attendee {n} – {type}, {event}", n=n + 1, type=line.ticket_type_name, event=line.event_title
                 ),
             }
-            for line in view.live_lines
+            for line in view.lines
             if line.collect_attendee_names
             for n in range(line.quantity)
         ]
