@@ -90,8 +90,9 @@ def test_bad_quantities_are_refused_without_change(session: Session, quantity: o
 
 def test_unknown_type_sold_out_past_cancelled_and_sales_window(session: Session) -> None:
     cart = token()
-    with pytest.raises(inv.UnknownTicketTypeError):
-        hold_service.set_hold_quantity(session, cart, 999_999, 1)
+    for tampered in (999_999, -1, 10**20, "1"):
+        with pytest.raises(inv.UnknownTicketTypeError):
+            hold_service.set_hold_quantity(session, cart, tampered, 1)  # type: ignore[arg-type]
     _, small = make_event(session, capacity=1)
     hold_service.set_hold_quantity(session, token(), small.id, 1)
     with pytest.raises(inv.NotEnoughAvailableError, match="Sold out"):

@@ -51,7 +51,8 @@ def set_hold_quantity(
     enough tickets are free. A successful change restarts the hold's countdown.
     """
     quantity = check_quantity(quantity)
-    if isinstance(ticket_type_id, bool) or not isinstance(ticket_type_id, int):
+    # Ids outside a 32-bit key can only be tampered input (and would make PostgreSQL raise).
+    if isinstance(ticket_type_id, bool) or not isinstance(ticket_type_id, int) or not 0 < ticket_type_id < 2**31:
         raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
     begin_write_locked(session)
     now = now or utcnow()
