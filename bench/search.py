@@ -124,8 +124,10 @@ def load(url: str) -> None:
             )
         )
         session.commit()
-        session.execute(text("ANALYZE"))
         session.commit()
+    # Fresh statistics and visibility map, as autovacuum keeps them in production.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
 
 
@@ -198,7 +200,8 @@ def measure(url: str, label: str, only: str | None = None) -> bool:
             all_times += times
             p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[18]
             ok &= p95 < TARGET_P95_MS
-            print(f"{name:34} {p50:8.1f} {p95:8.1f} {result.total:8d}")
+            flag = "" if p95 < TARGET_P95_MS else "  <- over target"
+            print(f"{name:34} {p50:8.1f} {p95:8.1f} {result.total:8d}{flag}")
         overall = statistics.quantiles(all_times, n=20)[18]
         print(f"{'ALL QUERIES':34} {statistics.median(all_times):8.1f} {overall:8.1f}")
     engine.dispose()

@@ -60,7 +60,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_event_min_price_minor'), ['min_price_minor'], unique=False)
         batch_op.create_index(
             'ix_event_listing',
-            ['status', 'ends_at', 'starts_at', 'venue_id', 'category', 'min_price_minor'],
+            ['status', 'ends_at', 'starts_at', 'venue_id', 'category', 'min_price_minor', 'currency'],
             unique=False,
         )
 

@@ -31,7 +31,9 @@ class Event(SQLModel, table=True):
         Index("ix_event_status_starts_at", "status", "starts_at"),
         # Covers the search's base filter and sorts, so counting thousands of
         # matches never reads the wide event rows (ticketapp/services/search.py).
-        Index("ix_event_listing", "status", "ends_at", "starts_at", "venue_id", "category", "min_price_minor"),
+        Index(
+            "ix_event_listing", "status", "ends_at", "starts_at", "venue_id", "category", "min_price_minor", "currency"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
