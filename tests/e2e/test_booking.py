@@ -49,6 +49,7 @@ def test_search_filter_sort_then_book_and_check_out(page: Page, live_app) -> Non
 
     page.get_by_role("link", name="Jazz à Lyon").click()
     expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Standard")).to_contain_text("On sale")
     page.get_by_label("Quantity of Standard").select_option("2")
     page.get_by_role("button", name="Add Standard to cart").click()
     expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
@@ -90,6 +91,11 @@ def test_bad_filters_are_refused_and_empty_state_clears(page: Page) -> None:
     page.get_by_role("button", name="Clear filters").last.click()
     expect(page.get_by_label("Search", exact=True)).to_have_value("")
     expect(page.get_by_text(re.compile(r"^\d+ events found$"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/events$"))
+    # 27 upcoming seeded events: 12 per page, then "Load more".
+    expect(page.get_by_role("main").get_by_role("article")).to_have_count(12)
+    page.get_by_role("button", name="Load more").click()
+    expect(page.get_by_role("main").get_by_role("article")).to_have_count(24)
     page.get_by_label("Lowest price").fill("-5")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Prices must be whole numbers")
