@@ -28,6 +28,7 @@ from ticketapp.services.inventory import (
     customer_count_for_event,
     find_cart,
     get_or_create_cart,
+    lock_cart_holds,
     lock_inventory,
     sales_state,
 )
@@ -55,7 +56,6 @@ def set_hold_quantity(
     if isinstance(ticket_type_id, bool) or not isinstance(ticket_type_id, int) or not 0 < ticket_type_id < 2**31:
         raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
     begin_write_locked(session)
-    now = now or utcnow()
     try:
         hold = _set_hold_locked(session, cart_token, ticket_type_id, quantity, user_id, add, now)
     except BookingError:
@@ -66,9 +66,18 @@ def set_hold_quantity(
 
 
 def _set_hold_locked(
-    session: Session, token: str, ticket_type_id: int, quantity: int, user_id: int | None, add: bool, now: datetime
+    session: Session,
+    token: str,
+    ticket_type_id: int,
+    quantity: int,
+    user_id: int | None,
+    add: bool,
+    now: datetime | None,
 ) -> Hold | None:
     events, types = lock_inventory(session, [ticket_type_id])
+    # The clock is read once the locks are held: a time taken before waiting
+    # would judge holds that lapsed meanwhile as still live.
+    now = now or utcnow()
     ticket_type = types.get(ticket_type_id)
     if ticket_type is None:
         raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
@@ -135,13 +144,12 @@ def renew_cart(session: Session, cart_token: str, *, now: datetime | None = None
     no longer on sale); those lines are released.
     """
     begin_write_locked(session)
-    now = now or utcnow()
     cart = find_cart(session, cart_token)
-    holds = list(session.exec(select(Hold).where(Hold.cart_id == cart.id)).all()) if cart else []
-    if cart is None or not holds:
+    if cart is None:
         session.rollback()
         return []
-    events, types = lock_inventory(session, [h.ticket_type_id for h in holds])
+    holds, events, types = lock_cart_holds(session, cart)
+    now = now or utcnow()  # after the locks (see _set_hold_locked)
     free = availability(session, types, now=now, exclude_cart_id=cart.id)
     lost: list[int] = []
     for hold in holds:

@@ -245,6 +245,31 @@ def lock_inventory(session: Session, ticket_type_ids: Iterable[int]) -> tuple[di
     return events, types
 
 
+def lock_cart_holds(session: Session, cart: Cart) -> tuple[list[Hold], dict[int, Event], dict[int, TicketType]]:
+    """Lock everything a cart's holds depend on, then read the holds as they are under the lock.
+
+    Reading before locking is not enough: a concurrent request of the same cart
+    (a double-clicked "Place order") may have changed them while we waited.
+    """
+    locked_events: dict[int, Event] = {}
+    locked_types: dict[int, TicketType] = {}
+    while True:
+        holds = list(
+            session.exec(
+                select(Hold)
+                .where(Hold.cart_id == cart.id)
+                .order_by(col(Hold.id))
+                .execution_options(populate_existing=True)
+            ).all()
+        )
+        missing = {h.ticket_type_id for h in holds} - set(locked_types)
+        if not missing:
+            return holds, locked_events, locked_types
+        events, types = lock_inventory(session, missing)
+        locked_events.update(events)
+        locked_types.update(types)
+
+
 def check_quantity(quantity: object) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise InvalidQuantityError(msgid("Please choose a whole number of tickets."))

@@ -32,6 +32,7 @@ from ticketapp.services.inventory import (
     SalesState,
     availability,
     find_cart,
+    lock_cart_holds,
     lock_inventory,
     ordered_for_event,
     sales_state,
@@ -77,7 +78,6 @@ def convert_cart_to_pending_order(
     """
     name, email = _check_buyer(buyer_name, buyer_email)
     begin_write_locked(session)
-    now = now or utcnow()
     try:
         orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
     except BookingError:
@@ -95,13 +95,17 @@ def _convert_locked(
     user_id: int | None,
     locale: str,
     attendee_names: dict[int, Sequence[str]],
-    now: datetime,
+    now: datetime | None,
 ) -> list[Order]:
     cart = find_cart(session, token)
-    holds = list(session.exec(select(Hold).where(Hold.cart_id == cart.id).order_by(col(Hold.id))).all()) if cart else []
-    if cart is None or not holds:
+    if cart is None:
         raise EmptyCartError(msgid("Your cart is empty."))
-    events, types = lock_inventory(session, [h.ticket_type_id for h in holds])
+    holds, events, types = lock_cart_holds(session, cart)
+    if not holds:  # empty, or a concurrent "Place order" of the same cart got here first
+        raise EmptyCartError(msgid("Your cart is empty."))
+    # Read the clock only now: a time taken before waiting for the locks would
+    # judge a hold that lapsed meanwhile as live and skip the availability check.
+    now = now or utcnow()
     free = availability(session, types, now=now, exclude_cart_id=cart.id)
     per_event: dict[int, int] = defaultdict(int)
     for hold in holds:
@@ -194,7 +198,6 @@ def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None 
     left as it is, so the caller refunds the payment.
     """
     begin_write_locked(session)
-    now = now or utcnow()
     order = session.get(Order, order_id)
     if order is None or order.status in PAID_STATUSES:
         session.rollback()
@@ -202,6 +205,7 @@ def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None 
     items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all())
     lock_inventory(session, [i.ticket_type_id for i in items])
     session.refresh(order)
+    now = now or utcnow()  # after the locks
     window_open = order.status in PENDING_STATUSES and order.expires_at is not None and order.expires_at > now
     if not window_open:
         free = availability(session, [i.ticket_type_id for i in items], now=now)
