@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.integration.booking_fixtures import make_event, token
-from ticketapp.db import make_engine
-from ticketapp.models import utcnow
+from ticketapp.db import begin_write_locked, make_engine
+from ticketapp.models import Cart, Hold, utcnow
 from ticketapp.services import holds as hold_service
 from ticketapp.services import inventory as inv
 from ticketapp.services import orders as order_service
@@ -157,3 +157,43 @@ def test_double_clicked_place_order_creates_one_order(session: Session, db_url: 
     assert outcomes == Counter(ordered=1, empty=7)
     session.expire_all()
     assert inv.availability(session, [tt.id])[tt.id] == inv.Availability(capacity=CAPACITY, sold=4, held=0)
+
+
+def test_conversion_that_waited_for_the_lock_sees_the_hold_lapse(session: Session, db_url: str) -> None:
+    """Deterministic version of the race: conversion queues behind another writer past its hold's expiry,
+    and that writer hands the lapsed seats to someone else. Conversion must then refuse."""
+    _, tt = make_event(session, capacity=10, max_per_order=10)
+    slow = token()
+    expires_at = utcnow() + timedelta(seconds=0.6)
+    hold_service.set_hold_quantity(session, slow, tt.id, 10, now=expires_at - get_settings().hold_duration)
+    outcome: dict[str, str] = {}
+
+    def convert() -> None:
+        engine = make_engine(db_url)
+        with Session(engine, expire_on_commit=False) as own:
+            try:
+                order_service.convert_cart_to_pending_order(own, slow, buyer_name="S", buyer_email="s@example.com")
+                outcome["result"] = "converted"
+            except inv.HoldExpiredError:
+                outcome["result"] = "refused"
+        engine.dispose()
+
+    blocker_engine = make_engine(db_url)
+    with Session(blocker_engine, expire_on_commit=False) as blocker:
+        begin_write_locked(blocker)
+        inv.lock_inventory(blocker, [tt.id])  # row locks (PostgreSQL) / the write lock (SQLite)
+        waiting = threading.Thread(target=convert)
+        waiting.start()
+        time.sleep(max((expires_at - utcnow()).total_seconds(), 0) + 0.1)  # the slow hold lapses meanwhile
+        other = Cart(token=token())
+        blocker.add(other)
+        blocker.flush()
+        blocker.add(
+            Hold(cart_id=other.id, ticket_type_id=tt.id, quantity=10, expires_at=utcnow() + timedelta(minutes=5))
+        )
+        blocker.commit()
+        waiting.join(timeout=60)
+    blocker_engine.dispose()
+    assert outcome == {"result": "refused"}
+    session.expire_all()
+    assert inv.availability(session, [tt.id])[tt.id] == inv.Availability(capacity=10, sold=0, held=10)
