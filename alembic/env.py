@@ -22,6 +22,16 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+# Search index objects made by hand in migration 0003 (FTS5 table and its
+# shadow tables on SQLite, a trigram GIN index on PostgreSQL): not in the
+# metadata, and autogenerate must not offer to drop them.
+_HAND_MADE = ("event_search", "ix_event_search_text_trgm")
+
+
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    return not (name or "").startswith(_HAND_MADE)
+
+
 def _database_url() -> str:
     return context.config.attributes.get("database_url") or get_settings().database_url
 
@@ -49,6 +59,7 @@ def _run(connection: Any) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=_render_item,
+        include_name=_include_name,
         compare_type=True,
     )
     with context.begin_transaction():

@@ -25,13 +25,50 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
+    # Take transaction control away from pysqlite (it would issue its own
+    # deferred BEGIN lazily), so `_sqlite_begin` decides how each one starts.
+    dbapi_connection.isolation_level = None
+    _sqlite_pragmas(dbapi_connection, record)
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Start every transaction ourselves: DEFERRED by default, IMMEDIATE on request.
+
+    A transaction that reads then writes under DEFERRED can fail with "database
+    is locked" when another writer got in between; inventory code asks for
+    `execution_options(sqlite_begin="IMMEDIATE")` (see `begin_write_locked`) so that
+    writers queue on the busy timeout instead, one at a time — SQLite's
+    equivalent of PostgreSQL's row lock (SQLAlchemy "pysqlite serializable" recipe).
+    """
+    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
 def make_engine(url: str) -> Engine:
     """Build an engine with the settings this app relies on for `url`."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def begin_write_locked(session: Session) -> None:
+    """Open `session`'s transaction as a writer that excludes other writers on SQLite.
+
+    Call it before the first statement of a transaction that checks then writes
+    scarce data. Any open transaction of the session is committed first, because
+    the BEGIN mode can only be chosen when a transaction starts. On PostgreSQL
+    this is a normal transaction; callers lock rows with `SELECT … FOR UPDATE`.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 
 @lru_cache(maxsize=1)
@@ -61,5 +98,10 @@ def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
 def upgrade_database(url: str | None = None) -> None:
     """Apply every alembic migration to `url` (default: the configured database)."""
     from alembic import command
+    from ticketapp.models.search_index import ensure_sqlite_search_index
 
     command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url or get_settings().database_url)
+    with engine.begin() as conn:
+        ensure_sqlite_search_index(conn)  # SQLite loses triggers when a migration rebuilds `event`
+    engine.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -153,6 +154,8 @@ class Settings:
     base_url: str
     default_locale: str
     hold_minutes: int
+    hold_seconds: int  # 0 = use hold_minutes; tests set a few seconds
+    order_payment_minutes: int
     jobs_immediate: bool
     huey_db_path: Path
     # E-tickets: PEM or JWK (JSON) private key; empty = a dev key generated in data_dir.
@@ -176,6 +179,16 @@ class Settings:
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def hold_duration(self) -> timedelta:
+        """How long a cart reserves tickets (HOLD_SECONDS overrides HOLD_MINUTES)."""
+        return timedelta(seconds=self.hold_seconds) if self.hold_seconds > 0 else timedelta(minutes=self.hold_minutes)
+
+    @property
+    def order_payment_window(self) -> timedelta:
+        """How long a pending order keeps its seats while the buyer pays."""
+        return timedelta(minutes=self.order_payment_minutes)
 
     @property
     def is_sqlite(self) -> bool:
@@ -203,6 +216,8 @@ def get_settings() -> Settings:
         base_url=_env("BASE_URL", "http://localhost:3000").rstrip("/"),
         default_locale=default_locale,
         hold_minutes=_env_int("HOLD_MINUTES", 15),
+        hold_seconds=_env_int("HOLD_SECONDS", 0),
+        order_payment_minutes=_env_int("ORDER_PAYMENT_MINUTES", 30),
         jobs_immediate=_env_bool("JOBS_IMMEDIATE"),
         huey_db_path=data_dir / "jobs.db",
         ticket_signing_key=_env("TICKET_SIGNING_KEY"),

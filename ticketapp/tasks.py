@@ -70,3 +70,20 @@ def send_support_reply(message_id: int) -> None:
 
     with session_scope() as session:
         send_agent_reply(session, message_id)
+
+
+HOLD_SWEEP_JOB = "hold_sweep"
+
+
+@huey.periodic_task(crontab(minute="*"), retries=3, retry_delay=10)
+def sweep_holds() -> None:
+    """Every minute: delete long-expired holds and expire lapsed pending orders.
+
+    Availability never depends on this job (expired holds stop counting at
+    once); it keeps the tables small and order statuses truthful.
+    """
+    from ticketapp.services.orders import sweep_expired
+
+    with session_scope() as session:
+        sweep_expired(session)
+        record_heartbeat(session, HOLD_SWEEP_JOB)

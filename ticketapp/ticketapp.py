@@ -8,8 +8,11 @@ from ticketapp.pages import (  # noqa: F401  (registers the pages)
     admin_area,
     agent,
     auth,
+    cart,
     checkin,
+    checkout,
     event,
+    events,
     home,
     support,
 )

@@ -54,7 +54,13 @@ def app_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider) -> dict[str, str]:
+def booking_env() -> dict[str, str]:
+    """Booking: holds last 30 s in the test app, so expiry can be watched without long waits."""
+    return {"HOLD_SECONDS": "30"}
+
+
+@pytest.fixture(scope="session")
+def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider, booking_env: dict[str, str]) -> dict[str, str]:
     """Environment of the app process; fixtures for fake outside services add to it."""
     env = {
         key: value
@@ -76,6 +82,7 @@ def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider) -> dict
     )
     # Accounts: mail to the loopback SMTP server, sign-in with the loopback OIDC provider.
     env.update(**smtp_env(mail_sink), **oidc_env(oidc_provider))
+    env.update(booking_env)
     return env
 
 

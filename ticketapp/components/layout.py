@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp.components.support_chat import chat_launcher
 from ticketapp.state.auth import AuthState
+from ticketapp.state.cart import CartState
 from ticketapp.state.locale import LocaleState, t
 
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -79,6 +80,41 @@ def verify_email_banner() -> rx.Component:
     )
 
 
+def header_search() -> rx.Component:
+    """A plain GET form: works without JavaScript and lands on a bookmarkable /events?q=… URL."""
+    return rx.el.form(
+        rx.el.label(t("Search events"), html_for="header-search", class_name="visually-hidden"),
+        rx.el.input(
+            id="header-search",
+            type="search",
+            name="q",
+            placeholder=t("Search events"),
+            max_length=200,
+            class_name="header-search",
+        ),
+        action="/events",
+        method="get",
+        role="search",
+    )
+
+
+def cart_link() -> rx.Component:
+    """Cart link with the live number of held tickets (announced politely when it changes)."""
+    return rx.link(
+        rx.hstack(
+            rx.icon("shopping-cart", aria_hidden="true"),
+            rx.text(t("Cart")),
+            rx.badge(CartState.item_count, aria_live="polite", role="status", variant="solid"),
+            align="center",
+            spacing="1",
+        ),
+        href="/cart",
+        color_scheme="gray",
+        high_contrast=True,
+        on_mount=CartState.refresh_count,
+    )
+
+
 def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.Component:
     return rx.el.header(
         rx.hstack(
@@ -90,15 +126,18 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
                 high_contrast=True,
             ),
             rx.el.nav(
-                rx.link(t("Events"), href="/", color_scheme="gray", high_contrast=True),
+                rx.link(t("Events"), href="/events", color_scheme="gray", high_contrast=True),
                 rx.link(t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_left="1rem"),
                 aria_label=t("Main"),
             ),
+            header_search(),
             rx.spacer(),
             account_links(),
+            cart_link(),
             language_switch(on_language_change),
             align="center",
             spacing="5",
+            wrap="wrap",
             width="100%",
             max_width="72rem",
             margin_x="auto",

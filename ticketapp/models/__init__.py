@@ -9,6 +9,7 @@ from ticketapp.models.account import (
     TokenPurpose,
     UserSession,
 )
+from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.staff_token import StaffApiToken
@@ -29,9 +30,11 @@ from ticketapp.models.user import Role, User
 __all__ = [
     "AgentPresence",
     "CannedReply",
+    "Cart",
     "Event",
     "EventStatus",
     "FaqEntry",
+    "Hold",
     "JobHeartbeat",
     "LoginAttempt",
     "OAuthIdentity",

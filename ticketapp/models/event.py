@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String
+from sqlalchemy import Column, Index, String, Text, false
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -27,7 +27,14 @@ class Venue(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+        # Covers the search's base filter and sorts, so counting thousands of
+        # matches never reads the wide event rows (ticketapp/services/search.py).
+        Index(
+            "ix_event_listing", "status", "ends_at", "starts_at", "venue_id", "category", "min_price_minor", "currency"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
@@ -41,6 +48,15 @@ class Event(SQLModel, table=True):
     currency: str = Field(max_length=3, description="ISO 4217 code")
     status: str = Field(default=EventStatus.DRAFT, max_length=16)
     max_tickets_per_customer: int | None = Field(default=None)
+    collect_attendee_names: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}, description="ask a name per ticket at checkout"
+    )
+    # Unaccented, lower-cased title + description + venue name + city, kept up to
+    # date by ticketapp.services.search (a flush hook); indexed for substring search.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # Lowest ticket price (minor units), kept by the same hook: price filters and
+    # sorting on 20,000 events must not aggregate every ticket type per query.
+    min_price_minor: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String
+from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -37,6 +37,9 @@ class Order(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A pending order keeps its seats counted as sold until this moment (see
+    # ticketapp.services.inventory.counts_as_sold); None for orders that never lapse.
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 class OrderItem(SQLModel, table=True):
@@ -45,6 +48,8 @@ class OrderItem(SQLModel, table=True):
     ticket_type_id: int = Field(foreign_key="tickettype.id", index=True)
     quantity: int = Field(ge=1)
     unit_price_minor: int = Field(ge=0)
+    # Optional attendee name per ticket (events with collect_attendee_names).
+    attendee_names: list[str] | None = Field(default=None, sa_type=JSON)
 
 
 class Payment(SQLModel, table=True):

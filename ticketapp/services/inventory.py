@@ -1,0 +1,308 @@
+"""Scarce inventory: the rules and locks behind holds (`holds.py`) and orders (`orders.py`). Never oversell.
+
+Availability of a ticket type = capacity − sold − active holds, where
+- *sold* is defined once, in `counts_as_sold`: paid orders, and pending orders
+  whose payment window (`Order.expires_at`) is still open;
+- *active holds* are holds with `expires_at > now` (expired ones stop counting
+  the instant they lapse; the sweep job only tidies up).
+
+Every check-then-write runs in one transaction that first locks the rows it
+depends on: the event row, then its ticket-type rows, always in id order so two
+transactions never wait on each other in a cycle. PostgreSQL takes `SELECT … FOR
+UPDATE` row locks; SQLite ignores FOR UPDATE, so the transaction is opened with
+`BEGIN IMMEDIATE` (`begin_write_locked`) and writers run one at a time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid, translate
+from ticketapp.models import Cart, Event, EventStatus, Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+
+# A request for more than this many tickets of one type is refused as nonsense
+# before touching the database (max_per_order is the real, per-type limit).
+MAX_QUANTITY = 1000
+# Expired holds stay this long so the cart can still offer "Renew"; they no
+# longer count against availability in the meantime.
+SWEEP_GRACE = timedelta(minutes=30)
+PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+PENDING_STATUSES = (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
+CART_TOKEN_BYTES = 32
+
+
+class BookingError(Exception):
+    """A refused booking request. `message` is an English msgid; `values` fill its placeholders."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message = message
+        self.values = values
+
+    def translated(self, lang: str) -> str:
+        return translate(lang, self.message, **self.values)
+
+
+class InvalidQuantityError(BookingError):
+    pass
+
+
+class UnknownTicketTypeError(BookingError):
+    pass
+
+
+class NotOnSaleError(BookingError):
+    pass
+
+
+class NotEnoughAvailableError(BookingError):
+    pass
+
+
+class LimitExceededError(BookingError):
+    pass
+
+
+class HoldExpiredError(BookingError):
+    pass
+
+
+class EmptyCartError(BookingError):
+    pass
+
+
+class InvalidBuyerError(BookingError):
+    pass
+
+
+class SalesState(StrEnum):
+    NOT_YET = "not_yet"
+    ON_SALE = "on_sale"
+    ENDED = "ended"
+    EVENT_OVER = "event_over"
+    CANCELLED = "cancelled"
+    UNAVAILABLE = "unavailable"  # draft / unpublished
+
+
+@dataclass(frozen=True)
+class Availability:
+    capacity: int
+    sold: int
+    held: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.sold - self.held, 0)
+
+
+# --- the single definition of "sold" and "held" --------------------------------
+
+
+def counts_as_sold(now: datetime) -> ColumnElement[bool]:
+    """Orders whose items occupy seats: paid, or pending with an open payment window."""
+    return or_(
+        col(Order.status).in_(PAID_STATUSES),
+        and_(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) > now),
+    )
+
+
+def sold_by_type(now: datetime):  # noqa: ANN201  (a SQLAlchemy subquery)
+    """Subquery (ticket_type_id, sold) over every ticket type that has sold seats."""
+    return (
+        select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity).label("sold"))
+        .join(Order, col(Order.id) == OrderItem.order_id)
+        .where(counts_as_sold(now))
+        .group_by(OrderItem.ticket_type_id)
+        .subquery("sold_by_type")
+    )
+
+
+def held_by_type(now: datetime):  # noqa: ANN201  (a SQLAlchemy subquery)
+    """Subquery (ticket_type_id, held) of active holds."""
+    return (
+        select(Hold.ticket_type_id, func.sum(Hold.quantity).label("held"))
+        .where(Hold.expires_at > now)
+        .group_by(Hold.ticket_type_id)
+        .subquery("held_by_type")
+    )
+
+
+def availability(
+    session: Session, ticket_type_ids: Iterable[int], *, now: datetime | None = None, exclude_cart_id: int | None = None
+) -> dict[int, Availability]:
+    """Capacity, sold and held per ticket type; `exclude_cart_id`'s own holds are not counted."""
+    now = now or utcnow()
+    ids = sorted(set(ticket_type_ids))
+    if not ids:
+        return {}
+    held_filter = [Hold.expires_at > now, col(Hold.ticket_type_id).in_(ids)]
+    if exclude_cart_id is not None:
+        held_filter.append(Hold.cart_id != exclude_cart_id)
+    held = dict(
+        session.exec(
+            select(Hold.ticket_type_id, func.sum(Hold.quantity)).where(*held_filter).group_by(Hold.ticket_type_id)
+        ).all()
+    )
+    sold = dict(
+        session.exec(
+            select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity))
+            .join(Order, col(Order.id) == OrderItem.order_id)
+            .where(counts_as_sold(now), col(OrderItem.ticket_type_id).in_(ids))
+            .group_by(OrderItem.ticket_type_id)
+        ).all()
+    )
+    capacities = dict(session.exec(select(TicketType.id, TicketType.capacity).where(col(TicketType.id).in_(ids))).all())
+    return {
+        tt_id: Availability(capacity, int(sold.get(tt_id) or 0), int(held.get(tt_id) or 0))
+        for tt_id, capacity in capacities.items()
+        if tt_id is not None
+    }
+
+
+def sales_state(event: Event, ticket_type: TicketType, now: datetime) -> SalesState:
+    """Whether `ticket_type` can be bought at `now`."""
+    if event.status == EventStatus.CANCELLED:
+        return SalesState.CANCELLED
+    if event.status != EventStatus.PUBLISHED:
+        return SalesState.UNAVAILABLE
+    if event.ends_at <= now:
+        return SalesState.EVENT_OVER
+    if ticket_type.sales_start and now < ticket_type.sales_start:
+        return SalesState.NOT_YET
+    if ticket_type.sales_end and now >= ticket_type.sales_end:
+        return SalesState.ENDED
+    return SalesState.ON_SALE
+
+
+NOT_ON_SALE_MESSAGES = {
+    SalesState.CANCELLED: msgid("This event has been cancelled."),
+    SalesState.UNAVAILABLE: msgid("This event is not on sale."),
+    SalesState.EVENT_OVER: msgid("This event has already taken place."),
+    SalesState.NOT_YET: msgid("Tickets are not on sale yet."),
+    SalesState.ENDED: msgid("Ticket sales have ended."),
+}
+
+
+# --- carts ----------------------------------------------------------------------
+
+
+def new_cart_token() -> str:
+    return secrets.token_urlsafe(CART_TOKEN_BYTES)
+
+
+def is_valid_cart_token(token: str) -> bool:
+    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    return 20 <= len(token) <= 64 and set(token) <= allowed
+
+
+def find_cart(session: Session, token: str) -> Cart | None:
+    if not is_valid_cart_token(token):
+        return None
+    return session.exec(select(Cart).where(Cart.token == token)).first()
+
+
+def get_or_create_cart(session: Session, token: str, user_id: int | None) -> Cart:
+    if not is_valid_cart_token(token):
+        raise BookingError(msgid("Your cart could not be found. Please reload the page."))
+    cart = find_cart(session, token)
+    if cart is None:
+        cart = Cart(token=token, user_id=user_id)
+        session.add(cart)
+        session.flush()
+    elif user_id is not None and cart.user_id is None:
+        cart.user_id = user_id
+    return cart
+
+
+# --- locking --------------------------------------------------------------------
+
+
+def lock_inventory(session: Session, ticket_type_ids: Iterable[int]) -> tuple[dict[int, Event], dict[int, TicketType]]:
+    """Lock the events then the ticket types (id order) that a write depends on."""
+    ids = sorted(set(ticket_type_ids))
+    event_ids = sorted(
+        set(session.exec(select(TicketType.event_id).where(col(TicketType.id).in_(ids))).all()) if ids else set()
+    )
+    events = {
+        e.id or 0: e
+        for e in session.exec(
+            select(Event).where(col(Event.id).in_(event_ids)).order_by(col(Event.id)).with_for_update()
+        ).all()
+    }
+    types = {
+        t.id or 0: t
+        for t in session.exec(
+            select(TicketType).where(col(TicketType.id).in_(ids)).order_by(col(TicketType.id)).with_for_update()
+        ).all()
+    }
+    return events, types
+
+
+def lock_cart_holds(session: Session, cart: Cart) -> tuple[list[Hold], dict[int, Event], dict[int, TicketType]]:
+    """Lock everything a cart's holds depend on, then read the holds as they are under the lock.
+
+    Reading before locking is not enough: a concurrent request of the same cart
+    (a double-clicked "Place order") may have changed them while we waited.
+    """
+    locked_events: dict[int, Event] = {}
+    locked_types: dict[int, TicketType] = {}
+    while True:
+        holds = list(
+            session.exec(
+                select(Hold)
+                .where(Hold.cart_id == cart.id)
+                .order_by(col(Hold.id))
+                .execution_options(populate_existing=True)
+            ).all()
+        )
+        missing = {h.ticket_type_id for h in holds} - set(locked_types)
+        if not missing:
+            return holds, locked_events, locked_types
+        events, types = lock_inventory(session, missing)
+        locked_events.update(events)
+        locked_types.update(types)
+
+
+def check_quantity(quantity: object) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise InvalidQuantityError(msgid("Please choose a whole number of tickets."))
+    if quantity < 0:
+        raise InvalidQuantityError(msgid("The number of tickets cannot be negative."))
+    if quantity > MAX_QUANTITY:
+        raise InvalidQuantityError(msgid("That is too many tickets for one order."))
+    return quantity
+
+
+def customer_count_for_event(
+    session: Session, event_id: int, cart: Cart, user_id: int | None, now: datetime, skip_type_id: int | None
+) -> int:
+    """Tickets this customer already has for the event: their live holds and live/paid orders."""
+    who = Hold.cart_id == cart.id if user_id is None else or_(Hold.cart_id == cart.id, Hold.user_id == user_id)
+    hold_filter = [Hold.expires_at > now, who, TicketType.event_id == event_id]
+    if skip_type_id is not None:
+        hold_filter.append(Hold.ticket_type_id != skip_type_id)
+    held = session.exec(
+        select(func.coalesce(func.sum(Hold.quantity), 0))
+        .join(TicketType, col(TicketType.id) == Hold.ticket_type_id)
+        .where(*hold_filter)
+    ).one()
+    bought = 0 if user_id is None else ordered_for_event(session, event_id, now, Order.user_id == user_id)
+    return int(held) + bought
+
+
+def ordered_for_event(session: Session, event_id: int, now: datetime, who: ColumnElement[bool]) -> int:
+    return int(
+        session.exec(
+            select(func.coalesce(func.sum(OrderItem.quantity), 0))
+            .join(Order, col(Order.id) == OrderItem.order_id)
+            .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+            .where(TicketType.event_id == event_id, counts_as_sold(now), who)
+        ).one()
+    )

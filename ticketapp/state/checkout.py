@@ -1,0 +1,110 @@
+"""/checkout: the order summary, buyer details, and "Place order" (a pending order until payments exist)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, translate
+from ticketapp.models import Order
+from ticketapp.services import inventory, orders
+from ticketapp.services.cart import CartView, load_cart
+from ticketapp.state.cart import CartState, cart_line_view
+from ticketapp.state.locale import current_lang
+
+
+class CheckoutState(rx.State):
+    loaded: bool = False
+    lines: list[dict[str, str]] = []
+    totals: list[str] = []
+    several_currencies: bool = False
+    has_expired: bool = False
+    attendee_fields: list[dict[str, str]] = []
+    attendees: dict[str, str] = {}
+    buyer_name: str = ""
+    buyer_email: str = ""
+    accept_terms: bool = False
+    error: str = ""
+    order_codes: list[str] = []
+
+    @rx.event
+    def set_buyer_name(self, value: str) -> None:
+        self.buyer_name = value[:200]
+
+    @rx.event
+    def set_buyer_email(self, value: str) -> None:
+        self.buyer_email = value[:320]
+
+    @rx.event
+    def set_accept_terms(self, value: bool) -> None:
+        self.accept_terms = bool(value)
+
+    @rx.event
+    def set_attendee(self, key: str, value: str) -> None:
+        self.attendees[key] = value[:200]
+
+    @rx.event
+    async def load(self) -> None:
+        self.error = ""
+        self.order_codes = []
+        lang = await current_lang(self)
+        cart = await self.get_state(CartState)
+        token = cart.cart_token
+        view = await asyncio.to_thread(_load, token) if token else CartView()
+        # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
+        self.lines = [cart_line_view(line, lang) for line in view.lines]
+        self.totals = [
+            translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
+        ]
+        self.several_currencies = len(self.totals) > 1
+        self.has_expired = bool(view.expired_lines)
+        self.attendee_fields = [
+            {
+                "key": f"{line.ticket_type_id}:{n}",
+                "label": translate(
+                    lang, "Attendee {n} – {type}, {event}", n=n + 1, type=line.ticket_type_name, event=line.event_title
+                ),
+            }
+            for line in view.lines
+            if line.collect_attendee_names
+            for n in range(line.quantity)
+        ]
+        self.loaded = True
+
+    @rx.event
+    async def place_order(self, _form: dict | None = None) -> None:
+        lang = await current_lang(self)
+        if not self.accept_terms:
+            self.error = gettext(lang, "Please accept the terms of sale to continue.")
+            return
+        cart = await self.get_state(CartState)
+        names: dict[int, list[str]] = defaultdict(list)
+        for field in self.attendee_fields:
+            type_id, _ = field["key"].split(":")
+            names[int(type_id)].append(self.attendees.get(field["key"], ""))
+        try:
+            orders = await asyncio.to_thread(
+                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names)
+            )
+        except inventory.BookingError as refused:
+            self.error = refused.translated(lang)
+            return
+        self.error = ""
+        self.order_codes = [order.code for order in orders]
+        self.lines = []
+        await cart.refresh_count()
+
+
+def _load(token: str) -> CartView:
+    with session_scope() as session:
+        return load_cart(session, token)
+
+
+def _place(token: str, name: str, email: str, lang: str, names: dict[int, list[str]]) -> list[Order]:
+    with session_scope() as session:
+        return orders.convert_cart_to_pending_order(
+            session, token, buyer_name=name, buyer_email=email, locale=lang, attendee_names=names
+        )
