@@ -52,7 +52,7 @@ def test_door_checks_a_ticket_in_once(page: Page, live_app) -> None:
     page.get_by_role("button", name="Unlock").click()
     expect(page.get_by_text("Demo Admin")).to_be_visible()
 
-    page.get_by_label("Event").select_option(str(event_id))
+    page.get_by_label("Event", exact=True).select_option(str(event_id))
     counter = page.get_by_role("status").filter(has_text="Checked in")
     expect(counter).to_contain_text(re.compile(r"Checked in\s*0\s*/\s*\d+\s*sold"))
 
@@ -94,7 +94,7 @@ def test_signed_in_agent_scans_without_a_token(page: Page, live_app) -> None:
 
     sign_in_as_agent(page, live_app.database_url)
     page.goto("/checkin")
-    page.get_by_label("Event").select_option(str(event_id))
+    page.get_by_label("Event", exact=True).select_option(str(event_id))
     page.get_by_label("Ticket code").fill(code)
     page.get_by_role("button", name="Check in").click()
     expect(page.get_by_role("status").filter(has_text="let in")).to_contain_text("Valid: let in")

@@ -44,3 +44,12 @@ def ensure_sqlite_search_index(conn: Connection) -> list[str]:
     if missing:
         conn.exec_driver_sql("INSERT INTO event_search(event_search) VALUES ('rebuild')")
     return missing
+
+
+# Search objects made by hand (FTS5 table and triggers, trigram index): autogenerate must leave them alone.
+HAND_MADE_SEARCH_OBJECTS = (SEARCH_TABLE, "ix_event_search_text_trgm")
+
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: object) -> bool:
+    """alembic `include_name` hook: skip the hand-made search objects."""
+    return not (name or "").startswith(HAND_MADE_SEARCH_OBJECTS)
