@@ -3,7 +3,20 @@
 import reflex as rx
 
 from ticketapp.api.routes import with_api_routes
-from ticketapp.pages import cart, checkout, event, events, home, payment  # noqa: F401  (registers the pages)
+from ticketapp.pages import (  # noqa: F401  (registers the pages)
+    account,
+    admin_area,
+    agent,
+    auth,
+    cart,
+    checkin,
+    checkout,
+    event,
+    events,
+    home,
+    payment,
+    support,
+)
 
 app = rx.App(
     stylesheets=["/styles.css"],

@@ -22,7 +22,8 @@ from tests.integration.payment_fixtures import (
 from ticketapp.api.routes import with_api_routes
 from ticketapp.db import make_engine
 from ticketapp.models import Order, OrderLog, OrderStatus, Payment, Refund, WebhookEvent, utcnow
-from ticketapp.services import inventory, order_payments
+from ticketapp.services import holds, inventory, order_payments
+from ticketapp.services import orders as order_service
 from ticketapp.services.order_payments import OrderError, PaymentMethod, PaymentOutcome
 from ticketapp.services.payments.stripe_events import handle_stripe_event
 
@@ -225,7 +226,7 @@ def test_expired_checkout_releases_the_seats(session: Session, client: TestClien
 
 def test_late_payment_takes_free_seats(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
     order, _ = pending_order(session)
-    inventory.sweep_expired(session, now=utcnow() + timedelta(hours=2))
+    order_service.sweep_expired(session, now=utcnow() + timedelta(hours=2))
     assert _reload(session, order).status == OrderStatus.EXPIRED
     outcome = order_payments.record_payment(
         session, order.id, provider="stripe", reference="cs_1", amount_minor=order.total_minor, currency="EUR"
@@ -239,10 +240,12 @@ def test_late_payment_for_sold_out_seats_is_refunded(session: Session, app_db: s
     order_payments.begin_payment(session, order.code, "stripe")
     # The window closes and someone else buys the two seats.
     later = utcnow() + timedelta(hours=2)
-    inventory.sweep_expired(session, now=later)
+    order_service.sweep_expired(session, now=later)
     other = "c" * 43
-    inventory.set_hold_quantity(session, other, ticket_type.id, 2)
-    [rival] = inventory.convert_cart_to_pending_order(session, other, buyer_name="Bob", buyer_email="bob@example.com")
+    holds.set_hold_quantity(session, other, ticket_type.id, 2)
+    [rival] = order_service.convert_cart_to_pending_order(
+        session, other, buyer_name="Bob", buyer_email="bob@example.com"
+    )
     outcome = order_payments.record_payment(
         session,
         order.id,

@@ -6,8 +6,12 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
+from ticketapp.api.oauth import oauth_callback, oauth_start
 from ticketapp.api.stripe_webhook import stripe_webhook
+from ticketapp.api.support import inbound_email
+from ticketapp.api.tickets import ticket_routes
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
@@ -16,6 +20,11 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
         routes=[
             Route("/api/health", health, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+            *checkin_routes(),
+            *ticket_routes(),
+            Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),
+            Route("/auth/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
+            Route("/api/support/inbound", inbound_email, methods=["POST"]),
             Mount("", app=reflex_asgi),
         ]
     )

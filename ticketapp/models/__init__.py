@@ -1,31 +1,65 @@
 """SQLModel tables, one module per aggregate. Importing this registers them all."""
 
+from ticketapp.models.account import (
+    LoginAttempt,
+    OAuthIdentity,
+    OneTimeToken,
+    SecurityEvent,
+    SecurityEventKind,
+    TokenPurpose,
+    UserSession,
+)
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.payment_event import OrderLog, Refund, WebhookEvent
+from ticketapp.models.staff_token import StaffApiToken
+from ticketapp.models.support import (
+    AgentPresence,
+    CannedReply,
+    FaqEntry,
+    PhoneCall,
+    SupportChat,
+    SupportMessage,
+    SupportTicket,
+)
 from ticketapp.models.system import JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 
 __all__ = [
+    "AgentPresence",
+    "CannedReply",
     "Cart",
     "Event",
     "EventStatus",
+    "FaqEntry",
     "Hold",
     "JobHeartbeat",
+    "LoginAttempt",
+    "OAuthIdentity",
+    "OneTimeToken",
     "Order",
     "OrderItem",
     "OrderLog",
     "OrderStatus",
     "Payment",
+    "PhoneCall",
     "Refund",
     "Role",
+    "SecurityEvent",
+    "SecurityEventKind",
+    "StaffApiToken",
+    "SupportChat",
+    "SupportMessage",
+    "SupportTicket",
     "Ticket",
     "TicketStatus",
     "TicketType",
+    "TokenPurpose",
     "User",
+    "UserSession",
     "Venue",
     "WebhookEvent",
     "utcnow",

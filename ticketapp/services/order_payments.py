@@ -3,7 +3,7 @@
 pending → paid → partially_refunded / refunded / cancelled;
 pending / awaiting_payment → expired / failed / cancelled.
 Every change goes through `_move`, which checks the transition and writes the
-audit trail. Seats are handled by `services.inventory` (confirm / release).
+audit trail. Seats are handled by `services.orders` (confirm / release).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from ticketapp.models import (
     TicketType,
     utcnow,
 )
-from ticketapp.services import inventory
-from ticketapp.services.inventory import PaymentConfirmation
+from ticketapp.services import orders
+from ticketapp.services.orders import PaymentConfirmation
 from ticketapp.services.payments.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
 from ticketapp.settings import get_settings
 
@@ -256,7 +256,7 @@ def record_payment(
         return PaymentOutcome.FLAGGED_MISMATCH
     previous = order.status
     session.commit()
-    result = inventory.confirm_order_paid(session, order_id)
+    result = orders.confirm_order_paid(session, order_id)
     order = must_get(session, order_id)
     if result is PaymentConfirmation.ALREADY_PAID:
         return PaymentOutcome.ALREADY_PAID
@@ -337,7 +337,7 @@ def end_unpaid(session: Session, order_id: int, status: OrderStatus, note: str, 
         return False
     previous = order.status
     session.commit()
-    if not inventory.release_order(session, order_id, status):
+    if not orders.release_order(session, order_id, status):
         return False
     session.add(OrderLog(order_id=order_id, from_status=previous, to_status=status, note=note, actor_user_id=actor_id))
     session.commit()

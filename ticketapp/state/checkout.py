@@ -10,7 +10,7 @@ import reflex as rx
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
-from ticketapp.services import inventory, order_payments
+from ticketapp.services import inventory, order_payments, orders
 from ticketapp.services.cart import CartView, load_cart
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.locale import current_lang
@@ -22,6 +22,7 @@ class CheckoutState(rx.State):
     lines: list[dict[str, str]] = []
     totals: list[str] = []
     several_currencies: bool = False
+    has_expired: bool = False
     attendee_fields: list[dict[str, str]] = []
     attendees: dict[str, str] = {}
     buyer_name: str = ""
@@ -62,13 +63,17 @@ class CheckoutState(rx.State):
         cart = await self.get_state(CartState)
         token = cart.cart_token
         view = await asyncio.to_thread(_load, token) if token else CartView()
-        self.lines = [cart_line_view(line, lang) for line in view.live_lines]
-        self.totals = [total.format(lang) for total in view.totals()]
+        # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
+        self.lines = [cart_line_view(line, lang) for line in view.lines]
+        self.totals = [
+            translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
+        ]
         self.several_currencies = len(self.totals) > 1
         all_free = all(total.amount_minor == 0 for total in view.totals())
         self.methods = method_options([str(m) for m in order_payments.available_methods(0 if all_free else 1)], lang)
         if self.payment_method not in {m["value"] for m in self.methods}:
             self.payment_method = self.methods[0]["value"]
+        self.has_expired = bool(view.expired_lines)
         self.attendee_fields = [
             {
                 "key": f"{line.ticket_type_id}:{n}",
@@ -76,7 +81,7 @@ class CheckoutState(rx.State):
                     lang, "Attendee {n} – {type}, {event}", n=n + 1, type=line.ticket_type_name, event=line.event_title
                 ),
             }
-            for line in view.live_lines
+            for line in view.lines
             if line.collect_attendee_names
             for n in range(line.quantity)
         ]
@@ -128,6 +133,6 @@ def _load(token: str) -> CartView:
 
 def _place(token: str, name: str, email: str, lang: str, names: dict[int, list[str]]) -> list[Order]:
     with session_scope() as session:
-        return inventory.convert_cart_to_pending_order(
+        return orders.convert_cart_to_pending_order(
             session, token, buyer_name=name, buyer_email=email, locale=lang, attendee_names=names
         )
