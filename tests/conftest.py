@@ -89,7 +89,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite_templ
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
+def engine(db_url: str, app_db: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
@@ -99,3 +99,19 @@ def engine(db_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture
+def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the app's own engine (used by jobs and routes) at this test's database."""
+    from ticketapp import db as db_module
+    from ticketapp.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    db_module.get_engine.cache_clear()
+    yield db_url
+    db_module.get_engine().dispose()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    db_module.get_engine.cache_clear()

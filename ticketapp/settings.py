@@ -158,6 +158,14 @@ class Settings:
     order_payment_minutes: int
     jobs_immediate: bool
     huey_db_path: Path
+    stripe_secret_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""  # tests point the stripe library at a local stand-in
+    demo_payments: bool = False  # offer the test-mode provider even when Stripe is configured
+    bank_transfer_days: int = 5
+    bank_account_holder: str = "Ticketapp SAS"
+    bank_iban: str = "FR76 3000 6000 0112 3456 7890 189"
+    bank_bic: str = "AGRIFRPP"
     # E-tickets: PEM or JWK (JSON) private key; empty = a dev key generated in data_dir.
     ticket_signing_key: str = ""
     # Lifetime of the signed ticket-download links sent by e-mail.
@@ -191,6 +199,10 @@ class Settings:
         return timedelta(minutes=self.order_payment_minutes)
 
     @property
+    def stripe_enabled(self) -> bool:
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -220,6 +232,14 @@ def get_settings() -> Settings:
         order_payment_minutes=_env_int("ORDER_PAYMENT_MINUTES", 30),
         jobs_immediate=_env_bool("JOBS_IMMEDIATE"),
         huey_db_path=data_dir / "jobs.db",
+        stripe_secret_key=_env("STRIPE_SECRET_KEY"),
+        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
+        stripe_api_base=_env("STRIPE_API_BASE"),
+        demo_payments=_env_bool("DEMO_PAYMENTS"),
+        bank_transfer_days=_env_int("BANK_TRANSFER_DAYS", 5),
+        bank_account_holder=_env("BANK_ACCOUNT_HOLDER", "Ticketapp SAS"),
+        bank_iban=_env("BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189"),
+        bank_bic=_env("BANK_BIC", "AGRIFRPP"),
         ticket_signing_key=_env("TICKET_SIGNING_KEY"),
         ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
         organiser_name=_env("ORGANISER_NAME", "Ticketapp"),

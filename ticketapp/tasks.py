@@ -87,3 +87,19 @@ def sweep_holds() -> None:
     with session_scope() as session:
         sweep_expired(session)
         record_heartbeat(session, HOLD_SWEEP_JOB)
+
+
+@huey.task(retries=5, retry_delay=30)
+def order_paid(order_id: int) -> None:
+    from ticketapp.services.fulfilment import after_payment
+
+    with session_scope() as session:
+        after_payment(session, order_id)
+
+
+@huey.task(retries=5, retry_delay=30)
+def order_refunded(order_id: int, refund_id: int) -> None:
+    from ticketapp.services.fulfilment import after_refund
+
+    with session_scope() as session:
+        after_refund(session, order_id, refund_id)

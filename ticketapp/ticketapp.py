@@ -14,6 +14,7 @@ from ticketapp.pages import (  # noqa: F401  (registers the pages)
     event,
     events,
     home,
+    payment,
     support,
 )
 

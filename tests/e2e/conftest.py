@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.stripe_api import FakeStripe, FakeStripeServer
 from tests.support_env import oidc_env, smtp_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+E2E_WEBHOOK_SECRET = "whsec_e2e"
 CHROMIUM = "/usr/bin/chromium"
 STARTUP_TIMEOUT_S = 420
 
@@ -54,13 +56,27 @@ def app_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def stripe_service() -> Iterator[FakeStripe]:
+    """Stripe's API played locally; the app's stripe library talks to it."""
+    with FakeStripeServer() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
 def booking_env() -> dict[str, str]:
     """Booking: holds last 30 s in the test app, so expiry can be watched without long waits."""
     return {"HOLD_SECONDS": "30"}
 
 
 @pytest.fixture(scope="session")
-def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider, booking_env: dict[str, str]) -> dict[str, str]:
+def app_env(
+    app_data_dir: Path,
+    app_port: int,
+    mail_sink,
+    oidc_provider,
+    booking_env: dict[str, str],
+    stripe_service: FakeStripe,
+) -> dict[str, str]:
     """Environment of the app process; fixtures for fake outside services add to it."""
     env = {
         key: value
@@ -78,6 +94,10 @@ def app_env(app_data_dir: Path, app_port: int, mail_sink, oidc_provider, booking
         # Its own build folder: the frontend bakes in the backend port, so a test build
         # must not overwrite the one `make run` serves.
         REFLEX_WEB_WORKDIR=str(PROJECT_DIR / ".web-test"),
+        STRIPE_SECRET_KEY="sk_test_e2e",
+        STRIPE_WEBHOOK_SECRET=E2E_WEBHOOK_SECRET,
+        STRIPE_API_BASE=stripe_service.base_url,
+        DEMO_PAYMENTS="1",  # both providers, so each journey can pick its own
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
     # Accounts: mail to the loopback SMTP server, sign-in with the loopback OIDC provider.
@@ -121,11 +141,17 @@ def live_app(app_env: dict[str, str], app_data_dir: Path, app_port: int) -> Iter
         _wait_until_up(url, proc, log_path)
         yield LiveApp(url, app_data_dir, app_env["DATABASE_URL"], app_env, log_path)
     finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, 15)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
 
 
 @pytest.fixture(scope="session")

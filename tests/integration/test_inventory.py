@@ -34,7 +34,7 @@ def test_availability_is_capacity_minus_sold_minus_active_holds(session: Session
     # A pending order whose payment window closed stops counting; a paid one always counts.
     later = utcnow() + timedelta(hours=2)
     assert inv.availability(session, [tt.id], now=later)[tt.id].sold == 0
-    assert order_service.confirm_order_paid(session, orders[0].id)
+    assert order_service.confirm_order_paid(session, orders[0].id) == order_service.PaymentConfirmation.CONFIRMED
     assert inv.availability(session, [tt.id], now=later)[tt.id].sold == 3
 
 
@@ -243,6 +243,6 @@ def test_release_and_sweep_expire_pending_orders(session: Session) -> None:
     assert order.status == OrderStatus.EXPIRED
     assert not order_service.release_order(session, order.id)
     # A late payment is accepted only while the seats are still free.
-    assert order_service.confirm_order_paid(session, order.id)
+    assert order_service.confirm_order_paid(session, order.id) == order_service.PaymentConfirmation.CONFIRMED
     session.refresh(order)
     assert order.status == OrderStatus.PAID

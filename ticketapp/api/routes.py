@@ -9,6 +9,7 @@ from starlette.types import ASGIApp
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
 from ticketapp.api.oauth import oauth_callback, oauth_start
+from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
 from ticketapp.api.tickets import ticket_routes
 
@@ -18,6 +19,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
     return Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             *checkin_routes(),
             *ticket_routes(),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),

@@ -12,6 +12,7 @@ from ticketapp.models.account import (
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
+from ticketapp.models.payment_event import OrderLog, Refund, WebhookEvent
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
@@ -41,9 +42,11 @@ __all__ = [
     "OneTimeToken",
     "Order",
     "OrderItem",
+    "OrderLog",
     "OrderStatus",
     "Payment",
     "PhoneCall",
+    "Refund",
     "Role",
     "SecurityEvent",
     "SecurityEventKind",
@@ -58,5 +61,6 @@ __all__ = [
     "User",
     "UserSession",
     "Venue",
+    "WebhookEvent",
     "utcnow",
 ]

@@ -40,6 +40,10 @@ class Order(SQLModel, table=True):
     # A pending order keeps its seats counted as sold until this moment (see
     # ticketapp.services.inventory.counts_as_sold); None for orders that never lapse.
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    payment_method: str | None = Field(default=None, max_length=32)
+    refunded_minor: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    # Set when something needs a human look (amount mismatch, dispute, late payment).
+    flagged_reason: str | None = Field(default=None, max_length=200)
 
 
 class OrderItem(SQLModel, table=True):
@@ -57,6 +61,8 @@ class Payment(SQLModel, table=True):
     order_id: int = Field(foreign_key="ticket_order.id", index=True)
     provider: str = Field(max_length=32)
     provider_reference: str | None = Field(default=None, max_length=255, index=True)
+    # Stripe: the PaymentIntent that captured the money (refunds go through it).
+    intent_reference: str | None = Field(default=None, max_length=255, index=True)
     amount_minor: int = Field(ge=0)
     currency: str = Field(max_length=3)
     status: str = Field(default="pending", max_length=24)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp.components.fields import text_field
 from ticketapp.components.layout import page_layout
+from ticketapp.components.payment import payment_method_picker
 from ticketapp.state.checkout import CheckoutState
 from ticketapp.state.locale import LocaleState, t
 
@@ -107,7 +108,16 @@ def _buyer_form() -> rx.Component:
                 ),
                 role="alert",
             ),
-            rx.button(t("Place order"), type="submit", size="3"),
+            payment_method_picker(
+                CheckoutState.methods, CheckoutState.payment_method, CheckoutState.set_payment_method
+            ),
+            rx.button(
+                rx.cond(CheckoutState.placing, rx.spinner(size="2"), rx.fragment()),
+                t("Place order and pay"),
+                type="submit",
+                size="3",
+                disabled=CheckoutState.placing,
+            ),
             spacing="3",
             align="start",
             width="100%",
@@ -122,7 +132,14 @@ def _placed() -> rx.Component:
     return rx.callout(
         rx.vstack(
             rx.text(t("Thank you! Your order is reserved and awaits payment.")),
-            rx.foreach(CheckoutState.order_codes, lambda code: rx.text(t("Order code"), ": ", rx.el.strong(code))),
+            rx.foreach(
+                CheckoutState.placed_orders,
+                lambda order: rx.hstack(
+                    rx.text(t("Order code"), ": ", rx.el.strong(order["code"])),
+                    rx.link(t("Pay this order"), href=order["href"]),
+                    spacing="3",
+                ),
+            ),
             align="start",
         ),
         icon="check",

@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
@@ -189,19 +190,28 @@ def release_order(session: Session, order_id: int, status: OrderStatus = OrderSt
     return bool(result.rowcount)
 
 
-def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None = None) -> bool:
+class PaymentConfirmation(StrEnum):
+    CONFIRMED = "confirmed"  # this call marked the order paid
+    ALREADY_PAID = "already_paid"  # an earlier call did (duplicate or racing notification)
+    SEATS_GONE = "seats_gone"  # paid too late: the seats were sold meanwhile, refund it
+    UNKNOWN_ORDER = "unknown_order"
+
+
+def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None = None) -> PaymentConfirmation:
     """Mark a pending order paid, for the payment providers.
 
     While its window is open the seats are already counted. A payment that
     arrives after the window closed is accepted only if the seats are still free
-    (checked under the same locks); otherwise False is returned and the order is
-    left as it is, so the caller refunds the payment.
+    (checked under the same locks); otherwise SEATS_GONE is returned and the
+    order is left as it is, so the caller refunds the payment. The order row is
+    read again under the write lock, so of two racing confirmations exactly one
+    gets CONFIRMED.
     """
     begin_write_locked(session)
-    order = session.get(Order, order_id)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
     if order is None or order.status in PAID_STATUSES:
         session.rollback()
-        return order is not None
+        return PaymentConfirmation.UNKNOWN_ORDER if order is None else PaymentConfirmation.ALREADY_PAID
     items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all())
     lock_inventory(session, [i.ticket_type_id for i in items])
     session.refresh(order)
@@ -211,13 +221,13 @@ def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None 
         free = availability(session, [i.ticket_type_id for i in items], now=now)
         if any(i.quantity > free[i.ticket_type_id].remaining for i in items):
             session.rollback()
-            return False
+            return PaymentConfirmation.SEATS_GONE
     order.status = OrderStatus.PAID
     order.paid_at = now
     order.updated_at = now
     session.add(order)
     session.commit()
-    return True
+    return PaymentConfirmation.CONFIRMED
 
 
 def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str, int]:

@@ -10,10 +10,11 @@ import reflex as rx
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
-from ticketapp.services import inventory, orders
+from ticketapp.services import inventory, order_payments, orders
 from ticketapp.services.cart import CartView, load_cart
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.locale import current_lang
+from ticketapp.state.payment import begin_payment_for, method_options, redirect_to
 
 
 class CheckoutState(rx.State):
@@ -28,7 +29,15 @@ class CheckoutState(rx.State):
     buyer_email: str = ""
     accept_terms: bool = False
     error: str = ""
+    placing: bool = False
     order_codes: list[str] = []
+    placed_orders: list[dict[str, str]] = []
+    methods: list[dict[str, str]] = []
+    payment_method: str = ""
+
+    @rx.event
+    def set_payment_method(self, value: str) -> None:
+        self.payment_method = value
 
     @rx.event
     def set_buyer_name(self, value: str) -> None:
@@ -60,6 +69,10 @@ class CheckoutState(rx.State):
             translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
         ]
         self.several_currencies = len(self.totals) > 1
+        all_free = all(total.amount_minor == 0 for total in view.totals())
+        self.methods = method_options([str(m) for m in order_payments.available_methods(0 if all_free else 1)], lang)
+        if self.payment_method not in {m["value"] for m in self.methods}:
+            self.payment_method = self.methods[0]["value"]
         self.has_expired = bool(view.expired_lines)
         self.attendee_fields = [
             {
@@ -75,27 +88,42 @@ class CheckoutState(rx.State):
         self.loaded = True
 
     @rx.event
-    async def place_order(self, _form: dict | None = None) -> None:
+    async def place_order(self, _form: dict | None = None):  # noqa: ANN201  (an event chain)
         lang = await current_lang(self)
         if not self.accept_terms:
             self.error = gettext(lang, "Please accept the terms of sale to continue.")
             return
+        self.placing = True
+        yield
         cart = await self.get_state(CartState)
         names: dict[int, list[str]] = defaultdict(list)
         for field in self.attendee_fields:
             type_id, _ = field["key"].split(":")
             names[int(type_id)].append(self.attendees.get(field["key"], ""))
         try:
-            orders = await asyncio.to_thread(
+            placed = await asyncio.to_thread(
                 _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names)
             )
         except inventory.BookingError as refused:
             self.error = refused.translated(lang)
+            self.placing = False
             return
         self.error = ""
-        self.order_codes = [order.code for order in orders]
+        self.order_codes = [order.code for order in placed]
+        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
         self.lines = []
         await cart.refresh_count()
+        if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
+            yield redirect
+        self.placing = False
+
+    async def _start_payment(self, code: str, lang: str) -> rx.event.EventSpec | None:
+        try:
+            start = await asyncio.to_thread(begin_payment_for, code, self.payment_method)
+        except order_payments.OrderError as refused:
+            self.error = translate(lang, refused.message, **refused.values)
+            return None
+        return redirect_to(start.redirect_url) if start.redirect_url else None
 
 
 def _load(token: str) -> CartView:

@@ -1,0 +1,41 @@
+"""`POST /api/stripe/webhook`: Stripe tells us about payments. Signature first, always."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from ticketapp.db import session_scope
+from ticketapp.services.payments.stripe_events import UnknownOrderError, handle_stripe_event
+from ticketapp.services.payments.webhooks import WebhookRejectedError, verify_stripe_event
+from ticketapp.settings import get_settings
+
+MAX_BODY_BYTES = 512 * 1024  # Stripe events are a few KB
+
+
+async def stripe_webhook(request: Request) -> JSONResponse:
+    settings = get_settings()
+    if not settings.stripe_enabled:
+        return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
+    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+        return JSONResponse({"error": "body too large"}, status_code=413)
+    payload = await request.body()
+    if len(payload) > MAX_BODY_BYTES:
+        return JSONResponse({"error": "body too large"}, status_code=413)
+    try:
+        event = verify_stripe_event(payload, request.headers.get("stripe-signature"), settings.stripe_webhook_secret)
+    except WebhookRejectedError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    try:
+        outcome = await run_in_threadpool(_handle, event)
+    except UnknownOrderError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse({"received": True, "outcome": outcome})
+
+
+def _handle(event: dict[str, Any]) -> str:
+    with session_scope() as session:
+        return handle_stripe_event(session, event)

@@ -1,0 +1,1 @@
+"""Payment providers (DESIGN.md "Payments"): Stripe, demo, bank transfer, free."""
