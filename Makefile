@@ -42,11 +42,12 @@ $(VENV)/.installed: requirements.txt
 $(BUN):
 	npm install --prefix .tools --save-exact --no-audit --no-fund bun@$(BUN_VERSION)
 
-# Debian's chromium drives the browser tests (Playwright's own download is unreachable).
+# Debian's chromium drives the browser tests (Playwright's own download is unreachable);
+# poppler-utils' pdftoppm rasterises ticket PDFs so tests can decode their QR codes.
 browser:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; }
 
 i18n: $(VENV)/.installed $(MO_FILES)
 
@@ -57,7 +58,7 @@ $(LOCALES_DIR)/%/LC_MESSAGES/messages.mo: $(LOCALES_DIR)/%/LC_MESSAGES/messages.
 i18n-extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k gettext:2 -k translate:2 -k msgid --no-location \
 	  --sort-output --project Ticketapp -o ticketapp/i18n/messages.pot ticketapp
-	$(VENV)/bin/pybabel update -i ticketapp/i18n/messages.pot -d $(LOCALES_DIR) -D messages --omit-header --ignore-obsolete
+	$(VENV)/bin/pybabel update -i ticketapp/i18n/messages.pot -d $(LOCALES_DIR) -D messages --no-fuzzy-matching --ignore-obsolete
 
 lint: deps
 	$(PY) -m ruff check .

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 import ticketapp.models  # noqa: F401  (registers every table on the metadata)
 from alembic import context
 from ticketapp.db import make_engine
+from ticketapp.models.search_index import include_in_autogenerate
 from ticketapp.models.types import UTCDateTime
 from ticketapp.settings import get_settings
 
@@ -20,16 +21,6 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
-
-
-# Search index objects made by hand in migration 0003 (FTS5 table and its
-# shadow tables on SQLite, a trigram GIN index on PostgreSQL): not in the
-# metadata, and autogenerate must not offer to drop them.
-_HAND_MADE = ("event_search", "ix_event_search_text_trgm")
-
-
-def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    return not (name or "").startswith(_HAND_MADE)
 
 
 def _database_url() -> str:
@@ -59,7 +50,7 @@ def _run(connection: Any) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=_render_item,
-        include_name=_include_name,
+        include_name=include_in_autogenerate,
         compare_type=True,
     )
     with context.begin_transaction():

@@ -22,6 +22,9 @@ os.environ.pop("REFLEX_REDIS_URL", None)
 
 from ticketapp.db import make_engine, upgrade_database  # noqa: E402
 
+# Shared fixture modules (loopback SMTP server and OIDC provider for the account tests).
+pytest_plugins = ["tests.support_env"]
+
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_URL = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/postgres"
 

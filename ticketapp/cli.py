@@ -1,4 +1,4 @@
-"""Command line: `python -m ticketapp migrate|seed|setup|worker`."""
+"""Command line: `python -m ticketapp migrate|seed|setup|create-admin|worker|staff-token`."""
 
 from __future__ import annotations
 
@@ -48,15 +48,66 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_token(args: argparse.Namespace) -> int:
+    """Create a check-in API token for an admin or agent; it is printed once and stored hashed."""
+    from ticketapp.models import User
+    from ticketapp.services.staff_tokens import NotStaffError, create_staff_token
+
+    with session_scope() as session:
+        user = session.exec(select(User).where(User.email == args.email.strip().lower())).first()
+        if user is None or user.id is None:
+            print(f"No user with e-mail {args.email}.", file=sys.stderr)
+            return 1
+        try:
+            row, token = create_staff_token(session, user.id, args.label)
+        except (NotStaffError, ValueError) as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+    print(f"Check-in token #{row.id} for {user.email} ({args.label}); shown only now:")
+    print(token)
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """Create the first admin; the password comes from TICKETAPP_ADMIN_PASSWORD or a prompt."""
+    import getpass
+    import os
+
+    from ticketapp.services.accounts import AccountError, create_admin
+
+    password = os.environ.get("TICKETAPP_ADMIN_PASSWORD", "")
+    if not password:
+        password = getpass.getpass("Password for the new admin: ")
+        if password != getpass.getpass("Repeat the password: "):
+            print("The passwords do not match.", file=sys.stderr)
+            return 1
+    try:
+        with session_scope() as session:
+            user = create_admin(session, args.email, password, args.name)
+    except AccountError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    print(f"Admin {user.email} is ready. Two-factor set-up is asked at the first sign-in.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ticketapp")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("seed", help="load demo data (idempotent)").set_defaults(func=cmd_seed)
     sub.add_parser("setup", help="migrate, and seed an empty database").set_defaults(func=cmd_setup)
+    admin = sub.add_parser("create-admin", help="create an admin (password prompted or TICKETAPP_ADMIN_PASSWORD)")
+    admin.add_argument("email")
+    admin.add_argument("--name", default="Administrator")
+    admin.set_defaults(func=cmd_create_admin)
     worker = sub.add_parser("worker", help="run the background job consumer")
     worker.add_argument("--workers", type=int, default=2)
     worker.set_defaults(func=cmd_worker)
+    staff_token = sub.add_parser("staff-token", help="create a check-in API token for an admin or agent")
+    staff_token.add_argument("email")
+    staff_token.add_argument("--label", default="scanner")
+    staff_token.set_defaults(func=cmd_staff_token)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -25,24 +25,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
-    # Take transaction control away from pysqlite (it would issue its own
-    # deferred BEGIN lazily), so `_sqlite_begin` decides how each one starts.
-    dbapi_connection.isolation_level = None
-    _sqlite_pragmas(dbapi_connection, record)
-
-
 def _sqlite_begin(conn: Any) -> None:
-    """Start every transaction ourselves: DEFERRED by default, IMMEDIATE on request.
+    """Open a writer transaction up front when asked (`begin_write_locked`).
 
-    A transaction that reads then writes under DEFERRED can fail with "database
-    is locked" when another writer got in between; inventory code asks for
-    `execution_options(sqlite_begin="IMMEDIATE")` (see `begin_write_locked`) so that
-    writers queue on the busy timeout instead, one at a time — SQLite's
-    equivalent of PostgreSQL's row lock (SQLAlchemy "pysqlite serializable" recipe).
+    Other transactions keep pysqlite's usual start: reads run outside a
+    transaction and a deferred BEGIN comes just before the first write, which
+    then waits on the busy timeout for other writers. A transaction that must
+    check then write scarce data asks for IMMEDIATE instead, so writers queue
+    one at a time before reading — SQLite's equivalent of PostgreSQL's row lock.
+    (Starting every transaction with an explicit deferred BEGIN would make
+    read-then-write transactions fail with "database is locked" under load,
+    because a reader cannot upgrade once another writer committed.)
     """
-    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if conn.get_execution_options().get(SQLITE_BEGIN_OPTION) == "IMMEDIATE":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -52,7 +48,7 @@ def make_engine(url: str) -> Engine:
     """Build an engine with the settings this app relies on for `url`."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -98,5 +94,10 @@ def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
 def upgrade_database(url: str | None = None) -> None:
     """Apply every alembic migration to `url` (default: the configured database)."""
     from alembic import command
+    from ticketapp.models.search_index import ensure_sqlite_search_index
 
     command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url or get_settings().database_url)
+    with engine.begin() as conn:
+        ensure_sqlite_search_index(conn)  # SQLite loses triggers when a migration rebuilds `event`
+    engine.dispose()

@@ -47,6 +47,105 @@ def _dev_secret(data_dir: Path) -> str:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Outgoing mail; with no host, mails are written to the outbox folder instead."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    sender: str = "Ticketapp <no-reply@localhost>"
+    starttls: bool = True
+
+
+@dataclass(frozen=True)
+class OAuthProviderSettings:
+    """One sign-in provider: `name` is used in URLs, `issuer` for OIDC discovery."""
+
+    name: str
+    label: str
+    client_id: str
+    client_secret: str
+    issuer: str = ""
+    scope: str = "openid email profile"
+
+
+def _oauth_providers() -> tuple[OAuthProviderSettings, ...]:
+    providers = []
+    if _env("GOOGLE_CLIENT_ID"):
+        providers.append(
+            OAuthProviderSettings(
+                "google",
+                "Google",
+                _env("GOOGLE_CLIENT_ID"),
+                _env("GOOGLE_CLIENT_SECRET"),
+                "https://accounts.google.com",
+            )
+        )
+    if _env("GITHUB_CLIENT_ID"):
+        providers.append(
+            OAuthProviderSettings(
+                "github", "GitHub", _env("GITHUB_CLIENT_ID"), _env("GITHUB_CLIENT_SECRET"), scope="read:user user:email"
+            )
+        )
+    if _env("OIDC_ISSUER"):
+        providers.append(
+            OAuthProviderSettings(
+                "oidc",
+                _env("OIDC_LABEL", "Single sign-on"),
+                _env("OIDC_CLIENT_ID"),
+                _env("OIDC_CLIENT_SECRET"),
+                _env("OIDC_ISSUER").rstrip("/"),
+            )
+        )
+    return tuple(providers)
+
+
+def _smtp_settings() -> SmtpSettings:
+    return SmtpSettings(
+        host=_env("SMTP_HOST"),
+        port=_env_int("SMTP_PORT", 587),
+        user=_env("SMTP_USER"),
+        password=_env("SMTP_PASSWORD"),
+        sender=_env("SMTP_FROM", "Ticketapp <no-reply@localhost>"),
+        starttls=_env_bool("SMTP_STARTTLS", default=True),
+    )
+
+
+@dataclass(frozen=True)
+class SupportSettings:
+    """Customer support: contact details, opening hours, SLA targets, e-mail."""
+
+    phone: str = "+33 1 23 45 67 89"
+    # "mon-fri 09:00-18:00; sat 10:00-14:00" in `timezone`; "" means always open.
+    hours: str = ""
+    timezone: str = "Europe/Paris"
+    inbound_secret: str = ""
+    # Minutes per priority, "urgent:30,high:60,normal:240,low:1440".
+    sla_first_response: str = "urgent:30,high:60,normal:240,low:1440"
+    sla_resolution: str = "urgent:240,high:1440,normal:2880,low:10080"
+    # An agent counts as online while seen within this many seconds.
+    presence_timeout_s: int = 90
+    from_address: str = "support@ticketapp.localhost"
+    reply_domain: str = "ticketapp.localhost"
+
+
+def _support_settings() -> SupportSettings:
+    defaults = SupportSettings()
+    return SupportSettings(
+        phone=_env("SUPPORT_PHONE", defaults.phone),
+        hours=_env("SUPPORT_HOURS", defaults.hours),
+        timezone=_env("SUPPORT_TIMEZONE", defaults.timezone),
+        inbound_secret=_env("SUPPORT_INBOUND_SECRET"),
+        sla_first_response=_env("SUPPORT_SLA_FIRST_RESPONSE", defaults.sla_first_response),
+        sla_resolution=_env("SUPPORT_SLA_RESOLUTION", defaults.sla_resolution),
+        presence_timeout_s=_env_int("SUPPORT_PRESENCE_TIMEOUT_S", defaults.presence_timeout_s),
+        from_address=_env("SUPPORT_FROM", defaults.from_address),
+        reply_domain=_env("SUPPORT_REPLY_DOMAIN", defaults.reply_domain),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -67,8 +166,28 @@ class Settings:
     bank_account_holder: str = "Ticketapp SAS"
     bank_iban: str = "FR76 3000 6000 0112 3456 7890 189"
     bank_bic: str = "AGRIFRPP"
+    # E-tickets: PEM or JWK (JSON) private key; empty = a dev key generated in data_dir.
+    ticket_signing_key: str = ""
+    # Lifetime of the signed ticket-download links sent by e-mail.
+    ticket_link_ttl_hours: int = 24 * 30
+    organiser_name: str = "Ticketapp"
+
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
+    oauth_providers: tuple[OAuthProviderSettings, ...] = ()
+    # DEV_MODE=1 opens developer pages (the mail outbox) to everyone.
+    dev_mode: bool = False
+    support: SupportSettings = field(default_factory=lambda: SupportSettings())
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
     media_dir: Path | None = None  # admin-uploaded event images (MEDIA_DIR; default DATA_DIR/media), served at /media/
+
+    @property
+    def ticket_cache_dir(self) -> Path:
+        """Rendered ticket PDFs: private, never under assets/ or /_upload."""
+        return self.data_dir / "tickets"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def hold_duration(self) -> timedelta:
@@ -123,4 +242,11 @@ def get_settings() -> Settings:
         bank_iban=_env("BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189"),
         bank_bic=_env("BANK_BIC", "AGRIFRPP"),
         media_dir=Path(_env("MEDIA_DIR") or data_dir / "media").resolve(),
+        ticket_signing_key=_env("TICKET_SIGNING_KEY"),
+        ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
+        organiser_name=_env("ORGANISER_NAME", "Ticketapp"),
+        smtp=_smtp_settings(),
+        oauth_providers=_oauth_providers(),
+        dev_mode=_env_bool("DEV_MODE"),
+        support=_support_settings(),
     )

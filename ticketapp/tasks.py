@@ -13,6 +13,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ticketapp.db import session_scope
 from ticketapp.services.heartbeat import record_heartbeat
+from ticketapp.services.mail import deliver_payload
 from ticketapp.settings import get_settings
 
 HEARTBEAT_JOB = "heartbeat"
@@ -36,6 +37,43 @@ def heartbeat() -> None:
         record_heartbeat(session, HEARTBEAT_JOB)
 
 
+@huey.task(retries=3, retry_delay=30)
+def render_order_tickets(order_id: int, lang: str) -> str:
+    """Render (or find in the cache) the PDF of an order's tickets; returns its path."""
+    from ticketapp.services.ticket_pdf import order_pdf
+    from ticketapp.services.ticket_tokens import get_signing_key
+
+    settings = get_settings()
+    with session_scope() as session:
+        path = order_pdf(session, order_id, lang, get_signing_key(), settings.ticket_cache_dir, settings.organiser_name)
+    return str(path)
+
+
+@huey.task(retries=3, retry_delay=30)
+def issue_and_render_tickets(order_id: int, lang: str) -> str:
+    """After payment: create the order's tickets (idempotent), then render its PDF; returns the PDF path."""
+    from ticketapp.services.ticket_issuing import issue_tickets
+
+    with session_scope() as session:
+        issue_tickets(session, order_id)
+    return render_order_tickets.call_local(order_id, lang)
+
+
+@huey.task(retries=5, retry_delay=30)
+def deliver_mail_job(payload: dict) -> str:
+    """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
+    return deliver_payload(payload)
+
+
+@huey.task(retries=5, retry_delay=30)
+def send_support_reply(message_id: int) -> None:
+    """E-mail an agent's ticket reply to the customer (retried if SMTP is down)."""
+    from ticketapp.services.support_mail import send_agent_reply
+
+    with session_scope() as session:
+        send_agent_reply(session, message_id)
+
+
 HOLD_SWEEP_JOB = "hold_sweep"
 
 
@@ -46,7 +84,7 @@ def sweep_holds() -> None:
     Availability never depends on this job (expired holds stop counting at
     once); it keeps the tables small and order statuses truthful.
     """
-    from ticketapp.services.inventory import sweep_expired
+    from ticketapp.services.orders import sweep_expired
 
     with session_scope() as session:
         sweep_expired(session)

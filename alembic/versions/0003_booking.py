@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0003'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -58,6 +58,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('search_text', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('min_price_minor', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_event_min_price_minor'), ['min_price_minor'], unique=False)
+        batch_op.create_index(
+            'ix_event_listing',
+            ['status', 'ends_at', 'starts_at', 'venue_id', 'category', 'min_price_minor', 'currency'],
+            unique=False,
+        )
 
     with op.batch_alter_table('orderitem', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attendee_names', sa.JSON(), nullable=True))
@@ -142,6 +147,7 @@ def downgrade() -> None:
         batch_op.drop_column('attendee_names')
 
     with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index('ix_event_listing')
         batch_op.drop_index(batch_op.f('ix_event_min_price_minor'))
         batch_op.drop_column('min_price_minor')
         batch_op.drop_column('search_text')

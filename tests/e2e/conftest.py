@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.stripe_api import FakeStripe, FakeStripeServer
+from tests.support_env import oidc_env, smtp_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 E2E_WEBHOOK_SECRET = "whsec_e2e"
@@ -62,7 +63,20 @@ def stripe_service() -> Iterator[FakeStripe]:
 
 
 @pytest.fixture(scope="session")
-def app_env(app_data_dir: Path, app_port: int, stripe_service: FakeStripe) -> dict[str, str]:
+def booking_env() -> dict[str, str]:
+    """Booking: holds last 30 s in the test app, so expiry can be watched without long waits."""
+    return {"HOLD_SECONDS": "30"}
+
+
+@pytest.fixture(scope="session")
+def app_env(
+    app_data_dir: Path,
+    app_port: int,
+    mail_sink,
+    oidc_provider,
+    booking_env: dict[str, str],
+    stripe_service: FakeStripe,
+) -> dict[str, str]:
     """Environment of the app process; fixtures for fake outside services add to it."""
     env = {
         key: value
@@ -86,6 +100,9 @@ def app_env(app_data_dir: Path, app_port: int, stripe_service: FakeStripe) -> di
         DEMO_PAYMENTS="1",  # both providers, so each journey can pick its own
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
+    # Accounts: mail to the loopback SMTP server, sign-in with the loopback OIDC provider.
+    env.update(**smtp_env(mail_sink), **oidc_env(oidc_provider))
+    env.update(booking_env)
     return env
 
 

@@ -1,8 +1,4 @@
-"""Admin area from a browser without an admin session, and funnel steps recorded by real shopping.
-
-Signing in as an admin needs the accounts work (sessions + 2FA), which is not
-on this branch; the admin journeys are covered at the service level until then.
-"""
+"""Admin area guards from a browser (anonymous, customer), and funnel steps recorded by real shopping."""
 
 from __future__ import annotations
 
@@ -12,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
+from tests.e2e.accounts_helpers import create_user, sign_in, unique_email
 from tests.e2e.conftest import LiveApp
 
 ADMIN_PAGES = [
@@ -27,13 +24,25 @@ ADMIN_PAGES = [
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_admin_pages_answer_403_without_an_admin(page: Page, path: str) -> None:
+def test_anonymous_visitors_are_sent_to_sign_in(page: Page, path: str) -> None:
     page.goto(path)
-    expect(page.get_by_role("heading", name="403 — Admins only", level=1)).to_be_visible()
-    expect(page.get_by_role("alert")).to_contain_text("signed in as an administrator")
+    expect(page).to_have_url(re.compile(r"/signin\?next="))
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     # No admin data or controls leak into the page.
     expect(page.get_by_role("navigation", name="Admin")).to_have_count(0)
     expect(page.get_by_role("table")).to_have_count(0)
+
+
+def test_a_customer_gets_403_on_every_admin_page(page: Page, live_app: LiveApp) -> None:
+    email = unique_email("nosy")
+    create_user(live_app.database_url, email)
+    sign_in(page, email)
+    for path in ADMIN_PAGES:
+        page.goto(path)
+        expect(page.get_by_role("heading", name="Access denied", level=1)).to_be_visible()
+        expect(page.get_by_role("table")).to_have_count(0)
+    response = page.request.get(f"{live_app.url}/api/admin/orders.csv")
+    assert response.status == 403
 
 
 def test_csv_export_refuses_without_an_admin(page: Page, base_url: str) -> None:

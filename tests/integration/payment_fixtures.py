@@ -12,7 +12,8 @@ from sqlmodel import Session
 from tests.fakes.stripe_api import FakeStripe, FakeStripeServer, event_payload, sign_webhook
 from tests.integration.booking_fixtures import make_event, token
 from ticketapp.models import Order, TicketType
-from ticketapp.services import inventory
+from ticketapp.services import holds
+from ticketapp.services import orders as order_service
 from ticketapp.settings import get_settings
 
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -34,8 +35,8 @@ def pending_order(
 ) -> tuple[Order, TicketType]:
     _, ticket_type = make_event(session, capacity=capacity, price_minor=price_minor, currency=currency)
     cart = token()
-    inventory.set_hold_quantity(session, cart, ticket_type.id, quantity)
-    [order] = inventory.convert_cart_to_pending_order(
+    holds.set_hold_quantity(session, cart, ticket_type.id, quantity)
+    [order] = order_service.convert_cart_to_pending_order(
         session, cart, buyer_name="Ada Lovelace", buyer_email="ada@example.com"
     )
     return order, ticket_type

@@ -23,9 +23,10 @@ from ticketapp.models import (
     Venue,
     utcnow,
 )
-from ticketapp.services import admin_events, admin_orders, admin_people, inventory, media, orders
+from ticketapp.services import admin_events, admin_orders, admin_people, holds, media, order_payments
+from ticketapp.services import orders as order_service
 from ticketapp.services.admin_events import AdminError, EventInput, TicketTypeInput
-from ticketapp.services.orders import OrderError
+from ticketapp.services.order_payments import OrderError
 
 
 @pytest.fixture
@@ -64,10 +65,10 @@ def _audits(session: Session) -> list[str]:
 
 
 def _pay(session: Session, order: Order) -> None:
-    outcome = orders.record_payment(
+    outcome = order_payments.record_payment(
         session, order.id or 0, provider="demo", reference=order.code, amount_minor=order.total_minor, currency="EUR"
     )
-    assert outcome == orders.PaymentOutcome.PAID
+    assert outcome == order_payments.PaymentOutcome.PAID
 
 
 def test_create_publish_and_duplicate_an_event_with_two_ticket_types(session: Session, admin: User) -> None:
@@ -111,8 +112,8 @@ def test_capacity_never_below_sold_and_sold_types_stay(session: Session, admin: 
     event, standard = make_event(session, capacity=10)
     vip = add_type(session, event, name="VIP", capacity=5)
     cart = token()
-    inventory.set_hold_quantity(session, cart, standard.id, 3)
-    inventory.convert_cart_to_pending_order(session, cart, buyer_name="Ada", buyer_email="ada@example.com")
+    holds.set_hold_quantity(session, cart, standard.id, 3)
+    order_service.convert_cart_to_pending_order(session, cart, buyer_name="Ada", buyer_email="ada@example.com")
     data = EventInput(
         title=event.title,
         category=event.category,
@@ -145,8 +146,10 @@ def test_cancel_event_refunds_paid_orders_and_cancels_unpaid(session: Session, a
     paid, ticket_type = pending_order(session, quantity=2)
     _pay(session, paid)
     cart = token()
-    inventory.set_hold_quantity(session, cart, ticket_type.id, 1)
-    [unpaid] = inventory.convert_cart_to_pending_order(session, cart, buyer_name="Bob", buyer_email="bob@example.com")
+    holds.set_hold_quantity(session, cart, ticket_type.id, 1)
+    [unpaid] = order_service.convert_cart_to_pending_order(
+        session, cart, buyer_name="Bob", buyer_email="bob@example.com"
+    )
     result = admin_events.cancel_event(session, admin.id or 0, ticket_type.event_id, refund_orders=True)
     assert (result.refunded_orders, result.cancelled_unpaid, result.failures) == (1, 1, [])
     session.expire_all()

@@ -9,7 +9,9 @@ from sqlmodel import Session, func, select
 
 from tests.integration.booking_fixtures import add_type, make_event, token
 from ticketapp.models import Cart, EventStatus, Hold, Order, OrderItem, OrderStatus, utcnow
+from ticketapp.services import holds as hold_service
 from ticketapp.services import inventory as inv
+from ticketapp.services import orders as order_service
 
 
 def _holds(session: Session) -> list[tuple[int, int]]:
@@ -24,30 +26,30 @@ def _remaining(session: Session, type_id: int) -> int:
 def test_availability_is_capacity_minus_sold_minus_active_holds(session: Session) -> None:
     _, tt = make_event(session, capacity=20)
     a, b = token(), token()
-    inv.set_hold_quantity(session, a, tt.id, 3)
-    inv.set_hold_quantity(session, b, tt.id, 4)
+    hold_service.set_hold_quantity(session, a, tt.id, 3)
+    hold_service.set_hold_quantity(session, b, tt.id, 4)
     assert inv.availability(session, [tt.id])[tt.id] == inv.Availability(capacity=20, sold=0, held=7)
-    orders = inv.convert_cart_to_pending_order(session, a, buyer_name="Ann", buyer_email="ann@example.com")
+    orders = order_service.convert_cart_to_pending_order(session, a, buyer_name="Ann", buyer_email="ann@example.com")
     assert inv.availability(session, [tt.id])[tt.id] == inv.Availability(capacity=20, sold=3, held=4)
     # A pending order whose payment window closed stops counting; a paid one always counts.
     later = utcnow() + timedelta(hours=2)
     assert inv.availability(session, [tt.id], now=later)[tt.id].sold == 0
-    assert inv.confirm_order_paid(session, orders[0].id) == inv.PaymentConfirmation.CONFIRMED
+    assert order_service.confirm_order_paid(session, orders[0].id) == order_service.PaymentConfirmation.CONFIRMED
     assert inv.availability(session, [tt.id], now=later)[tt.id].sold == 3
 
 
 def test_expired_hold_stops_counting_immediately_and_sweep_removes_it(session: Session) -> None:
     _, tt = make_event(session, capacity=5)
     cart = token()
-    inv.set_hold_quantity(session, cart, tt.id, 5)
+    hold_service.set_hold_quantity(session, cart, tt.id, 5)
     assert _remaining(session, tt.id) == 0
     with pytest.raises(inv.NotEnoughAvailableError):
-        inv.set_hold_quantity(session, token(), tt.id, 1)
+        hold_service.set_hold_quantity(session, token(), tt.id, 1)
     after_expiry = utcnow() + timedelta(minutes=16)
     assert inv.availability(session, [tt.id], now=after_expiry)[tt.id].remaining == 5
     # Another visitor can take the released seats at once, before any sweep.
-    inv.set_hold_quantity(session, token(), tt.id, 5, now=after_expiry)
-    assert inv.sweep_expired(session, now=after_expiry + inv.SWEEP_GRACE)["holds"] == 1
+    hold_service.set_hold_quantity(session, token(), tt.id, 5, now=after_expiry)
+    assert order_service.sweep_expired(session, now=after_expiry + inv.SWEEP_GRACE)["holds"] == 1
     assert len(_holds(session)) == 1
 
 
@@ -55,14 +57,14 @@ def test_set_add_remove_and_empty(session: Session) -> None:
     event, tt = make_event(session, capacity=30)
     vip = add_type(session, event, name="VIP", capacity=5, price_minor=9000)
     cart = token()
-    inv.add_to_cart(session, cart, tt.id, 2)
-    inv.add_to_cart(session, cart, tt.id, 3)
-    inv.add_to_cart(session, cart, vip.id, 1)
+    hold_service.add_to_cart(session, cart, tt.id, 2)
+    hold_service.add_to_cart(session, cart, tt.id, 3)
+    hold_service.add_to_cart(session, cart, vip.id, 1)
     assert _holds(session) == [(tt.id, 5), (vip.id, 1)]
-    inv.set_hold_quantity(session, cart, tt.id, 2)
-    inv.set_hold_quantity(session, cart, vip.id, 0)
+    hold_service.set_hold_quantity(session, cart, tt.id, 2)
+    hold_service.set_hold_quantity(session, cart, vip.id, 0)
     assert _holds(session) == [(tt.id, 2)]
-    assert inv.empty_cart(session, cart) == 1
+    assert hold_service.empty_cart(session, cart) == 1
     assert _holds(session) == []
 
 
@@ -79,44 +81,45 @@ def test_set_add_remove_and_empty(session: Session) -> None:
 def test_bad_quantities_are_refused_without_change(session: Session, quantity: object, error: type) -> None:
     _, tt = make_event(session, capacity=50, max_per_order=10)
     cart = token()
-    inv.set_hold_quantity(session, cart, tt.id, 2)
+    hold_service.set_hold_quantity(session, cart, tt.id, 2)
     with pytest.raises(error) as raised:
-        inv.set_hold_quantity(session, cart, tt.id, quantity)  # type: ignore[arg-type]
+        hold_service.set_hold_quantity(session, cart, tt.id, quantity)  # type: ignore[arg-type]
     assert raised.value.translated("fr") != raised.value.message or isinstance(raised.value, inv.BookingError)
     assert _holds(session) == [(tt.id, 2)]
 
 
 def test_unknown_type_sold_out_past_cancelled_and_sales_window(session: Session) -> None:
     cart = token()
-    with pytest.raises(inv.UnknownTicketTypeError):
-        inv.set_hold_quantity(session, cart, 999_999, 1)
+    for tampered in (999_999, -1, 10**20, "1"):
+        with pytest.raises(inv.UnknownTicketTypeError):
+            hold_service.set_hold_quantity(session, cart, tampered, 1)  # type: ignore[arg-type]
     _, small = make_event(session, capacity=1)
-    inv.set_hold_quantity(session, token(), small.id, 1)
+    hold_service.set_hold_quantity(session, token(), small.id, 1)
     with pytest.raises(inv.NotEnoughAvailableError, match="Sold out"):
-        inv.set_hold_quantity(session, cart, small.id, 1)
+        hold_service.set_hold_quantity(session, cart, small.id, 1)
     _, past = make_event(session, starts_in=timedelta(days=-3))
     with pytest.raises(inv.NotOnSaleError, match="already taken place"):
-        inv.set_hold_quantity(session, cart, past.id, 1)
+        hold_service.set_hold_quantity(session, cart, past.id, 1)
     _, cancelled = make_event(session, status=EventStatus.CANCELLED)
     with pytest.raises(inv.NotOnSaleError, match="cancelled"):
-        inv.set_hold_quantity(session, cart, cancelled.id, 1)
+        hold_service.set_hold_quantity(session, cart, cancelled.id, 1)
     _, early = make_event(session, sales_start=utcnow() + timedelta(days=1))
     with pytest.raises(inv.NotOnSaleError, match="not on sale yet"):
-        inv.set_hold_quantity(session, cart, early.id, 1)
+        hold_service.set_hold_quantity(session, cart, early.id, 1)
     _, late = make_event(session, sales_end=utcnow() - timedelta(days=1))
     with pytest.raises(inv.NotOnSaleError, match="ended"):
-        inv.set_hold_quantity(session, cart, late.id, 1)
+        hold_service.set_hold_quantity(session, cart, late.id, 1)
     with pytest.raises(inv.BookingError):
-        inv.set_hold_quantity(session, "short<bad>", small.id, 1)
+        hold_service.set_hold_quantity(session, "short<bad>", small.id, 1)
     assert [q for _, q in _holds(session)] == [1]
     assert session.exec(select(func.count()).select_from(Cart)).one() == 1
 
 
 def test_not_enough_left_says_how_many(session: Session) -> None:
     _, tt = make_event(session, capacity=5)
-    inv.set_hold_quantity(session, token(), tt.id, 3)
+    hold_service.set_hold_quantity(session, token(), tt.id, 3)
     with pytest.raises(inv.NotEnoughAvailableError) as raised:
-        inv.set_hold_quantity(session, token(), tt.id, 3)
+        hold_service.set_hold_quantity(session, token(), tt.id, 3)
     assert raised.value.translated("en") == "Only 2 tickets left."
     assert raised.value.translated("fr") == "Plus que 2 billets disponibles."
 
@@ -125,16 +128,16 @@ def test_per_customer_cap_across_types_holds_and_orders(session: Session) -> Non
     event, tt = make_event(session, capacity=50, cap=4)
     other = add_type(session, event, name="VIP", capacity=10)
     cart = token()
-    inv.set_hold_quantity(session, cart, tt.id, 3)
+    hold_service.set_hold_quantity(session, cart, tt.id, 3)
     with pytest.raises(inv.LimitExceededError, match="4 tickets per customer"):
-        inv.set_hold_quantity(session, cart, other.id, 2)
-    inv.set_hold_quantity(session, cart, other.id, 1)
-    inv.convert_cart_to_pending_order(session, cart, buyer_name="Bo", buyer_email="bo@example.com")
+        hold_service.set_hold_quantity(session, cart, other.id, 2)
+    hold_service.set_hold_quantity(session, cart, other.id, 1)
+    order_service.convert_cart_to_pending_order(session, cart, buyer_name="Bo", buyer_email="bo@example.com")
     # Same buyer e-mail, new cart: the cap counts the earlier order at checkout.
     second = token()
-    inv.set_hold_quantity(session, second, tt.id, 1)
+    hold_service.set_hold_quantity(session, second, tt.id, 1)
     with pytest.raises(inv.LimitExceededError):
-        inv.convert_cart_to_pending_order(session, second, buyer_name="Bo", buyer_email="BO@example.com")
+        order_service.convert_cart_to_pending_order(session, second, buyer_name="Bo", buyer_email="BO@example.com")
     assert session.exec(select(func.count()).select_from(Order)).one() == 1
 
 
@@ -142,9 +145,9 @@ def test_conversion_splits_currencies_and_records_prices(session: Session) -> No
     _, eur = make_event(session, currency="EUR", price_minor=2500)
     _, gbp = make_event(session, currency="GBP", price_minor=4000)
     cart = token()
-    inv.set_hold_quantity(session, cart, eur.id, 2)
-    inv.set_hold_quantity(session, cart, gbp.id, 1)
-    orders = inv.convert_cart_to_pending_order(
+    hold_service.set_hold_quantity(session, cart, eur.id, 2)
+    hold_service.set_hold_quantity(session, cart, gbp.id, 1)
+    orders = order_service.convert_cart_to_pending_order(
         session, cart, buyer_name=" Zoé ", buyer_email="zoe@example.com", attendee_names={eur.id: ["A", "B"]}
     )
     assert [(o.currency, o.total_minor, o.status, o.buyer_name) for o in orders] == [
@@ -164,41 +167,45 @@ def test_conversion_refuses_bad_buyer_and_empty_cart(session: Session) -> None:
     _, tt = make_event(session)
     cart = token()
     with pytest.raises(inv.EmptyCartError):
-        inv.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
-    inv.set_hold_quantity(session, cart, tt.id, 1)
+        order_service.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
+    hold_service.set_hold_quantity(session, cart, tt.id, 1)
     for name, email in [("", "a@example.com"), ("A", "not-an-email"), ("A", "a@nodot")]:
         with pytest.raises(inv.InvalidBuyerError):
-            inv.convert_cart_to_pending_order(session, cart, buyer_name=name, buyer_email=email)
+            order_service.convert_cart_to_pending_order(session, cart, buyer_name=name, buyer_email=email)
     assert _holds(session) == [(tt.id, 1)]
 
 
 def test_expired_hold_converts_only_if_seats_are_still_free(session: Session) -> None:
     _, tt = make_event(session, capacity=4)
     slow, fast = token(), token()
-    inv.set_hold_quantity(session, slow, tt.id, 3)
+    hold_service.set_hold_quantity(session, slow, tt.id, 3)
     later = utcnow() + timedelta(minutes=20)
     # Seats still free after expiry: conversion re-takes them.
-    orders = inv.convert_cart_to_pending_order(session, slow, buyer_name="S", buyer_email="s@example.com", now=later)
+    orders = order_service.convert_cart_to_pending_order(
+        session, slow, buyer_name="S", buyer_email="s@example.com", now=later
+    )
     assert orders[0].total_minor == 7500
-    inv.release_order(session, orders[0].id)
+    order_service.release_order(session, orders[0].id)
     assert _remaining(session, tt.id) == 4
-    inv.set_hold_quantity(session, slow, tt.id, 3)
-    inv.set_hold_quantity(session, fast, tt.id, 2, now=later)  # slow's hold has lapsed: 4 free
+    hold_service.set_hold_quantity(session, slow, tt.id, 3)
+    hold_service.set_hold_quantity(session, fast, tt.id, 2, now=later)  # slow's hold has lapsed: 4 free
     with pytest.raises(inv.HoldExpiredError):
-        inv.convert_cart_to_pending_order(session, slow, buyer_name="S", buyer_email="s@example.com", now=later)
+        order_service.convert_cart_to_pending_order(
+            session, slow, buyer_name="S", buyer_email="s@example.com", now=later
+        )
     assert inv.availability(session, [tt.id], now=later)[tt.id] == inv.Availability(capacity=4, sold=0, held=2)
 
 
 def test_renew_restarts_or_releases(session: Session) -> None:
     _, tt = make_event(session, capacity=3)
     mine, theirs = token(), token()
-    inv.set_hold_quantity(session, mine, tt.id, 2)
+    hold_service.set_hold_quantity(session, mine, tt.id, 2)
     later = utcnow() + timedelta(minutes=20)
-    assert inv.renew_cart(session, mine, now=later) == []
-    inv.set_hold_quantity(session, theirs, tt.id, 1, now=later)
+    assert hold_service.renew_cart(session, mine, now=later) == []
+    hold_service.set_hold_quantity(session, theirs, tt.id, 1, now=later)
     much_later = later + timedelta(minutes=20)
-    inv.set_hold_quantity(session, theirs, tt.id, 3, now=much_later)
-    assert inv.renew_cart(session, mine, now=much_later) == [tt.id]
+    hold_service.set_hold_quantity(session, theirs, tt.id, 3, now=much_later)
+    assert hold_service.renew_cart(session, mine, now=much_later) == [tt.id]
     assert _holds(session) == [(tt.id, 3)]
 
 
@@ -211,10 +218,10 @@ def test_merge_cart_into_user(session: Session) -> None:
     event, tt = make_event(session)
     vip = add_type(session, event, name="VIP", capacity=5)
     old_cart, anon = token(), token()
-    inv.set_hold_quantity(session, old_cart, tt.id, 1, user_id=user.id)
-    inv.set_hold_quantity(session, old_cart, vip.id, 2, user_id=user.id)
-    inv.set_hold_quantity(session, anon, tt.id, 4)
-    assert inv.merge_cart_into_user(session, anon, user.id) == anon
+    hold_service.set_hold_quantity(session, old_cart, tt.id, 1, user_id=user.id)
+    hold_service.set_hold_quantity(session, old_cart, vip.id, 2, user_id=user.id)
+    hold_service.set_hold_quantity(session, anon, tt.id, 4)
+    assert hold_service.merge_cart_into_user(session, anon, user.id) == anon
     session.expire_all()
     holds = session.exec(select(Hold).order_by(Hold.ticket_type_id)).all()
     cart = inv.find_cart(session, anon)
@@ -228,14 +235,14 @@ def test_merge_cart_into_user(session: Session) -> None:
 def test_release_and_sweep_expire_pending_orders(session: Session) -> None:
     _, tt = make_event(session, capacity=2)
     cart = token()
-    inv.set_hold_quantity(session, cart, tt.id, 2)
-    (order,) = inv.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
+    hold_service.set_hold_quantity(session, cart, tt.id, 2)
+    (order,) = order_service.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
     assert _remaining(session, tt.id) == 0
-    assert inv.sweep_expired(session, now=order.expires_at + timedelta(seconds=1))["orders"] == 1
+    assert order_service.sweep_expired(session, now=order.expires_at + timedelta(seconds=1))["orders"] == 1
     session.refresh(order)
     assert order.status == OrderStatus.EXPIRED
-    assert not inv.release_order(session, order.id)
+    assert not order_service.release_order(session, order.id)
     # A late payment is accepted only while the seats are still free.
-    assert inv.confirm_order_paid(session, order.id) == inv.PaymentConfirmation.CONFIRMED
+    assert order_service.confirm_order_paid(session, order.id) == order_service.PaymentConfirmation.CONFIRMED
     session.refresh(order)
     assert order.status == OrderStatus.PAID

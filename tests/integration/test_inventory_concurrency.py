@@ -16,9 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.integration.booking_fixtures import make_event, token
-from ticketapp.db import make_engine
-from ticketapp.models import utcnow
+from ticketapp.db import begin_write_locked, make_engine
+from ticketapp.models import Cart, Hold, utcnow
+from ticketapp.services import holds as hold_service
 from ticketapp.services import inventory as inv
+from ticketapp.services import orders as order_service
 from ticketapp.settings import get_settings
 
 ATTEMPTS = 200
@@ -71,7 +73,7 @@ def test_200_simultaneous_holds_on_capacity_50_hold_exactly_50(session: Session,
         def attempt() -> str:
             with Session(engine_for_thread(), expire_on_commit=False) as own:
                 try:
-                    inv.add_to_cart(own, token(), type_id, 1)
+                    hold_service.add_to_cart(own, token(), type_id, 1)
                 except inv.NotEnoughAvailableError:
                     return "refused"
             return "held"
@@ -93,7 +95,7 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
             type_id, slow_cart = tt.id, token()
             # Back-date the hold so it lapses 1 s from now.
             expires_at = utcnow() + timedelta(seconds=1)
-            inv.set_hold_quantity(session, slow_cart, type_id, CAPACITY, now=expires_at - hold_duration)
+            hold_service.set_hold_quantity(session, slow_cart, type_id, CAPACITY, now=expires_at - hold_duration)
 
             def wait_for_expiry(offset_s: float, expires_at=expires_at) -> None:
                 delay = (expires_at - utcnow()).total_seconds() + offset_s
@@ -104,7 +106,9 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
                 wait_for_expiry(offset)
                 with Session(engine_for_thread(), expire_on_commit=False) as own:
                     try:
-                        inv.convert_cart_to_pending_order(own, slow_cart, buyer_name="S", buyer_email="s@example.com")
+                        order_service.convert_cart_to_pending_order(
+                            own, slow_cart, buyer_name="S", buyer_email="s@example.com"
+                        )
                     except inv.HoldExpiredError:
                         return "conversion-refused"
                 return "converted"
@@ -113,7 +117,7 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
                 wait_for_expiry(random.uniform(-0.02, 0.03))
                 with Session(engine_for_thread(), expire_on_commit=False) as own:
                     try:
-                        inv.add_to_cart(own, token(), type_id, 2)
+                        hold_service.add_to_cart(own, token(), type_id, 2)
                     except inv.NotEnoughAvailableError:
                         return "refused"
                 return "held"
@@ -127,6 +131,69 @@ def test_conversion_racing_hold_expiry_never_oversells(session: Session, db_url:
                 assert (seats.sold, seats.held, outcome["held"]) == (CAPACITY, 0, 0)
             else:
                 assert seats.sold == 0
-                assert seats.held == 2 * outcome["held"] == CAPACITY
+                assert seats.held == 2 * outcome["held"]
     assert all(sum(r.values()) == 61 for r in results)
     assert results[0]["converted"] == 1  # converting well before the lapse always wins
+
+
+def test_double_clicked_place_order_creates_one_order(session: Session, db_url: str) -> None:
+    """Several simultaneous "Place order" requests for one cart: one order, the others find it empty."""
+    _, tt = make_event(session, capacity=CAPACITY)
+    cart = token()
+    hold_service.set_hold_quantity(session, cart, tt.id, 4)
+
+    with _engine_factory(db_url) as engine_for_thread:
+
+        def place() -> str:
+            with Session(engine_for_thread(), expire_on_commit=False) as own:
+                try:
+                    order_service.convert_cart_to_pending_order(own, cart, buyer_name="D", buyer_email="d@example.com")
+                except inv.EmptyCartError:
+                    return "empty"
+            return "ordered"
+
+        outcomes = _run_all([place] * 8)
+
+    assert outcomes == Counter(ordered=1, empty=7)
+    session.expire_all()
+    assert inv.availability(session, [tt.id])[tt.id] == inv.Availability(capacity=CAPACITY, sold=4, held=0)
+
+
+def test_conversion_that_waited_for_the_lock_sees_the_hold_lapse(session: Session, db_url: str) -> None:
+    """Deterministic version of the race: conversion queues behind another writer past its hold's expiry,
+    and that writer hands the lapsed seats to someone else. Conversion must then refuse."""
+    _, tt = make_event(session, capacity=10, max_per_order=10)
+    slow = token()
+    expires_at = utcnow() + timedelta(seconds=0.6)
+    hold_service.set_hold_quantity(session, slow, tt.id, 10, now=expires_at - get_settings().hold_duration)
+    outcome: dict[str, str] = {}
+
+    def convert() -> None:
+        engine = make_engine(db_url)
+        with Session(engine, expire_on_commit=False) as own:
+            try:
+                order_service.convert_cart_to_pending_order(own, slow, buyer_name="S", buyer_email="s@example.com")
+                outcome["result"] = "converted"
+            except inv.HoldExpiredError:
+                outcome["result"] = "refused"
+        engine.dispose()
+
+    blocker_engine = make_engine(db_url)
+    with Session(blocker_engine, expire_on_commit=False) as blocker:
+        begin_write_locked(blocker)
+        inv.lock_inventory(blocker, [tt.id])  # row locks (PostgreSQL) / the write lock (SQLite)
+        waiting = threading.Thread(target=convert)
+        waiting.start()
+        time.sleep(max((expires_at - utcnow()).total_seconds(), 0) + 0.1)  # the slow hold lapses meanwhile
+        other = Cart(token=token())
+        blocker.add(other)
+        blocker.flush()
+        blocker.add(
+            Hold(cart_id=other.id, ticket_type_id=tt.id, quantity=10, expires_at=utcnow() + timedelta(minutes=5))
+        )
+        blocker.commit()
+        waiting.join(timeout=60)
+    blocker_engine.dispose()
+    assert outcome == {"result": "refused"}
+    session.expire_all()
+    assert inv.availability(session, [tt.id])[tt.id] == inv.Availability(capacity=10, sold=0, held=10)

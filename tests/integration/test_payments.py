@@ -22,8 +22,9 @@ from tests.integration.payment_fixtures import (
 from ticketapp.api.routes import with_api_routes
 from ticketapp.db import make_engine
 from ticketapp.models import Order, OrderLog, OrderStatus, Payment, Refund, WebhookEvent, utcnow
-from ticketapp.services import inventory, orders
-from ticketapp.services.orders import OrderError, PaymentMethod, PaymentOutcome
+from ticketapp.services import holds, inventory, order_payments
+from ticketapp.services import orders as order_service
+from ticketapp.services.order_payments import OrderError, PaymentMethod, PaymentOutcome
 from ticketapp.services.payments.stripe_events import handle_stripe_event
 
 
@@ -57,7 +58,7 @@ def _post(client: TestClient, payload: bytes, signature: str) -> object:
 
 def test_stripe_checkout_session_request_shape(session: Session, fake_stripe: FakeStripe) -> None:
     order, _ = pending_order(session, quantity=3, price_minor=4550)
-    start = orders.begin_payment(session, order.code, "stripe")
+    start = order_payments.begin_payment(session, order.code, "stripe")
     assert start.method is PaymentMethod.STRIPE
     [call] = fake_stripe.calls("POST", "/v1/checkout/sessions")
     form = call.form
@@ -73,19 +74,19 @@ def test_stripe_checkout_session_request_shape(session: Session, fake_stripe: Fa
     assert call.headers["authorization"] == "Bearer sk_test_ticketapp"
     assert "payment_method_types[0]" not in form  # Stripe offers every method enabled for EUR
     assert int(form["expires_at"]) >= time.time() + 30 * 60
-    assert form["success_url"].startswith(orders.status_url(order))
+    assert form["success_url"].startswith(order_payments.status_url(order))
     assert start.redirect_url == fake_stripe.sessions[next(iter(fake_stripe.sessions))]["url"]
     payment = session.exec(select(Payment).where(Payment.order_id == order.id)).one()
     assert (payment.provider, payment.status, payment.amount_minor) == ("stripe", "pending", 13650)
     # Clicking "Pay" twice creates no second session (same idempotency key).
-    orders.begin_payment(session, order.code, "stripe")
+    order_payments.begin_payment(session, order.code, "stripe")
     assert len(fake_stripe.sessions) == 1
     assert len(session.exec(select(Payment).where(Payment.order_id == order.id)).all()) == 1
 
 
 def test_jpy_amounts_are_sent_without_decimals(session: Session, fake_stripe: FakeStripe) -> None:
     order, _ = pending_order(session, quantity=2, price_minor=8500, currency="JPY")
-    orders.begin_payment(session, order.code, "stripe")
+    order_payments.begin_payment(session, order.code, "stripe")
     form = fake_stripe.calls("POST", "/v1/checkout/sessions")[0].form
     assert (form["line_items[0][price_data][currency]"], form["line_items[0][price_data][unit_amount]"]) == (
         "jpy",
@@ -94,13 +95,13 @@ def test_jpy_amounts_are_sent_without_decimals(session: Session, fake_stripe: Fa
 
 
 def test_demo_is_offered_only_without_stripe_keys(session: Session) -> None:
-    assert orders.available_methods(1000) == [PaymentMethod.DEMO, PaymentMethod.BANK_TRANSFER]
-    assert orders.available_methods(0) == [PaymentMethod.FREE]
+    assert order_payments.available_methods(1000) == [PaymentMethod.DEMO, PaymentMethod.BANK_TRANSFER]
+    assert order_payments.available_methods(0) == [PaymentMethod.FREE]
     order, _ = pending_order(session)
     with pytest.raises(OrderError):
-        orders.begin_payment(session, order.code, "stripe")
+        order_payments.begin_payment(session, order.code, "stripe")
     with pytest.raises(OrderError):
-        orders.begin_payment(session, order.code, "free")
+        order_payments.begin_payment(session, order.code, "free")
 
 
 # --- webhooks -------------------------------------------------------------------------------
@@ -108,7 +109,7 @@ def test_demo_is_offered_only_without_stripe_keys(session: Session) -> None:
 
 def test_signed_completed_webhook_fulfils_once(session: Session, client: TestClient) -> None:
     order, ticket_type = pending_order(session)
-    orders.begin_payment(session, order.code, "stripe")
+    order_payments.begin_payment(session, order.code, "stripe")
     payload, signature = signed_event("checkout.session.completed", checkout_object(order), "evt_1")
     response = _post(client, payload, signature)
     assert response.status_code == 200, response.text
@@ -175,7 +176,7 @@ def test_wrong_amount_or_currency_flags_the_order(session: Session, client: Test
 
 def test_two_webhooks_racing_fulfil_once(session: Session, db_url: str, fake_stripe: FakeStripe) -> None:
     order, _ = pending_order(session)
-    orders.begin_payment(session, order.code, "stripe")
+    order_payments.begin_payment(session, order.code, "stripe")
     events = [
         {"id": f"evt_race_{i}", "type": kind, "data": {"object": checkout_object(order)}}
         for i, kind in enumerate(["checkout.session.completed", "checkout.session.async_payment_succeeded"])
@@ -225,9 +226,9 @@ def test_expired_checkout_releases_the_seats(session: Session, client: TestClien
 
 def test_late_payment_takes_free_seats(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
     order, _ = pending_order(session)
-    inventory.sweep_expired(session, now=utcnow() + timedelta(hours=2))
+    order_service.sweep_expired(session, now=utcnow() + timedelta(hours=2))
     assert _reload(session, order).status == OrderStatus.EXPIRED
-    outcome = orders.record_payment(
+    outcome = order_payments.record_payment(
         session, order.id, provider="stripe", reference="cs_1", amount_minor=order.total_minor, currency="EUR"
     )
     assert outcome is PaymentOutcome.PAID
@@ -236,14 +237,16 @@ def test_late_payment_takes_free_seats(session: Session, app_db: str, fake_strip
 
 def test_late_payment_for_sold_out_seats_is_refunded(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
     order, ticket_type = pending_order(session, quantity=2, capacity=2)
-    orders.begin_payment(session, order.code, "stripe")
+    order_payments.begin_payment(session, order.code, "stripe")
     # The window closes and someone else buys the two seats.
     later = utcnow() + timedelta(hours=2)
-    inventory.sweep_expired(session, now=later)
+    order_service.sweep_expired(session, now=later)
     other = "c" * 43
-    inventory.set_hold_quantity(session, other, ticket_type.id, 2)
-    [rival] = inventory.convert_cart_to_pending_order(session, other, buyer_name="Bob", buyer_email="bob@example.com")
-    outcome = orders.record_payment(
+    holds.set_hold_quantity(session, other, ticket_type.id, 2)
+    [rival] = order_service.convert_cart_to_pending_order(
+        session, other, buyer_name="Bob", buyer_email="bob@example.com"
+    )
+    outcome = order_payments.record_payment(
         session,
         order.id,
         provider="stripe",

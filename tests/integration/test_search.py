@@ -8,7 +8,9 @@ from sqlmodel import Session, select
 
 from tests.integration.booking_fixtures import add_type, make_event, token
 from ticketapp.models import Event, EventStatus, Venue, utcnow
+from ticketapp.services import holds as hold_service
 from ticketapp.services import inventory as inv
+from ticketapp.services import orders as order_service
 from ticketapp.services.search import DatePreset, SearchQuery, SortOrder, search_events
 from ticketapp.services.seed import seed_demo_data
 
@@ -67,12 +69,12 @@ def test_filters_sorts_and_pages(session: Session) -> None:
     assert _titles(session, price_min=4000, price_max=5000) == ["Tokyo City Pop"]
     assert _titles(session, sort=SortOrder.PRICE) == ["Jazz à Lyon", "Le Misanthrope", "Tokyo City Pop"]
     cart = token()
-    inv.set_hold_quantity(session, cart, world["jazz_type"].id, 2)
-    inv.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
+    hold_service.set_hold_quantity(session, cart, world["jazz_type"].id, 2)
+    order_service.convert_cart_to_pending_order(session, cart, buyer_name="A", buyer_email="a@example.com")
     assert _titles(session, sort=SortOrder.POPULARITY)[0] == "Jazz à Lyon"
     assert "Jazz à Lyon" in _titles(session, only_available=True)  # the VIP type still has a seat
     vip = session.exec(select(Event).where(Event.id == world["jazz"].id)).one()
-    inv.set_hold_quantity(
+    hold_service.set_hold_quantity(
         session, token(), ([t for t in inv.availability(session, []) or []] and 0) or _vip_id(session, vip), 1
     )
     assert "Jazz à Lyon" not in _titles(session, only_available=True)
@@ -101,3 +103,21 @@ def test_search_text_follows_edits_and_seed(session: Session) -> None:
     assert _titles(session, text="misanthrope") == []
     seed_demo_data(session)
     assert "Théâtre d'improvisation" in _titles(session, text="theatre improvisation")
+
+
+def test_search_index_survives_a_migration_that_rebuilds_the_event_table(db_url: str) -> None:
+    """Alembic batch mode on SQLite copies, drops and renames `event`, dropping its triggers."""
+    from sqlalchemy import text
+
+    from ticketapp.db import make_engine, upgrade_database
+
+    engine = make_engine(db_url)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            for trigger in ("event_search_ai", "event_search_ad", "event_search_au"):
+                conn.execute(text(f"DROP TRIGGER {trigger}"))
+    upgrade_database(db_url)  # what `make run` / deploys do after any migration
+    with Session(engine) as session:
+        make_event(session, title="Rebuilt Index Gala")
+        assert _titles(session, text="rebuilt index") == ["Rebuilt Index Gala"]
+    engine.dispose()

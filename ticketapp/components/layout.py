@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.components.support_chat import chat_launcher
+from ticketapp.state.auth import AuthState
 from ticketapp.state.cart import CartState
 from ticketapp.state.locale import LocaleState, t
 
@@ -21,6 +23,60 @@ def language_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Compon
             class_name="language-select",
         ),
         align="center",
+    )
+
+
+def account_links() -> rx.Component:
+    """'Sign in', or the account links and 'Sign out' (AuthState is refreshed on mount)."""
+    return rx.el.nav(
+        rx.cond(
+            AuthState.signed_in,
+            rx.hstack(
+                rx.cond(
+                    AuthState.is_admin,
+                    rx.link(t("Admin"), href="/admin", color_scheme="gray", high_contrast=True),
+                    rx.fragment(),
+                ),
+                rx.link(t("My account"), href="/account", color_scheme="gray", high_contrast=True),
+                rx.link(t("My orders"), href="/account/orders", color_scheme="gray", high_contrast=True),
+                rx.button(t("Sign out"), on_click=AuthState.sign_out, variant="soft", size="2"),
+                align="center",
+                spacing="3",
+            ),
+            rx.link(t("Sign in"), href="/signin", color_scheme="gray", high_contrast=True),
+        ),
+        aria_label=t("Account"),
+        on_mount=AuthState.refresh,
+    )
+
+
+def verify_email_banner() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            AuthState.show_verify_banner,
+            rx.callout(
+                rx.hstack(
+                    rx.text(t("Please confirm your e-mail address: we sent you a link.")),
+                    rx.cond(
+                        AuthState.verification_resent,
+                        rx.text(t("A new link is on its way.")),
+                        rx.button(t("Send the link again"), on_click=AuthState.resend_verification, size="1"),
+                    ),
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                icon="mail",
+                color_scheme="amber",
+                max_width="72rem",
+                margin_x="auto",
+                margin_top="0.75rem",
+            ),
+            rx.fragment(),
+        ),
+        role="status",
+        aria_live="polite",
+        padding_x="1rem",
     )
 
 
@@ -71,14 +127,17 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
             ),
             rx.el.nav(
                 rx.link(t("Events"), href="/events", color_scheme="gray", high_contrast=True),
+                rx.link(t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_left="1rem"),
                 aria_label=t("Main"),
             ),
             header_search(),
             rx.spacer(),
+            account_links(),
             cart_link(),
             language_switch(on_language_change),
             align="center",
             spacing="5",
+            wrap="wrap",
             width="100%",
             max_width="72rem",
             margin_x="auto",
@@ -109,11 +168,13 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
     return rx.box(
         rx.el.a(t("Skip to content"), href="#main", class_name="skip-link"),
         site_header(on_language_change),
+        verify_email_banner(),
         rx.el.main(
             rx.box(*children, max_width="72rem", margin_x="auto", padding_x="1rem", padding_y="1.5rem"),
             id="main",
             tab_index=-1,
         ),
         site_footer(),
+        chat_launcher(),
         min_height="100vh",
     )

@@ -1,10 +1,29 @@
 """SQLModel tables, one module per aggregate. Importing this registers them all."""
 
+from ticketapp.models.account import (
+    LoginAttempt,
+    OAuthIdentity,
+    OneTimeToken,
+    SecurityEvent,
+    SecurityEventKind,
+    TokenPurpose,
+    UserSession,
+)
 from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
 from ticketapp.models.payment_event import OrderLog, Refund, WebhookEvent
+from ticketapp.models.staff_token import StaffApiToken
+from ticketapp.models.support import (
+    AgentPresence,
+    CannedReply,
+    FaqEntry,
+    PhoneCall,
+    SupportChat,
+    SupportMessage,
+    SupportTicket,
+)
 from ticketapp.models.system import JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
@@ -12,11 +31,17 @@ from ticketapp.models.user import Role, User
 
 __all__ = [
     "AdminAudit",
+    "AgentPresence",
+    "CannedReply",
     "Cart",
     "Event",
     "EventStatus",
+    "FaqEntry",
     "Hold",
     "JobHeartbeat",
+    "LoginAttempt",
+    "OAuthIdentity",
+    "OneTimeToken",
     "Order",
     "OrderItem",
     "OrderLog",
@@ -24,12 +49,21 @@ __all__ = [
     "PageEvent",
     "PageEventKind",
     "Payment",
+    "PhoneCall",
     "Refund",
     "Role",
+    "SecurityEvent",
+    "SecurityEventKind",
+    "StaffApiToken",
+    "SupportChat",
+    "SupportMessage",
+    "SupportTicket",
     "Ticket",
     "TicketStatus",
     "TicketType",
+    "TokenPurpose",
     "User",
+    "UserSession",
     "Venue",
     "WebhookEvent",
     "utcnow",

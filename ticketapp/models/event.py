@@ -27,7 +27,14 @@ class Venue(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+        # Covers the search's base filter and sorts, so counting thousands of
+        # matches never reads the wide event rows (ticketapp/services/search.py).
+        Index(
+            "ix_event_listing", "status", "ends_at", "starts_at", "venue_id", "category", "min_price_minor", "currency"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)

@@ -17,6 +17,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+
+
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
@@ -30,5 +33,21 @@ class User(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     is_blocked: bool = Field(default=False)
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # TOTP second factor (staff): the base32 secret, set at enrolment start,
+    # confirmed once a first code was given.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # JSON list of SHA-256 hashes of the unused recovery codes.
+    recovery_codes_hash: str | None = Field(default=None)
+    # Deleted accounts are anonymised in place so their orders stay for accounting.
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)

@@ -8,6 +8,7 @@ import reflex as rx
 
 from ticketapp.components.admin import admin_page, data_table, kpi_card
 from ticketapp.components.fields import select_field, text_field
+from ticketapp.state.admin_guard import AdminGateState
 from ticketapp.state.analytics import AnalyticsState
 from ticketapp.state.locale import LocaleState, t
 
@@ -170,7 +171,7 @@ def _content() -> rx.Component:
 @rx.page(
     route="/admin/analytics",
     title="Analytics · Ticketapp admin",
-    on_load=[LocaleState.apply, AnalyticsState.load],
+    on_load=[LocaleState.apply, AdminGateState.check, AnalyticsState.load],
 )
 def analytics_page() -> rx.Component:
     return admin_page(_content(), forbidden=AnalyticsState.forbidden, on_language_change=[AnalyticsState.load])

@@ -9,6 +9,7 @@ from ticketapp.components.fields import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.services.admin_events import CATEGORIES
 from ticketapp.state.admin_events import PAGE_SIZE, AdminEventFormState, AdminEventsState
+from ticketapp.state.admin_guard import AdminGateState
 from ticketapp.state.locale import LocaleState, t
 
 
@@ -143,7 +144,11 @@ def _table() -> rx.Component:
     )
 
 
-@rx.page(route="/admin/events", title="Events · Ticketapp admin", on_load=[LocaleState.apply, AdminEventsState.load])
+@rx.page(
+    route="/admin/events",
+    title="Events · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminEventsState.load],
+)
 def events_page() -> rx.Component:
     return admin_page(
         rx.vstack(
@@ -326,7 +331,7 @@ def _image() -> rx.Component:
 @rx.page(
     route="/admin/events/edit",
     title="Edit event · Ticketapp admin",
-    on_load=[LocaleState.apply, AdminEventFormState.load],
+    on_load=[LocaleState.apply, AdminGateState.check, AdminEventFormState.load],
 )
 def event_form_page() -> rx.Component:
     return admin_page(

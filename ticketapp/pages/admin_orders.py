@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp.components.admin import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
 from ticketapp.i18n import msgid
+from ticketapp.state.admin_guard import AdminGateState
 from ticketapp.state.admin_orders import PAGE_SIZE, STATUSES, AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import LocaleState, t
 
@@ -77,7 +78,11 @@ def _table() -> rx.Component:
     )
 
 
-@rx.page(route="/admin/orders", title="Orders · Ticketapp admin", on_load=[LocaleState.apply, AdminOrdersState.load])
+@rx.page(
+    route="/admin/orders",
+    title="Orders · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminOrdersState.load],
+)
 def orders_page() -> rx.Component:
     return admin_page(
         rx.vstack(
@@ -241,7 +246,9 @@ def _detail() -> rx.Component:
 
 
 @rx.page(
-    route="/admin/orders/[code]", title="Order · Ticketapp admin", on_load=[LocaleState.apply, AdminOrderState.load]
+    route="/admin/orders/[code]",
+    title="Order · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminOrderState.load],
 )
 def order_page() -> rx.Component:
     return admin_page(

@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp.components.admin import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
 from ticketapp.i18n import msgid
+from ticketapp.state.admin_guard import AdminGateState
 from ticketapp.state.admin_people import PAGE_SIZE, AdminCustomersState, AdminStaffState
 from ticketapp.state.locale import LocaleState, t
 
@@ -52,7 +53,9 @@ def _customer_row(row: rx.Var[dict[str, str]]) -> rx.Component:
 
 
 @rx.page(
-    route="/admin/customers", title="Customers · Ticketapp admin", on_load=[LocaleState.apply, AdminCustomersState.load]
+    route="/admin/customers",
+    title="Customers · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminCustomersState.load],
 )
 def customers_page() -> rx.Component:
     return admin_page(
@@ -156,7 +159,11 @@ def _staff_row(row: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-@rx.page(route="/admin/staff", title="Staff · Ticketapp admin", on_load=[LocaleState.apply, AdminStaffState.load])
+@rx.page(
+    route="/admin/staff",
+    title="Staff · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminStaffState.load],
+)
 def staff_page() -> rx.Component:
     return admin_page(
         rx.vstack(

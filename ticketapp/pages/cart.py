@@ -95,10 +95,10 @@ def _content() -> rx.Component:
                     size="3",
                 ),
                 rx.el.ul(rx.foreach(CartState.lines, _line), padding="0", margin="0", width="100%"),
-                rx.foreach(CartState.totals, lambda total: rx.text(t("Total"), ": ", total, weight="bold", size="4")),
+                rx.foreach(CartState.totals, lambda total: rx.text(total, weight="bold", size="4")),
                 rx.hstack(
                     rx.button(t("Empty cart"), variant="soft", color_scheme="gray", on_click=CartState.empty),
-                    rx.link(rx.button(t("Checkout")), href="/checkout"),
+                    rx.button(rx.link(t("Checkout"), href="/checkout", underline="none"), as_child=True),
                     spacing="3",
                 ),
                 width="100%",

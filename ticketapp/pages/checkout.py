@@ -39,8 +39,14 @@ def _summary() -> rx.Component:
         rx.text(t("No booking fees."), size="2", color_scheme="gray"),
         rx.foreach(
             CheckoutState.totals,
-            lambda total: rx.text(
-                t("Total"), ": ", rx.el.span(total, data_testid="order-total"), weight="bold", size="5"
+            lambda total: rx.text(total, weight="bold", size="5"),
+        ),
+        rx.cond(
+            CheckoutState.has_expired,
+            rx.callout(
+                t("Some reservations have expired: placing the order reserves them again if they are still available."),
+                icon="clock",
+                color_scheme="amber",
             ),
         ),
         rx.cond(

@@ -21,7 +21,7 @@ from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, 
 from ticketapp.models.types import utcnow
 from ticketapp.services.admin_access import audit
 from ticketapp.services.inventory import PAID_STATUSES, PENDING_STATUSES, counts_as_sold
-from ticketapp.services.orders import OrderError, end_unpaid
+from ticketapp.services.order_payments import OrderError, end_unpaid
 from ticketapp.services.refunds import refund_order
 
 CATEGORIES = ("concert", "theatre", "festival", "sport", "conference", "comedy", "exhibition", "other")

@@ -25,7 +25,7 @@ from ticketapp.models import (
 )
 from ticketapp.services.admin_events import AdminError
 from ticketapp.services.inventory import PENDING_STATUSES
-from ticketapp.services.orders import PaymentOutcome, end_unpaid, get_order_by_code
+from ticketapp.services.order_payments import PaymentOutcome, end_unpaid, get_order_by_code
 from ticketapp.services.refunds import mark_bank_transfer_paid, refund_order
 
 MAX_EXPORT_ROWS = 50_000

@@ -58,10 +58,14 @@ class CartView:
         """When the first live hold lapses (the countdown shown to the visitor)."""
         return min((line.expires_at for line in self.live_lines), default=None)
 
-    def totals(self) -> list[Money]:
-        """One total per currency, in a stable order (mixed carts become one order per currency)."""
+    def totals(self, *, include_expired: bool = False) -> list[Money]:
+        """One total per currency, in a stable order (mixed carts become one order per currency).
+
+        Checkout includes lapsed lines: placing the order re-takes them when the
+        seats are still free (or refuses the whole order), so they are billed too.
+        """
         sums: dict[str, int] = defaultdict(int)
-        for line in self.live_lines:
+        for line in self.lines if include_expired else self.live_lines:
             sums[line.unit_price.currency] += line.subtotal.amount_minor
         return [Money(amount, currency) for currency, amount in sorted(sums.items())]
 

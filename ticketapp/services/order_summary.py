@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Order, OrderItem, TicketType, Venue
 from ticketapp.services.money import Money
-from ticketapp.services.orders import available_methods, get_order_by_code
+from ticketapp.services.order_payments import available_methods, get_order_by_code
 from ticketapp.settings import get_settings
 
 

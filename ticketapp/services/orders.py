@@ -1,344 +1,246 @@
-"""The order state machine and payments (DESIGN.md "Payments").
+"""Hold → pending order conversion, and the order-side inventory operations payments call.
 
-pending → paid → partially_refunded / refunded / cancelled;
-pending / awaiting_payment → expired / failed / cancelled.
-Every change goes through `_move`, which checks the transition and writes the
-audit trail. Seats are handled by `services.inventory` (confirm / release).
+Seats of a pending order count as sold until `Order.expires_at` (see
+`ticketapp.services.inventory.counts_as_sold`); `confirm_order_paid` makes them
+permanent, `release_order` frees them, `sweep_expired` tidies up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
+from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
-from ticketapp.models import (
-    Event,
-    Order,
-    OrderItem,
-    OrderLog,
-    OrderStatus,
-    Payment,
-    Refund,
-    TicketType,
-    utcnow,
+from ticketapp.models import Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.services.inventory import (
+    NOT_ON_SALE_MESSAGES,
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    SWEEP_GRACE,
+    BookingError,
+    EmptyCartError,
+    HoldExpiredError,
+    InvalidBuyerError,
+    LimitExceededError,
+    NotOnSaleError,
+    SalesState,
+    availability,
+    find_cart,
+    lock_cart_holds,
+    lock_inventory,
+    ordered_for_event,
+    sales_state,
 )
-from ticketapp.services import inventory
-from ticketapp.services.inventory import PaymentConfirmation
-from ticketapp.services.payments.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
 from ticketapp.settings import get_settings
 
-S = OrderStatus
-TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
-    S.PENDING: {S.AWAITING_PAYMENT, S.PAID, S.CANCELLED, S.EXPIRED, S.FAILED},
-    S.AWAITING_PAYMENT: {S.PAID, S.CANCELLED, S.EXPIRED, S.FAILED},
-    S.PAID: {S.PARTIALLY_REFUNDED, S.REFUNDED, S.CANCELLED},
-    S.PARTIALLY_REFUNDED: {S.PARTIALLY_REFUNDED, S.REFUNDED, S.CANCELLED},
-    # A payment that lands after the window closed may still take free seats.
-    S.EXPIRED: {S.PAID},
-    S.FAILED: {S.PAID},
-    S.CANCELLED: set(),
-    S.REFUNDED: set(),
-}
+
+def _new_order_code(session: Session) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(10))
+        if session.exec(select(Order.id).where(Order.code == code)).first() is None:
+            return code
 
 
-class PaymentMethod(StrEnum):
-    STRIPE = "stripe"
-    DEMO = "demo"
-    BANK_TRANSFER = "bank_transfer"
-    FREE = "free"
+def _check_buyer(buyer_name: str, buyer_email: str) -> tuple[str, str]:
+    name, email = buyer_name.strip(), buyer_email.strip().lower()
+    if not name or len(name) > 200:
+        raise InvalidBuyerError(msgid("Please enter your name."))
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 320 or " " in email:
+        raise InvalidBuyerError(msgid("Please enter a valid e-mail address."))
+    return name, email
 
 
-class OrderError(Exception):
-    """A refused order operation; `message` is an English msgid."""
+def convert_cart_to_pending_order(
+    session: Session,
+    cart_token: str,
+    *,
+    buyer_name: str,
+    buyer_email: str,
+    user_id: int | None = None,
+    locale: str = "en",
+    attendee_names: dict[int, Sequence[str]] | None = None,
+    now: datetime | None = None,
+) -> list[Order]:
+    """Turn the cart's holds into pending orders, one per currency, atomically.
 
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.values = values
+    Seats move from "held" to "sold" (pending, counted until the payment window
+    closes) in the same locked transaction, so they are never free in between.
+    A hold that expired before conversion is re-taken only if its seats are
+    still free; otherwise nothing changes and HoldExpiredError is raised.
+    """
+    name, email = _check_buyer(buyer_name, buyer_email)
+    begin_write_locked(session)
+    try:
+        orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
+    except BookingError:
+        session.rollback()
+        raise
+    session.commit()
+    return orders
 
 
-class PaymentOutcome(StrEnum):
-    PAID = "paid"
-    ALREADY_PAID = "already_paid"
-    FLAGGED_MISMATCH = "flagged_mismatch"
-    REFUNDED_LATE = "refunded_late"
+def _convert_locked(
+    session: Session,
+    token: str,
+    name: str,
+    email: str,
+    user_id: int | None,
+    locale: str,
+    attendee_names: dict[int, Sequence[str]],
+    now: datetime | None,
+) -> list[Order]:
+    cart = find_cart(session, token)
+    if cart is None:
+        raise EmptyCartError(msgid("Your cart is empty."))
+    holds, events, types = lock_cart_holds(session, cart)
+    if not holds:  # empty, or a concurrent "Place order" of the same cart got here first
+        raise EmptyCartError(msgid("Your cart is empty."))
+    # Read the clock only now: a time taken before waiting for the locks would
+    # judge a hold that lapsed meanwhile as live and skip the availability check.
+    now = now or utcnow()
+    free = availability(session, types, now=now, exclude_cart_id=cart.id)
+    per_event: dict[int, int] = defaultdict(int)
+    for hold in holds:
+        ticket_type = types[hold.ticket_type_id]
+        state = sales_state(events[ticket_type.event_id], ticket_type, now)
+        if state not in (SalesState.ON_SALE, SalesState.ENDED):  # a hold made in time may finish after sales_end
+            raise NotOnSaleError(NOT_ON_SALE_MESSAGES[state])
+        if hold.expires_at <= now and hold.quantity > free[hold.ticket_type_id].remaining:
+            raise HoldExpiredError(msgid("Your reservation expired and the tickets are no longer available."))
+        per_event[ticket_type.event_id] += hold.quantity
+    for event_id, quantity in per_event.items():
+        cap = events[event_id].max_tickets_per_customer
+        who = (
+            Order.buyer_email == email if user_id is None else or_(Order.user_id == user_id, Order.buyer_email == email)
+        )
+        if cap is not None and ordered_for_event(session, event_id, now, who) + quantity > cap:
+            raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
+    by_currency: dict[str, list[Hold]] = defaultdict(list)
+    for hold in holds:
+        by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
+    orders = [
+        _create_order(session, currency, lines, types, name, email, user_id, locale, attendee_names, now)
+        for currency, lines in sorted(by_currency.items())
+    ]
+    for hold in holds:
+        session.delete(hold)
+    return orders
+
+
+def _create_order(
+    session: Session,
+    currency: str,
+    holds: list[Hold],
+    types: dict[int, TicketType],
+    name: str,
+    email: str,
+    user_id: int | None,
+    locale: str,
+    attendee_names: dict[int, Sequence[str]],
+    now: datetime,
+) -> Order:
+    order = Order(
+        code=_new_order_code(session),
+        user_id=user_id,
+        buyer_name=name,
+        buyer_email=email,
+        status=OrderStatus.PENDING,
+        currency=currency,
+        total_minor=sum(types[h.ticket_type_id].price_minor * h.quantity for h in holds),
+        locale=locale,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + get_settings().order_payment_window,
+    )
+    session.add(order)
+    session.flush()
+    for hold in holds:
+        names = [n.strip()[:200] for n in attendee_names.get(hold.ticket_type_id, [])][: hold.quantity]
+        session.add(
+            OrderItem(
+                order_id=order.id or 0,
+                ticket_type_id=hold.ticket_type_id,
+                quantity=hold.quantity,
+                unit_price_minor=types[hold.ticket_type_id].price_minor,
+                attendee_names=names if any(names) else None,
+            )
+        )
+    return order
+
+
+def release_order(session: Session, order_id: int, status: OrderStatus = OrderStatus.CANCELLED) -> bool:
+    """Free a pending order's seats (cancelled, failed or expired). False if it was not pending."""
+    if status not in (OrderStatus.CANCELLED, OrderStatus.FAILED, OrderStatus.EXPIRED):
+        raise ValueError(f"release_order cannot set {status}")
+    result = session.exec(
+        update(Order)  # type: ignore[call-overload]
+        .where(col(Order.id) == order_id, col(Order.status).in_(PENDING_STATUSES))
+        .values(status=status, updated_at=utcnow())
+    )
+    session.commit()
+    return bool(result.rowcount)
+
+
+class PaymentConfirmation(StrEnum):
+    CONFIRMED = "confirmed"  # this call marked the order paid
+    ALREADY_PAID = "already_paid"  # an earlier call did (duplicate or racing notification)
+    SEATS_GONE = "seats_gone"  # paid too late: the seats were sold meanwhile, refund it
     UNKNOWN_ORDER = "unknown_order"
 
 
-def can_move(current: str, target: str) -> bool:
-    return OrderStatus(target) in TRANSITIONS[OrderStatus(current)]
+def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None = None) -> PaymentConfirmation:
+    """Mark a pending order paid, for the payment providers.
 
-
-def log(session: Session, order: Order, note: str, *, to: str = "", actor_id: int | None = None) -> None:
-    session.add(
-        OrderLog(
-            order_id=order.id or 0,
-            from_status=order.status,
-            to_status=to or order.status,
-            note=note[:500],
-            actor_user_id=actor_id,
-        )
-    )
-
-
-def move(session: Session, order: Order, target: OrderStatus, note: str, actor_id: int | None = None) -> None:
-    if not can_move(order.status, target):
-        raise OrderError(msgid("This order cannot go from {current} to {target}."), current=order.status, target=target)
-    log(session, order, note, to=target, actor_id=actor_id)
-    order.status = target
-    order.updated_at = utcnow()
-    session.add(order)
-
-
-def flag(session: Session, order: Order, reason: str) -> None:
-    """Mark an order for the fraud/support view without changing its status."""
-    order.flagged_reason = reason[:200]
-    log(session, order, f"flagged: {reason}")
-    session.add(order)
-
-
-def must_get(session: Session, order_id: int) -> Order:
-    order = session.get(Order, order_id)
-    if order is None:
-        raise OrderError(msgid("Order not found."))
-    return order
-
-
-def get_order_by_code(session: Session, code: str) -> Order | None:
-    return session.exec(select(Order).where(Order.code == code.strip().upper())).first()
-
-
-# --- starting a payment -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaymentStart:
-    method: PaymentMethod
-    redirect_url: str | None = None  # the buyer goes there next (Stripe, demo page, status page)
-
-
-def available_methods(total_minor: int) -> list[PaymentMethod]:
-    if total_minor == 0:
-        return [PaymentMethod.FREE]
-    settings = get_settings()
-    methods = [PaymentMethod.STRIPE] if settings.stripe_enabled else []
-    if not settings.stripe_enabled or settings.demo_payments:
-        methods.append(PaymentMethod.DEMO)
-    return [*methods, PaymentMethod.BANK_TRANSFER]
-
-
-def stripe_gateway() -> StripeGateway:
-    settings = get_settings()
-    return StripeGateway(settings.stripe_secret_key, settings.stripe_api_base or None)
-
-
-def status_url(order: Order) -> str:
-    from ticketapp.services.signing import sign
-
-    return f"{get_settings().base_url}/orders/{order.code}/status?s={sign(order.code, 'order-status')}"
-
-
-def demo_payment_url(order: Order) -> str:
-    from ticketapp.services.signing import sign
-
-    return f"{get_settings().base_url}/pay/demo/{order.code}?s={sign(order.code, 'demo-pay')}"
-
-
-def _checkout_lines(session: Session, order: Order) -> list[CheckoutLine]:
-    rows = session.exec(
-        select(OrderItem, TicketType, Event)
-        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
-        .join(Event, col(Event.id) == TicketType.event_id)
-        .where(OrderItem.order_id == order.id)
-        .order_by(col(OrderItem.id))
-    ).all()
-    return [
-        CheckoutLine(f"{event.title} — {tt.name}", item.unit_price_minor, item.quantity) for item, tt, event in rows
-    ]
-
-
-def _open_order(session: Session, code: str) -> Order:
-    order = get_order_by_code(session, code)
-    if order is None:
-        raise OrderError(msgid("Order not found."))
-    if order.status not in (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT):
-        raise OrderError(msgid("This order can no longer be paid."))
-    if order.expires_at is not None and order.expires_at <= utcnow():
-        raise OrderError(msgid("The time to pay this order has run out. Please book again."))
-    return order
-
-
-def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
-    """Hand a pending order to a payment method; returns where the buyer goes next."""
-    order = _open_order(session, code)
-    if method not in available_methods(order.total_minor):
-        raise OrderError(msgid("This payment method is not available for this order."))
-    chosen = PaymentMethod(method)
-    order.payment_method = chosen
-    session.add(order)
-    if chosen is PaymentMethod.FREE:
-        session.commit()
-        record_payment(
-            session, order.id or 0, provider="free", reference=order.code, amount_minor=0, currency=order.currency
-        )
-        return PaymentStart(chosen, status_url(order))
-    if chosen is PaymentMethod.BANK_TRANSFER:
-        order.expires_at = utcnow() + timedelta(days=get_settings().bank_transfer_days)
-        move(session, order, OrderStatus.AWAITING_PAYMENT, "bank transfer chosen")
-        session.commit()
-        return PaymentStart(chosen, status_url(order))
-    if chosen is PaymentMethod.DEMO:
-        session.add(
-            Payment(order_id=order.id or 0, provider="demo", amount_minor=order.total_minor, currency=order.currency)
-        )
-        session.commit()
-        return PaymentStart(chosen, demo_payment_url(order))
-    return _begin_stripe(session, order)
-
-
-def _begin_stripe(session: Session, order: Order) -> PaymentStart:
-    url = status_url(order)
-    checkout = stripe_gateway().create_checkout_session(
-        CheckoutRequest(
-            order_id=order.id or 0,
-            order_code=order.code,
-            currency=order.currency,
-            lines=_checkout_lines(session, order),
-            customer_email=order.buyer_email,
-            success_url=url,
-            cancel_url=f"{url}&cancelled=1",
-            hold_expires_at=order.expires_at,
-            locale=order.locale if order.locale in ("en", "fr") else "auto",
-        )
-    )
-    existing = session.exec(
-        select(Payment).where(Payment.provider == "stripe", Payment.provider_reference == checkout.id)
-    ).first()
-    if existing is None:
-        session.add(
-            Payment(
-                order_id=order.id or 0,
-                provider="stripe",
-                provider_reference=checkout.id,
-                amount_minor=order.total_minor,
-                currency=order.currency,
-            )
-        )
-    session.commit()
-    return PaymentStart(PaymentMethod.STRIPE, checkout.url)
-
-
-# --- money received -------------------------------------------------------------------
-
-
-def record_payment(
-    session: Session,
-    order_id: int,
-    *,
-    provider: str,
-    reference: str,
-    amount_minor: int,
-    currency: str,
-    intent_reference: str | None = None,
-    actor_id: int | None = None,
-) -> PaymentOutcome:
-    """Money arrived for an order: fulfil it once, or flag / refund when it can't be."""
-    order = session.get(Order, order_id)
-    if order is None:
-        return PaymentOutcome.UNKNOWN_ORDER
-    if amount_minor != order.total_minor or currency.upper() != order.currency:
-        flag(session, order, f"{provider} payment {amount_minor} {currency.upper()} does not match the order total")
-        session.commit()
-        return PaymentOutcome.FLAGGED_MISMATCH
-    previous = order.status
-    session.commit()
-    result = inventory.confirm_order_paid(session, order_id)
-    order = must_get(session, order_id)
-    if result is PaymentConfirmation.ALREADY_PAID:
-        return PaymentOutcome.ALREADY_PAID
-    payment = _payment_row(session, order, provider, reference, intent_reference)
-    if result is PaymentConfirmation.SEATS_GONE:
-        return _refund_late_payment(session, order, payment)
-    payment.status = "succeeded"
-    session.add(payment)
-    session.add(
-        OrderLog(
-            order_id=order_id,
-            from_status=previous,
-            to_status=OrderStatus.PAID,
-            note=f"paid via {provider}",
-            actor_user_id=actor_id,
-        )
-    )
-    session.commit()
-    _after_paid(order_id)
-    return PaymentOutcome.PAID
-
-
-def _payment_row(session: Session, order: Order, provider: str, reference: str, intent: str | None) -> Payment:
-    payment = session.exec(
-        select(Payment)
-        .where(Payment.order_id == order.id, Payment.provider == provider, Payment.status == "pending")
-        .order_by(col(Payment.id).desc())
-    ).first()
-    if payment is None:
-        payment = Payment(
-            order_id=order.id or 0, provider=provider, amount_minor=order.total_minor, currency=order.currency
-        )
-    payment.provider_reference = payment.provider_reference or reference
-    payment.intent_reference = intent or payment.intent_reference
-    session.add(payment)
-    session.flush()
-    return payment
-
-
-def _refund_late_payment(session: Session, order: Order, payment: Payment) -> PaymentOutcome:
-    flag(session, order, "paid after its seats were sold to others; refunded automatically")
-    payment.status = "refunded"
-    session.add(payment)
-    refund_ref = None
-    if payment.provider == "stripe" and payment.intent_reference:
-        refund_ref = stripe_gateway().refund(
-            payment.intent_reference, payment.amount_minor, idempotency_key=f"late-refund-{order.code}"
-        )
-    session.add(
-        Refund(
-            order_id=order.id or 0,
-            payment_id=payment.id,
-            amount_minor=payment.amount_minor,
-            currency=order.currency,
-            provider_reference=refund_ref,
-            reason="late payment, seats gone",
-        )
-    )
-    order.refunded_minor = payment.amount_minor
-    log(session, order, "late payment refunded", to=OrderStatus.REFUNDED)
-    order.status = OrderStatus.REFUNDED
+    While its window is open the seats are already counted. A payment that
+    arrives after the window closed is accepted only if the seats are still free
+    (checked under the same locks); otherwise SEATS_GONE is returned and the
+    order is left as it is, so the caller refunds the payment. The order row is
+    read again under the write lock, so of two racing confirmations exactly one
+    gets CONFIRMED.
+    """
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None or order.status in PAID_STATUSES:
+        session.rollback()
+        return PaymentConfirmation.UNKNOWN_ORDER if order is None else PaymentConfirmation.ALREADY_PAID
+    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all())
+    lock_inventory(session, [i.ticket_type_id for i in items])
+    session.refresh(order)
+    now = now or utcnow()  # after the locks
+    window_open = order.status in PENDING_STATUSES and order.expires_at is not None and order.expires_at > now
+    if not window_open:
+        free = availability(session, [i.ticket_type_id for i in items], now=now)
+        if any(i.quantity > free[i.ticket_type_id].remaining for i in items):
+            session.rollback()
+            return PaymentConfirmation.SEATS_GONE
+    order.status = OrderStatus.PAID
+    order.paid_at = now
+    order.updated_at = now
     session.add(order)
     session.commit()
-    return PaymentOutcome.REFUNDED_LATE
+    return PaymentConfirmation.CONFIRMED
 
 
-def _after_paid(order_id: int) -> None:
-    """Slow follow-up (tickets, confirmation e-mail) runs as a background job."""
-    from ticketapp.tasks import order_paid
+def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str, int]:
+    """Periodic tidy-up: delete long-expired holds, mark lapsed pending orders expired.
 
-    order_paid(order_id)
-
-
-def end_unpaid(session: Session, order_id: int, status: OrderStatus, note: str, actor_id: int | None = None) -> bool:
-    """Payment failed, expired or was abandoned: release the seats. False when not pending."""
-    order = session.get(Order, order_id)
-    if order is None:
-        return False
-    previous = order.status
+    Availability never waits for this (it compares `expires_at` with now).
+    """
+    now = now or utcnow()
+    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))  # type: ignore[call-overload]
+    orders = session.exec(
+        update(Order)  # type: ignore[call-overload]
+        .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
+        .values(status=OrderStatus.EXPIRED, updated_at=now)
+    )
     session.commit()
-    if not inventory.release_order(session, order_id, status):
-        return False
-    session.add(OrderLog(order_id=order_id, from_status=previous, to_status=status, note=note, actor_user_id=actor_id))
-    session.commit()
-    return True
+    return {"holds": int(holds.rowcount or 0), "orders": int(orders.rowcount or 0)}

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import Order, OrderItem, OrderStatus, Payment, Refund, Ticket, TicketStatus
-from ticketapp.services.orders import (
+from ticketapp.services.order_payments import (
     OrderError,
     PaymentMethod,
     PaymentOutcome,

@@ -18,7 +18,7 @@ from ticketapp.services import admin_events, media
 from ticketapp.services.admin_events import AdminError, EventInput, TicketTypeInput
 from ticketapp.services.dates import format_event_datetime
 from ticketapp.services.money import BABEL_LOCALES, Money, minor_exponent
-from ticketapp.services.orders import OrderError
+from ticketapp.services.order_payments import OrderError
 from ticketapp.state.admin_guard import require_admin
 from ticketapp.state.locale import current_lang
 

@@ -1,10 +1,8 @@
 """The one place where admin states learn who is signed in.
 
-`current_user_id` is the hook the accounts work replaces at merge time: it
-returns the signed-in user's id from the accounts session (which also enforces
-2FA). Until then nobody is signed in, so every admin handler refuses.
 Every admin state handler calls `require_admin(self)` first, and on
-`PermissionError` changes nothing and shows the 403 panel.
+`PermissionError` changes nothing and shows the 403 panel. The accounts session
+decides who is signed in; staff count only once they gave their second factor.
 """
 
 from __future__ import annotations
@@ -14,13 +12,15 @@ import asyncio
 import reflex as rx
 
 from ticketapp.db import session_scope
+from ticketapp.models import Role
 from ticketapp.services.admin_access import ensure_admin
+from ticketapp.state.auth import current_user, require_role
 
 
-def current_user_id(state: rx.State) -> int | None:
-    """The signed-in user's id, or None. TODO(accounts): read the accounts session here."""
-    del state
-    return None
+async def current_user_id(state: rx.State) -> int | None:
+    """The signed-in user's id (second factor given), or None."""
+    user = await current_user(state)
+    return user.id if user is not None and user.fully_signed_in else None
 
 
 def _check(user_id: int | None) -> int:
@@ -30,4 +30,17 @@ def _check(user_id: int | None) -> int:
 
 async def require_admin(state: rx.State) -> int:
     """The admin's user id; raises PermissionError (AdminRefusedError) when the visitor is not an active admin."""
-    return await asyncio.to_thread(_check, current_user_id(state))
+    return await asyncio.to_thread(_check, await current_user_id(state))
+
+
+class AdminGateState(rx.State):
+    """First step of every admin page load: send visitors where the accounts guard says.
+
+    Anonymous → sign-in (with return-to), staff without 2FA → enrolment, others → 403.
+    It only redirects; each handler still checks `require_admin` itself.
+    """
+
+    @rx.event
+    async def check(self) -> rx.event.EventSpec | None:
+        access = await require_role(self, Role.ADMIN)
+        return None if access.ok else access.redirect

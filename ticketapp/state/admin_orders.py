@@ -15,7 +15,7 @@ from ticketapp.services.admin_events import AdminError
 from ticketapp.services.admin_orders import search_from_query
 from ticketapp.services.dates import format_event_datetime
 from ticketapp.services.money import Money, format_money
-from ticketapp.services.orders import OrderError
+from ticketapp.services.order_payments import OrderError
 from ticketapp.state.admin_events import run_db
 from ticketapp.state.admin_guard import require_admin
 from ticketapp.state.locale import current_lang

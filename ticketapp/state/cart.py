@@ -9,7 +9,7 @@ import reflex as rx
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.services import inventory
+from ticketapp.services import holds, inventory
 from ticketapp.services.cart import CartLine, CartView, cart_item_count, load_cart
 from ticketapp.services.dates import format_event_datetime
 from ticketapp.state.locale import current_lang
@@ -69,7 +69,7 @@ class CartState(rx.State):
     def _show(self, view: CartView, lang: str) -> None:
         self.lines = [cart_line_view(line, lang) for line in view.live_lines]
         self.expired_lines = [cart_line_view(line, lang) for line in view.expired_lines]
-        self.totals = [total.format(lang) for total in view.totals()]
+        self.totals = [translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals()]
         self.item_count = view.item_count
         deadline = view.deadline
         self._deadline = deadline.timestamp() if deadline else 0.0
@@ -175,13 +175,13 @@ def _apply(action: str, token: str, *args: object) -> str:
     with session_scope() as session:
         if action == "set":
             type_id, quantity = args
-            inventory.set_hold_quantity(session, token, int(type_id), int(quantity))  # type: ignore[arg-type]
+            holds.set_hold_quantity(session, token, int(type_id), int(quantity))  # type: ignore[arg-type]
             return msgid("Your cart was updated.") if quantity else msgid("The tickets were removed from your cart.")
         if action == "empty":
-            inventory.empty_cart(session, token)
+            holds.empty_cart(session, token)
             return msgid("Your cart is now empty.")
         if action == "renew":
-            lost = inventory.renew_cart(session, token)
+            lost = holds.renew_cart(session, token)
             if lost:
                 return msgid("Some tickets are no longer available and were removed.")
             return msgid("Your tickets are held again.")

@@ -17,7 +17,8 @@ from ticketapp.services.catalog import (
     list_upcoming_events,
 )
 from ticketapp.services.dates import format_event_date_long, format_event_datetime
-from ticketapp.services.inventory import BookingError, add_to_cart
+from ticketapp.services.holds import add_to_cart
+from ticketapp.services.inventory import BookingError
 from ticketapp.state.cart import CartState
 from ticketapp.state.funnel import record_cart_add, record_view
 from ticketapp.state.locale import current_lang
@@ -172,7 +173,11 @@ class EventPageState(rx.State):
         except BookingError as refused:
             self.feedback = refused.translated(lang)
         else:
-            self.feedback = translate(lang, "{count} tickets added to your cart.", count=quantity)
+            self.feedback = (
+                gettext(lang, "1 ticket added to your cart.")
+                if quantity == 1
+                else translate(lang, "{count} tickets added to your cart.", count=quantity)
+            )
             self.feedback_is_error = False
             await record_cart_add(self, type_id)
         await cart.refresh_count()

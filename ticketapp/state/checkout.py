@@ -10,7 +10,7 @@ import reflex as rx
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
-from ticketapp.services import inventory, orders
+from ticketapp.services import inventory, order_payments, orders
 from ticketapp.services.cart import CartView, load_cart
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.funnel import record_checkout
@@ -23,6 +23,7 @@ class CheckoutState(rx.State):
     lines: list[dict[str, str]] = []
     totals: list[str] = []
     several_currencies: bool = False
+    has_expired: bool = False
     attendee_fields: list[dict[str, str]] = []
     attendees: dict[str, str] = {}
     buyer_name: str = ""
@@ -63,13 +64,17 @@ class CheckoutState(rx.State):
         cart = await self.get_state(CartState)
         token = cart.cart_token
         view = await asyncio.to_thread(_load, token) if token else CartView()
-        self.lines = [cart_line_view(line, lang) for line in view.live_lines]
-        self.totals = [total.format(lang) for total in view.totals()]
+        # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
+        self.lines = [cart_line_view(line, lang) for line in view.lines]
+        self.totals = [
+            translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
+        ]
         self.several_currencies = len(self.totals) > 1
         all_free = all(total.amount_minor == 0 for total in view.totals())
-        self.methods = method_options([str(m) for m in orders.available_methods(0 if all_free else 1)], lang)
+        self.methods = method_options([str(m) for m in order_payments.available_methods(0 if all_free else 1)], lang)
         if self.payment_method not in {m["value"] for m in self.methods}:
             self.payment_method = self.methods[0]["value"]
+        self.has_expired = bool(view.expired_lines)
         self.attendee_fields = [
             {
                 "key": f"{line.ticket_type_id}:{n}",
@@ -77,7 +82,7 @@ class CheckoutState(rx.State):
                     lang, "Attendee {n} – {type}, {event}", n=n + 1, type=line.ticket_type_name, event=line.event_title
                 ),
             }
-            for line in view.live_lines
+            for line in view.lines
             if line.collect_attendee_names
             for n in range(line.quantity)
         ]
@@ -107,7 +112,7 @@ class CheckoutState(rx.State):
             return
         self.error = ""
         self.order_codes = [order.code for order in placed]
-        self.placed_orders = [{"code": o.code, "href": orders.status_url(o)} for o in placed]
+        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
         self.lines = []
         await cart.refresh_count()
         if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
@@ -117,7 +122,7 @@ class CheckoutState(rx.State):
     async def _start_payment(self, code: str, lang: str) -> rx.event.EventSpec | None:
         try:
             start = await asyncio.to_thread(begin_payment_for, code, self.payment_method)
-        except orders.OrderError as refused:
+        except order_payments.OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             return None
         return redirect_to(start.redirect_url) if start.redirect_url else None
@@ -130,6 +135,6 @@ def _load(token: str) -> CartView:
 
 def _place(token: str, name: str, email: str, lang: str, names: dict[int, list[str]]) -> list[Order]:
     with session_scope() as session:
-        return inventory.convert_cart_to_pending_order(
+        return orders.convert_cart_to_pending_order(
             session, token, buyer_name=name, buyer_email=email, locale=lang, attendee_names=names
         )

@@ -9,10 +9,10 @@ import reflex as rx
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import OrderStatus, utcnow
-from ticketapp.services import orders
+from ticketapp.services import order_payments
 from ticketapp.services.dates import format_event_date_long, format_event_datetime
+from ticketapp.services.order_payments import OrderError, PaymentMethod, PaymentOutcome
 from ticketapp.services.order_summary import OrderSummary, summarize_order
-from ticketapp.services.orders import OrderError, PaymentMethod, PaymentOutcome
 from ticketapp.services.signing import verify
 from ticketapp.state.locale import current_lang
 
@@ -171,18 +171,18 @@ class OrderPaymentState(rx.State):
             yield redirect_to(start.redirect_url)
 
 
-def begin_payment_for(code: str, method: str) -> orders.PaymentStart:
+def begin_payment_for(code: str, method: str) -> order_payments.PaymentStart:
     with session_scope() as session:
-        return orders.begin_payment(session, code, method)
+        return order_payments.begin_payment(session, code, method)
 
 
 def _demo_result(code: str, approve: bool) -> str:
     with session_scope() as session:
-        order = orders.get_order_by_code(session, code)
+        order = order_payments.get_order_by_code(session, code)
         if order is None or order.payment_method != PaymentMethod.DEMO:
             raise OrderError(msgid("Order not found."))
         if approve:
-            outcome = orders.record_payment(
+            outcome = order_payments.record_payment(
                 session,
                 order.id or 0,
                 provider=PaymentMethod.DEMO,
@@ -190,9 +190,9 @@ def _demo_result(code: str, approve: bool) -> str:
                 amount_minor=order.total_minor,
                 currency=order.currency,
             )
-            return orders.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
-        orders.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
-        return orders.status_url(order)
+            return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
+        order_payments.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
+        return order_payments.status_url(order)
 
 
 class DemoPaymentState(rx.State):

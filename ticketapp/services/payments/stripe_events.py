@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ticketapp.models import Order, OrderStatus, Payment, WebhookEvent, utcnow
-from ticketapp.services import orders, refunds
+from ticketapp.services import order_payments, refunds
 from ticketapp.services.payments.webhooks import claim_event
 from ticketapp.settings import get_settings
 
@@ -30,7 +30,7 @@ def _order_for(session: Session, obj: StripeObject) -> Order:
 
 def _paid(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
-    outcome = orders.record_payment(
+    outcome = order_payments.record_payment(
         session,
         order.id or 0,
         provider="stripe",
@@ -49,7 +49,7 @@ def _session_completed(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
     if order.status == OrderStatus.PENDING:
         order.expires_at = utcnow() + timedelta(days=get_settings().bank_transfer_days)
-        orders.move(session, order, OrderStatus.AWAITING_PAYMENT, "stripe: payment processing")
+        order_payments.move(session, order, OrderStatus.AWAITING_PAYMENT, "stripe: payment processing")
         session.commit()
     return "awaiting async payment"
 
@@ -58,14 +58,14 @@ def _async_failed(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
     return (
         "failed"
-        if orders.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "stripe: payment failed")
+        if order_payments.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "stripe: payment failed")
         else "no change"
     )
 
 
 def _session_expired(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
-    ended = orders.end_unpaid(session, order.id or 0, OrderStatus.EXPIRED, "stripe: checkout expired")
+    ended = order_payments.end_unpaid(session, order.id or 0, OrderStatus.EXPIRED, "stripe: checkout expired")
     return "expired" if ended else "no change"
 
 
@@ -80,7 +80,7 @@ def _dispute_created(session: Session, obj: StripeObject) -> str:
     order = session.get(Order, payment.order_id) if payment else None
     if order is None:
         return "unknown payment"
-    orders.flag(session, order, f"dispute opened: {obj.get('reason', 'unknown reason')}")
+    order_payments.flag(session, order, f"dispute opened: {obj.get('reason', 'unknown reason')}")
     session.commit()
     return "flagged"
 

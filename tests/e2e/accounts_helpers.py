@@ -1,0 +1,76 @@
+"""Helpers for the account journeys: users in the live app's database, signing in."""
+
+from __future__ import annotations
+
+import secrets
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from ticketapp.db import make_engine
+from ticketapp.models import User, utcnow
+from ticketapp.services.passwords import hash_password
+
+PASSWORD = "journey password 1"
+
+
+def unique_email(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(4)}@example.com"
+
+
+def create_user(
+    database_url: str, email: str, password: str = PASSWORD, verified: bool = True, role: str = "customer"
+) -> int:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        user = User(
+            email=email,
+            display_name=email.split("@")[0],
+            password_hash=hash_password(password),
+            email_verified_at=utcnow() if verified else None,
+            role=role,
+        )
+        session.add(user)
+        session.commit()
+        user_id = user.id
+    engine.dispose()
+    return user_id
+
+
+def find_user(database_url: str, email: str) -> User | None:
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        user = session.exec(select(User).where(User.email == email)).first()
+    engine.dispose()
+    return user
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD, remember: bool = False) -> None:
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    if remember:
+        page.get_by_label("Remember me").check()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_in_staff(page: Page, database_url: str, email: str, password: str) -> None:
+    """Sign in an admin/agent through the second factor, enrolling on first use (codes via pyotp)."""
+    import pyotp
+
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    enrol = page.get_by_role("button", name="Turn on two-factor authentication")
+    verify = page.get_by_role("button", name="Verify")
+    expect(enrol.or_(verify)).to_be_visible()
+    secret = find_user(database_url, email).totp_secret
+    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
+    if enrol.is_visible():
+        enrol.click()
+        expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()
+    else:
+        verify.click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -1,0 +1,89 @@
+"""`/auth/oauth/{provider}/start` and `/callback`: the browser legs of an OAuth sign-in.
+
+The callback opens a session and sets the same cookie the Reflex `AuthState`
+reads, then sends the browser back where it started.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from ticketapp.db import session_scope
+from ticketapp.services.accounts import AccountError
+from ticketapp.services.audit import ClientInfo
+from ticketapp.services.auth_sessions import ACCOUNT_BLOCKED, SESSION_COOKIE, sign_in_user
+from ticketapp.services.oauth import (
+    OAUTH_FAILED,
+    finish_flow,
+    get_provider,
+    link_or_create_user,
+    safe_return_path,
+    start_flow,
+    unpack_flow,
+)
+from ticketapp.settings import get_settings
+
+FLOW_COOKIE = "ta_oauth_flow"
+log = logging.getLogger(__name__)
+
+
+def _client(request: Request) -> ClientInfo:
+    ip = request.client.host if request.client else ""
+    return ClientInfo(ip=ip, user_agent=request.headers.get("user-agent", ""))
+
+
+def _secure() -> bool:
+    return get_settings().base_url.startswith("https://")
+
+
+def _failed(message: str) -> RedirectResponse:
+    response = RedirectResponse(f"/signin?oauth_error={quote(message)}", status_code=303)
+    response.delete_cookie(FLOW_COOKIE, path="/auth/oauth")
+    return response
+
+
+def oauth_start(request: Request) -> RedirectResponse:
+    provider = get_provider(request.path_params["provider"])
+    if provider is None:
+        return _failed(OAUTH_FAILED)
+    try:
+        url, flow_cookie = start_flow(provider, request.query_params.get("next", "/"))
+    except Exception:  # provider unreachable or misconfigured: tell the user, log why
+        log.exception("OAuth start failed for %s", provider.name)
+        return _failed(OAUTH_FAILED)
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        FLOW_COOKIE, flow_cookie, max_age=600, path="/auth/oauth", httponly=True, samesite="lax", secure=_secure()
+    )
+    return response
+
+
+def oauth_callback(request: Request) -> RedirectResponse:
+    provider = get_provider(request.path_params["provider"])
+    flow = unpack_flow(request.cookies.get(FLOW_COOKIE, ""))
+    if provider is None or flow is None or request.query_params.get("error"):
+        return _failed(OAUTH_FAILED)
+    client = _client(request)
+    try:
+        profile = finish_flow(
+            provider, flow, request.query_params.get("code", ""), request.query_params.get("state", "")
+        )
+        with session_scope() as session:
+            user = link_or_create_user(session, provider.name, profile, client)
+            if user.is_blocked:
+                return _failed(ACCOUNT_BLOCKED)
+            token = sign_in_user(session, user, remember=False, client=client, detail=provider.name)
+    except AccountError as error:
+        return _failed(error.message)
+    except Exception:  # bad token, network error: generic message, details in the log
+        log.exception("OAuth callback failed for %s", provider.name)
+        return _failed(OAUTH_FAILED)
+    response = RedirectResponse(safe_return_path(flow.get("r", "/")), status_code=303)
+    response.delete_cookie(FLOW_COOKIE, path="/auth/oauth")
+    # Same cookie as AuthState.browser_token: readable by the app's frontend, ends with the browser.
+    response.set_cookie(SESSION_COOKIE, token, path="/", samesite="lax", secure=_secure())
+    return response

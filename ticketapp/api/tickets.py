@@ -1,0 +1,68 @@
+"""Ticket downloads: `/api/tickets/{code}.pdf` (signed link) and `/api/events/{id}.ics`."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from ticketapp.api.deps import request_session
+from ticketapp.i18n import normalize_locale
+from ticketapp.models import Event, Order, Venue
+from ticketapp.services.calendar import event_ics
+from ticketapp.services.ticket_links import downloadable_ticket, link_is_valid
+from ticketapp.services.ticket_pdf import ticket_pdf
+from ticketapp.services.ticket_tokens import get_signing_key
+from ticketapp.settings import get_settings
+
+
+def _download(request: Request, code: str, user_id: int | None) -> Response:
+    settings = get_settings()
+    query = request.query_params
+    if user_id is None and not link_is_valid(code, query.get("exp"), query.get("sig"), settings.secret_key):
+        return JSONResponse({"error": "this download link is invalid or has expired"}, status_code=403)
+    with request_session(request) as session:
+        ticket = downloadable_ticket(session, code, user_id)
+        if ticket is None:
+            return JSONResponse({"error": "ticket not found"}, status_code=404)
+        order = session.get(Order, ticket.order_id)
+        lang = normalize_locale(query.get("lang") or (order.locale if order else None))
+        path = ticket_pdf(session, ticket, lang, get_signing_key(), settings.ticket_cache_dir, settings.organiser_name)
+    return FileResponse(
+        path,
+        media_type="application/pdf",
+        filename=f"ticket-{code}.pdf",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+async def ticket_download(request: Request) -> Response:
+    """A ticket PDF for the holder of a signed link; the owner's session check plugs in as `user_id`."""
+    return await run_in_threadpool(_download, request, request.path_params["code"], None)
+
+
+def _ics(request: Request, event_id: int) -> Response:
+    with request_session(request) as session:
+        event = session.get(Event, event_id)
+        venue = session.get(Venue, event.venue_id) if event else None
+        if event is None or venue is None:
+            return JSONResponse({"error": "event not found"}, status_code=404)
+        url = f"{get_settings().base_url}/events/{event.slug}"
+        body = event_ics(event, venue, url)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+    )
+
+
+async def event_calendar(request: Request) -> Response:
+    return await run_in_threadpool(_ics, request, int(request.path_params["event_id"]))
+
+
+def ticket_routes() -> list[Route]:
+    return [
+        Route("/api/tickets/{code}.pdf", ticket_download, methods=["GET"]),
+        Route("/api/events/{event_id:int}.ics", event_calendar, methods=["GET"]),
+    ]

@@ -1,0 +1,177 @@
+"""`/checkin`: the door page for staff (event choice, manual code entry, live counter)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.layout import page_layout
+from ticketapp.state.checkin import CheckinState
+from ticketapp.state.locale import LocaleState, t
+
+# Each outcome differs by icon, wording and colour (dark tones, white text: AA contrast),
+# so it reads without relying on colour vision.
+RESULT_STYLES = {
+    "valid": ("circle-check", "#1b5e20"),
+    "already_used": ("history", "#a14400"),
+    "void": ("ban", "#9b1c1c"),
+    "wrong_event": ("calendar-x", "#5b21b6"),
+    "forged": ("shield-alert", "#111111"),
+    "unknown": ("circle-help", "#374151"),
+}
+
+
+def _result_panel(outcome: str, icon: str, background: str) -> tuple[str, rx.Component]:
+    return (
+        outcome,
+        rx.hstack(
+            rx.icon(icon, size=64, aria_hidden="true"),
+            rx.vstack(
+                rx.text(CheckinState.result_title, size="8", weight="bold"),
+                rx.text(CheckinState.result_detail, size="5"),
+                spacing="1",
+                align="start",
+            ),
+            background=background,
+            color="white",
+            padding="1.5rem",
+            border_radius="12px",
+            width="100%",
+            align="center",
+            spacing="4",
+        ),
+    )
+
+
+def _result() -> rx.Component:
+    panels = [_result_panel(outcome, icon, color) for outcome, (icon, color) in RESULT_STYLES.items()]
+    return rx.box(
+        rx.match(CheckinState.outcome, *panels, rx.fragment()),
+        role="status",
+        aria_live="polite",
+        aria_atomic="true",
+        width="100%",
+    )
+
+
+def _error() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            CheckinState.error != "",
+            rx.callout(CheckinState.error, icon="triangle_alert", color_scheme="red"),
+            rx.fragment(),
+        ),
+        role="alert",
+        width="100%",
+    )
+
+
+def _unlock_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text(t("Door staff: enter your check-in token to start scanning.")),
+            rx.el.label(t("Staff token"), html_for="staff-token"),
+            rx.input(id="staff-token", name="staff_token", type="password", auto_complete="off", width="100%"),
+            rx.button(t("Unlock"), type="submit"),
+            rx.text(
+                t("Agents and admins can also"),
+                " ",
+                rx.link(t("sign in"), href="/signin?next=%2Fcheckin"),
+                ".",
+                size="2",
+            ),
+            spacing="2",
+            align="start",
+            max_width="32rem",
+        ),
+        on_submit=CheckinState.unlock,
+        reset_on_submit=True,
+    )
+
+
+def _event_picker() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(t("Event"), html_for="checkin-event"),
+        rx.el.select(
+            rx.el.option(t("Choose an event"), value="", disabled=True),
+            rx.foreach(CheckinState.events, lambda e: rx.el.option(e["label"], value=e["id"])),
+            id="checkin-event",
+            value=CheckinState.event_id,
+            on_change=CheckinState.choose_event,
+            class_name="language-select",
+        ),
+        spacing="1",
+        align="start",
+        width="100%",
+    )
+
+
+def _counter() -> rx.Component:
+    return rx.hstack(
+        rx.text(t("Checked in"), weight="bold"),
+        rx.text(CheckinState.checked_in, size="6", weight="bold"),
+        rx.text("/"),
+        rx.text(CheckinState.sold, size="6"),
+        rx.text(t("sold")),
+        align="baseline",
+        spacing="2",
+        role="status",
+        aria_live="polite",
+    )
+
+
+def _code_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label(t("Ticket code"), html_for="checkin-code"),
+            rx.text(
+                t("Type the code printed under the QR, or scan the QR with a handheld scanner into this field."),
+                id="checkin-code-hint",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.hstack(
+                rx.input(
+                    id="checkin-code",
+                    name="code",
+                    auto_complete="off",
+                    auto_capitalize="characters",
+                    placeholder="ABCD-EFGH",
+                    aria_describedby="checkin-code-hint",
+                    size="3",
+                ),
+                rx.button(t("Check in"), type="submit", size="3"),
+            ),
+            spacing="1",
+            align="start",
+        ),
+        on_submit=CheckinState.submit_code,
+    )
+
+
+def _door() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(t("Scanning as"), " ", rx.text.strong(CheckinState.staff_name)),
+            rx.button(t("Lock"), on_click=CheckinState.lock, variant="outline", size="1"),
+            align="center",
+            spacing="3",
+        ),
+        _event_picker(),
+        rx.cond(CheckinState.event_id != "", rx.vstack(_counter(), _code_form(), _result(), width="100%")),
+        spacing="4",
+        width="100%",
+    )
+
+
+@rx.page(route="/checkin", title="Check-in · Ticketapp", on_load=[LocaleState.apply, CheckinState.load])
+def checkin_page() -> rx.Component:
+    return page_layout(
+        rx.vstack(
+            rx.heading(t("Check-in"), as_="h1", size="8"),
+            _error(),
+            rx.cond(CheckinState.unlocked, _door(), _unlock_form()),
+            spacing="4",
+            width="100%",
+        ),
+        on_language_change=[CheckinState.load],
+    )

@@ -1,0 +1,146 @@
+"""Administrators edit the FAQ and the canned replies (from the agent panel)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid
+from ticketapp.services import support_chat
+from ticketapp.services.support import SupportError, Viewer, require_admin
+from ticketapp.state.agent_chats import require_agent_of
+from ticketapp.state.locale import current_lang
+
+
+class SupportAdminState(rx.State):
+    is_admin: bool = False
+    canned: list[dict[str, str]] = []
+    faq: list[dict[str, str]] = []
+    canned_id: str = ""
+    canned_title: str = ""
+    canned_locale: str = "en"
+    canned_body: str = ""
+    faq_id: str = ""
+    faq_question: str = ""
+    faq_answer: str = ""
+    faq_locale: str = "en"
+    faq_position: str = "0"
+    message: str = ""
+
+    async def _require_admin(self) -> Viewer:
+        return require_admin(await require_agent_of(self))
+
+    def _reload(self, viewer: Viewer) -> None:
+        with session_scope() as session:
+            self.canned = [
+                {"id": str(r.id), "title": r.title, "locale": r.locale, "body": r.body}
+                for r in support_chat.all_canned_replies(session, viewer)
+            ]
+            self.faq = [
+                {"id": str(f.id), "question": f.question, "answer": f.answer, "locale": f.locale,
+                 "position": str(f.position)}
+                for f in support_chat.all_faq_entries(session, viewer)
+            ]  # fmt: skip
+
+    async def _say(self, message: str) -> None:
+        self.message = gettext(await current_lang(self), message)
+
+    @rx.event
+    async def load(self) -> None:
+        try:
+            viewer = await self._require_admin()
+        except SupportError:
+            self.is_admin = False
+            return
+        self.is_admin = True
+        self._reload(viewer)
+
+    @rx.event
+    def edit_canned(self, reply_id: str) -> None:
+        chosen = next((r for r in self.canned if r["id"] == reply_id), None)
+        if chosen is None:
+            self.canned_id, self.canned_title, self.canned_body, self.canned_locale = "", "", "", "en"
+            return
+        self.canned_id, self.canned_title = chosen["id"], chosen["title"]
+        self.canned_body, self.canned_locale = chosen["body"], chosen["locale"]
+
+    @rx.event
+    async def save_canned(self) -> None:
+        try:
+            viewer = await self._require_admin()
+            with session_scope() as session:
+                support_chat.save_canned_reply(
+                    session,
+                    viewer,
+                    title=self.canned_title,
+                    body=self.canned_body,
+                    locale=self.canned_locale,
+                    reply_id=int(self.canned_id) if self.canned_id else None,
+                )
+        except SupportError as error:
+            await self._say(str(error))
+            return
+        self.edit_canned("")
+        self._reload(viewer)
+        await self._say(msgid("Canned reply saved."))
+
+    @rx.event
+    async def delete_canned(self, reply_id: str) -> None:
+        try:
+            viewer = await self._require_admin()
+            with session_scope() as session:
+                support_chat.delete_canned_reply(session, viewer, int(reply_id))
+        except SupportError as error:
+            await self._say(str(error))
+            return
+        self._reload(viewer)
+        await self._say(msgid("Deleted."))
+
+    @rx.event
+    def edit_faq(self, entry_id: str) -> None:
+        chosen = next((f for f in self.faq if f["id"] == entry_id), None)
+        if chosen is None:
+            self.faq_id, self.faq_question, self.faq_answer, self.faq_locale, self.faq_position = "", "", "", "en", "0"
+            return
+        self.faq_id, self.faq_question, self.faq_answer = chosen["id"], chosen["question"], chosen["answer"]
+        self.faq_locale, self.faq_position = chosen["locale"], chosen["position"]
+
+    @rx.event
+    async def save_faq(self) -> None:
+        try:
+            viewer = await self._require_admin()
+            with session_scope() as session:
+                support_chat.save_faq_entry(
+                    session,
+                    viewer,
+                    question=self.faq_question,
+                    answer=self.faq_answer,
+                    locale=self.faq_locale,
+                    position=int(self.faq_position) if self.faq_position.strip().lstrip("-").isdigit() else 0,
+                    entry_id=int(self.faq_id) if self.faq_id else None,
+                )
+        except SupportError as error:
+            await self._say(str(error))
+            return
+        self.edit_faq("")
+        self._reload(viewer)
+        await self._say(msgid("FAQ entry saved."))
+
+    @rx.event
+    async def delete_faq(self, entry_id: str) -> None:
+        try:
+            viewer = await self._require_admin()
+            with session_scope() as session:
+                support_chat.delete_faq_entry(session, viewer, int(entry_id))
+        except SupportError as error:
+            await self._say(str(error))
+            return
+        self._reload(viewer)
+        await self._say(msgid("Deleted."))
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        # Only the editable text fields; never flags like is_admin.
+        if name in {"canned_title", "canned_locale", "canned_body", "faq_question", "faq_answer", "faq_locale",
+                    "faq_position"}:  # fmt: skip
+            setattr(self, name, value)
