@@ -178,6 +178,7 @@ class Settings:
     dev_mode: bool = False
     support: SupportSettings = field(default_factory=lambda: SupportSettings())
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
+    media_dir: Path | None = None  # admin-uploaded event images (MEDIA_DIR; default DATA_DIR/media), served at /media/
 
     @property
     def ticket_cache_dir(self) -> Path:
@@ -240,6 +241,7 @@ def get_settings() -> Settings:
         bank_account_holder=_env("BANK_ACCOUNT_HOLDER", "Ticketapp SAS"),
         bank_iban=_env("BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189"),
         bank_bic=_env("BANK_BIC", "AGRIFRPP"),
+        media_dir=Path(_env("MEDIA_DIR") or data_dir / "media").resolve(),
         ticket_signing_key=_env("TICKET_SIGNING_KEY"),
         ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
         organiser_name=_env("ORGANISER_NAME", "Ticketapp"),

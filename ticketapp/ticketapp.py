@@ -5,7 +5,11 @@ import reflex as rx
 from ticketapp.api.routes import with_api_routes
 from ticketapp.pages import (  # noqa: F401  (registers the pages)
     account,
+    admin_analytics,
     admin_area,
+    admin_events,
+    admin_orders,
+    admin_people,
     agent,
     auth,
     cart,

@@ -6,8 +6,10 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from ticketapp.api.admin_export import orders_csv
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
+from ticketapp.api.media import media
 from ticketapp.api.oauth import oauth_callback, oauth_start
 from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
@@ -20,6 +22,8 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
         routes=[
             Route("/api/health", health, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+            Route("/api/admin/orders.csv", orders_csv, methods=["GET"]),
+            Route("/media/{name}", media, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),

@@ -9,6 +9,7 @@ from ticketapp.models.account import (
     TokenPurpose,
     UserSession,
 )
+from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
@@ -29,6 +30,7 @@ from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 
 __all__ = [
+    "AdminAudit",
     "AgentPresence",
     "CannedReply",
     "Cart",
@@ -44,6 +46,8 @@ __all__ = [
     "OrderItem",
     "OrderLog",
     "OrderStatus",
+    "PageEvent",
+    "PageEventKind",
     "Payment",
     "PhoneCall",
     "Refund",

@@ -20,6 +20,7 @@ from ticketapp.services.dates import format_event_date_long, format_event_dateti
 from ticketapp.services.holds import add_to_cart
 from ticketapp.services.inventory import BookingError
 from ticketapp.state.cart import CartState
+from ticketapp.state.funnel import record_cart_add, record_view
 from ticketapp.state.locale import current_lang
 
 
@@ -115,10 +116,14 @@ class EventPageState(rx.State):
         path = self.router.url.path.rstrip("/")
         return path.rsplit("/", 1)[-1]
 
+    _event_id: int = 0
+
     @rx.event
     async def load(self) -> None:
         self.feedback = ""
         await self._refresh()
+        if self.found:
+            await record_view(self, self._event_id)
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
@@ -129,6 +134,7 @@ class EventPageState(rx.State):
             self.ticket_types = []
             return
         venue = detail.venue
+        self._event_id = detail.id
         self.title = detail.title
         self.description = detail.description
         self.category = _category_label(detail.category, lang)
@@ -173,6 +179,7 @@ class EventPageState(rx.State):
                 else translate(lang, "{count} tickets added to your cart.", count=quantity)
             )
             self.feedback_is_error = False
+            await record_cart_add(self, type_id)
         await cart.refresh_count()
         await self._refresh()
 

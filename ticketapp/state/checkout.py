@@ -13,6 +13,7 @@ from ticketapp.models import Order
 from ticketapp.services import inventory, order_payments, orders
 from ticketapp.services.cart import CartView, load_cart
 from ticketapp.state.cart import CartState, cart_line_view
+from ticketapp.state.funnel import record_checkout
 from ticketapp.state.locale import current_lang
 from ticketapp.state.payment import begin_payment_for, method_options, redirect_to
 
@@ -86,6 +87,7 @@ class CheckoutState(rx.State):
             for n in range(line.quantity)
         ]
         self.loaded = True
+        await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
 
     @rx.event
     async def place_order(self, _form: dict | None = None):  # noqa: ANN201  (an event chain)

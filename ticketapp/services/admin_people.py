@@ -1,0 +1,153 @@
+"""Admin work on people: customers (search, detail, block/unblock) and staff (roles, deactivate, invite).
+
+Sign-in sessions, password resets and invitation e-mails belong to the accounts
+work; the functions here change the user rows and leave audit rows, and name
+the hook the accounts side must honour (a blocked user's sessions end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid
+from ticketapp.models import Order, Role, User
+from ticketapp.models.types import utcnow
+from ticketapp.services.admin_access import audit
+from ticketapp.services.admin_events import AdminError
+
+STAFF_ROLES = (Role.ADMIN, Role.AGENT)
+
+
+@dataclass
+class CustomerRow:
+    user: User
+    orders: int
+
+
+def search_customers(
+    session: Session, text: str = "", *, offset: int = 0, limit: int = 25
+) -> tuple[list[CustomerRow], int]:
+    conditions = [User.role == Role.CUSTOMER]
+    if text.strip():
+        like = f"%{text.strip().lower()}%"
+        conditions.append(or_(func.lower(User.email).like(like), func.lower(User.display_name).like(like)))
+    total = int(session.exec(select(func.count()).select_from(User).where(*conditions)).one())
+    order_count = select(func.count(col(Order.id))).where(Order.user_id == User.id).correlate(User).scalar_subquery()
+    rows = session.exec(
+        select(User, order_count)
+        .where(*conditions)
+        .order_by(col(User.created_at).desc(), User.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [CustomerRow(u, int(n)) for u, n in rows], total
+
+
+def customer_orders(session: Session, user_id: int, limit: int = 100) -> list[Order]:
+    """Orders placed by the account, or with its e-mail before it signed in."""
+    user = session.get(User, user_id)
+    if user is None:
+        return []
+    return list(
+        session.exec(
+            select(Order)
+            .where(or_(Order.user_id == user_id, Order.buyer_email == user.email.lower()))
+            .order_by(col(Order.created_at).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def _must_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise AdminError(msgid("User not found."))
+    return user
+
+
+def set_blocked(session: Session, actor_id: int, user_id: int, *, blocked: bool, reason: str) -> User:
+    """Block (with a reason) or unblock an account. TODO(accounts): end the user's sessions on block."""
+    user = _must_user(session, user_id)
+    if user_id == actor_id:
+        raise AdminError(msgid("You cannot block your own account."))
+    reason = " ".join(reason.split())
+    if blocked and not reason:
+        raise AdminError(msgid("Please give a reason for blocking."))
+    if len(reason) > 300:
+        raise AdminError(msgid("The reason is too long (at most 300 characters)."))
+    if user.role == Role.ADMIN and blocked:
+        _keep_one_admin(session, user_id)
+    user.is_blocked, user.updated_at = blocked, utcnow()
+    audit(session, actor_id, "user.block" if blocked else "user.unblock", "user", user_id, reason=reason)
+    session.commit()
+    return user
+
+
+def list_staff(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(col(User.role).in_(STAFF_ROLES)).order_by(User.role, User.email)).all())
+
+
+def _keep_one_admin(session: Session, leaving_id: int) -> None:
+    others = session.exec(
+        select(func.count(col(User.id))).where(
+            User.role == Role.ADMIN, User.id != leaving_id, col(User.is_blocked).is_(False)
+        )
+    ).one()
+    if not others:
+        raise AdminError(msgid("The shop needs at least one active admin."))
+
+
+def change_role(session: Session, actor_id: int, user_id: int, role: str) -> User:
+    if role not in {r.value for r in Role}:
+        raise AdminError(msgid("Unknown role."))
+    user = _must_user(session, user_id)
+    if user_id == actor_id:
+        raise AdminError(msgid("You cannot change your own role."))
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        _keep_one_admin(session, user_id)
+    previous = user.role
+    user.role, user.updated_at = role, utcnow()
+    audit(session, actor_id, "user.role", "user", user_id, previous=previous, role=role)
+    session.commit()
+    return user
+
+
+def deactivate_staff(session: Session, actor_id: int, user_id: int) -> User:
+    """A staff member leaves: the account is blocked and falls back to the customer role."""
+    user = _must_user(session, user_id)
+    if user.role not in STAFF_ROLES:
+        raise AdminError(msgid("This account is not a staff account."))
+    if user_id == actor_id:
+        raise AdminError(msgid("You cannot deactivate your own account."))
+    if user.role == Role.ADMIN:
+        _keep_one_admin(session, user_id)
+    previous = user.role
+    user.role, user.is_blocked, user.updated_at = Role.CUSTOMER, True, utcnow()
+    audit(session, actor_id, "staff.deactivate", "user", user_id, previous=previous)
+    session.commit()
+    return user
+
+
+def invite_staff(session: Session, actor_id: int, email: str, display_name: str, role: str) -> User:
+    """Create (or promote) the staff account; TODO(accounts mail): send the invitation to set a password and 2FA."""
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 320 or " " in email:
+        raise AdminError(msgid("Please enter a valid e-mail address."))
+    if role not in {r.value for r in STAFF_ROLES}:
+        raise AdminError(msgid("Staff are admins or support agents."))
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is not None and user.role in STAFF_ROLES:
+        raise AdminError(msgid("This person is already on the staff."))
+    if user is None:
+        user = User(email=email, display_name=display_name.strip()[:120] or local, role=role)
+        session.add(user)
+    else:
+        user.role, user.updated_at = role, utcnow()
+    session.flush()
+    audit(session, actor_id, "staff.invite", "user", user.id, email=email, role=role)
+    session.commit()
+    return user

@@ -1,0 +1,46 @@
+"""The one place where admin states learn who is signed in.
+
+Every admin state handler calls `require_admin(self)` first, and on
+`PermissionError` changes nothing and shows the 403 panel. The accounts session
+decides who is signed in; staff count only once they gave their second factor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.models import Role
+from ticketapp.services.admin_access import ensure_admin
+from ticketapp.state.auth import current_user, require_role
+
+
+async def current_user_id(state: rx.State) -> int | None:
+    """The signed-in user's id (second factor given), or None."""
+    user = await current_user(state)
+    return user.id if user is not None and user.fully_signed_in else None
+
+
+def _check(user_id: int | None) -> int:
+    with session_scope() as session:
+        return ensure_admin(session, user_id)
+
+
+async def require_admin(state: rx.State) -> int:
+    """The admin's user id; raises PermissionError (AdminRefusedError) when the visitor is not an active admin."""
+    return await asyncio.to_thread(_check, await current_user_id(state))
+
+
+class AdminGateState(rx.State):
+    """First step of every admin page load: send visitors where the accounts guard says.
+
+    Anonymous → sign-in (with return-to), staff without 2FA → enrolment, others → 403.
+    It only redirects; each handler still checks `require_admin` itself.
+    """
+
+    @rx.event
+    async def check(self) -> rx.event.EventSpec | None:
+        access = await require_role(self, Role.ADMIN)
+        return None if access.ok else access.redirect

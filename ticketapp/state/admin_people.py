@@ -1,0 +1,218 @@
+"""/admin/customers (search, block/unblock with a reason, orders) and /admin/staff (roles, deactivate, invite)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+from sqlmodel import Session
+
+from ticketapp.i18n import gettext, msgid
+from ticketapp.services import admin_people
+from ticketapp.services.admin_events import AdminError
+from ticketapp.services.money import Money, format_money
+from ticketapp.state.admin_events import run_db
+from ticketapp.state.admin_guard import require_admin
+from ticketapp.state.locale import current_lang
+
+PAGE_SIZE = 25
+
+
+class _AdminMixin:
+    forbidden: bool
+    loaded: bool
+    message: str
+    message_is_error: bool
+
+    async def _admin(self) -> int | None:
+        try:
+            actor = await require_admin(self)  # type: ignore[arg-type]
+        except PermissionError:
+            self.forbidden, self.loaded = True, True
+            return None
+        self.forbidden = False
+        return actor
+
+    async def _act(self, action: Callable[[Session, int], object], done: str) -> bool:
+        actor = await self._admin()
+        if actor is None:
+            return False
+        lang = await current_lang(self)  # type: ignore[arg-type]
+        try:
+            await run_db(lambda s: action(s, actor))
+        except AdminError as refused:
+            self.message, self.message_is_error = refused.translated(lang), True
+            return False
+        self.message, self.message_is_error = gettext(lang, done), False
+        return True
+
+
+def _id(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise AdminError(msgid("User not found.")) from None
+
+
+class AdminCustomersState(_AdminMixin, rx.State):
+    forbidden: bool = False
+    loaded: bool = False
+    text: str = ""
+    page: int = 0
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    selected: str = ""
+    selected_orders: list[dict[str, str]] = []
+    reason: str = ""
+    message: str = ""
+    message_is_error: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        if await self._admin() is None:
+            return
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        rows, total = await run_db(
+            lambda s: admin_people.search_customers(s, self.text, offset=self.page * PAGE_SIZE, limit=PAGE_SIZE)
+        )
+        self.rows = [
+            {
+                "id": str(r.user.id),
+                "name": r.user.display_name,
+                "email": r.user.email,
+                "orders": str(r.orders),
+                "blocked": "yes" if r.user.is_blocked else "",
+            }
+            for r in rows
+        ]
+        self.total, self.loaded = total, True
+
+    @rx.event
+    async def set_text(self, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.text, self.page = str(value)[:200], 0
+        await self._refresh()
+
+    @rx.event
+    async def next_page(self) -> None:
+        if await self._admin() is None:
+            return
+        if (self.page + 1) * PAGE_SIZE < self.total:
+            self.page += 1
+        await self._refresh()
+
+    @rx.event
+    async def previous_page(self) -> None:
+        if await self._admin() is None:
+            return
+        self.page = max(self.page - 1, 0)
+        await self._refresh()
+
+    @rx.event
+    async def show(self, user_id: str) -> None:
+        if await self._admin() is None:
+            return
+        lang = await current_lang(self)
+        orders = await run_db(lambda s: admin_people.customer_orders(s, _id(user_id) if user_id.isdigit() else 0))
+        self.selected = user_id
+        self.selected_orders = [
+            {"code": o.code, "status": o.status, "total": format_money(Money(o.total_minor, o.currency), lang)}
+            for o in orders
+        ]
+
+    @rx.event
+    async def set_reason(self, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.reason = str(value)[:300]
+
+    @rx.event
+    async def block(self, user_id: str) -> None:
+        reason = self.reason
+        if await self._act(
+            lambda s, a: admin_people.set_blocked(s, a, _id(user_id), blocked=True, reason=reason),
+            msgid("Account blocked."),
+        ):
+            self.reason = ""
+            await self._refresh()
+
+    @rx.event
+    async def unblock(self, user_id: str) -> None:
+        if await self._act(
+            lambda s, a: admin_people.set_blocked(s, a, _id(user_id), blocked=False, reason=""),
+            msgid("Account unblocked."),
+        ):
+            await self._refresh()
+
+
+class AdminStaffState(_AdminMixin, rx.State):
+    forbidden: bool = False
+    loaded: bool = False
+    rows: list[dict[str, str]] = []
+    invite_email: str = ""
+    invite_name: str = ""
+    invite_role: str = "agent"
+    message: str = ""
+    message_is_error: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        if await self._admin() is None:
+            return
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        staff = await run_db(admin_people.list_staff)
+        self.rows = [
+            {
+                "id": str(u.id),
+                "name": u.display_name,
+                "email": u.email,
+                "role": u.role,
+                "blocked": "yes" if u.is_blocked else "",
+            }
+            for u in staff
+        ]
+        self.loaded = True
+
+    @rx.event
+    async def set_invite_email(self, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.invite_email = str(value)[:320]
+
+    @rx.event
+    async def set_invite_name(self, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.invite_name = str(value)[:120]
+
+    @rx.event
+    async def set_invite_role(self, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.invite_role = value if value in ("admin", "agent") else "agent"
+
+    @rx.event
+    async def invite(self, _form: dict | None = None) -> None:
+        email, name, role = self.invite_email, self.invite_name, self.invite_role
+        if await self._act(
+            lambda s, a: admin_people.invite_staff(s, a, email, name, role), msgid("Staff account created.")
+        ):
+            self.invite_email = self.invite_name = ""
+            await self._refresh()
+
+    @rx.event
+    async def change_role(self, user_id: str, role: str) -> None:
+        if await self._act(lambda s, a: admin_people.change_role(s, a, _id(user_id), role), msgid("Role changed.")):
+            await self._refresh()
+
+    @rx.event
+    async def deactivate(self, user_id: str) -> None:
+        if await self._act(
+            lambda s, a: admin_people.deactivate_staff(s, a, _id(user_id)), msgid("Staff account deactivated.")
+        ):
+            await self._refresh()
