@@ -9,7 +9,7 @@ import secrets
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
+from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in, sign_in_staff, unique_email
 from ticketapp.db import make_engine
 from ticketapp.models import Order
 from ticketapp.services.ticket_issuing import issue_tickets
@@ -137,3 +137,34 @@ def test_bank_transfer_marked_paid_by_an_admin(browser: Browser, live_app) -> No
     customer.reload()
     expect(customer.get_by_role("heading", name=f"Order {code}", level=1)).to_be_visible()
     expect(customer.get_by_text("Paid", exact=True)).to_be_visible()
+
+
+def test_admin_reads_a_customer_sends_a_reset_and_blocking_signs_them_out(browser: Browser, live_app) -> None:
+    email = unique_email("watched")
+    create_user(live_app.database_url, email)
+    customer = browser.new_context(base_url=live_app.url).new_page()
+    sign_in(customer, email)
+    admin = _admin_page(browser, live_app)
+
+    admin.goto("/admin/customers")
+    admin.get_by_label("Name or e-mail").fill(email)
+    row = admin.get_by_role("row").filter(has_text=email)
+    row.get_by_role("button", name="Details").click()
+    detail = admin.get_by_role("region", name="Customer details")
+    expect(detail.get_by_role("heading", level=2)).to_contain_text(email)
+    expect(detail.get_by_role("table", name="Sign-in history")).to_contain_text("Signed in")
+    expect(detail.get_by_role("heading", name="Support requests")).to_be_visible()
+
+    detail.get_by_role("button", name="Send password reset e-mail").click()
+    expect(admin.get_by_role("status").filter(has_text="A password reset e-mail was sent")).to_be_visible()
+
+    row.get_by_role("button", name="Block").click()
+    dialog = admin.get_by_role("alertdialog")
+    dialog.get_by_label("Reason (required)").fill("Card fraud")
+    dialog.get_by_role("button", name="Block").click()
+    expect(admin.get_by_role("status").filter(has_text="Account blocked.")).to_be_visible()
+    expect(detail.get_by_role("table", name="Sign-in history")).to_contain_text("Account blocked")
+
+    customer.goto("/account")
+    expect(customer).to_have_url(re.compile(r"/signin\?next="))
+    expect(customer.get_by_role("button", name="Sign out")).to_have_count(0)
