@@ -1,10 +1,19 @@
-"""Signing in with a cart cookie: the browser's cart joins the account, someone else's is not taken."""
+"""Signing in with a cart cookie (password or OAuth): the browser's cart joins the account,
+someone else's is not taken."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
 from sqlmodel import Session, select
+from starlette.responses import PlainTextResponse
+from starlette.testclient import TestClient
 
 from tests.integration.booking_fixtures import make_event, token
+from tests.support_oidc import Person
+from ticketapp.api.routes import with_api_routes
 from ticketapp.models import Cart, Hold, User
 from ticketapp.services import holds
 from ticketapp.services.cart import cart_item_count
@@ -48,3 +57,28 @@ def test_a_cart_left_by_another_account_is_not_taken_over(session: Session) -> N
     assert cart_item_count(session, kept) == 0
     owners = {cart.token: cart.user_id for cart in session.exec(select(Cart)).all()}
     assert owners[browser] == first and owners[kept] == second
+
+
+def test_oauth_callback_merges_the_browser_cart_into_the_account(session: Session, oidc, oidc_provider) -> None:
+    async def reflex_stand_in(scope: Any, receive: Any, send: Any) -> None:
+        await PlainTextResponse("reflex")(scope, receive, send)
+
+    _, standard = make_event(session)
+    browser_cart = token()
+    holds.set_hold_quantity(session, browser_cart, standard.id, 2)
+    oidc_provider.person = Person("sub-cart", "cart.owner@example.org", name="Cart Owner")
+    client = TestClient(with_api_routes(reflex_stand_in))
+    start = client.get("/auth/oauth/oidc/start?next=/cart", follow_redirects=False)
+    at_provider = requests.get(start.headers["location"], allow_redirects=False, timeout=5)
+    params = parse_qs(urlsplit(at_provider.headers["Location"]).query)
+    client.cookies.set("cart", browser_cart)
+    done = client.get(
+        "/auth/oauth/oidc/callback",
+        params={"code": params["code"][0], "state": params["state"][0]},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/cart"
+    user = session.exec(select(User).where(User.email == "cart.owner@example.org")).one()
+    session.expire_all()
+    assert session.exec(select(Cart).where(Cart.token == browser_cart)).one().user_id == user.id
+    assert set(session.exec(select(Hold.user_id)).all()) == {user.id}
