@@ -35,6 +35,8 @@ def _create_and_publish_event(admin: Page, title: str) -> str:
     admin.goto("/admin/events")
     admin.get_by_role("link", name="New event").click()
     expect(admin.get_by_role("heading", name="New event", level=1)).to_be_visible()
+    # The form is ready once its data arrived (venues chosen); typing earlier would be reset by the load.
+    expect(admin.get_by_label("Venue")).not_to_have_value("")
     admin.get_by_label("Title").fill(title)
     admin.get_by_label("Starts (UTC)").fill("2031-06-01T19:00")
     admin.get_by_label("Ends (UTC)").fill("2031-06-01T23:00")
