@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
@@ -16,6 +17,8 @@ from ticketapp.db import session_scope
 from ticketapp.services.accounts import AccountError
 from ticketapp.services.audit import ClientInfo
 from ticketapp.services.auth_sessions import ACCOUNT_BLOCKED, SESSION_COOKIE, sign_in_user
+from ticketapp.services.holds import merge_browser_cart_on_sign_in
+from ticketapp.services.inventory import is_valid_cart_token
 from ticketapp.services.oauth import (
     OAUTH_FAILED,
     finish_flow,
@@ -28,6 +31,9 @@ from ticketapp.services.oauth import (
 from ticketapp.settings import get_settings
 
 FLOW_COOKIE = "ta_oauth_flow"
+# The visitor's cart cookie (CartState.cart_token); 30 days like there.
+CART_COOKIE = "cart"
+CART_MAX_AGE_S = 30 * 24 * 3600
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +83,7 @@ def oauth_callback(request: Request) -> RedirectResponse:
             if user.is_blocked:
                 return _failed(ACCOUNT_BLOCKED)
             token = sign_in_user(session, user, remember=False, client=client, detail=provider.name)
+            cart_token = _merged_cart_token(session, request, user.id or 0)
     except AccountError as error:
         return _failed(error.message)
     except Exception:  # bad token, network error: generic message, details in the log
@@ -86,4 +93,14 @@ def oauth_callback(request: Request) -> RedirectResponse:
     response.delete_cookie(FLOW_COOKIE, path="/auth/oauth")
     # Same cookie as AuthState.browser_token: readable by the app's frontend, ends with the browser.
     response.set_cookie(SESSION_COOKIE, token, path="/", samesite="lax", secure=_secure())
+    if cart_token and cart_token != request.cookies.get(CART_COOKIE):
+        response.set_cookie(CART_COOKIE, cart_token, max_age=CART_MAX_AGE_S, path="/", samesite="lax", secure=_secure())
     return response
+
+
+def _merged_cart_token(session: Session, request: Request, user_id: int) -> str:
+    """The anonymous cart of this browser joins the account, as with a password sign-in."""
+    cart_token = request.cookies.get(CART_COOKIE, "")
+    if not is_valid_cart_token(cart_token):
+        return ""
+    return merge_browser_cart_on_sign_in(session, cart_token, user_id)

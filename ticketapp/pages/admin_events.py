@@ -155,7 +155,8 @@ def events_page() -> rx.Component:
             rx.hstack(
                 rx.heading(t("Events"), as_="h1", size="7"),
                 rx.spacer(),
-                rx.link(rx.button(t("New event"), type="button"), href="/admin/events/edit"),
+                # A link that looks like a button (a button inside a link is two nested controls).
+                rx.button(rx.link(t("New event"), href="/admin/events/edit"), as_child=True),
                 width="100%",
                 align="center",
             ),
@@ -294,6 +295,28 @@ def _form() -> rx.Component:
     )
 
 
+def _publication() -> rx.Component:
+    status = AdminEventFormState.form.get("status", "")
+    return rx.cond(
+        AdminEventFormState.event_id != "",
+        rx.hstack(
+            rx.text(t("Status"), ": ", rx.text.strong(AdminEventFormState.status_label)),
+            rx.cond(
+                status == "draft",
+                rx.button(t("Publish"), type="button", size="1", on_click=AdminEventFormState.publish),
+            ),
+            rx.cond(
+                status == "published",
+                rx.button(
+                    t("Unpublish"), type="button", size="1", variant="soft", on_click=AdminEventFormState.unpublish
+                ),
+            ),
+            align="center",
+            spacing="3",
+        ),
+    )
+
+
 def _image() -> rx.Component:
     return rx.cond(
         AdminEventFormState.event_id != "",
@@ -339,7 +362,11 @@ def event_form_page() -> rx.Component:
             rx.heading(
                 rx.cond(AdminEventFormState.event_id == "", t("New event"), t("Edit event")), as_="h1", size="7"
             ),
-            rx.cond(AdminEventFormState.found, rx.fragment(_form(), _image()), rx.text(t("Event not found."))),
+            rx.cond(
+                AdminEventFormState.found,
+                rx.fragment(_publication(), _form(), _image()),
+                rx.text(t("Event not found.")),
+            ),
             spacing="4",
             width="100%",
         ),

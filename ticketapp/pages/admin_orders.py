@@ -8,7 +8,7 @@ from ticketapp.components.admin import admin_page, confirm_button, feedback, pag
 from ticketapp.components.fields import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin_guard import AdminGateState
-from ticketapp.state.admin_orders import PAGE_SIZE, STATUSES, AdminOrdersState, AdminOrderState
+from ticketapp.state.admin_orders import PAGE_SIZE, AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import LocaleState, t
 
 
@@ -24,7 +24,10 @@ def _filters() -> rx.Component:
         select_field(
             t("Status"),
             "or-status",
-            [rx.el.option(t("All statuses"), value=""), *[rx.el.option(s, value=s) for s in STATUSES]],
+            [
+                rx.el.option(t("All statuses"), value=""),
+                rx.foreach(AdminOrdersState.status_options, lambda o: rx.el.option(o["label"], value=o["value"])),
+            ],
             value=AdminOrdersState.status,
             on_change=AdminOrdersState.set_status,
         ),
@@ -114,7 +117,7 @@ def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
     control_id = "att-" + ticket["id"]
     return rx.el.tr(
         rx.el.td(ticket["code"]),
-        rx.el.td(ticket["status"]),
+        rx.el.td(ticket["status_label"]),
         rx.el.td(
             rx.hstack(
                 rx.el.label(t("Attendee name"), html_for=control_id, class_name="sr-only"),
@@ -222,6 +225,7 @@ def _detail() -> rx.Component:
                     ),
                     rx.el.tbody(rx.foreach(AdminOrderState.tickets, _ticket_row)),
                     class_name="data-table",
+                    aria_label=t("Tickets"),
                 ),
                 class_name="table-scroll",
                 width="100%",

@@ -21,7 +21,7 @@ def _customer_row(row: rx.Var[dict[str, str]]) -> rx.Component:
         rx.el.td(
             rx.hstack(
                 rx.button(
-                    t("Orders"), type="button", size="1", variant="soft", on_click=AdminCustomersState.show(row["id"])
+                    t("Details"), type="button", size="1", variant="soft", on_click=AdminCustomersState.show(row["id"])
                 ),
                 rx.cond(
                     row["blocked"] == "yes",
@@ -49,6 +49,70 @@ def _customer_row(row: rx.Var[dict[str, str]]) -> rx.Component:
                 spacing="2",
             )
         ),
+    )
+
+
+def _simple_table(caption: rx.Var[str] | str, headers: list[str], rows: rx.Var, keys: list[str]) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.el.table(
+                rx.el.thead(rx.el.tr(*[rx.el.th(t(h), scope="col") for h in headers])),
+                rx.el.tbody(rx.foreach(rows, lambda row: rx.el.tr(*[rx.el.td(row[k]) for k in keys]))),
+                class_name="data-table",
+                aria_label=caption,
+            ),
+            class_name="table-scroll",
+            width="100%",
+        ),
+        rx.text(t("None yet."), color_scheme="gray"),
+    )
+
+
+def _customer_detail() -> rx.Component:
+    state = AdminCustomersState
+    return rx.el.section(
+        rx.vstack(
+            rx.heading(state.selected_title, as_="h2", size="5"),
+            rx.button(
+                t("Send password reset e-mail"),
+                type="button",
+                size="1",
+                variant="soft",
+                on_click=state.send_password_reset(state.selected),
+            ),
+            rx.heading(t("Orders of this customer"), as_="h3", size="4"),
+            rx.cond(
+                state.selected_orders.length() > 0,
+                rx.el.ul(
+                    rx.foreach(
+                        state.selected_orders,
+                        lambda o: rx.el.li(
+                            rx.link(o["code"], href="/admin/orders/" + o["code"]), " · ", o["status"], " · ", o["total"]
+                        ),
+                    )
+                ),
+                rx.text(t("None yet."), color_scheme="gray"),
+            ),
+            rx.heading(t("Sign-in history"), as_="h3", size="4"),
+            _simple_table(
+                t("Sign-in history"),
+                [msgid("Date (UTC)"), msgid("What happened"), msgid("IP address")],
+                state.selected_sign_ins,
+                ["at", "what", "ip"],
+            ),
+            rx.heading(t("Support requests"), as_="h3", size="4"),
+            _simple_table(
+                t("Support requests"),
+                [msgid("Reference"), msgid("Subject"), msgid("Status"), msgid("Date (UTC)")],
+                state.selected_support,
+                ["reference", "subject", "status", "date"],
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        aria_label=t("Customer details"),
+        width="100%",
     )
 
 
@@ -102,26 +166,7 @@ def customers_page() -> rx.Component:
                 AdminCustomersState.previous_page,
                 AdminCustomersState.next_page,
             ),
-            rx.cond(
-                AdminCustomersState.selected != "",
-                rx.box(
-                    rx.heading(t("Orders of this customer"), as_="h2", size="4"),
-                    rx.el.ul(
-                        rx.foreach(
-                            AdminCustomersState.selected_orders,
-                            lambda o: rx.el.li(
-                                rx.link(o["code"], href="/admin/orders/" + o["code"]),
-                                " · ",
-                                o["status"],
-                                " · ",
-                                o["total"],
-                            ),
-                        )
-                    ),
-                    role="region",
-                    aria_label=t("Orders of this customer"),
-                ),
-            ),
+            rx.cond(AdminCustomersState.selected != "", _customer_detail()),
             spacing="4",
             width="100%",
         ),

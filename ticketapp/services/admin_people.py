@@ -1,24 +1,39 @@
 """Admin work on people: customers (search, detail, block/unblock) and staff (roles, deactivate, invite).
 
 Sign-in sessions, password resets and invitation e-mails belong to the accounts
-work; the functions here change the user rows and leave audit rows, and name
-the hook the accounts side must honour (a blocked user's sessions end).
+service; the functions here change the user rows, call the accounts rules
+(blocking ends sessions, a reset goes through the normal reset e-mail) and
+leave audit rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
-from ticketapp.models import Order, Role, User
+from ticketapp.models import Order, Role, SecurityEvent, SecurityEventKind, SupportTicket, User
 from ticketapp.models.types import utcnow
+from ticketapp.services import accounts
 from ticketapp.services.admin_access import audit
 from ticketapp.services.admin_events import AdminError
+from ticketapp.services.audit import ClientInfo, record_event
 
 STAFF_ROLES = (Role.ADMIN, Role.AGENT)
+# What the customer page lists as "sign-in history" (profile edits etc. are left out).
+SIGN_IN_HISTORY_KINDS = (
+    SecurityEventKind.SIGN_IN_OK,
+    SecurityEventKind.SIGN_IN_FAILED,
+    SecurityEventKind.SIGN_IN_BLOCKED,
+    SecurityEventKind.LOCKOUT,
+    SecurityEventKind.SIGN_OUT,
+    SecurityEventKind.TWO_FACTOR_FAILED,
+    SecurityEventKind.RESET_REQUESTED,
+    SecurityEventKind.RESET_USED,
+    SecurityEventKind.ACCOUNT_BLOCKED,
+)
 
 
 @dataclass
@@ -61,6 +76,51 @@ def customer_orders(session: Session, user_id: int, limit: int = 100) -> list[Or
     )
 
 
+@dataclass
+class CustomerDetail:
+    user: User
+    orders: list[Order] = field(default_factory=list)
+    sign_ins: list[SecurityEvent] = field(default_factory=list)
+    support_requests: list[SupportTicket] = field(default_factory=list)
+
+
+def customer_detail(session: Session, user_id: int, limit: int = 50) -> CustomerDetail:
+    """Orders, recent sign-in history and support requests (by account or by its e-mail as a guest)."""
+    user = _must_user(session, user_id)
+    sign_ins = session.exec(
+        select(SecurityEvent)
+        .where(SecurityEvent.user_id == user_id, col(SecurityEvent.kind).in_(SIGN_IN_HISTORY_KINDS))
+        .order_by(col(SecurityEvent.occurred_at).desc(), col(SecurityEvent.id).desc())
+        .limit(limit)
+    ).all()
+    requests = session.exec(
+        select(SupportTicket)
+        .where(or_(SupportTicket.customer_id == user_id, func.lower(SupportTicket.guest_email) == user.email.lower()))
+        .order_by(col(SupportTicket.created_at).desc())
+        .limit(limit)
+    ).all()
+    return CustomerDetail(user, customer_orders(session, user_id, limit), list(sign_ins), list(requests))
+
+
+def send_password_reset(session: Session, actor_id: int, user_id: int) -> User:
+    """An admin sends the customer the usual reset link (the password itself is never seen by staff)."""
+    user = _must_user(session, user_id)
+    if user.is_blocked:
+        raise AdminError(msgid("This account is blocked; unblock it before sending a password reset."))
+    if user.deleted_at is not None:
+        raise AdminError(msgid("User not found."))
+    audit(session, actor_id, "user.password_reset", "user", user_id)
+    # Commits the audit row together with the reset token, then sends the e-mail.
+    accounts.request_password_reset(session, user.email, ClientInfo(user_agent="admin"))
+    return user
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    """Blocking takes effect at once: every open session of the account ends (not committed)."""
+    accounts.revoke_user_sessions(session, user.id or 0)
+    record_event(session, SecurityEventKind.ACCOUNT_BLOCKED, ClientInfo(), user_id=user.id, email=user.email)
+
+
 def _must_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
@@ -69,7 +129,7 @@ def _must_user(session: Session, user_id: int) -> User:
 
 
 def set_blocked(session: Session, actor_id: int, user_id: int, *, blocked: bool, reason: str) -> User:
-    """Block (with a reason) or unblock an account. TODO(accounts): end the user's sessions on block."""
+    """Block (with a reason, ending every session of the account) or unblock it."""
     user = _must_user(session, user_id)
     if user_id == actor_id:
         raise AdminError(msgid("You cannot block your own account."))
@@ -81,6 +141,8 @@ def set_blocked(session: Session, actor_id: int, user_id: int, *, blocked: bool,
     if user.role == Role.ADMIN and blocked:
         _keep_one_admin(session, user_id)
     user.is_blocked, user.updated_at = blocked, utcnow()
+    if blocked:
+        _end_sessions(session, user)
     audit(session, actor_id, "user.block" if blocked else "user.unblock", "user", user_id, reason=reason)
     session.commit()
     return user
@@ -126,6 +188,7 @@ def deactivate_staff(session: Session, actor_id: int, user_id: int) -> User:
         _keep_one_admin(session, user_id)
     previous = user.role
     user.role, user.is_blocked, user.updated_at = Role.CUSTOMER, True, utcnow()
+    _end_sessions(session, user)
     audit(session, actor_id, "staff.deactivate", "user", user_id, previous=previous)
     session.commit()
     return user

@@ -30,6 +30,7 @@ from ticketapp.services.inventory import (
     get_or_create_cart,
     lock_cart_holds,
     lock_inventory,
+    new_cart_token,
     sales_state,
 )
 from ticketapp.settings import get_settings
@@ -192,3 +193,15 @@ def merge_cart_into_user(session: Session, cart_token: str, user_id: int, *, now
     session.exec(update(Hold).where(col(Hold.cart_id) == cart.id).values(user_id=user_id))  # type: ignore[call-overload]
     session.commit()
     return cart.token
+
+
+def merge_browser_cart_on_sign_in(session: Session, cart_token: str, user_id: int) -> str:
+    """Sign-in of a browser holding the `cart` cookie: merge it into the account; returns the token to keep.
+
+    A cart another account left in this browser (they signed out) is not taken over:
+    the visitor gets a fresh cart that receives their own saved carts instead.
+    """
+    cart = find_cart(session, cart_token)
+    if cart is not None and cart.user_id not in (None, user_id):
+        cart_token = new_cart_token()
+    return merge_cart_into_user(session, cart_token, user_id)

@@ -15,6 +15,7 @@ from ticketapp.services.money import BABEL_LOCALES, Money
 from ticketapp.services.orders_history import OrderSummary, get_user_order, list_user_orders
 from ticketapp.state.auth import AuthState, client_info, require_user
 from ticketapp.state.locale import LocaleState, current_lang
+from ticketapp.state.signin import merge_cart_on_sign_in
 
 STATUS_LABELS = {
     OrderStatus.PENDING: msgid("Pending"),
@@ -266,4 +267,6 @@ class SecurityState(rx.State):
         self.recovery_codes = codes
         self.secret, self.qr_data_uri = "", ""
         self.success = msgid("Two-factor authentication is on.")
+        # First sign-in of staff ends here (enrolment was their second factor): the cart joins now.
+        await merge_cart_on_sign_in(self)
         return None

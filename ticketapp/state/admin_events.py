@@ -334,6 +334,7 @@ class AdminEventFormState(rx.State):
     venues: list[dict[str, str]] = []
     message: str = ""
     message_is_error: bool = False
+    status_label: str = ""
 
     async def _admin(self) -> int | None:
         try:
@@ -365,7 +366,37 @@ class AdminEventFormState(rx.State):
         self.found = loaded is not None
         if loaded:
             self.form, self.ticket_types = loaded
+        lang = await current_lang(self)
+        status = self.form.get("status", "")
+        self.status_label = gettext(lang, STATUS_LABELS[status]) if status in STATUS_LABELS else ""
+        # Just created: the save message survives the redirect to this event's own page.
+        if self.router.url.query_parameters.get("saved") == "1":
+            self.message, self.message_is_error = gettext(lang, "Saved."), False
         self.loaded = True
+
+    async def _set_published(self, publish: bool) -> None:
+        actor = await self._admin()
+        if actor is None or not self.event_id:
+            return
+        lang = await current_lang(self)
+        event_id = int(self.event_id)
+        change = admin_events.publish_event if publish else admin_events.unpublish_event
+        try:
+            await run_db(lambda s: change(s, actor, event_id))
+        except AdminError as refused:
+            self.message, self.message_is_error = refused.translated(lang), True
+            return
+        await self.load()
+        done = msgid("Event published.") if publish else msgid("Event unpublished.")
+        self.message, self.message_is_error = gettext(lang, done), False
+
+    @rx.event
+    async def publish(self) -> None:
+        await self._set_published(True)
+
+    @rx.event
+    async def unpublish(self) -> None:
+        await self._set_published(False)
 
     @rx.event
     async def set_field(self, name: str, value: str) -> None:
@@ -414,7 +445,7 @@ class AdminEventFormState(rx.State):
             return None
         self.message, self.message_is_error = gettext(lang, "Saved."), False
         if event_id is None:
-            return rx.redirect(f"/admin/events/edit?id={saved}")
+            return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
         await self.load()
         return None
 

@@ -16,11 +16,26 @@ from ticketapp.services.admin_orders import search_from_query
 from ticketapp.services.dates import format_event_datetime
 from ticketapp.services.money import Money, format_money
 from ticketapp.services.order_payments import OrderError
+from ticketapp.state.account import STATUS_LABELS
 from ticketapp.state.admin_events import run_db
 from ticketapp.state.admin_guard import require_admin
 from ticketapp.state.locale import current_lang
+from ticketapp.state.payment import METHOD_LABELS
 
 PAGE_SIZE = 25
+
+
+TICKET_STATUS_LABELS = {"valid": msgid("Valid"), "void": msgid("Void (refunded or cancelled)")}
+
+
+def status_label(status: str, lang: str) -> str:
+    return gettext(lang, STATUS_LABELS.get(status, status))  # type: ignore[call-overload]
+
+
+def method_label(method: str, lang: str) -> str:
+    return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""  # type: ignore[call-overload]
+
+
 STATUSES = [s.value for s in OrderStatus]
 
 
@@ -35,6 +50,7 @@ class AdminOrdersState(rx.State):
     page: int = 0
     total: int = 0
     rows: list[dict[str, str]] = []
+    status_options: list[dict[str, str]] = []
 
     async def _admin(self) -> int | None:
         try:
@@ -76,12 +92,13 @@ class AdminOrdersState(rx.State):
                 "code": o.code,
                 "date": format_event_datetime(o.created_at, "UTC", lang),
                 "buyer": f"{o.buyer_name} <{o.buyer_email}>",
-                "status": o.status,
+                "status": status_label(o.status, lang),
                 "total": format_money(Money(o.total_minor, o.currency), lang),
             }
             for o in orders
         ]
         self.total = total
+        self.status_options = [{"value": value, "label": status_label(value, lang)} for value in STATUSES]
         self.loaded = True
 
     async def _filter(self, name: str, value: str) -> None:
@@ -168,11 +185,11 @@ class AdminOrderState(rx.State):
         money = lambda minor: format_money(Money(minor, order.currency), lang)  # noqa: E731
         self.summary = {
             "code": order.code,
-            "status": order.status,
+            "status": status_label(order.status, lang),
             "buyer": f"{order.buyer_name} <{order.buyer_email}>",
             "total": money(order.total_minor),
             "refunded": money(order.refunded_minor),
-            "method": order.payment_method or "",
+            "method": method_label(order.payment_method or "", lang),
             "created": format_event_datetime(order.created_at, "UTC", lang),
             "flag": order.flagged_reason or "",
         }
@@ -185,7 +202,13 @@ class AdminOrderState(rx.State):
             for p in detail.payments
         ]
         self.tickets = [
-            {"id": str(tk.id), "code": tk.code, "status": tk.status, "name": tk.attendee_name or ""}
+            {
+                "id": str(tk.id),
+                "code": tk.code,
+                "status": tk.status,
+                "status_label": gettext(lang, TICKET_STATUS_LABELS.get(tk.status, tk.status)),
+                "name": tk.attendee_name or "",
+            }
             for tk in detail.tickets
         ]
         self.names = {row["id"]: row["name"] for row in self.tickets}

@@ -8,14 +8,64 @@ import reflex as rx
 from sqlmodel import Session
 
 from ticketapp.i18n import gettext, msgid
+from ticketapp.models import SecurityEventKind
 from ticketapp.services import admin_people
 from ticketapp.services.admin_events import AdminError
+from ticketapp.services.dates import format_event_datetime
 from ticketapp.services.money import Money, format_money
+from ticketapp.services.support_views import STATUS_LABELS as SUPPORT_STATUS_LABELS
+from ticketapp.state.account import STATUS_LABELS as ORDER_STATUS_LABELS
 from ticketapp.state.admin_events import run_db
 from ticketapp.state.admin_guard import require_admin
 from ticketapp.state.locale import current_lang
 
 PAGE_SIZE = 25
+SIGN_IN_LABELS = {
+    SecurityEventKind.SIGN_IN_OK: msgid("Signed in"),
+    SecurityEventKind.SIGN_IN_FAILED: msgid("Failed sign-in"),
+    SecurityEventKind.SIGN_IN_BLOCKED: msgid("Sign-in refused (account blocked)"),
+    SecurityEventKind.LOCKOUT: msgid("Locked out after failed attempts"),
+    SecurityEventKind.SIGN_OUT: msgid("Signed out"),
+    SecurityEventKind.TWO_FACTOR_FAILED: msgid("Wrong two-factor code"),
+    SecurityEventKind.RESET_REQUESTED: msgid("Password reset requested"),
+    SecurityEventKind.RESET_USED: msgid("Password reset"),
+    SecurityEventKind.ACCOUNT_BLOCKED: msgid("Account blocked"),
+}
+
+
+def _label(labels: dict, key: str, lang: str) -> str:
+    return gettext(lang, labels.get(key, key))
+
+
+def customer_detail_view(detail: admin_people.CustomerDetail, lang: str) -> dict[str, list[dict[str, str]]]:
+    """The customer detail as simple rows for the page."""
+    return {
+        "orders": [
+            {
+                "code": o.code,
+                "status": _label(ORDER_STATUS_LABELS, o.status, lang),
+                "total": format_money(Money(o.total_minor, o.currency), lang),
+            }
+            for o in detail.orders
+        ],
+        "sign_ins": [
+            {
+                "at": format_event_datetime(e.occurred_at, "UTC", lang),
+                "what": _label(SIGN_IN_LABELS, e.kind, lang),
+                "ip": e.ip or "–",
+            }
+            for e in detail.sign_ins
+        ],
+        "support": [
+            {
+                "reference": r.reference,
+                "subject": r.subject,
+                "status": _label(SUPPORT_STATUS_LABELS, r.status, lang),
+                "date": format_event_datetime(r.created_at, "UTC", lang),
+            }
+            for r in detail.support_requests
+        ],
+    }
 
 
 class _AdminMixin:
@@ -62,7 +112,10 @@ class AdminCustomersState(_AdminMixin, rx.State):
     total: int = 0
     rows: list[dict[str, str]] = []
     selected: str = ""
+    selected_title: str = ""
     selected_orders: list[dict[str, str]] = []
+    selected_sign_ins: list[dict[str, str]] = []
+    selected_support: list[dict[str, str]] = []
     reason: str = ""
     message: str = ""
     message_is_error: bool = False
@@ -115,13 +168,29 @@ class AdminCustomersState(_AdminMixin, rx.State):
     async def show(self, user_id: str) -> None:
         if await self._admin() is None:
             return
+        await self._show(user_id)
+
+    async def _show(self, user_id: str) -> None:
         lang = await current_lang(self)
-        orders = await run_db(lambda s: admin_people.customer_orders(s, _id(user_id) if user_id.isdigit() else 0))
+        try:
+            detail = await run_db(lambda s: admin_people.customer_detail(s, _id(user_id)))
+        except AdminError as refused:
+            self.selected = ""
+            self.message, self.message_is_error = refused.translated(lang), True
+            return
+        view = customer_detail_view(detail, lang)
         self.selected = user_id
-        self.selected_orders = [
-            {"code": o.code, "status": o.status, "total": format_money(Money(o.total_minor, o.currency), lang)}
-            for o in orders
-        ]
+        self.selected_title = f"{detail.user.display_name} <{detail.user.email}>"
+        self.selected_orders = view["orders"]
+        self.selected_sign_ins = view["sign_ins"]
+        self.selected_support = view["support"]
+
+    @rx.event
+    async def send_password_reset(self, user_id: str) -> None:
+        await self._act(
+            lambda s, a: admin_people.send_password_reset(s, a, _id(user_id)),
+            msgid("A password reset e-mail was sent to the customer."),
+        )
 
     @rx.event
     async def set_reason(self, value: str) -> None:
@@ -138,6 +207,8 @@ class AdminCustomersState(_AdminMixin, rx.State):
         ):
             self.reason = ""
             await self._refresh()
+            if self.selected == user_id:
+                await self._show(user_id)
 
     @rx.event
     async def unblock(self, user_id: str) -> None:

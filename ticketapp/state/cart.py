@@ -88,6 +88,14 @@ class CartState(rx.State):
         view = await asyncio.to_thread(_load, token) if token else CartView()
         self._show(view, lang)
 
+    async def merge_into_account(self, user_id: int) -> None:
+        """After sign-in: fold this browser's cart into the account's, keep the cookie, refresh the count."""
+        token = self.cart_token if inventory.is_valid_cart_token(self.cart_token) else ""
+        if not token:
+            return
+        self.cart_token = await asyncio.to_thread(_merge, token, user_id)
+        await self.refresh_count()
+
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
         self.message = ""
@@ -163,6 +171,11 @@ def _parse_int(value: object) -> int | None:
 def _count(token: str) -> int:
     with session_scope() as session:
         return cart_item_count(session, token)
+
+
+def _merge(token: str, user_id: int) -> str:
+    with session_scope() as session:
+        return holds.merge_browser_cart_on_sign_in(session, token, user_id)
 
 
 def _load(token: str) -> CartView:

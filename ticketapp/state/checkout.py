@@ -12,6 +12,7 @@ from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
 from ticketapp.services import inventory, order_payments, orders
 from ticketapp.services.cart import CartView, load_cart
+from ticketapp.state.auth import current_user
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.funnel import record_checkout
 from ticketapp.state.locale import current_lang
@@ -61,6 +62,7 @@ class CheckoutState(rx.State):
         self.error = ""
         self.order_codes = []
         lang = await current_lang(self)
+        await self._prefill_buyer()
         cart = await self.get_state(CartState)
         token = cart.cart_token
         view = await asyncio.to_thread(_load, token) if token else CartView()
@@ -89,6 +91,14 @@ class CheckoutState(rx.State):
         self.loaded = True
         await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
 
+    async def _prefill_buyer(self) -> None:
+        """A signed-in buyer starts from their account's name and e-mail (still editable)."""
+        user = await current_user(self)
+        if user is None:
+            return
+        self.buyer_name = self.buyer_name or user.display_name
+        self.buyer_email = self.buyer_email or user.email
+
     @rx.event
     async def place_order(self, _form: dict | None = None):  # noqa: ANN201  (an event chain)
         lang = await current_lang(self)
@@ -102,9 +112,12 @@ class CheckoutState(rx.State):
         for field in self.attendee_fields:
             type_id, _ = field["key"].split(":")
             names[int(type_id)].append(self.attendees.get(field["key"], ""))
+        # Resolved again here, not trusted from load: the order joins the account signed in now.
+        user = await current_user(self)
+        user_id = user.id if user is not None and user.fully_signed_in else None
         try:
             placed = await asyncio.to_thread(
-                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names)
+                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id
             )
         except inventory.BookingError as refused:
             self.error = refused.translated(lang)
@@ -133,8 +146,10 @@ def _load(token: str) -> CartView:
         return load_cart(session, token)
 
 
-def _place(token: str, name: str, email: str, lang: str, names: dict[int, list[str]]) -> list[Order]:
+def _place(
+    token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None
+) -> list[Order]:
     with session_scope() as session:
         return orders.convert_cart_to_pending_order(
-            session, token, buyer_name=name, buyer_email=email, locale=lang, attendee_names=names
+            session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
         )

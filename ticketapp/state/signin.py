@@ -13,6 +13,7 @@ from ticketapp.i18n import msgid
 from ticketapp.services import accounts, auth_sessions, oauth
 from ticketapp.services.accounts import AccountError
 from ticketapp.state.auth import AuthState, client_info
+from ticketapp.state.cart import CartState
 from ticketapp.state.locale import current_lang
 
 # Messages the OAuth callback may put in the URL; anything else shows the generic one.
@@ -29,6 +30,16 @@ def _query(state: rx.State, name: str) -> str:
 
 def _next_path(state: rx.State) -> str:
     return oauth.safe_return_path(_query(state, "next") or "/")
+
+
+async def merge_cart_on_sign_in(state: rx.State) -> None:
+    """Once fully signed in, the anonymous cart of this browser becomes the account's."""
+    auth = await state.get_state(AuthState)
+    user = auth.current()
+    if user is None or not user.fully_signed_in:
+        return
+    cart = await state.get_state(CartState)
+    await cart.merge_into_account(user.id)
 
 
 class SignInState(rx.State):
@@ -76,6 +87,7 @@ class SignInState(rx.State):
             return None
         if result.second_factor == "enrol":
             return rx.redirect("/account/security")
+        await merge_cart_on_sign_in(self)
         return rx.redirect(self.next_path)
 
     @rx.event
@@ -87,6 +99,7 @@ class SignInState(rx.State):
             self.error = msgid("That code is not correct. Check your authenticator app and try again.")
             return None
         self.error = ""
+        await merge_cart_on_sign_in(self)
         return rx.redirect(self.next_path)
 
 
@@ -123,7 +136,7 @@ class SignUpState(rx.State):
         self.error = ""
         auth = await self.get_state(AuthState)
         auth._remember_token(token, remember=False)
-        auth.current()
+        await merge_cart_on_sign_in(self)
         return rx.redirect("/account?welcome=1")
 
 
