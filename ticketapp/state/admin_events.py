@@ -19,7 +19,7 @@ from ticketapp.services.admin_events import AdminError, EventInput, TicketTypeIn
 from ticketapp.services.dates import format_event_datetime
 from ticketapp.services.money import BABEL_LOCALES, Money, minor_exponent
 from ticketapp.services.order_payments import OrderError
-from ticketapp.state.admin_guard import require_admin
+from ticketapp.state.admin_guard import admin_or_forbidden
 from ticketapp.state.locale import current_lang
 
 PAGE_SIZE = 20
@@ -58,13 +58,7 @@ class AdminEventsState(rx.State):
     refund_on_cancel: bool = True
 
     async def _admin(self) -> int | None:
-        try:
-            actor = await require_admin(self)
-        except PermissionError:
-            self.forbidden, self.loaded = True, True
-            return None
-        self.forbidden = False
-        return actor
+        return await admin_or_forbidden(self)
 
     @rx.event
     async def load(self) -> None:
@@ -337,13 +331,7 @@ class AdminEventFormState(rx.State):
     status_label: str = ""
 
     async def _admin(self) -> int | None:
-        try:
-            actor = await require_admin(self)
-        except PermissionError:
-            self.forbidden, self.loaded = True, True
-            return None
-        self.forbidden = False
-        return actor
+        return await admin_or_forbidden(self)
 
     @rx.event
     async def load(self) -> None:

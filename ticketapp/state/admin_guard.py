@@ -33,6 +33,17 @@ async def require_admin(state: rx.State) -> int:
     return await asyncio.to_thread(_check, await current_user_id(state))
 
 
+async def admin_or_forbidden(state: rx.State) -> int | None:
+    """For admin page states (with `forbidden` and `loaded` vars): the admin's id, or None after showing 403."""
+    try:
+        actor = await require_admin(state)
+    except PermissionError:
+        state.forbidden, state.loaded = True, True  # type: ignore[attr-defined]
+        return None
+    state.forbidden = False  # type: ignore[attr-defined]
+    return actor
+
+
 class AdminGateState(rx.State):
     """First step of every admin page load: send visitors where the accounts guard says.
 

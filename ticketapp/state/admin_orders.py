@@ -18,7 +18,7 @@ from ticketapp.services.money import Money, format_money
 from ticketapp.services.order_payments import OrderError
 from ticketapp.state.account import STATUS_LABELS
 from ticketapp.state.admin_events import run_db
-from ticketapp.state.admin_guard import require_admin
+from ticketapp.state.admin_guard import admin_or_forbidden
 from ticketapp.state.locale import current_lang
 from ticketapp.state.payment import METHOD_LABELS
 
@@ -53,13 +53,7 @@ class AdminOrdersState(rx.State):
     status_options: list[dict[str, str]] = []
 
     async def _admin(self) -> int | None:
-        try:
-            actor = await require_admin(self)
-        except PermissionError:
-            self.forbidden, self.loaded = True, True
-            return None
-        self.forbidden = False
-        return actor
+        return await admin_or_forbidden(self)
 
     def _params(self) -> dict[str, str]:
         params = {
@@ -159,13 +153,7 @@ class AdminOrderState(rx.State):
     message_is_error: bool = False
 
     async def _admin(self) -> int | None:
-        try:
-            actor = await require_admin(self)
-        except PermissionError:
-            self.forbidden, self.loaded = True, True
-            return None
-        self.forbidden = False
-        return actor
+        return await admin_or_forbidden(self)
 
     @rx.event
     async def load(self) -> None:

@@ -16,7 +16,7 @@ from ticketapp.services.money import Money, format_money
 from ticketapp.services.support_views import STATUS_LABELS as SUPPORT_STATUS_LABELS
 from ticketapp.state.account import STATUS_LABELS as ORDER_STATUS_LABELS
 from ticketapp.state.admin_events import run_db
-from ticketapp.state.admin_guard import require_admin
+from ticketapp.state.admin_guard import admin_or_forbidden
 from ticketapp.state.locale import current_lang
 
 PAGE_SIZE = 25
@@ -75,13 +75,7 @@ class _AdminMixin:
     message_is_error: bool
 
     async def _admin(self) -> int | None:
-        try:
-            actor = await require_admin(self)  # type: ignore[arg-type]
-        except PermissionError:
-            self.forbidden, self.loaded = True, True
-            return None
-        self.forbidden = False
-        return actor
+        return await admin_or_forbidden(self)
 
     async def _act(self, action: Callable[[Session, int], object], done: str) -> bool:
         actor = await self._admin()
