@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import qrcode
 from PIL import Image
@@ -16,6 +17,8 @@ from playwright.sync_api import Page, Playwright, expect
 from tests.e2e.conftest import CHROMIUM
 from tests.e2e.test_checkin_page import sold_tickets
 
+# Not the event test_checkin_page counts from zero: these tests run before it.
+CAMERA_EVENT = "Lyon Tech Summit"
 VIDEO_W, VIDEO_H = 640, 480
 # qr-scanner looks at the central 2/3 square of the picture: keep the QR well inside it.
 QR_SIDE = 300
@@ -41,8 +44,16 @@ def write_fake_camera_video(path: Path, text: str, frames: int = 10) -> Path:
     return path
 
 
+def _record_if_outside(url: str, seen: list[str]) -> None:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in ("localhost", "127.0.0.1"):
+        seen.append(url)
+
+
 def test_door_scans_a_ticket_qr_with_the_camera(playwright: Playwright, browser_type_launch_args, live_app, tmp_path):
-    event_id, (_code, _void, qr_token), staff_token = sold_tickets(live_app.database_url, live_app.data_dir)
+    event_id, (_code, _void, qr_token), staff_token = sold_tickets(
+        live_app.database_url, live_app.data_dir, CAMERA_EVENT
+    )
     video = write_fake_camera_video(tmp_path / "qr.y4m", qr_token)
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM,
@@ -56,6 +67,9 @@ def test_door_scans_a_ticket_qr_with_the_camera(playwright: Playwright, browser_
     try:
         context = browser.new_context(base_url=live_app.url)
         context.grant_permissions(["camera"], origin=live_app.url)
+        # Offline decoding: the scanner must not fetch anything (wasm, worker) from outside the app.
+        outside_requests: list[str] = []
+        context.on("request", lambda request: _record_if_outside(request.url, outside_requests))
         page = context.new_page()
         page.set_default_timeout(20_000)
         page.goto("/checkin")
@@ -84,13 +98,14 @@ def test_door_scans_a_ticket_qr_with_the_camera(playwright: Playwright, browser_
         camera.get_by_role("button", name="Stop camera").click()
         expect(camera.get_by_role("status")).to_contain_text("Camera off.")
         expect(page.get_by_label("Ticket code")).to_be_enabled()
+        assert outside_requests == []
     finally:
         browser.close()
 
 
 def test_refused_or_missing_camera_leaves_manual_entry(page: Page, live_app) -> None:
     """The default test browser has no camera at all: a clear message, and typing codes still works."""
-    event_id, (code, _void, _qr), staff_token = sold_tickets(live_app.database_url, live_app.data_dir)
+    event_id, (code, _void, _qr), staff_token = sold_tickets(live_app.database_url, live_app.data_dir, CAMERA_EVENT)
     page.goto("/checkin")
     page.get_by_label("Staff token").fill(staff_token)
     page.get_by_role("button", name="Unlock").click()

@@ -146,6 +146,8 @@ def _code_form() -> rx.Component:
             align="start",
         ),
         on_submit=CheckinState.submit_code,
+        # Cleared in the browser at once: a field cleared later by the server could wipe the next code already typed.
+        reset_on_submit=True,
     )
 
 

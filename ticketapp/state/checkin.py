@@ -169,35 +169,32 @@ class CheckinState(rx.State):
             counter = checkin_counter(session, int(self.event_id))
         self.checked_in, self.sold = counter.checked_in, counter.sold
 
-    async def _scan(self, scanned: str) -> bool:
-        """Scan a typed code or a QR token for the chosen event; False when nothing was scanned."""
+    async def _scan(self, scanned: str) -> None:
+        """Scan a typed code or a QR token for the chosen event and show the answer."""
         lang = await current_lang(self)
         with session_scope() as session:
             staff_id = await self._staff_user_id(session)
             if staff_id is None:
                 self._lock()
-                return False
+                return
             if not self.event_id:
                 self.error = translate(lang, "Choose an event first.")
-                return False
+                return
             try:
                 result = scan(session, int(self.event_id), scanned, staff_id, public_key(get_signing_key()))
             except EmptyScanError:
                 self._clear_result()
                 self.error = translate(lang, "Type a ticket code.")
-                return False
+                return
         self.error = ""
         self.outcome = result.outcome.value
         self.result_title = translate(lang, OUTCOME_TITLES[result.outcome])
         self.result_detail = _result_detail(result, self._event_timezones.get(self.event_id, "UTC"), lang)
         self._refresh_counter()
-        return True
 
     @rx.event
-    async def submit_code(self, form_data: dict[str, str]) -> rx.event.EventSpec | None:
-        if await self._scan(str(form_data.get("code", ""))):
-            return rx.set_value("checkin-code", "")
-        return None
+    async def submit_code(self, form_data: dict[str, str]) -> None:
+        await self._scan(str(form_data.get("code", "")))
 
     @rx.event
     async def start_camera(self) -> None:
