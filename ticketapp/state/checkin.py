@@ -152,6 +152,7 @@ class CheckinState(rx.State):
                     return
             self.event_id = event_id
             self._clear_result()
+            self._last_camera_text = ""  # the same ticket may be shown again for the new event
             self._watch_generation += 1
             generation = self._watch_generation
         # Live counter: other doors scan too, so poll while this event stays chosen.
@@ -205,6 +206,7 @@ class CheckinState(rx.State):
                 return
         self.camera_on = True
         self.camera_status = translate(lang, "Starting the camera…")
+        self._last_camera_text, self._last_camera_at = "", 0.0
 
     @rx.event
     async def stop_camera(self) -> None:
