@@ -18,11 +18,11 @@ from ticketapp.services.ticket_tokens import load_signing_key
 from ticketapp.settings import get_settings
 
 
-def sold_tickets(database_url: str, data_dir: Path) -> tuple[int, list[str], str]:
+def sold_tickets(database_url: str, data_dir: Path, event_title: str = "Jazz à Lyon") -> tuple[int, list[str], str]:
     """Two tickets for a seeded event (one voided after a refund) and a token for the seeded admin."""
     engine = make_engine(database_url)
     with Session(engine, expire_on_commit=False) as session:
-        event = session.exec(select(Event).where(Event.title == "Jazz à Lyon")).one()
+        event = session.exec(select(Event).where(Event.title == event_title)).one()
         ticket_type = session.exec(select(TicketType).where(TicketType.event_id == event.id)).first()
         admin = session.exec(select(User).where(User.email == "admin@example.com")).one()
         kept, _ = make_order(session, [(ticket_type, 2)], buyer_name="Inès Laurent")

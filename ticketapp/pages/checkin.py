@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.layout import page_layout
+from ticketapp.components.qr_camera import qr_camera
 from ticketapp.state.checkin import CheckinState
 from ticketapp.state.locale import LocaleState, t
 
@@ -145,6 +146,29 @@ def _code_form() -> rx.Component:
             align="start",
         ),
         on_submit=CheckinState.submit_code,
+        # Cleared in the browser at once: a field cleared later by the server could wipe the next code already typed.
+        reset_on_submit=True,
+    )
+
+
+def _camera() -> rx.Component:
+    return rx.el.section(
+        rx.heading(t("Camera scanner"), as_="h2", size="4", id="checkin-camera-heading"),
+        rx.cond(
+            CheckinState.camera_on,
+            rx.button(t("Stop camera"), on_click=CheckinState.stop_camera, variant="outline", size="3"),
+            rx.button(t("Start camera"), on_click=CheckinState.start_camera, size="3"),
+        ),
+        rx.text(CheckinState.camera_status, role="status", aria_live="polite", size="2"),
+        qr_camera(
+            active=CheckinState.camera_on,
+            label=t("Camera view"),
+            on_scan=CheckinState.scan_camera,
+            on_camera_start=CheckinState.camera_started,
+            on_camera_error=CheckinState.camera_failed,
+        ),
+        aria_labelledby="checkin-camera-heading",
+        style={"display": "flex", "flexDirection": "column", "gap": "0.5rem", "alignItems": "start", "width": "100%"},
     )
 
 
@@ -157,7 +181,7 @@ def _door() -> rx.Component:
             spacing="3",
         ),
         _event_picker(),
-        rx.cond(CheckinState.event_id != "", rx.vstack(_counter(), _code_form(), _result(), width="100%")),
+        rx.cond(CheckinState.event_id != "", rx.vstack(_counter(), _camera(), _code_form(), _result(), width="100%")),
         spacing="4",
         width="100%",
     )

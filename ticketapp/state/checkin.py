@@ -8,6 +8,7 @@ typed on the page. Every handler asks it again.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import reflex as rx
 from sqlmodel import Session
@@ -33,6 +34,9 @@ from ticketapp.state.locale import current_lang
 COUNTER_REFRESH_S = 4
 # The live counter stops polling after this many refreshes (~1 h); choosing the event again restarts it.
 COUNTER_MAX_REFRESHES = 900
+# A QR held in front of the camera is decoded several times a second: the same text
+# within this window is the same presentation, not a second scan.
+CAMERA_DEDUP_S = 3.0
 
 OUTCOME_TITLES = {
     ScanOutcome.VALID: msgid("Valid: let in"),
@@ -76,9 +80,13 @@ class CheckinState(rx.State):
     checked_in: int = 0
     sold: int = 0
     error: str = ""
+    camera_on: bool = False
+    camera_status: str = ""
     _staff_token: str = ""
     _event_timezones: dict[str, str] = {}
     _watch_generation: int = 0
+    _last_camera_text: str = ""
+    _last_camera_at: float = 0.0
 
     async def _staff_user_id(self, session: Session) -> int | None:
         """The staff member using this page, or None: the page then refuses everything."""
@@ -91,6 +99,7 @@ class CheckinState(rx.State):
 
     def _lock(self) -> None:
         self.unlocked, self.staff_name, self._staff_token = False, "", ""
+        self.camera_on, self.camera_status = False, ""
         self.events, self.event_id = [], ""
         self._clear_result()
 
@@ -143,6 +152,7 @@ class CheckinState(rx.State):
                     return
             self.event_id = event_id
             self._clear_result()
+            self._last_camera_text = ""  # the same ticket may be shown again for the new event
             self._watch_generation += 1
             generation = self._watch_generation
         # Live counter: other doors scan too, so poll while this event stays chosen.
@@ -160,28 +170,73 @@ class CheckinState(rx.State):
             counter = checkin_counter(session, int(self.event_id))
         self.checked_in, self.sold = counter.checked_in, counter.sold
 
-    @rx.event
-    async def submit_code(self, form_data: dict[str, str]) -> rx.event.EventSpec | None:
+    async def _scan(self, scanned: str) -> None:
+        """Scan a typed code or a QR token for the chosen event and show the answer."""
         lang = await current_lang(self)
         with session_scope() as session:
             staff_id = await self._staff_user_id(session)
             if staff_id is None:
                 self._lock()
-                return None
+                return
             if not self.event_id:
                 self.error = translate(lang, "Choose an event first.")
-                return None
+                return
             try:
-                result = scan(
-                    session, int(self.event_id), str(form_data.get("code", "")), staff_id, public_key(get_signing_key())
-                )
+                result = scan(session, int(self.event_id), scanned, staff_id, public_key(get_signing_key()))
             except EmptyScanError:
                 self._clear_result()
                 self.error = translate(lang, "Type a ticket code.")
-                return None
+                return
         self.error = ""
         self.outcome = result.outcome.value
         self.result_title = translate(lang, OUTCOME_TITLES[result.outcome])
         self.result_detail = _result_detail(result, self._event_timezones.get(self.event_id, "UTC"), lang)
         self._refresh_counter()
-        return rx.set_value("checkin-code", "")
+
+    @rx.event
+    async def submit_code(self, form_data: dict[str, str]) -> None:
+        await self._scan(str(form_data.get("code", "")))
+
+    @rx.event
+    async def start_camera(self) -> None:
+        lang = await current_lang(self)
+        with session_scope() as session:
+            if await self._staff_user_id(session) is None:
+                self._lock()
+                return
+        self.camera_on = True
+        self.camera_status = translate(lang, "Starting the camera…")
+        self._last_camera_text, self._last_camera_at = "", 0.0
+
+    @rx.event
+    async def stop_camera(self) -> None:
+        lang = await current_lang(self)
+        self.camera_on = False
+        self.camera_status = translate(lang, "Camera off.")
+
+    @rx.event
+    async def camera_started(self) -> None:
+        lang = await current_lang(self)
+        if self.camera_on:
+            self.camera_status = translate(lang, "Camera on: hold the ticket’s QR code in front of it.")
+
+    @rx.event
+    async def camera_failed(self, reason: str) -> None:
+        # The browser's reason (NotAllowedError, "Camera not found.", …) is not shown: staff need what to do.
+        lang = await current_lang(self)
+        self.camera_on = False
+        self.camera_status = translate(
+            lang, "The camera could not start: access was refused or there is no camera. Type the code below instead."
+        )
+
+    @rx.event
+    async def scan_camera(self, scanned: str) -> None:
+        """A QR decoded by the camera: scanned once per presentation, not once per video frame."""
+        text, now = str(scanned).strip(), time.time()
+        if not self.camera_on or not text:
+            return
+        if text == self._last_camera_text and now - self._last_camera_at < CAMERA_DEDUP_S:
+            self._last_camera_at = now  # still in view: keep ignoring it until it leaves for a while
+            return
+        self._last_camera_text, self._last_camera_at = text, now
+        await self._scan(text)
