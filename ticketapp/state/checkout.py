@@ -12,6 +12,7 @@ from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
 from ticketapp.services import inventory, order_payments, orders
 from ticketapp.services.cart import CartView, load_cart
+from ticketapp.state.auth import current_user
 from ticketapp.state.cart import CartState, cart_line_view
 from ticketapp.state.funnel import record_checkout
 from ticketapp.state.locale import current_lang
@@ -102,9 +103,12 @@ class CheckoutState(rx.State):
         for field in self.attendee_fields:
             type_id, _ = field["key"].split(":")
             names[int(type_id)].append(self.attendees.get(field["key"], ""))
+        # A signed-in buyer owns the order: it shows in "My orders" and "My tickets".
+        user = await current_user(self)
+        user_id = user.id if user is not None and user.fully_signed_in else None
         try:
             placed = await asyncio.to_thread(
-                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names)
+                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id
             )
         except inventory.BookingError as refused:
             self.error = refused.translated(lang)
@@ -133,8 +137,10 @@ def _load(token: str) -> CartView:
         return load_cart(session, token)
 
 
-def _place(token: str, name: str, email: str, lang: str, names: dict[int, list[str]]) -> list[Order]:
+def _place(
+    token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None = None
+) -> list[Order]:
     with session_scope() as session:
         return orders.convert_cart_to_pending_order(
-            session, token, buyer_name=name, buyer_email=email, locale=lang, attendee_names=names
+            session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
         )
