@@ -72,9 +72,9 @@ def _ticket_card(ticket: rx.Var[dict[str, str]]) -> rx.Component:
                         is_void,
                         rx.fragment(),
                         rx.hstack(
-                            # Plain anchors: these are files from HTTP routes, not client-side pages.
-                            rx.el.a(t("Download PDF"), href=ticket["pdf_href"], download=True),
-                            rx.el.a(t("Add to calendar (.ics)"), href=ticket["ics_href"], download=True),
+                            # Files from HTTP routes, not client-side pages: let the browser load them.
+                            rx.link(t("Download PDF"), href=ticket["pdf_href"], reload_document=True),
+                            rx.link(t("Add to calendar (.ics)"), href=ticket["ics_href"], reload_document=True),
                             rx.button(
                                 t("Resend confirmation e-mail"),
                                 on_click=MyTicketsState.resend(ticket["order_code"]),
