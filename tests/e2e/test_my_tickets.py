@@ -81,6 +81,16 @@ def test_buy_see_download_and_check_in_a_ticket(page: Page, live_app, mail_sink:
     attached = [part.get_filename() for part in mail.message.iter_attachments()]
     assert f"tickets-{order_code}.pdf" in attached
 
+    # Rename the attendee before the cut-off, then ask for the e-mail again.
+    upcoming.get_by_label("Attendee name").fill("Dominique Martin")
+    upcoming.get_by_role("button", name="Change name").click()
+    expect(page.get_by_role("status").filter(has_text="name was changed")).to_be_visible()
+    expect(upcoming).to_contain_text("Attendee: Dominique Martin")
+    upcoming.get_by_role("button", name="Resend confirmation e-mail").click()
+    expect(page.get_by_role("status").filter(has_text="on its way")).to_be_visible()
+    resent = mail_sink.wait_for(email, order_code, count=2)
+    assert f"tickets-{order_code}.pdf" in [part.get_filename() for part in resent.message.iter_attachments()]
+
     page.get_by_role("button", name="Sign out").click()
     sign_in_as_agent(page, live_app.database_url)
     page.goto("/checkin")
@@ -88,7 +98,7 @@ def test_buy_see_download_and_check_in_a_ticket(page: Page, live_app, mail_sink:
     page.get_by_label("Ticket code").fill(code)
     page.get_by_role("button", name="Check in").click()
     expect(page.get_by_role("status").filter(has_text="let in")).to_contain_text("Valid: let in")
-    expect(page.get_by_role("status").filter(has_text="let in")).to_contain_text("Camille Martin")
+    expect(page.get_by_role("status").filter(has_text="let in")).to_contain_text("Dominique Martin")
     page.get_by_label("Ticket code").fill(code)
     page.get_by_role("button", name="Check in").click()
     expect(page.get_by_text("Already used")).to_be_visible()
