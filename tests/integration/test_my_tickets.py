@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
@@ -24,6 +25,8 @@ from ticketapp.services.my_tickets import (
 )
 from ticketapp.services.ticket_issuing import issue_tickets
 from ticketapp.services.ticket_links import signed_ticket_path
+from ticketapp.services.ticket_pdf import ticket_pdf
+from ticketapp.services.ticket_tokens import get_signing_key
 from ticketapp.settings import get_settings
 
 
@@ -101,8 +104,9 @@ def test_attendee_name_change_before_the_cutoff_only(session: Session, app_db: s
 
     changed = change_attendee_name(session, user_id, ticket.code, "  Grace   Hopper ")
     assert changed.ticket.attendee_name == "Grace Hopper"
-    pdf_dir = get_settings().ticket_cache_dir
-    assert any(pdf_dir.glob(f"ticket-{ticket.code}*.pdf"))
+    settings = get_settings()
+    path = ticket_pdf(session, ticket, "en", get_signing_key(), settings.ticket_cache_dir, settings.organiser_name)
+    assert "Grace Hopper" in PdfReader(path).pages[0].extract_text()
 
     for user, name, message in [
         (user_id, "   ", "Please enter the attendee's name."),

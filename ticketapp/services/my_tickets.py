@@ -16,7 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from ticketapp.i18n import msgid
 from ticketapp.models import Event, Order, Ticket, TicketStatus, TicketType, Venue, utcnow
 from ticketapp.services.ticket_issuing import ISSUABLE_STATUSES, token_for_ticket
-from ticketapp.services.ticket_pdf import VOID_ORDER_STATUSES, order_pdf, qr_png, ticket_pdf
+from ticketapp.services.ticket_pdf import VOID_ORDER_STATUSES, qr_png
 from ticketapp.services.ticket_tokens import get_signing_key
 from ticketapp.settings import get_settings
 
@@ -87,19 +87,15 @@ def qr_data_uri(session: Session, ticket: Ticket) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def _rerender(session: Session, owned: OwnedTicket) -> None:
-    """Render the changed ticket and its order PDF now (the cache key includes the name)."""
-    settings = get_settings()
-    lang = owned.order.locale
-    key = get_signing_key()
-    ticket_pdf(session, owned.ticket, lang, key, settings.ticket_cache_dir, settings.organiser_name)
-    order_pdf(session, owned.order.id or 0, lang, key, settings.ticket_cache_dir, settings.organiser_name)
-
-
 def change_attendee_name(
     session: Session, user_id: int, code: str, name: str, now: datetime | None = None
 ) -> OwnedTicket:
-    """Rename the attendee of one of the user's tickets before the cut-off; re-renders its PDFs."""
+    """Rename the attendee of one of the user's tickets before the cut-off.
+
+    The PDFs are cached under a name derived from their content, so the next
+    download renders the new name; the caller queues `render_order_tickets`
+    to have the order PDF ready.
+    """
     now = now or utcnow()
     clean = " ".join(name.split())
     if not clean:
@@ -116,7 +112,6 @@ def change_attendee_name(
     owned.ticket.attendee_name = clean
     session.add(owned.ticket)
     session.commit()
-    _rerender(session, owned)
     return owned
 
 

@@ -75,10 +75,11 @@ class MyTicketsState(rx.State):
         return None
 
     @rx.event
-    async def resend(self, order_code: str) -> rx.event.EventSpec | None:
+    async def resend(self, order_code: str):  # noqa: ANN201  (an event chain)
         user_id, redirect = await self._user_id()
         if user_id is None:
-            return redirect
+            yield redirect
+            return
         from ticketapp.tasks import resend_order_email  # the task module imports services: import late
 
         self.message = self.error = ""
@@ -87,23 +88,29 @@ class MyTicketsState(rx.State):
                 order_id = resendable_order(session, user_id, order_code).id or 0
         except TicketChangeError as refused:
             self.error = refused.message
-            return None
-        resend_order_email(order_id)
+            return
         self.message = msgid("The confirmation e-mail is on its way.")
-        return None
+        yield  # answer at once; the job renders and sends
+        resend_order_email(order_id)
 
     @rx.event
-    async def rename(self, form_data: dict[str, str]) -> rx.event.EventSpec | None:
+    async def rename(self, form_data: dict[str, str]):  # noqa: ANN201  (an event chain)
         user_id, redirect = await self._user_id()
         if user_id is None:
-            return redirect
+            yield redirect
+            return
+        from ticketapp.tasks import render_order_tickets  # the task module imports services: import late
+
         self.message = self.error = ""
         try:
             with session_scope() as session:
-                change_attendee_name(session, user_id, form_data.get("code", ""), form_data.get("attendee_name", ""))
+                owned = change_attendee_name(
+                    session, user_id, form_data.get("code", ""), form_data.get("attendee_name", "")
+                )
         except TicketChangeError as refused:
             self.error = refused.message
-            return None
+            return
         self.message = msgid("The attendee's name was changed; the PDF ticket is updated.")
         self._fill(user_id, await current_lang(self))
-        return None
+        yield  # show the change now; the PDF renders after
+        render_order_tickets(owned.order.id or 0, owned.order.locale)
