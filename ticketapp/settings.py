@@ -171,6 +171,10 @@ class Settings:
     # Lifetime of the signed ticket-download links sent by e-mail.
     ticket_link_ttl_hours: int = 24 * 30
     organiser_name: str = "Ticketapp"
+    # Order PDFs larger than this go out as download links instead of an attachment.
+    ticket_mail_attach_max_kb: int = 2048
+    # Customers may change a ticket's attendee name until this many hours before the event.
+    attendee_change_cutoff_hours: int = 24
 
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     oauth_providers: tuple[OAuthProviderSettings, ...] = ()
@@ -245,6 +249,8 @@ def get_settings() -> Settings:
         ticket_signing_key=_env("TICKET_SIGNING_KEY"),
         ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
         organiser_name=_env("ORGANISER_NAME", "Ticketapp"),
+        ticket_mail_attach_max_kb=_env_int("TICKET_MAIL_ATTACH_MAX_KB", 2048),
+        attendee_change_cutoff_hours=_env_int("ATTENDEE_CHANGE_CUTOFF_HOURS", 24),
         smtp=_smtp_settings(),
         oauth_providers=_oauth_providers(),
         dev_mode=_env_bool("DEV_MODE"),

@@ -109,9 +109,9 @@ def order_refunded(order_id: int, refund_id: int) -> None:
 
 @huey.task(retries=5, retry_delay=30)
 def resend_order_email(order_id: int) -> None:
-    """Admin asked to resend an order's confirmation e-mail (with its tickets).
+    """Send an order's confirmation e-mail (with its tickets) again, on request of an admin or the customer."""
+    from ticketapp.services.fulfilment import resend_confirmation
 
-    TODO(accounts mail): call the order-confirmation mail service here. Until it
-    lands, the request is recorded in the order's audit trail by the caller.
-    """
-    logging.getLogger(__name__).info("resend of order %s e-mail requested (mail service not wired yet)", order_id)
+    with session_scope() as session:
+        if not resend_confirmation(session, order_id):
+            logging.getLogger(__name__).info("order %s has no tickets to resend", order_id)

@@ -18,6 +18,7 @@ from ticketapp.pages import (  # noqa: F401  (registers the pages)
     event,
     events,
     home,
+    my_tickets,
     payment,
     support,
 )

@@ -7,24 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from ticketapp.api.deps import request_user_id
 from ticketapp.db import session_scope
 from ticketapp.services.admin_access import AdminRefusedError, ensure_admin
 from ticketapp.services.admin_orders import export_csv, search_from_query
-from ticketapp.services.auth_sessions import REMEMBER_COOKIE, SESSION_COOKIE, resolve_session
-
-
-def request_user_id(session: Session, request: Request) -> int | None:
-    """The signed-in user (second factor given) behind an HTTP request, from the session cookies."""
-    for cookie in (SESSION_COOKIE, REMEMBER_COOKIE):
-        token = request.cookies.get(cookie, "")
-        user = resolve_session(session, token) if token else None
-        if user is not None and user.fully_signed_in:
-            return user.id
-    return None
 
 
 async def orders_csv(request: Request) -> Response:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from ticketapp.db import get_engine
+from ticketapp.services.auth_sessions import REMEMBER_COOKIE, SESSION_COOKIE, resolve_session
 
 
 def request_engine(request: Request) -> Engine:
@@ -27,3 +28,13 @@ def request_session(request: Request) -> Iterator[Session]:
 def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def request_user_id(session: Session, request: Request) -> int | None:
+    """The signed-in user (second factor given) behind an HTTP request, from the session cookies."""
+    for cookie in (SESSION_COOKIE, REMEMBER_COOKIE):
+        token = request.cookies.get(cookie, "")
+        user = resolve_session(session, token) if token else None
+        if user is not None and user.fully_signed_in:
+            return user.id
+    return None

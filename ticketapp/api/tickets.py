@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ticketapp.api.deps import request_session
+from ticketapp.api.deps import request_session, request_user_id
 from ticketapp.i18n import normalize_locale
 from ticketapp.models import Event, Order, Venue
 from ticketapp.services.calendar import event_ics
@@ -37,9 +37,21 @@ def _download(request: Request, code: str, user_id: int | None) -> Response:
     )
 
 
+def _download_for(request: Request, code: str) -> Response:
+    """A signed link works for anyone holding it; otherwise the signed-in owner's session cookie decides."""
+    query = request.query_params
+    if query.get("sig") or query.get("exp"):
+        return _download(request, code, None)
+    with request_session(request) as session:
+        user_id = request_user_id(session, request)
+    if user_id is None:
+        return JSONResponse({"error": "sign in or use the link from your e-mail"}, status_code=403)
+    return _download(request, code, user_id)
+
+
 async def ticket_download(request: Request) -> Response:
-    """A ticket PDF for the holder of a signed link; the owner's session check plugs in as `user_id`."""
-    return await run_in_threadpool(_download, request, request.path_params["code"], None)
+    """A ticket PDF for its owner (session cookie) or the holder of a signed link; anyone else gets 403/404."""
+    return await run_in_threadpool(_download_for, request, request.path_params["code"])
 
 
 def _ics(request: Request, event_id: int) -> Response:

@@ -39,6 +39,7 @@ def account_links() -> rx.Component:
                 ),
                 rx.link(t("My account"), href="/account", color_scheme="gray", high_contrast=True),
                 rx.link(t("My orders"), href="/account/orders", color_scheme="gray", high_contrast=True),
+                rx.link(t("My tickets"), href="/account/tickets", color_scheme="gray", high_contrast=True),
                 rx.button(t("Sign out"), on_click=AuthState.sign_out, variant="soft", size="2"),
                 align="center",
                 spacing="3",

@@ -24,6 +24,7 @@ def account_nav() -> rx.Component:
         rx.hstack(
             rx.link(t("Profile"), href="/account"),
             rx.link(t("My orders"), href="/account/orders"),
+            rx.link(t("My tickets"), href="/account/tickets"),
             rx.cond(AuthState.is_staff, rx.link(t("Security"), href="/account/security"), rx.fragment()),
             spacing="4",
         ),
