@@ -173,3 +173,22 @@ def test_event_form_sets_attendee_names_and_per_customer_cap(session: Session, a
     )
     stored = session.get(Event, event.id)
     assert (stored.max_tickets_per_customer, stored.collect_attendee_names) == (None, False)
+
+
+def test_invited_staff_choose_a_password_from_the_mail_then_must_enrol_2fa(
+    session, smtp, mail_sink, admin: User
+) -> None:
+    agent = admin_people.invite_staff(session, admin.id or 0, "new.agent@example.com", "Nadia", Role.AGENT)
+    mail = mail_sink.wait_for(agent.email, "You are invited to join the Ticketapp team")
+    assert "a support agent" in mail.text
+    [link] = [link for link in mail.links() if "/reset-password?token=" in link]
+    token = link.split("token=", 1)[1]
+    invitation = session.exec(select(OneTimeToken).where(OneTimeToken.user_id == agent.id)).one()
+    assert invitation.expires_at > utcnow() + timedelta(days=2)  # an invitation outlives a 1-hour reset link
+    accounts.reset_password(session, token, "a long agent password", CLIENT)
+    result = auth_sessions.sign_in(session, agent.email, "a long agent password", False, CLIENT)
+    assert result.ok
+    user = auth_sessions.resolve_session(session, result.token)
+    assert user is not None and user.role == Role.AGENT and not user.fully_signed_in  # 2FA enrolment comes next
+    with pytest.raises(accounts.AccountError, match="already used"):
+        accounts.reset_password(session, token, "another long password", CLIENT)

@@ -49,6 +49,25 @@ def send_reset_mail(to: str, name: str, lang: str, token: str) -> None:
     )
 
 
+def send_staff_invitation(to: str, name: str, lang: str, token: str, role_label: str) -> None:
+    _send(
+        to,
+        lang,
+        gettext(lang, "You are invited to join the Ticketapp team"),
+        [
+            translate(lang, "Hello {name},", name=name),
+            translate(lang, "You have been invited to Ticketapp as {role}.", role=role_label),
+            gettext(
+                lang,
+                "Choose your password with the link below (it works once and expires in three days), "
+                "then sign in: you will set up two-factor authentication at your first sign-in.",
+            ),
+        ],
+        gettext(lang, "Choose my password"),
+        _link("/reset-password", token),
+    )
+
+
 def send_password_changed_notice(to: str, name: str, lang: str) -> None:
     _send(
         to,

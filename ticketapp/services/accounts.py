@@ -24,6 +24,7 @@ TOKEN_LIFETIMES = {
     TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
     TokenPurpose.CHANGE_EMAIL: timedelta(days=1),
 }
+INVITATION_LIFETIME = timedelta(days=3)
 SUPPORTED_CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF", "CAD")
 # A short list of the most used passwords of at least 10 characters (public breach statistics).
 COMMON_PASSWORDS = frozenset(
@@ -106,7 +107,13 @@ def get_user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
-def issue_token(session: Session, user: User, purpose: TokenPurpose, new_email: str | None = None) -> str:
+def issue_token(
+    session: Session,
+    user: User,
+    purpose: TokenPurpose,
+    new_email: str | None = None,
+    lifetime: timedelta | None = None,
+) -> str:
     """Create a single-use token; only its hash is stored. Returns the raw token."""
     raw = new_token()
     session.add(
@@ -115,7 +122,7 @@ def issue_token(session: Session, user: User, purpose: TokenPurpose, new_email: 
             purpose=purpose,
             token_hash=hash_token(raw),
             new_email=new_email,
-            expires_at=utcnow() + TOKEN_LIFETIMES[purpose],
+            expires_at=utcnow() + (lifetime or TOKEN_LIFETIMES[purpose]),
         )
     )
     return raw
@@ -215,6 +222,17 @@ def request_password_reset(session: Session, email: str, client: ClientInfo) -> 
     record_event(session, SecurityEventKind.RESET_REQUESTED, client, user_id=user.id, email=user.email)
     session.commit()
     account_mail.send_reset_mail(user.email, user.display_name, user.locale, token)
+
+
+def send_staff_invitation(session: Session, user: User, role_label: str) -> None:
+    """E-mail a new staff member a single-use link to choose their password (valid three days).
+
+    The link is a password-reset token, so it lands on the same /reset-password page; 2FA
+    enrolment then follows at the first sign-in, as for every staff account.
+    """
+    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD, lifetime=INVITATION_LIFETIME)
+    session.commit()
+    account_mail.send_staff_invitation(user.email, user.display_name, user.locale, token, role_label)
 
 
 def check_reset_token(session: Session, raw: str) -> None:

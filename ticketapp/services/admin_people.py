@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from ticketapp.i18n import msgid
+from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Order, Role, SecurityEvent, SecurityEventKind, SupportTicket, User
 from ticketapp.models.types import utcnow
 from ticketapp.services import accounts
@@ -22,6 +22,7 @@ from ticketapp.services.admin_events import AdminError
 from ticketapp.services.audit import ClientInfo, record_event
 
 STAFF_ROLES = (Role.ADMIN, Role.AGENT)
+STAFF_ROLE_LABELS = {Role.ADMIN: msgid("an administrator"), Role.AGENT: msgid("a support agent")}
 # What the customer page lists as "sign-in history" (profile edits etc. are left out).
 SIGN_IN_HISTORY_KINDS = (
     SecurityEventKind.SIGN_IN_OK,
@@ -195,7 +196,7 @@ def deactivate_staff(session: Session, actor_id: int, user_id: int) -> User:
 
 
 def invite_staff(session: Session, actor_id: int, email: str, display_name: str, role: str) -> User:
-    """Create (or promote) the staff account; TODO(accounts mail): send the invitation to set a password and 2FA."""
+    """Create (or promote) the staff account and e-mail the invitation to set a password (2FA follows at sign-in)."""
     email = email.strip().lower()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 320 or " " in email:
@@ -213,4 +214,6 @@ def invite_staff(session: Session, actor_id: int, email: str, display_name: str,
     session.flush()
     audit(session, actor_id, "staff.invite", "user", user.id, email=email, role=role)
     session.commit()
+    role_label = gettext(user.locale, STAFF_ROLE_LABELS[role])
+    accounts.send_staff_invitation(session, user, role_label)
     return user

@@ -20,6 +20,7 @@ from ticketapp.state.admin_guard import admin_or_forbidden
 from ticketapp.state.locale import current_lang
 
 PAGE_SIZE = 25
+INVITATION_SENT = msgid("Invitation sent: they choose their password from the e-mail, then set up 2FA.")
 SIGN_IN_LABELS = {
     SecurityEventKind.SIGN_IN_OK: msgid("Signed in"),
     SecurityEventKind.SIGN_IN_FAILED: msgid("Failed sign-in"),
@@ -264,9 +265,7 @@ class AdminStaffState(_AdminMixin, rx.State):
     @rx.event
     async def invite(self, _form: dict | None = None) -> None:
         email, name, role = self.invite_email, self.invite_name, self.invite_role
-        if await self._act(
-            lambda s, a: admin_people.invite_staff(s, a, email, name, role), msgid("Staff account created.")
-        ):
+        if await self._act(lambda s, a: admin_people.invite_staff(s, a, email, name, role), INVITATION_SENT):
             self.invite_email = self.invite_name = ""
             await self._refresh()
 
