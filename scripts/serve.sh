@@ -4,6 +4,8 @@
 set -euo pipefail
 port="${1:-3000}"
 cd "$(dirname "$0")/.."
+# Links in e-mails and payment redirects point here unless BASE_URL says otherwise.
+export BASE_URL="${BASE_URL:-http://localhost:$port}"
 .venv/bin/python -m ticketapp worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
