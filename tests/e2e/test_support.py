@@ -4,6 +4,7 @@ answered by e-mail), and the contact form opens a ticket."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
@@ -128,3 +129,31 @@ def test_agent_panel_refuses_visitors_who_are_not_agents(page: Page) -> None:
     expect(page.get_by_text("This page is for support agents. Please sign in with an agent account.")).to_be_visible()
     expect(page.get_by_role("heading", name="Live chats")).to_have_count(0)
     expect(page.get_by_role("heading", name="Request queue")).to_have_count(0)
+
+
+def test_guest_sends_an_image_from_the_chat_and_a_disguised_file_is_refused(
+    page: Page, live_app, tmp_path: Path
+) -> None:
+    _all_agents_offline(live_app.database_url)
+    page.goto("/")
+    page.get_by_role("button", name="Chat with us").click()
+    panel = page.get_by_role("region", name="Chat with support")
+    panel.get_by_label("Your name").fill("Pia Picture")
+    panel.get_by_label("Your e-mail").fill("pia.chat@example.com")
+    panel.get_by_role("button", name="Start chat").click()
+    expect(panel.get_by_role("button", name="Upload file")).to_be_visible()
+
+    fake = tmp_path / "seat-plan.png"
+    fake.write_bytes(b"MZ this is an executable, not a picture")
+    panel.locator("input[type=file]").set_input_files(str(fake))
+    panel.get_by_role("button", name="Upload file").click()
+    expect(panel.get_by_text("Only images (PNG, JPEG, GIF, WebP) and PDF files can be attached.")).to_be_visible()
+
+    real = tmp_path / "ticket-photo.png"
+    real.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    panel.locator("input[type=file]").set_input_files(str(real))
+    panel.get_by_role("button", name="Upload file").click()
+    log = panel.get_by_role("log", name="Conversation")
+    expect(log.get_by_text("📎 ticket-photo.png")).to_be_visible()
+    [ticket] = _tickets(live_app.database_url, "pia.chat@example.com")
+    assert _messages(live_app.database_url, ticket.id) == ["📎 ticket-photo.png"]  # the disguised file left no line

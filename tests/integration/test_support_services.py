@@ -354,3 +354,28 @@ def test_values_outside_the_lists_are_refused_cleanly(session: Session, people: 
             change()
     session.refresh(ticket)
     assert (ticket.status, ticket.priority) == ("new", "normal")
+
+
+def test_chat_attachments_are_checked_by_content_and_size(session) -> None:
+    from ticketapp.services import support_attachments, support_chat
+    from ticketapp.services.support import SupportError
+
+    chat = support_chat.start_chat(session, None, guest_name="Ann", guest_email="ann.files@example.com", topic="other")
+    before = (
+        set(support_attachments.attachments_dir().glob("*"))
+        if support_attachments.attachments_dir().exists()
+        else set()
+    )
+    with pytest.raises(SupportError, match="Only images"):
+        support_chat.post_customer_attachment(session, chat, "plan.png", b"MZ not an image")
+    with pytest.raises(SupportError, match="5 MB"):
+        support_chat.post_customer_attachment(
+            session, chat, "huge.pdf", b"%PDF-1.7" + b"\0" * support_attachments.MAX_ATTACHMENT_BYTES
+        )
+    assert set(support_attachments.attachments_dir().glob("*")) - before == set()  # nothing stored
+    result = support_chat.post_customer_attachment(
+        session, chat, "../../etc/photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 8
+    )
+    assert result.message.attachment_name == "photo.png"  # the client's path never becomes ours
+    assert result.message.attachment_type == "image/png"
+    assert result.message.body == "📎 photo.png"

@@ -8,6 +8,7 @@ import reflex as rx
 
 from ticketapp.services.support import TOPICS
 from ticketapp.state.locale import t
+from ticketapp.state.support_chat import CHAT_UPLOAD_ID
 from ticketapp.state.support_chat import SupportChatState as Chat
 
 
@@ -170,9 +171,45 @@ def _conversation() -> rx.Component:
                 reset_on_submit=True,
             ),
         ),
+        rx.cond(
+            Chat.closed,
+            rx.fragment(),
+            _attachment_picker(),
+        ),
         spacing="2",
         align="stretch",
         width="100%",
+    )
+
+
+def _attachment_picker() -> rx.Component:
+    """Send an image or a PDF (≤ 5 MB; checked by content on the server)."""
+    return rx.hstack(
+        rx.upload(
+            rx.text(t("Attach an image or PDF"), size="1"),
+            rx.text(rx.selected_files(CHAT_UPLOAD_ID), size="1", color_scheme="gray"),
+            id=CHAT_UPLOAD_ID,
+            accept={
+                "image/png": [".png"],
+                "image/jpeg": [".jpg", ".jpeg"],
+                "image/gif": [".gif"],
+                "image/webp": [".webp"],
+                "application/pdf": [".pdf"],
+            },
+            max_files=1,
+            border="1px dashed var(--gray-a7)",
+            padding="0.4rem",
+            aria_label=t("Attach an image or PDF"),
+        ),
+        rx.button(
+            t("Upload file"),
+            type="button",
+            variant="soft",
+            on_click=Chat.send_attachment(rx.upload_files(upload_id=CHAT_UPLOAD_ID)),
+        ),
+        align="center",
+        spacing="2",
+        wrap="wrap",
     )
 
 

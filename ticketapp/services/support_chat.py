@@ -467,3 +467,14 @@ def delete_faq_entry(session: Session, viewer: Viewer | None, entry_id: int) -> 
     if entry is not None:
         session.delete(entry)
         session.commit()
+
+
+def post_customer_attachment(session: Session, chat: SupportChat, filename: str, data: bytes) -> PostResult:
+    """A file sent from the chat box: checked by content (images or PDF, ≤ 5 MB), stored privately,
+    then posted as a line naming it, so it reaches the agent (and the ticket) like any message."""
+    from ticketapp.services.support_attachments import attach, store_attachment
+
+    stored = store_attachment(filename, data)  # refuses other types and oversized files, storing nothing
+    result = post_customer_message(session, chat, f"📎 {stored.name}")
+    attach(session, result.message, stored)
+    return result

@@ -12,6 +12,7 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models.support import AuthorKind
 from ticketapp.services import support_chat
 from ticketapp.services.support import SupportError, Viewer, customer_orders, get_viewer
+from ticketapp.services.support_attachments import MAX_ATTACHMENT_BYTES
 from ticketapp.services.support_views import ChatSnapshot, customer_chat_snapshot, date_time
 from ticketapp.state.identity import current_user_id
 from ticketapp.state.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
@@ -130,6 +131,27 @@ class SupportChatState(rx.State):
         self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
 
     @rx.event
+    async def send_attachment(self, files: list[rx.UploadFile]):  # noqa: ANN201  (an event chain)
+        lang = await current_lang(self)
+        if not files:
+            self.error = gettext(lang, "Choose an image or a PDF first.")
+            return None
+        upload = files[0]
+        data = await upload.read(MAX_ATTACHMENT_BYTES + 1)  # never more than the limit into memory
+        try:
+            with session_scope() as session:
+                chat = support_chat.chat_for_customer(session, self.chat_token)
+                if chat is None:
+                    raise SupportError("This chat is closed. Please start a new one.")
+                support_chat.post_customer_attachment(session, chat, upload.filename or "file", data)
+        except SupportError as error:
+            self.error = gettext(lang, str(error))
+            return rx.clear_selected_files(CHAT_UPLOAD_ID)
+        self.error = ""
+        self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
+        return rx.clear_selected_files(CHAT_UPLOAD_ID)
+
+    @rx.event
     def set_draft(self, value: str) -> None:
         self.draft = value
         if not value or time.time() - self._typing_written < TYPING_WRITE_EVERY_S:
@@ -168,6 +190,9 @@ class SupportChatState(rx.State):
                 chat_token, lang = self.chat_token, await current_lang(self)
         async with self:
             self._watch_beat = 0.0
+
+
+CHAT_UPLOAD_ID = "chat-attachment"
 
 
 def ticket_notice(lang: str, reference: str) -> str:
