@@ -29,6 +29,7 @@ from ticketapp.models import (
 from ticketapp.services import orders
 from ticketapp.services.orders import PaymentConfirmation
 from ticketapp.services.payments.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
+from ticketapp.services.signing import sign
 from ticketapp.settings import get_settings
 
 S = OrderStatus
@@ -137,14 +138,10 @@ def stripe_gateway() -> StripeGateway:
 
 
 def status_url(order: Order) -> str:
-    from ticketapp.services.signing import sign
-
     return f"{get_settings().base_url}/orders/{order.code}/status?s={sign(order.code, 'order-status')}"
 
 
 def demo_payment_url(order: Order) -> str:
-    from ticketapp.services.signing import sign
-
     return f"{get_settings().base_url}/pay/demo/{order.code}?s={sign(order.code, 'demo-pay')}"
 
 

@@ -1,44 +1,35 @@
 """Who may download a ticket PDF: its owner, or whoever holds a signed, expiring link.
 
 Links look like `/api/tickets/K7QF-M2XD.pdf?exp=1893456000&sig=…`; the signature
-is an HMAC-SHA256 (SECRET_KEY) over the ticket code and the expiry, so neither
+is `services.signing` (HMAC-SHA256 with SECRET_KEY) over the ticket code and the expiry, so neither
 can be changed, and an expired link is refused even with a valid signature.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlmodel import Session, select
 
 from ticketapp.models import Order, Ticket, utcnow
+from ticketapp.services.signing import sign, verify
 from ticketapp.settings import Settings, get_settings
 
 LINK_PURPOSE = "ticket-pdf"
 
 
-def _signature(code: str, expires: int, secret_key: str) -> str:
-    message = f"{LINK_PURPOSE}:{code}:{expires}".encode()
-    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
 def signed_ticket_path(code: str, secret_key: str, ttl: timedelta, now: datetime | None = None) -> str:
     """The download path of one ticket's PDF, valid for `ttl`."""
     expires = int(((now or utcnow()) + ttl).timestamp())
-    query = urlencode({"exp": expires, "sig": _signature(code, expires, secret_key)})
+    query = urlencode({"exp": expires, "sig": sign(f"{code}:{expires}", LINK_PURPOSE, secret_key)})
     return f"/api/tickets/{code}.pdf?{query}"
 
 
 def link_is_valid(code: str, exp: str | None, sig: str | None, secret_key: str, now: datetime | None = None) -> bool:
     if not exp or not sig or not exp.isdigit() or len(exp) > 12:
         return False
-    expected = _signature(code, int(exp), secret_key)
-    if not hmac.compare_digest(expected, sig):
+    if not verify(f"{code}:{int(exp)}", LINK_PURPOSE, sig, secret_key):
         return False
     return int(exp) > int((now or utcnow()).timestamp())
 
