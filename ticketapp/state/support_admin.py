@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from sqlmodel import Session
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid
@@ -64,37 +67,38 @@ class SupportAdminState(rx.State):
         self.canned_id, self.canned_title = chosen["id"], chosen["title"]
         self.canned_body, self.canned_locale = chosen["body"], chosen["locale"]
 
-    @rx.event
-    async def save_canned(self) -> None:
+    async def _change(self, action: Callable[[Session, Viewer], object], done: str) -> bool:
+        """Check the admin, run one service action, reload the lists and say how it went."""
         try:
             viewer = await self._require_admin()
             with session_scope() as session:
-                support_chat.save_canned_reply(
-                    session,
-                    viewer,
-                    title=self.canned_title,
-                    body=self.canned_body,
-                    locale=self.canned_locale,
-                    reply_id=int(self.canned_id) if self.canned_id else None,
-                )
+                action(session, viewer)
         except SupportError as error:
             await self._say(str(error))
-            return
-        self.edit_canned("")
+            return False
         self._reload(viewer)
-        await self._say(msgid("Canned reply saved."))
+        await self._say(done)
+        return True
+
+    @rx.event
+    async def save_canned(self) -> None:
+        reply_id = int(self.canned_id) if self.canned_id else None
+        title, body, locale = self.canned_title, self.canned_body, self.canned_locale
+
+        def save(session: Session, viewer: Viewer) -> object:
+            return support_chat.save_canned_reply(
+                session, viewer, title=title, body=body, locale=locale, reply_id=reply_id
+            )
+
+        if await self._change(save, msgid("Canned reply saved.")):
+            self.edit_canned("")
 
     @rx.event
     async def delete_canned(self, reply_id: str) -> None:
-        try:
-            viewer = await self._require_admin()
-            with session_scope() as session:
-                support_chat.delete_canned_reply(session, viewer, int(reply_id))
-        except SupportError as error:
-            await self._say(str(error))
-            return
-        self._reload(viewer)
-        await self._say(msgid("Deleted."))
+        await self._change(
+            lambda session, viewer: support_chat.delete_canned_reply(session, viewer, int(reply_id)),
+            msgid("Deleted."),
+        )
 
     @rx.event
     def edit_faq(self, entry_id: str) -> None:
@@ -107,36 +111,24 @@ class SupportAdminState(rx.State):
 
     @rx.event
     async def save_faq(self) -> None:
-        try:
-            viewer = await self._require_admin()
-            with session_scope() as session:
-                support_chat.save_faq_entry(
-                    session,
-                    viewer,
-                    question=self.faq_question,
-                    answer=self.faq_answer,
-                    locale=self.faq_locale,
-                    position=int(self.faq_position) if self.faq_position.strip().lstrip("-").isdigit() else 0,
-                    entry_id=int(self.faq_id) if self.faq_id else None,
-                )
-        except SupportError as error:
-            await self._say(str(error))
-            return
-        self.edit_faq("")
-        self._reload(viewer)
-        await self._say(msgid("FAQ entry saved."))
+        entry_id = int(self.faq_id) if self.faq_id else None
+        position = int(self.faq_position) if self.faq_position.strip().lstrip("-").isdigit() else 0
+        question, answer, locale = self.faq_question, self.faq_answer, self.faq_locale
+
+        def save(session: Session, viewer: Viewer) -> object:
+            return support_chat.save_faq_entry(
+                session, viewer, question=question, answer=answer, locale=locale, position=position, entry_id=entry_id
+            )
+
+        if await self._change(save, msgid("FAQ entry saved.")):
+            self.edit_faq("")
 
     @rx.event
     async def delete_faq(self, entry_id: str) -> None:
-        try:
-            viewer = await self._require_admin()
-            with session_scope() as session:
-                support_chat.delete_faq_entry(session, viewer, int(entry_id))
-        except SupportError as error:
-            await self._say(str(error))
-            return
-        self._reload(viewer)
-        await self._say(msgid("Deleted."))
+        await self._change(
+            lambda session, viewer: support_chat.delete_faq_entry(session, viewer, int(entry_id)),
+            msgid("Deleted."),
+        )
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
