@@ -83,6 +83,7 @@ def test_buy_see_download_and_check_in_a_ticket(page: Page, live_app, mail_sink:
 
     # Rename the attendee before the cut-off, then ask for the e-mail again.
     upcoming.get_by_label("Attendee name").fill("Dominique Martin")
+    expect(upcoming.get_by_label("Attendee name")).to_have_value("Dominique Martin")
     upcoming.get_by_role("button", name="Change name").click()
     expect(page.get_by_role("status").filter(has_text="name was changed")).to_be_visible(timeout=15_000)
     expect(upcoming).to_contain_text("Attendee: Dominique Martin")

@@ -73,8 +73,12 @@ def _ticket_card(ticket: rx.Var[dict[str, str]]) -> rx.Component:
                         rx.fragment(),
                         rx.hstack(
                             # Files from HTTP routes, not client-side pages: let the browser load them.
-                            rx.link(t("Download PDF"), href=ticket["pdf_href"], reload_document=True),
-                            rx.link(t("Add to calendar (.ics)"), href=ticket["ics_href"], reload_document=True),
+                            # `download`: the browser saves the file without leaving the page (a navigation
+                            # would drop the live connection mid-visit).
+                            rx.link(t("Download PDF"), href=ticket["pdf_href"], reload_document=True, download=""),
+                            rx.link(
+                                t("Add to calendar (.ics)"), href=ticket["ics_href"], reload_document=True, download=""
+                            ),
                             rx.button(
                                 t("Resend confirmation e-mail"),
                                 on_click=MyTicketsState.resend(ticket["order_code"]),
