@@ -37,8 +37,8 @@ from ticketapp.models import (
     Venue,
     utcnow,
 )
-from ticketapp.services import analytics
-from ticketapp.services.analytics import Filters, Granularity
+from ticketapp.services.analytics import dashboard as analytics
+from ticketapp.services.analytics.dashboard import Filters, Granularity
 
 ORDERS = 200_000
 EVENTS = 2_000

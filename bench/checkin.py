@@ -18,9 +18,9 @@ from sqlmodel import Session
 
 from tests.ticket_factories import make_event, make_order, make_staff
 from ticketapp.db import make_engine, upgrade_database
-from ticketapp.services.checkin import ScanOutcome, scan
-from ticketapp.services.ticket_issuing import issue_tickets, token_for_ticket
-from ticketapp.services.ticket_tokens import public_key
+from ticketapp.services.tickets.checkin import ScanOutcome, scan
+from ticketapp.services.tickets.issuing import issue_tickets, token_for_ticket
+from ticketapp.services.tickets.tokens import public_key
 
 TICKETS = 500
 TARGET_P95_MS = 50.0

@@ -33,8 +33,10 @@ from sqlmodel import Session, col, select
 
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.models import Event, EventStatus, OrderItem, OrderStatus, TicketType, Venue, utcnow
-from ticketapp.services import holds, order_payments, orders
-from ticketapp.services.inventory import BookingError, counts_as_sold, new_cart_token
+from ticketapp.services.booking import checkout as orders
+from ticketapp.services.booking import holds
+from ticketapp.services.booking.inventory import BookingError, counts_as_sold, new_cart_token
+from ticketapp.services.orders import payments as order_payments
 
 BUYERS = 600
 CAPACITY = 1000  # 600 buyers × 2 tickets = 1,200 wanted: some must be refused, none oversold

@@ -28,8 +28,8 @@ from sqlmodel import Session
 
 from tests.ticket_factories import make_event, make_order
 from ticketapp.db import make_engine, upgrade_database
-from ticketapp.services.ticket_issuing import issue_tickets
-from ticketapp.services.ticket_pdf import TicketPage, order_pages, qr_png, render_pdf
+from ticketapp.services.tickets.issuing import issue_tickets
+from ticketapp.services.tickets.pdf import TicketPage, order_pages, qr_png, render_pdf
 
 TICKETS = 200
 TARGET_PER_S = 20.0

@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.models import Cart, Event, EventStatus, Hold, Order, OrderItem, OrderStatus, TicketType, Venue, utcnow
-from ticketapp.services.search import DatePreset, SearchQuery, SortOrder, event_search_text, search_events
+from ticketapp.services.catalog.search import DatePreset, SearchQuery, SortOrder, event_search_text, search_events
 
 EVENTS = 20_000
 RUNS = 40

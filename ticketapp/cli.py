@@ -17,7 +17,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 def cmd_seed(_: argparse.Namespace) -> int:
-    from ticketapp.services.seed import seed_demo_data
+    from ticketapp.services.shared.seed import seed_demo_data
 
     with session_scope() as session:
         created = seed_demo_data(session)
@@ -51,7 +51,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_staff_token(args: argparse.Namespace) -> int:
     """Create a check-in API token for an admin or agent; it is printed once and stored hashed."""
     from ticketapp.models import User
-    from ticketapp.services.staff_tokens import NotStaffError, create_staff_token
+    from ticketapp.services.tickets.staff_tokens import NotStaffError, create_staff_token
 
     with session_scope() as session:
         user = session.exec(select(User).where(User.email == args.email.strip().lower())).first()
@@ -73,7 +73,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     import getpass
     import os
 
-    from ticketapp.services.accounts import AccountError, create_admin
+    from ticketapp.services.accounts.accounts import AccountError, create_admin
 
     password = os.environ.get("TICKETAPP_ADMIN_PASSWORD", "")
     if not password:

@@ -12,8 +12,8 @@ import logging
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ticketapp.db import session_scope
-from ticketapp.services.heartbeat import record_heartbeat
-from ticketapp.services.mail import deliver_payload
+from ticketapp.services.shared.heartbeat import record_heartbeat
+from ticketapp.services.shared.mail import deliver_payload
 from ticketapp.settings import get_settings
 
 HEARTBEAT_JOB = "heartbeat"
@@ -40,8 +40,8 @@ def heartbeat() -> None:
 @huey.task(retries=3, retry_delay=30)
 def render_order_tickets(order_id: int, lang: str) -> str:
     """Render (or find in the cache) the PDF of an order's tickets; returns its path."""
-    from ticketapp.services.ticket_pdf import order_pdf
-    from ticketapp.services.ticket_tokens import get_signing_key
+    from ticketapp.services.tickets.pdf import order_pdf
+    from ticketapp.services.tickets.tokens import get_signing_key
 
     settings = get_settings()
     with session_scope() as session:
@@ -52,7 +52,7 @@ def render_order_tickets(order_id: int, lang: str) -> str:
 @huey.task(retries=3, retry_delay=30)
 def issue_and_render_tickets(order_id: int, lang: str) -> str:
     """After payment: create the order's tickets (idempotent), then render its PDF; returns the PDF path."""
-    from ticketapp.services.ticket_issuing import issue_tickets
+    from ticketapp.services.tickets.issuing import issue_tickets
 
     with session_scope() as session:
         issue_tickets(session, order_id)
@@ -68,7 +68,7 @@ def deliver_mail_job(payload: dict) -> str:
 @huey.task(retries=5, retry_delay=30)
 def send_support_reply(message_id: int) -> None:
     """E-mail an agent's ticket reply to the customer (retried if SMTP is down)."""
-    from ticketapp.services.support_mail import send_agent_reply
+    from ticketapp.services.support.mail import send_agent_reply
 
     with session_scope() as session:
         send_agent_reply(session, message_id)
@@ -84,7 +84,7 @@ def sweep_holds() -> None:
     Availability never depends on this job (expired holds stop counting at
     once); it keeps the tables small and order statuses truthful.
     """
-    from ticketapp.services.orders import sweep_expired
+    from ticketapp.services.booking.checkout import sweep_expired
 
     with session_scope() as session:
         sweep_expired(session)
@@ -93,7 +93,7 @@ def sweep_holds() -> None:
 
 @huey.task(retries=5, retry_delay=30)
 def order_paid(order_id: int) -> None:
-    from ticketapp.services.fulfilment import after_payment
+    from ticketapp.services.orders.fulfilment import after_payment
 
     with session_scope() as session:
         after_payment(session, order_id)
@@ -101,7 +101,7 @@ def order_paid(order_id: int) -> None:
 
 @huey.task(retries=5, retry_delay=30)
 def order_refunded(order_id: int, refund_id: int) -> None:
-    from ticketapp.services.fulfilment import after_refund
+    from ticketapp.services.orders.fulfilment import after_refund
 
     with session_scope() as session:
         after_refund(session, order_id, refund_id)
@@ -110,7 +110,7 @@ def order_refunded(order_id: int, refund_id: int) -> None:
 @huey.task(retries=5, retry_delay=30)
 def resend_order_email(order_id: int) -> None:
     """Send an order's confirmation e-mail (with its tickets) again, on request of an admin or the customer."""
-    from ticketapp.services.fulfilment import resend_confirmation
+    from ticketapp.services.orders.fulfilment import resend_confirmation
 
     with session_scope() as session:
         if not resend_confirmation(session, order_id):

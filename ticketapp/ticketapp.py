@@ -2,26 +2,25 @@
 
 import reflex as rx
 
+# Importing the page modules registers their routes (@rx.page).
+import ticketapp.pages.account.auth
+import ticketapp.pages.account.profile
+import ticketapp.pages.account.tickets
+import ticketapp.pages.admin.analytics
+import ticketapp.pages.admin.area
+import ticketapp.pages.admin.events
+import ticketapp.pages.admin.orders
+import ticketapp.pages.admin.people
+import ticketapp.pages.checkin
+import ticketapp.pages.shop.cart
+import ticketapp.pages.shop.checkout
+import ticketapp.pages.shop.event
+import ticketapp.pages.shop.events
+import ticketapp.pages.shop.home
+import ticketapp.pages.shop.payment
+import ticketapp.pages.support.agent
+import ticketapp.pages.support.help  # noqa: F401
 from ticketapp.api.routes import with_api_routes
-from ticketapp.pages import (  # noqa: F401  (registers the pages)
-    account,
-    admin_analytics,
-    admin_area,
-    admin_events,
-    admin_orders,
-    admin_people,
-    agent,
-    auth,
-    cart,
-    checkin,
-    checkout,
-    event,
-    events,
-    home,
-    my_tickets,
-    payment,
-    support,
-)
 
 app = rx.App(
     stylesheets=["/styles.css"],

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ticketapp.db import make_engine
 from ticketapp.models import User, utcnow
-from ticketapp.services.passwords import hash_password
+from ticketapp.services.accounts.passwords import hash_password
 
 PASSWORD = "journey password 1"
 

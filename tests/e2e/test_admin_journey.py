@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in, sign_in_staff, unique_email
 from ticketapp.db import make_engine
 from ticketapp.models import Order
-from ticketapp.services.ticket_issuing import issue_tickets
+from ticketapp.services.tickets.issuing import issue_tickets
 
 
 def _admin_page(browser: Browser, live_app) -> Page:

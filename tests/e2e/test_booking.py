@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ticketapp.db import make_engine
 from ticketapp.models import Event, TicketType
-from ticketapp.services.money import Money, format_money
+from ticketapp.services.shared.money import Money, format_money
 
 COUNTDOWN = re.compile(r"^\d+:\d{2}$")
 

@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 from tests.ticket_factories import make_order
 from ticketapp.db import make_engine
 from ticketapp.models import Event, TicketType, User
-from ticketapp.services.staff_tokens import create_staff_token
-from ticketapp.services.ticket_issuing import issue_tickets, token_for_ticket, void_tickets
-from ticketapp.services.ticket_tokens import load_signing_key
+from ticketapp.services.tickets.issuing import issue_tickets, token_for_ticket, void_tickets
+from ticketapp.services.tickets.staff_tokens import create_staff_token
+from ticketapp.services.tickets.tokens import load_signing_key
 from ticketapp.settings import get_settings
 
 

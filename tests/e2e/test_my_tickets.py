@@ -14,7 +14,7 @@ from tests.support_smtp import MailSink
 from tests.ticket_factories import make_order
 from ticketapp.db import make_engine
 from ticketapp.models import Event, TicketType
-from ticketapp.services.ticket_issuing import issue_tickets
+from ticketapp.services.tickets.issuing import issue_tickets
 
 SLUG = "lyon-tech-summit"
 

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from tests.fakes.stripe_api import FakeStripe, FakeStripeServer, event_payload, sign_webhook
 from tests.integration.booking_fixtures import make_event, token
 from ticketapp.models import Order, TicketType
-from ticketapp.services import holds
-from ticketapp.services import orders as order_service
+from ticketapp.services.booking import checkout as order_service
+from ticketapp.services.booking import holds
 from ticketapp.settings import get_settings
 
 WEBHOOK_SECRET = "whsec_test_secret"

@@ -12,8 +12,8 @@ from starlette.responses import PlainTextResponse, Response
 
 from ticketapp.api.deps import request_user_id
 from ticketapp.db import session_scope
-from ticketapp.services.admin_access import AdminRefusedError, ensure_admin
-from ticketapp.services.admin_orders import export_csv, search_from_query
+from ticketapp.services.accounts.access import AdminRefusedError, ensure_admin
+from ticketapp.services.orders.admin import export_csv, search_from_query
 
 
 async def orders_csv(request: Request) -> Response:

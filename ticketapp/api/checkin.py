@@ -15,9 +15,9 @@ from starlette.routing import Route
 
 from ticketapp.api.deps import bearer_token, request_session
 from ticketapp.models import Event
-from ticketapp.services.checkin import EmptyScanError, checkin_counter, offline_checkin_list, scan
-from ticketapp.services.staff_tokens import authenticate_staff_token
-from ticketapp.services.ticket_tokens import get_signing_key, public_jwk, public_key
+from ticketapp.services.tickets.checkin import EmptyScanError, checkin_counter, offline_checkin_list, scan
+from ticketapp.services.tickets.staff_tokens import authenticate_staff_token
+from ticketapp.services.tickets.tokens import get_signing_key, public_jwk, public_key
 
 
 def _unauthorized() -> JSONResponse:

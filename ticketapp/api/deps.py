@@ -10,7 +10,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from ticketapp.db import get_engine
-from ticketapp.services.auth_sessions import REMEMBER_COOKIE, SESSION_COOKIE, resolve_session
+from ticketapp.services.accounts.sessions import REMEMBER_COOKIE, SESSION_COOKIE, resolve_session
 
 
 def request_engine(request: Request) -> Engine:

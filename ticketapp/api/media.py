@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
-from ticketapp.services.media import media_file
+from ticketapp.services.shared.media import media_file
 
 
 async def media(request: Request) -> Response:

@@ -14,12 +14,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from ticketapp.db import session_scope
-from ticketapp.services.accounts import AccountError
-from ticketapp.services.audit import ClientInfo
-from ticketapp.services.auth_sessions import ACCOUNT_BLOCKED, SESSION_COOKIE, sign_in_user
-from ticketapp.services.holds import merge_browser_cart_on_sign_in
-from ticketapp.services.inventory import is_valid_cart_token
-from ticketapp.services.oauth import (
+from ticketapp.services.accounts.accounts import AccountError
+from ticketapp.services.accounts.oauth import (
     OAUTH_FAILED,
     finish_flow,
     get_provider,
@@ -28,6 +24,10 @@ from ticketapp.services.oauth import (
     start_flow,
     unpack_flow,
 )
+from ticketapp.services.accounts.security_log import ClientInfo
+from ticketapp.services.accounts.sessions import ACCOUNT_BLOCKED, SESSION_COOKIE, sign_in_user
+from ticketapp.services.booking.holds import merge_browser_cart_on_sign_in
+from ticketapp.services.booking.inventory import is_valid_cart_token
 from ticketapp.settings import get_settings
 
 FLOW_COOKIE = "ta_oauth_flow"

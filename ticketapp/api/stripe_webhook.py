@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ticketapp.db import session_scope
-from ticketapp.services.payments.stripe_events import UnknownOrderError, handle_stripe_event
-from ticketapp.services.payments.webhooks import WebhookRejectedError, verify_stripe_event
+from ticketapp.services.orders.providers.stripe_events import UnknownOrderError, handle_stripe_event
+from ticketapp.services.orders.providers.stripe_webhooks import WebhookRejectedError, verify_stripe_event
 from ticketapp.settings import get_settings
 
 MAX_BODY_BYTES = 512 * 1024  # Stripe events are a few KB

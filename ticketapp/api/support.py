@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ticketapp.db import session_scope
-from ticketapp.services.support import SupportError
-from ticketapp.services.support_inbound import MAX_INBOUND_BYTES, receive_email
+from ticketapp.services.support.inbound import MAX_INBOUND_BYTES, receive_email
+from ticketapp.services.support.tickets import SupportError
 from ticketapp.settings import get_settings
 
 SECRET_HEADER = "x-support-secret"  # noqa: S105  (a header name, not a secret)

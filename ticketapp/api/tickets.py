@@ -10,10 +10,10 @@ from starlette.routing import Route
 from ticketapp.api.deps import request_session, request_user_id
 from ticketapp.i18n import normalize_locale
 from ticketapp.models import Event, Order, Venue
-from ticketapp.services.calendar import event_ics
-from ticketapp.services.ticket_links import downloadable_ticket, link_is_valid
-from ticketapp.services.ticket_pdf import ticket_pdf
-from ticketapp.services.ticket_tokens import get_signing_key
+from ticketapp.services.shared.calendar import event_ics
+from ticketapp.services.tickets.links import downloadable_ticket, link_is_valid
+from ticketapp.services.tickets.pdf import ticket_pdf
+from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.settings import get_settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.state.auth import AuthState
+from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState
 
 

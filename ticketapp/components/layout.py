@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.support_chat import chat_launcher
-from ticketapp.state.auth import AuthState
-from ticketapp.state.cart import CartState
+from ticketapp.components.support.chat import chat_launcher
+from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.shop.cart import CartState
 
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 

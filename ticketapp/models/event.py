@@ -30,7 +30,7 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         Index("ix_event_status_starts_at", "status", "starts_at"),
         # Covers the search's base filter and sorts, so counting thousands of
-        # matches never reads the wide event rows (ticketapp/services/search.py).
+        # matches never reads the wide event rows (ticketapp/services/catalog/search.py).
         Index(
             "ix_event_listing", "status", "ends_at", "starts_at", "venue_id", "category", "min_price_minor", "currency"
         ),
@@ -52,7 +52,7 @@ class Event(SQLModel, table=True):
         default=False, sa_column_kwargs={"server_default": false()}, description="ask a name per ticket at checkout"
     )
     # Unaccented, lower-cased title + description + venue name + city, kept up to
-    # date by ticketapp.services.search (a flush hook); indexed for substring search.
+    # date by ticketapp.services.catalog.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # Lowest ticket price (minor units), kept by the same hook: price filters and
     # sorting on 20,000 events must not aggregate every ticket type per query.

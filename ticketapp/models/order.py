@@ -38,7 +38,7 @@ class Order(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # A pending order keeps its seats counted as sold until this moment (see
-    # ticketapp.services.inventory.counts_as_sold); None for orders that never lapse.
+    # ticketapp.services.booking.inventory.counts_as_sold); None for orders that never lapse.
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     payment_method: str | None = Field(default=None, max_length=32)
     refunded_minor: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})

@@ -2,4 +2,4 @@
 
 # Importing the search module registers the flush hook that keeps
 # Event.search_text current for every writer.
-from ticketapp.services import search as _search  # noqa: F401
+from ticketapp.services.catalog import search as _search  # noqa: F401

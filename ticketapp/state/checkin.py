@@ -16,7 +16,8 @@ from sqlmodel import Session
 from ticketapp.db import session_scope
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import User
-from ticketapp.services.checkin import (
+from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.services.tickets.checkin import (
     CheckinEvent,
     EmptyScanError,
     ScanOutcome,
@@ -25,10 +26,9 @@ from ticketapp.services.checkin import (
     checkin_events,
     scan,
 )
-from ticketapp.services.dates import format_event_datetime
-from ticketapp.services.staff_tokens import authenticate_staff_token
-from ticketapp.services.ticket_tokens import get_signing_key, public_key
-from ticketapp.state.auth import current_user
+from ticketapp.services.tickets.staff_tokens import authenticate_staff_token
+from ticketapp.services.tickets.tokens import get_signing_key, public_key
+from ticketapp.state.account.auth import current_user
 from ticketapp.state.locale import current_lang
 
 COUNTER_REFRESH_S = 4

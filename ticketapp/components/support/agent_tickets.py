@@ -1,0 +1,292 @@
+"""Agent panel: the request queue, one request, the phone log."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.support.agent_chats import agent_options as _agent_options
+from ticketapp.components.support.agent_chats import select as _select
+from ticketapp.components.support.chat import chat_line, field
+from ticketapp.i18n import msgid
+from ticketapp.services.support.views import CHANNEL_LABELS, OUTCOME_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from ticketapp.state.locale import t
+from ticketapp.state.support.agent_tickets import AgentTicketState as Tickets
+
+# --- tickets -----------------------------------------------------------------------------
+
+
+def _filters() -> rx.Component:
+    return rx.el.form(
+        rx.hstack(
+            field(
+                t("Status"),
+                _select("f-status", "status", {**STATUS_LABELS, "all": msgid("All")}, msgid("Open requests")),
+                "f-status",
+                "auto",
+            ),
+            field(
+                t("Priority"), _select("f-priority", "priority", PRIORITY_LABELS, msgid("Any")), "f-priority", "auto"
+            ),
+            field(t("Channel"), _select("f-channel", "channel", CHANNEL_LABELS, msgid("Any")), "f-channel", "auto"),
+            field(
+                t("Assignee"),
+                rx.el.select(
+                    rx.el.option(t("Anyone"), value=""),
+                    rx.el.option(t("Me"), value="me"),
+                    rx.el.option(t("Nobody"), value="none"),
+                    _agent_options(Tickets.assignable),
+                    id="f-assignee",
+                    name="assignee",
+                    class_name="support-field",
+                ),
+                "f-assignee",
+                "auto",
+            ),
+            field(
+                t("Age"),
+                _select(
+                    "f-age",
+                    "age",
+                    {"today": msgid("Last 24 hours"), "older": msgid("Older than 24 hours")},
+                    msgid("Any"),
+                ),
+                "f-age",
+                "auto",
+            ),
+            rx.button(t("Apply filters"), type="submit"),
+            align="end",
+            wrap="wrap",
+            spacing="3",
+        ),
+        on_submit=Tickets.apply_filters,
+    )
+
+
+def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(
+            rx.el.input(
+                type="checkbox",
+                checked=Tickets.selected.contains(ticket["id"]),
+                on_change=Tickets.toggle_selected(ticket["id"]),
+                aria_label=t("Select") + " " + ticket["reference"],
+            )
+        ),
+        rx.el.td(
+            rx.button(
+                ticket["reference"],
+                variant="ghost",
+                on_click=Tickets.open_ticket(ticket["id"]),
+                aria_label=t("Open request") + " " + ticket["reference"],
+            )
+        ),
+        rx.el.td(ticket["subject"], rx.el.br(), rx.text(ticket["customer"], size="1", color_scheme="gray")),
+        rx.el.td(ticket["status_label"]),
+        rx.el.td(ticket["priority_label"]),
+        rx.el.td(ticket["channel_label"]),
+        rx.el.td(ticket["assignee"]),
+        rx.el.td(ticket["first_response"]),
+        rx.el.td(
+            ticket["resolution"],
+            rx.cond(ticket["overdue"] == "1", rx.badge(t("Overdue"), color_scheme="red", margin_left="0.25rem")),
+        ),
+        class_name=rx.cond(ticket["overdue"] == "1", "sla-overdue", ""),
+    )
+
+
+def queue_section() -> rx.Component:
+    headers = (
+        "Select",
+        "Reference",
+        "Subject",
+        "Status",
+        "Priority",
+        "Channel",
+        "Assignee",
+        "First response",
+        "Resolution",
+    )
+    return rx.el.section(
+        rx.heading(t("Request queue"), as_="h2", size="5", id="queue-title"),
+        _filters(),
+        rx.el.table(
+            rx.el.thead(rx.el.tr(*[rx.el.th(t(label), scope="col") for label in headers])),
+            rx.el.tbody(rx.foreach(Tickets.tickets, _ticket_row)),
+            class_name="support-table",
+        ),
+        rx.el.form(
+            rx.hstack(
+                field(
+                    t("Assign selected to"),
+                    rx.el.select(
+                        rx.el.option(t("Nobody"), value=""),
+                        _agent_options(Tickets.assignable),
+                        id="bulk-agent",
+                        name="agent_id",
+                        class_name="support-field",
+                    ),
+                    "bulk-agent",
+                    "auto",
+                ),
+                rx.button(t("Assign"), type="submit"),
+                align="end",
+            ),
+            on_submit=Tickets.bulk_assign,
+        ),
+        aria_labelledby="queue-title",
+    )
+
+
+def _order_item(order: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.li(rx.link(order["code"], href=order["href"]), " · ", order["date"], " · ", order["total"])
+
+
+def _sidebar() -> rx.Component:
+    return rx.el.aside(
+        rx.heading(t("Customer"), as_="h4", size="3"),
+        rx.text(Tickets.customer["name"]),
+        rx.text(Tickets.customer["email"], size="2"),
+        rx.text(Tickets.customer["account"], size="2"),
+        rx.cond(Tickets.customer["blocked"] != "", rx.badge(Tickets.customer["blocked"], color_scheme="red")),
+        rx.heading(t("Recent orders"), as_="h4", size="3", margin_top="0.75rem"),
+        rx.el.ul(rx.foreach(Tickets.orders, _order_item)),
+        aria_label=t("Customer"),
+        min_width="14rem",
+    )
+
+
+def ticket_section() -> rx.Component:
+    return rx.el.section(
+        rx.heading(
+            Tickets.ticket["reference"], " · ", Tickets.ticket["subject"], as_="h3", size="4", id="ticket-title"
+        ),
+        rx.text(
+            Tickets.ticket["channel_label"],
+            " · ",
+            Tickets.ticket["topic_label"],
+            " · ",
+            Tickets.ticket["created"],
+            size="2",
+        ),
+        rx.hstack(
+            rx.vstack(
+                rx.el.form(
+                    rx.hstack(
+                        field(
+                            t("Status"),
+                            _select(
+                                "t-status",
+                                "status",
+                                STATUS_LABELS,
+                                key=Tickets.ticket["status"],
+                                default_value=Tickets.ticket["status"],
+                            ),
+                            "t-status",
+                        ),
+                        field(
+                            t("Priority"),
+                            _select(
+                                "t-priority",
+                                "priority",
+                                PRIORITY_LABELS,
+                                key=Tickets.ticket["priority"],
+                                default_value=Tickets.ticket["priority"],
+                            ),
+                            "t-priority",
+                        ),
+                        rx.button(t("Save"), type="submit"),
+                        align="end",
+                    ),
+                    on_submit=Tickets.change,
+                ),
+                rx.el.ol(rx.foreach(Tickets.conversation, _ticket_line), class_name="chat-log", max_height="none"),
+                rx.el.form(
+                    field(
+                        t("Canned reply"),
+                        rx.el.select(
+                            rx.el.option(t("Choose…"), value=""),
+                            rx.foreach(Tickets.canned, lambda reply: rx.el.option(reply["title"], value=reply["id"])),
+                            id="canned",
+                            name="canned",
+                            on_change=Tickets.use_canned,
+                            class_name="support-field",
+                        ),
+                        "canned",
+                    ),
+                    field(
+                        t("Your answer"),
+                        rx.el.textarea(
+                            id="ticket-reply",
+                            name="reply",
+                            value=Tickets.reply_draft,
+                            on_change=Tickets.set_reply_draft,
+                            rows=4,
+                            max_length=4000,
+                            class_name="support-field",
+                        ),
+                        "ticket-reply",
+                    ),
+                    rx.hstack(
+                        rx.el.input(type="checkbox", id="ticket-internal", name="internal"),
+                        rx.el.label(t("Internal note (never shown to the customer)"), html_for="ticket-internal"),
+                        align="center",
+                        margin_y="0.5rem",
+                    ),
+                    rx.button(t("Send"), type="submit"),
+                    on_submit=Tickets.reply,
+                    reset_on_submit=True,
+                ),
+                align="stretch",
+                flex="1",
+            ),
+            _sidebar(),
+            align="start",
+            spacing="5",
+            width="100%",
+        ),
+        aria_labelledby="ticket-title",
+        padding_top="1rem",
+    )
+
+
+def _ticket_line(message: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.box(
+        rx.cond(message["internal"] != "", rx.badge(message["internal"], color_scheme="amber")),
+        chat_line(message, Tickets.download),
+    )
+
+
+# --- phone ---------------------------------------------------------------------------------
+
+
+def call_section() -> rx.Component:
+    def text_input(label: str, input_id: str, name: str, **props: object) -> rx.Component:
+        return field(t(label), rx.el.input(id=input_id, name=name, class_name="support-field", **props), input_id)
+
+    return rx.el.section(
+        rx.heading(t("Log a call"), as_="h2", size="5", id="call-title"),
+        rx.el.form(
+            rx.grid(
+                text_input(msgid("Caller name"), "call-name", "caller_name", required=True),
+                text_input(msgid("Caller phone"), "call-phone", "caller_phone", type="tel"),
+                text_input(msgid("Caller e-mail"), "call-email", "caller_email", type="email"),
+                text_input(msgid("Existing request reference (optional)"), "call-reference", "reference"),
+                text_input(msgid("Minutes"), "call-minutes", "minutes", type="number", min=0, default_value="0"),
+                text_input(
+                    msgid("Seconds"), "call-seconds", "seconds", type="number", min=0, max=59, default_value="0"
+                ),
+                field(t("Outcome"), _select("call-outcome", "outcome", OUTCOME_LABELS), "call-outcome"),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="3",
+            ),
+            field(
+                t("Summary"),
+                rx.el.textarea(id="call-summary", name="summary", rows=3, required=True, class_name="support-field"),
+                "call-summary",
+            ),
+            rx.button(t("Log call"), type="submit", margin_top="0.5rem"),
+            on_submit=Tickets.log_call,
+            reset_on_submit=True,
+        ),
+        aria_labelledby="call-title",
+    )

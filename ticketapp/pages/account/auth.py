@@ -1,0 +1,272 @@
+"""Sign-up, sign-in, sign-out, password recovery and e-mail verification pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+from ticketapp.components.forms import (
+    checkbox_field,
+    error_region,
+    form_card,
+    submit_button,
+    text_field,
+    tv,
+)
+from ticketapp.components.layout import page_layout
+from ticketapp.state.account.auth import AuthState
+from ticketapp.state.account.signin import (
+    ForgotPasswordState,
+    ResetPasswordState,
+    SignInState,
+    SignUpState,
+    VerifyEmailState,
+)
+from ticketapp.state.locale import LocaleState, t
+
+
+def password_rule() -> rx.Var[str]:
+    return t("At least 10 characters, not your e-mail address, and not a common password.")
+
+
+def _centered(*children: rx.Component) -> rx.Component:
+    return page_layout(rx.center(rx.vstack(*children, spacing="4", width="100%", max_width="28rem"), width="100%"))
+
+
+def _oauth_buttons() -> rx.Component:
+    return rx.cond(
+        SignInState.providers.length() > 0,
+        rx.vstack(
+            rx.text(t("Or sign in with"), size="2", color_scheme="gray"),
+            rx.foreach(
+                SignInState.providers,
+                # Document navigation: the OAuth start is a server route, not a client-side page.
+                lambda p: ReactRouterLink.create(
+                    p["label"], to=p["href"], reload_document=True, class_name="oauth-button"
+                ),
+            ),
+            width="100%",
+            spacing="2",
+        ),
+        rx.fragment(),
+    )
+
+
+def _password_step() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.vstack(
+                text_field(t("E-mail"), "email", field_type="email", autocomplete="email"),
+                text_field(t("Password"), "password", field_type="password", autocomplete="current-password"),
+                checkbox_field(t("Remember me"), "remember"),
+                submit_button(t("Sign in")),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SignInState.submit,
+            width="100%",
+        ),
+        rx.link(t("Forgot password?"), href="/forgot-password"),
+        _oauth_buttons(),
+        rx.text(t("New here?"), " ", rx.link(t("Create an account"), href="/signup"), size="2"),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _code_step() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text(t("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")),
+            text_field(t("Authentication code"), "code", autocomplete="one-time-code"),
+            submit_button(t("Verify")),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=SignInState.submit_code,
+        width="100%",
+    )
+
+
+@rx.page(route="/signin", title="Sign in · Ticketapp", on_load=[LocaleState.apply, SignInState.load])
+def signin() -> rx.Component:
+    return _centered(
+        rx.heading(t("Sign in"), as_="h1", size="7"),
+        form_card(
+            error_region(SignInState.error),
+            rx.cond(SignInState.step == "code", _code_step(), _password_step()),
+        ),
+    )
+
+
+def _password_feedback() -> rx.Component:
+    """The rules the typed password breaks, announced as soon as the field is left."""
+    return rx.el.ul(
+        rx.foreach(SignUpState.password_problems, lambda problem: rx.el.li(tv(problem))),
+        role="status",
+        aria_live="polite",
+        aria_label=t("Password check"),
+        color="var(--red-11)",
+        font_size="0.875rem",
+        margin="0",
+    )
+
+
+@rx.page(route="/signup", title="Create an account · Ticketapp", on_load=[LocaleState.apply])
+def signup() -> rx.Component:
+    return _centered(
+        rx.heading(t("Create an account"), as_="h1", size="7"),
+        form_card(
+            error_region(SignUpState.error),
+            rx.form(
+                rx.vstack(
+                    text_field(t("Name"), "display_name", autocomplete="name"),
+                    text_field(
+                        t("E-mail"),
+                        "email",
+                        field_type="email",
+                        autocomplete="email",
+                        on_blur=SignUpState.remember_email,
+                    ),
+                    text_field(
+                        t("Password"),
+                        "password",
+                        field_type="password",
+                        autocomplete="new-password",
+                        hint=password_rule(),
+                        on_blur=SignUpState.check_password,
+                    ),
+                    _password_feedback(),
+                    text_field(
+                        t("Repeat the password"), "password_confirm", field_type="password", autocomplete="new-password"
+                    ),
+                    submit_button(t("Create my account")),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=SignUpState.submit,
+                width="100%",
+            ),
+            rx.text(t("Already have an account?"), " ", rx.link(t("Sign in"), href="/signin"), size="2"),
+        ),
+    )
+
+
+@rx.page(route="/signout", title="Sign out · Ticketapp", on_load=[LocaleState.apply, AuthState.sign_out])
+def signout() -> rx.Component:
+    return _centered(rx.text(t("Signing you out…"), role="status"))
+
+
+@rx.page(
+    route="/forgot-password",
+    title="Forgot password · Ticketapp",
+    on_load=[LocaleState.apply],
+)
+def forgot_password() -> rx.Component:
+    return _centered(
+        rx.heading(t("Forgot your password?"), as_="h1", size="7"),
+        form_card(
+            rx.text(t("Enter your e-mail address and we will send you a link to choose a new password.")),
+            error_region(ForgotPasswordState.error),
+            rx.box(
+                rx.cond(
+                    ForgotPasswordState.sent,
+                    rx.callout(
+                        t("If an account exists for this address, we have sent it a link. It is valid for one hour."),
+                        icon="mail",
+                        color_scheme="green",
+                    ),
+                    rx.fragment(),
+                ),
+                role="status",
+                aria_live="polite",
+            ),
+            rx.form(
+                rx.vstack(
+                    text_field(t("E-mail"), "email", field_type="email", autocomplete="email"),
+                    submit_button(t("Send the link")),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=ForgotPasswordState.submit,
+                width="100%",
+            ),
+        ),
+    )
+
+
+@rx.page(
+    route="/reset-password",
+    title="Choose a new password · Ticketapp",
+    on_load=[LocaleState.apply, ResetPasswordState.load],
+)
+def reset_password() -> rx.Component:
+    return _centered(
+        rx.heading(t("Choose a new password"), as_="h1", size="7"),
+        form_card(
+            error_region(ResetPasswordState.error),
+            rx.box(
+                rx.cond(
+                    ResetPasswordState.done,
+                    rx.callout(
+                        t("Your password was changed. You can now sign in with it."), icon="check", color_scheme="green"
+                    ),
+                    rx.fragment(),
+                ),
+                role="status",
+                aria_live="polite",
+            ),
+            rx.cond(
+                ResetPasswordState.token_ok,
+                rx.form(
+                    rx.vstack(
+                        text_field(
+                            t("New password"),
+                            "password",
+                            field_type="password",
+                            autocomplete="new-password",
+                            hint=password_rule(),
+                        ),
+                        text_field(
+                            t("Repeat the password"),
+                            "password_confirm",
+                            field_type="password",
+                            autocomplete="new-password",
+                        ),
+                        submit_button(t("Save the new password")),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    on_submit=ResetPasswordState.submit,
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.link(t("Sign in"), href="/signin"),
+                    rx.link(t("Ask for a new link"), href="/forgot-password"),
+                    spacing="4",
+                ),
+            ),
+        ),
+    )
+
+
+@rx.page(
+    route="/verify-email",
+    title="Confirm your e-mail · Ticketapp",
+    on_load=[LocaleState.apply, VerifyEmailState.load],
+)
+def verify_email() -> rx.Component:
+    return _centered(
+        rx.heading(t("E-mail confirmation"), as_="h1", size="7"),
+        error_region(VerifyEmailState.error),
+        rx.box(
+            rx.cond(
+                VerifyEmailState.verified,
+                rx.callout(t("Thank you, your e-mail address is confirmed."), icon="check", color_scheme="green"),
+                rx.fragment(),
+            ),
+            role="status",
+            aria_live="polite",
+        ),
+        rx.link(t("Continue to the events"), href="/"),
+    )

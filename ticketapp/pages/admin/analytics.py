@@ -1,0 +1,177 @@
+"""/admin/analytics: filters at the top (kept in the URL), KPI cards, interactive charts with table views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from ticketapp.components.admin.shell import admin_page, data_table, kpi_card
+from ticketapp.components.fields import select_field, text_field
+from ticketapp.state.admin.analytics import AnalyticsState
+from ticketapp.state.admin.guard import AdminGateState
+from ticketapp.state.locale import LocaleState, t
+
+
+def _filters() -> rx.Component:
+    return rx.el.form(
+        rx.grid(
+            select_field(
+                t("Period"),
+                "an-preset",
+                [
+                    rx.el.option(t("Last 7 days"), value="7d"),
+                    rx.el.option(t("Last 30 days"), value="30d"),
+                    rx.el.option(t("Last 90 days"), value="90d"),
+                    rx.el.option(t("Last 12 months"), value="365d"),
+                    rx.el.option(t("Custom dates"), value="custom"),
+                ],
+                value=AnalyticsState.preset,
+                on_change=AnalyticsState.set_preset,
+            ),
+            text_field(
+                t("From date"),
+                "an-from",
+                type="date",
+                value=AnalyticsState.date_from,
+                on_change=AnalyticsState.set_date_from,
+            ),
+            text_field(
+                t("To date"), "an-to", type="date", value=AnalyticsState.date_to, on_change=AnalyticsState.set_date_to
+            ),
+            select_field(
+                t("Group by"),
+                "an-granularity",
+                [
+                    rx.el.option(t("Day"), value="day"),
+                    rx.el.option(t("Week"), value="week"),
+                    rx.el.option(t("Month"), value="month"),
+                ],
+                value=AnalyticsState.granularity,
+                on_change=AnalyticsState.set_granularity,
+            ),
+            select_field(
+                t("Currency"),
+                "an-currency",
+                rx.foreach(AnalyticsState.currencies, lambda c: rx.el.option(c, value=c)),
+                value=AnalyticsState.currency,
+                on_change=AnalyticsState.set_currency,
+            ),
+            select_field(
+                t("Category"),
+                "an-category",
+                [
+                    rx.el.option(t("All categories"), value=""),
+                    rx.foreach(AnalyticsState.categories, lambda c: rx.el.option(c, value=c)),
+                ],
+                value=AnalyticsState.category,
+                on_change=AnalyticsState.set_category,
+            ),
+            select_field(
+                t("Event"),
+                "an-event",
+                [
+                    rx.el.option(t("All events"), value=""),
+                    rx.foreach(AnalyticsState.events, lambda e: rx.el.option(e["title"], value=e["id"])),
+                ],
+                value=AnalyticsState.event_id,
+                on_change=AnalyticsState.set_event,
+            ),
+            columns=rx.breakpoints(initial="1", sm="2", md="4"),
+            spacing="3",
+        ),
+        rx.button(
+            t("Clear event and category"),
+            type="button",
+            variant="soft",
+            on_click=AnalyticsState.clear_filters,
+            margin_top="0.75rem",
+        ),
+        on_submit=rx.prevent_default,
+        aria_label=t("Dashboard filters"),
+    )
+
+
+def chart_card(title: rx.Var[str], key: str, figure: rx.Var, **plot_props: Any) -> rx.Component:
+    as_table = AnalyticsState.shown_as_table.contains(key)
+    return rx.card(
+        rx.hstack(
+            rx.heading(title, as_="h2", size="4"),
+            rx.spacer(),
+            rx.button(
+                rx.cond(as_table, t("View as chart"), t("View as table")),
+                type="button",
+                variant="ghost",
+                size="1",
+                aria_pressed=as_table,
+                on_click=AnalyticsState.toggle_table(key),
+            ),
+            align="center",
+        ),
+        rx.cond(
+            as_table,
+            data_table(AnalyticsState.table_headers[key], AnalyticsState.table_rows[key], title),
+            rx.plotly(data=figure, use_resize_handler=True, width="100%", locale=LocaleState.lang, **plot_props),
+        ),
+        role="region",
+        aria_label=title,
+        width="100%",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Sales analytics"), as_="h1", size="7"),
+        rx.text(
+            t("Amounts are per currency, without conversion. Hours are in UTC. Click a bar or slice to filter."),
+            color_scheme="gray",
+            size="2",
+        ),
+        _filters(),
+        rx.grid(
+            rx.foreach(AnalyticsState.kpis, kpi_card),
+            columns=rx.breakpoints(initial="2", md="3", lg="6"),
+            spacing="3",
+            width="100%",
+        ),
+        chart_card(t("Revenue and tickets over time"), "sales", AnalyticsState.sales_fig),
+        rx.grid(
+            chart_card(
+                t("Revenue by event"), "by_event", AnalyticsState.by_event_fig, on_click=AnalyticsState.drill_event
+            ),
+            chart_card(
+                t("Revenue by category"),
+                "by_category",
+                AnalyticsState.by_category_fig,
+                on_click=AnalyticsState.drill_category,
+            ),
+            chart_card(t("Ticket-type mix"), "mix", AnalyticsState.mix_fig),
+            chart_card(t("Payment methods"), "methods", AnalyticsState.methods_fig),
+            chart_card(t("Sales funnel"), "funnel", AnalyticsState.funnel_fig),
+            chart_card(t("Refunds over time"), "refunds", AnalyticsState.refunds_fig),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        chart_card(t("Sell-through of upcoming events"), "sell_through", AnalyticsState.sell_through_fig),
+        chart_card(t("Sales by weekday and hour"), "heatmap", AnalyticsState.heatmap_fig),
+        rx.card(
+            rx.heading(t("Top customers"), as_="h2", size="4"),
+            data_table(
+                AnalyticsState.table_headers["customers"], AnalyticsState.table_rows["customers"], t("Top customers")
+            ),
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+        aria_busy=~AnalyticsState.loaded,
+    )
+
+
+@rx.page(
+    route="/admin/analytics",
+    title="Analytics · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AnalyticsState.load],
+)
+def analytics_page() -> rx.Component:
+    return admin_page(_content(), forbidden=AnalyticsState.forbidden, on_language_change=[AnalyticsState.load])

@@ -1,0 +1,375 @@
+"""/admin/events and /admin/events/edit."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
+from ticketapp.components.fields import select_field, text_field
+from ticketapp.i18n import msgid
+from ticketapp.services.catalog.events import CATEGORIES
+from ticketapp.state.admin.events import PAGE_SIZE, AdminEventFormState, AdminEventsState
+from ticketapp.state.admin.guard import AdminGateState
+from ticketapp.state.locale import LocaleState, t
+
+
+def _filters() -> rx.Component:
+    return rx.grid(
+        text_field(
+            t("Search"),
+            "ev-text",
+            type="search",
+            value=AdminEventsState.text,
+            on_change=AdminEventsState.set_text.debounce(400),
+        ),
+        select_field(
+            t("Status"),
+            "ev-status",
+            [
+                rx.el.option(t("All statuses"), value=""),
+                rx.el.option(t("Draft"), value="draft"),
+                rx.el.option(t("Published"), value="published"),
+                rx.el.option(t("Cancelled"), value="cancelled"),
+            ],
+            value=AdminEventsState.status,
+            on_change=AdminEventsState.set_status,
+        ),
+        select_field(
+            t("Category"),
+            "ev-category",
+            [rx.el.option(t("All categories"), value=""), *[rx.el.option(c, value=c) for c in CATEGORIES]],
+            value=AdminEventsState.category,
+            on_change=AdminEventsState.set_category,
+        ),
+        text_field(
+            t("Starting from"),
+            "ev-from",
+            type="date",
+            value=AdminEventsState.starts_from,
+            on_change=AdminEventsState.set_starts_from,
+        ),
+        columns=rx.breakpoints(initial="1", sm="2", md="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _actions(row: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.hstack(
+        rx.link(t("Edit"), href="/admin/events/edit?id=" + row["id"]),
+        rx.cond(
+            row["status"] == "draft",
+            rx.button(
+                t("Publish"), type="button", size="1", variant="soft", on_click=AdminEventsState.publish(row["id"])
+            ),
+        ),
+        rx.cond(
+            row["status"] == "published",
+            rx.button(
+                t("Unpublish"), type="button", size="1", variant="soft", on_click=AdminEventsState.unpublish(row["id"])
+            ),
+        ),
+        rx.button(
+            t("Duplicate"),
+            type="button",
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+            on_click=AdminEventsState.duplicate(row["id"]),
+        ),
+        rx.cond(
+            row["status"] != "cancelled",
+            confirm_button(
+                t("Cancel event"),
+                t("Cancel this event?"),
+                rx.vstack(
+                    rx.text(row["title"], weight="bold"),
+                    rx.text(t("The event goes off sale. This cannot be undone.")),
+                    rx.el.label(
+                        rx.checkbox(
+                            checked=AdminEventsState.refund_on_cancel, on_change=AdminEventsState.set_refund_on_cancel
+                        ),
+                        " ",
+                        t("Refund every order and cancel unpaid ones"),
+                    ),
+                ),
+                AdminEventsState.cancel(row["id"]),
+                confirm_label=t("Cancel event"),
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.cond(
+        AdminEventsState.rows.length() > 0,
+        rx.box(
+            rx.el.table(
+                rx.el.thead(
+                    rx.el.tr(
+                        *[
+                            rx.el.th(t(h), scope="col")
+                            for h in (
+                                msgid("Event"),
+                                msgid("Date"),
+                                msgid("Status"),
+                                msgid("Sold"),
+                                msgid("Sell-through"),
+                                msgid("Actions"),
+                            )
+                        ]
+                    )
+                ),
+                rx.el.tbody(
+                    rx.foreach(
+                        AdminEventsState.rows,
+                        lambda row: rx.el.tr(
+                            rx.el.td(row["title"], rx.el.br(), rx.text(row["category"], size="1", color_scheme="gray")),
+                            rx.el.td(row["date"]),
+                            rx.el.td(row["status_label"]),
+                            rx.el.td(row["sold"]),
+                            rx.el.td(row["ratio"]),
+                            rx.el.td(_actions(row)),
+                        ),
+                    )
+                ),
+                class_name="data-table",
+            ),
+            class_name="table-scroll",
+            width="100%",
+        ),
+        rx.text(t("No events match these filters."), color_scheme="gray"),
+    )
+
+
+@rx.page(
+    route="/admin/events",
+    title="Events · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminEventsState.load],
+)
+def events_page() -> rx.Component:
+    return admin_page(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(t("Events"), as_="h1", size="7"),
+                rx.spacer(),
+                # A link that looks like a button (a button inside a link is two nested controls).
+                rx.button(rx.link(t("New event"), href="/admin/events/edit"), as_child=True),
+                width="100%",
+                align="center",
+            ),
+            _filters(),
+            feedback(AdminEventsState.message, AdminEventsState.message_is_error),
+            _table(),
+            pager(
+                AdminEventsState.page,
+                AdminEventsState.total,
+                PAGE_SIZE,
+                AdminEventsState.previous_page,
+                AdminEventsState.next_page,
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        forbidden=AdminEventsState.forbidden,
+        on_language_change=[AdminEventsState.load],
+    )
+
+
+def _field(label: str, name: str, **props: object) -> rx.Component:
+    return text_field(
+        t(label),
+        f"ef-{name}",
+        value=AdminEventFormState.form.get(name, ""),
+        on_change=lambda v: AdminEventFormState.set_field(name, v),
+        **props,
+    )
+
+
+def _type_row(row: rx.Var[dict[str, str]], index: rx.Var[int]) -> rx.Component:
+    def cell(label: str, name: str, **props: object) -> rx.Component:
+        control_id = f"tt-{name}-" + index.to_string()
+        return rx.box(
+            rx.el.label(t(label), html_for=control_id, class_name="filter-label"),
+            rx.el.input(
+                id=control_id,
+                class_name="field",
+                value=row[name],
+                on_change=lambda v: AdminEventFormState.set_type_field(index, name, v),
+                **props,
+            ),
+        )
+
+    return rx.el.fieldset(
+        rx.el.legend(t("Ticket type"), " ", index + 1),
+        rx.grid(
+            cell(msgid("Name"), "name", max_length=120),
+            cell(msgid("Price"), "price", input_mode="decimal"),
+            cell(msgid("Capacity"), "capacity", input_mode="numeric"),
+            cell(msgid("Max per order"), "max_per_order", input_mode="numeric"),
+            cell(msgid("Sales start (UTC)"), "sales_start", type="datetime-local"),
+            cell(msgid("Sales end (UTC)"), "sales_end", type="datetime-local"),
+            columns=rx.breakpoints(initial="1", sm="2", md="3"),
+            spacing="2",
+        ),
+        rx.hstack(
+            rx.text(t("Sold"), ": ", row["sold"], size="1"),
+            rx.cond(
+                row["sold"] == "0",
+                rx.button(
+                    t("Remove"),
+                    type="button",
+                    size="1",
+                    variant="soft",
+                    color_scheme="tomato",
+                    on_click=AdminEventFormState.remove_type(index),
+                ),
+            ),
+            align="center",
+            spacing="3",
+            margin_top="0.5rem",
+        ),
+        class_name="ticket-type-fieldset",
+    )
+
+
+def _form() -> rx.Component:
+    return rx.el.form(
+        rx.vstack(
+            _field(msgid("Title"), "title", max_length=200, required=True),
+            rx.box(
+                rx.el.label(t("Description"), html_for="ef-description", class_name="filter-label"),
+                rx.el.textarea(
+                    id="ef-description",
+                    name="ef-description",
+                    class_name="field",
+                    rows=5,
+                    value=AdminEventFormState.form.get("description", ""),
+                    on_change=lambda v: AdminEventFormState.set_field("description", v),
+                ),
+                width="100%",
+            ),
+            rx.grid(
+                select_field(
+                    t("Category"),
+                    "ef-category",
+                    [rx.el.option(c, value=c) for c in CATEGORIES],
+                    value=AdminEventFormState.form.get("category", ""),
+                    on_change=lambda v: AdminEventFormState.set_field("category", v),
+                ),
+                select_field(
+                    t("Venue"),
+                    "ef-venue",
+                    rx.foreach(AdminEventFormState.venues, lambda v: rx.el.option(v["name"], value=v["id"])),
+                    value=AdminEventFormState.form.get("venue_id", ""),
+                    on_change=lambda v: AdminEventFormState.set_field("venue_id", v),
+                ),
+                _field(msgid("Starts (UTC)"), "starts_at", type="datetime-local", required=True),
+                _field(msgid("Ends (UTC)"), "ends_at", type="datetime-local", required=True),
+                _field(msgid("Currency"), "currency", max_length=3),
+                _field(msgid("Tickets per customer (empty = no limit)"), "cap", input_mode="numeric"),
+                columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.el.label(
+                rx.checkbox(
+                    checked=AdminEventFormState.form.get("names", "") == "on",
+                    on_change=lambda v: AdminEventFormState.set_field("names", rx.cond(v, "on", "")),
+                ),
+                " ",
+                t("Ask a name per ticket"),
+            ),
+            rx.heading(t("Ticket types"), as_="h2", size="4"),
+            rx.foreach(AdminEventFormState.ticket_types, _type_row),
+            rx.button(t("Add a ticket type"), type="button", variant="soft", on_click=AdminEventFormState.add_type),
+            feedback(AdminEventFormState.message, AdminEventFormState.message_is_error),
+            rx.button(t("Save event"), type="submit"),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=AdminEventFormState.save,
+        aria_label=t("Event"),
+    )
+
+
+def _publication() -> rx.Component:
+    status = AdminEventFormState.form.get("status", "")
+    return rx.cond(
+        AdminEventFormState.event_id != "",
+        rx.hstack(
+            rx.text(t("Status"), ": ", rx.text.strong(AdminEventFormState.status_label)),
+            rx.cond(
+                status == "draft",
+                rx.button(t("Publish"), type="button", size="1", on_click=AdminEventFormState.publish),
+            ),
+            rx.cond(
+                status == "published",
+                rx.button(
+                    t("Unpublish"), type="button", size="1", variant="soft", on_click=AdminEventFormState.unpublish
+                ),
+            ),
+            align="center",
+            spacing="3",
+        ),
+    )
+
+
+def _image() -> rx.Component:
+    return rx.cond(
+        AdminEventFormState.event_id != "",
+        rx.vstack(
+            rx.heading(t("Image"), as_="h2", size="4"),
+            rx.cond(
+                AdminEventFormState.form.get("image_url", "") != "",
+                rx.image(
+                    src=AdminEventFormState.form.get("image_url", ""), alt=t("Current event image"), max_width="20rem"
+                ),
+            ),
+            rx.upload(
+                rx.text(t("Drop an image here or click to choose (PNG, JPEG, WebP or GIF, at most 5 MB)")),
+                id="event-image",
+                accept={
+                    "image/png": [".png"],
+                    "image/jpeg": [".jpg", ".jpeg"],
+                    "image/webp": [".webp"],
+                    "image/gif": [".gif"],
+                },
+                max_files=1,
+                border="1px dashed var(--gray-a7)",
+                padding="1rem",
+            ),
+            rx.button(
+                t("Upload image"),
+                type="button",
+                on_click=AdminEventFormState.upload_image(rx.upload_files(upload_id="event-image")),
+            ),
+            spacing="2",
+        ),
+    )
+
+
+@rx.page(
+    route="/admin/events/edit",
+    title="Edit event · Ticketapp admin",
+    on_load=[LocaleState.apply, AdminGateState.check, AdminEventFormState.load],
+)
+def event_form_page() -> rx.Component:
+    return admin_page(
+        rx.vstack(
+            rx.heading(
+                rx.cond(AdminEventFormState.event_id == "", t("New event"), t("Edit event")), as_="h1", size="7"
+            ),
+            rx.cond(
+                AdminEventFormState.found,
+                rx.fragment(_publication(), _form(), _image()),
+                rx.text(t("Event not found.")),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        forbidden=AdminEventFormState.forbidden,
+        on_language_change=[AdminEventFormState.load],
+    )

@@ -1,0 +1,173 @@
+"""/checkout: what you are about to pay, buyer details, terms, and "Place order"."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.fields import text_field
+from ticketapp.components.layout import page_layout
+from ticketapp.components.payment import payment_method_picker
+from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.shop.checkout import CheckoutState
+
+
+def _summary_row(line: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(line["event"], " – ", line["type"]),
+        rx.el.td(line["quantity"]),
+        rx.el.td(line["unit_price"]),
+        rx.el.td(line["subtotal"]),
+    )
+
+
+def _summary() -> rx.Component:
+    return rx.el.section(
+        rx.heading(t("Order summary"), as_="h2", size="5", id="summary-heading"),
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th(t("Ticket"), scope="col"),
+                    rx.el.th(t("Quantity"), scope="col"),
+                    rx.el.th(t("Unit price"), scope="col"),
+                    rx.el.th(t("Subtotal"), scope="col"),
+                )
+            ),
+            rx.el.tbody(rx.foreach(CheckoutState.lines, _summary_row)),
+            width="100%",
+            style={"text_align": "left", "border_collapse": "collapse"},
+        ),
+        rx.text(t("No booking fees."), size="2", color_scheme="gray"),
+        rx.foreach(
+            CheckoutState.totals,
+            lambda total: rx.text(total, weight="bold", size="5"),
+        ),
+        rx.cond(
+            CheckoutState.has_expired,
+            rx.callout(
+                t("Some reservations have expired: placing the order reserves them again if they are still available."),
+                icon="clock",
+                color_scheme="amber",
+            ),
+        ),
+        rx.cond(
+            CheckoutState.several_currencies,
+            rx.callout(
+                t("Your cart has tickets in several currencies: one order per currency will be created."),
+                icon="info",
+            ),
+        ),
+        aria_labelledby="summary-heading",
+        width="100%",
+    )
+
+
+def _buyer_form() -> rx.Component:
+    return rx.el.form(
+        rx.heading(t("Your details"), as_="h2", size="5"),
+        rx.vstack(
+            text_field(
+                t("Full name"),
+                "buyer-name",
+                value=CheckoutState.buyer_name,
+                on_change=CheckoutState.set_buyer_name,
+                auto_complete="name",
+                required=True,
+            ),
+            text_field(
+                t("E-mail"),
+                "buyer-email",
+                type="email",
+                value=CheckoutState.buyer_email,
+                on_change=CheckoutState.set_buyer_email,
+                auto_complete="email",
+                required=True,
+            ),
+            rx.foreach(
+                CheckoutState.attendee_fields,
+                lambda field: text_field(
+                    field["label"],
+                    "attendee-" + field["key"],
+                    value=CheckoutState.attendees.get(field["key"], ""),
+                    on_change=lambda value: CheckoutState.set_attendee(field["key"], value),
+                ),
+            ),
+            rx.hstack(
+                rx.checkbox(
+                    id="accept-terms",
+                    name="accept-terms",
+                    checked=CheckoutState.accept_terms,
+                    on_change=CheckoutState.set_accept_terms,
+                ),
+                rx.el.label(t("I accept the terms of sale"), html_for="accept-terms"),
+                align="center",
+            ),
+            rx.box(
+                rx.cond(
+                    CheckoutState.error != "",
+                    rx.callout(CheckoutState.error, icon="triangle_alert", color_scheme="red"),
+                ),
+                role="alert",
+            ),
+            payment_method_picker(
+                CheckoutState.methods, CheckoutState.payment_method, CheckoutState.set_payment_method
+            ),
+            rx.button(
+                rx.cond(CheckoutState.placing, rx.spinner(size="2"), rx.fragment()),
+                t("Place order and pay"),
+                type="submit",
+                size="3",
+                disabled=CheckoutState.placing,
+            ),
+            spacing="3",
+            align="start",
+            width="100%",
+        ),
+        on_submit=CheckoutState.place_order,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _placed() -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text(t("Thank you! Your order is reserved and awaits payment.")),
+            rx.foreach(
+                CheckoutState.placed_orders,
+                lambda order: rx.hstack(
+                    rx.text(t("Order code"), ": ", rx.el.strong(order["code"])),
+                    rx.link(t("Pay this order"), href=order["href"]),
+                    spacing="3",
+                ),
+            ),
+            align="start",
+        ),
+        icon="check",
+        color_scheme="green",
+        role="status",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Checkout"), as_="h1", size="7"),
+        rx.cond(
+            CheckoutState.order_codes.length() > 0,
+            _placed(),
+            rx.cond(
+                CheckoutState.lines.length() > 0,
+                rx.vstack(_summary(), _buyer_form(), spacing="5", width="100%"),
+                rx.vstack(rx.text(t("Your cart is empty.")), rx.link(t("Find events"), href="/events")),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@rx.page(route="/checkout", title="Ticketapp", on_load=[LocaleState.apply, CheckoutState.load])
+def checkout_page() -> rx.Component:
+    return page_layout(
+        rx.cond(CheckoutState.loaded, _content(), rx.center(rx.spinner(size="3"), role="status", padding="2rem")),
+        on_language_change=[CheckoutState.load],
+    )

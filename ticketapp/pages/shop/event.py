@@ -1,0 +1,134 @@
+"""One event: details, venue and ticket types."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.layout import page_layout
+from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.shop.catalog import EventPageState
+
+
+def _buy_controls(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
+    control_id = "quantity-" + ticket_type["id"]
+    return rx.hstack(
+        rx.el.label(ticket_type["quantity_label"], html_for=control_id, class_name="visually-hidden"),
+        # A select offers exactly the quantities that can be bought (1 … min(left, max per order)).
+        rx.el.select(
+            rx.foreach(ticket_type["options"].split(","), lambda n: rx.el.option(n, value=n)),
+            id=control_id,
+            value=EventPageState.quantities[ticket_type["id"]],
+            on_change=lambda value: EventPageState.set_quantity(ticket_type["id"], value),
+            class_name="field field-quantity",
+        ),
+        rx.button(
+            t("Add to cart"),
+            aria_label=ticket_type["add_label"],
+            on_click=EventPageState.add_to_cart(ticket_type["id"]),
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _ticket_type_row(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.vstack(
+                rx.text(ticket_type["name"], weight="bold"),
+                rx.text(ticket_type["description"], size="2", color_scheme="gray"),
+                rx.text(ticket_type["status"], size="2", weight="medium"),
+                spacing="0",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.text(ticket_type["price"], weight="bold"),
+            rx.cond(ticket_type["can_buy"] != "", _buy_controls(ticket_type)),
+            align="center",
+            spacing="4",
+            width="100%",
+            padding_y="0.75rem",
+            border_bottom="1px solid var(--gray-a4)",
+            wrap="wrap",
+        ),
+        list_style="none",
+    )
+
+
+def _feedback() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            EventPageState.feedback != "",
+            rx.cond(
+                EventPageState.feedback_is_error,
+                rx.callout(EventPageState.feedback, icon="triangle_alert", color_scheme="red"),
+                rx.callout(
+                    rx.hstack(rx.text(EventPageState.feedback), rx.link(t("View cart"), href="/cart"), spacing="3"),
+                    icon="check",
+                    color_scheme="green",
+                ),
+            ),
+        ),
+        role="status",
+        aria_live="polite",
+        width="100%",
+    )
+
+
+def _sale_notice() -> rx.Component:
+    return rx.cond(
+        EventPageState.is_cancelled,
+        rx.callout(t("This event has been cancelled."), icon="triangle_alert", color_scheme="red"),
+        rx.cond(
+            EventPageState.is_past,
+            rx.callout(t("This event has already taken place."), icon="info", color_scheme="gray"),
+            rx.fragment(),
+        ),
+    )
+
+
+def _details() -> rx.Component:
+    return rx.vstack(
+        rx.link(t("← All events"), href="/", size="2"),
+        rx.badge(EventPageState.category, variant="soft"),
+        rx.heading(EventPageState.title, as_="h1", size="8"),
+        rx.text(rx.el.time(EventPageState.date), size="4"),
+        rx.el.address(
+            rx.text(EventPageState.venue_name, weight="bold"),
+            rx.text(EventPageState.venue_address, color_scheme="gray"),
+            font_style="normal",
+        ),
+        _sale_notice(),
+        rx.text(EventPageState.description),
+        rx.el.section(
+            rx.heading(t("Tickets"), as_="h2", size="5", id="tickets-heading"),
+            rx.el.ul(rx.foreach(EventPageState.ticket_types, _ticket_type_row), padding="0", margin="0"),
+            _feedback(),
+            aria_labelledby="tickets-heading",
+            width="100%",
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+    )
+
+
+def _not_found() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Event not found"), as_="h1", size="7"),
+        rx.text(t("This event does not exist or is not on sale.")),
+        rx.link(t("See all events"), href="/"),
+        spacing="3",
+    )
+
+
+@rx.page(route="/events/[slug]", title="Ticketapp", on_load=[LocaleState.apply, EventPageState.load])
+def event_page() -> rx.Component:
+    return page_layout(
+        rx.cond(
+            EventPageState.loaded,
+            rx.cond(EventPageState.found, _details(), _not_found()),
+            rx.center(rx.spinner(size="3"), role="status", aria_label=t("Loading…"), padding="2rem"),
+        ),
+        on_language_change=[EventPageState.load],
+    )

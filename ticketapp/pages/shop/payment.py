@@ -1,0 +1,202 @@
+"""The buyer's order page (pay, follow the confirmation, bank details) and the demo payment page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.components.layout import page_layout
+from ticketapp.components.payment import order_lines_table, payment_method_picker
+from ticketapp.models import OrderStatus
+from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
+
+S = OrderPaymentState
+
+
+def _loading() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), role="status", aria_label=t("Loading…"), padding="2rem")
+
+
+def _not_found() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Order not found"), as_="h1", size="7"),
+        rx.text(t("This link is not valid or the order does not exist.")),
+        rx.link(t("See all events"), href="/events"),
+        spacing="3",
+    )
+
+
+def _error() -> rx.Component:
+    return rx.box(
+        rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red")),
+        role="alert",
+    )
+
+
+def _pay_form() -> rx.Component:
+    return rx.el.form(
+        rx.vstack(
+            rx.cond(
+                S.cancelled_at_provider,
+                rx.callout(t("You left the payment page. Your tickets are still reserved for a while."), icon="info"),
+            ),
+            payment_method_picker(S.methods, S.method, S.set_method),
+            _error(),
+            rx.button(
+                rx.cond(S.paying, rx.spinner(size="2"), rx.fragment()),
+                t("Pay"),
+                " ",
+                S.total,
+                type="submit",
+                size="3",
+                disabled=S.paying,
+            ),
+            spacing="3",
+            align="start",
+        ),
+        on_submit=S.pay,
+        reset_on_submit=False,
+    )
+
+
+def _bank_instructions() -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text(t("Please transfer the total to the account below, quoting the reference.")),
+            rx.el.dl(
+                rx.el.dt(t("Account holder")),
+                rx.el.dd(S.bank_holder),
+                rx.el.dt("IBAN"),
+                rx.el.dd(rx.el.code(S.bank_iban)),
+                rx.el.dt("BIC"),
+                rx.el.dd(rx.el.code(S.bank_bic)),
+                rx.el.dt(t("Reference")),
+                rx.el.dd(rx.el.strong(S.code)),
+                rx.el.dt(t("Amount")),
+                rx.el.dd(S.total),
+            ),
+            rx.text(t("Your tickets stay reserved until"), " ", S.deadline, "."),
+            align="start",
+        ),
+        icon="landmark",
+    )
+
+
+def _status_message() -> rx.Component:
+    return rx.box(
+        rx.match(
+            S.status,
+            (
+                OrderStatus.PAID,
+                rx.callout(
+                    rx.text(t("Payment confirmed! Your confirmation has been sent to"), " ", S.buyer_email, "."),
+                    icon="circle_check",
+                    color_scheme="green",
+                ),
+            ),
+            (OrderStatus.AWAITING_PAYMENT, _bank_instructions()),
+            (
+                OrderStatus.FAILED,
+                rx.callout(
+                    t("The payment was declined and the tickets were released. You can book again."),
+                    icon="circle_x",
+                    color_scheme="red",
+                ),
+            ),
+            (
+                OrderStatus.EXPIRED,
+                rx.callout(t("The time to pay has run out and the tickets were released."), icon="clock"),
+            ),
+            (
+                OrderStatus.PENDING,
+                rx.cond(
+                    S.watching,
+                    rx.hstack(rx.spinner(size="2"), rx.text(t("Waiting for the payment confirmation…"))),
+                    rx.fragment(),
+                ),
+            ),
+            rx.fragment(),
+        ),
+        role="status",
+        aria_live="polite",
+        width="100%",
+    )
+
+
+def _order() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Order"), " ", S.code, as_="h1", size="7"),
+        rx.hstack(rx.text(t("Status"), ":"), rx.badge(S.status_label, size="2"), align="center"),
+        _status_message(),
+        rx.el.section(
+            rx.heading(t("Order summary"), as_="h2", size="5"),
+            order_lines_table(S.lines),
+            rx.text(t("Total"), ": ", S.total, weight="bold", size="5"),
+            width="100%",
+        ),
+        rx.cond(S.can_pay, _pay_form()),
+        rx.link(t("See all events"), href="/events"),
+        spacing="4",
+        align="start",
+        width="100%",
+    )
+
+
+@rx.page(route="/orders/[code]/status", title="Ticketapp", on_load=[LocaleState.apply, S.load])
+def order_status_page() -> rx.Component:
+    return page_layout(
+        rx.cond(S.loaded, rx.cond(S.found, _order(), _not_found()), _loading()),
+        on_language_change=[S.load],
+    )
+
+
+D = DemoPaymentState
+
+
+def _demo() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            t("Test mode: this page simulates a payment. No real money is taken."),
+            icon="flask_conical",
+            color_scheme="amber",
+            role="note",
+        ),
+        rx.heading(t("Test payment"), as_="h1", size="7"),
+        rx.text(t("Order"), " ", rx.el.strong(D.code)),
+        order_lines_table(D.lines),
+        rx.text(t("Total"), ": ", D.total, weight="bold", size="5"),
+        rx.box(rx.cond(D.error != "", rx.callout(D.error, icon="triangle_alert", color_scheme="red")), role="alert"),
+        rx.hstack(
+            rx.button(t("Pay"), " ", D.total, on_click=D.approve, size="3", color_scheme="green", loading=D.busy),
+            rx.button(
+                t("Decline payment"),
+                on_click=D.decline,
+                size="3",
+                variant="outline",
+                color_scheme="red",
+                disabled=D.busy,
+            ),
+            spacing="3",
+            wrap="wrap",
+        ),
+        spacing="4",
+        align="start",
+        width="100%",
+    )
+
+
+def _demo_unavailable() -> rx.Component:
+    return rx.vstack(
+        rx.heading(t("Test payment"), as_="h1", size="7"),
+        rx.text(t("This order cannot be paid here any more.")),
+        rx.link(t("See all events"), href="/events"),
+        spacing="3",
+    )
+
+
+@rx.page(route="/pay/demo/[code]", title="Ticketapp — test payment", on_load=[LocaleState.apply, D.load])
+def demo_payment_page() -> rx.Component:
+    return page_layout(
+        rx.cond(D.loaded, rx.cond(D.found, _demo(), _demo_unavailable()), _loading()),
+        on_language_change=[D.load],
+    )

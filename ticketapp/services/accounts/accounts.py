@@ -1,0 +1,428 @@
+"""Accounts: sign-up, e-mail verification, password reset, profile, e-mail change,
+deletion and blocking. Errors are `AccountError` carrying an English message id
+that the caller translates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid, normalize_locale
+from ticketapp.models import OneTimeToken, Role, SecurityEventKind, TokenPurpose, User, UserSession, utcnow
+from ticketapp.services.accounts import mail as account_mail
+from ticketapp.services.accounts.passwords import hash_password, verify_password
+from ticketapp.services.accounts.security_log import ClientInfo, record_event
+from ticketapp.services.shared.secrets import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_LIFETIMES = {
+    TokenPurpose.VERIFY_EMAIL: timedelta(days=3),
+    TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
+    TokenPurpose.CHANGE_EMAIL: timedelta(days=1),
+}
+INVITATION_LIFETIME = timedelta(days=3)
+SUPPORTED_CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF", "CAD")
+# A short list of the most used passwords of at least 10 characters (public breach statistics).
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "0987654321",
+        "1111111111",
+        "0000000000",
+        "1q2w3e4r5t",
+        "qwertyuiop",
+        "1qaz2wsx3edc",
+        "password12",
+        "password123",
+        "password1234",
+        "iloveyou123",
+        "qwerty1234",
+        "qwerty12345",
+        "qwerty123456",
+        "abcdefghij",
+        "abc1234567",
+        "letmein123",
+        "welcome123",
+        "monkey1234",
+        "football123",
+        "baseball123",
+        "sunshine123",
+        "princess123",
+        "motdepasse",
+        "motdepasse1",
+        "azertyuiop",
+        "azerty1234",
+        "administrator",
+        "changeme123",
+        "passw0rd123",
+        "trustno1234",
+    }
+)
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ().-]{6,30}$")
+
+
+class AccountError(Exception):
+    """A refusal with a user-facing message id (translate it before showing)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    return bool(EMAIL_PATTERN.match(email)) and len(email) <= 320
+
+
+def password_problems(password: str, email: str) -> list[str]:
+    """Message ids of the rules `password` breaks (empty when it is acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(msgid("Use at least 10 characters."))
+    lowered = password.strip().lower()
+    email = normalize_email(email)
+    if email and (lowered == email or lowered == email.split("@")[0]):
+        problems.append(msgid("Don't use your e-mail address as password."))
+    if lowered in COMMON_PASSWORDS:
+        problems.append(msgid("This password is too common; choose another one."))
+    return problems
+
+
+def _check_password(password: str, email: str) -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(problems[0])
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def issue_token(
+    session: Session,
+    user: User,
+    purpose: TokenPurpose,
+    new_email: str | None = None,
+    lifetime: timedelta | None = None,
+) -> str:
+    """Create a single-use token; only its hash is stored. Returns the raw token."""
+    raw = new_token()
+    session.add(
+        OneTimeToken(
+            user_id=user.id or 0,
+            purpose=purpose,
+            token_hash=hash_token(raw),
+            new_email=new_email,
+            expires_at=utcnow() + (lifetime or TOKEN_LIFETIMES[purpose]),
+        )
+    )
+    return raw
+
+
+def consume_token(session: Session, raw: str, purpose: TokenPurpose) -> OneTimeToken:
+    """Mark a valid token used (not committed); refuse unknown, used or expired ones."""
+    token = session.exec(
+        select(OneTimeToken).where(OneTimeToken.token_hash == hash_token(raw or ""), OneTimeToken.purpose == purpose)
+    ).first()
+    if token is None:
+        raise AccountError(msgid("This link is not valid. Please ask for a new one."))
+    if token.used_at is not None:
+        raise AccountError(msgid("This link was already used. Please ask for a new one."))
+    if token.expires_at <= utcnow():
+        raise AccountError(msgid("This link has expired. Please ask for a new one."))
+    token.used_at = utcnow()
+    session.add(token)
+    return token
+
+
+def sign_up(session: Session, email: str, display_name: str, password: str, lang: str, client: ClientInfo) -> User:
+    """Create a customer account and send the verification mail."""
+    email = normalize_email(email)
+    display_name = display_name.strip()
+    if not is_valid_email(email):
+        raise AccountError(msgid("Please enter a valid e-mail address."))
+    if not display_name:
+        raise AccountError(msgid("Please enter your name."))
+    _check_password(password, email)
+    if get_user_by_email(session, email) is not None:
+        raise AccountError(msgid("An account with this e-mail address already exists. Sign in instead."))
+    user = User(
+        email=email,
+        display_name=display_name[:120],
+        password_hash=hash_password(password),
+        role=Role.CUSTOMER,
+        locale=normalize_locale(lang),
+    )
+    session.add(user)
+    session.flush()
+    token = issue_token(session, user, TokenPurpose.VERIFY_EMAIL)
+    record_event(session, SecurityEventKind.SIGN_UP, client, user_id=user.id, email=email)
+    session.commit()
+    account_mail.send_verification_mail(email, user.display_name, user.locale, token)
+    return user
+
+
+def resend_verification(session: Session, user_id: int) -> None:
+    user = session.get(User, user_id)
+    if user is None or user.email_verified_at is not None:
+        return
+    token = issue_token(session, user, TokenPurpose.VERIFY_EMAIL)
+    session.commit()
+    account_mail.send_verification_mail(user.email, user.display_name, user.locale, token)
+
+
+def confirm_email_token(session: Session, raw: str, client: ClientInfo) -> User:
+    """Use a link from a verification or e-mail-change mail (both go to /verify-email)."""
+    token_hash = hash_token(raw or "")
+    token = session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == token_hash)).first()
+    purpose = TokenPurpose(token.purpose) if token else TokenPurpose.VERIFY_EMAIL
+    if purpose == TokenPurpose.RESET_PASSWORD:
+        raise AccountError(msgid("This link is not valid. Please ask for a new one."))
+    token = consume_token(session, raw, purpose)
+    user = session.get(User, token.user_id)
+    if user is None or user.deleted_at is not None:
+        raise AccountError(msgid("This link is not valid. Please ask for a new one."))
+    if purpose == TokenPurpose.CHANGE_EMAIL:
+        _apply_email_change(session, user, token.new_email or "", client)
+    else:
+        record_event(session, SecurityEventKind.EMAIL_VERIFIED, client, user_id=user.id, email=user.email)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    user.updated_at = utcnow()
+    session.add(user)
+    session.commit()
+    return user
+
+
+def _apply_email_change(session: Session, user: User, new_email: str, client: ClientInfo) -> None:
+    if get_user_by_email(session, new_email) is not None:
+        raise AccountError(msgid("An account with this e-mail address already exists."))
+    old = user.email
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    record_event(
+        session, SecurityEventKind.EMAIL_CHANGED, client, user_id=user.id, email=new_email, detail=f"from {old}"
+    )
+
+
+def request_password_reset(session: Session, email: str, client: ClientInfo) -> None:
+    """Send a reset link when the account exists; silent otherwise (no account probing)."""
+    user = get_user_by_email(session, email)
+    if user is None or user.deleted_at is not None or user.is_blocked:
+        return
+    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD)
+    record_event(session, SecurityEventKind.RESET_REQUESTED, client, user_id=user.id, email=user.email)
+    session.commit()
+    account_mail.send_reset_mail(user.email, user.display_name, user.locale, token)
+
+
+def send_staff_invitation(session: Session, user: User, role_label: str) -> None:
+    """E-mail a new staff member a single-use link to choose their password (valid three days).
+
+    The link is a password-reset token, so it lands on the same /reset-password page; 2FA
+    enrolment then follows at the first sign-in, as for every staff account.
+    """
+    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD, lifetime=INVITATION_LIFETIME)
+    session.commit()
+    account_mail.send_staff_invitation(user.email, user.display_name, user.locale, token, role_label)
+
+
+def check_reset_token(session: Session, raw: str) -> None:
+    """Tell early (on page load) whether a reset link is still usable."""
+    token = session.exec(
+        select(OneTimeToken).where(
+            OneTimeToken.token_hash == hash_token(raw or ""), OneTimeToken.purpose == TokenPurpose.RESET_PASSWORD
+        )
+    ).first()
+    if token is None:
+        raise AccountError(msgid("This link is not valid. Please ask for a new one."))
+    if token.used_at is not None:
+        raise AccountError(msgid("This link was already used. Please ask for a new one."))
+    if token.expires_at <= utcnow():
+        raise AccountError(msgid("This link has expired. Please ask for a new one."))
+
+
+def reset_password(session: Session, raw: str, new_password: str, client: ClientInfo) -> User:
+    """Set a new password from a reset link; ends every session and sends a notice."""
+    check_reset_token(session, raw)
+    user = session.get(User, _token_user_id(session, raw))
+    if user is None:
+        raise AccountError(msgid("This link is not valid. Please ask for a new one."))
+    _check_password(new_password, user.email)
+    consume_token(session, raw, TokenPurpose.RESET_PASSWORD)
+    user.password_hash = hash_password(new_password)
+    # The link proved the mailbox, so the address counts as verified.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    user.updated_at = utcnow()
+    session.add(user)
+    revoke_user_sessions(session, user.id or 0)
+    record_event(session, SecurityEventKind.RESET_USED, client, user_id=user.id, email=user.email)
+    session.commit()
+    account_mail.send_password_changed_notice(user.email, user.display_name, user.locale)
+    return user
+
+
+def _token_user_id(session: Session, raw: str) -> int:
+    token = session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == hash_token(raw))).one()
+    return token.user_id
+
+
+def revoke_user_sessions(session: Session, user_id: int, keep_session_id: int | None = None) -> int:
+    """End every open session of a user (but `keep_session_id`); not committed."""
+    now = utcnow()
+    query = select(UserSession).where(UserSession.user_id == user_id, col(UserSession.revoked_at).is_(None))
+    count = 0
+    for open_session in session.exec(query):
+        if open_session.id == keep_session_id:
+            continue
+        open_session.revoked_at = now
+        session.add(open_session)
+        count += 1
+    return count
+
+
+def change_password(
+    session: Session,
+    user_id: int,
+    current: str,
+    new_password: str,
+    client: ClientInfo,
+    keep_session_id: int | None = None,
+) -> None:
+    user = _active_user(session, user_id)
+    if not verify_password(current, user.password_hash):
+        raise AccountError(msgid("Your current password is not correct."))
+    _check_password(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    user.updated_at = utcnow()
+    session.add(user)
+    revoke_user_sessions(session, user_id, keep_session_id)
+    record_event(session, SecurityEventKind.PASSWORD_CHANGED, client, user_id=user.id, email=user.email)
+    session.commit()
+    account_mail.send_password_changed_notice(user.email, user.display_name, user.locale)
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    display_name: str
+    locale: str
+    preferred_currency: str
+    phone: str
+
+
+def update_profile(session: Session, user_id: int, update: ProfileUpdate, client: ClientInfo) -> User:
+    user = _active_user(session, user_id)
+    name = update.display_name.strip()
+    if not name:
+        raise AccountError(msgid("Please enter your name."))
+    currency = update.preferred_currency.strip().upper()
+    if currency and currency not in SUPPORTED_CURRENCIES:
+        raise AccountError(msgid("Please choose a currency from the list."))
+    phone = update.phone.strip()
+    if phone and not PHONE_PATTERN.match(phone):
+        raise AccountError(msgid("Please enter a valid phone number (digits, spaces and + only)."))
+    user.display_name = name[:120]
+    user.locale = normalize_locale(update.locale)
+    user.preferred_currency = currency or None
+    user.phone = phone or None
+    user.updated_at = utcnow()
+    session.add(user)
+    record_event(session, SecurityEventKind.PROFILE_UPDATED, client, user_id=user.id, email=user.email)
+    session.commit()
+    return user
+
+
+def request_email_change(session: Session, user_id: int, new_email: str, password: str, client: ClientInfo) -> None:
+    """Send a confirmation link to the new address and a notice to the old one."""
+    user = _active_user(session, user_id)
+    new_email = normalize_email(new_email)
+    if not is_valid_email(new_email):
+        raise AccountError(msgid("Please enter a valid e-mail address."))
+    if new_email == user.email:
+        raise AccountError(msgid("This is already your e-mail address."))
+    if user.password_hash and not verify_password(password, user.password_hash):
+        raise AccountError(msgid("Your current password is not correct."))
+    if get_user_by_email(session, new_email) is not None:
+        raise AccountError(msgid("An account with this e-mail address already exists."))
+    token = issue_token(session, user, TokenPurpose.CHANGE_EMAIL, new_email=new_email)
+    record_event(
+        session, SecurityEventKind.EMAIL_CHANGE_REQUESTED, client, user_id=user.id, email=user.email, detail=new_email
+    )
+    session.commit()
+    account_mail.send_email_change_confirmation(new_email, user.display_name, user.locale, token)
+    account_mail.send_email_change_notice(user.email, user.display_name, user.locale, new_email)
+
+
+def delete_account(session: Session, user_id: int, password: str, client: ClientInfo) -> None:
+    """Anonymise the account in place: orders stay (for accounting) but point to no person."""
+    user = _active_user(session, user_id)
+    if user.password_hash and not verify_password(password, user.password_hash):
+        raise AccountError(msgid("Your current password is not correct."))
+    from ticketapp.models import OAuthIdentity, Order  # local: only deletion touches these
+
+    for order in session.exec(select(Order).where(Order.user_id == user_id)):
+        order.buyer_name = "Deleted customer"
+        order.buyer_email = f"deleted-{user_id}@invalid"
+        session.add(order)
+    for identity in session.exec(select(OAuthIdentity).where(OAuthIdentity.user_id == user_id)):
+        session.delete(identity)
+    revoke_user_sessions(session, user_id)
+    user.email = f"deleted-{user_id}@invalid"
+    user.display_name = "Deleted user"
+    user.password_hash = None
+    user.phone = None
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.recovery_codes_hash = None
+    user.deleted_at = utcnow()
+    user.updated_at = utcnow()
+    session.add(user)
+    record_event(session, SecurityEventKind.ACCOUNT_DELETED, client, user_id=user.id)
+    session.commit()
+
+
+def set_blocked(session: Session, user_id: int, blocked: bool, client: ClientInfo) -> None:
+    """Block (or unblock) an account; blocking ends its sessions at once."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountError(msgid("Account not found."))
+    user.is_blocked = blocked
+    user.updated_at = utcnow()
+    session.add(user)
+    if blocked:
+        revoke_user_sessions(session, user_id)
+        record_event(session, SecurityEventKind.ACCOUNT_BLOCKED, client, user_id=user.id, email=user.email)
+    session.commit()
+
+
+def create_admin(session: Session, email: str, password: str, display_name: str = "Administrator") -> User:
+    """Create an admin (or promote an existing account); used by `python -m ticketapp create-admin`."""
+    email = normalize_email(email)
+    if not is_valid_email(email):
+        raise AccountError(msgid("Please enter a valid e-mail address."))
+    _check_password(password, email)
+    user = get_user_by_email(session, email)
+    if user is None:
+        user = User(email=email, display_name=display_name)
+    user.role = Role.ADMIN
+    user.password_hash = hash_password(password)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    user.updated_at = utcnow()
+    session.add(user)
+    session.commit()
+    return user
+
+
+def _active_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.deleted_at is not None or user.is_blocked:
+        raise AccountError(msgid("Please sign in again."))
+    return user

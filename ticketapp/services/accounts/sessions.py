@@ -1,0 +1,211 @@
+"""Signed-in sessions: password sign-in with throttling, the second factor for staff,
+and resolving/revoking the opaque session token kept in the browser cookie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from ticketapp.i18n import msgid
+from ticketapp.models import SecurityEventKind, User, UserSession, utcnow
+from ticketapp.services.accounts import mail as account_mail
+from ticketapp.services.accounts import throttling
+from ticketapp.services.accounts.accounts import get_user_by_email, normalize_email
+from ticketapp.services.accounts.passwords import hash_password, verify_password
+from ticketapp.services.accounts.security_log import ClientInfo, record_event
+from ticketapp.services.accounts.two_factor import check_second_factor
+from ticketapp.services.shared.secrets import hash_token, new_token
+
+SESSION_COOKIE = "ta_session"
+REMEMBER_COOKIE = "ta_remember"
+REMEMBER_ME_LIFETIME = timedelta(days=30)
+# A browser-session cookie ends when the browser closes; the server ends it after a day anyway.
+BROWSER_SESSION_LIFETIME = timedelta(hours=24)
+WRONG_CREDENTIALS = msgid("The e-mail or password is wrong.")
+ACCOUNT_LOCKED = msgid("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
+IP_LOCKED = msgid("Too many failed sign-in attempts from your network. Please wait 15 minutes and try again.")
+ACCOUNT_BLOCKED = msgid("This account is blocked. Please contact support.")
+_DUMMY_HASH: list[str] = []
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    ok: bool
+    error: str = ""
+    token: str = ""
+    remember: bool = False
+    # For staff: "code" when a TOTP code is needed, "enrol" when 2FA must be set up first.
+    second_factor: str = ""
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """What the UI may know about the signed-in person."""
+
+    id: int
+    session_id: int
+    email: str
+    display_name: str
+    role: str
+    locale: str
+    email_verified: bool
+    is_staff: bool
+    two_factor_enabled: bool
+    second_factor_ok: bool
+    preferred_currency: str
+    phone: str
+    has_password: bool
+
+    @property
+    def fully_signed_in(self) -> bool:
+        """Staff need the second factor for anything beyond setting it up."""
+        return not self.is_staff or (self.two_factor_enabled and self.second_factor_ok)
+
+
+def _burn_time_on_unknown_email(password: str) -> None:
+    # Verify against a real hash so an unknown e-mail answers as slowly as a known one.
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(new_token()))
+    verify_password(password, _DUMMY_HASH[0])
+
+
+def create_session(session: Session, user: User, remember: bool, client: ClientInfo) -> tuple[str, UserSession]:
+    """Open a session (not committed); returns the raw token for the cookie."""
+    raw = new_token()
+    lifetime = REMEMBER_ME_LIFETIME if remember else BROWSER_SESSION_LIFETIME
+    user_session = UserSession(
+        user_id=user.id or 0,
+        token_hash=hash_token(raw),
+        remember=remember,
+        expires_at=utcnow() + lifetime,
+        ip=client.ip[:64],
+        user_agent=client.user_agent[:400],
+    )
+    session.add(user_session)
+    return raw, user_session
+
+
+def _second_factor_step(user: User) -> str:
+    if not user.is_staff:
+        return ""
+    return "code" if user.two_factor_enabled else "enrol"
+
+
+def _refuse(session: Session, user: User | None, email: str, client: ClientInfo, error: str) -> SignInResult:
+    throttling.record_attempt(session, email, client.ip, succeeded=False)
+    record_event(session, SecurityEventKind.SIGN_IN_FAILED, client, user_id=user.id if user else None, email=email)
+    session.commit()
+    if user is not None and throttling.account_locked_until(session, email):
+        record_event(session, SecurityEventKind.LOCKOUT, client, user_id=user.id, email=email)
+        session.commit()
+        account_mail.send_lockout_notice(user.email, user.display_name, user.locale)
+    return SignInResult(ok=False, error=error)
+
+
+def sign_in(session: Session, email: str, password: str, remember: bool, client: ClientInfo) -> SignInResult:
+    """Check the password, with throttling per account and per IP."""
+    email = normalize_email(email)
+    if throttling.ip_locked_until(session, client.ip):
+        return SignInResult(ok=False, error=IP_LOCKED)
+    if throttling.account_locked_until(session, email):
+        return SignInResult(ok=False, error=ACCOUNT_LOCKED)
+    user = get_user_by_email(session, email)
+    if user is None or user.deleted_at is not None or not user.password_hash:
+        _burn_time_on_unknown_email(password)
+        return _refuse(session, None, email, client, WRONG_CREDENTIALS)
+    if not verify_password(password, user.password_hash):
+        return _refuse(session, user, email, client, WRONG_CREDENTIALS)
+    if user.is_blocked:
+        record_event(session, SecurityEventKind.SIGN_IN_BLOCKED, client, user_id=user.id, email=email)
+        session.commit()
+        return SignInResult(ok=False, error=ACCOUNT_BLOCKED)
+    throttling.record_attempt(session, email, client.ip, succeeded=True)
+    token, _ = create_session(session, user, remember, client)
+    record_event(session, SecurityEventKind.SIGN_IN_OK, client, user_id=user.id, email=email)
+    session.commit()
+    return SignInResult(ok=True, token=token, remember=remember, second_factor=_second_factor_step(user))
+
+
+def sign_in_user(session: Session, user: User, remember: bool, client: ClientInfo, detail: str = "") -> str:
+    """Open a session for a user already authenticated elsewhere (OAuth); returns the token."""
+    token, _ = create_session(session, user, remember, client)
+    record_event(session, SecurityEventKind.SIGN_IN_OK, client, user_id=user.id, email=user.email, detail=detail)
+    session.commit()
+    return token
+
+
+def _open_session(session: Session, token: str, now: datetime) -> UserSession | None:
+    if not token:
+        return None
+    found = session.exec(select(UserSession).where(UserSession.token_hash == hash_token(token))).first()
+    if found is None or found.revoked_at is not None or found.expires_at <= now:
+        return None
+    return found
+
+
+def resolve_session(session: Session, token: str) -> CurrentUser | None:
+    """The user behind a session token, or None (unknown, expired, revoked, blocked)."""
+    now = utcnow()
+    user_session = _open_session(session, token, now)
+    if user_session is None:
+        return None
+    user = session.get(User, user_session.user_id)
+    if user is None or user.deleted_at is not None or user.is_blocked:
+        # Blocked accounts lose their sessions for good.
+        user_session.revoked_at = now
+        session.add(user_session)
+        session.commit()
+        return None
+    return CurrentUser(
+        id=user.id or 0,
+        session_id=user_session.id or 0,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        locale=user.locale,
+        email_verified=user.email_verified_at is not None,
+        is_staff=user.is_staff,
+        two_factor_enabled=user.two_factor_enabled,
+        second_factor_ok=user_session.second_factor_ok,
+        preferred_currency=user.preferred_currency or "",
+        phone=user.phone or "",
+        has_password=bool(user.password_hash),
+    )
+
+
+def revoke_session(session: Session, token: str, client: ClientInfo) -> None:
+    user_session = _open_session(session, token, utcnow())
+    if user_session is None:
+        return
+    user_session.revoked_at = utcnow()
+    session.add(user_session)
+    record_event(session, SecurityEventKind.SIGN_OUT, client, user_id=user_session.user_id)
+    session.commit()
+
+
+def complete_second_factor(session: Session, token: str, code: str, client: ClientInfo) -> bool:
+    """Check a staff member's TOTP/recovery code and mark the session as fully signed in."""
+    user_session = _open_session(session, token, utcnow())
+    if user_session is None:
+        return False
+    user = session.get(User, user_session.user_id)
+    if user is None or not user.two_factor_enabled or user.is_blocked:
+        return False
+    ok = check_second_factor(session, user, code, client)
+    if ok:
+        user_session.second_factor_ok = True
+        session.add(user_session)
+    session.commit()
+    return ok
+
+
+def mark_second_factor_ok(session: Session, session_id: int) -> None:
+    """After enrolment the code just given counts for the current session."""
+    user_session = session.get(UserSession, session_id)
+    if user_session is not None:
+        user_session.second_factor_ok = True
+        session.add(user_session)
+        session.commit()

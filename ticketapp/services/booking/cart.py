@@ -1,0 +1,160 @@
+"""Reading a cart for display: its lines, prices, totals per currency and hold deadline."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ticketapp.models import Event, Hold, TicketType, Venue, utcnow
+from ticketapp.services.booking.inventory import availability, find_cart, sales_state
+from ticketapp.services.shared.money import Money
+
+LOW_STOCK_THRESHOLD = 20  # below this, pages say "12 left"
+
+
+@dataclass(frozen=True)
+class CartLine:
+    ticket_type_id: int
+    ticket_type_name: str
+    event_title: str
+    event_slug: str
+    event_starts_at: datetime
+    timezone: str
+    venue_name: str
+    unit_price: Money
+    quantity: int
+    expires_at: datetime
+    expired: bool
+    max_quantity: int  # what the visitor may choose for this line right now
+    collect_attendee_names: bool
+
+    @property
+    def subtotal(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def live_lines(self) -> list[CartLine]:
+        return [line for line in self.lines if not line.expired]
+
+    @property
+    def expired_lines(self) -> list[CartLine]:
+        return [line for line in self.lines if line.expired]
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.live_lines)
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the first live hold lapses (the countdown shown to the visitor)."""
+        return min((line.expires_at for line in self.live_lines), default=None)
+
+    def totals(self, *, include_expired: bool = False) -> list[Money]:
+        """One total per currency, in a stable order (mixed carts become one order per currency).
+
+        Checkout includes lapsed lines: placing the order re-takes them when the
+        seats are still free (or refuses the whole order), so they are billed too.
+        """
+        sums: dict[str, int] = defaultdict(int)
+        for line in self.lines if include_expired else self.live_lines:
+            sums[line.unit_price.currency] += line.subtotal.amount_minor
+        return [Money(amount, currency) for currency, amount in sorted(sums.items())]
+
+
+def load_cart(session: Session, cart_token: str, *, now: datetime | None = None) -> CartView:
+    now = now or utcnow()
+    cart = find_cart(session, cart_token)
+    if cart is None:
+        return CartView()
+    rows = session.exec(
+        select(Hold, TicketType, Event, Venue)
+        .join(TicketType, col(TicketType.id) == Hold.ticket_type_id)
+        .join(Event, col(Event.id) == TicketType.event_id)
+        .join(Venue, col(Venue.id) == Event.venue_id)
+        .where(Hold.cart_id == cart.id)
+        .order_by(col(Event.starts_at), col(TicketType.position), col(TicketType.id))
+    ).all()
+    free = availability(session, [tt.id or 0 for _, tt, _, _ in rows], now=now, exclude_cart_id=cart.id)
+    lines = []
+    for hold, ticket_type, event, venue in rows:
+        remaining = free[ticket_type.id or 0].remaining
+        on_sale = sales_state(event, ticket_type, now).value == "on_sale"
+        lines.append(
+            CartLine(
+                ticket_type_id=ticket_type.id or 0,
+                ticket_type_name=ticket_type.name,
+                event_title=event.title,
+                event_slug=event.slug,
+                event_starts_at=event.starts_at,
+                timezone=venue.timezone,
+                venue_name=venue.name,
+                unit_price=Money(ticket_type.price_minor, event.currency),
+                quantity=hold.quantity,
+                expires_at=hold.expires_at,
+                expired=hold.expires_at <= now,
+                max_quantity=min(ticket_type.max_per_order, remaining) if on_sale else 0,
+                collect_attendee_names=event.collect_attendee_names,
+            )
+        )
+    return CartView(lines=lines)
+
+
+def cart_item_count(session: Session, cart_token: str, *, now: datetime | None = None) -> int:
+    """Tickets currently held by the cart (for the header badge)."""
+    cart = find_cart(session, cart_token)
+    if cart is None:
+        return 0
+    held = session.exec(
+        select(func.coalesce(func.sum(Hold.quantity), 0)).where(
+            Hold.cart_id == cart.id, Hold.expires_at > (now or utcnow())
+        )
+    ).one()
+    return int(held)
+
+
+@dataclass(frozen=True)
+class TicketOffer:
+    """What the event page shows for one ticket type."""
+
+    ticket_type_id: int
+    state: str  # a SalesState value
+    remaining: int
+    max_quantity: int  # bounded by availability and max-per-order; 0 when it cannot be bought
+
+    @property
+    def sold_out(self) -> bool:
+        return self.state == "on_sale" and self.remaining == 0
+
+    @property
+    def low_stock(self) -> bool:
+        return 0 < self.remaining < LOW_STOCK_THRESHOLD
+
+
+def ticket_offers(session: Session, event_id: int, *, now: datetime | None = None) -> dict[int, TicketOffer]:
+    now = now or utcnow()
+    event = session.get(Event, event_id)
+    if event is None:
+        return {}
+    types = session.exec(select(TicketType).where(TicketType.event_id == event_id)).all()
+    free = availability(session, [t.id or 0 for t in types], now=now)
+    offers = {}
+    for ticket_type in types:
+        state = sales_state(event, ticket_type, now).value
+        remaining = free[ticket_type.id or 0].remaining
+        can_buy = state == "on_sale"
+        offers[ticket_type.id or 0] = TicketOffer(
+            ticket_type_id=ticket_type.id or 0,
+            state=state,
+            remaining=remaining,
+            max_quantity=min(remaining, ticket_type.max_per_order) if can_buy else 0,
+        )
+    return offers

@@ -1,0 +1,246 @@
+"""Hold → pending order conversion, and the order-side inventory operations payments call.
+
+Seats of a pending order count as sold until `Order.expires_at` (see
+`ticketapp.services.booking.inventory.counts_as_sold`); `confirm_order_paid` makes them
+permanent, `release_order` frees them, `sweep_expired` tidies up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, or_, update
+from sqlmodel import Session, col, select
+
+from ticketapp.db import begin_write_locked
+from ticketapp.i18n import msgid
+from ticketapp.models import Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.services.booking.inventory import (
+    NOT_ON_SALE_MESSAGES,
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    SWEEP_GRACE,
+    BookingError,
+    EmptyCartError,
+    HoldExpiredError,
+    InvalidBuyerError,
+    LimitExceededError,
+    NotOnSaleError,
+    SalesState,
+    availability,
+    find_cart,
+    lock_cart_holds,
+    lock_inventory,
+    ordered_for_event,
+    sales_state,
+)
+from ticketapp.settings import get_settings
+
+
+def _new_order_code(session: Session) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(10))
+        if session.exec(select(Order.id).where(Order.code == code)).first() is None:
+            return code
+
+
+def _check_buyer(buyer_name: str, buyer_email: str) -> tuple[str, str]:
+    name, email = buyer_name.strip(), buyer_email.strip().lower()
+    if not name or len(name) > 200:
+        raise InvalidBuyerError(msgid("Please enter your name."))
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 320 or " " in email:
+        raise InvalidBuyerError(msgid("Please enter a valid e-mail address."))
+    return name, email
+
+
+def convert_cart_to_pending_order(
+    session: Session,
+    cart_token: str,
+    *,
+    buyer_name: str,
+    buyer_email: str,
+    user_id: int | None = None,
+    locale: str = "en",
+    attendee_names: dict[int, Sequence[str]] | None = None,
+    now: datetime | None = None,
+) -> list[Order]:
+    """Turn the cart's holds into pending orders, one per currency, atomically.
+
+    Seats move from "held" to "sold" (pending, counted until the payment window
+    closes) in the same locked transaction, so they are never free in between.
+    A hold that expired before conversion is re-taken only if its seats are
+    still free; otherwise nothing changes and HoldExpiredError is raised.
+    """
+    name, email = _check_buyer(buyer_name, buyer_email)
+    begin_write_locked(session)
+    try:
+        orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
+    except BookingError:
+        session.rollback()
+        raise
+    session.commit()
+    return orders
+
+
+def _convert_locked(
+    session: Session,
+    token: str,
+    name: str,
+    email: str,
+    user_id: int | None,
+    locale: str,
+    attendee_names: dict[int, Sequence[str]],
+    now: datetime | None,
+) -> list[Order]:
+    cart = find_cart(session, token)
+    if cart is None:
+        raise EmptyCartError(msgid("Your cart is empty."))
+    holds, events, types = lock_cart_holds(session, cart)
+    if not holds:  # empty, or a concurrent "Place order" of the same cart got here first
+        raise EmptyCartError(msgid("Your cart is empty."))
+    # Read the clock only now: a time taken before waiting for the locks would
+    # judge a hold that lapsed meanwhile as live and skip the availability check.
+    now = now or utcnow()
+    free = availability(session, types, now=now, exclude_cart_id=cart.id)
+    per_event: dict[int, int] = defaultdict(int)
+    for hold in holds:
+        ticket_type = types[hold.ticket_type_id]
+        state = sales_state(events[ticket_type.event_id], ticket_type, now)
+        if state not in (SalesState.ON_SALE, SalesState.ENDED):  # a hold made in time may finish after sales_end
+            raise NotOnSaleError(NOT_ON_SALE_MESSAGES[state])
+        if hold.expires_at <= now and hold.quantity > free[hold.ticket_type_id].remaining:
+            raise HoldExpiredError(msgid("Your reservation expired and the tickets are no longer available."))
+        per_event[ticket_type.event_id] += hold.quantity
+    for event_id, quantity in per_event.items():
+        cap = events[event_id].max_tickets_per_customer
+        who = (
+            Order.buyer_email == email if user_id is None else or_(Order.user_id == user_id, Order.buyer_email == email)
+        )
+        if cap is not None and ordered_for_event(session, event_id, now, who) + quantity > cap:
+            raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
+    by_currency: dict[str, list[Hold]] = defaultdict(list)
+    for hold in holds:
+        by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
+    orders = [
+        _create_order(session, currency, lines, types, name, email, user_id, locale, attendee_names, now)
+        for currency, lines in sorted(by_currency.items())
+    ]
+    for hold in holds:
+        session.delete(hold)
+    return orders
+
+
+def _create_order(
+    session: Session,
+    currency: str,
+    holds: list[Hold],
+    types: dict[int, TicketType],
+    name: str,
+    email: str,
+    user_id: int | None,
+    locale: str,
+    attendee_names: dict[int, Sequence[str]],
+    now: datetime,
+) -> Order:
+    order = Order(
+        code=_new_order_code(session),
+        user_id=user_id,
+        buyer_name=name,
+        buyer_email=email,
+        status=OrderStatus.PENDING,
+        currency=currency,
+        total_minor=sum(types[h.ticket_type_id].price_minor * h.quantity for h in holds),
+        locale=locale,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + get_settings().order_payment_window,
+    )
+    session.add(order)
+    session.flush()
+    for hold in holds:
+        names = [n.strip()[:200] for n in attendee_names.get(hold.ticket_type_id, [])][: hold.quantity]
+        session.add(
+            OrderItem(
+                order_id=order.id or 0,
+                ticket_type_id=hold.ticket_type_id,
+                quantity=hold.quantity,
+                unit_price_minor=types[hold.ticket_type_id].price_minor,
+                attendee_names=names if any(names) else None,
+            )
+        )
+    return order
+
+
+def release_order(session: Session, order_id: int, status: OrderStatus = OrderStatus.CANCELLED) -> bool:
+    """Free a pending order's seats (cancelled, failed or expired). False if it was not pending."""
+    if status not in (OrderStatus.CANCELLED, OrderStatus.FAILED, OrderStatus.EXPIRED):
+        raise ValueError(f"release_order cannot set {status}")
+    result = session.exec(
+        update(Order)  # type: ignore[call-overload]
+        .where(col(Order.id) == order_id, col(Order.status).in_(PENDING_STATUSES))
+        .values(status=status, updated_at=utcnow())
+    )
+    session.commit()
+    return bool(result.rowcount)
+
+
+class PaymentConfirmation(StrEnum):
+    CONFIRMED = "confirmed"  # this call marked the order paid
+    ALREADY_PAID = "already_paid"  # an earlier call did (duplicate or racing notification)
+    SEATS_GONE = "seats_gone"  # paid too late: the seats were sold meanwhile, refund it
+    UNKNOWN_ORDER = "unknown_order"
+
+
+def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None = None) -> PaymentConfirmation:
+    """Mark a pending order paid, for the payment providers.
+
+    While its window is open the seats are already counted. A payment that
+    arrives after the window closed is accepted only if the seats are still free
+    (checked under the same locks); otherwise SEATS_GONE is returned and the
+    order is left as it is, so the caller refunds the payment. The order row is
+    read again under the write lock, so of two racing confirmations exactly one
+    gets CONFIRMED.
+    """
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None or order.status in PAID_STATUSES:
+        session.rollback()
+        return PaymentConfirmation.UNKNOWN_ORDER if order is None else PaymentConfirmation.ALREADY_PAID
+    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all())
+    lock_inventory(session, [i.ticket_type_id for i in items])
+    session.refresh(order)
+    now = now or utcnow()  # after the locks
+    window_open = order.status in PENDING_STATUSES and order.expires_at is not None and order.expires_at > now
+    if not window_open:
+        free = availability(session, [i.ticket_type_id for i in items], now=now)
+        if any(i.quantity > free[i.ticket_type_id].remaining for i in items):
+            session.rollback()
+            return PaymentConfirmation.SEATS_GONE
+    order.status = OrderStatus.PAID
+    order.paid_at = now
+    order.updated_at = now
+    session.add(order)
+    session.commit()
+    return PaymentConfirmation.CONFIRMED
+
+
+def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str, int]:
+    """Periodic tidy-up: delete long-expired holds, mark lapsed pending orders expired.
+
+    Availability never waits for this (it compares `expires_at` with now).
+    """
+    now = now or utcnow()
+    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))  # type: ignore[call-overload]
+    orders = session.exec(
+        update(Order)  # type: ignore[call-overload]
+        .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
+        .values(status=OrderStatus.EXPIRED, updated_at=now)
+    )
+    session.commit()
+    return {"holds": int(holds.rowcount or 0), "orders": int(orders.rowcount or 0)}

@@ -1,0 +1,207 @@
+"""Cart holds: reserve, change, renew, release and merge — each a locked check-then-write.
+
+The rules (availability, sales window, limits) and the locking live in
+`ticketapp.services.booking.inventory`; see its docstring for why this never oversells.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from ticketapp.db import begin_write_locked
+from ticketapp.i18n import msgid
+from ticketapp.models import Cart, Hold, utcnow
+from ticketapp.services.booking.inventory import (
+    NOT_ON_SALE_MESSAGES,
+    BookingError,
+    InvalidQuantityError,
+    LimitExceededError,
+    NotEnoughAvailableError,
+    NotOnSaleError,
+    SalesState,
+    UnknownTicketTypeError,
+    availability,
+    check_quantity,
+    customer_count_for_event,
+    find_cart,
+    get_or_create_cart,
+    lock_cart_holds,
+    lock_inventory,
+    new_cart_token,
+    sales_state,
+)
+from ticketapp.settings import get_settings
+
+
+def set_hold_quantity(
+    session: Session,
+    cart_token: str,
+    ticket_type_id: int,
+    quantity: int,
+    *,
+    user_id: int | None = None,
+    add: bool = False,
+    now: datetime | None = None,
+) -> Hold | None:
+    """Reserve exactly `quantity` (or `add` that many) tickets of a type for a cart.
+
+    0 removes the line. Raises a BookingError, changing nothing, when the type is
+    unknown or not on sale, the quantity is invalid or above a limit, or not
+    enough tickets are free. A successful change restarts the hold's countdown.
+    """
+    quantity = check_quantity(quantity)
+    # Ids outside a 32-bit key can only be tampered input (and would make PostgreSQL raise).
+    if isinstance(ticket_type_id, bool) or not isinstance(ticket_type_id, int) or not 0 < ticket_type_id < 2**31:
+        raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
+    begin_write_locked(session)
+    try:
+        hold = _set_hold_locked(session, cart_token, ticket_type_id, quantity, user_id, add, now)
+    except BookingError:
+        session.rollback()
+        raise
+    session.commit()
+    return hold
+
+
+def _set_hold_locked(
+    session: Session,
+    token: str,
+    ticket_type_id: int,
+    quantity: int,
+    user_id: int | None,
+    add: bool,
+    now: datetime | None,
+) -> Hold | None:
+    events, types = lock_inventory(session, [ticket_type_id])
+    # The clock is read once the locks are held: a time taken before waiting
+    # would judge holds that lapsed meanwhile as still live.
+    now = now or utcnow()
+    ticket_type = types.get(ticket_type_id)
+    if ticket_type is None:
+        raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
+    event = events[ticket_type.event_id]
+    cart = get_or_create_cart(session, token, user_id)
+    hold = session.exec(select(Hold).where(Hold.cart_id == cart.id, Hold.ticket_type_id == ticket_type_id)).first()
+    if add and hold is not None and hold.expires_at > now:
+        quantity += hold.quantity
+    if quantity == 0:
+        if hold is not None:
+            session.delete(hold)
+        return None
+    state = sales_state(event, ticket_type, now)
+    if state != SalesState.ON_SALE:
+        raise NotOnSaleError(NOT_ON_SALE_MESSAGES[state])
+    if quantity > ticket_type.max_per_order:
+        raise LimitExceededError(
+            msgid("At most {limit} tickets of this type per order."), limit=ticket_type.max_per_order
+        )
+    remaining = availability(session, [ticket_type_id], now=now, exclude_cart_id=cart.id)[ticket_type_id].remaining
+    if remaining == 0:
+        raise NotEnoughAvailableError(msgid("Sold out."))
+    if quantity > remaining:
+        raise NotEnoughAvailableError(msgid("Only {remaining} tickets left."), remaining=remaining)
+    cap = event.max_tickets_per_customer
+    if cap is not None:
+        already = customer_count_for_event(session, event.id or 0, cart, user_id, now, ticket_type_id)
+        if already + quantity > cap:
+            raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
+    if hold is None:
+        hold = Hold(cart_id=cart.id or 0, ticket_type_id=ticket_type_id, quantity=quantity, expires_at=now)
+    hold.quantity = quantity
+    hold.user_id = user_id if user_id is not None else cart.user_id
+    hold.expires_at = now + get_settings().hold_duration
+    cart.updated_at = now
+    session.add(hold)
+    session.add(cart)
+    return hold
+
+
+def add_to_cart(
+    session: Session, cart_token: str, ticket_type_id: int, quantity: int, *, user_id: int | None = None
+) -> Hold | None:
+    """Add `quantity` tickets to what the cart already holds of this type."""
+    if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity == 0:
+        raise InvalidQuantityError(msgid("Please choose at least one ticket."))
+    return set_hold_quantity(session, cart_token, ticket_type_id, quantity, user_id=user_id, add=True)
+
+
+def empty_cart(session: Session, cart_token: str) -> int:
+    """Release every hold of the cart; returns how many lines were removed."""
+    cart = find_cart(session, cart_token)
+    if cart is None:
+        return 0
+    result = session.exec(delete(Hold).where(col(Hold.cart_id) == cart.id))  # type: ignore[call-overload]
+    session.commit()
+    return int(result.rowcount or 0)
+
+
+def renew_cart(session: Session, cart_token: str, *, now: datetime | None = None) -> list[int]:
+    """Restart the countdown of every line that can still be held in full.
+
+    Returns the ticket type ids that could not be renewed (taken by others, or
+    no longer on sale); those lines are released.
+    """
+    begin_write_locked(session)
+    cart = find_cart(session, cart_token)
+    if cart is None:
+        session.rollback()
+        return []
+    holds, events, types = lock_cart_holds(session, cart)
+    now = now or utcnow()  # after the locks (see _set_hold_locked)
+    free = availability(session, types, now=now, exclude_cart_id=cart.id)
+    lost: list[int] = []
+    for hold in holds:
+        ticket_type = types[hold.ticket_type_id]
+        on_sale = sales_state(events[ticket_type.event_id], ticket_type, now) == SalesState.ON_SALE
+        if on_sale and hold.quantity <= free[hold.ticket_type_id].remaining:
+            hold.expires_at = now + get_settings().hold_duration
+            session.add(hold)
+        else:
+            lost.append(hold.ticket_type_id)
+            session.delete(hold)
+    session.commit()
+    return lost
+
+
+def merge_cart_into_user(session: Session, cart_token: str, user_id: int, *, now: datetime | None = None) -> str:
+    """On sign-in: attach the anonymous cart to the user and fold in their other carts.
+
+    When both carts hold the same ticket type, the anonymous cart's line wins
+    (it is what the visitor chose last). Returns the token of the merged cart,
+    which stays the visitor's cookie. Per-customer caps are enforced again when
+    the order is placed.
+    """
+    begin_write_locked(session)
+    now = now or utcnow()
+    cart = get_or_create_cart(session, cart_token, user_id)
+    cart.user_id = user_id
+    cart.updated_at = now
+    session.add(cart)
+    own_types = set(session.exec(select(Hold.ticket_type_id).where(Hold.cart_id == cart.id)).all())
+    others = session.exec(select(Cart).where(Cart.user_id == user_id, Cart.id != cart.id)).all()
+    for other in others:
+        for hold in session.exec(select(Hold).where(Hold.cart_id == other.id)).all():
+            if hold.ticket_type_id in own_types:
+                session.delete(hold)
+                continue
+            hold.cart_id = cart.id or 0
+            own_types.add(hold.ticket_type_id)
+            session.add(hold)
+    session.exec(update(Hold).where(col(Hold.cart_id) == cart.id).values(user_id=user_id))  # type: ignore[call-overload]
+    session.commit()
+    return cart.token
+
+
+def merge_browser_cart_on_sign_in(session: Session, cart_token: str, user_id: int) -> str:
+    """Sign-in of a browser holding the `cart` cookie: merge it into the account; returns the token to keep.
+
+    A cart another account left in this browser (they signed out) is not taken over:
+    the visitor gets a fresh cart that receives their own saved carts instead.
+    """
+    cart = find_cart(session, cart_token)
+    if cart is not None and cart.user_id not in (None, user_id):
+        cart_token = new_cart_token()
+    return merge_cart_into_user(session, cart_token, user_id)

@@ -1,0 +1,233 @@
+"""Admin work on orders: search, detail, actions and CSV export. Changes go to the order's `OrderLog`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid
+from ticketapp.models import (
+    Event,
+    Order,
+    OrderItem,
+    OrderLog,
+    OrderStatus,
+    Payment,
+    Refund,
+    Ticket,
+    TicketStatus,
+    TicketType,
+)
+from ticketapp.services.booking.inventory import PENDING_STATUSES
+from ticketapp.services.catalog.events import AdminError
+from ticketapp.services.orders.payments import PaymentOutcome, end_unpaid, get_order_by_code
+from ticketapp.services.orders.refunds import mark_bank_transfer_paid, refund_order
+
+MAX_EXPORT_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class OrderSearch:
+    text: str = ""  # order code, buyer e-mail or name (part of)
+    event_id: int | None = None
+    status: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+
+
+def _day(raw: str | None, *, next_day: bool = False) -> datetime | None:
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)
+
+
+def search_from_query(params: dict[str, str]) -> OrderSearch:
+    event = params.get("event", "")
+    return OrderSearch(
+        text=params.get("q", "")[:200],
+        event_id=int(event) if event.isdigit() else None,
+        status=params.get("status") or None,
+        created_from=_day(params.get("from")),
+        created_before=_day(params.get("to"), next_day=True),
+    )
+
+
+def _conditions(search: OrderSearch) -> list:
+    conditions = []
+    if text := search.text.strip():
+        like = f"%{text.lower()}%"
+        conditions.append(
+            or_(
+                Order.code == text.upper(),
+                col(Order.buyer_email).like(like),
+                func.lower(Order.buyer_name).like(like),
+            )
+        )
+    if search.event_id:
+        in_event = (
+            select(OrderItem.order_id)
+            .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+            .where(TicketType.event_id == search.event_id)
+        )
+        conditions.append(col(Order.id).in_(in_event))
+    if search.status:
+        conditions.append(Order.status == search.status)
+    if search.created_from:
+        conditions.append(col(Order.created_at) >= search.created_from)
+    if search.created_before:
+        conditions.append(col(Order.created_at) < search.created_before)
+    return conditions
+
+
+def search_orders(
+    session: Session, search: OrderSearch, *, offset: int = 0, limit: int = 25
+) -> tuple[list[Order], int]:
+    """A page of matching orders, newest first, and how many match in all."""
+    conditions = _conditions(search)
+    total = int(session.exec(select(func.count()).select_from(Order).where(*conditions)).one())
+    rows = session.exec(
+        select(Order)
+        .where(*conditions)
+        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total
+
+
+CSV_HEADER = [
+    "code",
+    "created_at",
+    "paid_at",
+    "status",
+    "buyer_name",
+    "buyer_email",
+    "currency",
+    "total",
+    "refunded",
+    "payment_method",
+]
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_csv(session: Session, search: OrderSearch) -> str:
+    """The filtered orders as CSV (amounts in minor units of each order's currency)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    query = select(Order).where(*_conditions(search)).order_by(col(Order.created_at).desc()).limit(MAX_EXPORT_ROWS)
+    for order in session.exec(query):
+        writer.writerow(
+            [
+                order.code,
+                order.created_at.isoformat(),
+                order.paid_at.isoformat() if order.paid_at else "",
+                order.status,
+                _csv_safe(order.buyer_name),
+                _csv_safe(order.buyer_email),
+                order.currency,
+                order.total_minor,
+                order.refunded_minor,
+                order.payment_method or "",
+            ]
+        )
+    return out.getvalue()
+
+
+@dataclass
+class OrderDetail:
+    order: Order
+    items: list[tuple[OrderItem, str, str]]  # item, ticket type name, event title
+    payments: list[Payment]
+    refunds: list[Refund]
+    tickets: list[Ticket]
+    log: list[OrderLog]
+
+
+def order_detail(session: Session, code: str) -> OrderDetail | None:
+    order = get_order_by_code(session, code)
+    if order is None:
+        return None
+    items = session.exec(
+        select(OrderItem, TicketType.name, Event.title)
+        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+        .join(Event, col(Event.id) == TicketType.event_id)
+        .where(OrderItem.order_id == order.id)
+        .order_by(OrderItem.id)
+    ).all()
+    return OrderDetail(
+        order=order,
+        items=[(i, str(n), str(t)) for i, n, t in items],
+        payments=list(session.exec(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)).all()),
+        refunds=list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)).all()),
+        tickets=list(session.exec(select(Ticket).where(Ticket.order_id == order.id).order_by(Ticket.id)).all()),
+        log=list(session.exec(select(OrderLog).where(OrderLog.order_id == order.id).order_by(OrderLog.id)).all()),
+    )
+
+
+def _must_order(session: Session, code: str) -> Order:
+    order = get_order_by_code(session, code)
+    if order is None:
+        raise AdminError(msgid("Order not found."))
+    return order
+
+
+def cancel_unpaid_order(session: Session, actor_id: int, code: str) -> None:
+    """Cancel an order still waiting for payment (its seats are released). Paid orders are refunded instead."""
+    order = _must_order(session, code)
+    if order.status not in PENDING_STATUSES:
+        raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
+    if not end_unpaid(session, order.id or 0, OrderStatus.CANCELLED, "cancelled by an admin", actor_id=actor_id):
+        raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
+
+
+def change_attendee_name(session: Session, actor_id: int, code: str, ticket_id: int, name: str) -> Ticket:
+    order = _must_order(session, code)
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or ticket.order_id != order.id:
+        raise AdminError(msgid("This ticket does not belong to this order."))
+    if ticket.status == TicketStatus.VOID:
+        raise AdminError(msgid("This ticket was refunded."))
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 200:
+        raise AdminError(msgid("Please enter the attendee’s name (at most 200 characters)."))
+    previous = ticket.attendee_name or ""
+    ticket.attendee_name = cleaned
+    session.add(
+        OrderLog(
+            order_id=order.id or 0,
+            actor_user_id=actor_id,
+            note=f"attendee name of ticket {ticket.code}: {previous!r} → {cleaned!r}"[:500],
+        )
+    )
+    session.commit()
+    return ticket
+
+
+def mark_paid(session: Session, actor_id: int, code: str) -> PaymentOutcome:
+    return mark_bank_transfer_paid(session, code, actor_id=actor_id)
+
+
+def refund(session: Session, actor_id: int, code: str, ticket_ids: list[int] | None, reason: str) -> Refund:
+    return refund_order(session, code, ticket_ids=ticket_ids or None, actor_id=actor_id, reason=reason[:200])
+
+
+def request_confirmation_resend(session: Session, actor_id: int, code: str) -> None:
+    """Queue the order e-mail again (job `resend_order_email`) and note it in the order's trail."""
+    from ticketapp.tasks import resend_order_email
+
+    order = _must_order(session, code)
+    session.add(OrderLog(order_id=order.id or 0, actor_user_id=actor_id, note="confirmation e-mail resent"))
+    session.commit()
+    resend_order_email(order.id or 0)

@@ -1,0 +1,126 @@
+"""What each Stripe webhook event does to our orders. Fulfilment happens only here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ticketapp.models import Order, OrderStatus, Payment, WebhookEvent, utcnow
+from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders import refunds
+from ticketapp.services.orders.providers.stripe_webhooks import claim_event
+from ticketapp.settings import get_settings
+
+StripeObject = dict[str, Any]
+
+
+class UnknownOrderError(Exception):
+    """The event names no order of ours (answer 400; nothing is recorded)."""
+
+
+def _order_for(session: Session, obj: StripeObject) -> Order:
+    raw_id = (obj.get("metadata") or {}).get("order_id", "")
+    order = session.get(Order, int(raw_id)) if str(raw_id).isdigit() else None
+    if order is None or order.code != (obj.get("metadata") or {}).get("order_code"):
+        raise UnknownOrderError(f"no order {raw_id!r}")
+    return order
+
+
+def _paid(session: Session, obj: StripeObject) -> str:
+    order = _order_for(session, obj)
+    outcome = order_payments.record_payment(
+        session,
+        order.id or 0,
+        provider="stripe",
+        reference=obj["id"],
+        amount_minor=int(obj.get("amount_total") or 0),
+        currency=str(obj.get("currency") or ""),
+        intent_reference=obj.get("payment_intent"),
+    )
+    return str(outcome)
+
+
+def _session_completed(session: Session, obj: StripeObject) -> str:
+    if obj.get("payment_status") in ("paid", "no_payment_required"):
+        return _paid(session, obj)
+    # Delayed methods (SEPA Debit, bank redirects) confirm later: keep the seats meanwhile.
+    order = _order_for(session, obj)
+    if order.status == OrderStatus.PENDING:
+        order.expires_at = utcnow() + timedelta(days=get_settings().bank_transfer_days)
+        order_payments.move(session, order, OrderStatus.AWAITING_PAYMENT, "stripe: payment processing")
+        session.commit()
+    return "awaiting async payment"
+
+
+def _async_failed(session: Session, obj: StripeObject) -> str:
+    order = _order_for(session, obj)
+    return (
+        "failed"
+        if order_payments.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "stripe: payment failed")
+        else "no change"
+    )
+
+
+def _session_expired(session: Session, obj: StripeObject) -> str:
+    order = _order_for(session, obj)
+    ended = order_payments.end_unpaid(session, order.id or 0, OrderStatus.EXPIRED, "stripe: checkout expired")
+    return "expired" if ended else "no change"
+
+
+def _charge_refunded(session: Session, obj: StripeObject) -> str:
+    return refunds.record_provider_refund(
+        session, str(obj.get("payment_intent") or ""), int(obj.get("amount_refunded") or 0)
+    )
+
+
+def _dispute_created(session: Session, obj: StripeObject) -> str:
+    payment = session.exec(select(Payment).where(Payment.intent_reference == obj.get("payment_intent"))).first()
+    order = session.get(Order, payment.order_id) if payment else None
+    if order is None:
+        return "unknown payment"
+    order_payments.flag(session, order, f"dispute opened: {obj.get('reason', 'unknown reason')}")
+    session.commit()
+    return "flagged"
+
+
+HANDLERS: dict[str, Callable[[Session, StripeObject], str]] = {
+    "checkout.session.completed": _session_completed,
+    "checkout.session.async_payment_succeeded": _paid,
+    "checkout.session.async_payment_failed": _async_failed,
+    "checkout.session.expired": _session_expired,
+    "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_created,
+}
+
+
+def handle_stripe_event(session: Session, event: dict[str, Any]) -> str:
+    """Process a verified event once. Returns what happened, for the log and the response."""
+    handler = HANDLERS.get(event.get("type", ""))
+    if handler is None:
+        return "ignored"
+    claim = claim_event(session, "stripe", event["id"], event["type"])
+    if claim is None:
+        return "duplicate"
+    session.commit()  # claimed before acting: a concurrent duplicate now sees it
+    try:
+        outcome = handler(session, event["data"]["object"])
+    except BaseException:
+        session.rollback()
+        _unclaim(session, claim.id)  # let Stripe's retry try again
+        raise
+    claim = session.get(WebhookEvent, claim.id)
+    if claim is not None:
+        claim.outcome = outcome[:200]
+        session.add(claim)
+        session.commit()
+    return outcome
+
+
+def _unclaim(session: Session, claim_id: int | None) -> None:
+    claim = session.get(WebhookEvent, claim_id)
+    if claim is not None:
+        session.delete(claim)
+        session.commit()

@@ -1,0 +1,152 @@
+"""Refunds: whole orders or single tickets, through the provider that took the money."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid
+from ticketapp.models import Order, OrderItem, OrderStatus, Payment, Refund, Ticket, TicketStatus
+from ticketapp.services.orders.payments import (
+    OrderError,
+    PaymentMethod,
+    PaymentOutcome,
+    get_order_by_code,
+    move,
+    must_get,
+    record_payment,
+    stripe_gateway,
+)
+
+
+def _refundable_tickets(session: Session, order: Order, ticket_ids: list[int]) -> list[tuple[Ticket, int]]:
+    rows = session.exec(
+        select(Ticket, OrderItem.unit_price_minor)
+        .join(OrderItem, col(OrderItem.id) == Ticket.order_item_id)
+        .where(Ticket.order_id == order.id, col(Ticket.id).in_(ticket_ids))
+    ).all()
+    if len(rows) != len(set(ticket_ids)):
+        raise OrderError(msgid("Some of these tickets do not belong to this order."))
+    if any(ticket.status == TicketStatus.VOID for ticket, _ in rows):
+        raise OrderError(msgid("Some of these tickets were already refunded."))
+    return [(ticket, price) for ticket, price in rows]
+
+
+def refund_order(
+    session: Session,
+    code: str,
+    *,
+    ticket_ids: list[int] | None = None,
+    actor_id: int | None = None,
+    reason: str = "",
+) -> Refund:
+    """Refund a whole order, or only some of its tickets; their tickets become void."""
+    order = get_order_by_code(session, code)
+    if order is None:
+        raise OrderError(msgid("Order not found."))
+    if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
+        raise OrderError(msgid("Only paid orders can be refunded."))
+    remaining = order.total_minor - order.refunded_minor
+    if ticket_ids:
+        tickets = _refundable_tickets(session, order, ticket_ids)
+        amount = sum(price for _, price in tickets)
+    else:
+        tickets = [(t, 0) for t in session.exec(select(Ticket).where(Ticket.order_id == order.id)).all()]
+        amount = remaining
+    if amount > remaining:
+        raise OrderError(msgid("The refund is larger than what is left to refund."))
+    payment = session.exec(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")).first()
+    refund_count = len(session.exec(select(Refund.id).where(Refund.order_id == order.id)).all())
+    provider_ref = None
+    if payment is not None and payment.provider == "stripe" and payment.intent_reference and amount > 0:
+        provider_ref = stripe_gateway().refund(
+            payment.intent_reference, amount, idempotency_key=f"refund-{order.code}-{refund_count + 1}"
+        )
+    refund = Refund(
+        order_id=order.id or 0,
+        payment_id=payment.id if payment else None,
+        amount_minor=amount,
+        currency=order.currency,
+        provider_reference=provider_ref,
+        reason=reason[:200],
+        actor_user_id=actor_id,
+    )
+    session.add(refund)
+    for ticket, _ in tickets:
+        ticket.status = TicketStatus.VOID
+        session.add(ticket)
+    order.refunded_minor += amount
+    full = (
+        order.refunded_minor >= order.total_minor
+        and not session.exec(
+            select(Ticket.id).where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
+        ).first()
+    )
+    move(
+        session,
+        order,
+        OrderStatus.REFUNDED if full or not ticket_ids else OrderStatus.PARTIALLY_REFUNDED,
+        f"refund of {amount} {order.currency}" + (f": {reason}" if reason else ""),
+        actor_id,
+    )
+    session.commit()
+    _after_refund(order.id or 0, refund.id or 0)
+    return refund
+
+
+def _after_refund(order_id: int, refund_id: int) -> None:
+    from ticketapp.tasks import order_refunded
+
+    order_refunded(order_id, refund_id)
+
+
+def record_provider_refund(session: Session, intent_reference: str, amount_refunded_minor: int) -> str:
+    """A refund made outside the app (e.g. Stripe's dashboard): bring the order in line."""
+    payment = session.exec(select(Payment).where(Payment.intent_reference == intent_reference)).first()
+    if payment is None:
+        return "unknown payment"
+    order = must_get(session, payment.order_id)
+    missing = amount_refunded_minor - order.refunded_minor
+    if missing <= 0:
+        return "already recorded"
+    session.add(
+        Refund(
+            order_id=order.id or 0,
+            payment_id=payment.id,
+            amount_minor=missing,
+            currency=order.currency,
+            reason="refunded at the provider",
+        )
+    )
+    order.refunded_minor += missing
+    full = order.refunded_minor >= order.total_minor
+    if full:
+        for ticket in session.exec(select(Ticket).where(Ticket.order_id == order.id)).all():
+            ticket.status = TicketStatus.VOID
+            session.add(ticket)
+    if order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
+        move(
+            session,
+            order,
+            OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED,
+            f"refund of {missing} {order.currency} at the provider",
+        )
+    session.commit()
+    return "refund recorded"
+
+
+def mark_bank_transfer_paid(session: Session, code: str, *, actor_id: int) -> PaymentOutcome:
+    """An admin saw the transfer arrive on the bank account."""
+    order = get_order_by_code(session, code)
+    if order is None:
+        raise OrderError(msgid("Order not found."))
+    if order.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise OrderError(msgid("This order is not paid by bank transfer."))
+    return record_payment(
+        session,
+        order.id or 0,
+        provider=PaymentMethod.BANK_TRANSFER,
+        reference=order.code,
+        amount_minor=order.total_minor,
+        currency=order.currency,
+        actor_id=actor_id,
+    )

@@ -1,0 +1,97 @@
+"""An order as the buyer sees it: lines, totals, status and how to pay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from ticketapp.models import Event, Order, OrderItem, TicketType, Venue
+from ticketapp.services.orders.payments import available_methods, get_order_by_code
+from ticketapp.services.shared.money import Money
+from ticketapp.settings import get_settings
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    event_title: str
+    event_starts_at: datetime
+    timezone: str
+    venue_name: str
+    ticket_type: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def subtotal(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class BankInstructions:
+    account_holder: str
+    iban: str
+    bic: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    code: str
+    status: str
+    buyer_name: str
+    buyer_email: str
+    total: Money
+    refunded: Money
+    payment_method: str | None
+    expires_at: datetime | None
+    lines: list[OrderLine]
+    methods: list[str]
+
+    @property
+    def bank(self) -> BankInstructions:
+        settings = get_settings()
+        return BankInstructions(settings.bank_account_holder, settings.bank_iban, settings.bank_bic, self.code)
+
+
+def summarize_order(session: Session, code: str) -> OrderSummary | None:
+    order = get_order_by_code(session, code)
+    if order is None:
+        return None
+    return _summary(session, order)
+
+
+def _summary(session: Session, order: Order) -> OrderSummary:
+    rows = session.exec(
+        select(OrderItem, TicketType, Event, Venue)
+        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
+        .join(Event, col(Event.id) == TicketType.event_id)
+        .join(Venue, col(Venue.id) == Event.venue_id)
+        .where(OrderItem.order_id == order.id)
+        .order_by(col(OrderItem.id))
+    ).all()
+    lines = [
+        OrderLine(
+            event_title=event.title,
+            event_starts_at=event.starts_at,
+            timezone=venue.timezone,
+            venue_name=venue.name,
+            ticket_type=ticket_type.name,
+            quantity=item.quantity,
+            unit_price=Money(item.unit_price_minor, order.currency),
+        )
+        for item, ticket_type, event, venue in rows
+    ]
+    return OrderSummary(
+        code=order.code,
+        status=order.status,
+        buyer_name=order.buyer_name,
+        buyer_email=order.buyer_email,
+        total=Money(order.total_minor, order.currency),
+        refunded=Money(order.refunded_minor, order.currency),
+        payment_method=order.payment_method,
+        expires_at=order.expires_at,
+        lines=lines,
+        methods=[str(m) for m in available_methods(order.total_minor)],
+    )

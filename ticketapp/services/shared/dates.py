@@ -1,0 +1,25 @@
+"""Dates and times shown in the viewer's language and the venue's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+
+from ticketapp.services.shared.money import BABEL_LOCALES
+
+
+def format_event_datetime(moment: datetime, timezone: str, locale: str) -> str:
+    """An aware UTC datetime in the venue's zone: 'Mar 5, 2027 · 8:00 PM' / '5 mars 2027 · 20:00'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    babel_locale = BABEL_LOCALES.get(locale, locale)
+    day = format_date(local, format="medium", locale=babel_locale)
+    return f"{day} · {format_time(local, format='short', locale=babel_locale)}"
+
+
+def format_event_date_long(moment: datetime, timezone: str, locale: str) -> str:
+    """A full date with weekday and time, e.g. 'vendredi 5 mars 2027 à 20:00'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    pattern = "EEEE d MMMM y 'à' HH:mm" if locale == "fr" else "EEEE, MMMM d, y 'at' h:mm a"
+    return format_datetime(local, format=pattern, locale=BABEL_LOCALES.get(locale, locale))

@@ -1,0 +1,480 @@
+"""Live chat: starting a chat, messages both ways, typing and read receipts,
+taking/transferring/closing, agent presence and opening hours.
+
+Everything is persisted first; browsers (on any backend worker) pick changes
+up by reading from the database, so nothing depends on one process's memory.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid, normalize_locale
+from ticketapp.models import AgentPresence, CannedReply, FaqEntry, SupportChat, SupportMessage, SupportTicket, utcnow
+from ticketapp.models.support import AuthorKind, Channel, ChatStatus, Presence, SupportStatus
+from ticketapp.services.support.tickets import (
+    Requester,
+    SupportError,
+    Viewer,
+    agent_user,
+    apply_sla,
+    choice,
+    clean_guest,
+    clean_text,
+    clean_topic,
+    mark_first_response,
+    new_reference,
+    owned_order_id,
+    require_admin,
+    require_agent,
+)
+from ticketapp.settings import get_settings
+
+TYPING_FRESH_S = 4
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+# --- opening hours and presence -------------------------------------------------------
+
+
+def _parse_clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time.max if hours == "24" else time(int(hours), int(minutes))
+
+
+def _day_span(text: str) -> set[int]:
+    first, _, last = text.partition("-")
+    start = DAYS.index(first)
+    end = DAYS.index(last or first)
+    return set(range(start, end + 1))
+
+
+def support_is_open(now: datetime, hours: str | None = None, timezone: str | None = None) -> bool:
+    """Opening hours like 'mon-fri 09:00-18:00; sat 10:00-14:00' ('' = always open)."""
+    settings = get_settings().support
+    hours = settings.hours if hours is None else hours
+    if not hours.strip():
+        return True
+    local = now.astimezone(ZoneInfo(timezone or settings.timezone))
+    for rule in hours.lower().split(";"):
+        days, _, span = rule.strip().partition(" ")
+        start, _, end = span.strip().partition("-")
+        if local.weekday() in _day_span(days) and _parse_clock(start) <= local.time() < _parse_clock(end):
+            return True
+    return False
+
+
+def set_presence(session: Session, viewer: Viewer | None, status: str) -> AgentPresence:
+    """Also the heartbeat: an open agent panel calls it regularly."""
+    agent = require_agent(viewer)
+    presence = session.get(AgentPresence, agent.id) or AgentPresence(user_id=agent.id)
+    presence.status = choice(Presence, status)
+    presence.last_seen_at = utcnow()
+    session.add(presence)
+    session.commit()
+    return presence
+
+
+def agents_online(session: Session, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    fresh = now - timedelta(seconds=get_settings().support.presence_timeout_s)
+    query = select(func.count()).where(AgentPresence.status == Presence.ONLINE, AgentPresence.last_seen_at >= fresh)
+    return int(session.exec(query).one())
+
+
+def live_help_available(session: Session, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return support_is_open(now) and agents_online(session, now) > 0
+
+
+# --- customer side --------------------------------------------------------------------
+
+
+def start_chat(
+    session: Session,
+    viewer: Viewer | None,
+    *,
+    guest_name: str = "",
+    guest_email: str = "",
+    topic: str = "other",
+    order_id: int | None = None,
+    locale: str = "en",
+) -> SupportChat:
+    name, email = (viewer.name, viewer.email) if viewer else clean_guest(guest_name, guest_email)
+    chat = SupportChat(
+        access_token=secrets.token_urlsafe(32),
+        customer_id=viewer.id if viewer else None,
+        guest_name=name,
+        guest_email=email,
+        topic=clean_topic(topic),
+        order_id=owned_order_id(session, viewer, order_id),
+        locale=locale,
+    )
+    session.add(chat)
+    session.commit()
+    return chat
+
+
+def chat_for_customer(session: Session, access_token: str) -> SupportChat | None:
+    """The browser that started a chat keeps its token; no token, no chat."""
+    if not access_token:
+        return None
+    return session.exec(select(SupportChat).where(SupportChat.access_token == access_token)).first()
+
+
+@dataclass(frozen=True)
+class PostResult:
+    message: SupportMessage
+    ticket: SupportTicket | None  # set when nobody could answer live
+
+
+def _chat_ticket(session: Session, chat: SupportChat, subject: str, now: datetime) -> SupportTicket:
+    """The ticket a chat becomes (created once, reused after)."""
+    if chat.ticket_id is not None:
+        ticket = session.get(SupportTicket, chat.ticket_id)
+        if ticket is not None:
+            return ticket
+    requester = Requester(guest_name=chat.guest_name, guest_email=chat.guest_email)
+    ticket = SupportTicket(
+        reference=new_reference(session),
+        channel=Channel.CHAT,
+        subject=subject[:200],
+        topic=chat.topic,
+        customer_id=chat.customer_id,
+        guest_name=requester.guest_name,
+        guest_email=requester.guest_email,
+        order_id=chat.order_id,
+        assignee_id=chat.agent_id,
+        locale=chat.locale,
+        created_at=chat.created_at,
+        first_response_due_at=now,
+        resolution_due_at=now,
+    )
+    apply_sla(ticket)
+    session.add(ticket)
+    session.flush()
+    chat.ticket_id = ticket.id
+    # Earlier chat lines belong to the ticket's conversation too.
+    for earlier in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
+        earlier.ticket_id = ticket.id
+        session.add(earlier)
+    return ticket
+
+
+def post_customer_message(session: Session, chat: SupportChat, body: str, now: datetime | None = None) -> PostResult:
+    """Persist a customer line; when no agent can answer live it goes into a ticket answered by e-mail."""
+    if chat.status == ChatStatus.CLOSED:
+        raise SupportError(msgid("This chat is closed. Please start a new one."))
+    text = clean_text(body)
+    now = now or utcnow()
+    message = SupportMessage(
+        chat_id=chat.id,
+        ticket_id=chat.ticket_id,
+        author_kind=AuthorKind.CUSTOMER,
+        author_id=chat.customer_id,
+        author_name=chat.guest_name,
+        channel=Channel.CHAT,
+        body=text,
+        created_at=now,
+    )
+    session.add(message)
+    chat.customer_typing_at = None
+    ticket = None
+    if chat.agent_id is None and not live_help_available(session, now):
+        ticket = _chat_ticket(session, chat, text.splitlines()[0], now)
+        message.ticket_id = ticket.id
+        if ticket.status in (SupportStatus.RESOLVED, SupportStatus.CLOSED, SupportStatus.PENDING_CUSTOMER):
+            ticket.status = SupportStatus.OPEN
+        ticket.updated_at = now
+        session.add(ticket)
+    session.add(chat)
+    session.commit()
+    return PostResult(message, ticket)
+
+
+def chat_messages(session: Session, chat: SupportChat, after_id: int = 0) -> list[SupportMessage]:
+    """Messages a chat's participants may see (never internal notes), oldest first."""
+    query = select(SupportMessage).where(
+        SupportMessage.chat_id == chat.id,
+        col(SupportMessage.is_internal).is_(False),
+        col(SupportMessage.id) > after_id,
+    )
+    return list(session.exec(query.order_by(col(SupportMessage.id))))
+
+
+def set_typing(session: Session, chat: SupportChat, side: str) -> None:
+    if side == AuthorKind.AGENT:
+        chat.agent_typing_at = utcnow()
+    else:
+        chat.customer_typing_at = utcnow()
+    session.add(chat)
+    session.commit()
+
+
+def is_typing(moment: datetime | None, now: datetime | None = None) -> bool:
+    return moment is not None and (now or utcnow()) - moment < timedelta(seconds=TYPING_FRESH_S)
+
+
+def mark_read(session: Session, chat: SupportChat, reader: str) -> int:
+    """The reader has seen the other side's messages; returns how many were new."""
+    other = AuthorKind.CUSTOMER if reader == AuthorKind.AGENT else AuthorKind.AGENT
+    unread = session.exec(
+        select(SupportMessage).where(
+            SupportMessage.chat_id == chat.id,
+            SupportMessage.author_kind == other,
+            col(SupportMessage.read_at).is_(None),
+        )
+    ).all()
+    now = utcnow()
+    for message in unread:
+        message.read_at = now
+        session.add(message)
+    if unread:
+        session.commit()
+    return len(unread)
+
+
+# --- agent side ----------------------------------------------------------------------
+
+
+def _agent_chat(session: Session, chat_id: int) -> SupportChat:
+    chat = session.get(SupportChat, chat_id)
+    if chat is None:
+        raise SupportError(msgid("Chat not found."))
+    return chat
+
+
+def take_chat(session: Session, viewer: Viewer | None, chat_id: int) -> SupportChat:
+    agent = require_agent(viewer)
+    chat = _agent_chat(session, chat_id)
+    if chat.status == ChatStatus.CLOSED:
+        raise SupportError(msgid("This chat is closed."))
+    if chat.agent_id not in (None, agent.id):
+        raise SupportError(msgid("Another agent has already taken this chat."))
+    chat.agent_id, chat.status = agent.id, ChatStatus.ACTIVE
+    session.add(chat)
+    session.add(_system_line(chat, msgid("{name} joined the chat."), agent.name))
+    session.commit()
+    return chat
+
+
+def _system_line(chat: SupportChat, template: str, name: str) -> SupportMessage:
+    # System lines store the message id and the name; each reader sees them in their language.
+    return SupportMessage(
+        chat_id=chat.id,
+        ticket_id=chat.ticket_id,
+        author_kind=AuthorKind.SYSTEM,
+        author_name=name,
+        channel=Channel.CHAT,
+        body=template,
+    )
+
+
+def _own_chat(session: Session, viewer: Viewer | None, chat_id: int) -> tuple[Viewer, SupportChat]:
+    agent = require_agent(viewer)
+    chat = _agent_chat(session, chat_id)
+    if chat.agent_id != agent.id and not agent.is_admin:
+        raise SupportError(msgid("Take the chat before answering it."))
+    if chat.status == ChatStatus.CLOSED:
+        raise SupportError(msgid("This chat is closed."))
+    return agent, chat
+
+
+def post_agent_message(session: Session, viewer: Viewer | None, chat_id: int, body: str) -> SupportMessage:
+    agent, chat = _own_chat(session, viewer, chat_id)
+    now = utcnow()
+    message = SupportMessage(
+        chat_id=chat.id,
+        ticket_id=chat.ticket_id,
+        author_kind=AuthorKind.AGENT,
+        author_id=agent.id,
+        author_name=agent.name,
+        channel=Channel.CHAT,
+        body=clean_text(body),
+        created_at=now,
+    )
+    chat.agent_typing_at = None
+    if chat.ticket_id is not None:
+        ticket = session.get(SupportTicket, chat.ticket_id)
+        if ticket is not None:
+            mark_first_response(ticket, now)
+            session.add(ticket)
+    session.add(message)
+    session.add(chat)
+    session.commit()
+    return message
+
+
+def transfer_chat(session: Session, viewer: Viewer | None, chat_id: int, to_agent_id: int) -> SupportChat:
+    _, chat = _own_chat(session, viewer, chat_id)
+    target = agent_user(session, to_agent_id)
+    chat.agent_id, chat.status = target.id, ChatStatus.ACTIVE
+    session.add(_system_line(chat, msgid("The chat was transferred to {name}."), target.display_name))
+    session.add(chat)
+    session.commit()
+    return chat
+
+
+def close_chat(session: Session, viewer: Viewer | None, chat_id: int) -> SupportTicket:
+    """Close a chat into its ticket (new, or the one it already became): the transcript stays."""
+    agent, chat = _own_chat(session, viewer, chat_id)
+    now = utcnow()
+    first_line = next((m.body for m in chat_messages(session, chat) if m.author_kind == AuthorKind.CUSTOMER), "")
+    ticket = _chat_ticket(session, chat, first_line.splitlines()[0] if first_line else "Chat", now)
+    first_agent_line = session.exec(
+        select(SupportMessage.created_at)
+        .where(SupportMessage.chat_id == chat.id, SupportMessage.author_kind == AuthorKind.AGENT)
+        .order_by(col(SupportMessage.id))
+    ).first()
+    if first_agent_line is not None and ticket.first_response_at is None:
+        ticket.first_response_at = first_agent_line
+    ticket.assignee_id = ticket.assignee_id or agent.id
+    ticket.status, ticket.resolved_at, ticket.updated_at = SupportStatus.RESOLVED, now, now
+    session.add(_system_line(chat, msgid("{name} closed the chat."), agent.name))
+    session.flush()
+    for line in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
+        line.ticket_id = ticket.id
+        session.add(line)
+    chat.status, chat.closed_at = ChatStatus.CLOSED, now
+    session.add(chat)
+    session.add(ticket)
+    session.commit()
+    return ticket
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    chat: SupportChat
+    unread: int
+    last_message_id: int
+
+
+def agent_chats(session: Session, viewer: Viewer | None, view: str) -> list[ChatRow]:
+    """'waiting', 'mine' or 'all' (not closed), with unread customer lines per chat."""
+    agent = require_agent(viewer)
+    query = select(SupportChat).where(SupportChat.status != ChatStatus.CLOSED)
+    if view == "waiting":
+        query = query.where(SupportChat.status == ChatStatus.WAITING)
+    elif view == "mine":
+        query = query.where(SupportChat.agent_id == agent.id)
+    chats = list(session.exec(query.order_by(col(SupportChat.created_at)).limit(100)))
+    unread_counts = dict(
+        session.exec(
+            select(SupportMessage.chat_id, func.count())
+            .where(
+                col(SupportMessage.chat_id).in_([c.id for c in chats]),
+                SupportMessage.author_kind == AuthorKind.CUSTOMER,
+                col(SupportMessage.read_at).is_(None),
+            )
+            .group_by(col(SupportMessage.chat_id))
+        ).all()
+    )
+    last_ids = dict(
+        session.exec(
+            select(SupportMessage.chat_id, func.max(SupportMessage.id))
+            .where(col(SupportMessage.chat_id).in_([c.id for c in chats]))
+            .group_by(col(SupportMessage.chat_id))
+        ).all()
+    )
+    return [ChatRow(c, int(unread_counts.get(c.id, 0)), int(last_ids.get(c.id) or 0)) for c in chats]
+
+
+def agent_chat(session: Session, viewer: Viewer | None, chat_id: int) -> SupportChat:
+    require_agent(viewer)
+    return _agent_chat(session, chat_id)
+
+
+# --- canned replies and FAQ ------------------------------------------------------------
+
+
+def canned_replies(session: Session, viewer: Viewer | None, locale: str) -> list[CannedReply]:
+    require_agent(viewer)
+    query = select(CannedReply).where(CannedReply.locale == locale).order_by(col(CannedReply.title))
+    return list(session.exec(query))
+
+
+def save_canned_reply(
+    session: Session, viewer: Viewer | None, *, title: str, body: str, locale: str, reply_id: int | None = None
+) -> CannedReply:
+    require_admin(viewer)
+    reply = session.get(CannedReply, reply_id) if reply_id else CannedReply(title="", body="")
+    if reply is None:
+        raise SupportError(msgid("Canned reply not found."))
+    if not title.strip():
+        raise SupportError(msgid("Please give a title."))
+    reply.title, reply.body, reply.locale = title.strip()[:120], clean_text(body), normalize_locale(locale)
+    session.add(reply)
+    session.commit()
+    return reply
+
+
+def faq_entries(session: Session, locale: str) -> list[FaqEntry]:
+    query = select(FaqEntry).where(FaqEntry.locale == locale, col(FaqEntry.is_published).is_(True))
+    return list(session.exec(query.order_by(col(FaqEntry.position), col(FaqEntry.id))))
+
+
+def save_faq_entry(
+    session: Session,
+    viewer: Viewer | None,
+    *,
+    question: str,
+    answer: str,
+    locale: str,
+    position: int = 0,
+    entry_id: int | None = None,
+) -> FaqEntry:
+    require_admin(viewer)
+    entry = session.get(FaqEntry, entry_id) if entry_id else FaqEntry(question="", answer="")
+    if entry is None:
+        raise SupportError(msgid("FAQ entry not found."))
+    if not question.strip():
+        raise SupportError(msgid("Please write the question."))
+    entry.question, entry.answer = question.strip()[:300], clean_text(answer)
+    entry.locale, entry.position = normalize_locale(locale), position
+    session.add(entry)
+    session.commit()
+    return entry
+
+
+def all_canned_replies(session: Session, viewer: Viewer | None) -> list[CannedReply]:
+    require_admin(viewer)
+    return list(session.exec(select(CannedReply).order_by(col(CannedReply.locale), col(CannedReply.title))))
+
+
+def delete_canned_reply(session: Session, viewer: Viewer | None, reply_id: int) -> None:
+    require_admin(viewer)
+    reply = session.get(CannedReply, reply_id)
+    if reply is not None:
+        session.delete(reply)
+        session.commit()
+
+
+def all_faq_entries(session: Session, viewer: Viewer | None) -> list[FaqEntry]:
+    require_admin(viewer)
+    query = select(FaqEntry).order_by(col(FaqEntry.locale), col(FaqEntry.position), col(FaqEntry.id))
+    return list(session.exec(query))
+
+
+def delete_faq_entry(session: Session, viewer: Viewer | None, entry_id: int) -> None:
+    require_admin(viewer)
+    entry = session.get(FaqEntry, entry_id)
+    if entry is not None:
+        session.delete(entry)
+        session.commit()
+
+
+def post_customer_attachment(session: Session, chat: SupportChat, filename: str, data: bytes) -> PostResult:
+    """A file sent from the chat box: checked by content (images or PDF, ≤ 5 MB), stored privately,
+    then posted as a line naming it, so it reaches the agent (and the ticket) like any message."""
+    from ticketapp.services.support.attachments import attach, store_attachment
+
+    stored = store_attachment(filename, data)  # refuses other types and oversized files, storing nothing
+    result = post_customer_message(session, chat, f"📎 {stored.name}")
+    attach(session, result.message, stored)
+    return result

@@ -1,0 +1,112 @@
+"""E-mail for support: an agent's reply goes to the customer with the ticket
+reference in the subject and headers, so their answer threads back in.
+
+Delivery goes through the shared mail service (SMTP, or the outbox folder
+when no SMTP server is configured).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from ticketapp.i18n import msgid, translate
+from ticketapp.models import SupportMessage, SupportTicket
+from ticketapp.services.shared import mail as mail_service
+from ticketapp.services.support.tickets import ticket_customer_name, ticket_email
+from ticketapp.settings import get_settings
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    in_reply_to: str | None = None
+
+
+def reply_subject(ticket: SupportTicket, lang: str) -> str:
+    return translate(lang, msgid("[{reference}] Re: {subject}"), reference=ticket.reference, subject=ticket.subject)
+
+
+def render_agent_reply(session: Session, ticket: SupportTicket, message: SupportMessage) -> OutgoingMail:
+    lang = ticket.locale
+    settings = get_settings()
+    name = ticket_customer_name(session, ticket)
+    greeting = translate(lang, msgid("Hello {name},"), name=name)
+    footer = translate(
+        lang,
+        msgid("Reply to this e-mail to answer. Your request: {reference}. {url}/support"),
+        reference=ticket.reference,
+        url=settings.base_url,
+    )
+    signature = translate(lang, msgid("{agent}, Ticketapp support"), agent=message.author_name)
+    text = f"{greeting}\n\n{message.body}\n\n{signature}\n\n-- \n{footer}\n"
+    paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in message.body.split("\n\n"))
+    html_body = (
+        f'<html lang="{html.escape(lang)}"><body><p>{html.escape(greeting)}</p>{paragraphs}'
+        f"<p>{html.escape(signature)}</p><hr><p><small>{html.escape(footer)}</small></p></body></html>"
+    )
+    last_inbound = session.exec(
+        select(SupportMessage.email_message_id)
+        .where(SupportMessage.ticket_id == ticket.id, col(SupportMessage.email_message_id).is_not(None))
+        .order_by(col(SupportMessage.id).desc())
+    ).first()
+    return OutgoingMail(
+        to=ticket_email(session, ticket),
+        subject=reply_subject(ticket, lang),
+        text=text,
+        html=html_body,
+        # The reference inside our Message-ID lets replies thread even when the subject was edited.
+        message_id=make_msgid(idstring=ticket.reference, domain=settings.support.reply_domain),
+        in_reply_to=last_inbound,
+    )
+
+
+def to_email_message(mail: OutgoingMail) -> EmailMessage:
+    settings = get_settings().support
+    message = EmailMessage()
+    message["From"] = formataddr(("Ticketapp support", settings.from_address))
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Message-ID"] = mail.message_id
+    if mail.in_reply_to:
+        message["In-Reply-To"] = mail.in_reply_to
+        message["References"] = mail.in_reply_to
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+def outbox_dir() -> Path:
+    return get_settings().outbox_dir
+
+
+def deliver(mail: OutgoingMail) -> None:
+    """Send now (this runs inside a retried job): SMTP, or the outbox folder."""
+    mail_service.deliver(to_email_message(mail))
+
+
+def send_agent_reply(session: Session, message_id: int) -> bool:
+    """Job body: e-mail one agent reply; internal notes and chat lines never leave."""
+    message = session.get(SupportMessage, message_id)
+    if message is None or message.is_internal or message.ticket_id is None or message.email_message_id:
+        return False
+    ticket = session.get(SupportTicket, message.ticket_id)
+    if ticket is None:
+        return False
+    mail = render_agent_reply(session, ticket, message)
+    if not mail.to:
+        return False
+    deliver(mail)
+    message.email_message_id = mail.message_id
+    session.add(message)
+    session.commit()
+    return True

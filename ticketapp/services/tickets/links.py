@@ -1,0 +1,53 @@
+"""Who may download a ticket PDF: its owner, or whoever holds a signed, expiring link.
+
+Links look like `/api/tickets/K7QF-M2XD.pdf?exp=1893456000&sig=…`; the signature
+is `services.signing` (HMAC-SHA256 with SECRET_KEY) over the ticket code and the expiry, so neither
+can be changed, and an expired link is refused even with a valid signature.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from sqlmodel import Session, select
+
+from ticketapp.models import Order, Ticket, utcnow
+from ticketapp.services.shared.signing import sign, verify
+from ticketapp.settings import Settings, get_settings
+
+LINK_PURPOSE = "ticket-pdf"
+
+
+def signed_ticket_path(code: str, secret_key: str, ttl: timedelta, now: datetime | None = None) -> str:
+    """The download path of one ticket's PDF, valid for `ttl`."""
+    expires = int(((now or utcnow()) + ttl).timestamp())
+    query = urlencode({"exp": expires, "sig": sign(f"{code}:{expires}", LINK_PURPOSE, secret_key)})
+    return f"/api/tickets/{code}.pdf?{query}"
+
+
+def link_is_valid(code: str, exp: str | None, sig: str | None, secret_key: str, now: datetime | None = None) -> bool:
+    if not exp or not sig or not exp.isdigit() or len(exp) > 12:
+        return False
+    if not verify(f"{code}:{int(exp)}", LINK_PURPOSE, sig, secret_key):
+        return False
+    return int(exp) > int((now or utcnow()).timestamp())
+
+
+def downloadable_ticket(session: Session, code: str, user_id: int | None) -> Ticket | None:
+    """The ticket with `code`, provided `user_id` owns its order (None: already authorized by a link)."""
+    statement = select(Ticket, Order.user_id).join(Order, Order.id == Ticket.order_id)  # type: ignore[arg-type]
+    found = session.exec(statement.where(Ticket.code == code)).first()
+    if found is None:
+        return None
+    ticket, owner_id = found
+    if user_id is not None and owner_id != user_id:
+        return None  # someone else's ticket looks exactly like a missing one
+    return ticket
+
+
+def ticket_download_url(code: str, settings: Settings | None = None, now: datetime | None = None) -> str:
+    """The absolute signed link for e-mails, valid for TICKET_LINK_TTL_HOURS."""
+    settings = settings or get_settings()
+    ttl = timedelta(hours=settings.ticket_link_ttl_hours)
+    return settings.base_url + signed_ticket_path(code, settings.secret_key, ttl, now)

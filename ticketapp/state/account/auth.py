@@ -1,0 +1,191 @@
+"""Who is signed in, and the guard other states call inside their handlers.
+
+The browser keeps an opaque session token in a cookie: `ta_session` ends with
+the browser session, `ta_remember` lasts 30 days ("Remember me"). Every guarded
+handler resolves the token against the database again, so a revoked session
+or a blocked account loses access at once — hiding a link is not access control.
+
+Usage in another state::
+
+    access = await require_role(self, Role.ADMIN)
+    if not access.ok:
+        return access.redirect
+    ...  # access.user is the CurrentUser
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.models import Role
+from ticketapp.services.accounts import accounts
+from ticketapp.services.accounts.security_log import ClientInfo
+from ticketapp.services.accounts.sessions import (
+    REMEMBER_COOKIE,
+    REMEMBER_ME_LIFETIME,
+    SESSION_COOKIE,
+    CurrentUser,
+    resolve_session,
+    revoke_session,
+)
+
+REMEMBER_MAX_AGE_S = int(REMEMBER_ME_LIFETIME.total_seconds())
+
+
+def client_info(state: rx.State) -> ClientInfo:
+    return ClientInfo(ip=state.router.session.client_ip or "", user_agent=state.router.headers.user_agent or "")
+
+
+def current_path(state: rx.State) -> str:
+    url = state.router.url
+    query = f"?{url.query}" if getattr(url, "query", "") else ""
+    return f"{url.path or '/'}{query}"
+
+
+def sign_in_redirect(state: rx.State) -> rx.event.EventSpec:
+    return rx.redirect(f"/signin?next={quote(current_path(state), safe='')}")
+
+
+class AuthState(rx.State):
+    # max_age unset: the cookie ends with the browser session.
+    browser_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="lax")
+    remembered_token: str = rx.Cookie("", name=REMEMBER_COOKIE, max_age=REMEMBER_MAX_AGE_S, same_site="lax")
+    signed_in: bool = False
+    user_name: str = ""
+    user_email: str = ""
+    user_role: str = ""
+    email_verified: bool = True
+    verification_resent: bool = False
+    # True once this browser tab talked to the server; unlike `is_hydrated` it does not
+    # flip back to False during client-side navigation (forms use it to enable submit).
+    connected: bool = False
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return self.signed_in and self.user_role == Role.ADMIN
+
+    @rx.var
+    def is_agent(self) -> bool:
+        return self.signed_in and self.user_role == Role.AGENT
+
+    @rx.var
+    def is_staff(self) -> bool:
+        return self.signed_in and self.user_role in (Role.ADMIN, Role.AGENT)
+
+    @rx.var
+    def show_verify_banner(self) -> bool:
+        return self.signed_in and not self.email_verified
+
+    def _token(self) -> str:
+        return self.remembered_token or self.browser_token
+
+    def _resolve(self) -> CurrentUser | None:
+        token = self._token()
+        if not token:
+            return None
+        with session_scope() as session:
+            return resolve_session(session, token)
+
+    def _show(self, user: CurrentUser | None) -> None:
+        self.signed_in = user is not None
+        self.user_name = user.display_name if user else ""
+        self.user_email = user.email if user else ""
+        self.user_role = user.role if user else ""
+        self.email_verified = user.email_verified if user else True
+
+    def _forget_tokens(self) -> list[rx.event.EventSpec]:
+        self.browser_token = ""
+        self.remembered_token = ""
+        self._show(None)
+        return [rx.remove_cookie(SESSION_COOKIE), rx.remove_cookie(REMEMBER_COOKIE)]
+
+    def _remember_token(self, token: str, remember: bool) -> None:
+        self.remembered_token = token if remember else ""
+        self.browser_token = "" if remember else token
+
+    def current(self) -> CurrentUser | None:
+        """Resolve the session now (fresh from the database) and refresh the header vars."""
+        user = self._resolve()
+        self._show(user)
+        return user
+
+    @rx.event
+    def refresh(self) -> list[rx.event.EventSpec] | None:
+        """On page load/mount: show who is signed in; drop a dead token."""
+        self.connected = True
+        user = self.current()
+        if user is None and self._token():
+            return self._forget_tokens()
+        return None
+
+    @rx.event
+    def sign_out(self) -> list[rx.event.EventSpec]:
+        token = self._token()
+        if token:
+            with session_scope() as session:
+                revoke_session(session, token, client_info(self))
+        return [*self._forget_tokens(), rx.redirect("/")]
+
+    @rx.event
+    def resend_verification(self) -> None:
+        user = self.current()
+        if user is None or user.email_verified:
+            return
+        with session_scope() as session:
+            accounts.resend_verification(session, user.id)
+        self.verification_resent = True
+
+
+def access_decision(
+    user: CurrentUser | None, roles: tuple[str, ...] = (), allow_pending_second_factor: bool = False
+) -> str:
+    """Pure guard rule: 'ok', 'signin', 'enrol' (staff without 2FA), 'code' (2FA not given yet) or 'forbidden'."""
+    if user is None:
+        return "signin"
+    if not user.fully_signed_in and not allow_pending_second_factor:
+        return "code" if user.two_factor_enabled else "enrol"
+    if roles and user.role not in {*roles, str(Role.ADMIN)}:
+        return "forbidden"
+    return "ok"
+
+
+@dataclass(frozen=True)
+class Access:
+    user: CurrentUser | None
+    redirect: rx.event.EventSpec | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None and self.redirect is None
+
+
+async def current_user(state: rx.State) -> CurrentUser | None:
+    auth = await state.get_state(AuthState)
+    return auth.current()
+
+
+async def require_user(state: rx.State, *, allow_pending_second_factor: bool = False) -> Access:
+    """Any signed-in person; staff must also have given their second factor."""
+    return await _require(state, (), allow_pending_second_factor)
+
+
+async def require_role(state: rx.State, *roles: Role) -> Access:
+    """A signed-in user with one of `roles` (admins pass every staff check)."""
+    return await _require(state, tuple(str(role) for role in roles), False)
+
+
+async def _require(state: rx.State, roles: tuple[str, ...], allow_pending_second_factor: bool) -> Access:
+    auth = await state.get_state(AuthState)
+    user = auth.current()
+    decision = access_decision(user, roles, allow_pending_second_factor)
+    if decision == "ok":
+        return Access(user)
+    if decision == "enrol":
+        return Access(user, rx.redirect("/account/security"))
+    if decision == "forbidden":
+        return Access(user, rx.redirect("/403"))
+    return Access(user, sign_in_redirect(state))

@@ -1,0 +1,272 @@
+"""The signed-in person's own pages: profile, purchase history, one order, 2FA set-up."""
+
+from __future__ import annotations
+
+import reflex as rx
+from babel.dates import format_date
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, normalize_locale
+from ticketapp.models import OrderStatus
+from ticketapp.services.accounts import accounts, two_factor
+from ticketapp.services.accounts.accounts import AccountError, ProfileUpdate
+from ticketapp.services.accounts.sessions import mark_second_factor_ok
+from ticketapp.services.orders.history import OrderSummary, get_user_order, list_user_orders
+from ticketapp.services.shared.money import BABEL_LOCALES, Money
+from ticketapp.state.account.auth import AuthState, client_info, require_user
+from ticketapp.state.account.signin import merge_cart_on_sign_in
+from ticketapp.state.locale import LocaleState, current_lang
+
+STATUS_LABELS = {
+    OrderStatus.PENDING: msgid("Pending"),
+    OrderStatus.AWAITING_PAYMENT: msgid("Awaiting payment"),
+    OrderStatus.PAID: msgid("Paid"),
+    OrderStatus.PARTIALLY_REFUNDED: msgid("Partially refunded"),
+    OrderStatus.REFUNDED: msgid("Refunded"),
+    OrderStatus.CANCELLED: msgid("Cancelled"),
+    OrderStatus.EXPIRED: msgid("Expired"),
+    OrderStatus.FAILED: msgid("Failed"),
+}
+
+
+def _when(summary: OrderSummary, lang: str) -> str:
+    return format_date(summary.created_at, format="medium", locale=BABEL_LOCALES.get(lang, lang))
+
+
+def order_row(summary: OrderSummary, lang: str) -> dict[str, str]:
+    return {
+        "code": summary.code,
+        "href": f"/account/orders/{summary.code}",
+        "date": _when(summary, lang),
+        "event": ", ".join(summary.event_titles),
+        "tickets": str(summary.ticket_count),
+        "total": summary.total.format(lang),
+        "status": gettext(lang, STATUS_LABELS.get(summary.status, summary.status)),
+    }
+
+
+class ProfileState(rx.State):
+    display_name: str = ""
+    email: str = ""
+    language: str = "en"
+    currency: str = ""
+    phone: str = ""
+    has_password: bool = True
+    welcome: bool = False
+    error: str = ""
+    success: str = ""
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        user = access.user
+        self.display_name = user.display_name
+        self.email = user.email
+        self.language = user.locale
+        self.currency = user.preferred_currency
+        self.phone = user.phone
+        self.has_password = user.has_password
+        self.welcome = self.router.url.query_parameters.get("welcome") == "1"
+        self.error = ""
+        self.success = ""
+        return None
+
+    def _done(self, message: str) -> None:
+        self.error = ""
+        self.success = message
+
+    @rx.event
+    async def save_profile(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        update = ProfileUpdate(
+            display_name=form.get("display_name", ""),
+            locale=form.get("language", "en"),
+            preferred_currency=form.get("currency", ""),
+            phone=form.get("phone", ""),
+        )
+        try:
+            with session_scope() as session:
+                user = accounts.update_profile(session, access.user.id, update, client_info(self))
+        except AccountError as error:
+            self.error = error.message
+            self.success = ""
+            return None
+        self.display_name, self.language = user.display_name, user.locale
+        self.currency, self.phone = user.preferred_currency or "", user.phone or ""
+        self._done(msgid("Your profile was saved."))
+        (await self.get_state(AuthState)).current()
+        # The chosen language becomes the interface language too.
+        locale = await self.get_state(LocaleState)
+        locale.lang_cookie = normalize_locale(user.locale)
+        return locale._html_lang_script()
+
+    @rx.event
+    async def change_email(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        try:
+            with session_scope() as session:
+                accounts.request_email_change(
+                    session, access.user.id, form.get("new_email", ""), form.get("password", ""), client_info(self)
+                )
+        except AccountError as error:
+            self.error, self.success = error.message, ""
+            return None
+        self._done(msgid("We sent a confirmation link to your new address. The change takes effect once confirmed."))
+        return None
+
+    @rx.event
+    async def change_password(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        if form.get("new_password", "") != form.get("new_password_confirm", ""):
+            self.error, self.success = msgid("The two passwords are not the same."), ""
+            return None
+        try:
+            with session_scope() as session:
+                accounts.change_password(
+                    session,
+                    access.user.id,
+                    form.get("current_password", ""),
+                    form.get("new_password", ""),
+                    client_info(self),
+                    keep_session_id=access.user.session_id,
+                )
+        except AccountError as error:
+            self.error, self.success = error.message, ""
+            return None
+        self._done(msgid("Your password was changed. Your other sessions were signed out."))
+        return None
+
+    @rx.event
+    async def delete_account(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        try:
+            with session_scope() as session:
+                accounts.delete_account(session, access.user.id, form.get("password", ""), client_info(self))
+        except AccountError as error:
+            self.error, self.success = error.message, ""
+            return None
+        auth = await self.get_state(AuthState)
+        lang = await current_lang(self)
+        return [
+            *auth._forget_tokens(),
+            rx.redirect("/"),
+            rx.toast(gettext(lang, "Your account was deleted. Your past orders are kept anonymously.")),
+        ]
+
+
+class OrdersState(rx.State):
+    orders: list[dict[str, str]] = []
+    loaded: bool = False
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        lang = await current_lang(self)
+        with session_scope() as session:
+            summaries = list_user_orders(session, access.user.id)
+        self.orders = [order_row(summary, lang) for summary in summaries]
+        self.loaded = True
+        return None
+
+
+class OrderDetailState(rx.State):
+    found: bool = True
+    loaded: bool = False
+    code: str = ""
+    date: str = ""
+    status: str = ""
+    total: str = ""
+    tickets: str = ""
+    buyer: str = ""
+    lines: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        access = await require_user(self)
+        if not access.ok or access.user is None:
+            return access.redirect
+        lang = await current_lang(self)
+        code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        with session_scope() as session:
+            detail = get_user_order(session, access.user.id, code)
+        self.loaded = True
+        self.found = detail is not None
+        if detail is None:
+            self.lines = []
+            return None
+        row = order_row(detail.summary, lang)
+        self.code, self.date, self.status = row["code"], row["date"], row["status"]
+        self.total, self.tickets = row["total"], row["tickets"]
+        self.buyer = f"{detail.buyer_name} <{detail.buyer_email}>"
+        self.lines = [
+            {
+                "event": line.event_title,
+                "ticket_type": line.ticket_type,
+                "quantity": str(line.quantity),
+                "price": line.unit_price.format(lang),
+                "subtotal": Money(line.unit_price.amount_minor * line.quantity, line.unit_price.currency).format(lang),
+            }
+            for line in detail.lines
+        ]
+        return None
+
+
+class SecurityState(rx.State):
+    is_staff: bool = False
+    enabled: bool = False
+    secret: str = ""
+    qr_data_uri: str = ""
+    recovery_codes: list[str] = []
+    error: str = ""
+    success: str = ""
+    next_path: str = "/admin"
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        access = await require_user(self, allow_pending_second_factor=True)
+        if access.user is None:
+            return access.redirect
+        user = access.user
+        self.is_staff, self.enabled = user.is_staff, user.two_factor_enabled
+        self.error, self.success, self.recovery_codes = "", "", []
+        self.next_path = "/admin" if user.role == "admin" else "/"
+        if user.is_staff and user.two_factor_enabled and not user.second_factor_ok:
+            return rx.redirect("/signin?next=/account/security")
+        if user.is_staff and not user.two_factor_enabled:
+            with session_scope() as session:
+                self.secret = two_factor.start_enrolment(session, user.id)
+            self.qr_data_uri = two_factor.qr_data_uri(two_factor.provisioning_uri(self.secret, user.email))
+        return None
+
+    @rx.event
+    async def confirm(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        access = await require_user(self, allow_pending_second_factor=True)
+        if access.user is None:
+            return access.redirect
+        try:
+            with session_scope() as session:
+                codes = two_factor.confirm_enrolment(session, access.user.id, form.get("code", ""), client_info(self))
+                mark_second_factor_ok(session, access.user.session_id)
+        except AccountError as error:
+            self.error = error.message
+            return None
+        self.error = ""
+        self.enabled = True
+        self.recovery_codes = codes
+        self.secret, self.qr_data_uri = "", ""
+        self.success = msgid("Two-factor authentication is on.")
+        # First sign-in of staff ends here (enrolment was their second factor): the cart joins now.
+        await merge_cart_on_sign_in(self)
+        return None

@@ -1,0 +1,219 @@
+"""Sign-up, sign-in (password, second factor, OAuth buttons), password recovery and
+e-mail verification. Messages are English ids; pages translate them live.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import msgid
+from ticketapp.services.accounts import accounts, oauth
+from ticketapp.services.accounts import sessions as auth_sessions
+from ticketapp.services.accounts.accounts import AccountError
+from ticketapp.state.account.auth import AuthState, client_info
+from ticketapp.state.locale import current_lang
+from ticketapp.state.shop.cart import CartState
+
+# Messages the OAuth callback may put in the URL; anything else shows the generic one.
+OAUTH_MESSAGES = {
+    oauth.OAUTH_FAILED,
+    auth_sessions.ACCOUNT_BLOCKED,
+    msgid("Your account at this provider has no verified e-mail address, so we cannot use it."),
+}
+
+
+def _query(state: rx.State, name: str) -> str:
+    return state.router.url.query_parameters.get(name, "")
+
+
+def _next_path(state: rx.State) -> str:
+    return oauth.safe_return_path(_query(state, "next") or "/")
+
+
+async def merge_cart_on_sign_in(state: rx.State) -> None:
+    """Once fully signed in, the anonymous cart of this browser becomes the account's."""
+    auth = await state.get_state(AuthState)
+    user = auth.current()
+    if user is None or not user.fully_signed_in:
+        return
+    cart = await state.get_state(CartState)
+    await cart.merge_into_account(user.id)
+
+
+class SignInState(rx.State):
+    error: str = ""
+    step: str = "password"
+    next_path: str = "/"
+    providers: list[dict[str, str]] = []
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        self.next_path = _next_path(self)
+        oauth_error = _query(self, "oauth_error")
+        self.error = (oauth_error if oauth_error in OAUTH_MESSAGES else oauth.OAUTH_FAILED) if oauth_error else ""
+        self.providers = [
+            {"name": p.name, "label": p.label, "href": f"/auth/oauth/{p.name}/start?next={quote(self.next_path)}"}
+            for p in oauth.configured_providers()
+        ]
+        auth = await self.get_state(AuthState)
+        user = auth.current()
+        self.step = "password"
+        if user is None:
+            return None
+        if user.fully_signed_in:
+            return rx.redirect(self.next_path)
+        if not user.two_factor_enabled:
+            return rx.redirect("/account/security")
+        self.step = "code"
+        return None
+
+    @rx.event
+    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        email = form.get("email", "")
+        remember = form.get("remember") in ("on", "true", True)
+        with session_scope() as session:
+            result = auth_sessions.sign_in(session, email, form.get("password", ""), remember, client_info(self))
+        if not result.ok:
+            self.error = result.error
+            return None
+        self.error = ""
+        auth = await self.get_state(AuthState)
+        auth._remember_token(result.token, result.remember)
+        auth.current()
+        if result.second_factor == "code":
+            self.step = "code"
+            return None
+        if result.second_factor == "enrol":
+            return rx.redirect("/account/security")
+        await merge_cart_on_sign_in(self)
+        return rx.redirect(self.next_path)
+
+    @rx.event
+    async def submit_code(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        auth = await self.get_state(AuthState)
+        with session_scope() as session:
+            ok = auth_sessions.complete_second_factor(session, auth._token(), form.get("code", ""), client_info(self))
+        if not ok:
+            self.error = msgid("That code is not correct. Check your authenticator app and try again.")
+            return None
+        self.error = ""
+        await merge_cart_on_sign_in(self)
+        return rx.redirect(self.next_path)
+
+
+class SignUpState(rx.State):
+    error: str = ""
+    # Rule problems of the typed password, shown live before submitting.
+    password_problems: list[str] = []
+    _email: str = ""
+
+    @rx.event
+    def remember_email(self, value: str) -> None:
+        self._email = value
+
+    @rx.event
+    def check_password(self, value: str) -> None:
+        self.password_problems = accounts.password_problems(value, self._email) if value else []
+
+    @rx.event
+    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        if form.get("password", "") != form.get("password_confirm", ""):
+            self.error = msgid("The two passwords are not the same.")
+            return None
+        lang = await current_lang(self)
+        client = client_info(self)
+        try:
+            with session_scope() as session:
+                user = accounts.sign_up(
+                    session, form.get("email", ""), form.get("display_name", ""), form.get("password", ""), lang, client
+                )
+                token = auth_sessions.sign_in_user(session, user, remember=False, client=client)
+        except AccountError as error:
+            self.error = error.message
+            return None
+        self.error = ""
+        auth = await self.get_state(AuthState)
+        auth._remember_token(token, remember=False)
+        await merge_cart_on_sign_in(self)
+        return rx.redirect("/account?welcome=1")
+
+
+class ForgotPasswordState(rx.State):
+    error: str = ""
+    sent: bool = False
+
+    # No on_load reset: after a client-side navigation the page's on_load can arrive
+    # after a quick first submit and would wipe its answer.
+
+    @rx.event
+    def submit(self, form: dict[str, str]) -> None:
+        self.sent = False
+        email = accounts.normalize_email(form.get("email", ""))
+        if not accounts.is_valid_email(email):
+            self.error = msgid("Please enter a valid e-mail address.")
+            return
+        with session_scope() as session:
+            accounts.request_password_reset(session, email, client_info(self))
+        self.error = ""
+        self.sent = True
+
+
+class ResetPasswordState(rx.State):
+    error: str = ""
+    token_ok: bool = False
+    done: bool = False
+    checked: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        self.done = False
+        self.error = ""
+        try:
+            with session_scope() as session:
+                accounts.check_reset_token(session, _query(self, "token"))
+            self.token_ok = True
+        except AccountError as error:
+            self.token_ok = False
+            self.error = error.message
+        self.checked = True
+
+    @rx.event
+    async def submit(self, form: dict[str, str]) -> None:
+        if form.get("password", "") != form.get("password_confirm", ""):
+            self.error = msgid("The two passwords are not the same.")
+            return
+        try:
+            with session_scope() as session:
+                accounts.reset_password(session, _query(self, "token"), form.get("password", ""), client_info(self))
+        except AccountError as error:
+            self.error = error.message
+            return
+        self.error = ""
+        self.done = True
+        self.token_ok = False
+        # Every session of the account ended, this browser's too.
+        auth = await self.get_state(AuthState)
+        auth.current()
+
+
+class VerifyEmailState(rx.State):
+    error: str = ""
+    verified: bool = False
+    checked: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        try:
+            with session_scope() as session:
+                accounts.confirm_email_token(session, _query(self, "token"), client_info(self))
+            self.verified = True
+            self.error = ""
+        except AccountError as error:
+            self.verified = False
+            self.error = error.message
+        self.checked = True
+        auth = await self.get_state(AuthState)
+        auth.current()

@@ -1,0 +1,234 @@
+"""/admin/analytics: filters kept in the URL, KPI cards, Plotly charts with drill-down."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from ticketapp.db import get_engine, session_scope
+from ticketapp.services.analytics import dashboard as analytics
+from ticketapp.services.analytics.dashboard import Dashboard, Filters, Granularity
+from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
+from ticketapp.state.admin.guard import require_admin
+from ticketapp.state.locale import current_lang
+
+CHART_KEYS = ("sales", "refunds", "by_event", "by_category", "mix", "methods", "sell_through", "funnel", "heatmap")
+TABLE_KEYS = (*CHART_KEYS, "customers")
+MAX_RANGE_DAYS = 3 * 366
+PATH = "/admin/analytics"
+
+
+def _empty_figure() -> go.Figure:
+    return go.Figure()
+
+
+def parse_filters(params: dict[str, str], default_currency: str) -> tuple[Filters, Granularity, str]:
+    """Filters from the URL query; anything malformed falls back to the last 30 days."""
+    preset = params.get("preset", "30d")
+    start = end = None
+    try:
+        if params.get("from") and params.get("to"):
+            start = datetime.combine(date.fromisoformat(params["from"]), time(0), tzinfo=UTC)
+            end = datetime.combine(date.fromisoformat(params["to"]), time(0), tzinfo=UTC) + timedelta(days=1)
+            preset = "custom"
+    except ValueError:
+        start = end = None
+    if start is None or end is None or not (timedelta(0) < end - start <= timedelta(days=MAX_RANGE_DAYS)):
+        preset = preset if preset in analytics.PRESETS else "30d"
+        start, end = analytics.preset_range(preset)
+    event_id = params.get("event", "")
+    currency = params.get("currency", "").upper()[:3] or default_currency
+    try:
+        granularity = Granularity(params.get("by", "day"))
+    except ValueError:
+        granularity = Granularity.DAY
+    filters = Filters(
+        start=start,
+        end=end,
+        currency=currency if currency.isalpha() and len(currency) == 3 else default_currency,
+        event_ids=(int(event_id),) if event_id.isdigit() else (),
+        category=params.get("category") or None,
+    )
+    return filters, granularity, preset
+
+
+def _compute(
+    params: dict[str, str],
+) -> tuple[Filters, Granularity, str, Dashboard, list[str], list[str], list[tuple[int, str]]]:
+    with session_scope() as session:
+        currencies = analytics.currencies(session) or ["EUR"]
+        filters, granularity, preset = parse_filters(params, currencies[0])
+        board = analytics.dashboard_concurrently(get_engine(), filters, granularity)
+        return (
+            filters,
+            granularity,
+            preset,
+            board,
+            currencies,
+            analytics.categories(session),
+            analytics.event_choices(session, filters.currency),
+        )
+
+
+class AnalyticsState(rx.State):
+    forbidden: bool = False
+    loaded: bool = False
+    preset: str = "30d"
+    date_from: str = ""
+    date_to: str = ""
+    granularity: str = "day"
+    currency: str = ""
+    category: str = ""
+    event_id: str = ""
+    currencies: list[str] = []
+    categories: list[str] = []
+    events: list[dict[str, str]] = []
+    kpis: list[dict[str, str]] = []
+    # Every key present from the start: the page reads them before the first load.
+    table_headers: dict[str, list[str]] = {key: [] for key in TABLE_KEYS}
+    table_rows: dict[str, list[list[str]]] = {key: [] for key in TABLE_KEYS}
+    shown_as_table: list[str] = []
+    sales_fig: go.Figure = _empty_figure()
+    refunds_fig: go.Figure = _empty_figure()
+    by_event_fig: go.Figure = _empty_figure()
+    by_category_fig: go.Figure = _empty_figure()
+    mix_fig: go.Figure = _empty_figure()
+    methods_fig: go.Figure = _empty_figure()
+    sell_through_fig: go.Figure = _empty_figure()
+    funnel_fig: go.Figure = _empty_figure()
+    heatmap_fig: go.Figure = _empty_figure()
+    # Drill-down: which event id / category each bar or slice stands for.
+    _event_bar_ids: list[int] = []
+    _category_slices: list[str] = []
+
+    async def _admin(self) -> bool:
+        """Every handler starts here: False (and the 403 panel) unless an active admin is signed in."""
+        try:
+            await require_admin(self)
+        except PermissionError:
+            self.forbidden = True
+            self.loaded = True
+            return False
+        self.forbidden = False
+        return True
+
+    @rx.event
+    async def load(self) -> None:
+        if not await self._admin():
+            return
+        lang = await current_lang(self)
+        params = dict(self.router.url.query_parameters)
+        filters, granularity, preset, board, currencies, categories, events = await asyncio.to_thread(_compute, params)
+        self.preset = preset
+        self.date_from = filters.start.date().isoformat()
+        self.date_to = (filters.end - timedelta(days=1)).date().isoformat()
+        self.granularity = granularity.value
+        self.currency = filters.currency
+        self.category = filters.category or ""
+        self.event_id = str(filters.event_ids[0]) if filters.event_ids else ""
+        self.currencies = currencies
+        self.categories = categories
+        self.events = [{"id": str(i), "title": t} for i, t in events]
+        self.kpis = [kpi_card(k, filters.currency, lang) for k in board.kpis]
+        for key, figure in figures(board, filters.currency, lang).items():
+            setattr(self, f"{key}_fig", figure)
+        data = tables(board, filters.currency, lang)
+        self.table_headers = {k: v["header"] for k, v in data.items()}
+        self.table_rows = {k: v["rows"] for k, v in data.items()}
+        self._event_bar_ids = [i for i, _, _, _ in board.by_event]
+        self._category_slices = [c for c, _, _ in board.by_category]
+        self.loaded = True
+
+    def _url(self, **changes: str) -> str:
+        params = {
+            "preset": self.preset,
+            "from": self.date_from,
+            "to": self.date_to,
+            "by": self.granularity,
+            "currency": self.currency,
+            "category": self.category,
+            "event": self.event_id,
+        }
+        params.update(changes)
+        if params["preset"] != "custom":
+            params.pop("from")
+            params.pop("to")
+        return f"{PATH}?{urlencode({k: v for k, v in params.items() if v})}"
+
+    async def _go(self, **changes: str) -> rx.event.EventSpec | None:
+        """Filters live in the URL: navigate, and on_load recomputes for everyone sharing the link."""
+        if not await self._admin():
+            return None
+        return rx.redirect(self._url(**changes))
+
+    @rx.event
+    async def set_preset(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(preset=value if value in analytics.PRESETS else "custom")
+
+    @rx.event
+    async def set_date_from(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(preset="custom", **{"from": value})
+
+    @rx.event
+    async def set_date_to(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(preset="custom", to=value)
+
+    @rx.event
+    async def set_granularity(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(by=value)
+
+    @rx.event
+    async def set_currency(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(currency=value, event="")
+
+    @rx.event
+    async def set_category(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(category=value)
+
+    @rx.event
+    async def set_event(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(event=value)
+
+    @rx.event
+    async def clear_filters(self) -> rx.event.EventSpec | None:
+        return await self._go(category="", event="")
+
+    @rx.event
+    async def drill_event(self, points: list[dict]) -> rx.event.EventSpec | None:
+        """Click on an event's bar: filter every chart to that event."""
+        if not await self._admin():
+            return None
+        index = _point_index(points)
+        if index is None or index >= len(self._event_bar_ids):
+            return None
+        return await self._go(event=str(self._event_bar_ids[index]))
+
+    @rx.event
+    async def drill_category(self, points: list[dict]) -> rx.event.EventSpec | None:
+        if not await self._admin():
+            return None
+        index = _point_index(points)
+        if index is None or index >= len(self._category_slices):
+            return None
+        return await self._go(category=self._category_slices[index])
+
+    @rx.event
+    async def toggle_table(self, key: str) -> None:
+        if not await self._admin() or key not in TABLE_KEYS:
+            return
+        if key in self.shown_as_table:
+            self.shown_as_table = [k for k in self.shown_as_table if k != key]
+        else:
+            self.shown_as_table = [*self.shown_as_table, key]
+
+
+def _point_index(points: list[dict]) -> int | None:
+    if not points:
+        return None
+    point = points[0]
+    index = point.get("pointIndex", point.get("pointNumber"))
+    return index if isinstance(index, int) and index >= 0 else None

@@ -1,0 +1,257 @@
+"""Turns `analytics.Dashboard` into Plotly figures, KPI cards and table rows (no reflex, no DB)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from ticketapp.i18n import gettext, msgid
+from ticketapp.services.analytics.dashboard import Dashboard, Kpi
+from ticketapp.services.shared.money import BABEL_LOCALES, Money, format_money, minor_exponent
+
+KPI_LABELS = {
+    "revenue": msgid("Revenue"),
+    "orders": msgid("Orders"),
+    "tickets": msgid("Tickets"),
+    "average_order": msgid("Average order value"),
+    "conversion_rate": msgid("Conversion rate"),
+    "refund_rate": msgid("Refund rate"),
+}
+MONEY_KPIS = {"revenue", "average_order"}
+RATE_KPIS = {"conversion_rate", "refund_rate"}
+WEEKDAYS = [
+    msgid("Monday"),
+    msgid("Tuesday"),
+    msgid("Wednesday"),
+    msgid("Thursday"),
+    msgid("Friday"),
+    msgid("Saturday"),
+    msgid("Sunday"),
+]
+
+
+def _babel(lang: str) -> str:
+    return BABEL_LOCALES.get(lang, lang)
+
+
+def major(amount_minor: int, currency: str) -> float:
+    """A float for plotting only (never for arithmetic on money)."""
+    return amount_minor / (10 ** minor_exponent(currency))
+
+
+def money(amount_minor: int, currency: str, lang: str) -> str:
+    return format_money(Money(int(amount_minor), currency), lang)
+
+
+def kpi_card(kpi: Kpi, currency: str, lang: str) -> dict[str, str]:
+    if kpi.key in MONEY_KPIS:
+        value, previous = money(int(kpi.value), currency, lang), money(int(kpi.previous), currency, lang)
+    elif kpi.key in RATE_KPIS:
+        value = format_percent(kpi.value, "#,##0.0%", locale=_babel(lang))
+        previous = format_percent(kpi.previous, "#,##0.0%", locale=_babel(lang))
+    else:
+        value = format_decimal(kpi.value, locale=_babel(lang))
+        previous = format_decimal(kpi.previous, locale=_babel(lang))
+    change = kpi.change
+    delta = (
+        gettext(lang, "new") if change is None else format_percent(change, "+#,##0.0%;-#,##0.0%", locale=_babel(lang))
+    )
+    trend = "flat" if not change else ("up" if change > 0 else "down")
+    return {
+        "key": kpi.key,
+        "label": gettext(lang, KPI_LABELS[kpi.key]),
+        "value": value,
+        "delta": delta,
+        "trend": trend,
+        "previous": previous,
+    }
+
+
+def _layout(fig: go.Figure, *, height: int = 320, **extra: object) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 40, "r": 20, "t": 30, "b": 40}, legend={"orientation": "h"}, **extra)
+    return fig
+
+
+def day_label(bucket: str, lang: str) -> str:
+    from datetime import date
+
+    return format_date(date.fromisoformat(bucket), "medium", locale=_babel(lang))
+
+
+def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
+    """One figure per chart key; the table view of each comes from `tables`."""
+    revenue_label = f"{gettext(lang, 'Revenue')} ({currency})"
+    sales = go.Figure()
+    sales.add_bar(
+        x=[b for b, _, _ in board.sales], y=[major(r, currency) for _, r, _ in board.sales], name=revenue_label
+    )
+    sales.add_scatter(
+        x=[b for b, _, _ in board.sales],
+        y=[t for _, _, t in board.sales],
+        name=gettext(lang, "Tickets"),
+        yaxis="y2",
+        mode="lines+markers",
+    )
+    _layout(
+        sales,
+        yaxis2={"overlaying": "y", "side": "right", "title": gettext(lang, "Tickets")},
+        yaxis={"title": revenue_label},
+    )
+    refunds = _layout(
+        go.Figure(
+            go.Bar(
+                x=[b for b, _, _ in board.refunds],
+                y=[major(a, currency) for _, a, _ in board.refunds],
+                name=gettext(lang, "Refunds"),
+            )
+        )
+    )
+    by_event = _layout(
+        go.Figure(
+            go.Bar(
+                y=[t for _, t, _, _ in board.by_event],
+                x=[major(r, currency) for _, _, r, _ in board.by_event],
+                orientation="h",
+                name=revenue_label,
+            )
+        ),
+        height=max(320, 28 * len(board.by_event)),
+        yaxis={"autorange": "reversed"},
+    )
+    by_category = _layout(
+        go.Figure(
+            go.Pie(
+                labels=[c for c, _, _ in board.by_category],
+                values=[major(r, currency) for _, r, _ in board.by_category],
+                hole=0.4,
+            )
+        )
+    )
+    mix = _layout(
+        go.Figure(go.Pie(labels=[n for n, _, _ in board.ticket_mix], values=[t for _, t, _ in board.ticket_mix]))
+    )
+    methods = _layout(
+        go.Figure(go.Pie(labels=[m for m, _, _ in board.methods], values=[o for _, o, _ in board.methods]))
+    )
+    sell = go.Figure()
+    sell.add_bar(
+        y=[s.title for s in board.sell_through],
+        x=[s.sold for s in board.sell_through],
+        orientation="h",
+        name=gettext(lang, "Sold"),
+    )
+    sell.add_bar(
+        y=[s.title for s in board.sell_through],
+        x=[max(s.capacity - s.sold, 0) for s in board.sell_through],
+        orientation="h",
+        name=gettext(lang, "Still available"),
+    )
+    _layout(sell, barmode="stack", height=max(320, 28 * len(board.sell_through)), yaxis={"autorange": "reversed"})
+    f = board.funnel
+    funnel = _layout(
+        go.Figure(
+            go.Funnel(
+                y=[
+                    gettext(lang, "Event views"),
+                    gettext(lang, "Carts"),
+                    gettext(lang, "Checkouts started"),
+                    gettext(lang, "Paid orders"),
+                ],
+                x=[f.views, f.carts, f.checkouts, f.paid],
+            )
+        )
+    )
+    grid = [[0] * 24 for _ in range(7)]
+    for weekday, hour, count in board.heatmap:
+        grid[weekday][hour] = count
+    heatmap = _layout(
+        go.Figure(
+            go.Heatmap(
+                z=grid,
+                x=list(range(24)),
+                y=[gettext(lang, d) for d in WEEKDAYS],
+                colorscale="Blues",
+                name=gettext(lang, "Orders"),
+            )
+        ),
+        xaxis={"title": gettext(lang, "Hour (UTC)")},
+        yaxis={"autorange": "reversed"},
+    )
+    return {
+        "sales": sales,
+        "refunds": refunds,
+        "by_event": by_event,
+        "by_category": by_category,
+        "mix": mix,
+        "methods": methods,
+        "sell_through": sell,
+        "funnel": funnel,
+        "heatmap": heatmap,
+    }
+
+
+def tables(board: Dashboard, currency: str, lang: str) -> dict[str, dict[str, list]]:
+    """The same data as text: {chart key: {"header": [...], "rows": [[...], ...]}}."""
+    m = lambda minor: money(minor, currency, lang)  # noqa: E731
+    f = board.funnel
+    return {
+        "sales": {
+            "header": [gettext(lang, "Period"), gettext(lang, "Revenue"), gettext(lang, "Tickets")],
+            "rows": [[day_label(b, lang), m(r), str(t)] for b, r, t in board.sales],
+        },
+        "refunds": {
+            "header": [gettext(lang, "Period"), gettext(lang, "Refunded"), gettext(lang, "Refunds")],
+            "rows": [[day_label(b, lang), m(a), str(n)] for b, a, n in board.refunds],
+        },
+        "by_event": {
+            "header": [gettext(lang, "Event"), gettext(lang, "Revenue"), gettext(lang, "Tickets")],
+            "rows": [[t, m(r), str(q)] for _, t, r, q in board.by_event],
+        },
+        "by_category": {
+            "header": [gettext(lang, "Category"), gettext(lang, "Revenue"), gettext(lang, "Tickets")],
+            "rows": [[c, m(r), str(q)] for c, r, q in board.by_category],
+        },
+        "mix": {
+            "header": [gettext(lang, "Ticket type"), gettext(lang, "Tickets"), gettext(lang, "Revenue")],
+            "rows": [[n, str(t), m(r)] for n, t, r in board.ticket_mix],
+        },
+        "methods": {
+            "header": [gettext(lang, "Payment method"), gettext(lang, "Orders"), gettext(lang, "Revenue")],
+            "rows": [[x, str(o), m(r)] for x, o, r in board.methods],
+        },
+        "sell_through": {
+            "header": [
+                gettext(lang, "Event"),
+                gettext(lang, "Sold"),
+                gettext(lang, "Capacity"),
+                gettext(lang, "Sell-through"),
+            ],
+            "rows": [
+                [s.title, str(s.sold), str(s.capacity), format_percent(s.ratio, "#,##0%", locale=_babel(lang))]
+                for s in board.sell_through
+            ],
+        },
+        "funnel": {
+            "header": [gettext(lang, "Step"), gettext(lang, "Count")],
+            "rows": [
+                [gettext(lang, "Event views"), str(f.views)],
+                [gettext(lang, "Carts"), str(f.carts)],
+                [gettext(lang, "Checkouts started"), str(f.checkouts)],
+                [gettext(lang, "Paid orders"), str(f.paid)],
+            ],
+        },
+        "heatmap": {
+            "header": [gettext(lang, "Day"), gettext(lang, "Hour (UTC)"), gettext(lang, "Orders")],
+            "rows": [[gettext(lang, WEEKDAYS[w]), f"{h:02d}:00", str(n)] for w, h, n in board.heatmap],
+        },
+        "customers": {
+            "header": [
+                gettext(lang, "Customer"),
+                gettext(lang, "E-mail"),
+                gettext(lang, "Orders"),
+                gettext(lang, "Revenue"),
+            ],
+            "rows": [[n, e, str(o), m(r)] for e, n, o, r in board.customers],
+        },
+    }

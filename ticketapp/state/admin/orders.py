@@ -1,0 +1,282 @@
+"""/admin/orders (search, CSV link) and /admin/orders/[code] (detail and actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import reflex as rx
+from sqlmodel import Session
+
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.models import OrderStatus
+from ticketapp.services.catalog.events import AdminError
+from ticketapp.services.orders import admin as admin_orders
+from ticketapp.services.orders.admin import search_from_query
+from ticketapp.services.orders.payments import OrderError
+from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.services.shared.money import Money, format_money
+from ticketapp.state.account.profile import STATUS_LABELS
+from ticketapp.state.admin.events import run_db
+from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.locale import current_lang
+from ticketapp.state.shop.payment import METHOD_LABELS
+
+PAGE_SIZE = 25
+
+
+TICKET_STATUS_LABELS = {"valid": msgid("Valid"), "void": msgid("Void (refunded or cancelled)")}
+
+
+def status_label(status: str, lang: str) -> str:
+    return gettext(lang, STATUS_LABELS.get(status, status))  # type: ignore[call-overload]
+
+
+def method_label(method: str, lang: str) -> str:
+    return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""  # type: ignore[call-overload]
+
+
+STATUSES = [s.value for s in OrderStatus]
+
+
+class AdminOrdersState(rx.State):
+    forbidden: bool = False
+    loaded: bool = False
+    text: str = ""
+    status: str = ""
+    event_id: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    page: int = 0
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    status_options: list[dict[str, str]] = []
+
+    async def _admin(self) -> int | None:
+        return await admin_or_forbidden(self)
+
+    def _params(self) -> dict[str, str]:
+        params = {
+            "q": self.text,
+            "status": self.status,
+            "event": self.event_id,
+            "from": self.date_from,
+            "to": self.date_to,
+        }
+        return {k: v for k, v in params.items() if v}
+
+    @rx.var
+    def csv_url(self) -> str:
+        return f"/api/admin/orders.csv?{urlencode(self._params())}"
+
+    @rx.event
+    async def load(self) -> None:
+        if await self._admin() is None:
+            return
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        lang = await current_lang(self)
+        search = search_from_query(self._params())
+        orders, total = await run_db(
+            lambda s: admin_orders.search_orders(s, search, offset=self.page * PAGE_SIZE, limit=PAGE_SIZE)
+        )
+        self.rows = [
+            {
+                "code": o.code,
+                "date": format_event_datetime(o.created_at, "UTC", lang),
+                "buyer": f"{o.buyer_name} <{o.buyer_email}>",
+                "status": status_label(o.status, lang),
+                "total": format_money(Money(o.total_minor, o.currency), lang),
+            }
+            for o in orders
+        ]
+        self.total = total
+        self.status_options = [{"value": value, "label": status_label(value, lang)} for value in STATUSES]
+        self.loaded = True
+
+    async def _filter(self, name: str, value: str) -> None:
+        if await self._admin() is None:
+            return
+        setattr(self, name, str(value).strip()[:200])
+        self.page = 0
+        await self._refresh()
+
+    @rx.event
+    async def set_text(self, value: str) -> None:
+        await self._filter("text", value)
+
+    @rx.event
+    async def set_status(self, value: str) -> None:
+        await self._filter("status", value if value in STATUSES else "")
+
+    @rx.event
+    async def set_date_from(self, value: str) -> None:
+        await self._filter("date_from", value)
+
+    @rx.event
+    async def set_date_to(self, value: str) -> None:
+        await self._filter("date_to", value)
+
+    @rx.event
+    async def next_page(self) -> None:
+        if await self._admin() is None:
+            return
+        if (self.page + 1) * PAGE_SIZE < self.total:
+            self.page += 1
+        await self._refresh()
+
+    @rx.event
+    async def previous_page(self) -> None:
+        if await self._admin() is None:
+            return
+        self.page = max(self.page - 1, 0)
+        await self._refresh()
+
+
+class AdminOrderState(rx.State):
+    forbidden: bool = False
+    loaded: bool = False
+    found: bool = True
+    code: str = ""
+    summary: dict[str, str] = {}
+    items: list[dict[str, str]] = []
+    payments: list[dict[str, str]] = []
+    tickets: list[dict[str, str]] = []
+    log: list[dict[str, str]] = []
+    is_unpaid: bool = False
+    is_refundable: bool = False
+    is_bank_transfer: bool = False
+    names: dict[str, str] = {}
+    refund_reason: str = ""
+    message: str = ""
+    message_is_error: bool = False
+
+    async def _admin(self) -> int | None:
+        return await admin_or_forbidden(self)
+
+    @rx.event
+    async def load(self) -> None:
+        if await self._admin() is None:
+            return
+        self.code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1].upper()[:16]
+        self.message = ""
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        lang = await current_lang(self)
+        detail = await run_db(lambda s: admin_orders.order_detail(s, self.code))
+        self.loaded, self.found = True, detail is not None
+        if detail is None:
+            return
+        order = detail.order
+        money = lambda minor: format_money(Money(minor, order.currency), lang)  # noqa: E731
+        self.summary = {
+            "code": order.code,
+            "status": status_label(order.status, lang),
+            "buyer": f"{order.buyer_name} <{order.buyer_email}>",
+            "total": money(order.total_minor),
+            "refunded": money(order.refunded_minor),
+            "method": method_label(order.payment_method or "", lang),
+            "created": format_event_datetime(order.created_at, "UTC", lang),
+            "flag": order.flagged_reason or "",
+        }
+        self.items = [
+            {"line": f"{item.quantity} × {type_name} — {event}", "price": money(item.unit_price_minor * item.quantity)}
+            for item, type_name, event in detail.items
+        ]
+        self.payments = [
+            {"line": f"{p.provider} · {p.status} · {money(p.amount_minor)} · {p.provider_reference or ''}"}
+            for p in detail.payments
+        ]
+        self.tickets = [
+            {
+                "id": str(tk.id),
+                "code": tk.code,
+                "status": tk.status,
+                "status_label": gettext(lang, TICKET_STATUS_LABELS.get(tk.status, tk.status)),
+                "name": tk.attendee_name or "",
+            }
+            for tk in detail.tickets
+        ]
+        self.names = {row["id"]: row["name"] for row in self.tickets}
+        self.log = [
+            {
+                "at": format_event_datetime(entry.at, "UTC", lang),
+                "line": f"{entry.from_status or '–'} → {entry.to_status or '–'} {entry.note}",
+                "who": str(entry.actor_user_id or gettext(lang, "system")),
+            }
+            for entry in detail.log
+        ]
+        self.is_unpaid = order.status in (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
+        self.is_refundable = order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+        self.is_bank_transfer = self.is_unpaid and order.payment_method == "bank_transfer"
+
+    async def _act(self, action: Callable[[Session, int], object], done: str) -> None:
+        actor = await self._admin()
+        if actor is None:
+            return
+        lang = await current_lang(self)
+        try:
+            await run_db(lambda s: action(s, actor))
+        except (AdminError, OrderError) as refused:
+            self.message, self.message_is_error = translate(lang, refused.message, **refused.values), True
+            return
+        self.message, self.message_is_error = gettext(lang, done), False
+        await self._refresh()
+
+    @rx.event
+    async def set_name(self, ticket_id: str, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.names[ticket_id] = str(value)[:200]
+
+    @rx.event
+    async def set_refund_reason(self, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.refund_reason = str(value)[:200]
+
+    @rx.event
+    async def save_name(self, ticket_id: str) -> None:
+        name, code = self.names.get(ticket_id, ""), self.code
+        await self._act(
+            lambda s, a: admin_orders.change_attendee_name(s, a, code, _as_int(ticket_id), name),
+            msgid("Attendee name changed."),
+        )
+
+    @rx.event
+    async def mark_paid(self) -> None:
+        code = self.code
+        await self._act(lambda s, a: admin_orders.mark_paid(s, a, code), msgid("Marked as paid."))
+
+    @rx.event
+    async def refund_all(self) -> None:
+        code, reason = self.code, self.refund_reason
+        await self._act(lambda s, a: admin_orders.refund(s, a, code, None, reason), msgid("Refund recorded."))
+
+    @rx.event
+    async def refund_ticket(self, ticket_id: str) -> None:
+        code, reason = self.code, self.refund_reason
+        await self._act(
+            lambda s, a: admin_orders.refund(s, a, code, [_as_int(ticket_id)], reason), msgid("Refund recorded.")
+        )
+
+    @rx.event
+    async def cancel(self) -> None:
+        code = self.code
+        await self._act(lambda s, a: admin_orders.cancel_unpaid_order(s, a, code), msgid("Order cancelled."))
+
+    @rx.event
+    async def resend(self) -> None:
+        code = self.code
+        await self._act(
+            lambda s, a: admin_orders.request_confirmation_resend(s, a, code), msgid("The e-mail will be sent again.")
+        )
+
+
+def _as_int(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise AdminError(msgid("This ticket does not belong to this order.")) from None

@@ -1,0 +1,201 @@
+"""The visitor's cart: a cookie token, the header count, the cart page and its countdown."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.services.booking import holds, inventory
+from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
+from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.state.locale import current_lang
+
+THIRTY_DAYS = 30 * 24 * 3600
+
+
+def cart_line_view(line: CartLine, lang: str) -> dict[str, str]:
+    return {
+        "id": str(line.ticket_type_id),
+        "event": line.event_title,
+        "href": f"/events/{line.event_slug}",
+        "type": line.ticket_type_name,
+        "date": format_event_datetime(line.event_starts_at, line.timezone, lang),
+        "venue": line.venue_name,
+        "unit_price": line.unit_price.format(lang),
+        "subtotal": line.subtotal.format(lang),
+        "quantity": str(line.quantity),
+        "options": ",".join(str(n) for n in range(1, max(line.max_quantity, line.quantity) + 1)),
+        "label": translate(lang, "Quantity of {type} for {event}", type=line.ticket_type_name, event=line.event_title),
+    }
+
+
+def format_countdown(seconds: int) -> str:
+    seconds = max(seconds, 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class CartState(rx.State):
+    cart_token: str = rx.Cookie("", name="cart", max_age=THIRTY_DAYS, same_site="lax")
+    item_count: int = 0
+    loaded: bool = False
+    lines: list[dict[str, str]] = []
+    expired_lines: list[dict[str, str]] = []
+    totals: list[str] = []
+    countdown: str = ""
+    expired_notice: str = ""
+    message: str = ""
+    error: str = ""
+    _deadline: float = 0.0
+    _ticker: int = 0
+
+    def token(self) -> str:
+        """The cart token, created on first use (the cookie is set with the next update)."""
+        if not inventory.is_valid_cart_token(self.cart_token):
+            self.cart_token = inventory.new_cart_token()
+        return self.cart_token
+
+    @rx.event
+    async def refresh_count(self) -> None:
+        if not self.cart_token:
+            self.item_count = 0
+            return
+        token = self.cart_token
+        self.item_count = await asyncio.to_thread(_count, token)
+
+    def _show(self, view: CartView, lang: str) -> None:
+        self.lines = [cart_line_view(line, lang) for line in view.live_lines]
+        self.expired_lines = [cart_line_view(line, lang) for line in view.expired_lines]
+        self.totals = [translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals()]
+        self.item_count = view.item_count
+        deadline = view.deadline
+        self._deadline = deadline.timestamp() if deadline else 0.0
+        self.countdown = format_countdown(int(self._deadline - time.time())) if deadline else ""
+        if view.expired_lines:
+            self.expired_notice = gettext(
+                lang, "Your reservation has expired and these tickets were released. Renew to hold them again."
+            )
+        else:
+            self.expired_notice = ""
+        self.loaded = True
+
+    async def _reload(self) -> None:
+        lang = await current_lang(self)
+        token = self.cart_token
+        view = await asyncio.to_thread(_load, token) if token else CartView()
+        self._show(view, lang)
+
+    async def merge_into_account(self, user_id: int) -> None:
+        """After sign-in: fold this browser's cart into the account's, keep the cookie, refresh the count."""
+        token = self.cart_token if inventory.is_valid_cart_token(self.cart_token) else ""
+        if not token:
+            return
+        self.cart_token = await asyncio.to_thread(_merge, token, user_id)
+        await self.refresh_count()
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        self.message = ""
+        self.error = ""
+        await self._reload()
+        return CartState.tick if self._deadline else None
+
+    async def _change(self, action: str, *args: object) -> rx.event.EventSpec | None:
+        lang = await current_lang(self)
+        token = self.token()
+        self.message = ""
+        self.error = ""
+        try:
+            result = await asyncio.to_thread(_apply, action, token, *args)
+        except inventory.BookingError as refused:
+            self.error = refused.translated(lang)
+        else:
+            self.message = translate(lang, result)
+        await self._reload()
+        return CartState.tick if self._deadline else None
+
+    @rx.event
+    async def set_quantity(self, ticket_type_id: str, value: str) -> rx.event.EventSpec | None:
+        lang = await current_lang(self)
+        quantity = _parse_int(value)
+        type_id = _parse_int(ticket_type_id)
+        if quantity is None or type_id is None:
+            self.error = gettext(lang, "Please choose a whole number of tickets.")
+            return None
+        return await self._change("set", type_id, quantity)
+
+    @rx.event
+    async def remove(self, ticket_type_id: str) -> rx.event.EventSpec | None:
+        type_id = _parse_int(ticket_type_id)
+        if type_id is None:
+            return None
+        return await self._change("set", type_id, 0)
+
+    @rx.event
+    async def empty(self) -> rx.event.EventSpec | None:
+        return await self._change("empty")
+
+    @rx.event
+    async def renew(self) -> rx.event.EventSpec | None:
+        return await self._change("renew")
+
+    @rx.event(background=True)
+    async def tick(self) -> None:
+        """Update the countdown every second; at zero, show which tickets were released."""
+        async with self:
+            self._ticker += 1
+            mine = self._ticker
+        while True:
+            async with self:
+                if self._ticker != mine or not self._deadline or self.router.url.path.rstrip("/") != "/cart":
+                    return
+                left = round(self._deadline - time.time())
+                self.countdown = format_countdown(left)
+                if left <= 0:
+                    await self._reload()
+                    if not self._deadline:
+                        return
+            await asyncio.sleep(1)
+
+
+def _parse_int(value: object) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _count(token: str) -> int:
+    with session_scope() as session:
+        return cart_item_count(session, token)
+
+
+def _merge(token: str, user_id: int) -> str:
+    with session_scope() as session:
+        return holds.merge_browser_cart_on_sign_in(session, token, user_id)
+
+
+def _load(token: str) -> CartView:
+    with session_scope() as session:
+        return load_cart(session, token)
+
+
+def _apply(action: str, token: str, *args: object) -> str:
+    """Run one cart change in a worker thread; returns an English confirmation msgid."""
+    with session_scope() as session:
+        if action == "set":
+            type_id, quantity = args
+            holds.set_hold_quantity(session, token, int(type_id), int(quantity))  # type: ignore[arg-type]
+            return msgid("Your cart was updated.") if quantity else msgid("The tickets were removed from your cart.")
+        if action == "empty":
+            holds.empty_cart(session, token)
+            return msgid("Your cart is now empty.")
+        if action == "renew":
+            lost = holds.renew_cart(session, token)
+            if lost:
+                return msgid("Some tickets are no longer available and were removed.")
+            return msgid("Your tickets are held again.")
+    raise ValueError(action)

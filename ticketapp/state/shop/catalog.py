@@ -1,0 +1,202 @@
+"""Public catalogue: the upcoming events list and one event's page."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.services.booking.cart import TicketOffer, ticket_offers
+from ticketapp.services.booking.holds import add_to_cart
+from ticketapp.services.booking.inventory import BookingError
+from ticketapp.services.catalog.public import (
+    CATEGORIES,
+    EventDetail,
+    EventSummary,
+    get_public_event,
+    list_upcoming_events,
+)
+from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.state.locale import current_lang
+from ticketapp.state.shop.cart import CartState
+from ticketapp.state.shop.funnel import record_cart_add, record_view
+
+
+def _category_label(category: str, lang: str) -> str:
+    return gettext(lang, CATEGORIES.get(category, category))
+
+
+def event_card_view(event: EventSummary, lang: str) -> dict[str, str]:
+    price = event.lowest_price
+    return {
+        "slug": event.slug,
+        "href": f"/events/{event.slug}",
+        "title": event.title,
+        "city": event.city,
+        "venue": event.venue_name,
+        "category": _category_label(event.category, lang),
+        "date": format_event_datetime(event.starts_at, event.timezone, lang),
+        "price_from": gettext(lang, "From {price}").format(price=price.format(lang)) if price else "",
+    }
+
+
+_OFFER_LABELS = {
+    "not_yet": msgid("Not yet on sale"),
+    "ended": msgid("Sales ended"),
+    "event_over": msgid("Sales ended"),
+    "cancelled": msgid("Cancelled"),
+    "unavailable": msgid("Not on sale"),
+}
+
+
+def offer_label(offer: TicketOffer | None, lang: str) -> str:
+    """'On sale', '12 left', 'Sold out', 'Not yet on sale', 'Sales ended'…"""
+    if offer is None:
+        return gettext(lang, "Not on sale")
+    if offer.state != "on_sale":
+        return gettext(lang, _OFFER_LABELS[offer.state])
+    if offer.sold_out:
+        return gettext(lang, "Sold out")
+    if offer.low_stock:
+        return translate(lang, "{count} left", count=offer.remaining)
+    return gettext(lang, "On sale")
+
+
+def ticket_type_view(detail: EventDetail, index: int, lang: str, offers: dict[int, TicketOffer]) -> dict[str, str]:
+    ticket_type = detail.ticket_types[index]
+    offer = offers.get(ticket_type.id)
+    max_quantity = offer.max_quantity if offer else 0
+    return {
+        "id": str(ticket_type.id),
+        "name": ticket_type.name,
+        "description": ticket_type.description,
+        "price": ticket_type.price.format(lang),
+        "status": offer_label(offer, lang),
+        "max": str(max_quantity),
+        "options": ",".join(str(n) for n in range(1, max_quantity + 1)),
+        "can_buy": "yes" if max_quantity > 0 else "",
+        "quantity_label": translate(lang, "Quantity of {type}", type=ticket_type.name),
+        "add_label": translate(lang, "Add {type} to cart", type=ticket_type.name),
+    }
+
+
+class CatalogState(rx.State):
+    events: list[dict[str, str]] = []
+    loaded: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        lang = await current_lang(self)
+        with session_scope() as session:
+            summaries = list_upcoming_events(session, limit=60)
+        self.events = [event_card_view(event, lang) for event in summaries]
+        self.loaded = True
+
+
+class EventPageState(rx.State):
+    found: bool = True
+    loaded: bool = False
+    title: str = ""
+    description: str = ""
+    category: str = ""
+    date: str = ""
+    venue_name: str = ""
+    venue_address: str = ""
+    timezone: str = ""
+    is_past: bool = False
+    is_cancelled: bool = False
+    ticket_types: list[dict[str, str]] = []
+    quantities: dict[str, str] = {}
+    feedback: str = ""
+    feedback_is_error: bool = False
+
+    def _slug(self) -> str:
+        path = self.router.url.path.rstrip("/")
+        return path.rsplit("/", 1)[-1]
+
+    _event_id: int = 0
+
+    @rx.event
+    async def load(self) -> None:
+        self.feedback = ""
+        await self._refresh()
+        if self.found:
+            await record_view(self, self._event_id)
+
+    async def _refresh(self) -> None:
+        lang = await current_lang(self)
+        detail, offers = await asyncio.to_thread(_event_with_offers, self._slug())
+        self.loaded = True
+        self.found = detail is not None
+        if detail is None:
+            self.ticket_types = []
+            return
+        venue = detail.venue
+        self._event_id = detail.id
+        self.title = detail.title
+        self.description = detail.description
+        self.category = _category_label(detail.category, lang)
+        self.date = format_event_date_long(detail.starts_at, venue.timezone, lang)
+        self.venue_name = venue.name
+        self.venue_address = f"{venue.address}, {venue.city}"
+        self.timezone = venue.timezone
+        self.is_past = detail.is_past
+        self.is_cancelled = detail.status == "cancelled"
+        self.ticket_types = [ticket_type_view(detail, i, lang, offers) for i in range(len(detail.ticket_types))]
+        # Keep each picker's choice, bounded by what can be bought now.
+        self.quantities = {
+            view["id"]: str(max(1, min(_as_int(self.quantities.get(view["id"], "1")) or 1, int(view["max"]))))
+            for view in self.ticket_types
+            if view["can_buy"]
+        }
+
+    @rx.event
+    def set_quantity(self, ticket_type_id: str, value: str) -> None:
+        self.quantities[ticket_type_id] = value
+
+    @rx.event
+    async def add_to_cart(self, ticket_type_id: str) -> None:
+        """Hold the chosen number of tickets; the service re-checks everything under lock."""
+        lang = await current_lang(self)
+        cart = await self.get_state(CartState)
+        token = cart.token()
+        quantity = _as_int(self.quantities.get(ticket_type_id, "1"))
+        type_id = _as_int(ticket_type_id)
+        self.feedback_is_error = True
+        if quantity is None or type_id is None or quantity < 1:
+            self.feedback = gettext(lang, "Please choose a whole number of tickets.")
+            return
+        try:
+            await asyncio.to_thread(_add, token, type_id, quantity)
+        except BookingError as refused:
+            self.feedback = refused.translated(lang)
+        else:
+            self.feedback = (
+                gettext(lang, "1 ticket added to your cart.")
+                if quantity == 1
+                else translate(lang, "{count} tickets added to your cart.", count=quantity)
+            )
+            self.feedback_is_error = False
+            await record_cart_add(self, type_id)
+        await cart.refresh_count()
+        await self._refresh()
+
+
+def _as_int(value: str) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _event_with_offers(slug: str) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
+    with session_scope() as session:
+        detail = get_public_event(session, slug)
+        return detail, (ticket_offers(session, detail.id) if detail else {})
+
+
+def _add(token: str, ticket_type_id: int, quantity: int) -> None:
+    with session_scope() as session:
+        add_to_cart(session, token, ticket_type_id, quantity)

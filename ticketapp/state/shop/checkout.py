@@ -1,0 +1,157 @@
+"""/checkout: the order summary, buyer details, and "Place order" (a pending order until payments exist)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, translate
+from ticketapp.models import Order
+from ticketapp.services.booking import checkout as orders
+from ticketapp.services.booking import inventory
+from ticketapp.services.booking.cart import CartView, load_cart
+from ticketapp.services.orders import payments as order_payments
+from ticketapp.state.account.auth import current_user
+from ticketapp.state.locale import current_lang
+from ticketapp.state.shop.cart import CartState, cart_line_view
+from ticketapp.state.shop.funnel import record_checkout
+from ticketapp.state.shop.payment import begin_payment_for, method_options, redirect_to
+
+
+class CheckoutState(rx.State):
+    loaded: bool = False
+    lines: list[dict[str, str]] = []
+    totals: list[str] = []
+    several_currencies: bool = False
+    has_expired: bool = False
+    attendee_fields: list[dict[str, str]] = []
+    attendees: dict[str, str] = {}
+    buyer_name: str = ""
+    buyer_email: str = ""
+    accept_terms: bool = False
+    error: str = ""
+    placing: bool = False
+    order_codes: list[str] = []
+    placed_orders: list[dict[str, str]] = []
+    methods: list[dict[str, str]] = []
+    payment_method: str = ""
+
+    @rx.event
+    def set_payment_method(self, value: str) -> None:
+        self.payment_method = value
+
+    @rx.event
+    def set_buyer_name(self, value: str) -> None:
+        self.buyer_name = value[:200]
+
+    @rx.event
+    def set_buyer_email(self, value: str) -> None:
+        self.buyer_email = value[:320]
+
+    @rx.event
+    def set_accept_terms(self, value: bool) -> None:
+        self.accept_terms = bool(value)
+
+    @rx.event
+    def set_attendee(self, key: str, value: str) -> None:
+        self.attendees[key] = value[:200]
+
+    @rx.event
+    async def load(self) -> None:
+        self.error = ""
+        self.order_codes = []
+        lang = await current_lang(self)
+        await self._prefill_buyer()
+        cart = await self.get_state(CartState)
+        token = cart.cart_token
+        view = await asyncio.to_thread(_load, token) if token else CartView()
+        # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
+        self.lines = [cart_line_view(line, lang) for line in view.lines]
+        self.totals = [
+            translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
+        ]
+        self.several_currencies = len(self.totals) > 1
+        all_free = all(total.amount_minor == 0 for total in view.totals())
+        self.methods = method_options([str(m) for m in order_payments.available_methods(0 if all_free else 1)], lang)
+        if self.payment_method not in {m["value"] for m in self.methods}:
+            self.payment_method = self.methods[0]["value"]
+        self.has_expired = bool(view.expired_lines)
+        self.attendee_fields = [
+            {
+                "key": f"{line.ticket_type_id}:{n}",
+                "label": translate(
+                    lang, "Attendee {n} – {type}, {event}", n=n + 1, type=line.ticket_type_name, event=line.event_title
+                ),
+            }
+            for line in view.lines
+            if line.collect_attendee_names
+            for n in range(line.quantity)
+        ]
+        self.loaded = True
+        await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
+
+    async def _prefill_buyer(self) -> None:
+        """A signed-in buyer starts from their account's name and e-mail (still editable)."""
+        user = await current_user(self)
+        if user is None:
+            return
+        self.buyer_name = self.buyer_name or user.display_name
+        self.buyer_email = self.buyer_email or user.email
+
+    @rx.event
+    async def place_order(self, _form: dict | None = None):  # noqa: ANN201  (an event chain)
+        lang = await current_lang(self)
+        if not self.accept_terms:
+            self.error = gettext(lang, "Please accept the terms of sale to continue.")
+            return
+        self.placing = True
+        yield
+        cart = await self.get_state(CartState)
+        names: dict[int, list[str]] = defaultdict(list)
+        for field in self.attendee_fields:
+            type_id, _ = field["key"].split(":")
+            names[int(type_id)].append(self.attendees.get(field["key"], ""))
+        # Resolved again here, not trusted from load: the order joins the account signed in now.
+        user = await current_user(self)
+        user_id = user.id if user is not None and user.fully_signed_in else None
+        try:
+            placed = await asyncio.to_thread(
+                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id
+            )
+        except inventory.BookingError as refused:
+            self.error = refused.translated(lang)
+            self.placing = False
+            return
+        self.error = ""
+        self.order_codes = [order.code for order in placed]
+        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
+        self.lines = []
+        await cart.refresh_count()
+        if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
+            yield redirect
+        self.placing = False
+
+    async def _start_payment(self, code: str, lang: str) -> rx.event.EventSpec | None:
+        try:
+            start = await asyncio.to_thread(begin_payment_for, code, self.payment_method)
+        except order_payments.OrderError as refused:
+            self.error = translate(lang, refused.message, **refused.values)
+            return None
+        return redirect_to(start.redirect_url) if start.redirect_url else None
+
+
+def _load(token: str) -> CartView:
+    with session_scope() as session:
+        return load_cart(session, token)
+
+
+def _place(
+    token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None
+) -> list[Order]:
+    with session_scope() as session:
+        return orders.convert_cart_to_pending_order(
+            session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
+        )

@@ -1,0 +1,258 @@
+"""The buyer's order page (status, how to pay, live confirmation) and the demo payment page."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.models import OrderStatus, utcnow
+from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders.payments import OrderError, PaymentMethod, PaymentOutcome
+from ticketapp.services.orders.summary import OrderSummary, summarize_order
+from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.services.shared.signing import verify
+from ticketapp.state.locale import current_lang
+
+POLL_SECONDS = 1.0
+POLL_LIMIT = 180  # stop watching after ~3 minutes; a reload resumes
+
+METHOD_LABELS = {
+    PaymentMethod.STRIPE: msgid("Card, wallet or bank (secure payment by Stripe)"),
+    PaymentMethod.DEMO: msgid("Card — test mode, no real money"),
+    PaymentMethod.BANK_TRANSFER: msgid("Bank transfer"),
+    PaymentMethod.FREE: msgid("Free order — nothing to pay"),
+}
+STATUS_LABELS = {
+    OrderStatus.PENDING: msgid("Waiting for payment"),
+    OrderStatus.AWAITING_PAYMENT: msgid("Awaiting your transfer"),
+    OrderStatus.PAID: msgid("Paid"),
+    OrderStatus.PARTIALLY_REFUNDED: msgid("Partially refunded"),
+    OrderStatus.REFUNDED: msgid("Refunded"),
+    OrderStatus.CANCELLED: msgid("Cancelled"),
+    OrderStatus.EXPIRED: msgid("Expired"),
+    OrderStatus.FAILED: msgid("Payment declined"),
+}
+
+
+def method_options(methods: list[str], lang: str) -> list[dict[str, str]]:
+    return [{"value": m, "label": gettext(lang, METHOD_LABELS[PaymentMethod(m)])} for m in methods]
+
+
+def line_views(summary: OrderSummary, lang: str) -> list[dict[str, str]]:
+    return [
+        {
+            "event": line.event_title,
+            "date": format_event_datetime(line.event_starts_at, line.timezone, lang),
+            "venue": line.venue_name,
+            "type": line.ticket_type,
+            "quantity": str(line.quantity),
+            "unit_price": line.unit_price.format(lang),
+            "subtotal": line.subtotal.format(lang),
+        }
+        for line in summary.lines
+    ]
+
+
+def _path_code(path: str, position: int) -> str:
+    parts = [p for p in path.split("/") if p]
+    return parts[position].upper() if len(parts) > position else ""
+
+
+def _summarize(code: str) -> OrderSummary | None:
+    with session_scope() as session:
+        return summarize_order(session, code)
+
+
+class OrderPaymentState(rx.State):
+    """`/orders/[code]/status?s=…`: only someone holding the signed link sees the order."""
+
+    loaded: bool = False
+    found: bool = False
+    code: str = ""
+    status: str = ""
+    status_label: str = ""
+    total: str = ""
+    buyer_email: str = ""
+    lines: list[dict[str, str]] = []
+    methods: list[dict[str, str]] = []
+    method: str = ""
+    deadline: str = ""
+    bank_holder: str = ""
+    bank_iban: str = ""
+    bank_bic: str = ""
+    cancelled_at_provider: bool = False
+    error: str = ""
+    paying: bool = False
+    watching: bool = False
+    _signature: str = ""
+
+    @rx.var
+    def can_pay(self) -> bool:
+        return self.status == OrderStatus.PENDING and len(self.methods) > 0
+
+    @rx.event
+    def set_method(self, value: str) -> None:
+        self.method = value
+
+    async def _refresh(self) -> None:
+        lang = await current_lang(self)
+        summary = await asyncio.to_thread(_summarize, self.code)
+        self.found = summary is not None
+        self.loaded = True
+        if summary is None:
+            return
+        self.status = summary.status
+        self.status_label = gettext(lang, STATUS_LABELS.get(OrderStatus(summary.status), summary.status))
+        self.total = summary.total.format(lang)
+        self.buyer_email = summary.buyer_email
+        self.lines = line_views(summary, lang)
+        open_for_payment = summary.expires_at is None or summary.expires_at > utcnow()
+        self.methods = method_options(summary.methods, lang) if open_for_payment else []
+        if self.methods and self.method not in summary.methods:
+            self.method = self.methods[0]["value"]
+        first_tz = summary.lines[0].timezone if summary.lines else "UTC"
+        self.deadline = format_event_date_long(summary.expires_at, first_tz, lang) if summary.expires_at else ""
+        bank = summary.bank
+        self.bank_holder, self.bank_iban, self.bank_bic = bank.account_holder, bank.iban, bank.bic
+
+    @rx.event
+    async def load(self):  # noqa: ANN201  (an event chain)
+        self.loaded = False
+        self.error = ""
+        self.code = _path_code(self.router.url.path, 1)
+        params = self.router.url.query_parameters
+        self._signature = params.get("s", "")
+        self.cancelled_at_provider = params.get("cancelled") == "1"
+        if not verify(self.code, "order-status", self._signature):
+            self.found, self.loaded = False, True
+            return None
+        await self._refresh()
+        if self.status == OrderStatus.PENDING and not self.cancelled_at_provider:
+            return OrderPaymentState.watch
+        return None
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """Follow the order until the payment confirmation (from the webhook) lands."""
+        async with self:
+            if self.watching:
+                return
+            self.watching = True
+        try:
+            for _ in range(POLL_LIMIT):
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    await self._refresh()
+                    if self.status != OrderStatus.PENDING:
+                        return
+        finally:
+            async with self:
+                self.watching = False
+
+    @rx.event
+    async def pay(self, _form: dict | None = None):  # noqa: ANN201
+        lang = await current_lang(self)
+        if not verify(self.code, "order-status", self._signature):
+            self.error = gettext(lang, "This link is not valid.")
+            return
+        self.paying = True
+        yield
+        try:
+            start = await asyncio.to_thread(begin_payment_for, self.code, self.method)
+        except OrderError as refused:
+            self.error = translate(lang, refused.message, **refused.values)
+            self.paying = False
+            return
+        self.paying = False
+        if start.redirect_url:
+            yield redirect_to(start.redirect_url)
+
+
+def begin_payment_for(code: str, method: str) -> order_payments.PaymentStart:
+    with session_scope() as session:
+        return order_payments.begin_payment(session, code, method)
+
+
+def _demo_result(code: str, approve: bool) -> str:
+    with session_scope() as session:
+        order = order_payments.get_order_by_code(session, code)
+        if order is None or order.payment_method != PaymentMethod.DEMO:
+            raise OrderError(msgid("Order not found."))
+        if approve:
+            outcome = order_payments.record_payment(
+                session,
+                order.id or 0,
+                provider=PaymentMethod.DEMO,
+                reference=f"demo-{order.code}",
+                amount_minor=order.total_minor,
+                currency=order.currency,
+            )
+            return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
+        order_payments.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
+        return order_payments.status_url(order)
+
+
+class DemoPaymentState(rx.State):
+    """`/pay/demo/[code]?s=…`: the built-in test payment page used when Stripe is not configured."""
+
+    loaded: bool = False
+    found: bool = False
+    code: str = ""
+    total: str = ""
+    lines: list[dict[str, str]] = []
+    error: str = ""
+    busy: bool = False
+    _signature: str = ""
+
+    @rx.event
+    async def load(self) -> None:
+        self.code = _path_code(self.router.url.path, 2)
+        self._signature = self.router.url.query_parameters.get("s", "")
+        self.error = ""
+        lang = await current_lang(self)
+        summary = (
+            await asyncio.to_thread(_summarize, self.code) if verify(self.code, "demo-pay", self._signature) else None
+        )
+        usable = summary is not None and summary.payment_method == PaymentMethod.DEMO
+        self.found = usable and summary.status == OrderStatus.PENDING  # type: ignore[union-attr]
+        self.loaded = True
+        if summary is not None and usable:
+            self.total = summary.total.format(lang)
+            self.lines = line_views(summary, lang)
+
+    async def _finish(self, approve: bool):  # noqa: ANN202
+        lang = await current_lang(self)
+        if not verify(self.code, "demo-pay", self._signature):
+            self.error = gettext(lang, "This link is not valid.")
+            return
+        self.busy = True
+        yield
+        try:
+            url = await asyncio.to_thread(_demo_result, self.code, approve)
+        except OrderError as refused:
+            self.error = translate(lang, refused.message, **refused.values)
+            self.busy = False
+            return
+        self.busy = False
+        yield redirect_to(url)
+
+    @rx.event
+    async def approve(self):  # noqa: ANN201
+        async for update in self._finish(True):
+            yield update
+
+    @rx.event
+    async def decline(self):  # noqa: ANN201
+        async for update in self._finish(False):
+            yield update
+
+
+def redirect_to(url: str) -> rx.event.EventSpec:
+    """Same-site URLs navigate inside the app; others (Stripe) replace the page.
+
+    (Reflex's `is_external` would open a new tab, which is not what a buyer expects.)
+    """
+    return rx.redirect(url)

@@ -1,0 +1,138 @@
+"""Administrators edit the FAQ and the canned replies (from the agent panel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+from sqlmodel import Session
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid
+from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support.tickets import SupportError, Viewer, require_admin
+from ticketapp.state.locale import current_lang
+from ticketapp.state.support.agent_chats import require_agent_of
+
+
+class SupportAdminState(rx.State):
+    is_admin: bool = False
+    canned: list[dict[str, str]] = []
+    faq: list[dict[str, str]] = []
+    canned_id: str = ""
+    canned_title: str = ""
+    canned_locale: str = "en"
+    canned_body: str = ""
+    faq_id: str = ""
+    faq_question: str = ""
+    faq_answer: str = ""
+    faq_locale: str = "en"
+    faq_position: str = "0"
+    message: str = ""
+
+    async def _require_admin(self) -> Viewer:
+        return require_admin(await require_agent_of(self))
+
+    def _reload(self, viewer: Viewer) -> None:
+        with session_scope() as session:
+            self.canned = [
+                {"id": str(r.id), "title": r.title, "locale": r.locale, "body": r.body}
+                for r in support_chat.all_canned_replies(session, viewer)
+            ]
+            self.faq = [
+                {"id": str(f.id), "question": f.question, "answer": f.answer, "locale": f.locale,
+                 "position": str(f.position)}
+                for f in support_chat.all_faq_entries(session, viewer)
+            ]  # fmt: skip
+
+    async def _say(self, message: str) -> None:
+        self.message = gettext(await current_lang(self), message)
+
+    @rx.event
+    async def load(self) -> None:
+        try:
+            viewer = await self._require_admin()
+        except SupportError:
+            self.is_admin = False
+            return
+        self.is_admin = True
+        self._reload(viewer)
+
+    @rx.event
+    def edit_canned(self, reply_id: str) -> None:
+        chosen = next((r for r in self.canned if r["id"] == reply_id), None)
+        if chosen is None:
+            self.canned_id, self.canned_title, self.canned_body, self.canned_locale = "", "", "", "en"
+            return
+        self.canned_id, self.canned_title = chosen["id"], chosen["title"]
+        self.canned_body, self.canned_locale = chosen["body"], chosen["locale"]
+
+    async def _change(self, action: Callable[[Session, Viewer], object], done: str) -> bool:
+        """Check the admin, run one service action, reload the lists and say how it went."""
+        try:
+            viewer = await self._require_admin()
+            with session_scope() as session:
+                action(session, viewer)
+        except SupportError as error:
+            await self._say(str(error))
+            return False
+        self._reload(viewer)
+        await self._say(done)
+        return True
+
+    @rx.event
+    async def save_canned(self) -> None:
+        reply_id = int(self.canned_id) if self.canned_id else None
+        title, body, locale = self.canned_title, self.canned_body, self.canned_locale
+
+        def save(session: Session, viewer: Viewer) -> object:
+            return support_chat.save_canned_reply(
+                session, viewer, title=title, body=body, locale=locale, reply_id=reply_id
+            )
+
+        if await self._change(save, msgid("Canned reply saved.")):
+            self.edit_canned("")
+
+    @rx.event
+    async def delete_canned(self, reply_id: str) -> None:
+        await self._change(
+            lambda session, viewer: support_chat.delete_canned_reply(session, viewer, int(reply_id)),
+            msgid("Deleted."),
+        )
+
+    @rx.event
+    def edit_faq(self, entry_id: str) -> None:
+        chosen = next((f for f in self.faq if f["id"] == entry_id), None)
+        if chosen is None:
+            self.faq_id, self.faq_question, self.faq_answer, self.faq_locale, self.faq_position = "", "", "", "en", "0"
+            return
+        self.faq_id, self.faq_question, self.faq_answer = chosen["id"], chosen["question"], chosen["answer"]
+        self.faq_locale, self.faq_position = chosen["locale"], chosen["position"]
+
+    @rx.event
+    async def save_faq(self) -> None:
+        entry_id = int(self.faq_id) if self.faq_id else None
+        position = int(self.faq_position) if self.faq_position.strip().lstrip("-").isdigit() else 0
+        question, answer, locale = self.faq_question, self.faq_answer, self.faq_locale
+
+        def save(session: Session, viewer: Viewer) -> object:
+            return support_chat.save_faq_entry(
+                session, viewer, question=question, answer=answer, locale=locale, position=position, entry_id=entry_id
+            )
+
+        if await self._change(save, msgid("FAQ entry saved.")):
+            self.edit_faq("")
+
+    @rx.event
+    async def delete_faq(self, entry_id: str) -> None:
+        await self._change(
+            lambda session, viewer: support_chat.delete_faq_entry(session, viewer, int(entry_id)),
+            msgid("Deleted."),
+        )
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        # Only the editable text fields; never flags like is_admin.
+        if name in {"canned_title", "canned_locale", "canned_body", "faq_question", "faq_answer", "faq_locale",
+                    "faq_position"}:  # fmt: skip
+            setattr(self, name, value)

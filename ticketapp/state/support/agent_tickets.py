@@ -1,0 +1,285 @@
+"""`/agent` ticket queue, ticket view and phone log. Every handler checks the role itself."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import reflex as rx
+
+from ticketapp import tasks
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.models import utcnow
+from ticketapp.models.support import AuthorKind
+from ticketapp.services.shared.money import Money
+from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import tickets as support
+from ticketapp.services.support.attachments import message_attachment
+from ticketapp.services.support.tickets import NotAllowedError, QueueFilter, SupportError, Viewer
+from ticketapp.services.support.views import date_time, message_view, ticket_view
+from ticketapp.state.locale import current_lang
+from ticketapp.state.support.agent_chats import require_agent_of, viewer_of
+from ticketapp.state.support.live import LoopGuard, loop_is_running, token_of
+
+QUEUE_REFRESH_S = 10.0
+QUEUE_STALE_S = 25.0
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+class AgentTicketState(rx.State):
+    allowed: bool = False
+    f_status: str = ""
+    f_priority: str = ""
+    f_channel: str = ""
+    f_assignee: str = ""
+    f_age: str = ""
+    tickets: list[dict[str, str]] = []
+    selected: list[str] = []
+    assignable: list[dict[str, str]] = []
+    ticket_id: str = ""
+    ticket: dict[str, str] = {}
+    conversation: list[dict[str, str]] = []
+    customer: dict[str, str] = {}
+    orders: list[dict[str, str]] = []
+    canned: list[dict[str, str]] = []
+    reply_draft: str = ""
+    notice: str = ""
+    error: str = ""
+    _watch_beat: float = 0.0
+
+    async def _viewer(self) -> Viewer | None:
+        return await viewer_of(self)
+
+    async def _require_agent(self) -> Viewer:
+        return await require_agent_of(self)
+
+    async def _fail(self, error: SupportError) -> None:
+        self.notice = ""
+        self.error = gettext(await current_lang(self), str(error))
+        if isinstance(error, NotAllowedError):
+            self.allowed = False
+
+    def _filters(self) -> QueueFilter:
+        age = self.f_age
+        return QueueFilter(
+            status=self.f_status,
+            priority=self.f_priority,
+            channel=self.f_channel,
+            assignee=self.f_assignee,
+            max_age_hours=24 if age == "today" else None,
+            min_age_hours=24 if age == "older" else None,
+        )
+
+    async def _reload(self, viewer: Viewer) -> None:
+        lang = await current_lang(self)
+        now = utcnow()
+        with session_scope() as session:
+            names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+            self.assignable = [{"id": str(agent_id), "name": name} for agent_id, name in names.items()]
+            self.tickets = [
+                ticket_view(
+                    ticket,
+                    lang,
+                    now,
+                    customer=support.ticket_customer_name(session, ticket),
+                    assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
+                )
+                for ticket in support.ticket_queue(session, viewer, self._filters(), now)
+            ]
+            self.canned = [
+                {"id": str(reply.id), "title": reply.title, "body": reply.body}
+                for reply in support_chat.canned_replies(session, viewer, lang)
+            ]
+            if self.ticket_id:
+                self._load_ticket(session, viewer, int(self.ticket_id), lang)
+
+    def _load_ticket(self, session, viewer: Viewer, ticket_id: int, lang: str) -> None:  # noqa: ANN001
+        ticket = support.agent_ticket(session, viewer, ticket_id)
+        names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+        self.ticket = ticket_view(
+            ticket,
+            lang,
+            utcnow(),
+            customer=support.ticket_customer_name(session, ticket),
+            assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
+        )
+        self.conversation = [
+            message_view(m, lang, AuthorKind.AGENT)
+            for m in support.conversation(session, ticket, include_internal=True)
+        ]
+        summary = support.customer_summary(session, viewer, ticket)
+        self.customer = {
+            "name": summary.name,
+            "email": summary.email,
+            "account": gettext(lang, msgid("Has an account") if summary.has_account else msgid("Guest")),
+            "blocked": gettext(lang, msgid("Blocked")) if summary.is_blocked else "",
+        }
+        self.orders = [
+            {
+                "code": order.code,
+                "href": f"/admin/orders/{order.code}",
+                "total": Money(order.total_minor, order.currency).format(lang),
+                "date": date_time(order.created_at, lang),
+                "status": order.status,
+            }
+            for order in summary.orders
+        ]
+
+    @rx.event
+    async def load(self) -> rx.event.EventHandler | None:
+        try:
+            viewer = await self._require_agent()
+        except SupportError as error:
+            await self._fail(error)
+            return None
+        self.allowed = True
+        await self._reload(viewer)
+        return AgentTicketState.watch
+
+    @rx.event
+    async def apply_filters(self, form: dict[str, str]) -> None:
+        self.f_status = form.get("status", "")
+        self.f_priority = form.get("priority", "")
+        self.f_channel = form.get("channel", "")
+        self.f_assignee = form.get("assignee", "")
+        self.f_age = form.get("age", "")
+        self.selected = []
+        await self.load()
+
+    @rx.event
+    def toggle_selected(self, ticket_id: str) -> None:
+        if ticket_id in self.selected:
+            self.selected = [t for t in self.selected if t != ticket_id]
+        else:
+            self.selected = [*self.selected, ticket_id]
+
+    @rx.event
+    async def bulk_assign(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        try:
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                count = support.bulk_assign(
+                    session, viewer, [int(t) for t in self.selected], _int_or_none(form.get("agent_id", ""))
+                )
+            self.selected, self.error = [], ""
+            self.notice = translate(lang, msgid("{count} requests assigned."), count=count)
+            await self._reload(viewer)
+        except SupportError as error:
+            await self._fail(error)
+
+    @rx.event
+    async def open_ticket(self, ticket_id: str) -> None:
+        try:
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                self._load_ticket(session, viewer, int(ticket_id), await current_lang(self))
+            self.ticket_id, self.error, self.notice, self.reply_draft = ticket_id, "", "", ""
+        except SupportError as error:
+            await self._fail(error)
+
+    @rx.event
+    def use_canned(self, reply_id: str) -> None:
+        chosen = next((reply for reply in self.canned if reply["id"] == reply_id), None)
+        if chosen is not None:
+            self.reply_draft = chosen["body"]
+
+    @rx.event
+    def set_reply_draft(self, value: str) -> None:
+        self.reply_draft = value
+
+    @rx.event
+    async def reply(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        internal = form.get("internal") in ("on", "true", "1")
+        try:
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                message = support.agent_reply(session, viewer, int(self.ticket_id), self.reply_draft, internal=internal)
+            if not internal and message.id is not None:
+                tasks.send_support_reply(message.id)  # e-mailed by a job, retried if SMTP is down
+            self.reply_draft, self.error = "", ""
+            self.notice = gettext(lang, msgid("Note saved.") if internal else msgid("Reply sent."))
+            await self._reload(viewer)
+        except SupportError as error:
+            await self._fail(error)
+
+    @rx.event
+    async def change(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        try:
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                support.set_status(session, viewer, int(self.ticket_id), form.get("status", ""))
+                support.set_priority(session, viewer, int(self.ticket_id), form.get("priority", ""))
+            self.error, self.notice = "", gettext(lang, "Request updated.")
+            await self._reload(viewer)
+        except SupportError as error:
+            await self._fail(error)
+
+    @rx.event
+    async def log_call(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        minutes, seconds = form.get("minutes", "0").strip() or "0", form.get("seconds", "0").strip() or "0"
+        try:
+            if not (minutes.isdigit() and seconds.isdigit()):
+                raise SupportError(msgid("The call duration is not valid."))
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                ticket = support.log_call(
+                    session,
+                    viewer,
+                    caller_name=form.get("caller_name", ""),
+                    caller_phone=form.get("caller_phone", ""),
+                    caller_email=form.get("caller_email", ""),
+                    summary=form.get("summary", ""),
+                    duration_seconds=int(minutes) * 60 + int(seconds),
+                    outcome=form.get("outcome", "resolved"),
+                    reference=form.get("reference", ""),
+                )
+            self.error = ""
+            self.notice = translate(lang, msgid("Call logged on request {reference}."), reference=ticket.reference)
+            await self._reload(viewer)
+        except SupportError as error:
+            await self._fail(error)
+
+    @rx.event
+    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+        if not (message_id.isdigit() and self.ticket_id):
+            return None
+        try:
+            viewer = await self._require_agent()
+            with session_scope() as session:
+                ticket = support.agent_ticket(session, viewer, int(self.ticket_id))
+                name, content_type, data = message_attachment(
+                    session, int(message_id), ticket.id or 0, include_internal=True
+                )
+        except SupportError as error:
+            await self._fail(error)
+            return None
+        return rx.download(data=data, filename=name, mime_type=content_type)
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """Refresh the queue (SLA timers, new e-mail and phone requests) every few seconds."""
+        async with self:
+            if loop_is_running(self._watch_beat, QUEUE_STALE_S) or not self.allowed:
+                return
+            self._watch_beat = time.time()
+            token = token_of(self)
+        guard = LoopGuard()
+        while await guard.keep_going(token):
+            await asyncio.sleep(QUEUE_REFRESH_S)
+            async with self:
+                try:
+                    await self._reload(await self._require_agent())
+                except SupportError as error:
+                    await self._fail(error)
+                    break
+                self._watch_beat = time.time()
+        async with self:
+            self._watch_beat = 0.0

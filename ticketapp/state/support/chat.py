@@ -1,0 +1,203 @@
+"""The customer's chat panel (on every page)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.models.support import AuthorKind
+from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES
+from ticketapp.services.support.tickets import SupportError, Viewer, customer_orders, get_viewer
+from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapshot, date_time
+from ticketapp.state.account.identity import current_user_id
+from ticketapp.state.locale import current_lang
+from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
+
+TYPING_WRITE_EVERY_S = 2.0
+
+
+def _read_snapshot(access_token: str, lang: str, mark_read: bool) -> ChatSnapshot:
+    with session_scope() as session:
+        return customer_chat_snapshot(session, access_token, lang, mark_read=mark_read)
+
+
+class SupportChatState(rx.State):
+    # The browser keeps its chat's secret token, so a reload or reconnect finds the chat again.
+    chat_token: str = rx.LocalStorage("", name="support_chat")
+    panel_open: bool = False
+    signed_in: bool = False
+    viewer_name: str = ""
+    orders: list[dict[str, str]] = []
+    guest_name: str = ""
+    guest_email: str = ""
+    topic: str = "other"
+    draft: str = ""
+    started: bool = False
+    closed: bool = False
+    messages: list[dict[str, str]] = []
+    live_help: bool = False
+    agent_typing: bool = False
+    ticket_reference: str = ""
+    ticket_notice: str = ""
+    error: str = ""
+    _watch_beat: float = 0.0
+    _typing_written: float = 0.0
+
+    async def _viewer(self) -> Viewer | None:
+        user_id = await current_user_id(self)
+        with session_scope() as session:
+            return get_viewer(session, user_id)
+
+    def _apply(self, snapshot: ChatSnapshot, lang: str) -> None:
+        # Only assign what changed: every assignment is sent to the browser.
+        if self.started != snapshot.found:
+            self.started = snapshot.found
+        if self.messages != snapshot.messages:
+            self.messages = snapshot.messages
+        for name in ("live_help", "closed", "ticket_reference"):
+            if getattr(self, name) != getattr(snapshot, name):
+                setattr(self, name, getattr(snapshot, name))
+        if self.agent_typing != snapshot.other_typing:
+            self.agent_typing = snapshot.other_typing
+        # The "answered by e-mail" notice only while nobody has picked the chat up live.
+        offline_ticket = snapshot.ticket_reference and not snapshot.closed and not snapshot.has_agent
+        notice = ticket_notice(lang, snapshot.ticket_reference) if offline_ticket else ""
+        if self.ticket_notice != notice:
+            self.ticket_notice = notice
+
+    @rx.event
+    async def toggle_panel(self) -> None:
+        self.panel_open = not self.panel_open
+        if not self.panel_open:
+            return
+        lang = await current_lang(self)
+        viewer = await self._viewer()
+        self.signed_in = viewer is not None
+        self.viewer_name = viewer.name if viewer else ""
+        with session_scope() as session:
+            self.orders = [
+                {"id": str(order.id), "label": f"{order.code} · {date_time(order.created_at, lang)}"}
+                for order in customer_orders(session, viewer)
+            ]
+        self._apply(_read_snapshot(self.chat_token, await current_lang(self), mark_read=True), lang)
+
+    @rx.event
+    def close_panel(self) -> rx.event.EventSpec:
+        self.panel_open = False
+        return rx.call_script("document.getElementById('chat-launcher')?.focus()")
+
+    @rx.event
+    async def start(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        try:
+            with session_scope() as session:
+                chat = support_chat.start_chat(
+                    session,
+                    await self._viewer(),
+                    guest_name=form.get("guest_name", ""),
+                    guest_email=form.get("guest_email", ""),
+                    topic=form.get("topic", "other"),
+                    order_id=int(form["order_id"]) if form.get("order_id", "").isdigit() else None,
+                    locale=lang,
+                )
+        except SupportError as error:
+            self.error = gettext(lang, str(error))
+            return
+        self.error = ""
+        self.chat_token = chat.access_token
+        self._apply(_read_snapshot(chat.access_token, lang, mark_read=False), lang)
+
+    @rx.event
+    async def send(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        body = form.get("message", self.draft)
+        try:
+            with session_scope() as session:
+                chat = support_chat.chat_for_customer(session, self.chat_token)
+                if chat is None:
+                    raise SupportError("This chat is closed. Please start a new one.")
+                support_chat.post_customer_message(session, chat, body)
+        except SupportError as error:
+            self.error = gettext(lang, str(error))
+            return
+        self.error = ""
+        self.draft = ""
+        self._typing_written = 0.0
+        self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
+
+    @rx.event
+    async def send_attachment(self, files: list[rx.UploadFile]):  # noqa: ANN201  (an event chain)
+        lang = await current_lang(self)
+        if not files:
+            self.error = gettext(lang, "Choose an image or a PDF first.")
+            return None
+        upload = files[0]
+        data = await upload.read(MAX_ATTACHMENT_BYTES + 1)  # never more than the limit into memory
+        try:
+            with session_scope() as session:
+                chat = support_chat.chat_for_customer(session, self.chat_token)
+                if chat is None:
+                    raise SupportError("This chat is closed. Please start a new one.")
+                support_chat.post_customer_attachment(session, chat, upload.filename or "file", data)
+        except SupportError as error:
+            self.error = gettext(lang, str(error))
+            return rx.clear_selected_files(CHAT_UPLOAD_ID)
+        self.error = ""
+        self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
+        return rx.clear_selected_files(CHAT_UPLOAD_ID)
+
+    @rx.event
+    def set_draft(self, value: str) -> None:
+        self.draft = value
+        if not value or time.time() - self._typing_written < TYPING_WRITE_EVERY_S:
+            return
+        self._typing_written = time.time()
+        with session_scope() as session:
+            chat = support_chat.chat_for_customer(session, self.chat_token)
+            if chat is not None:
+                support_chat.set_typing(session, chat, AuthorKind.CUSTOMER)
+
+    @rx.event
+    def new_chat(self) -> None:
+        self.chat_token = ""
+        self.started = self.closed = False
+        self.messages, self.ticket_reference, self.ticket_notice = [], "", ""
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """Pull new lines, typing and read receipts while the panel is open."""
+        async with self:
+            if loop_is_running(self._watch_beat):
+                return
+            self._watch_beat = time.time()
+            token, chat_token, lang = token_of(self), self.chat_token, await current_lang(self)
+        guard = LoopGuard()
+        while await guard.keep_going(token):
+            await asyncio.sleep(POLL_INTERVAL_S)
+            snapshot = await asyncio.to_thread(_read_snapshot, chat_token, lang, True)
+            async with self:
+                if not self.panel_open:
+                    self._watch_beat = 0.0
+                    return
+                if self.chat_token == chat_token:
+                    self._apply(snapshot, lang)
+                self._watch_beat = time.time()
+                chat_token, lang = self.chat_token, await current_lang(self)
+        async with self:
+            self._watch_beat = 0.0
+
+
+CHAT_UPLOAD_ID = "chat-attachment"
+
+
+def ticket_notice(lang: str, reference: str) -> str:
+    return translate(
+        lang,
+        msgid("No agent is online right now. Your message is saved as request {reference}; we will answer by e-mail."),
+        reference=reference,
+    )

@@ -1,0 +1,126 @@
+"""`/support`: contact form, phone and hours, FAQ, and the customer's own requests."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp.db import session_scope
+from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.models import utcnow
+from ticketapp.models.support import AuthorKind
+from ticketapp.services.support import tickets as support
+from ticketapp.services.support.attachments import message_attachment
+from ticketapp.services.support.tickets import SupportError, Viewer, get_viewer
+from ticketapp.services.support.views import faq_view, message_view, opening_hours, ticket_view
+from ticketapp.settings import get_settings
+from ticketapp.state.account.identity import current_user_id
+from ticketapp.state.locale import current_lang
+
+
+class SupportPageState(rx.State):
+    phone: str = ""
+    hours: list[str] = []
+    faq: list[dict[str, str]] = []
+    signed_in: bool = False
+    my_requests: list[dict[str, str]] = []
+    selected_id: str = ""
+    selected_reference: str = ""
+    conversation: list[dict[str, str]] = []
+    form_error: str = ""
+    form_done: str = ""
+    reply_error: str = ""
+
+    async def _viewer(self) -> Viewer | None:
+        user_id = await current_user_id(self)
+        with session_scope() as session:
+            return get_viewer(session, user_id)
+
+    @rx.event
+    async def load(self) -> None:
+        lang = await current_lang(self)
+        settings = get_settings().support
+        viewer = await self._viewer()
+        self.phone = settings.phone
+        self.hours = opening_hours(settings.hours, settings.timezone, lang)
+        self.signed_in = viewer is not None
+        with session_scope() as session:
+            self.faq = faq_view(session, lang)
+            now = utcnow()
+            self.my_requests = [ticket_view(t, lang, now) for t in support.my_tickets(session, viewer)]
+        if self.selected_id:
+            await self._load_conversation(int(self.selected_id))
+
+    async def _load_conversation(self, ticket_id: int) -> None:
+        lang = await current_lang(self)
+        viewer = await self._viewer()
+        try:
+            with session_scope() as session:
+                ticket = support.customer_ticket(session, viewer, ticket_id)
+                lines = support.conversation(session, ticket, include_internal=False)
+        except SupportError as error:
+            self.selected_id, self.conversation, self.reply_error = "", [], gettext(lang, str(error))
+            return
+        self.selected_id, self.selected_reference = str(ticket.id), ticket.reference
+        self.conversation = [message_view(m, lang, AuthorKind.CUSTOMER) for m in lines]
+
+    @rx.event
+    async def open_request(self, ticket_id: str) -> None:
+        self.reply_error = ""
+        if ticket_id.isdigit():
+            await self._load_conversation(int(ticket_id))
+
+    @rx.event
+    async def submit_contact(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        try:
+            with session_scope() as session:
+                ticket = support.submit_contact_form(
+                    session,
+                    await self._viewer(),
+                    name=form.get("name", ""),
+                    email=form.get("email", ""),
+                    topic=form.get("topic", "other"),
+                    subject=form.get("subject", ""),
+                    body=form.get("message", ""),
+                    locale=lang,
+                )
+        except SupportError as error:
+            self.form_done, self.form_error = "", gettext(lang, str(error))
+            return
+        self.form_error = ""
+        self.form_done = translate(
+            lang,
+            msgid("Thank you. We received your request {reference} and will answer by e-mail."),
+            reference=ticket.reference,
+        )
+        await self.load()
+
+    @rx.event
+    async def reply(self, form: dict[str, str]) -> None:
+        lang = await current_lang(self)
+        if not self.selected_id:
+            return
+        try:
+            with session_scope() as session:
+                support.customer_reply(session, await self._viewer(), int(self.selected_id), form.get("reply", ""))
+        except SupportError as error:
+            self.reply_error = gettext(lang, str(error))
+            return
+        self.reply_error = ""
+        await self.load()
+
+    @rx.event
+    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+        """An attachment of the customer's own request (never from /_upload, which is public)."""
+        if not (message_id.isdigit() and self.selected_id):
+            return None
+        try:
+            with session_scope() as session:
+                ticket = support.customer_ticket(session, await self._viewer(), int(self.selected_id))
+                name, content_type, data = message_attachment(
+                    session, int(message_id), ticket.id or 0, include_internal=False
+                )
+        except SupportError as error:
+            self.reply_error = gettext(await current_lang(self), str(error))
+            return None
+        return rx.download(data=data, filename=name, mime_type=content_type)
