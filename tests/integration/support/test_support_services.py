@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from ticketapp.models import AgentPresence, Order, SupportMessage, SupportTicket, User, utcnow
 from ticketapp.models.support import ChatStatus, SupportStatus
+from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.accounts.access import viewer_for_user as get_viewer
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES, attach, attachment_bytes, store_attachment
@@ -17,8 +19,6 @@ from ticketapp.services.support.tickets import (
     QueueFilter,
     Requester,
     SupportError,
-    Viewer,
-    get_viewer,
 )
 
 

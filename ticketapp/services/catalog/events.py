@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.models.types import utcnow
-from ticketapp.services.accounts.access import audit
+from ticketapp.services.accounts.audit import audit
 from ticketapp.services.booking.inventory import PAID_STATUSES, PENDING_STATUSES, counts_as_sold
 from ticketapp.services.orders.payments import OrderError, end_unpaid
 from ticketapp.services.orders.refunds import refund_order

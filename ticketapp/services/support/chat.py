@@ -18,10 +18,10 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid, normalize_locale
 from ticketapp.models import AgentPresence, CannedReply, FaqEntry, SupportChat, SupportMessage, SupportTicket, utcnow
 from ticketapp.models.support import AuthorKind, Channel, ChatStatus, Presence, SupportStatus
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support.tickets import (
     Requester,
     SupportError,
-    Viewer,
     agent_user,
     apply_sla,
     choice,

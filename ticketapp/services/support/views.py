@@ -12,9 +12,10 @@ from sqlmodel import Session
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.models.support import AuthorKind, ChatStatus
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.services.support import chat as support_chat
-from ticketapp.services.support.tickets import TOPICS, Viewer, first_response_timer, resolution_timer
+from ticketapp.services.support.tickets import TOPICS, first_response_timer, resolution_timer
 from ticketapp.settings import get_settings
 
 STATUS_LABELS = {

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 import reflex as rx
 from babel.numbers import format_percent
 from sqlmodel import Session, select
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import Event, TicketType, Venue
 from ticketapp.services.catalog import events as admin_events
@@ -20,21 +20,10 @@ from ticketapp.services.orders.payments import OrderError
 from ticketapp.services.shared import media
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES, Money, minor_exponent
-from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
 
-PAGE_SIZE = 20
 STATUS_LABELS = {"draft": msgid("Draft"), "published": msgid("Published"), "cancelled": msgid("Cancelled")}
-T = TypeVar("T")
-
-
-def _in_session(work: Callable[[Session], T]) -> T:
-    with session_scope() as session:
-        return work(session)
-
-
-async def run_db(work: Callable[[Session], T]) -> T:
-    return await asyncio.to_thread(_in_session, work)
 
 
 def _day(raw: str) -> datetime | None:
@@ -44,41 +33,25 @@ def _day(raw: str) -> datetime | None:
         return None
 
 
-class AdminEventsState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminEventsState(Paged, StaffPageState, rx.State):
+    page_size: ClassVar[int] = 20
     rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 0
     status: str = ""
     category: str = ""
     text: str = ""
     starts_from: str = ""
-    message: str = ""
-    message_is_error: bool = False
     refund_on_cancel: bool = True
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)
-
-    @rx.event
-    async def load(self) -> None:
-        if await self._admin() is None:
-            return
-        await self._refresh()
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
         rows, total = await run_db(
-            lambda s: admin_events.list_events(
-                s,
-                status=self.status or None,
-                category=self.category or None,
-                starts_from=_day(self.starts_from),
-                text=self.text,
-                offset=self.page * PAGE_SIZE,
-                limit=PAGE_SIZE,
-            )
+            admin_events.list_events,
+            status=self.status or None,
+            category=self.category or None,
+            starts_from=_day(self.starts_from),
+            text=self.text,
+            offset=self.page * self.page_size,
+            limit=self.page_size,
         )
         locale = BABEL_LOCALES.get(lang, lang)
         self.rows = [
@@ -98,12 +71,11 @@ class AdminEventsState(rx.State):
         self.loaded = True
 
     async def _filter(self, **values: Any) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         for name, value in values.items():
             setattr(self, name, str(value)[:200])
-        self.page = 0
-        await self._refresh()
+        await self._first_page()
 
     @rx.event
     async def set_status(self, value: str) -> None:
@@ -122,35 +94,20 @@ class AdminEventsState(rx.State):
         await self._filter(starts_from=value if _day(value) else "")
 
     @rx.event
-    async def next_page(self) -> None:
-        if await self._admin() is None:
-            return
-        if (self.page + 1) * PAGE_SIZE < self.total:
-            self.page += 1
-        await self._refresh()
-
-    @rx.event
-    async def previous_page(self) -> None:
-        if await self._admin() is None:
-            return
-        self.page = max(self.page - 1, 0)
-        await self._refresh()
-
-    @rx.event
     async def set_refund_on_cancel(self, value: bool) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.refund_on_cancel = bool(value)
 
     async def _act(self, action: Callable[[Session, int], str | None], done: str) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None:
             return
         lang = await current_lang(self)
         try:
-            extra = await run_db(lambda s: action(s, actor))
+            extra = await run_db(action, actor.id)
         except (AdminError, OrderError) as refused:
-            self.message, self.message_is_error = translate(lang, refused.message, **refused.values), True
+            await self._say(refused.message, error=True, **refused.values)
             return
         self.message, self.message_is_error = gettext(lang, done) + (f" {extra}" if extra else ""), False
         await self._refresh()
@@ -319,24 +276,17 @@ NEW_TYPE = {
 }
 
 
-class AdminEventFormState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminEventFormState(StaffPageState, rx.State):
     found: bool = True
     event_id: str = ""
     form: dict[str, str] = {}
     ticket_types: list[dict[str, str]] = []
     venues: list[dict[str, str]] = []
-    message: str = ""
-    message_is_error: bool = False
     status_label: str = ""
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)
 
     @rx.event
     async def load(self) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         raw = self.router.url.query_parameters.get("id", "")
         self.event_id = raw if raw.isdigit() else ""
@@ -351,7 +301,7 @@ class AdminEventFormState(rx.State):
             self.ticket_types = [dict(NEW_TYPE)]
             self.found = self.loaded = True
             return
-        loaded = await run_db(lambda s: _load_form(s, int(self.event_id)))
+        loaded = await run_db(_load_form, int(self.event_id))
         self.found = loaded is not None
         if loaded:
             self.form, self.ticket_types = loaded
@@ -364,20 +314,17 @@ class AdminEventFormState(rx.State):
         self.loaded = True
 
     async def _set_published(self, publish: bool) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None or not self.event_id:
             return
-        lang = await current_lang(self)
-        event_id = int(self.event_id)
         change = admin_events.publish_event if publish else admin_events.unpublish_event
         try:
-            await run_db(lambda s: change(s, actor, event_id))
+            await run_db(change, actor.id, int(self.event_id))
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say(refused.message, error=True, **refused.values)
             return
         await self.load()
-        done = msgid("Event published.") if publish else msgid("Event unpublished.")
-        self.message, self.message_is_error = gettext(lang, done), False
+        await self._say(msgid("Event published.") if publish else msgid("Event unpublished."))
 
     @rx.event
     async def publish(self) -> None:
@@ -389,50 +336,41 @@ class AdminEventFormState(rx.State):
 
     @rx.event
     async def set_field(self, name: str, value: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.form[name] = str(value)[:5000]
 
     @rx.event
     async def set_type_field(self, index: int, name: str, value: str) -> None:
-        if await self._admin() is None or not 0 <= int(index) < len(self.ticket_types):
+        if await self._staff() is None or not 0 <= int(index) < len(self.ticket_types):
             return
         if name in NEW_TYPE and name not in ("id", "sold"):
             self.ticket_types[int(index)][name] = str(value)[:200]
 
     @rx.event
     async def add_type(self) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.ticket_types = [*self.ticket_types, dict(NEW_TYPE)]
 
     @rx.event
     async def remove_type(self, index: int) -> None:
-        if await self._admin() is None or not 0 <= int(index) < len(self.ticket_types):
+        if await self._staff() is None or not 0 <= int(index) < len(self.ticket_types):
             return
         self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != int(index)]
 
     @rx.event
     async def save(self, _form: dict | None = None) -> rx.event.EventSpec | None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None:
             return None
-        lang = await current_lang(self)
         event_id = int(self.event_id) if self.event_id else None
-        form, types = dict(self.form), [dict(t) for t in self.ticket_types]
-
-        def write(session: Session) -> int:
-            data = _form_to_input(form, types)
-            if event_id is None:
-                return admin_events.create_event(session, actor, data).id or 0
-            return admin_events.update_event(session, actor, event_id, data).id or 0
-
         try:
-            saved = await run_db(write)
+            saved = await run_db(_save, actor.id, event_id, dict(self.form), [dict(t) for t in self.ticket_types])
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say(refused.message, error=True, **refused.values)
             return None
-        self.message, self.message_is_error = gettext(lang, "Saved."), False
+        await self._say(msgid("Saved."))
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
         await self.load()
@@ -440,17 +378,25 @@ class AdminEventFormState(rx.State):
 
     @rx.event
     async def upload_image(self, files: list[rx.UploadFile]) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None or not self.event_id or not files:
             return
-        lang = await current_lang(self)
         data = await files[0].read(media.MAX_IMAGE_BYTES + 1)
-        event_id = int(self.event_id)
         try:
             url = await asyncio.to_thread(media.save_event_image, data)
-            await run_db(lambda s: admin_events.set_event_image(s, actor, event_id, url))
+            await run_db(admin_events.set_event_image, actor.id, int(self.event_id), url)
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say(refused.message, error=True, **refused.values)
             return
         self.form["image_url"] = url
-        self.message, self.message_is_error = gettext(lang, "Image saved."), False
+        await self._say(msgid("Image saved."))
+
+
+def _save(
+    session: Session, actor_id: int, event_id: int | None, form: dict[str, str], types: list[dict[str, str]]
+) -> int:
+    """Create the event (no id yet) or update it from the form; its id."""
+    data = _form_to_input(form, types)
+    if event_id is None:
+        return admin_events.create_event(session, actor_id, data).id or 0
+    return admin_events.update_event(session, actor_id, event_id, data).id or 0

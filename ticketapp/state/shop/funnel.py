@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -10,7 +9,7 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.models import PageEventKind
 from ticketapp.services.analytics import dashboard as analytics
 from ticketapp.settings import get_settings
@@ -23,10 +22,9 @@ def _visitor_key(state: rx.State) -> str:
     return analytics.session_hash(state.router.session.client_token or "anonymous", get_settings().secret_key)
 
 
-def _record(write: Callable[[Session], None]) -> None:
+async def _record(write: Callable[[Session], None]) -> None:
     try:
-        with session_scope() as session:
-            write(session)
+        await run_db(write)
     except SQLAlchemyError:
         # Analytics must never break shopping: a lost funnel step is acceptable.
         log.warning("funnel step not recorded", exc_info=True)
@@ -34,14 +32,14 @@ def _record(write: Callable[[Session], None]) -> None:
 
 async def record_view(state: rx.State, event_id: int) -> None:
     key = _visitor_key(state)
-    await asyncio.to_thread(_record, lambda s: analytics.record_page_event(s, PageEventKind.VIEW, key, [event_id]))
+    await _record(lambda s: analytics.record_page_event(s, PageEventKind.VIEW, key, [event_id]))
 
 
 async def record_cart_add(state: rx.State, ticket_type_id: int) -> None:
     key = _visitor_key(state)
-    await asyncio.to_thread(_record, lambda s: analytics.record_cart_add(s, key, ticket_type_id))
+    await _record(lambda s: analytics.record_cart_add(s, key, ticket_type_id))
 
 
 async def record_checkout(state: rx.State, ticket_type_ids: list[int]) -> None:
     key = _visitor_key(state)
-    await asyncio.to_thread(_record, lambda s: analytics.record_checkout_started(s, key, ticket_type_ids))
+    await _record(lambda s: analytics.record_checkout_started(s, key, ticket_type_ids))
