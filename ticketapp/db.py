@@ -83,18 +83,18 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
-def _in_session(block: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-    with session_scope() as session:
-        return block(session, *args, **kwargs)
-
-
 async def run_db(block: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`block(session, *args)` in a worker thread with a session of its own, awaited.
 
     For async code (Reflex handlers): a database block or an argon2 check on the
     event loop would stall every other browser served by this worker meanwhile.
     """
-    return await asyncio.to_thread(_in_session, block, *args, **kwargs)
+
+    def in_session() -> T:
+        with session_scope() as session:
+            return block(session, *args, **kwargs)
+
+    return await asyncio.to_thread(in_session)
 
 
 def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
