@@ -8,7 +8,8 @@ from ticketapp.components.admin import shell
 from ticketapp.components.fields import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
-from ticketapp.state.admin.events import STATUS_LABELS, AdminEventFormState, AdminEventsState
+from ticketapp.state.admin.event_form import AdminEventFormState
+from ticketapp.state.admin.events import STATUS_LABELS, AdminEventsState
 from ticketapp.state.locale import t
 
 

@@ -9,8 +9,10 @@ from sqlmodel import Session
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, normalize_locale
 from ticketapp.models import OrderStatus
-from ticketapp.services.accounts import accounts, two_factor
-from ticketapp.services.accounts.accounts import AccountError, ProfileUpdate
+from ticketapp.services.accounts import profile as account_profile
+from ticketapp.services.accounts import two_factor
+from ticketapp.services.accounts.accounts import AccountError
+from ticketapp.services.accounts.profile import ProfileUpdate
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.accounts.sessions import mark_second_factor_ok
 from ticketapp.services.orders.history import OrderSummary, get_user_order, list_user_orders
@@ -92,7 +94,7 @@ class ProfileState(rx.State):
             phone=form.get("phone", ""),
         )
         try:
-            user = await run_db(accounts.update_profile, access.user.id, update, client_info(self))
+            user = await run_db(account_profile.update_profile, access.user.id, update, client_info(self))
         except AccountError as error:
             self.error = error.message
             self.success = ""
@@ -113,7 +115,7 @@ class ProfileState(rx.State):
             return access.redirect
         try:
             await run_db(
-                accounts.request_email_change,
+                account_profile.request_email_change,
                 access.user.id,
                 form.get("new_email", ""),
                 form.get("password", ""),
@@ -135,7 +137,7 @@ class ProfileState(rx.State):
             return None
         try:
             await run_db(
-                accounts.change_password,
+                account_profile.change_password,
                 access.user.id,
                 form.get("current_password", ""),
                 form.get("new_password", ""),
@@ -154,7 +156,7 @@ class ProfileState(rx.State):
         if not access.ok or access.user is None:
             return access.redirect
         try:
-            await run_db(accounts.delete_account, access.user.id, form.get("password", ""), client_info(self))
+            await run_db(account_profile.delete_account, access.user.id, form.get("password", ""), client_info(self))
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None

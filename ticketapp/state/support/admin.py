@@ -10,7 +10,7 @@ from sqlmodel import Session
 from ticketapp.db import run_db
 from ticketapp.i18n import msgid
 from ticketapp.services.accounts.access import Viewer
-from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import content as support_content
 from ticketapp.services.support.tickets import SupportError
 from ticketapp.state.base import StaffPageState
 
@@ -19,11 +19,11 @@ def _lists(session: Session, viewer: Viewer) -> tuple[list[dict[str, str]], list
     """Every canned reply and FAQ entry, in all languages."""
     canned = [
         {"id": str(r.id), "title": r.title, "locale": r.locale, "body": r.body}
-        for r in support_chat.all_canned_replies(session, viewer)
+        for r in support_content.all_canned_replies(session, viewer)
     ]
     faq = [
         {"id": str(f.id), "question": f.question, "answer": f.answer, "locale": f.locale, "position": str(f.position)}
-        for f in support_chat.all_faq_entries(session, viewer)
+        for f in support_content.all_faq_entries(session, viewer)
     ]
     return canned, faq
 
@@ -83,7 +83,7 @@ class SupportAdminState(StaffPageState, rx.State):
         title, body, locale = self.canned_title, self.canned_body, self.canned_locale
 
         def save(session: Session, viewer: Viewer) -> object:
-            return support_chat.save_canned_reply(
+            return support_content.save_canned_reply(
                 session, viewer, title=title, body=body, locale=locale, reply_id=reply_id
             )
 
@@ -93,7 +93,7 @@ class SupportAdminState(StaffPageState, rx.State):
     @rx.event
     async def delete_canned(self, reply_id: str) -> None:
         await self._change(
-            lambda session, viewer: support_chat.delete_canned_reply(session, viewer, int(reply_id)),
+            lambda session, viewer: support_content.delete_canned_reply(session, viewer, int(reply_id)),
             msgid("Deleted."),
         )
 
@@ -113,7 +113,7 @@ class SupportAdminState(StaffPageState, rx.State):
         question, answer, locale = self.faq_question, self.faq_answer, self.faq_locale
 
         def save(session: Session, viewer: Viewer) -> object:
-            return support_chat.save_faq_entry(
+            return support_content.save_faq_entry(
                 session, viewer, question=question, answer=answer, locale=locale, position=position, entry_id=entry_id
             )
 
@@ -123,7 +123,7 @@ class SupportAdminState(StaffPageState, rx.State):
     @rx.event
     async def delete_faq(self, entry_id: str) -> None:
         await self._change(
-            lambda session, viewer: support_chat.delete_faq_entry(session, viewer, int(entry_id)),
+            lambda session, viewer: support_content.delete_faq_entry(session, viewer, int(entry_id)),
             msgid("Deleted."),
         )
 

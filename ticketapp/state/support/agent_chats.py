@@ -15,6 +15,8 @@ from ticketapp.models import Role
 from ticketapp.models.support import AuthorKind, Presence
 from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import presence as support_presence
+from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, date_time
@@ -34,7 +36,7 @@ TOPIC_AND_STATUS = {
 def _chat_rows(session: Session, viewer: Viewer, view: str, lang: str) -> tuple[list[dict[str, str]], dict[str, int]]:
     rows = support_chat.agent_chats(session, viewer, view)
     counts = {name: len(support_chat.agent_chats(session, viewer, name)) for name in CHAT_VIEWS}
-    names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+    names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
     return [
         {
             "id": str(row.chat.id),
@@ -53,13 +55,13 @@ def _chat_rows(session: Session, viewer: Viewer, view: str, lang: str) -> tuple[
 def _other_agents(session: Session, viewer: Viewer) -> list[dict[str, str]]:
     return [
         {"id": str(user.id), "name": user.display_name}
-        for user in support.support_agents(session)
+        for user in support_queue.support_agents(session)
         if user.id != viewer.id
     ]
 
 
 def _set_presence(session: Session, viewer: Viewer, status: str) -> str:
-    return support_chat.set_presence(session, viewer, status).status
+    return support_presence.set_presence(session, viewer, status).status
 
 
 def _chat_action(session: Session, viewer: Viewer, chat_id: int, action: str, value: str) -> str | None:

@@ -17,10 +17,13 @@ from ticketapp.models import Role, utcnow
 from ticketapp.models.support import AuthorKind
 from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.shared.money import Money
-from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import calls as support_calls
+from ticketapp.services.support import content as support_content
+from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import message_attachment
-from ticketapp.services.support.tickets import NotAllowedError, QueueFilter, SupportError
+from ticketapp.services.support.queue import QueueFilter
+from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
@@ -51,7 +54,7 @@ class _TicketPanel:
 
 def _queue(session: Session, viewer: Viewer, filters: QueueFilter, lang: str) -> _Queue:
     now = utcnow()
-    names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+    names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
     return _Queue(
         assignable=[{"id": str(agent_id), "name": name} for agent_id, name in names.items()],
         tickets=[
@@ -62,18 +65,18 @@ def _queue(session: Session, viewer: Viewer, filters: QueueFilter, lang: str) ->
                 customer=support.ticket_customer_name(session, ticket),
                 assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
             )
-            for ticket in support.ticket_queue(session, viewer, filters, now)
+            for ticket in support_queue.ticket_queue(session, viewer, filters, now)
         ],
         canned=[
             {"id": str(reply.id), "title": reply.title, "body": reply.body}
-            for reply in support_chat.canned_replies(session, viewer, lang)
+            for reply in support_content.canned_replies(session, viewer, lang)
         ],
     )
 
 
 def _ticket_panel(session: Session, viewer: Viewer, ticket_id: int, lang: str) -> _TicketPanel:
     ticket = support.agent_ticket(session, viewer, ticket_id)
-    names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+    names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
     summary = support.customer_summary(session, viewer, ticket)
     return _TicketPanel(
         ticket=ticket_view(
@@ -195,7 +198,7 @@ class AgentTicketState(StaffPageState, rx.State):
             return
         try:
             ticket_ids = [int(t) for t in self.selected]
-            count = await run_db(support.bulk_assign, viewer, ticket_ids, _int_or_none(form.get("agent_id", "")))
+            count = await run_db(support_queue.bulk_assign, viewer, ticket_ids, _int_or_none(form.get("agent_id", "")))
             self.selected = []
             await self._say(msgid("{count} requests assigned."), count=count)
             await self._reload(viewer)
@@ -263,7 +266,7 @@ class AgentTicketState(StaffPageState, rx.State):
             if viewer is None:
                 return
             ticket = await run_db(
-                support.log_call,
+                support_calls.log_call,
                 viewer,
                 caller_name=form.get("caller_name", ""),
                 caller_phone=form.get("caller_phone", ""),
