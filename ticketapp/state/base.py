@@ -29,6 +29,7 @@ from ticketapp.models import Role
 from ticketapp.services.accounts import access
 from ticketapp.services.accounts.access import Decision, Viewer
 from ticketapp.services.accounts.sessions import CurrentUser
+from ticketapp.services.errors import DomainError
 from ticketapp.state.account.auth import current_user, sign_in_redirect
 from ticketapp.state.locale import current_lang
 
@@ -88,6 +89,10 @@ class PageState(rx.State, mixin=True):
     async def _say(self, message: str, *, error: bool = False, **values: object) -> None:
         """Show `message` (an English msgid with `{placeholders}`) in the visitor's language."""
         self.message, self.message_is_error = translate(await current_lang(self), message, **values), error
+
+    async def _say_refused(self, refused: DomainError) -> None:
+        """Show why a service refused (it changed nothing)."""
+        await self._say_refused(refused)
 
     async def _allowed(self) -> bool:
         """Whether the visitor may use this page's handlers (a public page: always)."""

@@ -181,7 +181,7 @@ class AdminEventFormState(StaffPageState, rx.State):
         try:
             await run_db(change, actor.id, int(self.event_id))
         except AdminError as refused:
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return
         await self.load()
         await self._say(msgid("Event published.") if publish else msgid("Event unpublished."))
@@ -228,7 +228,7 @@ class AdminEventFormState(StaffPageState, rx.State):
         try:
             saved = await run_db(_save, actor.id, event_id, dict(self.form), [dict(t) for t in self.ticket_types])
         except AdminError as refused:
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return None
         await self._say(msgid("Saved."))
         if event_id is None:
@@ -246,7 +246,7 @@ class AdminEventFormState(StaffPageState, rx.State):
             url = await asyncio.to_thread(media.save_event_image, data)
             await run_db(admin_events.set_event_image, actor.id, int(self.event_id), url)
         except AdminError as refused:
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return
         self.form["image_url"] = url
         await self._say(msgid("Image saved."))

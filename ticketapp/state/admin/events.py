@@ -104,7 +104,7 @@ class AdminEventsState(Paged, StaffPageState, rx.State):
         try:
             extra = await run_db(action, actor.id)
         except (AdminError, OrderError) as refused:
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return
         self.message, self.message_is_error = gettext(lang, done) + (f" {extra}" if extra else ""), False
         await self._refresh()

@@ -180,7 +180,7 @@ class AdminOrderState(StaffPageState, rx.State):
         try:
             await run_db(action, actor.id)
         except (AdminError, OrderError) as refused:
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return
         await self._say(done)
         await self._refresh()

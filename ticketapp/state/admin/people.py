@@ -77,7 +77,7 @@ class _AdminPeopleState(StaffPageState, mixin=True):
         try:
             await run_db(action, actor.id)
         except AdminError as refused:
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return False
         await self._say(done)
         return True
@@ -135,7 +135,7 @@ class AdminCustomersState(Paged, _AdminPeopleState, rx.State):
             detail = await run_db(lambda s: admin_people.customer_detail(s, _id(user_id)))
         except AdminError as refused:
             self.selected = ""
-            await self._say(refused.message, error=True, **refused.values)
+            await self._say_refused(refused)
             return
         view = customer_detail_view(detail, lang)
         self.selected = user_id

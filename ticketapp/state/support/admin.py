@@ -71,7 +71,7 @@ class SupportAdminState(StaffPageState, rx.State):
         try:
             await run_db(action, viewer)
         except SupportError as error:
-            await self._say(str(error), error=True)
+            await self._say_refused(error)
             return False
         await self._reload(viewer)
         await self._say(done)

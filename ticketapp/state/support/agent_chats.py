@@ -106,7 +106,7 @@ class AgentChatState(StaffPageState, rx.State):
     _typing_written: float = 0.0
 
     async def _fail(self, error: SupportError) -> None:
-        await self._say(str(error), error=True)
+        await self._say_refused(error)
         if isinstance(error, NotAllowedError):
             self.forbidden = True
 

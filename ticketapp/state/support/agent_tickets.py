@@ -139,7 +139,7 @@ class AgentTicketState(StaffPageState, rx.State):
     _watch_beat: float = 0.0
 
     async def _fail(self, error: SupportError) -> None:
-        await self._say(str(error), error=True)
+        await self._say_refused(error)
         if isinstance(error, NotAllowedError):
             self.forbidden = True
 
