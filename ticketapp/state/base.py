@@ -92,7 +92,7 @@ class PageState(rx.State, mixin=True):
 
     async def _say_refused(self, refused: DomainError) -> None:
         """Show why a service refused (it changed nothing)."""
-        await self._say_refused(refused)
+        self.message, self.message_is_error = refused.translated(await current_lang(self)), True
 
     async def _allowed(self) -> bool:
         """Whether the visitor may use this page's handlers (a public page: always)."""
