@@ -25,7 +25,18 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid, translate
-from ticketapp.models import Cart, Event, EventStatus, Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.models import (
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    Cart,
+    Event,
+    EventStatus,
+    Hold,
+    Order,
+    OrderItem,
+    TicketType,
+    utcnow,
+)
 
 # A request for more than this many tickets of one type is refused as nonsense
 # before touching the database (max_per_order is the real, per-type limit).
@@ -33,8 +44,6 @@ MAX_QUANTITY = 1000
 # Expired holds stay this long so the cart can still offer "Renew"; they no
 # longer count against availability in the meantime.
 SWEEP_GRACE = timedelta(minutes=30)
-PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
-PENDING_STATUSES = (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
 CART_TOKEN_BYTES = 32
 
 

@@ -16,7 +16,7 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import Event, TicketType, Venue
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
-from ticketapp.services.orders.payments import OrderError
+from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared import media
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES, Money, minor_exponent
