@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import insert, literal, update
+from sqlalchemy import select as core_select  # sqlmodel's select takes at most four columns
 from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
@@ -148,7 +149,7 @@ def expire_lapsed(session: Session, now: datetime) -> int:
     if not lapsed:
         return 0
     chosen = col(Order.id).in_(lapsed)
-    rows = select(
+    rows = core_select(
         col(Order.id),
         literal(now, UTCDateTime()),
         col(Order.status),
@@ -156,10 +157,8 @@ def expire_lapsed(session: Session, now: datetime) -> int:
         literal(EXPIRY_NOTE),
     ).where(chosen)
     columns = ["order_id", "at", "from_status", "to_status", "note"]
-    session.exec(insert(OrderLog).from_select(columns, rows))  # type: ignore[call-overload]
-    session.exec(
-        update(Order).where(chosen).values(status=OrderStatus.EXPIRED, updated_at=now)  # type: ignore[call-overload]
-    )
+    session.exec(insert(OrderLog).from_select(columns, rows))
+    session.exec(update(Order).where(chosen).values(status=OrderStatus.EXPIRED, updated_at=now))
     return len(lapsed)
 
 
