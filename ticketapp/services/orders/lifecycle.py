@@ -25,6 +25,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import PENDING_STATUSES, Order, OrderLog, OrderStatus, utcnow
 from ticketapp.models.types import UTCDateTime
 from ticketapp.services import hooks
+from ticketapp.services.errors import DomainError
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -43,13 +44,8 @@ UNPAID_ENDINGS = (S.CANCELLED, S.FAILED, S.EXPIRED)
 EXPIRY_NOTE = "payment window closed"
 
 
-class OrderError(Exception):
-    """A refused order operation; `message` is an English msgid."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.values = values
+class OrderError(DomainError):
+    """A refused order operation."""
 
 
 def can_move(current: str, target: str) -> bool:

@@ -28,6 +28,7 @@ from ticketapp.models.support import (
 )
 from ticketapp.models.user import Role
 from ticketapp.services import hooks
+from ticketapp.services.errors import DomainError
 from ticketapp.services.support.sla import apply_sla
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -43,7 +44,7 @@ TOPICS = {
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
-class SupportError(ValueError):
+class SupportError(DomainError, ValueError):
     """A request the rules refuse; `str(error)` is a message id to translate."""
 
 
