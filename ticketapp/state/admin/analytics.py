@@ -11,7 +11,9 @@ import reflex as rx
 
 from ticketapp.db import get_engine, session_scope
 from ticketapp.services.analytics import dashboard as analytics
-from ticketapp.services.analytics.dashboard import Dashboard, Filters, Granularity
+from ticketapp.services.analytics import filters as analytics_filters
+from ticketapp.services.analytics.dashboard import Dashboard
+from ticketapp.services.analytics.filters import Filters, Granularity
 from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
 from ticketapp.state.admin.guard import require_admin
 from ticketapp.state.locale import current_lang
@@ -38,8 +40,8 @@ def parse_filters(params: dict[str, str], default_currency: str) -> tuple[Filter
     except ValueError:
         start = end = None
     if start is None or end is None or not (timedelta(0) < end - start <= timedelta(days=MAX_RANGE_DAYS)):
-        preset = preset if preset in analytics.PRESETS else "30d"
-        start, end = analytics.preset_range(preset)
+        preset = preset if preset in analytics_filters.PRESETS else "30d"
+        start, end = analytics_filters.preset_range(preset)
     event_id = params.get("event", "")
     currency = params.get("currency", "").upper()[:3] or default_currency
     try:
@@ -60,7 +62,7 @@ def _compute(
     params: dict[str, str],
 ) -> tuple[Filters, Granularity, str, Dashboard, list[str], list[str], list[tuple[int, str]]]:
     with session_scope() as session:
-        currencies = analytics.currencies(session) or ["EUR"]
+        currencies = analytics_filters.currencies(session) or ["EUR"]
         filters, granularity, preset = parse_filters(params, currencies[0])
         board = analytics.dashboard_concurrently(get_engine(), filters, granularity)
         return (
@@ -69,8 +71,8 @@ def _compute(
             preset,
             board,
             currencies,
-            analytics.categories(session),
-            analytics.event_choices(session, filters.currency),
+            analytics_filters.categories(session),
+            analytics_filters.event_choices(session, filters.currency),
         )
 
 
@@ -167,7 +169,7 @@ class AnalyticsState(rx.State):
 
     @rx.event
     async def set_preset(self, value: str) -> rx.event.EventSpec | None:
-        return await self._go(preset=value if value in analytics.PRESETS else "custom")
+        return await self._go(preset=value if value in analytics_filters.PRESETS else "custom")
 
     @rx.event
     async def set_date_from(self, value: str) -> rx.event.EventSpec | None:
