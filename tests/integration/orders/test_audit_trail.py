@@ -18,11 +18,10 @@ from sqlmodel import Session, select
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
+from tests.factories import checkout_object, make_pending_order, signed_event, token
 from tests.fakes.stripe_api import FakeStripe
-from tests.integration.booking_fixtures import token
-from tests.integration.payment_fixtures import checkout_object, pending_order, signed_event
 from ticketapp.api.routes import with_api_routes
-from ticketapp.models import Order, OrderLog, OrderStatus, Refund, Role, Ticket, TicketType, User, utcnow
+from ticketapp.models import Order, OrderLog, OrderStatus, Refund, Ticket, TicketType, User, utcnow
 from ticketapp.services.booking import checkout as order_service
 from ticketapp.services.booking import holds
 from ticketapp.services.catalog import events as admin_events
@@ -33,14 +32,6 @@ from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.settings import get_settings
 
 Change = tuple[str, str, int | None]  # from status, to status, actor (None: the system)
-
-
-@pytest.fixture
-def admin(session: Session) -> User:
-    user = User(email="auditor@example.com", display_name="Auditor", role=Role.ADMIN)
-    session.add(user)
-    session.commit()
-    return user
 
 
 @pytest.fixture
@@ -114,7 +105,7 @@ def _post(client: TestClient, event_type: str, obj: dict, event_id: str) -> str:
 
 
 def test_demo_payment_and_decline(session: Session) -> None:
-    paid, ticket_type = pending_order(session)
+    paid, ticket_type = make_pending_order(session)
     order_payments.begin_payment(session, paid.code, PaymentMethod.DEMO)
     assert _pay_demo(session, paid) is PaymentOutcome.PAID
     assert _changes(session, paid) == [("pending", "paid", None)]
@@ -130,7 +121,7 @@ def test_demo_payment_and_decline(session: Session) -> None:
 def test_stripe_webhooks_paid_processing_failed_expired_and_refunded_at_stripe(
     session: Session, webhooks: TestClient
 ) -> None:
-    paid, ticket_type = pending_order(session)
+    paid, ticket_type = make_pending_order(session)
     order_payments.begin_payment(session, paid.code, PaymentMethod.STRIPE)
     assert _post(webhooks, "checkout.session.completed", checkout_object(paid), "evt_paid") == "paid"
     # The same payment announced twice (another event id) changes nothing.
@@ -161,7 +152,7 @@ def test_stripe_webhooks_paid_processing_failed_expired_and_refunded_at_stripe(
 
 
 def test_bank_transfer_marked_paid_by_an_admin(session: Session, admin: User) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     order_payments.begin_payment(session, order.code, PaymentMethod.BANK_TRANSFER)
     assert admin_orders.mark_paid(session, admin.id or 0, order.code) is PaymentOutcome.PAID
     assert _changes(session, order) == [("pending", "awaiting_payment", None), ("awaiting_payment", "paid", admin.id)]
@@ -169,7 +160,7 @@ def test_bank_transfer_marked_paid_by_an_admin(session: Session, admin: User) ->
 
 
 def test_free_order(session: Session) -> None:
-    order, _ = pending_order(session, price_minor=0)
+    order, _ = make_pending_order(session, price_minor=0)
     order_payments.begin_payment(session, order.code, PaymentMethod.FREE)
     assert _changes(session, order) == [("pending", "paid", None)]
     _assert_unbroken(session, order)
@@ -179,7 +170,7 @@ def test_free_order(session: Session) -> None:
 
 
 def test_admin_refunds_part_then_the_rest_and_a_whole_order(session: Session, admin: User) -> None:
-    order, ticket_type = pending_order(session, quantity=2)
+    order, ticket_type = make_pending_order(session, quantity=2)
     _pay_demo(session, order)
     first, second = session.exec(select(Ticket.id).where(Ticket.order_id == order.id).order_by(Ticket.id)).all()
     admin_orders.refund(session, admin.id or 0, order.code, [first or 0], "cannot come")
@@ -198,11 +189,11 @@ def test_admin_refunds_part_then_the_rest_and_a_whole_order(session: Session, ad
 
 
 def test_admin_cancels_an_unpaid_order_and_a_whole_event(session: Session, admin: User) -> None:
-    unpaid, _ = pending_order(session)
+    unpaid, _ = make_pending_order(session)
     admin_orders.cancel_unpaid_order(session, admin.id or 0, unpaid.code)
     assert _changes(session, unpaid) == [("pending", "cancelled", admin.id)]
 
-    paid, ticket_type = pending_order(session)
+    paid, ticket_type = make_pending_order(session)
     _pay_demo(session, paid)
     waiting = _second_order(session, ticket_type)
     admin_events.cancel_event(session, admin.id or 0, ticket_type.event_id, refund_orders=True)
@@ -216,7 +207,7 @@ def test_admin_cancels_an_unpaid_order_and_a_whole_event(session: Session, admin
 
 
 def test_expiry_sweep_writes_one_row_per_expired_order(session: Session) -> None:
-    first, ticket_type = pending_order(session)
+    first, ticket_type = make_pending_order(session)
     second = _second_order(session, ticket_type)
     by_transfer = _second_order(session, ticket_type)
     order_payments.begin_payment(session, by_transfer.code, PaymentMethod.BANK_TRANSFER)
@@ -238,12 +229,12 @@ def test_expiry_sweep_writes_one_row_per_expired_order(session: Session) -> None
 
 
 def test_late_payment_takes_free_seats_or_is_refunded_automatically(session: Session) -> None:
-    lucky, _ = pending_order(session, quantity=2, capacity=10)
+    lucky, _ = make_pending_order(session, quantity=2, capacity=10)
     order_service.sweep_expired(session, now=utcnow() + timedelta(hours=2))
     assert _pay_demo(session, lucky) is PaymentOutcome.PAID
     assert _changes(session, lucky) == [("pending", "expired", None), ("expired", "paid", None)]
 
-    unlucky, ticket_type = pending_order(session, quantity=2, capacity=2)
+    unlucky, ticket_type = make_pending_order(session, quantity=2, capacity=2)
     order_service.sweep_expired(session, now=utcnow() + timedelta(hours=2))
     _second_order(session, ticket_type, quantity=2)  # someone else takes the two seats
     assert _pay_demo(session, unlucky) is PaymentOutcome.REFUNDED_LATE
@@ -255,7 +246,7 @@ def test_late_payment_takes_free_seats_or_is_refunded_automatically(session: Ses
 
 
 def test_payment_for_a_cancelled_order_is_refunded_and_the_order_stays_cancelled(session: Session, admin: User) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     admin_orders.cancel_unpaid_order(session, admin.id or 0, order.code)
     assert _pay_demo(session, order) is PaymentOutcome.REFUNDED_LATE
     assert _fresh(session, order).status == OrderStatus.CANCELLED
@@ -266,7 +257,7 @@ def test_payment_for_a_cancelled_order_is_refunded_and_the_order_stays_cancelled
 
 
 def test_resending_the_confirmation_from_the_admin_notes_it_once_with_the_admin(session: Session, admin: User) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     _pay_demo(session, order)
     admin_orders.request_confirmation_resend(session, admin.id or 0, order.code)
     resent = [row for row in _rows(session, order) if row.note == "confirmation e-mail resent"]
