@@ -21,6 +21,7 @@ from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 
+from ticketapp.services import hooks
 from ticketapp.settings import SUPPORTED_LOCALES, SmtpSettings, get_settings
 
 
@@ -178,8 +179,6 @@ def build_message(
 
 def send_mail(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None = None) -> None:
     """Queue a mail for delivery as a background job (inline when JOBS_IMMEDIATE=1)."""
-    from ticketapp.tasks import deliver_mail_job  # the task module imports services: import late
-
     payload = {
         "to": to,
         "subject": subject,
@@ -187,7 +186,7 @@ def send_mail(to: str, subject: str, text: str, html_body: str, attachments: lis
         "html": html_body,
         "attachments": [(a.filename, a.content, a.mime_type) for a in attachments or []],
     }
-    deliver_mail_job(payload)
+    hooks.emit("mail.queued", payload=payload)
 
 
 def deliver_payload(payload: dict) -> str:
