@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from ticketapp.components.fields import text_field
+from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.state.admin.area import AdminGateState
 from ticketapp.state.base import Paged, StaffPageState

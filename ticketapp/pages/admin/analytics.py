@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from ticketapp.components.admin import shell
-from ticketapp.components.fields import select_field
+from ticketapp.components.forms import select_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.analytics import AnalyticsState
 from ticketapp.state.locale import LocaleState, t

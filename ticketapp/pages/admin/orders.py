@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.admin import shell
-from ticketapp.components.fields import select_field, text_field
+from ticketapp.components.forms import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.orders import AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import t

@@ -16,10 +16,10 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from ticketapp.models import (
+    VOID_STATUSES,
     Event,
     EventStatus,
     Order,
-    OrderStatus,
     Ticket,
     TicketStatus,
     TicketType,
@@ -36,7 +36,6 @@ from ticketapp.services.tickets.tokens import (
     verify_ticket_token,
 )
 
-VOID_ORDER_STATUSES = (OrderStatus.REFUNDED, OrderStatus.CANCELLED)
 MAX_SCAN_LENGTH = 2000
 
 
@@ -98,7 +97,7 @@ def _find_ticket(session: Session, scanned: str, key: SigningKey, now: datetime)
 
 def _is_void(session: Session, ticket: Ticket) -> bool:
     order = session.get(Order, ticket.order_id)
-    return ticket.status == TicketStatus.VOID or (order is not None and order.status in VOID_ORDER_STATUSES)
+    return ticket.status == TicketStatus.VOID or (order is not None and order.status in VOID_STATUSES)
 
 
 def _result(session: Session, outcome: ScanOutcome, ticket: Ticket) -> ScanResult:
@@ -174,7 +173,7 @@ def _admissible_tickets(event_id: int):  # noqa: ANN202  (a SQLAlchemy select)
         .where(
             TicketType.event_id == event_id,
             Ticket.status == TicketStatus.VALID,
-            col(Order.status).not_in(VOID_ORDER_STATUSES),
+            col(Order.status).not_in(VOID_STATUSES),
         )
     )
 
@@ -203,7 +202,7 @@ def offline_checkin_list(session: Session, event_id: int, key: SigningKey, now: 
             "tid": ticket.id,
             "code": ticket.code,
             "ref": secret_reference(ticket.secret),
-            "void": ticket.status == TicketStatus.VOID or order_status in VOID_ORDER_STATUSES,
+            "void": ticket.status == TicketStatus.VOID or order_status in VOID_STATUSES,
             "checked_in": ticket.checked_in_at is not None,
         }
         for ticket, order_status in rows

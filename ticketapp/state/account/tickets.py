@@ -10,6 +10,8 @@ from sqlmodel import Session
 from ticketapp.db import run_db
 from ticketapp.i18n import msgid
 from ticketapp.models import utcnow
+from ticketapp.services import hooks
+from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.tickets.mine import (
     OwnedTicket,
@@ -85,8 +87,6 @@ class MyTicketsState(rx.State):
         if user_id is None:
             yield redirect
             return
-        from ticketapp.tasks import resend_order_email  # the task module imports services: import late
-
         self.message = self.error = ""
         try:
             order_id = (await run_db(resendable_order, user_id, order_code)).id or 0
@@ -95,7 +95,7 @@ class MyTicketsState(rx.State):
             return
         self.message = msgid("The confirmation e-mail is on its way.")
         yield  # answer at once; the job renders and sends
-        resend_order_email(order_id)
+        await run_db(request_resend, order_id, actor_id=user_id)
 
     @rx.event
     async def rename(self, form_data: dict[str, str]):  # noqa: ANN201  (an event chain)
@@ -103,8 +103,6 @@ class MyTicketsState(rx.State):
         if user_id is None:
             yield redirect
             return
-        from ticketapp.tasks import render_order_tickets  # the task module imports services: import late
-
         self.message = self.error = ""
         try:
             owned = await run_db(
@@ -116,4 +114,4 @@ class MyTicketsState(rx.State):
         self.message = msgid("The attendee's name was changed; the PDF ticket is updated.")
         await self._fill(user_id)
         yield  # show the change now; the PDF renders after
-        render_order_tickets(owned.order.id or 0, owned.order.locale)
+        hooks.emit("order.tickets_render", order_id=owned.order.id or 0, lang=owned.order.locale)

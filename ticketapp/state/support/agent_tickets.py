@@ -10,7 +10,6 @@ from typing import ClassVar
 import reflex as rx
 from sqlmodel import Session
 
-from ticketapp import tasks
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Role, utcnow
@@ -233,11 +232,7 @@ class AgentTicketState(StaffPageState, rx.State):
         if viewer is None:
             return
         try:
-            message = await run_db(
-                support.agent_reply, viewer, int(self.ticket_id), self.reply_draft, internal=internal
-            )
-            if not internal and message.id is not None:
-                tasks.send_support_reply(message.id)  # e-mailed by a job, retried if SMTP is down
+            await run_db(support.agent_reply, viewer, int(self.ticket_id), self.reply_draft, internal=internal)
             self.reply_draft = ""
             await self._say(msgid("Note saved.") if internal else msgid("Reply sent."))
             await self._reload(viewer)
