@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import reflex as rx
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import OrderStatus, utcnow
 from ticketapp.services.orders import lifecycle
@@ -63,11 +64,6 @@ def _path_code(path: str, position: int) -> str:
     return parts[position].upper() if len(parts) > position else ""
 
 
-def _summarize(code: str) -> OrderSummary | None:
-    with session_scope() as session:
-        return summarize_order(session, code)
-
-
 class OrderPaymentState(rx.State):
     """`/orders/[code]/status?s=…`: only someone holding the signed link sees the order."""
 
@@ -101,7 +97,7 @@ class OrderPaymentState(rx.State):
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
-        summary = await asyncio.to_thread(_summarize, self.code)
+        summary = await run_db(summarize_order, self.code)
         self.found = summary is not None
         self.loaded = True
         if summary is None:
@@ -163,7 +159,7 @@ class OrderPaymentState(rx.State):
         self.paying = True
         yield
         try:
-            start = await asyncio.to_thread(begin_payment_for, self.code, self.method)
+            start = await run_db(order_payments.begin_payment, self.code, self.method)
         except OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             self.paying = False
@@ -173,28 +169,22 @@ class OrderPaymentState(rx.State):
             yield redirect_to(start.redirect_url)
 
 
-def begin_payment_for(code: str, method: str) -> order_payments.PaymentStart:
-    with session_scope() as session:
-        return order_payments.begin_payment(session, code, method)
-
-
-def _demo_result(code: str, approve: bool) -> str:
-    with session_scope() as session:
-        order = order_payments.get_order_by_code(session, code)
-        if order is None or order.payment_method != PaymentMethod.DEMO:
-            raise OrderError(msgid("Order not found."))
-        if approve:
-            outcome = order_payments.record_payment(
-                session,
-                order.id or 0,
-                provider=PaymentMethod.DEMO,
-                reference=f"demo-{order.code}",
-                amount_minor=order.total_minor,
-                currency=order.currency,
-            )
-            return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
-        lifecycle.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
-        return order_payments.status_url(order)
+def _demo_result(session: Session, code: str, approve: bool) -> str:
+    order = order_payments.get_order_by_code(session, code)
+    if order is None or order.payment_method != PaymentMethod.DEMO:
+        raise OrderError(msgid("Order not found."))
+    if approve:
+        outcome = order_payments.record_payment(
+            session,
+            order.id or 0,
+            provider=PaymentMethod.DEMO,
+            reference=f"demo-{order.code}",
+            amount_minor=order.total_minor,
+            currency=order.currency,
+        )
+        return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
+    lifecycle.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
+    return order_payments.status_url(order)
 
 
 class DemoPaymentState(rx.State):
@@ -215,9 +205,7 @@ class DemoPaymentState(rx.State):
         self._signature = self.router.url.query_parameters.get("s", "")
         self.error = ""
         lang = await current_lang(self)
-        summary = (
-            await asyncio.to_thread(_summarize, self.code) if verify(self.code, "demo-pay", self._signature) else None
-        )
+        summary = await run_db(summarize_order, self.code) if verify(self.code, "demo-pay", self._signature) else None
         usable = summary is not None and summary.payment_method == PaymentMethod.DEMO
         self.found = usable and summary.status == OrderStatus.PENDING  # type: ignore[union-attr]
         self.loaded = True
@@ -233,7 +221,7 @@ class DemoPaymentState(rx.State):
         self.busy = True
         yield
         try:
-            url = await asyncio.to_thread(_demo_result, self.code, approve)
+            url = await run_db(_demo_result, self.code, approve)
         except OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             self.busy = False
