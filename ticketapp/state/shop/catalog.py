@@ -111,6 +111,11 @@ class EventPageState(SentWhenUsed, rx.State):
     feedback: str = ""
     feedback_is_error: bool = False
 
+    @rx.var
+    def page_title(self) -> str:
+        """The browser tab names the event (the site name alone until it is loaded)."""
+        return f"{self.title} · Ticketapp" if self.loaded and self.found and self.title else "Ticketapp"
+
     def _slug(self) -> str:
         path = self.router.url.path.rstrip("/")
         return path.rsplit("/", 1)[-1]
