@@ -22,6 +22,7 @@ from ticketapp.state.account.signin import merge_cart_on_sign_in
 from ticketapp.state.base import guard
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, form_values
 from ticketapp.state.locale import LocaleState, current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 STATUS_LABELS = {
     OrderStatus.PENDING: msgid("Pending"),
@@ -55,7 +56,7 @@ PROFILE_FIELDS = {"display_name": NAME_MAX, "language": SHORT_MAX, "currency": S
 PASSWORD_CHANGE_FIELDS = dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
 
 
-class ProfileState(rx.State):
+class ProfileState(SentWhenUsed, rx.State):
     display_name: str = ""
     email: str = ""
     language: str = "en"
@@ -182,7 +183,7 @@ class ProfileState(rx.State):
         ]
 
 
-class OrdersState(rx.State):
+class OrdersState(SentWhenUsed, rx.State):
     orders: list[dict[str, str]] = []
     loaded: bool = False
 
@@ -198,7 +199,7 @@ class OrdersState(rx.State):
         return None
 
 
-class OrderDetailState(rx.State):
+class OrderDetailState(SentWhenUsed, rx.State):
     found: bool = True
     loaded: bool = False
     code: str = ""
@@ -239,7 +240,7 @@ class OrderDetailState(rx.State):
         return None
 
 
-class SecurityState(rx.State):
+class SecurityState(SentWhenUsed, rx.State):
     is_staff: bool = False
     enabled: bool = False
     secret: str = ""

@@ -19,6 +19,7 @@ from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
+from ticketapp.state.snapshot import SentWhenUsed
 
 # Messages the OAuth callback may put in the URL; anything else shows the generic one.
 OAUTH_MESSAGES = {
@@ -60,7 +61,7 @@ SIGN_UP_FIELDS = {
 }
 
 
-class SignInState(rx.State):
+class SignInState(SentWhenUsed, rx.State):
     error: str = ""
     step: str = "password"
     next_path: str = "/"
@@ -120,7 +121,7 @@ class SignInState(rx.State):
         return rx.redirect(self.next_path)
 
 
-class SignUpState(rx.State):
+class SignUpState(SentWhenUsed, rx.State):
     error: str = ""
     # Rule problems of the typed password, shown live before submitting.
     password_problems: list[str] = []
@@ -155,7 +156,7 @@ class SignUpState(rx.State):
         return rx.redirect("/account?welcome=1")
 
 
-class ForgotPasswordState(rx.State):
+class ForgotPasswordState(SentWhenUsed, rx.State):
     error: str = ""
     sent: bool = False
 
@@ -174,7 +175,7 @@ class ForgotPasswordState(rx.State):
         self.sent = True
 
 
-class ResetPasswordState(rx.State):
+class ResetPasswordState(SentWhenUsed, rx.State):
     error: str = ""
     token_ok: bool = False
     done: bool = False
@@ -211,7 +212,7 @@ class ResetPasswordState(rx.State):
         await auth._current_user()
 
 
-class VerifyEmailState(rx.State):
+class VerifyEmailState(SentWhenUsed, rx.State):
     error: str = ""
     verified: bool = False
     checked: bool = False

@@ -19,6 +19,7 @@ from ticketapp.state.admin.events import STATUS_LABELS
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _money_text(amount_minor: int, currency: str) -> str:
@@ -159,7 +160,7 @@ TYPE_FIELDS = {
 }
 
 
-class AdminEventFormState(StaffPageState, rx.State):
+class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     found: bool = True
     event_id: str = ""
     form: dict[str, str] = {}

@@ -22,6 +22,7 @@ from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.funnel import record_cart_add, record_view
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _category_label(category: str, lang: str) -> str:
@@ -82,7 +83,7 @@ def ticket_type_view(detail: EventDetail, index: int, lang: str, offers: dict[in
     }
 
 
-class CatalogState(rx.State):
+class CatalogState(SentWhenUsed, rx.State):
     events: list[dict[str, str]] = []
     loaded: bool = False
 
@@ -94,7 +95,7 @@ class CatalogState(rx.State):
         self.loaded = True
 
 
-class EventPageState(rx.State):
+class EventPageState(SentWhenUsed, rx.State):
     found: bool = True
     loaded: bool = False
     title: str = ""
@@ -110,6 +111,11 @@ class EventPageState(rx.State):
     quantities: dict[str, str] = {}
     feedback: str = ""
     feedback_is_error: bool = False
+
+    @rx.var
+    def page_title(self) -> str:
+        """The browser tab names the event (the site name alone until it is loaded)."""
+        return f"{self.title} · Ticketapp" if self.loaded and self.found and self.title else "Ticketapp"
 
     def _slug(self) -> str:
         path = self.router.url.path.rstrip("/")

@@ -14,6 +14,7 @@ from ticketapp.services.support import content as support_content
 from ticketapp.services.support.tickets import SupportError
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, clip, known_key
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _lists(session: Session, viewer: Viewer) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -41,7 +42,7 @@ EDITABLE_FIELDS = {
 }
 
 
-class SupportAdminState(StaffPageState, rx.State):
+class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
     """Shown to admins only (`_staff_role` is admin): agents see the panel without this section."""
 
     canned: list[dict[str, str]] = []
