@@ -37,6 +37,7 @@ from ticketapp.services.accounts.access import Decision, Viewer
 from ticketapp.services.accounts.sessions import CurrentUser
 from ticketapp.services.errors import DomainError
 from ticketapp.state.account.auth import current_user, sign_in_redirect
+from ticketapp.state.bounded import clip
 from ticketapp.state.locale import current_lang
 
 
@@ -116,7 +117,7 @@ class PageState(rx.State, mixin=True):
     async def _set_text(self, name: str, value: object, max_length: int) -> None:
         """A checked setter for a text var, bounded (the browser may send anything)."""
         if await self._allowed():
-            setattr(self, name, str(value)[:max_length])
+            setattr(self, name, clip(value, max_length))
 
 
 class StaffPageState(PageState, mixin=True):

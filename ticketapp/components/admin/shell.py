@@ -74,7 +74,7 @@ def filter_grid(*fields: rx.Component) -> rx.Component:
 
 def search_field(label: rx.Var[str], control_id: str, state: Any) -> rx.Component:
     """The list's free-text filter, for a state with `text` and `set_text` (sent once typing pauses)."""
-    return text_field(label, control_id, type="search", value=state.text, on_change=state.set_text.debounce(400))
+    return text_field(label, control_id, type="search", value=state.text, on_change=state.set_text)
 
 
 def date_range(id_prefix: str, state: Any) -> rx.Component:

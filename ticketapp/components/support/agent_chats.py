@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.forms import select_field, textarea_field
+from ticketapp.components.forms import TYPING_THROTTLE_MS, select_field, textarea_field
 from ticketapp.components.support.chat import chat_line
 from ticketapp.i18n import msgid
 from ticketapp.state.locale import t
@@ -90,7 +90,7 @@ def _open_chat() -> rx.Component:
                         name="message",
                         rows=2,
                         max_length=4000,
-                        on_change=Chats.typing,
+                        on_change=Chats.typing.throttle(TYPING_THROTTLE_MS),
                     ),
                     rx.button(t("Send"), type="submit", margin_top="0.5rem"),
                     on_submit=Chats.send,

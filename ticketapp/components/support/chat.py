@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from ticketapp.components.forms import email_field, labelled_field, select_field, text_field
+from ticketapp.components.forms import TYPING_THROTTLE_MS, email_field, labelled_field, select_field, text_field
 from ticketapp.services.support.tickets import TOPICS
 from ticketapp.state.locale import t
 from ticketapp.state.support.chat import CHAT_UPLOAD_ID
@@ -130,7 +130,8 @@ def _conversation() -> rx.Component:
                     rx.el.textarea(
                         id="chat-message",
                         name="message",
-                        on_change=Chat.set_draft,
+                        # At most one call a second while typing (the typing sign), not one per key.
+                        on_change=Chat.set_draft.throttle(TYPING_THROTTLE_MS),
                         rows=2,
                         max_length=4000,
                         class_name="field",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.admin import shell
-from ticketapp.components.forms import select_field, text_field
+from ticketapp.components.forms import DEBOUNCE_MS, select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.orders import AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import t
@@ -62,12 +62,15 @@ def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
         rx.el.td(
             rx.hstack(
                 rx.el.label(t("Attendee name"), html_for=control_id, class_name="sr-only"),
-                rx.el.input(
-                    id=control_id,
-                    class_name="field",
-                    value=AdminOrderState.names.get(ticket["id"], ""),
-                    on_change=lambda v: AdminOrderState.set_name(ticket["id"], v),
-                    max_length=200,
+                rx.debounce_input(
+                    rx.el.input(
+                        id=control_id,
+                        class_name="field",
+                        value=AdminOrderState.names.get(ticket["id"], ""),
+                        on_change=lambda v: AdminOrderState.set_name(ticket["id"], v),
+                        max_length=200,
+                    ),
+                    debounce_timeout=DEBOUNCE_MS,
                 ),
                 shell.small_button(
                     t("Save name"),

@@ -20,6 +20,7 @@ from ticketapp.services.shared.money import BABEL_LOCALES, Money
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
 from ticketapp.state.base import guard
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, form_values
 from ticketapp.state.locale import LocaleState, current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -49,6 +50,10 @@ def order_row(summary: OrderSummary, lang: str) -> dict[str, str]:
         "total": summary.total.format(lang),
         "status": gettext(lang, STATUS_LABELS.get(summary.status, summary.status)),
     }
+
+
+PROFILE_FIELDS = {"display_name": NAME_MAX, "language": SHORT_MAX, "currency": SHORT_MAX, "phone": SHORT_MAX}
+PASSWORD_CHANGE_FIELDS = dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
 
 
 class ProfileState(SentWhenUsed, rx.State):
@@ -88,11 +93,14 @@ class ProfileState(SentWhenUsed, rx.State):
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
+        form = form_values(
+            form, {"display_name": NAME_MAX, "language": SHORT_MAX, "currency": SHORT_MAX, "phone": SHORT_MAX}
+        )
         update = ProfileUpdate(
-            display_name=form.get("display_name", ""),
-            locale=form.get("language", "en"),
-            preferred_currency=form.get("currency", ""),
-            phone=form.get("phone", ""),
+            display_name=form["display_name"],
+            locale=form["language"] or "en",
+            preferred_currency=form["currency"],
+            phone=form["phone"],
         )
         try:
             user = await run_db(account_profile.update_profile, access.user.id, update, client_info(self))
@@ -114,12 +122,13 @@ class ProfileState(SentWhenUsed, rx.State):
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
+        form = form_values(form, {"new_email": EMAIL_MAX, "password": PASSWORD_MAX})
         try:
             await run_db(
                 account_profile.request_email_change,
                 access.user.id,
-                form.get("new_email", ""),
-                form.get("password", ""),
+                form["new_email"],
+                form["password"],
                 client_info(self),
             )
         except AccountError as error:
@@ -133,15 +142,18 @@ class ProfileState(SentWhenUsed, rx.State):
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
-        if form.get("new_password", "") != form.get("new_password_confirm", ""):
+        form = form_values(
+            form, dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
+        )
+        if form["new_password"] != form["new_password_confirm"]:
             self.error, self.success = msgid("The two passwords are not the same."), ""
             return None
         try:
             await run_db(
                 account_profile.change_password,
                 access.user.id,
-                form.get("current_password", ""),
-                form.get("new_password", ""),
+                form["current_password"],
+                form["new_password"],
                 client_info(self),
                 keep_session_id=access.user.session_id,
             )
@@ -157,7 +169,8 @@ class ProfileState(SentWhenUsed, rx.State):
         if not access.ok or access.user is None:
             return access.redirect
         try:
-            await run_db(account_profile.delete_account, access.user.id, form.get("password", ""), client_info(self))
+            password = form_values(form, {"password": PASSWORD_MAX})["password"]
+            await run_db(account_profile.delete_account, access.user.id, password, client_info(self))
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None

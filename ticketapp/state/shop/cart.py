@@ -13,6 +13,7 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
 from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.state.bounded import known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -121,6 +122,8 @@ class CartState(SentWhenUsed, rx.State):
 
     @rx.event
     async def set_quantity(self, ticket_type_id: str, value: str) -> rx.event.EventSpec | None:
+        if known_key(ticket_type_id, {line["id"] for line in self.lines}) is None:
+            return None  # not a line of this cart: nothing to change
         lang = await current_lang(self)
         quantity = _parse_int(value)
         type_id = _parse_int(ticket_type_id)

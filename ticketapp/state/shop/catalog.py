@@ -18,6 +18,7 @@ from ticketapp.services.catalog.public import (
     list_upcoming_events,
 )
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.funnel import record_cart_add, record_view
@@ -158,7 +159,9 @@ class EventPageState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_quantity(self, ticket_type_id: str, value: str) -> None:
-        self.quantities[ticket_type_id] = value
+        """Only for a ticket type this page shows (the browser may send any key)."""
+        if key := known_key(ticket_type_id, {view["id"] for view in self.ticket_types}):
+            self.quantities[key] = clip(value, SHORT_MAX)
 
     @rx.event
     async def add_to_cart(self, ticket_type_id: str) -> None:

@@ -17,6 +17,7 @@ from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.services.shared.signing import verify
+from ticketapp.state.bounded import SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -94,7 +95,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_method(self, value: str) -> None:
-        self.method = value
+        self.method = clip(value, SHORT_MAX)
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)

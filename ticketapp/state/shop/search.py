@@ -18,6 +18,7 @@ from ticketapp.services.catalog.search import (
     list_cities,
     search_events,
 )
+from ticketapp.state.bounded import SEARCH_MAX, SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.catalog import event_card_view
 from ticketapp.state.snapshot import SentWhenUsed
@@ -51,35 +52,35 @@ class SearchState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_text(self, value: str) -> None:
-        self.text = value[:200]
+        self.text = clip(value, SEARCH_MAX)
 
     @rx.event
     def set_category(self, value: str) -> None:
-        self.category = value
+        self.category = clip(value, SHORT_MAX)
 
     @rx.event
     def set_city(self, value: str) -> None:
-        self.city = value
+        self.city = clip(value, SHORT_MAX)
 
     @rx.event
     def set_when(self, value: str) -> None:
-        self.when = value
+        self.when = clip(value, SHORT_MAX)
 
     @rx.event
     def set_date_from(self, value: str) -> None:
-        self.date_from = value
+        self.date_from = clip(value, SHORT_MAX)
 
     @rx.event
     def set_date_to(self, value: str) -> None:
-        self.date_to = value
+        self.date_to = clip(value, SHORT_MAX)
 
     @rx.event
     def set_price_min(self, value: str) -> None:
-        self.price_min = value
+        self.price_min = clip(value, SHORT_MAX)
 
     @rx.event
     def set_price_max(self, value: str) -> None:
-        self.price_max = value
+        self.price_max = clip(value, SHORT_MAX)
 
     @rx.event
     def set_only_available(self, value: bool) -> None:
@@ -87,7 +88,7 @@ class SearchState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_sort(self, value: str) -> None:
-        self.sort = value
+        self.sort = clip(value, SHORT_MAX)
 
     @rx.event
     async def load(self) -> None:

@@ -25,6 +25,7 @@ from ticketapp.services.support.queue import QueueFilter
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 from ticketapp.state.support.live import LoopGuard, loop_is_running, token_of
@@ -224,7 +225,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     def set_reply_draft(self, value: str) -> None:
-        self.reply_draft = value
+        self.reply_draft = clip(value, TEXT_MAX)
 
     @rx.event
     async def reply(self, form: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES
 from ticketapp.services.support.tickets import SupportError, customer_orders
 from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapshot, date_time
 from ticketapp.state.base import signed_in_viewer
+from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
@@ -166,7 +167,7 @@ class SupportChatState(SentWhenUsed, rx.State):
 
     @rx.event
     async def set_draft(self, value: str) -> None:
-        self.draft = value
+        self.draft = clip(value, TEXT_MAX)
         if not value or time.time() - self._typing_written < TYPING_WRITE_EVERY_S:
             return
         self._typing_written = time.time()
