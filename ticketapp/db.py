@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from ticketapp.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -79,7 +82,7 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
-def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
+def alembic_config(url: str | None = None) -> Config:
     from alembic.config import Config
 
     from ticketapp.settings import PROJECT_DIR

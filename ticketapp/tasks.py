@@ -8,6 +8,7 @@ JOBS_IMMEDIATE=1 (tests) tasks run inline in the caller.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
@@ -60,7 +61,7 @@ def issue_and_render_tickets(order_id: int, lang: str) -> str:
 
 
 @huey.task(retries=5, retry_delay=30)
-def deliver_mail_job(payload: dict) -> str:
+def deliver_mail_job(payload: dict[str, Any]) -> str:
     """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
     return deliver_payload(payload)
 

@@ -25,8 +25,9 @@ from sqlalchemy import Integer, cast, distinct, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from ticketapp.models import (
     Event,
@@ -111,7 +112,7 @@ def _sale_conditions(filters: Filters) -> list[ColumnElement[bool]]:
         col(Order.status).in_(SOLD_STATUSES),
         col(Order.paid_at) >= filters.start,
         col(Order.paid_at) < filters.end,
-        Order.currency == filters.currency,
+        col(Order.currency) == filters.currency,
     ]
 
 
@@ -120,7 +121,7 @@ def _event_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.event_ids:
         conditions.append(col(Event.id).in_(filters.event_ids))
     if filters.category:
-        conditions.append(Event.category == filters.category)
+        conditions.append(col(Event.category) == filters.category)
     return conditions
 
 
@@ -128,7 +129,7 @@ def _unfiltered(filters: Filters) -> bool:
     return not filters.event_ids and not filters.category
 
 
-def _items_query(filters: Filters, *columns: Any, with_event: bool = False):  # noqa: ANN202  (a Select)
+def _items_query(filters: Filters, *columns: Any, with_event: bool = False) -> Any:  # Select or SelectOfScalar
     """SELECT columns FROM sold order items in the filters.
 
     Ticket type and event are joined only when a column or filter needs them:
@@ -142,7 +143,7 @@ def _items_query(filters: Filters, *columns: Any, with_event: bool = False):  # 
     return query.where(*_sale_conditions(filters), *_event_conditions(filters))
 
 
-def _sales_query(filters: Filters, *columns: Any):  # noqa: ANN202  (a Select)
+def _sales_query(filters: Filters, *columns: Any) -> Any:  # Select or SelectOfScalar
     """SELECT columns FROM sold orders in the filters: one row per order, no item join.
 
     Without an event/category filter an order's revenue is its `total_minor`
@@ -198,7 +199,7 @@ def totals(session: Session, filters: Filters) -> Totals:
         _items_query(
             filters,
             func.coalesce(func.sum(_LINE_TOTAL), 0),
-            func.count(distinct(Order.id)),
+            func.count(distinct(col(Order.id))),
             func.coalesce(func.sum(OrderItem.quantity), 0),
         )
     ).one()
@@ -262,7 +263,7 @@ def _sales_buckets(session: Session, filters: Filters, granularity: Granularity)
     bucket = time_bucket(session, Order.paid_at, granularity).label("bucket")
     rows = session.exec(
         _items_query(
-            filters, bucket, func.sum(_LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(Order.id))
+            filters, bucket, func.sum(_LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(col(Order.id)))
         )
         .group_by(bucket)
         .order_by(bucket)
@@ -362,7 +363,7 @@ def payment_methods(session: Session, filters: Filters) -> list[tuple[str, int, 
         orders = func.count(col(Order.id)).label("orders")
         query = _sales_query(filters, method, orders, func.sum(Order.total_minor))
     else:
-        orders = func.count(distinct(Order.id)).label("orders")
+        orders = func.count(distinct(col(Order.id))).label("orders")
         query = _items_query(filters, method, orders, func.sum(_LINE_TOTAL))
     rows = session.exec(query.group_by(method).order_by(orders.desc(), method)).all()
     return [(str(m), int(o), int(r)) for m, o, r in rows]
@@ -385,7 +386,7 @@ def top_customers(session: Session, filters: Filters, limit: int = 10) -> list[t
         query = _sales_query(filters, email, func.max(Order.buyer_name), func.count(col(Order.id)), revenue)
     else:
         revenue = func.sum(_LINE_TOTAL).label("revenue")
-        query = _items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(Order.id)), revenue)
+        query = _items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(col(Order.id))), revenue)
     rows = session.exec(query.group_by(email).order_by(revenue.desc(), email).limit(limit)).all()
     return [(str(e), str(n), int(o), int(r)) for e, n, o, r in rows]
 
@@ -419,10 +420,10 @@ def sell_through(
             Event.currency == filters.currency,
             *_event_conditions(filters),
         )
-        .order_by(Event.starts_at, Event.id)
+        .order_by(col(Event.starts_at), col(Event.id))
         .limit(limit)
     )
-    event_ids = [int(i) for i in session.exec(upcoming).all()]
+    event_ids = [i for i in session.exec(upcoming).all() if i is not None]
     if not event_ids:
         return []
     # Count sold seats only for these events' ticket types, not for the whole catalogue.
@@ -431,29 +432,30 @@ def sell_through(
         .join(Order, col(Order.id) == OrderItem.order_id)
         .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
         .where(col(TicketType.event_id).in_(event_ids), counts_as_sold(now))
-        .group_by(OrderItem.ticket_type_id)
+        .group_by(col(OrderItem.ticket_type_id))
         .subquery("sold")
     )
+    # sqlmodel types select() for at most four columns; the Select it builds takes any number.
+    columns: Select[int, str, datetime, int, int] = Select(
+        col(Event.id),
+        col(Event.title),
+        col(Event.starts_at),
+        func.coalesce(func.sum(sold.c.sold), 0),
+        func.coalesce(func.sum(TicketType.capacity), 0),
+    )
     rows = session.exec(
-        select(
-            Event.id,
-            Event.title,
-            Event.starts_at,
-            func.coalesce(func.sum(sold.c.sold), 0),
-            func.coalesce(func.sum(TicketType.capacity), 0),
-        )
-        .join(TicketType, col(TicketType.event_id) == Event.id)
+        columns.join(TicketType, col(TicketType.event_id) == Event.id)
         .outerjoin(sold, sold.c.ticket_type_id == TicketType.id)
         .where(col(Event.id).in_(event_ids))
-        .group_by(Event.id, Event.title, Event.starts_at)
-        .order_by(Event.starts_at, Event.id)
+        .group_by(col(Event.id), col(Event.title), col(Event.starts_at))
+        .order_by(col(Event.starts_at), col(Event.id))
     ).all()
     return [SellThrough(int(i), str(t), s, int(q), int(c)) for i, t, s, q, c in rows]
 
 
 def _visits(session: Session, filters: Filters, kind: PageEventKind) -> int:
     """Visits (step × event × browser session × day) recorded in the period."""
-    conditions = [PageEvent.kind == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
+    conditions = [col(PageEvent.kind) == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
     if filters.event_ids:
         conditions.append(col(PageEvent.event_id).in_(filters.event_ids))
     if filters.category:
@@ -506,7 +508,7 @@ def event_choices(session: Session, currency: str, limit: int = 200) -> list[tup
         .order_by(col(Event.starts_at).desc())
         .limit(limit)
     ).all()
-    return [(int(i), str(t)) for i, t in rows]
+    return [(i, str(t)) for i, t in rows if i is not None]
 
 
 @dataclass
@@ -605,7 +607,7 @@ def record_page_event(
         for i in dict.fromkeys(event_ids or [0])
     ]
     if _dialect(session) == "postgresql":
-        statement = pg_insert(PageEvent).on_conflict_do_nothing()
+        statement: Insert = pg_insert(PageEvent).on_conflict_do_nothing()
     else:
         statement = sqlite_insert(PageEvent).on_conflict_do_nothing()
     session.execute(statement, rows)

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, or_, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
@@ -120,7 +120,9 @@ def _convert_locked(
     for event_id, quantity in per_event.items():
         cap = events[event_id].max_tickets_per_customer
         who = (
-            Order.buyer_email == email if user_id is None else or_(Order.user_id == user_id, Order.buyer_email == email)
+            col(Order.buyer_email) == email
+            if user_id is None
+            else or_(col(Order.user_id) == user_id, col(Order.buyer_email) == email)
         )
         if cap is not None and ordered_for_event(session, event_id, now, who) + quantity > cap:
             raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
@@ -182,7 +184,7 @@ def release_order(session: Session, order_id: int, status: OrderStatus = OrderSt
     if status not in (OrderStatus.CANCELLED, OrderStatus.FAILED, OrderStatus.EXPIRED):
         raise ValueError(f"release_order cannot set {status}")
     result = session.exec(
-        update(Order)  # type: ignore[call-overload]
+        update(Order)
         .where(col(Order.id) == order_id, col(Order.status).in_(PENDING_STATUSES))
         .values(status=status, updated_at=utcnow())
     )
@@ -236,9 +238,9 @@ def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str,
     Availability never waits for this (it compares `expires_at` with now).
     """
     now = now or utcnow()
-    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))  # type: ignore[call-overload]
+    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))
     orders = session.exec(
-        update(Order)  # type: ignore[call-overload]
+        update(Order)
         .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
         .values(status=OrderStatus.EXPIRED, updated_at=now)
     )
