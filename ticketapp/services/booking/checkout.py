@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -67,7 +67,7 @@ def convert_cart_to_pending_order(
     buyer_email: str,
     user_id: int | None = None,
     locale: str = "en",
-    attendee_names: dict[int, Sequence[str]] | None = None,
+    attendee_names: Mapping[int, Sequence[str]] | None = None,
     now: datetime | None = None,
 ) -> list[Order]:
     """Turn the cart's holds into pending orders, one per currency, atomically.
@@ -95,7 +95,7 @@ def _convert_locked(
     email: str,
     user_id: int | None,
     locale: str,
-    attendee_names: dict[int, Sequence[str]],
+    attendee_names: Mapping[int, Sequence[str]],
     now: datetime | None,
 ) -> list[Order]:
     cart = find_cart(session, token)
@@ -147,7 +147,7 @@ def _create_order(
     email: str,
     user_id: int | None,
     locale: str,
-    attendee_names: dict[int, Sequence[str]],
+    attendee_names: Mapping[int, Sequence[str]],
     now: datetime,
 ) -> Order:
     order = Order(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.models import Role
@@ -46,7 +47,7 @@ def current_path(state: rx.State) -> str:
     return f"{url.path or '/'}{query}"
 
 
-def sign_in_redirect(state: rx.State) -> rx.event.EventSpec:
+def sign_in_redirect(state: rx.State) -> EventSpec:
     return rx.redirect(f"/signin?next={quote(current_path(state), safe='')}")
 
 
@@ -97,7 +98,7 @@ class AuthState(rx.State):
         self.user_role = user.role if user else ""
         self.email_verified = user.email_verified if user else True
 
-    def _forget_tokens(self) -> list[rx.event.EventSpec]:
+    def _forget_tokens(self) -> list[EventSpec]:
         self.browser_token = ""
         self.remembered_token = ""
         self._show(None)
@@ -114,7 +115,7 @@ class AuthState(rx.State):
         return user
 
     @rx.event
-    def refresh(self) -> list[rx.event.EventSpec] | None:
+    def refresh(self) -> list[EventSpec] | None:
         """On page load/mount: show who is signed in; drop a dead token."""
         self.connected = True
         user = self.current()
@@ -123,7 +124,7 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def sign_out(self) -> list[rx.event.EventSpec]:
+    def sign_out(self) -> list[EventSpec]:
         token = self._token()
         if token:
             with session_scope() as session:
@@ -156,7 +157,7 @@ def access_decision(
 @dataclass(frozen=True)
 class Access:
     user: CurrentUser | None
-    redirect: rx.event.EventSpec | None = None
+    redirect: EventSpec | None = None
 
     @property
     def ok(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 from babel.dates import format_date
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, normalize_locale
@@ -17,7 +18,7 @@ from ticketapp.state.account.auth import AuthState, client_info, require_user
 from ticketapp.state.account.signin import merge_cart_on_sign_in
 from ticketapp.state.locale import LocaleState, current_lang
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     OrderStatus.PENDING: msgid("Pending"),
     OrderStatus.AWAITING_PAYMENT: msgid("Awaiting payment"),
     OrderStatus.PAID: msgid("Paid"),
@@ -57,7 +58,7 @@ class ProfileState(rx.State):
     success: str = ""
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -78,7 +79,7 @@ class ProfileState(rx.State):
         self.success = message
 
     @rx.event
-    async def save_profile(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -105,7 +106,7 @@ class ProfileState(rx.State):
         return locale._html_lang_script()
 
     @rx.event
-    async def change_email(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def change_email(self, form: dict[str, str]) -> EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -121,7 +122,7 @@ class ProfileState(rx.State):
         return None
 
     @rx.event
-    async def change_password(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def change_password(self, form: dict[str, str]) -> EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -145,7 +146,7 @@ class ProfileState(rx.State):
         return None
 
     @rx.event
-    async def delete_account(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
+    async def delete_account(self, form: dict[str, str]) -> list[EventSpec] | EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -169,7 +170,7 @@ class OrdersState(rx.State):
     loaded: bool = False
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -193,7 +194,7 @@ class OrderDetailState(rx.State):
     lines: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -234,7 +235,7 @@ class SecurityState(rx.State):
     next_path: str = "/admin"
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await require_user(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect
@@ -251,7 +252,7 @@ class SecurityState(rx.State):
         return None
 
     @rx.event
-    async def confirm(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def confirm(self, form: dict[str, str]) -> EventSpec | None:
         access = await require_user(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect

@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import msgid
@@ -50,7 +51,7 @@ class SignInState(rx.State):
     providers: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         self.next_path = _next_path(self)
         oauth_error = _query(self, "oauth_error")
         self.error = (oauth_error if oauth_error in OAUTH_MESSAGES else oauth.OAUTH_FAILED) if oauth_error else ""
@@ -71,7 +72,7 @@ class SignInState(rx.State):
         return None
 
     @rx.event
-    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit(self, form: dict[str, str]) -> EventSpec | None:
         email = form.get("email", "")
         remember = form.get("remember") in ("on", "true", True)
         with session_scope() as session:
@@ -92,7 +93,7 @@ class SignInState(rx.State):
         return rx.redirect(self.next_path)
 
     @rx.event
-    async def submit_code(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit_code(self, form: dict[str, str]) -> EventSpec | None:
         auth = await self.get_state(AuthState)
         with session_scope() as session:
             ok = auth_sessions.complete_second_factor(session, auth._token(), form.get("code", ""), client_info(self))
@@ -119,7 +120,7 @@ class SignUpState(rx.State):
         self.password_problems = accounts.password_problems(value, self._email) if value else []
 
     @rx.event
-    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit(self, form: dict[str, str]) -> EventSpec | None:
         if form.get("password", "") != form.get("password_confirm", ""):
             self.error = msgid("The two passwords are not the same.")
             return None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import session_scope
@@ -51,7 +53,7 @@ class MyTicketsState(rx.State):
     message: str = ""
     error: str = ""
 
-    async def _user_id(self) -> tuple[int | None, rx.event.EventSpec | None]:
+    async def _user_id(self) -> tuple[int | None, EventSpec | None]:
         access = await require_user(self)
         if not access.ok or access.user is None:
             return None, access.redirect
@@ -66,7 +68,7 @@ class MyTicketsState(rx.State):
         self.loaded = True
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         user_id, redirect = await self._user_id()
         if user_id is None:
             return redirect
@@ -75,7 +77,7 @@ class MyTicketsState(rx.State):
         return None
 
     @rx.event
-    async def resend(self, order_code: str):  # noqa: ANN201  (an event chain)
+    async def resend(self, order_code: str) -> AsyncIterator[EventSpec | None]:
         user_id, redirect = await self._user_id()
         if user_id is None:
             yield redirect
@@ -90,11 +92,11 @@ class MyTicketsState(rx.State):
             self.error = refused.message
             return
         self.message = msgid("The confirmation e-mail is on its way.")
-        yield  # answer at once; the job renders and sends
+        yield None  # answer at once; the job renders and sends
         resend_order_email(order_id)
 
     @rx.event
-    async def rename(self, form_data: dict[str, str]):  # noqa: ANN201  (an event chain)
+    async def rename(self, form_data: dict[str, str]) -> AsyncIterator[EventSpec | None]:
         user_id, redirect = await self._user_id()
         if user_id is None:
             yield redirect
@@ -112,5 +114,5 @@ class MyTicketsState(rx.State):
             return
         self.message = msgid("The attendee's name was changed; the PDF ticket is updated.")
         self._fill(user_id, await current_lang(self))
-        yield  # show the change now; the PDF renders after
+        yield None  # show the change now; the PDF renders after
         render_order_tickets(owned.order.id or 0, owned.order.locale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -18,7 +19,7 @@ class AdminHomeState(rx.State):
     user_count: int = 0
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await require_role(self, Role.ADMIN)
         if not access.ok:
             self.ready = False
@@ -34,7 +35,7 @@ class OutboxState(rx.State):
     ready: bool = False
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         if not get_settings().dev_mode:
             access = await require_role(self, Role.ADMIN)
             if not access.ok:

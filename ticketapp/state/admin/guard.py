@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.models import Role
@@ -38,9 +39,9 @@ async def admin_or_forbidden(state: rx.State) -> int | None:
     try:
         actor = await require_admin(state)
     except PermissionError:
-        state.forbidden, state.loaded = True, True  # type: ignore[attr-defined]
+        state.forbidden, state.loaded = True, True
         return None
-    state.forbidden = False  # type: ignore[attr-defined]
+    state.forbidden = False
     return actor
 
 
@@ -52,6 +53,6 @@ class AdminGateState(rx.State):
     """
 
     @rx.event
-    async def check(self) -> rx.event.EventSpec | None:
+    async def check(self) -> EventSpec | None:
         access = await require_role(self, Role.ADMIN)
         return None if access.ok else access.redirect

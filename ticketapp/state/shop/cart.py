@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
@@ -94,16 +95,16 @@ class CartState(rx.State):
         if not token:
             return
         self.cart_token = await asyncio.to_thread(_merge, token, user_id)
-        await self.refresh_count()
+        await self.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         self.message = ""
         self.error = ""
         await self._reload()
         return CartState.tick if self._deadline else None
 
-    async def _change(self, action: str, *args: object) -> rx.event.EventSpec | None:
+    async def _change(self, action: str, *args: int) -> EventSpec | None:
         lang = await current_lang(self)
         token = self.token()
         self.message = ""
@@ -118,7 +119,7 @@ class CartState(rx.State):
         return CartState.tick if self._deadline else None
 
     @rx.event
-    async def set_quantity(self, ticket_type_id: str, value: str) -> rx.event.EventSpec | None:
+    async def set_quantity(self, ticket_type_id: str, value: str) -> EventSpec | None:
         lang = await current_lang(self)
         quantity = _parse_int(value)
         type_id = _parse_int(ticket_type_id)
@@ -128,18 +129,18 @@ class CartState(rx.State):
         return await self._change("set", type_id, quantity)
 
     @rx.event
-    async def remove(self, ticket_type_id: str) -> rx.event.EventSpec | None:
+    async def remove(self, ticket_type_id: str) -> EventSpec | None:
         type_id = _parse_int(ticket_type_id)
         if type_id is None:
             return None
         return await self._change("set", type_id, 0)
 
     @rx.event
-    async def empty(self) -> rx.event.EventSpec | None:
+    async def empty(self) -> EventSpec | None:
         return await self._change("empty")
 
     @rx.event
-    async def renew(self) -> rx.event.EventSpec | None:
+    async def renew(self) -> EventSpec | None:
         return await self._change("renew")
 
     @rx.event(background=True)
@@ -183,12 +184,12 @@ def _load(token: str) -> CartView:
         return load_cart(session, token)
 
 
-def _apply(action: str, token: str, *args: object) -> str:
+def _apply(action: str, token: str, *args: int) -> str:
     """Run one cart change in a worker thread; returns an English confirmation msgid."""
     with session_scope() as session:
         if action == "set":
             type_id, quantity = args
-            holds.set_hold_quantity(session, token, int(type_id), int(quantity))  # type: ignore[arg-type]
+            holds.set_hold_quantity(session, token, type_id, quantity)
             return msgid("Your cart was updated.") if quantity else msgid("The tickets were removed from your cart.")
         if action == "empty":
             holds.empty_cart(session, token)

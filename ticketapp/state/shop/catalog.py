@@ -180,7 +180,7 @@ class EventPageState(rx.State):
             )
             self.feedback_is_error = False
             await record_cart_add(self, type_id)
-        await cart.refresh_count()
+        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         await self._refresh()
 
 

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid
@@ -125,7 +126,7 @@ class AgentChatState(rx.State):
         )
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         self.checked = True
         try:
             viewer = await self._require_agent()

@@ -6,6 +6,8 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.event import EventHandler, EventSpec
+from sqlmodel import Session
 
 from ticketapp import tasks
 from ticketapp.db import session_scope
@@ -97,7 +99,7 @@ class AgentTicketState(rx.State):
             if self.ticket_id:
                 self._load_ticket(session, viewer, int(self.ticket_id), lang)
 
-    def _load_ticket(self, session, viewer: Viewer, ticket_id: int, lang: str) -> None:  # noqa: ANN001
+    def _load_ticket(self, session: Session, viewer: Viewer, ticket_id: int, lang: str) -> None:
         ticket = support.agent_ticket(session, viewer, ticket_id)
         names = {agent.id: agent.display_name for agent in support.support_agents(session)}
         self.ticket = ticket_view(
@@ -130,7 +132,7 @@ class AgentTicketState(rx.State):
         ]
 
     @rx.event
-    async def load(self) -> rx.event.EventHandler | None:
+    async def load(self) -> EventHandler | None:
         try:
             viewer = await self._require_agent()
         except SupportError as error:
@@ -148,7 +150,7 @@ class AgentTicketState(rx.State):
         self.f_assignee = form.get("assignee", "")
         self.f_age = form.get("age", "")
         self.selected = []
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     def toggle_selected(self, ticket_id: str) -> None:
@@ -248,7 +250,7 @@ class AgentTicketState(rx.State):
             await self._fail(error)
 
     @rx.event
-    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+    async def download(self, message_id: str) -> EventSpec | None:
         if not (message_id.isdigit() and self.ticket_id):
             return None
         try:

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
@@ -87,7 +88,7 @@ class SupportChatState(rx.State):
         self._apply(_read_snapshot(self.chat_token, await current_lang(self), mark_read=True), lang)
 
     @rx.event
-    def close_panel(self) -> rx.event.EventSpec:
+    def close_panel(self) -> EventSpec:
         self.panel_open = False
         return rx.call_script("document.getElementById('chat-launcher')?.focus()")
 
@@ -131,7 +132,7 @@ class SupportChatState(rx.State):
         self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
 
     @rx.event
-    async def send_attachment(self, files: list[rx.UploadFile]):  # noqa: ANN201  (an event chain)
+    async def send_attachment(self, files: list[rx.UploadFile]) -> EventSpec | None:
         lang = await current_lang(self)
         if not files:
             self.error = gettext(lang, "Choose an image or a PDF first.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
@@ -93,7 +94,7 @@ class SupportPageState(rx.State):
             msgid("Thank you. We received your request {reference} and will answer by e-mail."),
             reference=ticket.reference,
         )
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     async def reply(self, form: dict[str, str]) -> None:
@@ -107,10 +108,10 @@ class SupportPageState(rx.State):
             self.reply_error = gettext(lang, str(error))
             return
         self.reply_error = ""
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
-    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+    async def download(self, message_id: str) -> EventSpec | None:
         """An attachment of the customer's own request (never from /_upload, which is public)."""
         if not (message_id.isdigit() and self.selected_id):
             return None
