@@ -108,7 +108,7 @@ class AuthState(rx.State):
         self.remembered_token = token if remember else ""
         self.browser_token = "" if remember else token
 
-    def current(self) -> CurrentUser | None:
+    def _current_user(self) -> CurrentUser | None:
         """Resolve the session now (fresh from the database) and refresh the header vars."""
         user = self._resolve()
         self._show(user)
@@ -118,7 +118,7 @@ class AuthState(rx.State):
     def refresh(self) -> list[EventSpec] | None:
         """On page load/mount: show who is signed in; drop a dead token."""
         self.connected = True
-        user = self.current()
+        user = self._current_user()
         if user is None and self._token():
             return self._forget_tokens()
         return None
@@ -133,7 +133,7 @@ class AuthState(rx.State):
 
     @rx.event
     def resend_verification(self) -> None:
-        user = self.current()
+        user = self._current_user()
         if user is None or user.email_verified:
             return
         with session_scope() as session:
@@ -166,7 +166,7 @@ class Access:
 
 async def current_user(state: rx.State) -> CurrentUser | None:
     auth = await state.get_state(AuthState)
-    return auth.current()
+    return auth._current_user()
 
 
 async def require_user(state: rx.State, *, allow_pending_second_factor: bool = False) -> Access:
@@ -181,7 +181,7 @@ async def require_role(state: rx.State, *roles: Role) -> Access:
 
 async def _require(state: rx.State, roles: tuple[str, ...], allow_pending_second_factor: bool) -> Access:
     auth = await state.get_state(AuthState)
-    user = auth.current()
+    user = auth._current_user()
     decision = access_decision(user, roles, allow_pending_second_factor)
     if decision == "ok":
         return Access(user)

@@ -99,7 +99,7 @@ class ProfileState(rx.State):
         self.display_name, self.language = user.display_name, user.locale
         self.currency, self.phone = user.preferred_currency or "", user.phone or ""
         self._done(msgid("Your profile was saved."))
-        (await self.get_state(AuthState)).current()
+        (await self.get_state(AuthState))._current_user()
         # The chosen language becomes the interface language too.
         locale = await self.get_state(LocaleState)
         locale.lang_cookie = normalize_locale(user.locale)

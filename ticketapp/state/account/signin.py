@@ -37,11 +37,11 @@ def _next_path(state: rx.State) -> str:
 async def merge_cart_on_sign_in(state: rx.State) -> None:
     """Once fully signed in, the anonymous cart of this browser becomes the account's."""
     auth = await state.get_state(AuthState)
-    user = auth.current()
+    user = auth._current_user()
     if user is None or not user.fully_signed_in:
         return
     cart = await state.get_state(CartState)
-    await cart.merge_into_account(user.id)
+    await cart._merge_into_account(user.id)
 
 
 class SignInState(rx.State):
@@ -60,7 +60,7 @@ class SignInState(rx.State):
             for p in oauth.configured_providers()
         ]
         auth = await self.get_state(AuthState)
-        user = auth.current()
+        user = auth._current_user()
         self.step = "password"
         if user is None:
             return None
@@ -83,7 +83,7 @@ class SignInState(rx.State):
         self.error = ""
         auth = await self.get_state(AuthState)
         auth._remember_token(result.token, result.remember)
-        auth.current()
+        auth._current_user()
         if result.second_factor == "code":
             self.step = "code"
             return None
@@ -197,7 +197,7 @@ class ResetPasswordState(rx.State):
         self.token_ok = False
         # Every session of the account ended, this browser's too.
         auth = await self.get_state(AuthState)
-        auth.current()
+        auth._current_user()
 
 
 class VerifyEmailState(rx.State):
@@ -217,4 +217,4 @@ class VerifyEmailState(rx.State):
             self.error = error.message
         self.checked = True
         auth = await self.get_state(AuthState)
-        auth.current()
+        auth._current_user()

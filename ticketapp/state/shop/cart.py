@@ -53,7 +53,7 @@ class CartState(rx.State):
     _deadline: float = 0.0
     _ticker: int = 0
 
-    def token(self) -> str:
+    def _ensure_token(self) -> str:
         """The cart token, created on first use (the cookie is set with the next update)."""
         if not inventory.is_valid_cart_token(self.cart_token):
             self.cart_token = inventory.new_cart_token()
@@ -89,7 +89,7 @@ class CartState(rx.State):
         view = await asyncio.to_thread(_load, token) if token else CartView()
         self._show(view, lang)
 
-    async def merge_into_account(self, user_id: int) -> None:
+    async def _merge_into_account(self, user_id: int) -> None:
         """After sign-in: fold this browser's cart into the account's, keep the cookie, refresh the count."""
         token = self.cart_token if inventory.is_valid_cart_token(self.cart_token) else ""
         if not token:
@@ -106,7 +106,7 @@ class CartState(rx.State):
 
     async def _change(self, action: str, *args: int) -> EventSpec | None:
         lang = await current_lang(self)
-        token = self.token()
+        token = self._ensure_token()
         self.message = ""
         self.error = ""
         try:

@@ -161,7 +161,7 @@ class EventPageState(rx.State):
         """Hold the chosen number of tickets; the service re-checks everything under lock."""
         lang = await current_lang(self)
         cart = await self.get_state(CartState)
-        token = cart.token()
+        token = cart._ensure_token()
         quantity = _as_int(self.quantities.get(ticket_type_id, "1"))
         type_id = _as_int(ticket_type_id)
         self.feedback_is_error = True
