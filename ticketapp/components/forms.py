@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import reflex as rx
 
 from ticketapp.state.account.auth import AuthState
@@ -59,7 +61,7 @@ def checkbox_field(label: rx.Var[str], name: str) -> rx.Component:
 
 
 def select_field(
-    label: rx.Var[str], name: str, options: list[tuple[str, rx.Var[str] | str]], value: rx.Var[str] | str
+    label: rx.Var[str], name: str, options: Sequence[tuple[str, rx.Var[str] | str]], value: rx.Var[str] | str
 ) -> rx.Component:
     field_id = f"field-{name}"
     return rx.vstack(

@@ -6,6 +6,7 @@ import json
 
 import reflex as rx
 from reflex.event import EventSpec
+from reflex.vars import StringVar
 
 from ticketapp.i18n import catalog, normalize_locale
 from ticketapp.settings import get_settings
@@ -40,7 +41,7 @@ class LocaleState(rx.State):
         return self._html_lang_script()
 
 
-def t(message: str) -> rx.Var[str]:
+def t(message: str) -> StringVar[str]:
     """A translated UI string that follows the visitor's language live."""
     return LocaleState.messages.get(message, message).to(str)
 

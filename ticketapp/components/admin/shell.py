@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
+from reflex.vars import ArrayVar, NumberVar, ObjectVar
 
 from ticketapp.components.layout import page_layout
 from ticketapp.state.locale import t
@@ -34,14 +36,16 @@ def admin_nav() -> rx.Component:
     )
 
 
-def admin_page(*children: rx.Component, forbidden: rx.Var[bool], on_language_change: list) -> rx.Component:
+def admin_page(
+    *children: rx.Component, forbidden: rx.Var[bool], on_language_change: list[rx.EventHandler]
+) -> rx.Component:
     return page_layout(
         rx.cond(forbidden, forbidden_panel(), rx.fragment(admin_nav(), *children)),
         on_language_change=on_language_change,
     )
 
 
-def kpi_card(card: rx.Var[dict[str, str]]) -> rx.Component:
+def kpi_card(card: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.card(
         rx.text(card["label"], size="2", color_scheme="gray", as_="p"),
         rx.text(card["value"], size="6", weight="bold", as_="p"),
@@ -61,7 +65,9 @@ def kpi_card(card: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def data_table(headers: rx.Var[list[str]], rows: rx.Var[list[list[str]]], caption: rx.Var[str] | str) -> rx.Component:
+def data_table(
+    headers: ArrayVar[list[str]], rows: ArrayVar[list[list[str]]], caption: rx.Var[str] | str
+) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
         rx.el.table(
@@ -88,7 +94,7 @@ def confirm_button(
     label: rx.Var[str] | str,
     title: rx.Var[str] | str,
     description: rx.Component | rx.Var[str] | str,
-    on_confirm: rx.EventSpec | rx.EventHandler,
+    on_confirm: EventSpec | rx.EventHandler,
     *,
     confirm_label: rx.Var[str] | str,
     color: str = "tomato",
@@ -111,7 +117,7 @@ def confirm_button(
 
 
 def pager(
-    page: rx.Var[int], total: rx.Var[int], page_size: int, on_previous: rx.EventHandler, on_next: rx.EventHandler
+    page: NumberVar[int], total: NumberVar[int], page_size: int, on_previous: rx.EventHandler, on_next: rx.EventHandler
 ) -> rx.Component:
     return rx.el.nav(
         rx.hstack(

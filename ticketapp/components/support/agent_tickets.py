@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.support.agent_chats import agent_options as _agent_options
 from ticketapp.components.support.agent_chats import select as _select
@@ -62,7 +63,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
             rx.el.input(
@@ -137,7 +138,7 @@ def queue_section() -> rx.Component:
     )
 
 
-def _order_item(order: rx.Var[dict[str, str]]) -> rx.Component:
+def _order_item(order: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(rx.link(order["code"], href=order["href"]), " · ", order["date"], " · ", order["total"])
 
 
@@ -249,7 +250,7 @@ def ticket_section() -> rx.Component:
     )
 
 
-def _ticket_line(message: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_line(message: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.box(
         rx.cond(message["internal"] != "", rx.badge(message["internal"], color_scheme="amber")),
         chat_line(message, Tickets.download),

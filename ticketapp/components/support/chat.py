@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 from reflex.event import EventSpec
+from reflex.vars import ObjectVar
 
 from ticketapp.services.support.tickets import TOPICS
 from ticketapp.state.locale import t
@@ -34,7 +35,7 @@ def field(label: rx.Var[str], control: rx.Component, control_id: str, width: str
 
 
 def chat_line(
-    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None = None
+    message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None = None
 ) -> rx.Component:
     return rx.el.li(
         rx.cond(
@@ -59,7 +60,7 @@ def chat_line(
 
 
 def _attachment(
-    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None
+    message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None
 ) -> rx.Component:
     if on_download is None:
         return rx.fragment()

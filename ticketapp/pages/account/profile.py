@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import (
     error_region,
@@ -197,7 +198,7 @@ def account() -> rx.Component:
     )
 
 
-def _order_row(order: rx.Var[dict[str, str]]) -> rx.Component:
+def _order_row(order: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(order["code"], href=order["href"])),
         rx.table.cell(order["date"]),
@@ -250,7 +251,7 @@ def orders() -> rx.Component:
     )
 
 
-def _line_row(line: rx.Var[dict[str, str]]) -> rx.Component:
+def _line_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(line["event"]),
         rx.table.cell(line["ticket_type"]),

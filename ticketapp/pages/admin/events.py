@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import NumberVar, ObjectVar
 
 from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
@@ -54,7 +55,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _actions(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.hstack(
         rx.link(t("Edit"), href="/admin/events/edit?id=" + row["id"]),
         rx.cond(
@@ -188,7 +189,7 @@ def _field(label: str, name: str, **props: object) -> rx.Component:
     )
 
 
-def _type_row(row: rx.Var[dict[str, str]], index: rx.Var[int]) -> rx.Component:
+def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Component:
     def cell(label: str, name: str, **props: object) -> rx.Component:
         control_id = f"tt-{name}-" + index.to_string()
         return rx.box(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
@@ -113,7 +114,7 @@ def orders_page() -> rx.Component:
     )
 
 
-def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "att-" + ticket["id"]
     return rx.el.tr(
         rx.el.td(ticket["code"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
 from ticketapp.components.fields import select_field, text_field
@@ -12,7 +13,7 @@ from ticketapp.state.admin.people import PAGE_SIZE, AdminCustomersState, AdminSt
 from ticketapp.state.locale import LocaleState, t
 
 
-def _customer_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _customer_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(row["name"]),
         rx.el.td(row["email"]),
@@ -52,7 +53,9 @@ def _customer_row(row: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _simple_table(caption: rx.Var[str] | str, headers: list[str], rows: rx.Var, keys: list[str]) -> rx.Component:
+def _simple_table(
+    caption: rx.Var[str] | str, headers: list[str], rows: ArrayVar[list[dict[str, str]]], keys: list[str]
+) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
         rx.box(
@@ -175,7 +178,7 @@ def customers_page() -> rx.Component:
     )
 
 
-def _staff_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _staff_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "role-" + row["id"]
     return rx.el.tr(
         rx.el.td(row["name"]),

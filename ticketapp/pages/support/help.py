@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
 from ticketapp.components.support.chat import chat_line, field, topic_select
@@ -94,7 +95,7 @@ def _contact_details() -> rx.Component:
     )
 
 
-def _faq_item(entry: rx.Var[dict[str, str]]) -> rx.Component:
+def _faq_item(entry: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.details(
         rx.el.summary(entry["question"], font_weight="500", cursor="pointer"),
         rx.text(entry["answer"], white_space="pre-wrap", padding_y="0.5rem"),
@@ -115,7 +116,7 @@ def _faq() -> rx.Component:
     )
 
 
-def _request_row(request: rx.Var[dict[str, str]]) -> rx.Component:
+def _request_row(request: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
             rx.button(
