@@ -38,7 +38,7 @@ from ticketapp.models import (
     utcnow,
 )
 from ticketapp.services.analytics import dashboard as analytics
-from ticketapp.services.analytics.dashboard import Filters, Granularity
+from ticketapp.services.analytics.filters import Filters, Granularity
 
 ORDERS = 200_000
 EVENTS = 2_000

@@ -204,10 +204,6 @@ class Settings:
         return timedelta(minutes=self.order_payment_minutes)
 
     @property
-    def stripe_enabled(self) -> bool:
-        return bool(self.stripe_secret_key and self.stripe_webhook_secret)
-
-    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ticketapp.db import session_scope
+from ticketapp.services.orders.providers.stripe import stripe_configured
 from ticketapp.services.orders.providers.stripe_events import UnknownOrderError, handle_stripe_event
 from ticketapp.services.orders.providers.stripe_webhooks import WebhookRejectedError, verify_stripe_event
 from ticketapp.settings import get_settings
@@ -18,7 +19,7 @@ MAX_BODY_BYTES = 512 * 1024  # Stripe events are a few KB
 
 async def stripe_webhook(request: Request) -> JSONResponse:
     settings = get_settings()
-    if not settings.stripe_enabled:
+    if not stripe_configured():
         return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
     if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
         return JSONResponse({"error": "body too large"}, status_code=413)

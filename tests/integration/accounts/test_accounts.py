@@ -23,9 +23,11 @@ from ticketapp.models import (
     utcnow,
 )
 from ticketapp.services.accounts import accounts, two_factor
+from ticketapp.services.accounts import profile as account_profile
 from ticketapp.services.accounts import sessions as auth_sessions
-from ticketapp.services.accounts.accounts import AccountError, ProfileUpdate
+from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.passwords import verify_password
+from ticketapp.services.accounts.profile import ProfileUpdate
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.shared.secrets import hash_token
 
@@ -194,8 +196,8 @@ def test_reset_link_expires_after_an_hour(session) -> None:
 def test_email_change_confirms_at_the_new_address_and_notifies_the_old(session, smtp, mail_sink) -> None:
     user = _sign_up(session, "old.address@example.com")
     with pytest.raises(AccountError, match="current password"):
-        accounts.request_email_change(session, user.id, "new.address@example.com", "wrong", CLIENT)
-    accounts.request_email_change(session, user.id, "New.Address@example.com", PASSWORD, CLIENT)
+        account_profile.request_email_change(session, user.id, "new.address@example.com", "wrong", CLIENT)
+    account_profile.request_email_change(session, user.id, "New.Address@example.com", PASSWORD, CLIENT)
     assert session.get(User, user.id).email == "old.address@example.com"
     notice = mail_sink.wait_for("old.address@example.com", "is being changed")
     assert "new.address@example.com" in notice.text
@@ -209,7 +211,7 @@ def test_email_change_confirms_at_the_new_address_and_notifies_the_old(session, 
 def test_profile_update_and_password_change(session) -> None:
     user = _sign_up(session)
     update = ProfileUpdate(display_name="Jane D.", locale="fr", preferred_currency="gbp", phone="+33 6 12 34 56 78")
-    saved = accounts.update_profile(session, user.id, update, CLIENT)
+    saved = account_profile.update_profile(session, user.id, update, CLIENT)
     assert (saved.display_name, saved.locale, saved.preferred_currency, saved.phone) == (
         "Jane D.",
         "fr",
@@ -217,16 +219,16 @@ def test_profile_update_and_password_change(session) -> None:
         "+33 6 12 34 56 78",
     )
     with pytest.raises(AccountError, match="phone"):
-        accounts.update_profile(session, user.id, ProfileUpdate("Jane", "en", "", "call me"), CLIENT)
+        account_profile.update_profile(session, user.id, ProfileUpdate("Jane", "en", "", "call me"), CLIENT)
     with pytest.raises(AccountError, match="currency"):
-        accounts.update_profile(session, user.id, ProfileUpdate("Jane", "en", "XXX", ""), CLIENT)
+        account_profile.update_profile(session, user.id, ProfileUpdate("Jane", "en", "XXX", ""), CLIENT)
     assert session.get(User, user.id).display_name == "Jane D."
     keep = auth_sessions.sign_in(session, "jane@example.com", PASSWORD, False, CLIENT)
     other = auth_sessions.sign_in(session, "jane@example.com", PASSWORD, False, CLIENT)
     kept = auth_sessions.resolve_session(session, keep.token)
     with pytest.raises(AccountError, match="current password"):
-        accounts.change_password(session, user.id, "wrong", "another good secret", CLIENT)
-    accounts.change_password(session, user.id, PASSWORD, "another good secret", CLIENT, kept.session_id)
+        account_profile.change_password(session, user.id, "wrong", "another good secret", CLIENT)
+    account_profile.change_password(session, user.id, PASSWORD, "another good secret", CLIENT, kept.session_id)
     assert auth_sessions.resolve_session(session, keep.token) is not None
     assert auth_sessions.resolve_session(session, other.token) is None
 
@@ -236,8 +238,8 @@ def test_delete_account_anonymises_but_keeps_orders(session) -> None:
     session.add(Order(code="DEL1", user_id=user.id, buyer_name="Jane Doe", buyer_email=user.email, currency="EUR"))
     session.commit()
     with pytest.raises(AccountError, match="current password"):
-        accounts.delete_account(session, user.id, "wrong", CLIENT)
-    accounts.delete_account(session, user.id, PASSWORD, CLIENT)
+        account_profile.delete_account(session, user.id, "wrong", CLIENT)
+    account_profile.delete_account(session, user.id, PASSWORD, CLIENT)
     session.expire_all()
     gone = session.get(User, user.id)
     assert gone.deleted_at is not None and "jane" not in gone.email and gone.password_hash is None

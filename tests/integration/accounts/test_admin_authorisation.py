@@ -29,7 +29,8 @@ from ticketapp.services.orders.admin import search_from_query
 from ticketapp.services.shared.media import save_event_image
 from ticketapp.settings import get_settings
 from ticketapp.state.admin.analytics import AnalyticsState
-from ticketapp.state.admin.events import AdminEventFormState, AdminEventsState
+from ticketapp.state.admin.event_form import AdminEventFormState
+from ticketapp.state.admin.events import AdminEventsState
 from ticketapp.state.admin.orders import AdminOrdersState, AdminOrderState
 from ticketapp.state.admin.people import AdminCustomersState, AdminStaffState
 

@@ -151,7 +151,7 @@ def _event_form(venue_id: int, **changes: str) -> dict[str, str]:
 def test_event_form_sets_attendee_names_and_per_customer_cap(session: Session, admin: User) -> None:
     from ticketapp.models import Event, Venue
     from ticketapp.services.catalog import events as admin_events
-    from ticketapp.state.admin.events import _form_to_input, _load_form
+    from ticketapp.state.admin.event_form import _form_to_input, _load_form
 
     venue = Venue(name="Hall", address="1 rue", city="Paris", country="FR", timezone="Europe/Paris")
     session.add(venue)

@@ -34,7 +34,9 @@ from ticketapp.models import (
     Venue,
 )
 from ticketapp.services.analytics import dashboard as analytics
-from ticketapp.services.analytics.dashboard import Filters, Granularity
+from ticketapp.services.analytics import filters as analytics_filters
+from ticketapp.services.analytics import funnel as analytics_funnel
+from ticketapp.services.analytics.filters import Filters, Granularity
 
 
 def at(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -174,7 +176,7 @@ def test_other_currency_is_reported_on_its_own(session: Session, shop: dict[str,
     totals = analytics.totals(session, jpy)
     assert (totals.revenue_minor, totals.orders, totals.tickets, totals.refunded_minor) == (12000, 1, 3, 0)
     assert analytics.revenue_by_event(session, jpy) == [(shop["tokyo"].id, "Tokyo", 12000, 3)]
-    assert analytics.currencies(session) == ["EUR", "JPY"]
+    assert analytics_filters.currencies(session) == ["EUR", "JPY"]
 
 
 def test_sales_over_time_by_day_week_month(session: Session, shop: dict[str, Event]) -> None:
@@ -248,26 +250,26 @@ def test_whole_dashboard_and_empty_period(session: Session, shop: dict[str, Even
 
 
 def test_record_page_event_is_one_anonymous_insert(session: Session, shop: dict[str, Event]) -> None:
-    key = analytics.session_hash("client-token-123", "secret")
+    key = analytics_funnel.session_hash("client-token-123", "secret")
     assert len(key) == 32 and "client" not in key
     ids = [shop["rock"].id or 0, shop["play"].id or 0, shop["rock"].id or 0]
-    analytics.record_page_event(session, PageEventKind.CHECKOUT, key, ids)
-    analytics.record_page_event(session, PageEventKind.CHECKOUT, key, ids)  # same visit again: ignored
+    analytics_funnel.record_page_event(session, PageEventKind.CHECKOUT, key, ids)
+    analytics_funnel.record_page_event(session, PageEventKind.CHECKOUT, key, ids)  # same visit again: ignored
     later = Filters(start=at(3, 1), end=datetime(2100, 1, 1, tzinfo=UTC), currency="EUR")
     assert analytics.funnel(session, later).checkouts == 3  # s1 (fixture) and this visitor on two events
 
 
 def test_preset_range() -> None:
-    start, end = analytics.preset_range("7d", today=at(3, 10, 15))
+    start, end = analytics_filters.preset_range("7d", today=at(3, 10, 15))
     assert (start, end) == (at(3, 4, 0), at(3, 11, 0))
 
 
 def test_cart_and_checkout_steps_resolve_events_from_ticket_types(session: Session, shop: dict[str, Event]) -> None:
     rock_types = session.exec(select(TicketType.id).where(TicketType.event_id == shop["rock"].id)).all()
     play_type = session.exec(select(TicketType.id).where(TicketType.event_id == shop["play"].id)).one()
-    analytics.record_cart_add(session, "visitor", rock_types[0])
-    analytics.record_checkout_started(session, "visitor", [*rock_types, play_type])
-    analytics.record_checkout_started(session, "visitor", [])  # empty cart: nothing recorded
+    analytics_funnel.record_cart_add(session, "visitor", rock_types[0])
+    analytics_funnel.record_checkout_started(session, "visitor", [*rock_types, play_type])
+    analytics_funnel.record_checkout_started(session, "visitor", [])  # empty cart: nothing recorded
     rows = session.exec(select(PageEvent.kind, PageEvent.event_id).where(PageEvent.session_hash == "visitor")).all()
     assert sorted(rows) == sorted(
         [("cart", shop["rock"].id), ("checkout", shop["rock"].id), ("checkout", shop["play"].id)]

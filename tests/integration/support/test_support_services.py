@@ -9,17 +9,16 @@ from sqlmodel import Session, select
 
 from ticketapp.models import AgentPresence, Order, SupportMessage, SupportTicket, User, utcnow
 from ticketapp.models.support import ChatStatus, SupportStatus
+from ticketapp.services.support import calls as support_calls
 from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import content as support_content
+from ticketapp.services.support import presence as support_presence
+from ticketapp.services.support import queue as support_queue
+from ticketapp.services.support import sla as support_sla
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES, attach, attachment_bytes, store_attachment
-from ticketapp.services.support.tickets import (
-    NotAllowedError,
-    QueueFilter,
-    Requester,
-    SupportError,
-    Viewer,
-    get_viewer,
-)
+from ticketapp.services.support.queue import QueueFilter
+from ticketapp.services.support.tickets import NotAllowedError, Requester, SupportError, Viewer, get_viewer
 
 
 def make_user(session: Session, email: str, role: str = "customer", name: str = "") -> Viewer:
@@ -104,7 +103,7 @@ def test_customers_cannot_use_agent_or_admin_functions(session: Session, people:
     ticket = form_ticket(session, people["alice"])
     for viewer in (None, people["alice"]):
         with pytest.raises(NotAllowedError):
-            support.ticket_queue(session, viewer, QueueFilter())
+            support_queue.ticket_queue(session, viewer, QueueFilter())
         with pytest.raises(NotAllowedError):
             support.agent_reply(session, viewer, ticket.id, "hi")
         with pytest.raises(NotAllowedError):
@@ -113,10 +112,10 @@ def test_customers_cannot_use_agent_or_admin_functions(session: Session, people:
             support.set_status(session, viewer, ticket.id, "closed")
     # Agents answer; only admins edit the FAQ and canned replies.
     with pytest.raises(NotAllowedError):
-        support_chat.save_faq_entry(session, people["agent"], question="Q?", answer="A", locale="en")
-    support_chat.save_faq_entry(session, people["admin"], question="Refunds?", answer="Within 14 days.", locale="en")
-    assert [f.question for f in support_chat.faq_entries(session, "en")] == ["Refunds?"]
-    assert support_chat.faq_entries(session, "fr") == []
+        support_content.save_faq_entry(session, people["agent"], question="Q?", answer="A", locale="en")
+    support_content.save_faq_entry(session, people["admin"], question="Refunds?", answer="Within 14 days.", locale="en")
+    assert [f.question for f in support_content.faq_entries(session, "en")] == ["Refunds?"]
+    assert support_content.faq_entries(session, "fr") == []
     session.refresh(ticket)
     assert ticket.status == "new"
 
@@ -137,26 +136,26 @@ def test_sla_timers_first_response_resolution_and_overdue(session: Session, peop
     )
     now = start + timedelta(hours=5)
     # normal: 4 h to first response -> overdue by an hour; 48 h to resolve -> running.
-    assert support.first_response_timer(ticket, now).state == "overdue"
-    assert support.first_response_timer(ticket, now).seconds_left == -3600
-    assert support.resolution_timer(ticket, now).state == "running"
-    assert support.is_overdue(ticket, now)
+    assert support_sla.first_response_timer(ticket, now).state == "overdue"
+    assert support_sla.first_response_timer(ticket, now).seconds_left == -3600
+    assert support_sla.resolution_timer(ticket, now).state == "running"
+    assert support_sla.is_overdue(ticket, now)
     # Lowering the priority moves both due times (they count from creation).
     ticket = support.set_priority(session, people["agent"], ticket.id, "low")
-    assert support.first_response_timer(ticket, now).state == "running"
-    assert not support.is_overdue(ticket, now)
+    assert support_sla.first_response_timer(ticket, now).state == "running"
+    assert not support_sla.is_overdue(ticket, now)
     ticket = support.set_priority(session, people["agent"], ticket.id, "urgent")
     reply = support.agent_reply(session, people["agent"], ticket.id, "On it", now=start + timedelta(minutes=20))
     session.refresh(ticket)
     assert ticket.first_response_at == reply.created_at
-    assert support.first_response_timer(ticket, now).state == "met"
-    assert support.resolution_timer(ticket, now).state == "overdue"  # urgent: 4 h
+    assert support_sla.first_response_timer(ticket, now).state == "met"
+    assert support_sla.resolution_timer(ticket, now).state == "overdue"  # urgent: 4 h
     ticket = support.set_status(session, people["agent"], ticket.id, "resolved")
-    assert support.resolution_timer(ticket, utcnow()).state == "missed"
+    assert support_sla.resolution_timer(ticket, utcnow()).state == "missed"
 
 
 def test_sla_targets_parse_configured_minutes() -> None:
-    assert support.parse_targets("urgent:30, high:60,bad,low:x") == {"urgent": 30, "high": 60}
+    assert support_sla.parse_targets("urgent:30, high:60,bad,low:x") == {"urgent": 30, "high": 60}
 
 
 def test_queue_filters_and_bulk_assign(session: Session, people: dict) -> None:
@@ -177,7 +176,7 @@ def test_queue_filters_and_bulk_assign(session: Session, people: dict) -> None:
     agent = people["agent"]
 
     def refs(**filters: object) -> set[str]:
-        return {t.reference for t in support.ticket_queue(session, agent, QueueFilter(**filters))}
+        return {t.reference for t in support_queue.ticket_queue(session, agent, QueueFilter(**filters))}
 
     assert refs() == {old.reference, urgent.reference}
     assert refs(status="closed") == {done.reference}
@@ -188,14 +187,14 @@ def test_queue_filters_and_bulk_assign(session: Session, people: dict) -> None:
     assert refs(max_age_hours=24) == {urgent.reference}
     assert refs(assignee="none") == {old.reference, urgent.reference}
 
-    assert support.bulk_assign(session, agent, [old.id, urgent.id], people["agent2"].id) == 2
+    assert support_queue.bulk_assign(session, agent, [old.id, urgent.id], people["agent2"].id) == 2
     assert refs(assignee=str(people["agent2"].id)) == {old.reference, urgent.reference}
     assert refs(assignee="me") == set()
     # Not an agent, or an unknown ticket: refused, nothing changes.
     with pytest.raises(SupportError):
-        support.bulk_assign(session, agent, [old.id], people["alice"].id)
+        support_queue.bulk_assign(session, agent, [old.id], people["alice"].id)
     with pytest.raises(SupportError):
-        support.bulk_assign(session, agent, [old.id, 999_999], agent.id)
+        support_queue.bulk_assign(session, agent, [old.id, 999_999], agent.id)
     session.refresh(old)
     assert old.assignee_id == people["agent2"].id
 
@@ -219,7 +218,7 @@ def test_attachments_are_checked_by_content_and_size(session: Session) -> None:
 
 def test_log_call_creates_a_phone_ticket_or_updates_an_existing_one(session: Session, people: dict) -> None:
     agent = people["agent"]
-    ticket = support.log_call(
+    ticket = support_calls.log_call(
         session,
         agent,
         caller_name="Alice",
@@ -231,7 +230,7 @@ def test_log_call_creates_a_phone_ticket_or_updates_an_existing_one(session: Ses
     )
     assert (ticket.channel, ticket.status, ticket.customer_id) == ("phone", "open", people["alice"].id)
     assert ticket.first_response_at is not None
-    again = support.log_call(
+    again = support_calls.log_call(
         session,
         agent,
         reference=ticket.reference.lower(),
@@ -245,18 +244,18 @@ def test_log_call_creates_a_phone_ticket_or_updates_an_existing_one(session: Ses
     notes = support.conversation(session, ticket, include_internal=True)
     assert notes[0].body.startswith("☎ Alice (3:05, follow_up)")
     with pytest.raises(SupportError, match="No request has this reference"):
-        support.log_call(
+        support_calls.log_call(
             session, agent, reference="SR-ZZZZZZ", caller_name="A", caller_phone="", summary="x",
             duration_seconds=1, outcome="resolved",
         )  # fmt: skip
 
 
 def go_online(session: Session, agent: Viewer) -> None:
-    support_chat.set_presence(session, agent, "online")
+    support_presence.set_presence(session, agent, "online")
 
 
 def test_without_an_agent_online_a_chat_message_becomes_a_ticket(session: Session, people: dict) -> None:
-    assert not support_chat.live_help_available(session)
+    assert not support_presence.live_help_available(session)
     chat = support_chat.start_chat(session, None, guest_name="Gina", guest_email="Gina@Example.com", topic="order")
     result = support_chat.post_customer_message(session, chat, "Is the show tonight?")
     assert result.ticket is not None
@@ -270,21 +269,21 @@ def test_without_an_agent_online_a_chat_message_becomes_a_ticket(session: Sessio
     assert len(support.conversation(session, result.ticket, include_internal=False)) == 2
     # Outside opening hours it is the same even with an agent online.
     go_online(session, people["agent"])
-    assert support_chat.live_help_available(session)
+    assert support_presence.live_help_available(session)
     monday_night = utcnow().replace(year=2030, month=1, day=7, hour=22, minute=0)
-    assert not support_chat.support_is_open(monday_night, "mon-fri 09:00-18:00", "UTC")
-    assert support_chat.support_is_open(monday_night.replace(hour=10), "mon-fri 09:00-18:00", "UTC")
-    assert support_chat.support_is_open(monday_night, "", "UTC")
+    assert not support_presence.support_is_open(monday_night, "mon-fri 09:00-18:00", "UTC")
+    assert support_presence.support_is_open(monday_night.replace(hour=10), "mon-fri 09:00-18:00", "UTC")
+    assert support_presence.support_is_open(monday_night, "", "UTC")
 
 
 def test_presence_goes_stale_and_away_does_not_count(session: Session, people: dict) -> None:
     go_online(session, people["agent"])
-    assert support_chat.agents_online(session) == 1
-    assert support_chat.agents_online(session, utcnow() + timedelta(minutes=5)) == 0
-    support_chat.set_presence(session, people["agent"], "away")
-    assert support_chat.agents_online(session) == 0
+    assert support_presence.agents_online(session) == 1
+    assert support_presence.agents_online(session, utcnow() + timedelta(minutes=5)) == 0
+    support_presence.set_presence(session, people["agent"], "away")
+    assert support_presence.agents_online(session) == 0
     with pytest.raises(NotAllowedError):
-        support_chat.set_presence(session, people["alice"], "online")
+        support_presence.set_presence(session, people["alice"], "online")
     assert session.get(AgentPresence, people["alice"].id) is None
 
 
@@ -345,9 +344,9 @@ def test_values_outside_the_lists_are_refused_cleanly(session: Session, people: 
     for change in (
         lambda: support.set_status(session, agent, ticket.id, "deleted"),
         lambda: support.set_priority(session, agent, ticket.id, "asap"),
-        lambda: support.ticket_queue(session, agent, QueueFilter(channel="fax")),
-        lambda: support_chat.set_presence(session, agent, "busy"),
-        lambda: support.log_call(
+        lambda: support_queue.ticket_queue(session, agent, QueueFilter(channel="fax")),
+        lambda: support_presence.set_presence(session, agent, "busy"),
+        lambda: support_calls.log_call(
             session, agent, caller_name="A", caller_phone="", summary="x", duration_seconds=1, outcome="maybe"
         ),
     ):

@@ -30,6 +30,7 @@ from sqlmodel import Session
 from ticketapp.db import make_engine
 from ticketapp.models import User
 from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import presence as support_presence
 from ticketapp.services.support.tickets import get_viewer
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -212,7 +213,7 @@ def _agent_online(database_url: str) -> int:
         user = User(email=f"agent-{uuid.uuid4().hex[:6]}@example.com", display_name="Agnès Agent", role="agent")
         session.add(user)
         session.commit()
-        support_chat.set_presence(session, get_viewer(session, user.id), "online")
+        support_presence.set_presence(session, get_viewer(session, user.id), "online")
         user_id = user.id
     engine.dispose()
     return user_id

@@ -14,7 +14,7 @@ from ticketapp.components.forms import (
     text_field,
 )
 from ticketapp.components.layout import LANGUAGES, page_layout
-from ticketapp.services.accounts.accounts import SUPPORTED_CURRENCIES
+from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.profile import OrderDetailState, OrdersState, ProfileState, SecurityState
 from ticketapp.state.locale import LocaleState, t

@@ -9,7 +9,8 @@ from ticketapp.components.admin.shell import admin_page, confirm_button, feedbac
 from ticketapp.components.fields import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
-from ticketapp.state.admin.events import PAGE_SIZE, AdminEventFormState, AdminEventsState
+from ticketapp.state.admin.event_form import AdminEventFormState
+from ticketapp.state.admin.events import PAGE_SIZE, AdminEventsState
 from ticketapp.state.admin.guard import AdminGateState
 from ticketapp.state.locale import LocaleState, t
 

@@ -1,12 +1,11 @@
-"""Accounts: sign-up, e-mail verification, password reset, profile, e-mail change,
-deletion and blocking. Errors are `AccountError` carrying an English message id
-that the caller translates.
+"""Accounts: sign-up, e-mail verification, password rules and reset, blocking and
+admin creation (a customer's own changes are in `profile`). Errors are `AccountError`
+carrying an English message id that the caller translates.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
@@ -14,7 +13,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid, normalize_locale
 from ticketapp.models import OneTimeToken, Role, SecurityEventKind, TokenPurpose, User, UserSession, utcnow
 from ticketapp.services.accounts import mail as account_mail
-from ticketapp.services.accounts.passwords import hash_password, verify_password
+from ticketapp.services.accounts.passwords import hash_password
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.shared.secrets import hash_token, new_token
 
@@ -25,7 +24,6 @@ TOKEN_LIFETIMES = {
     TokenPurpose.CHANGE_EMAIL: timedelta(days=1),
 }
 INVITATION_LIFETIME = timedelta(days=3)
-SUPPORTED_CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF", "CAD")
 # A short list of the most used passwords of at least 10 characters (public breach statistics).
 COMMON_PASSWORDS = frozenset(
     {
@@ -64,7 +62,6 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ().-]{6,30}$")
 
 
 class AccountError(Exception):
@@ -97,7 +94,7 @@ def password_problems(password: str, email: str) -> list[str]:
     return problems
 
 
-def _check_password(password: str, email: str) -> None:
+def check_password(password: str, email: str) -> None:
     problems = password_problems(password, email)
     if problems:
         raise AccountError(problems[0])
@@ -152,7 +149,7 @@ def sign_up(session: Session, email: str, display_name: str, password: str, lang
         raise AccountError(msgid("Please enter a valid e-mail address."))
     if not display_name:
         raise AccountError(msgid("Please enter your name."))
-    _check_password(password, email)
+    check_password(password, email)
     if get_user_by_email(session, email) is not None:
         raise AccountError(msgid("An account with this e-mail address already exists. Sign in instead."))
     user = User(
@@ -256,7 +253,7 @@ def reset_password(session: Session, raw: str, new_password: str, client: Client
     user = session.get(User, _token_user_id(session, raw))
     if user is None:
         raise AccountError(msgid("This link is not valid. Please ask for a new one."))
-    _check_password(new_password, user.email)
+    check_password(new_password, user.email)
     consume_token(session, raw, TokenPurpose.RESET_PASSWORD)
     user.password_hash = hash_password(new_password)
     # The link proved the mailbox, so the address counts as verified.
@@ -289,106 +286,6 @@ def revoke_user_sessions(session: Session, user_id: int, keep_session_id: int | 
     return count
 
 
-def change_password(
-    session: Session,
-    user_id: int,
-    current: str,
-    new_password: str,
-    client: ClientInfo,
-    keep_session_id: int | None = None,
-) -> None:
-    user = _active_user(session, user_id)
-    if not verify_password(current, user.password_hash):
-        raise AccountError(msgid("Your current password is not correct."))
-    _check_password(new_password, user.email)
-    user.password_hash = hash_password(new_password)
-    user.updated_at = utcnow()
-    session.add(user)
-    revoke_user_sessions(session, user_id, keep_session_id)
-    record_event(session, SecurityEventKind.PASSWORD_CHANGED, client, user_id=user.id, email=user.email)
-    session.commit()
-    account_mail.send_password_changed_notice(user.email, user.display_name, user.locale)
-
-
-@dataclass(frozen=True)
-class ProfileUpdate:
-    display_name: str
-    locale: str
-    preferred_currency: str
-    phone: str
-
-
-def update_profile(session: Session, user_id: int, update: ProfileUpdate, client: ClientInfo) -> User:
-    user = _active_user(session, user_id)
-    name = update.display_name.strip()
-    if not name:
-        raise AccountError(msgid("Please enter your name."))
-    currency = update.preferred_currency.strip().upper()
-    if currency and currency not in SUPPORTED_CURRENCIES:
-        raise AccountError(msgid("Please choose a currency from the list."))
-    phone = update.phone.strip()
-    if phone and not PHONE_PATTERN.match(phone):
-        raise AccountError(msgid("Please enter a valid phone number (digits, spaces and + only)."))
-    user.display_name = name[:120]
-    user.locale = normalize_locale(update.locale)
-    user.preferred_currency = currency or None
-    user.phone = phone or None
-    user.updated_at = utcnow()
-    session.add(user)
-    record_event(session, SecurityEventKind.PROFILE_UPDATED, client, user_id=user.id, email=user.email)
-    session.commit()
-    return user
-
-
-def request_email_change(session: Session, user_id: int, new_email: str, password: str, client: ClientInfo) -> None:
-    """Send a confirmation link to the new address and a notice to the old one."""
-    user = _active_user(session, user_id)
-    new_email = normalize_email(new_email)
-    if not is_valid_email(new_email):
-        raise AccountError(msgid("Please enter a valid e-mail address."))
-    if new_email == user.email:
-        raise AccountError(msgid("This is already your e-mail address."))
-    if user.password_hash and not verify_password(password, user.password_hash):
-        raise AccountError(msgid("Your current password is not correct."))
-    if get_user_by_email(session, new_email) is not None:
-        raise AccountError(msgid("An account with this e-mail address already exists."))
-    token = issue_token(session, user, TokenPurpose.CHANGE_EMAIL, new_email=new_email)
-    record_event(
-        session, SecurityEventKind.EMAIL_CHANGE_REQUESTED, client, user_id=user.id, email=user.email, detail=new_email
-    )
-    session.commit()
-    account_mail.send_email_change_confirmation(new_email, user.display_name, user.locale, token)
-    account_mail.send_email_change_notice(user.email, user.display_name, user.locale, new_email)
-
-
-def delete_account(session: Session, user_id: int, password: str, client: ClientInfo) -> None:
-    """Anonymise the account in place: orders stay (for accounting) but point to no person."""
-    user = _active_user(session, user_id)
-    if user.password_hash and not verify_password(password, user.password_hash):
-        raise AccountError(msgid("Your current password is not correct."))
-    from ticketapp.models import OAuthIdentity, Order  # local: only deletion touches these
-
-    for order in session.exec(select(Order).where(Order.user_id == user_id)):
-        order.buyer_name = "Deleted customer"
-        order.buyer_email = f"deleted-{user_id}@invalid"
-        session.add(order)
-    for identity in session.exec(select(OAuthIdentity).where(OAuthIdentity.user_id == user_id)):
-        session.delete(identity)
-    revoke_user_sessions(session, user_id)
-    user.email = f"deleted-{user_id}@invalid"
-    user.display_name = "Deleted user"
-    user.password_hash = None
-    user.phone = None
-    user.totp_secret = None
-    user.totp_enabled_at = None
-    user.recovery_codes_hash = None
-    user.deleted_at = utcnow()
-    user.updated_at = utcnow()
-    session.add(user)
-    record_event(session, SecurityEventKind.ACCOUNT_DELETED, client, user_id=user.id)
-    session.commit()
-
-
 def set_blocked(session: Session, user_id: int, blocked: bool, client: ClientInfo) -> None:
     """Block (or unblock) an account; blocking ends its sessions at once."""
     user = session.get(User, user_id)
@@ -408,7 +305,7 @@ def create_admin(session: Session, email: str, password: str, display_name: str 
     email = normalize_email(email)
     if not is_valid_email(email):
         raise AccountError(msgid("Please enter a valid e-mail address."))
-    _check_password(password, email)
+    check_password(password, email)
     user = get_user_by_email(session, email)
     if user is None:
         user = User(email=email, display_name=display_name)
@@ -418,11 +315,4 @@ def create_admin(session: Session, email: str, password: str, display_name: str 
     user.updated_at = utcnow()
     session.add(user)
     session.commit()
-    return user
-
-
-def _active_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or user.deleted_at is not None or user.is_blocked:
-        raise AccountError(msgid("Please sign in again."))
     return user

@@ -13,163 +13,29 @@ filter when the order holds at least one item of the filtered events.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, cast, distinct, func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import distinct, func
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql import ColumnElement, Insert
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
-from ticketapp.models import (
-    Event,
-    EventStatus,
-    Order,
-    OrderItem,
-    OrderStatus,
-    PageEvent,
-    PageEventKind,
-    Refund,
-    TicketType,
-    utcnow,
+from ticketapp.models import Event, EventStatus, Order, OrderItem, PageEvent, PageEventKind, Refund, TicketType, utcnow
+from ticketapp.services.analytics.filters import Filters, Granularity
+from ticketapp.services.analytics.queries import (
+    LINE_TOTAL,
+    event_conditions,
+    items_query,
+    order_in_filtered_events,
+    sales_query,
+    time_bucket,
+    unfiltered,
+    weekday_hour,
 )
 from ticketapp.services.booking.inventory import counts_as_sold
-
-SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED)
-
-
-class Granularity(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the dashboard looks at: [start, end) in UTC, one currency, optional events / category."""
-
-    start: datetime
-    end: datetime
-    currency: str
-    event_ids: tuple[int, ...] = ()
-    category: str | None = None
-
-    def previous(self) -> Filters:
-        """The period of the same length just before this one (for KPI deltas)."""
-        length = self.end - self.start
-        return replace(self, start=self.start - length, end=self.start)
-
-
-PRESETS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
-
-
-def preset_range(preset: str, *, today: datetime | None = None) -> tuple[datetime, datetime]:
-    """[start, end) for a preset like "30d": the last N whole days including today (UTC)."""
-    days = PRESETS.get(preset, 30)
-    now = today or utcnow()
-    end = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
-    return end - timedelta(days=days), end
-
-
-# --- SQL helpers ---------------------------------------------------------------
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-def time_bucket(session: Session, column: Any, granularity: Granularity) -> ColumnElement[str]:
-    """The start date ('YYYY-MM-DD', UTC) of the day/week/month holding `column`, on SQLite or PostgreSQL."""
-    if _dialect(session) == "postgresql":
-        utc = func.timezone("UTC", column)
-        return func.to_char(func.date_trunc(granularity.value, utc), "YYYY-MM-DD")
-    if granularity == Granularity.DAY:
-        return func.strftime("%Y-%m-%d", column)
-    if granularity == Granularity.MONTH:
-        return func.strftime("%Y-%m-01", column)
-    # Weeks start on Monday: move to the coming Sunday (or stay), then back six days.
-    return func.date(column, "weekday 0", "-6 days")
-
-
-def _weekday_hour(session: Session, column: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    """(weekday 0=Sunday…6, hour 0…23) of a UTC timestamp."""
-    if _dialect(session) == "postgresql":
-        utc = func.timezone("UTC", column)
-        return cast(func.extract("dow", utc), Integer), cast(func.extract("hour", utc), Integer)
-    return cast(func.strftime("%w", column), Integer), cast(func.strftime("%H", column), Integer)
-
-
-def _sale_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    return [
-        col(Order.status).in_(SOLD_STATUSES),
-        col(Order.paid_at) >= filters.start,
-        col(Order.paid_at) < filters.end,
-        col(Order.currency) == filters.currency,
-    ]
-
-
-def _event_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.event_ids:
-        conditions.append(col(Event.id).in_(filters.event_ids))
-    if filters.category:
-        conditions.append(col(Event.category) == filters.category)
-    return conditions
-
-
-def _unfiltered(filters: Filters) -> bool:
-    return not filters.event_ids and not filters.category
-
-
-def _items_query(filters: Filters, *columns: Any, with_event: bool = False) -> Any:  # Select or SelectOfScalar
-    """SELECT columns FROM sold order items in the filters.
-
-    Ticket type and event are joined only when a column or filter needs them:
-    on SQLite those two lookups per item are most of a chart's cost.
-    """
-    query = select(*columns).select_from(OrderItem).join(Order, col(Order.id) == OrderItem.order_id)
-    if with_event or not _unfiltered(filters):
-        query = query.join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id).join(
-            Event, col(Event.id) == TicketType.event_id
-        )
-    return query.where(*_sale_conditions(filters), *_event_conditions(filters))
-
-
-def _sales_query(filters: Filters, *columns: Any) -> Any:  # Select or SelectOfScalar
-    """SELECT columns FROM sold orders in the filters: one row per order, no item join.
-
-    Without an event/category filter an order's revenue is its `total_minor`
-    (the sum of its items); with one, callers needing revenue use `_items_query`.
-    """
-    return select(*columns).select_from(Order).where(*_sale_conditions(filters), *_order_in_filtered_events(filters))
-
-
-def _order_in_filtered_events(filters: Filters) -> list[ColumnElement[bool]]:
-    """An order-level condition: the order holds an item of the filtered events (if any filter)."""
-    if not filters.event_ids and not filters.category:
-        return []
-    # IN (uncorrelated) lets the database build the order-id set once, instead of probing per order.
-    holds_event = col(Order.id).in_(
-        select(OrderItem.order_id)
-        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
-        .join(Event, col(Event.id) == TicketType.event_id)
-        .where(*_event_conditions(filters))
-    )
-    return [holds_event]
-
-
-_LINE_TOTAL = OrderItem.quantity * OrderItem.unit_price_minor
-
-
-# --- aggregates -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -196,10 +62,10 @@ class Totals:
 
 def totals(session: Session, filters: Filters) -> Totals:
     revenue, orders, tickets = session.exec(
-        _items_query(
+        items_query(
             filters,
-            func.coalesce(func.sum(_LINE_TOTAL), 0),
-            func.count(distinct(col(Order.id))),
+            func.coalesce(func.sum(LINE_TOTAL), 0),
+            func.count(distinct(Order.id)),
             func.coalesce(func.sum(OrderItem.quantity), 0),
         )
     ).one()
@@ -220,7 +86,7 @@ def refunded_total(session: Session, filters: Filters) -> int:
             col(Refund.created_at) >= filters.start,
             col(Refund.created_at) < filters.end,
             Refund.currency == filters.currency,
-            *_order_in_filtered_events(filters),
+            *order_in_filtered_events(filters),
         )
     )
     return int(session.exec(query).one())
@@ -262,9 +128,7 @@ def _sales_buckets(session: Session, filters: Filters, granularity: Granularity)
     """[(bucket, revenue, tickets, orders)]: an order falls in one bucket, so orders add up across buckets."""
     bucket = time_bucket(session, Order.paid_at, granularity).label("bucket")
     rows = session.exec(
-        _items_query(
-            filters, bucket, func.sum(_LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(col(Order.id)))
-        )
+        items_query(filters, bucket, func.sum(LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(Order.id)))
         .group_by(bucket)
         .order_by(bucket)
     ).all()
@@ -281,7 +145,7 @@ def refunds_over_time(session: Session, filters: Filters, granularity: Granulari
             col(Refund.created_at) >= filters.start,
             col(Refund.created_at) < filters.end,
             Refund.currency == filters.currency,
-            *_order_in_filtered_events(filters),
+            *order_in_filtered_events(filters),
         )
         .group_by(bucket)
         .order_by(bucket)
@@ -302,13 +166,13 @@ class TypeSales:
 def sales_by_ticket_type(session: Session, filters: Filters) -> list[TypeSales]:
     """One aggregate per ticket type sold; the event, category and type-mix charts are sums of it."""
     rows = session.exec(
-        _items_query(
+        items_query(
             filters,
             Event.id,
             Event.title,
             Event.category,
             TicketType.name,
-            func.sum(_LINE_TOTAL),
+            func.sum(LINE_TOTAL),
             func.sum(OrderItem.quantity),
             with_event=True,
         ).group_by(TicketType.id, Event.id, Event.title, Event.category, TicketType.name)
@@ -359,21 +223,21 @@ def ticket_type_mix(session: Session, filters: Filters, limit: int = 15) -> list
 def payment_methods(session: Session, filters: Filters) -> list[tuple[str, int, int]]:
     """[(payment method, orders, revenue_minor)] — orders without a recorded method count as "unknown"."""
     method = func.coalesce(Order.payment_method, "unknown").label("method")
-    if _unfiltered(filters):
+    if unfiltered(filters):
         orders = func.count(col(Order.id)).label("orders")
-        query = _sales_query(filters, method, orders, func.sum(Order.total_minor))
+        query = sales_query(filters, method, orders, func.sum(Order.total_minor))
     else:
-        orders = func.count(distinct(col(Order.id))).label("orders")
-        query = _items_query(filters, method, orders, func.sum(_LINE_TOTAL))
+        orders = func.count(distinct(Order.id)).label("orders")
+        query = items_query(filters, method, orders, func.sum(LINE_TOTAL))
     rows = session.exec(query.group_by(method).order_by(orders.desc(), method)).all()
     return [(str(m), int(o), int(r)) for m, o, r in rows]
 
 
 def sales_heatmap(session: Session, filters: Filters) -> list[tuple[int, int, int]]:
     """[(weekday 0=Monday…6, hour 0…23, orders)] for cells with at least one paid order (UTC)."""
-    weekday, hour = _weekday_hour(session, Order.paid_at)
+    weekday, hour = weekday_hour(session, Order.paid_at)
     wd, hr = weekday.label("weekday"), hour.label("hour")
-    rows = session.exec(_sales_query(filters, wd, hr, func.count(col(Order.id))).group_by(wd, hr)).all()
+    rows = session.exec(sales_query(filters, wd, hr, func.count(col(Order.id))).group_by(wd, hr)).all()
     # SQL counts weekdays from Sunday; the chart reads Monday first.
     return sorted(((int(w) + 6) % 7, int(h), int(n)) for w, h, n in rows)
 
@@ -381,12 +245,12 @@ def sales_heatmap(session: Session, filters: Filters) -> list[tuple[int, int, in
 def top_customers(session: Session, filters: Filters, limit: int = 10) -> list[tuple[str, str, int, int]]:
     """[(e-mail, a name used, orders, revenue_minor)], biggest spenders first (e-mails are stored lower-cased)."""
     email = Order.buyer_email
-    if _unfiltered(filters):
+    if unfiltered(filters):
         revenue = func.sum(Order.total_minor).label("revenue")
-        query = _sales_query(filters, email, func.max(Order.buyer_name), func.count(col(Order.id)), revenue)
+        query = sales_query(filters, email, func.max(Order.buyer_name), func.count(col(Order.id)), revenue)
     else:
-        revenue = func.sum(_LINE_TOTAL).label("revenue")
-        query = _items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(col(Order.id))), revenue)
+        revenue = func.sum(LINE_TOTAL).label("revenue")
+        query = items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(Order.id)), revenue)
     rows = session.exec(query.group_by(email).order_by(revenue.desc(), email).limit(limit)).all()
     return [(str(e), str(n), int(o), int(r)) for e, n, o, r in rows]
 
@@ -418,12 +282,12 @@ def sell_through(
             Event.status == EventStatus.PUBLISHED,
             col(Event.starts_at) > now,
             Event.currency == filters.currency,
-            *_event_conditions(filters),
+            *event_conditions(filters),
         )
-        .order_by(col(Event.starts_at), col(Event.id))
+        .order_by(Event.starts_at, Event.id)
         .limit(limit)
     )
-    event_ids = [i for i in session.exec(upcoming).all() if i is not None]
+    event_ids = [int(i) for i in session.exec(upcoming).all()]
     if not event_ids:
         return []
     # Count sold seats only for these events' ticket types, not for the whole catalogue.
@@ -432,30 +296,29 @@ def sell_through(
         .join(Order, col(Order.id) == OrderItem.order_id)
         .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
         .where(col(TicketType.event_id).in_(event_ids), counts_as_sold(now))
-        .group_by(col(OrderItem.ticket_type_id))
+        .group_by(OrderItem.ticket_type_id)
         .subquery("sold")
     )
-    # sqlmodel types select() for at most four columns; the Select it builds takes any number.
-    columns: Select[int, str, datetime, int, int] = Select(
-        col(Event.id),
-        col(Event.title),
-        col(Event.starts_at),
-        func.coalesce(func.sum(sold.c.sold), 0),
-        func.coalesce(func.sum(TicketType.capacity), 0),
-    )
     rows = session.exec(
-        columns.join(TicketType, col(TicketType.event_id) == Event.id)
+        select(
+            Event.id,
+            Event.title,
+            Event.starts_at,
+            func.coalesce(func.sum(sold.c.sold), 0),
+            func.coalesce(func.sum(TicketType.capacity), 0),
+        )
+        .join(TicketType, col(TicketType.event_id) == Event.id)
         .outerjoin(sold, sold.c.ticket_type_id == TicketType.id)
         .where(col(Event.id).in_(event_ids))
-        .group_by(col(Event.id), col(Event.title), col(Event.starts_at))
-        .order_by(col(Event.starts_at), col(Event.id))
+        .group_by(Event.id, Event.title, Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
     ).all()
     return [SellThrough(int(i), str(t), s, int(q), int(c)) for i, t, s, q, c in rows]
 
 
 def _visits(session: Session, filters: Filters, kind: PageEventKind) -> int:
     """Visits (step × event × browser session × day) recorded in the period."""
-    conditions = [col(PageEvent.kind) == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
+    conditions = [PageEvent.kind == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
     if filters.event_ids:
         conditions.append(col(PageEvent.event_id).in_(filters.event_ids))
     if filters.category:
@@ -477,38 +340,13 @@ def funnel(session: Session, filters: Filters) -> Funnel:
 
     Page events carry no currency: the first three steps count every currency.
     """
-    paid = session.exec(_sales_query(filters, func.count(col(Order.id)))).one()
+    paid = session.exec(sales_query(filters, func.count(col(Order.id)))).one()
     return Funnel(
         views=_visits(session, filters, PageEventKind.VIEW),
         carts=_visits(session, filters, PageEventKind.CART),
         checkouts=_visits(session, filters, PageEventKind.CHECKOUT),
         paid=int(paid),
     )
-
-
-def currencies(session: Session) -> list[str]:
-    """Currencies that have sales or events, most used first (the dashboard's currency choices)."""
-    rows = session.exec(
-        select(Event.currency, func.count(col(Event.id)).label("n"))
-        .group_by(Event.currency)
-        .order_by(func.count(col(Event.id)).desc(), Event.currency)
-    ).all()
-    return [str(c) for c, _ in rows]
-
-
-def categories(session: Session) -> list[str]:
-    return [str(c) for c in session.exec(select(Event.category).distinct().order_by(Event.category)).all()]
-
-
-def event_choices(session: Session, currency: str, limit: int = 200) -> list[tuple[int, str]]:
-    """Events selectable in the filter, most recent first."""
-    rows = session.exec(
-        select(Event.id, Event.title)
-        .where(Event.currency == currency)
-        .order_by(col(Event.starts_at).desc())
-        .limit(limit)
-    ).all()
-    return [(i, str(t)) for i, t in rows if i is not None]
 
 
 @dataclass
@@ -586,45 +424,3 @@ def dashboard_concurrently(engine: Engine, filters: Filters, granularity: Granul
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {name: pool.submit(run, part) for name, part in parts.items()}
         return _assemble({name: future.result() for name, future in futures.items()})
-
-
-# --- recording funnel steps -----------------------------------------------------
-
-
-def session_hash(client_token: str, secret: str) -> str:
-    """A salted, truncated hash of the browser session: counts visitors without identifying them."""
-    return hashlib.blake2b(client_token.encode(), key=secret.encode()[:64], digest_size=16).hexdigest()
-
-
-def record_page_event(
-    session: Session, kind: PageEventKind, session_key: str, event_ids: list[int] | None = None
-) -> None:
-    """Record a funnel step with a single INSERT (one row per event); a repeat visit the same day is ignored."""
-    now = utcnow()
-    day = now.date().isoformat()
-    rows = [
-        {"kind": kind.value, "event_id": i, "session_hash": session_key, "day": day, "at": now}
-        for i in dict.fromkeys(event_ids or [0])
-    ]
-    if _dialect(session) == "postgresql":
-        statement: Insert = pg_insert(PageEvent).on_conflict_do_nothing()
-    else:
-        statement = sqlite_insert(PageEvent).on_conflict_do_nothing()
-    session.execute(statement, rows)
-    session.commit()
-
-
-def record_checkout_started(session: Session, session_key: str, ticket_type_ids: list[int]) -> None:
-    """A checkout step for the events of these ticket types (what the cart holds)."""
-    if not ticket_type_ids:
-        return
-    event_ids = session.exec(
-        select(TicketType.event_id).where(col(TicketType.id).in_(ticket_type_ids)).distinct()
-    ).all()
-    record_page_event(session, PageEventKind.CHECKOUT, session_key, [int(i) for i in event_ids])
-
-
-def record_cart_add(session: Session, session_key: str, ticket_type_id: int) -> None:
-    event_id = session.exec(select(TicketType.event_id).where(TicketType.id == ticket_type_id)).first()
-    if event_id is not None:
-        record_page_event(session, PageEventKind.CART, session_key, [int(event_id)])

@@ -8,29 +8,24 @@ audit trail. Seats are handled by `services.orders` (confirm / release).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import (
-    Event,
     Order,
-    OrderItem,
     OrderLog,
     OrderStatus,
     Payment,
     Refund,
-    TicketType,
     utcnow,
 )
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking.checkout import PaymentConfirmation
-from ticketapp.services.orders.providers.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
-from ticketapp.services.shared.signing import sign
-from ticketapp.settings import get_settings
+from ticketapp.services.orders.providers.base import PaymentMethod, PaymentStart
+from ticketapp.services.orders.providers.base import status_url as status_url  # the orders API callers use
+from ticketapp.services.orders.providers.registry import provider, providers_for
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -44,13 +39,6 @@ TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
     S.CANCELLED: set(),
     S.REFUNDED: set(),
 }
-
-
-class PaymentMethod(StrEnum):
-    STRIPE = "stripe"
-    DEMO = "demo"
-    BANK_TRANSFER = "bank_transfer"
-    FREE = "free"
 
 
 class OrderError(Exception):
@@ -116,46 +104,8 @@ def get_order_by_code(session: Session, code: str) -> Order | None:
 # --- starting a payment -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PaymentStart:
-    method: PaymentMethod
-    redirect_url: str | None = None  # the buyer goes there next (Stripe, demo page, status page)
-
-
 def available_methods(total_minor: int) -> list[PaymentMethod]:
-    if total_minor == 0:
-        return [PaymentMethod.FREE]
-    settings = get_settings()
-    methods = [PaymentMethod.STRIPE] if settings.stripe_enabled else []
-    if not settings.stripe_enabled or settings.demo_payments:
-        methods.append(PaymentMethod.DEMO)
-    return [*methods, PaymentMethod.BANK_TRANSFER]
-
-
-def stripe_gateway() -> StripeGateway:
-    settings = get_settings()
-    return StripeGateway(settings.stripe_secret_key, settings.stripe_api_base or None)
-
-
-def status_url(order: Order) -> str:
-    return f"{get_settings().base_url}/orders/{order.code}/status?s={sign(order.code, 'order-status')}"
-
-
-def demo_payment_url(order: Order) -> str:
-    return f"{get_settings().base_url}/pay/demo/{order.code}?s={sign(order.code, 'demo-pay')}"
-
-
-def _checkout_lines(session: Session, order: Order) -> list[CheckoutLine]:
-    rows = session.exec(
-        select(OrderItem, TicketType, Event)
-        .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
-        .join(Event, col(Event.id) == TicketType.event_id)
-        .where(OrderItem.order_id == order.id)
-        .order_by(col(OrderItem.id))
-    ).all()
-    return [
-        CheckoutLine(f"{event.title} — {tt.name}", item.unit_price_minor, item.quantity) for item, tt, event in rows
-    ]
+    return [offered.method for offered in providers_for(total_minor)]
 
 
 def _open_order(session: Session, code: str) -> Order:
@@ -172,61 +122,26 @@ def _open_order(session: Session, code: str) -> Order:
 def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
     """Hand a pending order to a payment method; returns where the buyer goes next."""
     order = _open_order(session, code)
-    if method not in available_methods(order.total_minor):
+    chosen = next((offered for offered in providers_for(order.total_minor) if offered.method == method), None)
+    if chosen is None:
         raise OrderError(msgid("This payment method is not available for this order."))
-    chosen = PaymentMethod(method)
-    order.payment_method = chosen
+    order.payment_method = chosen.method
     session.add(order)
-    if chosen is PaymentMethod.FREE:
-        session.commit()
-        record_payment(
-            session, order.id or 0, provider="free", reference=order.code, amount_minor=0, currency=order.currency
-        )
-        return PaymentStart(chosen, status_url(order))
-    if chosen is PaymentMethod.BANK_TRANSFER:
-        order.expires_at = utcnow() + timedelta(days=get_settings().bank_transfer_days)
-        move(session, order, OrderStatus.AWAITING_PAYMENT, "bank transfer chosen")
-        session.commit()
-        return PaymentStart(chosen, status_url(order))
-    if chosen is PaymentMethod.DEMO:
-        session.add(
-            Payment(order_id=order.id or 0, provider="demo", amount_minor=order.total_minor, currency=order.currency)
-        )
-        session.commit()
-        return PaymentStart(chosen, demo_payment_url(order))
-    return _begin_stripe(session, order)
-
-
-def _begin_stripe(session: Session, order: Order) -> PaymentStart:
-    url = status_url(order)
-    checkout = stripe_gateway().create_checkout_session(
-        CheckoutRequest(
-            order_id=order.id or 0,
-            order_code=order.code,
-            currency=order.currency,
-            lines=_checkout_lines(session, order),
-            customer_email=order.buyer_email,
-            success_url=url,
-            cancel_url=f"{url}&cancelled=1",
-            hold_expires_at=order.expires_at,
-            locale=order.locale if order.locale in ("en", "fr") else "auto",
-        )
-    )
-    existing = session.exec(
-        select(Payment).where(Payment.provider == "stripe", Payment.provider_reference == checkout.id)
-    ).first()
-    if existing is None:
-        session.add(
-            Payment(
-                order_id=order.id or 0,
-                provider="stripe",
-                provider_reference=checkout.id,
-                amount_minor=order.total_minor,
-                currency=order.currency,
-            )
-        )
+    start = chosen.start(session, order)
+    if start.awaiting is not None:
+        order.expires_at = start.awaiting.until
+        move(session, order, OrderStatus.AWAITING_PAYMENT, start.awaiting.note)
     session.commit()
-    return PaymentStart(PaymentMethod.STRIPE, checkout.url)
+    if start.paid_now:
+        record_payment(
+            session,
+            order.id or 0,
+            provider=chosen.method,
+            reference=order.code,
+            amount_minor=order.total_minor,
+            currency=order.currency,
+        )
+    return start
 
 
 # --- money received -------------------------------------------------------------------
@@ -297,11 +212,9 @@ def _refund_late_payment(session: Session, order: Order, payment: Payment) -> Pa
     flag(session, order, "paid after its seats were sold to others; refunded automatically")
     payment.status = "refunded"
     session.add(payment)
-    refund_ref = None
-    if payment.provider == "stripe" and payment.intent_reference:
-        refund_ref = stripe_gateway().refund(
-            payment.intent_reference, payment.amount_minor, idempotency_key=f"late-refund-{order.code}"
-        )
+    refund_ref = provider(payment.provider).refund(
+        payment, payment.amount_minor, idempotency_key=f"late-refund-{order.code}"
+    )
     session.add(
         Refund(
             order_id=order.id or 0,

@@ -14,8 +14,8 @@ from ticketapp.services.orders.payments import (
     move,
     must_get,
     record_payment,
-    stripe_gateway,
 )
+from ticketapp.services.orders.providers.registry import provider
 
 
 def _refundable_tickets(session: Session, order: Order, ticket_ids: list[int]) -> list[tuple[Ticket, int]]:
@@ -56,11 +56,11 @@ def refund_order(
         raise OrderError(msgid("The refund is larger than what is left to refund."))
     payment = session.exec(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")).first()
     refund_count = len(session.exec(select(Refund.id).where(Refund.order_id == order.id)).all())
-    provider_ref = None
-    if payment is not None and payment.provider == "stripe" and payment.intent_reference and amount > 0:
-        provider_ref = stripe_gateway().refund(
-            payment.intent_reference, amount, idempotency_key=f"refund-{order.code}-{refund_count + 1}"
-        )
+    provider_ref = (
+        provider(payment.provider).refund(payment, amount, idempotency_key=f"refund-{order.code}-{refund_count + 1}")
+        if payment is not None
+        else None
+    )
     refund = Refund(
         order_id=order.id or 0,
         payment_id=payment.id if payment else None,

@@ -1,5 +1,5 @@
 """Live chat: starting a chat, messages both ways, typing and read receipts,
-taking/transferring/closing, agent presence and opening hours.
+taking/transferring/closing (whether anyone can answer live is `presence`).
 
 Everything is persisted first; browsers (on any backend worker) pick changes
 up by reading from the database, so nothing depends on one process's memory.
@@ -9,88 +9,31 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ticketapp.i18n import msgid, normalize_locale
-from ticketapp.models import AgentPresence, CannedReply, FaqEntry, SupportChat, SupportMessage, SupportTicket, utcnow
-from ticketapp.models.support import AuthorKind, Channel, ChatStatus, Presence, SupportStatus
+from ticketapp.i18n import msgid
+from ticketapp.models import SupportChat, SupportMessage, SupportTicket, utcnow
+from ticketapp.models.support import AuthorKind, Channel, ChatStatus, SupportStatus
+from ticketapp.services.support.presence import live_help_available
+from ticketapp.services.support.queue import agent_user
+from ticketapp.services.support.sla import apply_sla
 from ticketapp.services.support.tickets import (
     Requester,
     SupportError,
     Viewer,
-    agent_user,
-    apply_sla,
-    choice,
     clean_guest,
     clean_text,
     clean_topic,
     mark_first_response,
     new_reference,
     owned_order_id,
-    require_admin,
     require_agent,
 )
-from ticketapp.settings import get_settings
 
 TYPING_FRESH_S = 4
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-# --- opening hours and presence -------------------------------------------------------
-
-
-def _parse_clock(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time.max if hours == "24" else time(int(hours), int(minutes))
-
-
-def _day_span(text: str) -> set[int]:
-    first, _, last = text.partition("-")
-    start = DAYS.index(first)
-    end = DAYS.index(last or first)
-    return set(range(start, end + 1))
-
-
-def support_is_open(now: datetime, hours: str | None = None, timezone: str | None = None) -> bool:
-    """Opening hours like 'mon-fri 09:00-18:00; sat 10:00-14:00' ('' = always open)."""
-    settings = get_settings().support
-    hours = settings.hours if hours is None else hours
-    if not hours.strip():
-        return True
-    local = now.astimezone(ZoneInfo(timezone or settings.timezone))
-    for rule in hours.lower().split(";"):
-        days, _, span = rule.strip().partition(" ")
-        start, _, end = span.strip().partition("-")
-        if local.weekday() in _day_span(days) and _parse_clock(start) <= local.time() < _parse_clock(end):
-            return True
-    return False
-
-
-def set_presence(session: Session, viewer: Viewer | None, status: str) -> AgentPresence:
-    """Also the heartbeat: an open agent panel calls it regularly."""
-    agent = require_agent(viewer)
-    presence = session.get(AgentPresence, agent.id) or AgentPresence(user_id=agent.id)
-    presence.status = choice(Presence, status)
-    presence.last_seen_at = utcnow()
-    session.add(presence)
-    session.commit()
-    return presence
-
-
-def agents_online(session: Session, now: datetime | None = None) -> int:
-    now = now or utcnow()
-    fresh = now - timedelta(seconds=get_settings().support.presence_timeout_s)
-    query = select(func.count()).where(AgentPresence.status == Presence.ONLINE, AgentPresence.last_seen_at >= fresh)
-    return int(session.exec(query).one())
-
-
-def live_help_available(session: Session, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return support_is_open(now) and agents_online(session, now) > 0
 
 
 # --- customer side --------------------------------------------------------------------
@@ -196,6 +139,17 @@ def post_customer_message(session: Session, chat: SupportChat, body: str, now: d
     session.add(chat)
     session.commit()
     return PostResult(message, ticket)
+
+
+def post_customer_attachment(session: Session, chat: SupportChat, filename: str, data: bytes) -> PostResult:
+    """A file sent from the chat box: checked by content (images or PDF, ≤ 5 MB), stored privately,
+    then posted as a line naming it, so it reaches the agent (and the ticket) like any message."""
+    from ticketapp.services.support.attachments import attach, store_attachment
+
+    stored = store_attachment(filename, data)  # refuses other types and oversized files, storing nothing
+    result = post_customer_message(session, chat, f"📎 {stored.name}")
+    attach(session, result.message, stored)
+    return result
 
 
 def chat_messages(session: Session, chat: SupportChat, after_id: int = 0) -> list[SupportMessage]:
@@ -388,93 +342,3 @@ def agent_chats(session: Session, viewer: Viewer | None, view: str) -> list[Chat
 def agent_chat(session: Session, viewer: Viewer | None, chat_id: int) -> SupportChat:
     require_agent(viewer)
     return _agent_chat(session, chat_id)
-
-
-# --- canned replies and FAQ ------------------------------------------------------------
-
-
-def canned_replies(session: Session, viewer: Viewer | None, locale: str) -> list[CannedReply]:
-    require_agent(viewer)
-    query = select(CannedReply).where(CannedReply.locale == locale).order_by(col(CannedReply.title))
-    return list(session.exec(query))
-
-
-def save_canned_reply(
-    session: Session, viewer: Viewer | None, *, title: str, body: str, locale: str, reply_id: int | None = None
-) -> CannedReply:
-    require_admin(viewer)
-    reply = session.get(CannedReply, reply_id) if reply_id else CannedReply(title="", body="")
-    if reply is None:
-        raise SupportError(msgid("Canned reply not found."))
-    if not title.strip():
-        raise SupportError(msgid("Please give a title."))
-    reply.title, reply.body, reply.locale = title.strip()[:120], clean_text(body), normalize_locale(locale)
-    session.add(reply)
-    session.commit()
-    return reply
-
-
-def faq_entries(session: Session, locale: str) -> list[FaqEntry]:
-    query = select(FaqEntry).where(FaqEntry.locale == locale, col(FaqEntry.is_published).is_(True))
-    return list(session.exec(query.order_by(col(FaqEntry.position), col(FaqEntry.id))))
-
-
-def save_faq_entry(
-    session: Session,
-    viewer: Viewer | None,
-    *,
-    question: str,
-    answer: str,
-    locale: str,
-    position: int = 0,
-    entry_id: int | None = None,
-) -> FaqEntry:
-    require_admin(viewer)
-    entry = session.get(FaqEntry, entry_id) if entry_id else FaqEntry(question="", answer="")
-    if entry is None:
-        raise SupportError(msgid("FAQ entry not found."))
-    if not question.strip():
-        raise SupportError(msgid("Please write the question."))
-    entry.question, entry.answer = question.strip()[:300], clean_text(answer)
-    entry.locale, entry.position = normalize_locale(locale), position
-    session.add(entry)
-    session.commit()
-    return entry
-
-
-def all_canned_replies(session: Session, viewer: Viewer | None) -> list[CannedReply]:
-    require_admin(viewer)
-    return list(session.exec(select(CannedReply).order_by(col(CannedReply.locale), col(CannedReply.title))))
-
-
-def delete_canned_reply(session: Session, viewer: Viewer | None, reply_id: int) -> None:
-    require_admin(viewer)
-    reply = session.get(CannedReply, reply_id)
-    if reply is not None:
-        session.delete(reply)
-        session.commit()
-
-
-def all_faq_entries(session: Session, viewer: Viewer | None) -> list[FaqEntry]:
-    require_admin(viewer)
-    query = select(FaqEntry).order_by(col(FaqEntry.locale), col(FaqEntry.position), col(FaqEntry.id))
-    return list(session.exec(query))
-
-
-def delete_faq_entry(session: Session, viewer: Viewer | None, entry_id: int) -> None:
-    require_admin(viewer)
-    entry = session.get(FaqEntry, entry_id)
-    if entry is not None:
-        session.delete(entry)
-        session.commit()
-
-
-def post_customer_attachment(session: Session, chat: SupportChat, filename: str, data: bytes) -> PostResult:
-    """A file sent from the chat box: checked by content (images or PDF, ≤ 5 MB), stored privately,
-    then posted as a line naming it, so it reaches the agent (and the ticket) like any message."""
-    from ticketapp.services.support.attachments import attach, store_attachment
-
-    stored = store_attachment(filename, data)  # refuses other types and oversized files, storing nothing
-    result = post_customer_message(session, chat, f"📎 {stored.name}")
-    attach(session, result.message, stored)
-    return result

@@ -1,4 +1,4 @@
-"""Support tickets: who may see what, messages, SLA timers, the agent queue, calls.
+"""Support tickets: who may see what, opening a request, its messages, status and priority.
 
 Identity comes in as a `Viewer` (built from a user id by `get_viewer`); every
 function that reads or changes protected data checks it here, so a state or a
@@ -11,7 +11,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -22,14 +22,12 @@ from ticketapp.models import Order, SupportMessage, SupportTicket, User, utcnow
 from ticketapp.models.support import (
     MESSAGE_MAX_CHARS,
     AuthorKind,
-    CallOutcome,
     Channel,
-    PhoneCall,
     Priority,
     SupportStatus,
 )
 from ticketapp.models.user import Role
-from ticketapp.settings import get_settings
+from ticketapp.services.support.sla import apply_sla
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -42,7 +40,6 @@ TOPICS = {
     "other": msgid("Something else"),
 }
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-OPEN_STATUSES = (SupportStatus.NEW, SupportStatus.OPEN, SupportStatus.PENDING_CUSTOMER)
 
 
 class SupportError(ValueError):
@@ -149,62 +146,6 @@ def owned_order_id(session: Session, viewer: Viewer | None, order_id: int | None
     if viewer is None or order is None or order.user_id != viewer.id:
         raise SupportError(msgid("That order is not one of yours."))
     return order_id
-
-
-# --- SLA ---------------------------------------------------------------------------
-
-
-def parse_targets(spec: str) -> dict[str, int]:
-    """'urgent:30,high:60' -> {'urgent': 30, 'high': 60} (minutes)."""
-    targets: dict[str, int] = {}
-    for part in spec.split(","):
-        name, _, minutes = part.strip().partition(":")
-        if name and minutes.strip().isdigit():
-            targets[name.strip()] = int(minutes)
-    return targets
-
-
-def sla_targets(priority: str) -> tuple[timedelta, timedelta]:
-    """(first response, resolution) allowances for a priority."""
-    settings = get_settings().support
-    first = parse_targets(settings.sla_first_response)
-    resolution = parse_targets(settings.sla_resolution)
-    return (
-        timedelta(minutes=first.get(priority, first.get(Priority.NORMAL, 240))),
-        timedelta(minutes=resolution.get(priority, resolution.get(Priority.NORMAL, 2880))),
-    )
-
-
-def apply_sla(ticket: SupportTicket) -> None:
-    """Due times count from creation, so a priority change moves them both."""
-    first, resolution = sla_targets(ticket.priority)
-    ticket.first_response_due_at = ticket.created_at + first
-    ticket.resolution_due_at = ticket.created_at + resolution
-
-
-@dataclass(frozen=True)
-class SlaTimer:
-    state: str  # "met", "running", "overdue", "missed" (met, but late)
-    seconds_left: int  # negative when overdue
-
-
-def _timer(due: datetime, done_at: datetime | None, now: datetime) -> SlaTimer:
-    if done_at is not None:
-        return SlaTimer("met" if done_at <= due else "missed", int((due - done_at).total_seconds()))
-    left = int((due - now).total_seconds())
-    return SlaTimer("running" if left >= 0 else "overdue", left)
-
-
-def first_response_timer(ticket: SupportTicket, now: datetime) -> SlaTimer:
-    return _timer(ticket.first_response_due_at, ticket.first_response_at, now)
-
-
-def resolution_timer(ticket: SupportTicket, now: datetime) -> SlaTimer:
-    return _timer(ticket.resolution_due_at, ticket.resolved_at, now)
-
-
-def is_overdue(ticket: SupportTicket, now: datetime) -> bool:
-    return "overdue" in (first_response_timer(ticket, now).state, resolution_timer(ticket, now).state)
 
 
 # --- tickets and messages ------------------------------------------------------------
@@ -461,161 +402,6 @@ def set_priority(session: Session, viewer: Viewer | None, ticket_id: int, priori
     session.add(ticket)
     session.commit()
     return ticket
-
-
-def support_agents(session: Session) -> list[User]:
-    query = select(User).where(col(User.role).in_([Role.AGENT, Role.ADMIN]), col(User.is_blocked).is_(False))
-    return list(session.exec(query.order_by(col(User.display_name))))
-
-
-def agent_user(session: Session, agent_id: int) -> User:
-    user = session.get(User, agent_id)
-    if user is None or user.role not in (Role.AGENT, Role.ADMIN) or user.is_blocked:
-        raise SupportError(msgid("Choose a support agent."))
-    return user
-
-
-def bulk_assign(session: Session, viewer: Viewer | None, ticket_ids: list[int], agent_id: int | None) -> int:
-    """Assign (or unassign with None) several tickets at once; all or nothing."""
-    require_agent(viewer)
-    if agent_id is not None:
-        agent_user(session, agent_id)
-    found = [session.get(SupportTicket, ticket_id) for ticket_id in ticket_ids]
-    tickets = [ticket for ticket in found if ticket is not None]
-    if not tickets or len(tickets) != len(found):
-        raise SupportError(msgid("Select at least one existing request."))
-    now = utcnow()
-    for ticket in tickets:
-        ticket.assignee_id = agent_id
-        ticket.updated_at = now
-        session.add(ticket)
-    session.commit()
-    return len(tickets)
-
-
-# --- the queue -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    status: str = ""  # "" = every open status; "all" = everything
-    priority: str = ""
-    channel: str = ""
-    assignee: str = ""  # "", "me", "none" or an agent id
-    max_age_hours: int | None = None  # only tickets younger than this
-    min_age_hours: int | None = None  # only tickets older than this
-
-
-def ticket_queue(
-    session: Session, viewer: Viewer | None, filters: QueueFilter, now: datetime | None = None
-) -> list[SupportTicket]:
-    agent = require_agent(viewer)
-    now = now or utcnow()
-    query = select(SupportTicket)
-    if filters.status == "all":
-        pass
-    elif filters.status:
-        query = query.where(SupportTicket.status == choice(SupportStatus, filters.status))
-    else:
-        query = query.where(col(SupportTicket.status).in_(list(OPEN_STATUSES)))
-    if filters.priority:
-        query = query.where(SupportTicket.priority == choice(Priority, filters.priority))
-    if filters.channel:
-        query = query.where(SupportTicket.channel == choice(Channel, filters.channel))
-    if filters.assignee == "me":
-        query = query.where(SupportTicket.assignee_id == agent.id)
-    elif filters.assignee == "none":
-        query = query.where(col(SupportTicket.assignee_id).is_(None))
-    elif filters.assignee.isdigit():
-        query = query.where(SupportTicket.assignee_id == int(filters.assignee))
-    if filters.max_age_hours is not None:
-        query = query.where(SupportTicket.created_at >= now - timedelta(hours=filters.max_age_hours))
-    if filters.min_age_hours is not None:
-        query = query.where(SupportTicket.created_at <= now - timedelta(hours=filters.min_age_hours))
-    return list(session.exec(query.order_by(col(SupportTicket.resolution_due_at), col(SupportTicket.id)).limit(200)))
-
-
-# --- phone ---------------------------------------------------------------------------
-
-
-def log_call(
-    session: Session,
-    viewer: Viewer | None,
-    *,
-    caller_name: str,
-    caller_phone: str,
-    summary: str,
-    duration_seconds: int,
-    outcome: str,
-    reference: str = "",
-    caller_email: str = "",
-) -> SupportTicket:
-    """Record a phone call on the ticket named by `reference`, or on a new phone ticket."""
-    agent = require_agent(viewer)
-    text = clean_text(summary)
-    if not caller_name.strip():
-        raise SupportError(msgid("Please give the caller's name."))
-    if duration_seconds < 0 or duration_seconds > 24 * 3600:
-        raise SupportError(msgid("The call duration is not valid."))
-    call_outcome = choice(CallOutcome, outcome)
-    now = utcnow()
-    if reference.strip():
-        ticket = session.exec(select(SupportTicket).where(SupportTicket.reference == reference.strip().upper())).first()
-        if ticket is None:
-            raise SupportError(msgid("No request has this reference."))
-    else:
-        customer = session.exec(select(User).where(User.email == caller_email.strip().lower())).first()
-        ticket = SupportTicket(
-            reference=new_reference(session),
-            channel=Channel.PHONE,
-            subject=text.splitlines()[0][:200],
-            customer_id=customer.id if customer else None,
-            guest_name=caller_name.strip()[:120],
-            guest_email=caller_email.strip().lower()[:320],
-            assignee_id=agent.id,
-            created_at=now,
-            first_response_due_at=now,
-            resolution_due_at=now,
-        )
-        apply_sla(ticket)
-        session.add(ticket)
-        session.flush()
-    mark_first_response(ticket, now)  # a person answered the phone
-    if call_outcome == CallOutcome.RESOLVED:
-        ticket.status, ticket.resolved_at = SupportStatus.RESOLVED, now
-    ticket.updated_at = now
-    assert ticket.id is not None  # noqa: S101  (found, or flushed above)
-    session.add(
-        PhoneCall(
-            ticket_id=ticket.id,
-            agent_id=agent.id,
-            caller_name=caller_name.strip()[:120],
-            caller_phone=caller_phone.strip()[:40],
-            summary=text,
-            duration_seconds=duration_seconds,
-            outcome=call_outcome,
-            created_at=now,
-        )
-    )
-    session.add(
-        SupportMessage(
-            ticket_id=ticket.id,
-            author_kind=AuthorKind.SYSTEM,
-            author_id=agent.id,
-            author_name=agent.name,
-            channel=Channel.PHONE,
-            is_internal=True,
-            body=f"☎ {caller_name.strip()} ({_clock(duration_seconds)}, {call_outcome}): {text}",
-            created_at=now,
-        )
-    )
-    session.add(ticket)
-    session.commit()
-    return ticket
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 # --- customer sidebar ----------------------------------------------------------------

@@ -14,7 +14,10 @@ from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.models.support import AuthorKind, ChatStatus
 from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.services.support import chat as support_chat
-from ticketapp.services.support.tickets import TOPICS, Viewer, first_response_timer, resolution_timer
+from ticketapp.services.support import content as support_content
+from ticketapp.services.support import presence as support_presence
+from ticketapp.services.support.sla import first_response_timer, resolution_timer
+from ticketapp.services.support.tickets import TOPICS, Viewer
 from ticketapp.settings import get_settings
 
 STATUS_LABELS = {
@@ -140,7 +143,7 @@ class ChatSnapshot:
 def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, mark_read: bool) -> ChatSnapshot:
     chat = support_chat.chat_for_customer(session, access_token)
     if chat is None:
-        return ChatSnapshot(found=False, live_help=support_chat.live_help_available(session))
+        return ChatSnapshot(found=False, live_help=support_presence.live_help_available(session))
     if mark_read:
         support_chat.mark_read(session, chat, AuthorKind.CUSTOMER)
     ticket = session.get(SupportTicket, chat.ticket_id) if chat.ticket_id else None
@@ -148,7 +151,7 @@ def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, ma
         found=True,
         messages=[message_view(m, lang, AuthorKind.CUSTOMER) for m in support_chat.chat_messages(session, chat)],
         other_typing=support_chat.is_typing(chat.agent_typing_at),
-        live_help=chat.agent_id is not None or support_chat.live_help_available(session),
+        live_help=chat.agent_id is not None or support_presence.live_help_available(session),
         closed=chat.status == ChatStatus.CLOSED,
         ticket_reference=ticket.reference if ticket else "",
         has_agent=chat.agent_id is not None,
@@ -179,9 +182,9 @@ def opening_hours(hours: str, timezone: str, lang: str) -> list[str]:
     for rule in hours.lower().split(";"):
         days, _, span = rule.strip().partition(" ")
         first, _, last = days.partition("-")
-        day_text = names[support_chat.DAYS.index(first)]
+        day_text = names[support_presence.DAYS.index(first)]
         if last:
-            day_text += f"–{names[support_chat.DAYS.index(last)]}"
+            day_text += f"–{names[support_presence.DAYS.index(last)]}"
         lines.append(f"{day_text} {span.strip().replace('-', '–')} ({timezone})")
     return lines
 
@@ -189,5 +192,5 @@ def opening_hours(hours: str, timezone: str, lang: str) -> list[str]:
 def faq_view(session: Session, lang: str) -> list[dict[str, str]]:
     return [
         {"id": str(entry.id), "question": entry.question, "answer": entry.answer}
-        for entry in support_chat.faq_entries(session, lang)
+        for entry in support_content.faq_entries(session, lang)
     ]

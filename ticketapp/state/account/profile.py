@@ -9,8 +9,10 @@ from reflex.event import EventSpec
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, normalize_locale
 from ticketapp.models import OrderStatus
-from ticketapp.services.accounts import accounts, two_factor
-from ticketapp.services.accounts.accounts import AccountError, ProfileUpdate
+from ticketapp.services.accounts import profile as account_profile
+from ticketapp.services.accounts import two_factor
+from ticketapp.services.accounts.accounts import AccountError
+from ticketapp.services.accounts.profile import ProfileUpdate
 from ticketapp.services.accounts.sessions import mark_second_factor_ok
 from ticketapp.services.orders.history import OrderSummary, get_user_order, list_user_orders
 from ticketapp.services.shared.money import BABEL_LOCALES, Money
@@ -91,7 +93,7 @@ class ProfileState(rx.State):
         )
         try:
             with session_scope() as session:
-                user = accounts.update_profile(session, access.user.id, update, client_info(self))
+                user = account_profile.update_profile(session, access.user.id, update, client_info(self))
         except AccountError as error:
             self.error = error.message
             self.success = ""
@@ -112,7 +114,7 @@ class ProfileState(rx.State):
             return access.redirect
         try:
             with session_scope() as session:
-                accounts.request_email_change(
+                account_profile.request_email_change(
                     session, access.user.id, form.get("new_email", ""), form.get("password", ""), client_info(self)
                 )
         except AccountError as error:
@@ -131,7 +133,7 @@ class ProfileState(rx.State):
             return None
         try:
             with session_scope() as session:
-                accounts.change_password(
+                account_profile.change_password(
                     session,
                     access.user.id,
                     form.get("current_password", ""),
@@ -152,7 +154,7 @@ class ProfileState(rx.State):
             return access.redirect
         try:
             with session_scope() as session:
-                accounts.delete_account(session, access.user.id, form.get("password", ""), client_info(self))
+                account_profile.delete_account(session, access.user.id, form.get("password", ""), client_info(self))
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import reflex as rx
-from reflex.event import EventSpec
 
 from ticketapp.db import get_engine, session_scope
 from ticketapp.services.analytics import dashboard as analytics
-from ticketapp.services.analytics.dashboard import Dashboard, Filters, Granularity
+from ticketapp.services.analytics import filters as analytics_filters
+from ticketapp.services.analytics.dashboard import Dashboard
+from ticketapp.services.analytics.filters import Filters, Granularity
 from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
 from ticketapp.state.admin.guard import require_admin
 from ticketapp.state.locale import current_lang
@@ -40,8 +40,8 @@ def parse_filters(params: dict[str, str], default_currency: str) -> tuple[Filter
     except ValueError:
         start = end = None
     if start is None or end is None or not (timedelta(0) < end - start <= timedelta(days=MAX_RANGE_DAYS)):
-        preset = preset if preset in analytics.PRESETS else "30d"
-        start, end = analytics.preset_range(preset)
+        preset = preset if preset in analytics_filters.PRESETS else "30d"
+        start, end = analytics_filters.preset_range(preset)
     event_id = params.get("event", "")
     currency = params.get("currency", "").upper()[:3] or default_currency
     try:
@@ -62,7 +62,7 @@ def _compute(
     params: dict[str, str],
 ) -> tuple[Filters, Granularity, str, Dashboard, list[str], list[str], list[tuple[int, str]]]:
     with session_scope() as session:
-        currencies = analytics.currencies(session) or ["EUR"]
+        currencies = analytics_filters.currencies(session) or ["EUR"]
         filters, granularity, preset = parse_filters(params, currencies[0])
         board = analytics.dashboard_concurrently(get_engine(), filters, granularity)
         return (
@@ -71,8 +71,8 @@ def _compute(
             preset,
             board,
             currencies,
-            analytics.categories(session),
-            analytics.event_choices(session, filters.currency),
+            analytics_filters.categories(session),
+            analytics_filters.event_choices(session, filters.currency),
         )
 
 
@@ -161,46 +161,46 @@ class AnalyticsState(rx.State):
             params.pop("to")
         return f"{PATH}?{urlencode({k: v for k, v in params.items() if v})}"
 
-    async def _go(self, **changes: str) -> EventSpec | None:
+    async def _go(self, **changes: str) -> rx.event.EventSpec | None:
         """Filters live in the URL: navigate, and on_load recomputes for everyone sharing the link."""
         if not await self._admin():
             return None
         return rx.redirect(self._url(**changes))
 
     @rx.event
-    async def set_preset(self, value: str) -> EventSpec | None:
-        return await self._go(preset=value if value in analytics.PRESETS else "custom")
+    async def set_preset(self, value: str) -> rx.event.EventSpec | None:
+        return await self._go(preset=value if value in analytics_filters.PRESETS else "custom")
 
     @rx.event
-    async def set_date_from(self, value: str) -> EventSpec | None:
+    async def set_date_from(self, value: str) -> rx.event.EventSpec | None:
         return await self._go(preset="custom", **{"from": value})
 
     @rx.event
-    async def set_date_to(self, value: str) -> EventSpec | None:
+    async def set_date_to(self, value: str) -> rx.event.EventSpec | None:
         return await self._go(preset="custom", to=value)
 
     @rx.event
-    async def set_granularity(self, value: str) -> EventSpec | None:
+    async def set_granularity(self, value: str) -> rx.event.EventSpec | None:
         return await self._go(by=value)
 
     @rx.event
-    async def set_currency(self, value: str) -> EventSpec | None:
+    async def set_currency(self, value: str) -> rx.event.EventSpec | None:
         return await self._go(currency=value, event="")
 
     @rx.event
-    async def set_category(self, value: str) -> EventSpec | None:
+    async def set_category(self, value: str) -> rx.event.EventSpec | None:
         return await self._go(category=value)
 
     @rx.event
-    async def set_event(self, value: str) -> EventSpec | None:
+    async def set_event(self, value: str) -> rx.event.EventSpec | None:
         return await self._go(event=value)
 
     @rx.event
-    async def clear_filters(self) -> EventSpec | None:
+    async def clear_filters(self) -> rx.event.EventSpec | None:
         return await self._go(category="", event="")
 
     @rx.event
-    async def drill_event(self, points: list[dict[str, Any]]) -> EventSpec | None:
+    async def drill_event(self, points: list[dict]) -> rx.event.EventSpec | None:
         """Click on an event's bar: filter every chart to that event."""
         if not await self._admin():
             return None
@@ -210,7 +210,7 @@ class AnalyticsState(rx.State):
         return await self._go(event=str(self._event_bar_ids[index]))
 
     @rx.event
-    async def drill_category(self, points: list[dict[str, Any]]) -> EventSpec | None:
+    async def drill_category(self, points: list[dict]) -> rx.event.EventSpec | None:
         if not await self._admin():
             return None
         index = _point_index(points)
@@ -228,7 +228,7 @@ class AnalyticsState(rx.State):
             self.shown_as_table = [*self.shown_as_table, key]
 
 
-def _point_index(points: list[dict[str, Any]]) -> int | None:
+def _point_index(points: list[dict]) -> int | None:
     if not points:
         return None
     point = points[0]

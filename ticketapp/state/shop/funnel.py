@@ -1,4 +1,6 @@
-"""Records sales-funnel steps from the shopping states: one cheap insert, never in the way of a sale."""
+"""Records sales-funnel steps from the shopping states: one cheap insert, never in the way of a sale.
+
+What a step is and how a visitor is counted lives in `services.analytics.funnel`."""
 
 from __future__ import annotations
 
@@ -11,16 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from ticketapp.db import session_scope
-from ticketapp.models import PageEventKind
-from ticketapp.services.analytics import dashboard as analytics
-from ticketapp.settings import get_settings
+from ticketapp.services.analytics import funnel
 
 log = logging.getLogger(__name__)
-
-
-def _visitor_key(state: rx.State) -> str:
-    """A keyed hash of the browser's Reflex client token: counts visits, identifies no one."""
-    return analytics.session_hash(state.router.session.client_token or "anonymous", get_settings().secret_key)
 
 
 def _record(write: Callable[[Session], None]) -> None:
@@ -33,15 +28,15 @@ def _record(write: Callable[[Session], None]) -> None:
 
 
 async def record_view(state: rx.State, event_id: int) -> None:
-    key = _visitor_key(state)
-    await asyncio.to_thread(_record, lambda s: analytics.record_page_event(s, PageEventKind.VIEW, key, [event_id]))
+    key = funnel.visitor_key(state.router.session.client_token)
+    await asyncio.to_thread(_record, lambda s: funnel.record_event_view(s, key, event_id))
 
 
 async def record_cart_add(state: rx.State, ticket_type_id: int) -> None:
-    key = _visitor_key(state)
-    await asyncio.to_thread(_record, lambda s: analytics.record_cart_add(s, key, ticket_type_id))
+    key = funnel.visitor_key(state.router.session.client_token)
+    await asyncio.to_thread(_record, lambda s: funnel.record_cart_add(s, key, ticket_type_id))
 
 
 async def record_checkout(state: rx.State, ticket_type_ids: list[int]) -> None:
-    key = _visitor_key(state)
-    await asyncio.to_thread(_record, lambda s: analytics.record_checkout_started(s, key, ticket_type_ids))
+    key = funnel.visitor_key(state.router.session.client_token)
+    await asyncio.to_thread(_record, lambda s: funnel.record_checkout_started(s, key, ticket_type_ids))

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid
-from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import content as support_content
 from ticketapp.services.support.tickets import SupportError, Viewer, require_admin
 from ticketapp.state.locale import current_lang
 from ticketapp.state.support.agent_chats import require_agent_of
@@ -37,12 +37,12 @@ class SupportAdminState(rx.State):
         with session_scope() as session:
             self.canned = [
                 {"id": str(r.id), "title": r.title, "locale": r.locale, "body": r.body}
-                for r in support_chat.all_canned_replies(session, viewer)
+                for r in support_content.all_canned_replies(session, viewer)
             ]
             self.faq = [
                 {"id": str(f.id), "question": f.question, "answer": f.answer, "locale": f.locale,
                  "position": str(f.position)}
-                for f in support_chat.all_faq_entries(session, viewer)
+                for f in support_content.all_faq_entries(session, viewer)
             ]  # fmt: skip
 
     async def _say(self, message: str) -> None:
@@ -86,7 +86,7 @@ class SupportAdminState(rx.State):
         title, body, locale = self.canned_title, self.canned_body, self.canned_locale
 
         def save(session: Session, viewer: Viewer) -> object:
-            return support_chat.save_canned_reply(
+            return support_content.save_canned_reply(
                 session, viewer, title=title, body=body, locale=locale, reply_id=reply_id
             )
 
@@ -96,7 +96,7 @@ class SupportAdminState(rx.State):
     @rx.event
     async def delete_canned(self, reply_id: str) -> None:
         await self._change(
-            lambda session, viewer: support_chat.delete_canned_reply(session, viewer, int(reply_id)),
+            lambda session, viewer: support_content.delete_canned_reply(session, viewer, int(reply_id)),
             msgid("Deleted."),
         )
 
@@ -116,7 +116,7 @@ class SupportAdminState(rx.State):
         question, answer, locale = self.faq_question, self.faq_answer, self.faq_locale
 
         def save(session: Session, viewer: Viewer) -> object:
-            return support_chat.save_faq_entry(
+            return support_content.save_faq_entry(
                 session, viewer, question=question, answer=answer, locale=locale, position=position, entry_id=entry_id
             )
 
@@ -126,7 +126,7 @@ class SupportAdminState(rx.State):
     @rx.event
     async def delete_faq(self, entry_id: str) -> None:
         await self._change(
-            lambda session, viewer: support_chat.delete_faq_entry(session, viewer, int(entry_id)),
+            lambda session, viewer: support_content.delete_faq_entry(session, viewer, int(entry_id)),
             msgid("Deleted."),
         )
 

@@ -12,6 +12,8 @@ from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models.support import AuthorKind, Presence
 from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import presence as support_presence
+from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.tickets import NotAllowedError, SupportError, Viewer, get_viewer, require_agent
 from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, date_time
@@ -46,7 +48,7 @@ def _chat_rows(viewer: Viewer, view: str, lang: str) -> tuple[list[dict[str, str
     with session_scope() as session:
         rows = support_chat.agent_chats(session, viewer, view)
         counts = {name: len(support_chat.agent_chats(session, viewer, name)) for name in CHAT_VIEWS}
-        names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+        names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
     return [
         {
             "id": str(row.chat.id),
@@ -137,10 +139,10 @@ class AgentChatState(rx.State):
         with session_scope() as session:
             self.agents = [
                 {"id": str(user.id), "name": user.display_name}
-                for user in support.support_agents(session)
+                for user in support_queue.support_agents(session)
                 if user.id != viewer.id
             ]
-            presence = support_chat.set_presence(session, viewer, self.presence or Presence.ONLINE)
+            presence = support_presence.set_presence(session, viewer, self.presence or Presence.ONLINE)
         self.presence = presence.status
         await self._refresh(viewer)
         return AgentChatState.watch
@@ -150,7 +152,7 @@ class AgentChatState(rx.State):
         try:
             viewer = await self._require_agent()
             with session_scope() as session:
-                self.presence = support_chat.set_presence(session, viewer, status).status
+                self.presence = support_presence.set_presence(session, viewer, status).status
         except SupportError as error:
             await self._fail(error)
 
@@ -248,7 +250,7 @@ class AgentChatState(rx.State):
                 if guard.connected and time.time() - self._presence_beat > PRESENCE_BEAT_S:
                     self._presence_beat = time.time()
                     with session_scope() as session:
-                        support_chat.set_presence(session, viewer, self.presence)
+                        support_presence.set_presence(session, viewer, self.presence)
                 self._watch_beat = time.time()
         async with self:
             self._watch_beat = 0.0

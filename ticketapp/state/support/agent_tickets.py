@@ -15,10 +15,13 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import utcnow
 from ticketapp.models.support import AuthorKind
 from ticketapp.services.shared.money import Money
-from ticketapp.services.support import chat as support_chat
+from ticketapp.services.support import calls as support_calls
+from ticketapp.services.support import content as support_content
+from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import message_attachment
-from ticketapp.services.support.tickets import NotAllowedError, QueueFilter, SupportError, Viewer
+from ticketapp.services.support.queue import QueueFilter
+from ticketapp.services.support.tickets import NotAllowedError, SupportError, Viewer
 from ticketapp.services.support.views import date_time, message_view, ticket_view
 from ticketapp.state.locale import current_lang
 from ticketapp.state.support.agent_chats import require_agent_of, viewer_of
@@ -80,7 +83,7 @@ class AgentTicketState(rx.State):
         lang = await current_lang(self)
         now = utcnow()
         with session_scope() as session:
-            names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+            names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
             self.assignable = [{"id": str(agent_id), "name": name} for agent_id, name in names.items()]
             self.tickets = [
                 ticket_view(
@@ -90,18 +93,18 @@ class AgentTicketState(rx.State):
                     customer=support.ticket_customer_name(session, ticket),
                     assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
                 )
-                for ticket in support.ticket_queue(session, viewer, self._filters(), now)
+                for ticket in support_queue.ticket_queue(session, viewer, self._filters(), now)
             ]
             self.canned = [
                 {"id": str(reply.id), "title": reply.title, "body": reply.body}
-                for reply in support_chat.canned_replies(session, viewer, lang)
+                for reply in support_content.canned_replies(session, viewer, lang)
             ]
             if self.ticket_id:
                 self._load_ticket(session, viewer, int(self.ticket_id), lang)
 
     def _load_ticket(self, session: Session, viewer: Viewer, ticket_id: int, lang: str) -> None:
         ticket = support.agent_ticket(session, viewer, ticket_id)
-        names = {agent.id: agent.display_name for agent in support.support_agents(session)}
+        names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
         self.ticket = ticket_view(
             ticket,
             lang,
@@ -165,7 +168,7 @@ class AgentTicketState(rx.State):
         try:
             viewer = await self._require_agent()
             with session_scope() as session:
-                count = support.bulk_assign(
+                count = support_queue.bulk_assign(
                     session, viewer, [int(t) for t in self.selected], _int_or_none(form.get("agent_id", ""))
                 )
             self.selected, self.error = [], ""
@@ -232,7 +235,7 @@ class AgentTicketState(rx.State):
                 raise SupportError(msgid("The call duration is not valid."))
             viewer = await self._require_agent()
             with session_scope() as session:
-                ticket = support.log_call(
+                ticket = support_calls.log_call(
                     session,
                     viewer,
                     caller_name=form.get("caller_name", ""),

@@ -1,0 +1,1 @@
+"""Shared pieces of the web benchmarks: serve the app, create the bench event, speak the browser's protocol."""

@@ -1,0 +1,70 @@
+"""What the analytics dashboard looks at: the period, currency and events/category (its filter bar and choices)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ticketapp.models import Event, utcnow
+
+
+class Granularity(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard looks at: [start, end) in UTC, one currency, optional events / category."""
+
+    start: datetime
+    end: datetime
+    currency: str
+    event_ids: tuple[int, ...] = ()
+    category: str | None = None
+
+    def previous(self) -> Filters:
+        """The period of the same length just before this one (for KPI deltas)."""
+        length = self.end - self.start
+        return replace(self, start=self.start - length, end=self.start)
+
+
+PRESETS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+
+
+def preset_range(preset: str, *, today: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) for a preset like "30d": the last N whole days including today (UTC)."""
+    days = PRESETS.get(preset, 30)
+    now = today or utcnow()
+    end = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
+    return end - timedelta(days=days), end
+
+
+def currencies(session: Session) -> list[str]:
+    """Currencies that have sales or events, most used first (the dashboard's currency choices)."""
+    rows = session.exec(
+        select(Event.currency, func.count(col(Event.id)).label("n"))
+        .group_by(Event.currency)
+        .order_by(func.count(col(Event.id)).desc(), Event.currency)
+    ).all()
+    return [str(c) for c, _ in rows]
+
+
+def categories(session: Session) -> list[str]:
+    return [str(c) for c in session.exec(select(Event.category).distinct().order_by(Event.category)).all()]
+
+
+def event_choices(session: Session, currency: str, limit: int = 200) -> list[tuple[int, str]]:
+    """Events selectable in the filter, most recent first."""
+    rows = session.exec(
+        select(Event.id, Event.title)
+        .where(Event.currency == currency)
+        .order_by(col(Event.starts_at).desc())
+        .limit(limit)
+    ).all()
+    return [(int(i), str(t)) for i, t in rows]

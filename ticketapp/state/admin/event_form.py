@@ -1,0 +1,272 @@
+"""/admin/events/edit: the create / edit form of one event and its ticket types."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import reflex as rx
+from sqlmodel import Session, select
+
+from ticketapp.i18n import gettext, msgid
+from ticketapp.models import Event, TicketType, Venue
+from ticketapp.services.catalog import events as admin_events
+from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
+from ticketapp.services.shared import media
+from ticketapp.services.shared.money import Money, minor_exponent
+from ticketapp.state.admin.events import STATUS_LABELS, run_db
+from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.locale import current_lang
+
+
+def _money_text(amount_minor: int, currency: str) -> str:
+    return str(Money(amount_minor, currency).major)
+
+
+def _parse_minor(raw: str, currency: str) -> int:
+    try:
+        return Money.from_major(raw.strip().replace(",", ".") or "0", currency).amount_minor
+    except (ValueError, ArithmeticError):
+        raise AdminError(msgid("Please enter prices like 25 or 25.50.")) from None
+
+
+def _parse_moment(raw: str) -> datetime | None:
+    """A datetime-local value ('2026-06-01T20:00') read as UTC."""
+    try:
+        return datetime.fromisoformat(raw).replace(tzinfo=UTC) if raw else None
+    except ValueError:
+        raise AdminError(msgid("Please enter valid dates.")) from None
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def _whole(raw: str, default: int | None = None) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise AdminError(msgid("Please enter whole numbers for capacities and limits."))
+    return int(raw)
+
+
+def _form_to_input(form: dict[str, str], types: list[dict[str, str]]) -> EventInput:
+    currency = form.get("currency", "EUR").upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise AdminError(msgid("Please choose a currency."))
+    minor_exponent(currency)
+    starts, ends = _parse_moment(form.get("starts_at", "")), _parse_moment(form.get("ends_at", ""))
+    if starts is None or ends is None:
+        raise AdminError(msgid("Please enter valid dates."))
+    return EventInput(
+        title=form.get("title", ""),
+        description=form.get("description", ""),
+        category=form.get("category", ""),
+        venue_id=_whole(form.get("venue_id", "")) or 0,
+        starts_at=starts,
+        ends_at=ends,
+        currency=currency,
+        max_tickets_per_customer=_whole(form.get("cap", "")),
+        collect_attendee_names=form.get("names") == "on",
+        ticket_types=[
+            TicketTypeInput(
+                id=int(t["id"]) if t.get("id", "").isdigit() else None,
+                name=t.get("name", ""),
+                price_minor=_parse_minor(t.get("price", ""), currency),
+                capacity=_whole(t.get("capacity", ""), 0) or 0,
+                max_per_order=_whole(t.get("max_per_order", ""), 10) or 10,
+                sales_start=_parse_moment(t.get("sales_start", "")),
+                sales_end=_parse_moment(t.get("sales_end", "")),
+            )
+            for t in types
+        ],
+    )
+
+
+def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[dict[str, str]]] | None:
+    event = session.get(Event, event_id)
+    if event is None:
+        return None
+    form = {
+        "title": event.title,
+        "description": event.description,
+        "category": event.category,
+        "venue_id": str(event.venue_id),
+        "starts_at": _local(event.starts_at),
+        "ends_at": _local(event.ends_at),
+        "currency": event.currency,
+        "cap": str(event.max_tickets_per_customer or ""),
+        "names": "on" if event.collect_attendee_names else "",
+        "image_url": event.image_url or "",
+        "status": event.status,
+    }
+    types = session.exec(select(TicketType).where(TicketType.event_id == event_id).order_by(TicketType.position)).all()
+    sold = admin_events.sold_per_type(session, [t.id or 0 for t in types])
+    rows = [
+        {
+            "id": str(t.id),
+            "name": t.name,
+            "price": _money_text(t.price_minor, event.currency),
+            "capacity": str(t.capacity),
+            "max_per_order": str(t.max_per_order),
+            "sales_start": _local(t.sales_start),
+            "sales_end": _local(t.sales_end),
+            "sold": str(sold.get(t.id or 0, 0)),
+        }
+        for t in types
+    ]
+    return form, rows
+
+
+def _venues(session: Session) -> list[dict[str, str]]:
+    return [{"id": str(v.id), "name": f"{v.name}, {v.city}"} for v in session.exec(select(Venue).order_by(Venue.name))]
+
+
+NEW_TYPE = {
+    "id": "",
+    "name": "",
+    "price": "",
+    "capacity": "",
+    "max_per_order": "10",
+    "sales_start": "",
+    "sales_end": "",
+    "sold": "0",
+}
+
+
+class AdminEventFormState(rx.State):
+    forbidden: bool = False
+    loaded: bool = False
+    found: bool = True
+    event_id: str = ""
+    form: dict[str, str] = {}
+    ticket_types: list[dict[str, str]] = []
+    venues: list[dict[str, str]] = []
+    message: str = ""
+    message_is_error: bool = False
+    status_label: str = ""
+
+    async def _admin(self) -> int | None:
+        return await admin_or_forbidden(self)
+
+    @rx.event
+    async def load(self) -> None:
+        if await self._admin() is None:
+            return
+        raw = self.router.url.query_parameters.get("id", "")
+        self.event_id = raw if raw.isdigit() else ""
+        self.message = ""
+        self.venues = await run_db(_venues)
+        if not self.event_id:
+            self.form = {
+                "currency": "EUR",
+                "category": "concert",
+                "venue_id": self.venues[0]["id"] if self.venues else "",
+            }
+            self.ticket_types = [dict(NEW_TYPE)]
+            self.found = self.loaded = True
+            return
+        loaded = await run_db(lambda s: _load_form(s, int(self.event_id)))
+        self.found = loaded is not None
+        if loaded:
+            self.form, self.ticket_types = loaded
+        lang = await current_lang(self)
+        status = self.form.get("status", "")
+        self.status_label = gettext(lang, STATUS_LABELS[status]) if status in STATUS_LABELS else ""
+        # Just created: the save message survives the redirect to this event's own page.
+        if self.router.url.query_parameters.get("saved") == "1":
+            self.message, self.message_is_error = gettext(lang, "Saved."), False
+        self.loaded = True
+
+    async def _set_published(self, publish: bool) -> None:
+        actor = await self._admin()
+        if actor is None or not self.event_id:
+            return
+        lang = await current_lang(self)
+        event_id = int(self.event_id)
+        change = admin_events.publish_event if publish else admin_events.unpublish_event
+        try:
+            await run_db(lambda s: change(s, actor, event_id))
+        except AdminError as refused:
+            self.message, self.message_is_error = refused.translated(lang), True
+            return
+        await self.load()
+        done = msgid("Event published.") if publish else msgid("Event unpublished.")
+        self.message, self.message_is_error = gettext(lang, done), False
+
+    @rx.event
+    async def publish(self) -> None:
+        await self._set_published(True)
+
+    @rx.event
+    async def unpublish(self) -> None:
+        await self._set_published(False)
+
+    @rx.event
+    async def set_field(self, name: str, value: str) -> None:
+        if await self._admin() is None:
+            return
+        self.form[name] = str(value)[:5000]
+
+    @rx.event
+    async def set_type_field(self, index: int, name: str, value: str) -> None:
+        if await self._admin() is None or not 0 <= int(index) < len(self.ticket_types):
+            return
+        if name in NEW_TYPE and name not in ("id", "sold"):
+            self.ticket_types[int(index)][name] = str(value)[:200]
+
+    @rx.event
+    async def add_type(self) -> None:
+        if await self._admin() is None:
+            return
+        self.ticket_types = [*self.ticket_types, dict(NEW_TYPE)]
+
+    @rx.event
+    async def remove_type(self, index: int) -> None:
+        if await self._admin() is None or not 0 <= int(index) < len(self.ticket_types):
+            return
+        self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != int(index)]
+
+    @rx.event
+    async def save(self, _form: dict | None = None) -> rx.event.EventSpec | None:
+        actor = await self._admin()
+        if actor is None:
+            return None
+        lang = await current_lang(self)
+        event_id = int(self.event_id) if self.event_id else None
+        form, types = dict(self.form), [dict(t) for t in self.ticket_types]
+
+        def write(session: Session) -> int:
+            data = _form_to_input(form, types)
+            if event_id is None:
+                return admin_events.create_event(session, actor, data).id or 0
+            return admin_events.update_event(session, actor, event_id, data).id or 0
+
+        try:
+            saved = await run_db(write)
+        except AdminError as refused:
+            self.message, self.message_is_error = refused.translated(lang), True
+            return None
+        self.message, self.message_is_error = gettext(lang, "Saved."), False
+        if event_id is None:
+            return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
+        await self.load()
+        return None
+
+    @rx.event
+    async def upload_image(self, files: list[rx.UploadFile]) -> None:
+        actor = await self._admin()
+        if actor is None or not self.event_id or not files:
+            return
+        lang = await current_lang(self)
+        data = await files[0].read(media.MAX_IMAGE_BYTES + 1)
+        event_id = int(self.event_id)
+        try:
+            url = await asyncio.to_thread(media.save_event_image, data)
+            await run_db(lambda s: admin_events.set_event_image(s, actor, event_id, url))
+        except AdminError as refused:
+            self.message, self.message_is_error = refused.translated(lang), True
+            return
+        self.form["image_url"] = url
+        self.message, self.message_is_error = gettext(lang, "Image saved."), False
