@@ -6,7 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 
 import reflex as rx
-from sqlmodel import Session, select
+from reflex.event import EventSpec
+from sqlmodel import Session, col, select
 
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Event, TicketType, Venue
@@ -101,7 +102,9 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
         "image_url": event.image_url or "",
         "status": event.status,
     }
-    types = session.exec(select(TicketType).where(TicketType.event_id == event_id).order_by(TicketType.position)).all()
+    types = session.exec(
+        select(TicketType).where(TicketType.event_id == event_id).order_by(col(TicketType.position))
+    ).all()
     sold = admin_events.sold_per_type(session, [t.id or 0 for t in types])
     rows = [
         {
@@ -191,7 +194,7 @@ class AdminEventFormState(rx.State):
         except AdminError as refused:
             self.message, self.message_is_error = refused.translated(lang), True
             return
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         done = msgid("Event published.") if publish else msgid("Event unpublished.")
         self.message, self.message_is_error = gettext(lang, done), False
 
@@ -229,7 +232,7 @@ class AdminEventFormState(rx.State):
         self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != int(index)]
 
     @rx.event
-    async def save(self, _form: dict | None = None) -> rx.event.EventSpec | None:
+    async def save(self, _form: dict[str, str] | None = None) -> EventSpec | None:
         actor = await self._admin()
         if actor is None:
             return None
@@ -251,7 +254,7 @@ class AdminEventFormState(rx.State):
         self.message, self.message_is_error = gettext(lang, "Saved."), False
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         return None
 
     @rx.event
