@@ -15,6 +15,7 @@ from ticketapp.models import OneTimeToken, Role, SecurityEventKind, TokenPurpose
 from ticketapp.services.accounts import mail as account_mail
 from ticketapp.services.accounts.passwords import hash_password
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
+from ticketapp.services.errors import DomainError
 from ticketapp.services.shared.secrets import hash_token, new_token
 
 MIN_PASSWORD_LENGTH = 10
@@ -64,12 +65,8 @@ COMMON_PASSWORDS = frozenset(
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refusal with a user-facing message id (translate it before showing)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def normalize_email(email: str) -> str:

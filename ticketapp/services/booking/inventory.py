@@ -24,8 +24,9 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Subquery, and_, func
 from sqlmodel import Session, col, or_, select
 
-from ticketapp.i18n import msgid, translate
+from ticketapp.i18n import msgid
 from ticketapp.models import Cart, Event, EventStatus, Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.services.errors import DomainError
 
 # A request for more than this many tickets of one type is refused as nonsense
 # before touching the database (max_per_order is the real, per-type limit).
@@ -38,16 +39,8 @@ PENDING_STATUSES = (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
 CART_TOKEN_BYTES = 32
 
 
-class BookingError(Exception):
-    """A refused booking request. `message` is an English msgid; `values` fill its placeholders."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message.format(**values) if values else message)
-        self.message = message
-        self.values = values
-
-    def translated(self, lang: str) -> str:
-        return translate(lang, self.message, **self.values)
+class BookingError(DomainError):
+    """A refused booking request."""
 
 
 class InvalidQuantityError(BookingError):

@@ -16,27 +16,20 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from ticketapp.i18n import msgid, translate
+from ticketapp.i18n import msgid
 from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.models.types import utcnow
 from ticketapp.services.accounts.access import audit
 from ticketapp.services.booking.inventory import PAID_STATUSES, PENDING_STATUSES, counts_as_sold
+from ticketapp.services.errors import DomainError
 from ticketapp.services.orders.payments import OrderError, end_unpaid
 from ticketapp.services.orders.refunds import refund_order
 
 CATEGORIES = ("concert", "theatre", "festival", "sport", "conference", "comedy", "exhibition", "other")
 
 
-class AdminError(Exception):
-    """A refused admin change; nothing was changed. `message` is an English msgid."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message.format(**values) if values else message)
-        self.message = message
-        self.values = values
-
-    def translated(self, lang: str) -> str:
-        return translate(lang, self.message, **self.values)
+class AdminError(DomainError):
+    """A refused admin change; nothing was changed."""
 
 
 @dataclass

@@ -23,6 +23,7 @@ from ticketapp.models import (
 )
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking.checkout import PaymentConfirmation
+from ticketapp.services.errors import DomainError
 from ticketapp.services.orders.providers.base import PaymentMethod, PaymentStart
 from ticketapp.services.orders.providers.base import status_url as status_url  # the orders API callers use
 from ticketapp.services.orders.providers.registry import provider, providers_for
@@ -41,13 +42,8 @@ TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
 }
 
 
-class OrderError(Exception):
-    """A refused order operation; `message` is an English msgid."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.values = values
+class OrderError(DomainError):
+    """A refused order operation."""
 
 
 class PaymentOutcome(StrEnum):

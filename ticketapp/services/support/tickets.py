@@ -27,6 +27,7 @@ from ticketapp.models.support import (
     SupportStatus,
 )
 from ticketapp.models.user import Role
+from ticketapp.services.errors import DomainError
 from ticketapp.services.support.sla import apply_sla
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -42,7 +43,7 @@ TOPICS = {
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
-class SupportError(ValueError):
+class SupportError(DomainError, ValueError):
     """A request the rules refuse; `str(error)` is a message id to translate."""
 
 

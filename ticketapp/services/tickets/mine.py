@@ -15,6 +15,7 @@ from sqlmodel.sql.expression import Select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import Event, Order, Ticket, TicketStatus, TicketType, Venue, utcnow
+from ticketapp.services.errors import DomainError
 from ticketapp.services.tickets.issuing import ISSUABLE_STATUSES, token_for_ticket
 from ticketapp.services.tickets.pdf import VOID_ORDER_STATUSES, qr_png
 from ticketapp.services.tickets.tokens import get_signing_key
@@ -23,12 +24,8 @@ from ticketapp.settings import get_settings
 MAX_ATTENDEE_NAME = 200
 
 
-class TicketChangeError(Exception):
-    """A refused change; `message` is a msgid shown translated to the customer."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class TicketChangeError(DomainError):
+    """A refused change, shown translated to the customer."""
 
 
 @dataclass(frozen=True)
