@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from joserfc.jwk import OKPKey
 from sqlmodel import Session
 
-from tests.ticket_factories import make_event, make_order, make_staff
+from tests.factories import make_event_with_vip, make_order, make_staff
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.services.tickets.checkin import ScanOutcome, scan
 from ticketapp.services.tickets.issuing import issue_tickets, token_for_ticket
@@ -33,7 +33,7 @@ def main() -> int:
         upgrade_database(url)
         engine = make_engine(url)
         with Session(engine, expire_on_commit=False) as session:
-            event, standard, _ = make_event(session)
+            event, standard, _ = make_event_with_vip(session)
             order, _ = make_order(session, [(standard, TICKETS)])
             tickets = issue_tickets(session, order.id)
             staff = make_staff(session)

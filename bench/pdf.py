@@ -26,7 +26,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 from sqlmodel import Session
 
-from tests.ticket_factories import make_event, make_order
+from tests.factories import make_event_with_vip, make_order
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import TicketPage, order_pages, qr_png, render_pdf
@@ -71,7 +71,7 @@ def main() -> int:
         upgrade_database(url)
         engine = make_engine(url)
         with Session(engine, expire_on_commit=False) as session:
-            _, standard, _ = make_event(session)
+            _, standard, _ = make_event_with_vip(session)
             order, _ = make_order(session, [(standard, TICKETS)])
             issue_tickets(session, order.id)
             key = OKPKey.generate_key("Ed25519")

@@ -7,22 +7,24 @@ from datetime import timedelta
 
 import pyotp
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import create_user, find_user, sign_in, sign_in_staff, unique_email
-from tests.support_orders import demo_ticket_type, insert_order
+from tests.factories import make_event, make_order
 from ticketapp.db import make_engine
-from ticketapp.models import utcnow
+from ticketapp.models import Venue, utcnow
 
 
 def _orders_for(database_url: str, user_id: int, other_user_id: int) -> None:
     engine = make_engine(database_url)
     with Session(engine) as session:
-        gala = demo_ticket_type(session, "History Gala")
-        tokyo = demo_ticket_type(session, "History Tokyo Night", currency="JPY")
-        insert_order(session, user_id, gala, 2, code="HIST0LD1", created_at=utcnow() - timedelta(days=5))
-        insert_order(session, user_id, tokyo, 3, code="HISTNEW1", status="awaiting_payment")
-        insert_order(session, other_user_id, gala, 1, code="HISTOTH1")
+        # At a seeded venue, a month out: the catalogue the other journeys see keeps its shape.
+        venue, later = session.exec(select(Venue)).first(), timedelta(days=30)
+        _, gala = make_event(session, title="History Gala", venue=venue, starts_in=later)
+        _, tokyo = make_event(session, title="History Tokyo Night", venue=venue, starts_in=later, currency="JPY")
+        make_order(session, [(gala, 2)], user_id=user_id, code="HIST0LD1", created_at=utcnow() - timedelta(days=5))
+        make_order(session, [(tokyo, 3)], user_id=user_id, code="HISTNEW1", status="awaiting_payment")
+        make_order(session, [(gala, 1)], user_id=other_user_id, code="HISTOTH1")
     engine.dispose()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from tests.ticket_factories import make_order
+from tests.factories import make_order
 from ticketapp.db import make_engine
 from ticketapp.models import Event, TicketType, User
 from ticketapp.services.tickets.issuing import issue_tickets, token_for_ticket, void_tickets

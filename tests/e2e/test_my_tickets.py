@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import create_user, sign_in, unique_email
 from tests.e2e.support_helpers import sign_in_as_agent
+from tests.factories import make_order
 from tests.support_smtp import MailSink
-from tests.ticket_factories import make_order
 from ticketapp.db import make_engine
 from ticketapp.models import Event, TicketType
 from ticketapp.services.tickets.issuing import issue_tickets

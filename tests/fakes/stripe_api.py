@@ -180,6 +180,9 @@ class FakeStripeServer:
         self._server.server_close()
 
 
+WEBHOOK_SECRET = "whsec_test_secret"  # what the integration tests configure as STRIPE_WEBHOOK_SECRET
+
+
 def sign_webhook(payload: bytes, secret: str, timestamp: int | None = None) -> str:
     """A `Stripe-Signature` header made with Stripe's real scheme (HMAC-SHA256 of 't.payload')."""
     timestamp = int(time.time()) if timestamp is None else timestamp

@@ -1,13 +1,18 @@
-"""Form pieces with a visible label on every control and live feedback regions."""
+"""Form pieces: one labelled field (label, control, help text, error slot) and its variants,
+the live feedback regions and the submit button. Native elements: accessible and easy to
+drive from tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 import reflex as rx
 
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState
+
+Label = rx.Var[str] | str
+ControlId = rx.Var[str] | str  # a Var inside rx.foreach rows
 
 
 def tv(message: rx.Var[str]) -> rx.Var[str]:
@@ -15,68 +20,95 @@ def tv(message: rx.Var[str]) -> rx.Var[str]:
     return LocaleState.messages.get(message, message).to(str)
 
 
-def text_field(
-    label: rx.Var[str],
-    name: str,
+def _hint_id(control_id: ControlId) -> str:
+    """The id of a field's help text, for the control's `aria-describedby`."""
+    return f"{control_id}-hint"
+
+
+def labelled_field(
+    label: Label,
+    control: rx.Component,
+    control_id: ControlId,
     *,
-    field_type: str = "text",
-    autocomplete: str = "off",
-    required: bool = True,
-    default_value: rx.Var[str] | str = "",
-    hint: rx.Var[str] | None = None,
-    field_id: str = "",
-    on_blur: rx.EventHandler | None = None,
+    hint: Label | None = None,
+    error: rx.Component | None = None,
+    width: str = "100%",
 ) -> rx.Component:
-    """A labelled input; pass `t("...")` for label and hint so they are extracted and translated."""
-    field_id = field_id or f"field-{name}"
-    hint_id = f"{field_id}-hint"
+    """The one labelled field: a visible label, its control, then help text and an error slot.
+
+    The control carries `id=control_id`; the variants below build it so and point its
+    `aria-describedby` at the help text.
+    """
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500"),
-        rx.el.input(
-            id=field_id,
-            name=name,
-            type=field_type,
-            auto_complete=autocomplete,
-            required=required,
-            default_value=default_value,
-            aria_describedby=hint_id if hint is not None else None,
-            class_name="text-input",
-            **({"on_blur": on_blur} if on_blur is not None else {}),
-        ),
-        rx.text(hint, id=hint_id, size="1", color_scheme="gray") if hint is not None else rx.fragment(),
+        rx.el.label(label, html_for=control_id, class_name="field-label"),
+        control,
+        rx.text(hint, id=_hint_id(control_id), size="1", color_scheme="gray") if hint is not None else rx.fragment(),
+        error if error is not None else rx.fragment(),
         spacing="1",
-        width="100%",
+        width=width,
         align="stretch",
     )
 
 
-def checkbox_field(label: rx.Var[str], name: str) -> rx.Component:
-    field_id = f"field-{name}"
-    return rx.hstack(
-        rx.el.input(id=field_id, name=name, type="checkbox"),
-        rx.el.label(label, html_for=field_id),
-        align="center",
-        spacing="2",
-    )
+def _control_props(
+    control_id: ControlId, name: str | None, hint: Label | None, props: dict[str, Any]
+) -> dict[str, Any]:
+    described = {"aria_describedby": _hint_id(control_id)} if hint is not None else {}
+    return {"id": control_id, "name": name or control_id, "class_name": "field", **described, **props}
+
+
+def text_field(
+    label: Label,
+    control_id: ControlId,
+    *,
+    name: str | None = None,
+    hint: Label | None = None,
+    error: rx.Component | None = None,
+    width: str = "100%",
+    **props: Any,
+) -> rx.Component:
+    """A labelled input (named after its id unless `name` is given); `props` go to the input."""
+    control = rx.el.input(**_control_props(control_id, name, hint, props))
+    return labelled_field(label, control, control_id, hint=hint, error=error, width=width)
+
+
+def email_field(label: Label, control_id: ControlId, **options: Any) -> rx.Component:
+    return text_field(label, control_id, type="email", **options)
+
+
+def password_field(label: Label, control_id: ControlId, **options: Any) -> rx.Component:
+    return text_field(label, control_id, type="password", **options)
 
 
 def select_field(
-    label: rx.Var[str], name: str, options: Sequence[tuple[str, rx.Var[str] | str]], value: rx.Var[str] | str
+    label: Label,
+    control_id: ControlId,
+    options: list[rx.Component] | rx.Component,
+    *,
+    name: str | None = None,
+    width: str = "100%",
+    **props: Any,
 ) -> rx.Component:
-    field_id = f"field-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500"),
-        rx.el.select(
-            *[rx.el.option(text, value=code) for code, text in options],
-            id=field_id,
-            name=name,
-            default_value=value,
-            key=value,
-            class_name="text-input",
-        ),
-        spacing="1",
-        width="100%",
-        align="stretch",
+    """A labelled select over `rx.el.option`s (a list, or one `rx.foreach`)."""
+    children = options if isinstance(options, list) else [options]
+    control = rx.el.select(*children, **_control_props(control_id, name, None, props))
+    return labelled_field(label, control, control_id, width=width)
+
+
+def textarea_field(
+    label: Label, control_id: ControlId, *, name: str | None = None, width: str = "100%", **props: Any
+) -> rx.Component:
+    control = rx.el.textarea(**_control_props(control_id, name, None, props))
+    return labelled_field(label, control, control_id, width=width)
+
+
+def checkbox_field(label: Label, control_id: ControlId, *, name: str | None = None, **props: Any) -> rx.Component:
+    """A native checkbox with its label on the right; `props` go to the checkbox."""
+    return rx.hstack(
+        rx.el.input(id=control_id, name=name or control_id, type="checkbox", **props),
+        rx.el.label(label, html_for=control_id),
+        align="center",
+        spacing="2",
     )
 
 

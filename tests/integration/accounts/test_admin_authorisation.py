@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.integration.payment_fixtures import pending_order
+from tests.factories import make_pending_order
 from ticketapp.api.routes import with_api_routes
 from ticketapp.models import AdminAudit, Event, EventStatus, Order, OrderStatus, Role, User
 from ticketapp.services.accounts.access import AdminRefusedError, audit, ensure_admin
@@ -85,7 +85,7 @@ def test_every_handler_refuses_without_an_admin(state_cls: type[rx.State], sessi
     session.add(User(email="boss@example.com", display_name="Boss", role=Role.ADMIN))
     session.add(User(email="carol@example.com", display_name="Carol", role=Role.CUSTOMER))
     session.commit()
-    order, ticket_type = pending_order(session)  # ids 1: what every handler would act on
+    order, ticket_type = make_pending_order(session)  # ids 1: what every handler would act on
     handlers = [(n, h) for n, h in state_cls.event_handlers.items() if not n.startswith("setvar")]
     assert handlers, "no handlers found"
     for name, handler in handlers:
@@ -140,7 +140,7 @@ def _client() -> TestClient:
 
 
 def test_csv_export_route_refuses_without_an_admin(session: Session, app_db: str) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     response = _client().get("/api/admin/orders.csv", params={"q": order.code})
     assert response.status_code == 403
     assert order.code not in response.text and "ada@example.com" not in response.text

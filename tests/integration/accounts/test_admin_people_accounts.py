@@ -20,14 +20,6 @@ CLIENT = ClientInfo(ip="198.51.100.4", user_agent="pytest")
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def admin(session: Session) -> User:
-    user = User(email="boss@example.com", display_name="Boss", role=Role.ADMIN)
-    session.add(user)
-    session.commit()
-    return user
-
-
 def _customer(session: Session, email: str = "fan@example.com") -> User:
     return accounts.sign_up(session, email, "Fan", PASSWORD, "en", CLIENT)
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.integration.booking_fixtures import make_event, token
+from tests.factories import make_event, token
 from tests.support_oidc import Person
 from ticketapp.api.routes import with_api_routes
 from ticketapp.models import Cart, Hold, User

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from tests.integration.booking_fixtures import add_type, make_event, token
+from tests.factories import add_type, make_event, token
 from ticketapp.models import EventStatus, utcnow
 from ticketapp.services.booking import holds as hold_service
 from ticketapp.services.booking.cart import cart_item_count, load_cart, ticket_offers

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from tests.integration.booking_fixtures import make_event, token
+from tests.factories import make_event, token
 from ticketapp.db import session_scope, upgrade_database
 from ticketapp.models import Hold, JobHeartbeat, utcnow
 from ticketapp.services.booking import holds as hold_service

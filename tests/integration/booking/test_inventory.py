@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from tests.integration.booking_fixtures import add_type, make_event, token
+from tests.factories import add_type, make_event, token
 from ticketapp.models import Cart, EventStatus, Hold, Order, OrderItem, OrderStatus, utcnow
 from ticketapp.services.booking import checkout as order_service
 from ticketapp.services.booking import holds as hold_service

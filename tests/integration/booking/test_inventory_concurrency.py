@@ -15,7 +15,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.integration.booking_fixtures import make_event, token
+from tests.factories import make_event, token
 from ticketapp.db import begin_write_locked, make_engine
 from ticketapp.models import Cart, Hold, utcnow
 from ticketapp.services.booking import checkout as order_service

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from tests.integration.booking_fixtures import add_type, make_event, token
-from tests.integration.payment_fixtures import pending_order
+from tests.factories import add_type, make_event, make_pending_order, make_venue, token
 from ticketapp.models import (
     AdminAudit,
     Event,
@@ -32,21 +31,6 @@ from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.payments import OrderError
 from ticketapp.services.shared import media
-
-
-@pytest.fixture
-def admin(session: Session) -> User:
-    user = User(email="boss@example.com", display_name="Boss", role=Role.ADMIN)
-    session.add(user)
-    session.commit()
-    return user
-
-
-def _venue(session: Session) -> Venue:
-    venue = Venue(name="Hall", address="1 rue", city="Paris", country="FR", timezone="Europe/Paris")
-    session.add(venue)
-    session.commit()
-    return venue
 
 
 def _input(venue: Venue, **changes: object) -> EventInput:
@@ -77,7 +61,7 @@ def _pay(session: Session, order: Order) -> None:
 
 
 def test_create_publish_and_duplicate_an_event_with_two_ticket_types(session: Session, admin: User) -> None:
-    venue = _venue(session)
+    venue = make_venue(session)
     event = admin_events.create_event(session, admin.id or 0, _input(venue))
     assert event.status == EventStatus.DRAFT and event.slug == "jazz-night"
     types = session.exec(select(TicketType).where(TicketType.event_id == event.id).order_by(TicketType.position)).all()
@@ -93,7 +77,7 @@ def test_create_publish_and_duplicate_an_event_with_two_ticket_types(session: Se
 
 
 def test_bad_event_input_is_refused_and_changes_nothing(session: Session, admin: User) -> None:
-    venue = _venue(session)
+    venue = make_venue(session)
     starts = utcnow() + timedelta(days=3)
     bad = [
         _input(venue, title=" "),
@@ -148,7 +132,7 @@ def test_capacity_never_below_sold_and_sold_types_stay(session: Session, admin: 
 
 
 def test_cancel_event_refunds_paid_orders_and_cancels_unpaid(session: Session, admin: User) -> None:
-    paid, ticket_type = pending_order(session, quantity=2)
+    paid, ticket_type = make_pending_order(session, quantity=2)
     _pay(session, paid)
     cart = token()
     holds.set_hold_quantity(session, cart, ticket_type.id, 1)
@@ -166,9 +150,9 @@ def test_cancel_event_refunds_paid_orders_and_cancels_unpaid(session: Session, a
 
 
 def test_order_search_detail_and_csv_export(session: Session, admin: User) -> None:
-    order, ticket_type = pending_order(session)
+    order, ticket_type = make_pending_order(session)
     _pay(session, order)
-    other, _ = pending_order(session)
+    other, _ = make_pending_order(session)
     other.buyer_name = "=HYPERLINK(evil)"
     session.add(other)
     session.commit()
@@ -190,14 +174,14 @@ def test_order_search_detail_and_csv_export(session: Session, admin: User) -> No
 
 
 def test_order_actions_are_logged_and_refused_when_invalid(session: Session, admin: User) -> None:
-    order, _ = pending_order(session, quantity=2)
+    order, _ = make_pending_order(session, quantity=2)
     with pytest.raises(AdminError, match="Order not found"):
         admin_orders.cancel_unpaid_order(session, admin.id or 0, "NOPE")
     admin_orders.request_confirmation_resend(session, admin.id or 0, order.code)
     admin_orders.cancel_unpaid_order(session, admin.id or 0, order.code)
     session.refresh(order)
     assert order.status == OrderStatus.CANCELLED
-    paid, _ = pending_order(session, quantity=2)
+    paid, _ = make_pending_order(session, quantity=2)
     _pay(session, paid)
     with pytest.raises(AdminError, match="refund a paid order"):
         admin_orders.cancel_unpaid_order(session, admin.id or 0, paid.code)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from tests.integration.booking_fixtures import add_type, make_event, token
+from tests.factories import add_type, make_event, token
 from ticketapp.models import Event, EventStatus, Venue, utcnow
 from ticketapp.services.booking import checkout as order_service
 from ticketapp.services.booking import holds as hold_service

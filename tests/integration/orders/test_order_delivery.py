@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from tests.integration.payment_fixtures import pending_order
+from tests.factories import make_pending_order
 from tests.support_smtp import MailSink, ReceivedMail
 from ticketapp.models import Order, OrderLog, Ticket, TicketStatus
 from ticketapp.services.orders import payments as order_payments
@@ -44,7 +44,7 @@ def _attachments(mail: ReceivedMail) -> dict[str, bytes | str]:
 def test_paid_order_gets_one_confirmation_with_the_tickets_attached(
     session: Session, app_db: str, smtp: None, mail_sink: MailSink
 ) -> None:
-    order, _ = pending_order(session, quantity=2, price_minor=2500)
+    order, _ = make_pending_order(session, quantity=2, price_minor=2500)
     _pay(session, order)
 
     [mail] = _mails(mail_sink, order)
@@ -71,7 +71,7 @@ def test_paid_order_gets_one_confirmation_with_the_tickets_attached(
 
 
 def test_confirmation_is_in_the_buyers_language(session: Session, app_db: str, smtp: None, mail_sink: MailSink) -> None:
-    order, _ = pending_order(session, quantity=1)
+    order, _ = make_pending_order(session, quantity=1)
     order.locale = "fr"
     session.add(order)
     session.commit()
@@ -88,7 +88,7 @@ def test_large_pdf_goes_as_links_only(
 
     monkeypatch.setenv("TICKET_MAIL_ATTACH_MAX_KB", "0")
     get_settings.cache_clear()
-    order, _ = pending_order(session, quantity=1)
+    order, _ = make_pending_order(session, quantity=1)
     _pay(session, order)
     [mail] = _mails(mail_sink, order)
     assert not any(name.endswith(".pdf") for name in _attachments(mail))
@@ -97,7 +97,7 @@ def test_large_pdf_goes_as_links_only(
 
 
 def test_resend_sends_the_confirmation_again(session: Session, app_db: str, smtp: None, mail_sink: MailSink) -> None:
-    order, _ = pending_order(session, quantity=1)
+    order, _ = make_pending_order(session, quantity=1)
     _pay(session, order)
     resend_order_email(order.id or 0)
     mails = _mails(mail_sink, order)
@@ -108,7 +108,7 @@ def test_resend_sends_the_confirmation_again(session: Session, app_db: str, smtp
 def test_unpaid_order_gets_no_mail_and_no_tickets(
     session: Session, app_db: str, smtp: None, mail_sink: MailSink
 ) -> None:
-    order, _ = pending_order(session, quantity=1)
+    order, _ = make_pending_order(session, quantity=1)
     after_payment(session, order.id or 0)
     resend_order_email(order.id or 0)
     assert _mails(mail_sink, order) == []
@@ -116,7 +116,7 @@ def test_unpaid_order_gets_no_mail_and_no_tickets(
 
 
 def test_refund_mail_names_the_void_tickets(session: Session, app_db: str, smtp: None, mail_sink: MailSink) -> None:
-    order, _ = pending_order(session, quantity=2, price_minor=2500)
+    order, _ = make_pending_order(session, quantity=2, price_minor=2500)
     _pay(session, order)
     first, second = session.exec(select(Ticket).where(Ticket.order_id == order.id).order_by(Ticket.id)).all()
     refund = refunds.refund_order(session, order.code, ticket_ids=[first.id or 0], reason="cannot come")

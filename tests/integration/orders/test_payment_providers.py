@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from tests.factories import checkout_object, make_pending_order
 from tests.fakes.stripe_api import FakeStripe
-from tests.integration.payment_fixtures import checkout_object, pending_order
 from ticketapp.models import Order, OrderLog, OrderStatus, Payment, Ticket, utcnow
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders import refunds
@@ -30,7 +30,7 @@ def _notes(session: Session, order: Order) -> list[str]:
 
 @pytest.mark.parametrize("method", ["paypal", "", "STRIPE"])
 def test_an_unknown_method_is_refused_and_changes_nothing(session: Session, method: str) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     with pytest.raises(OrderError) as refused:
         order_payments.begin_payment(session, order.code, method)
     assert refused.value.message == "This payment method is not available for this order."
@@ -40,7 +40,7 @@ def test_an_unknown_method_is_refused_and_changes_nothing(session: Session, meth
 
 
 def test_demo_start_sends_the_buyer_to_the_signed_demo_page(session: Session) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     start = order_payments.begin_payment(session, order.code, "demo")
     assert start.method is PaymentMethod.DEMO
     assert start.redirect_url and f"/pay/demo/{order.code}?s=" in start.redirect_url
@@ -50,7 +50,7 @@ def test_demo_start_sends_the_buyer_to_the_signed_demo_page(session: Session) ->
 
 
 def test_bank_transfer_start_waits_for_the_transfer(session: Session) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     start = order_payments.begin_payment(session, order.code, "bank_transfer")
     assert start.redirect_url == order_payments.status_url(order)
     waiting = _reload(session, order)
@@ -60,7 +60,7 @@ def test_bank_transfer_start_waits_for_the_transfer(session: Session) -> None:
 
 
 def test_free_start_pays_the_order_at_once(session: Session, app_db: str) -> None:
-    order, _ = pending_order(session, price_minor=0)
+    order, _ = make_pending_order(session, price_minor=0)
     start = order_payments.begin_payment(session, order.code, "free")
     assert start.redirect_url == order_payments.status_url(order)
     assert _reload(session, order).status == OrderStatus.PAID
@@ -70,7 +70,7 @@ def test_free_start_pays_the_order_at_once(session: Session, app_db: str) -> Non
 
 
 def test_a_stripe_payment_is_refunded_through_stripe(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     order_payments.begin_payment(session, order.code, "stripe")
     event = {"id": "evt_paid", "type": "checkout.session.completed", "data": {"object": checkout_object(order)}}
     assert handle_stripe_event(session, event) == "paid"
@@ -86,7 +86,7 @@ def test_a_stripe_payment_is_refunded_through_stripe(session: Session, app_db: s
 def test_a_demo_payment_is_refunded_without_calling_stripe(
     session: Session, app_db: str, fake_stripe: FakeStripe
 ) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     order_payments.record_payment(
         session, order.id or 0, provider="demo", reference="demo-1", amount_minor=order.total_minor, currency="EUR"
     )

@@ -12,13 +12,8 @@ from sqlmodel import Session, select
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.fakes.stripe_api import FakeStripe, event_payload, sign_webhook
-from tests.integration.payment_fixtures import (
-    WEBHOOK_SECRET,
-    checkout_object,
-    pending_order,
-    signed_event,
-)
+from tests.factories import checkout_object, make_pending_order, signed_event
+from tests.fakes.stripe_api import WEBHOOK_SECRET, FakeStripe, event_payload, sign_webhook
 from ticketapp.api.routes import with_api_routes
 from ticketapp.db import make_engine
 from ticketapp.models import Order, OrderLog, OrderStatus, Payment, Refund, WebhookEvent, utcnow
@@ -58,7 +53,7 @@ def _post(client: TestClient, payload: bytes, signature: str) -> object:
 
 
 def test_stripe_checkout_session_request_shape(session: Session, fake_stripe: FakeStripe) -> None:
-    order, _ = pending_order(session, quantity=3, price_minor=4550)
+    order, _ = make_pending_order(session, quantity=3, price_minor=4550)
     start = order_payments.begin_payment(session, order.code, "stripe")
     assert start.method is PaymentMethod.STRIPE
     [call] = fake_stripe.calls("POST", "/v1/checkout/sessions")
@@ -86,7 +81,7 @@ def test_stripe_checkout_session_request_shape(session: Session, fake_stripe: Fa
 
 
 def test_jpy_amounts_are_sent_without_decimals(session: Session, fake_stripe: FakeStripe) -> None:
-    order, _ = pending_order(session, quantity=2, price_minor=8500, currency="JPY")
+    order, _ = make_pending_order(session, quantity=2, price_minor=8500, currency="JPY")
     order_payments.begin_payment(session, order.code, "stripe")
     form = fake_stripe.calls("POST", "/v1/checkout/sessions")[0].form
     assert (form["line_items[0][price_data][currency]"], form["line_items[0][price_data][unit_amount]"]) == (
@@ -98,7 +93,7 @@ def test_jpy_amounts_are_sent_without_decimals(session: Session, fake_stripe: Fa
 def test_demo_is_offered_only_without_stripe_keys(session: Session) -> None:
     assert order_payments.available_methods(1000) == [PaymentMethod.DEMO, PaymentMethod.BANK_TRANSFER]
     assert order_payments.available_methods(0) == [PaymentMethod.FREE]
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     with pytest.raises(OrderError):
         order_payments.begin_payment(session, order.code, "stripe")
     with pytest.raises(OrderError):
@@ -109,7 +104,7 @@ def test_demo_is_offered_only_without_stripe_keys(session: Session) -> None:
 
 
 def test_signed_completed_webhook_fulfils_once(session: Session, client: TestClient) -> None:
-    order, ticket_type = pending_order(session)
+    order, ticket_type = make_pending_order(session)
     order_payments.begin_payment(session, order.code, "stripe")
     payload, signature = signed_event("checkout.session.completed", checkout_object(order), "evt_1")
     response = _post(client, payload, signature)
@@ -133,7 +128,7 @@ def test_signed_completed_webhook_fulfils_once(session: Session, client: TestCli
     ["bad_signature", "stale_timestamp", "no_header", "other_secret", "changed_body"],
 )
 def test_forged_webhooks_are_rejected_and_change_nothing(session: Session, client: TestClient, tamper: str) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     payload = event_payload("checkout.session.completed", checkout_object(order))
     headers = {"Stripe-Signature": sign_webhook(payload, WEBHOOK_SECRET)}
     if tamper == "bad_signature":
@@ -153,7 +148,7 @@ def test_forged_webhooks_are_rejected_and_change_nothing(session: Session, clien
 
 
 def test_unknown_order_is_rejected_without_recording(session: Session, client: TestClient) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     obj = checkout_object(order, metadata={"order_id": "999999", "order_code": "NOPE"})
     response = _post(client, *signed_event("checkout.session.completed", obj))
     assert response.status_code == 400
@@ -166,7 +161,7 @@ def test_unknown_order_is_rejected_without_recording(session: Session, client: T
 
 @pytest.mark.parametrize("field", ["amount_total", "currency"])
 def test_wrong_amount_or_currency_flags_the_order(session: Session, client: TestClient, field: str) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     wrong = {"amount_total": 1} if field == "amount_total" else {"currency": "usd"}
     response = _post(client, *signed_event("checkout.session.completed", checkout_object(order, **wrong)))
     assert response.status_code == 200 and response.json()["outcome"] == "flagged_mismatch"
@@ -176,7 +171,7 @@ def test_wrong_amount_or_currency_flags_the_order(session: Session, client: Test
 
 
 def test_two_webhooks_racing_fulfil_once(session: Session, db_url: str, fake_stripe: FakeStripe) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     order_payments.begin_payment(session, order.code, "stripe")
     events = [
         {"id": f"evt_race_{i}", "type": kind, "data": {"object": checkout_object(order)}}
@@ -202,7 +197,7 @@ def test_two_webhooks_racing_fulfil_once(session: Session, db_url: str, fake_str
 
 
 def test_async_payment_keeps_seats_then_succeeds_or_fails(session: Session, client: TestClient) -> None:
-    order, ticket_type = pending_order(session)
+    order, ticket_type = make_pending_order(session)
     response = _post(
         client, *signed_event("checkout.session.completed", checkout_object(order, payment_status="unpaid"))
     )
@@ -217,7 +212,7 @@ def test_async_payment_keeps_seats_then_succeeds_or_fails(session: Session, clie
 
 
 def test_expired_checkout_releases_the_seats(session: Session, client: TestClient) -> None:
-    order, ticket_type = pending_order(session, quantity=4, capacity=4)
+    order, ticket_type = make_pending_order(session, quantity=4, capacity=4)
     assert inventory.availability(session, [ticket_type.id])[ticket_type.id].remaining == 0
     response = _post(client, *signed_event("checkout.session.expired", checkout_object(order, status="expired")))
     assert response.json()["outcome"] == "expired"
@@ -226,7 +221,7 @@ def test_expired_checkout_releases_the_seats(session: Session, client: TestClien
 
 
 def test_late_payment_takes_free_seats(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     order_service.sweep_expired(session, now=utcnow() + timedelta(hours=2))
     assert _reload(session, order).status == OrderStatus.EXPIRED
     outcome = order_payments.record_payment(
@@ -237,7 +232,7 @@ def test_late_payment_takes_free_seats(session: Session, app_db: str, fake_strip
 
 
 def test_late_payment_for_sold_out_seats_is_refunded(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
-    order, ticket_type = pending_order(session, quantity=2, capacity=2)
+    order, ticket_type = make_pending_order(session, quantity=2, capacity=2)
     order_payments.begin_payment(session, order.code, "stripe")
     # The window closes and someone else buys the two seats.
     later = utcnow() + timedelta(hours=2)
@@ -267,7 +262,7 @@ def test_late_payment_for_sold_out_seats_is_refunded(session: Session, app_db: s
 
 
 def test_dispute_flags_the_order(session: Session, client: TestClient) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     _post(client, *signed_event("checkout.session.completed", checkout_object(order)))
     dispute = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_test_123", "reason": "fraudulent"}
     assert _post(client, *signed_event("charge.dispute.created", dispute)).json()["outcome"] == "flagged"
@@ -275,7 +270,7 @@ def test_dispute_flags_the_order(session: Session, client: TestClient) -> None:
 
 
 def test_refund_in_stripe_dashboard_is_recorded(session: Session, client: TestClient) -> None:
-    order, _ = pending_order(session)
+    order, _ = make_pending_order(session)
     _post(client, *signed_event("checkout.session.completed", checkout_object(order)))
     charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_test_123", "amount_refunded": 2500}
     assert _post(client, *signed_event("charge.refunded", charge)).json()["outcome"] == "refund recorded"

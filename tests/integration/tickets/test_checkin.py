@@ -9,7 +9,7 @@ import pytest
 from joserfc.jwk import OKPKey
 from sqlmodel import Session
 
-from tests.ticket_factories import make_event, make_order, make_staff
+from tests.factories import make_event_with_vip, make_order, make_staff
 from ticketapp.db import make_engine
 from ticketapp.models import Order, OrderStatus, Ticket
 from ticketapp.services.tickets.checkin import (
@@ -30,7 +30,7 @@ def key() -> OKPKey:
 
 @pytest.fixture
 def sold(session):
-    event, standard, vip = make_event(session)
+    event, standard, vip = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 2), (vip, 1)])
     tickets = issue_tickets(session, order.id)
     staff = make_staff(session)
@@ -80,7 +80,7 @@ def test_forged_tokens(session, key, sold) -> None:
 
 def test_wrong_event(session, key, sold) -> None:
     _, _, tickets, staff = sold
-    other_event, _, _ = make_event(session, title="Another night")
+    other_event, _, _ = make_event_with_vip(session, title="Another night")
     token = token_for_ticket(session, tickets[0], key)
     assert scan(session, other_event.id, token, staff.id, key).outcome == ScanOutcome.WRONG_EVENT
     assert scan(session, other_event.id, tickets[0].code, staff.id, key).outcome == ScanOutcome.WRONG_EVENT
@@ -150,7 +150,7 @@ def test_two_simultaneous_scans_admit_exactly_once(db_url: str, key) -> None:
     """Two door scanners scan the same ticket at the same moment, five rounds: one VALID each time."""
     engine = make_engine(db_url)
     with Session(engine, expire_on_commit=False) as session:
-        event, standard, _ = make_event(session)
+        event, standard, _ = make_event_with_vip(session)
         order, _ = make_order(session, [(standard, 5)])
         tickets = issue_tickets(session, order.id)
         staff_ids = [

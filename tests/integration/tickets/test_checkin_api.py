@@ -8,7 +8,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from tests.ticket_factories import make_event, make_order, make_staff
+from tests.factories import make_event_with_vip, make_order, make_staff
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.tickets import ticket_routes
 from ticketapp.models import Role, Ticket, User
@@ -30,7 +30,7 @@ def client(engine):
 @pytest.fixture
 def door(session):
     """An event with three sold tickets and a door agent holding an API token."""
-    event, standard, vip = make_event(session)
+    event, standard, vip = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 2), (vip, 1)])
     tickets = issue_tickets(session, order.id)
     staff = make_staff(session)
@@ -103,7 +103,7 @@ def test_void_after_refund(client, session, door) -> None:
 
 def test_wrong_event(client, session, door) -> None:
     _, _, tickets, _, headers = door
-    other, _, _ = make_event(session, title="Other")
+    other, _, _ = make_event_with_vip(session, title="Other")
     assert post_scan(client, headers, other.id, tickets[0].code).json()["outcome"] == "wrong_event"
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.ticket_factories import make_event, make_order, make_staff
+from tests.factories import make_event_with_vip, make_order, make_user
 from ticketapp.api.routes import with_api_routes
 from ticketapp.models import Event, OrderStatus, Ticket, TicketStatus
 from ticketapp.services.accounts.security_log import ClientInfo
@@ -41,14 +41,14 @@ def _client(session_token: str = "") -> TestClient:
 
 
 def _customer(session: Session, email: str) -> tuple[int, str]:
-    user = make_staff(session, email, email.split("@")[0].title(), role="customer")
+    user = make_user(session, email, email.split("@")[0].title())
     token, _ = create_session(session, user, False, ClientInfo(ip="127.0.0.1", user_agent="pytest"))
     session.commit()
     return user.id or 0, token
 
 
 def test_pdf_route_serves_the_owner_and_hides_others_tickets(session: Session, app_db: str) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     owner_id, owner_token = _customer(session, "owner@example.com")
     _, stranger_token = _customer(session, "stranger@example.com")
     order, _ = make_order(session, [(standard, 1)], user_id=owner_id)
@@ -71,8 +71,8 @@ def test_pdf_route_serves_the_owner_and_hides_others_tickets(session: Session, a
 
 
 def test_listing_splits_upcoming_and_past_and_marks_void(session: Session) -> None:
-    _, soon, _ = make_event(session, "Soon")
-    past_event, old, _ = make_event(session, "Long ago")
+    _, soon, _ = make_event_with_vip(session, "Soon")
+    past_event, old, _ = make_event_with_vip(session, "Long ago")
     past_event.starts_at -= timedelta(days=3650)
     past_event.ends_at -= timedelta(days=3650)
     session.add(past_event)
@@ -96,7 +96,7 @@ def test_listing_splits_upcoming_and_past_and_marks_void(session: Session) -> No
 
 
 def test_attendee_name_change_before_the_cutoff_only(session: Session, app_db: str) -> None:
-    event, standard, _ = make_event(session)
+    event, standard, _ = make_event_with_vip(session)
     user_id, _ = _customer(session, "fan@example.com")
     stranger_id, _ = _customer(session, "stranger@example.com")
     order, _ = make_order(session, [(standard, 1)], user_id=user_id)
@@ -130,7 +130,7 @@ def test_attendee_name_change_before_the_cutoff_only(session: Session, app_db: s
 
 
 def test_only_the_owner_may_resend_a_paid_order(session: Session) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     user_id, _ = _customer(session, "fan@example.com")
     stranger_id, _ = _customer(session, "stranger@example.com")
     paid, _ = make_order(session, [(standard, 1)], user_id=user_id)

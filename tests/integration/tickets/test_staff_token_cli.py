@@ -6,7 +6,7 @@ import secrets
 
 from sqlmodel import Session
 
-from tests.ticket_factories import make_staff
+from tests.factories import make_staff, make_user
 from ticketapp.cli import main
 from ticketapp.db import get_engine, upgrade_database
 from ticketapp.models import Role
@@ -19,7 +19,7 @@ def test_staff_token_command(capsys) -> None:
     suffix = secrets.token_hex(3)
     with Session(get_engine(), expire_on_commit=False) as session:
         agent = make_staff(session, f"agent-{suffix}@example.com", "Agent", role=Role.AGENT)
-        make_staff(session, f"customer-{suffix}@example.com", "Customer", role=Role.CUSTOMER)
+        make_user(session, f"customer-{suffix}@example.com", "Customer")
 
     assert main(["staff-token", f"agent-{suffix}@example.com", "--label", "Gate B"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]

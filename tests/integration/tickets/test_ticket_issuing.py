@@ -6,7 +6,7 @@ import pytest
 from joserfc.jwk import OKPKey
 from sqlmodel import select
 
-from tests.ticket_factories import make_event, make_order
+from tests.factories import make_event_with_vip, make_order
 from ticketapp.models import OrderStatus, Ticket, TicketStatus
 from ticketapp.services.tickets.issuing import (
     OrderNotPaidError,
@@ -19,7 +19,7 @@ from ticketapp.services.tickets.tokens import public_key, secret_reference, veri
 
 
 def test_one_ticket_per_admission_and_idempotent(session) -> None:
-    _, standard, vip = make_event(session)
+    _, standard, vip = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 3), (vip, 1)])
     first = issue_tickets(session, order.id)
     again = issue_tickets(session, order.id)
@@ -31,7 +31,7 @@ def test_one_ticket_per_admission_and_idempotent(session) -> None:
 
 
 def test_secrets_are_long_random_and_unique(session) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 50)])
     tickets = issue_tickets(session, order.id)
     secrets_ = {t.secret for t in tickets}
@@ -44,7 +44,7 @@ def test_secrets_are_long_random_and_unique(session) -> None:
 
 @pytest.mark.parametrize("status", [OrderStatus.PENDING, OrderStatus.CANCELLED, OrderStatus.REFUNDED])
 def test_unpaid_order_gets_no_ticket(session, status: str) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 2)], status=status)
     with pytest.raises(OrderNotPaidError):
         issue_tickets(session, order.id)
@@ -52,7 +52,7 @@ def test_unpaid_order_gets_no_ticket(session, status: str) -> None:
 
 
 def test_void_refunded_item_only(session) -> None:
-    _, standard, vip = make_event(session)
+    _, standard, vip = make_event_with_vip(session)
     order, (_standard_item, vip_item) = make_order(session, [(standard, 2), (vip, 1)])
     issue_tickets(session, order.id)
     assert void_tickets(session, order.id, [vip_item.id]) == 1
@@ -62,7 +62,7 @@ def test_void_refunded_item_only(session) -> None:
 
 
 def test_token_names_ticket_event_and_secret(session) -> None:
-    event, standard, _ = make_event(session)
+    event, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 1)])
     (ticket,) = issue_tickets(session, order.id)
     key = OKPKey.generate_key("Ed25519")
@@ -84,7 +84,7 @@ def test_concurrent_issuing_never_duplicates(db_url: str) -> None:
 
     engine = make_engine(db_url)
     with Session(engine, expire_on_commit=False) as session:
-        _, standard, vip = make_event(session)
+        _, standard, vip = make_event_with_vip(session)
         order, _ = make_order(session, [(standard, 4), (vip, 2)])
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from tests.ticket_factories import make_event, make_order, make_staff
+from tests.factories import make_event_with_vip, make_order, make_user
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.links import downloadable_ticket, link_is_valid, signed_ticket_path
 
@@ -32,9 +32,9 @@ def test_link_valid_until_expiry_only() -> None:
 
 
 def test_owner_gets_the_ticket_another_user_gets_nothing(session) -> None:
-    _, standard, _ = make_event(session)
-    owner = make_staff(session, "owner@example.com", "Owner", role="customer")
-    stranger = make_staff(session, "stranger@example.com", "Stranger", role="customer")
+    _, standard, _ = make_event_with_vip(session)
+    owner = make_user(session, "owner@example.com", "Owner")
+    stranger = make_user(session, "stranger@example.com", "Stranger")
     order, _ = make_order(session, [(standard, 1)], user_id=owner.id)
     (ticket,) = issue_tickets(session, order.id)
     assert downloadable_ticket(session, ticket.code, owner.id).id == ticket.id

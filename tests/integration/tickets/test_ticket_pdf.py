@@ -10,8 +10,8 @@ import pytest
 from joserfc.jwk import OKPKey
 from pypdf import PdfReader
 
+from tests.factories import make_event_with_vip, make_order
 from tests.pdf_tools import decode_qr_codes, page_texts
-from tests.ticket_factories import make_event, make_order
 from ticketapp.models import OrderStatus
 from ticketapp.services.tickets.issuing import issue_tickets, token_for_ticket, void_tickets
 from ticketapp.services.tickets.pdf import order_pages, order_pdf, render_pdf, ticket_pdf
@@ -28,7 +28,7 @@ def key() -> OKPKey:
 
 
 def test_order_pdf_has_text_per_ticket_in_english(session, key) -> None:
-    _, standard, vip = make_event(session)
+    _, standard, vip = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 1), (vip, 1)], buyer_name="Camille Dupont")
     tickets = issue_tickets(session, order.id)
     pdf = render_pdf(order_pages(session, order.id, "en", key), "en", "Ticketapp")
@@ -46,7 +46,7 @@ def test_order_pdf_has_text_per_ticket_in_english(session, key) -> None:
 
 
 def test_french_pdf_is_localized(session, key) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 1)])
     issue_tickets(session, order.id)
     (text,) = page_texts(render_pdf(order_pages(session, order.id, "fr", key), "fr", "Ticketapp"))
@@ -56,7 +56,7 @@ def test_french_pdf_is_localized(session, key) -> None:
 
 
 def test_qr_decodes_back_to_the_token(session, key, tmp_path: Path) -> None:
-    event, standard, _ = make_event(session)
+    event, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 2)])
     tickets = issue_tickets(session, order.id)
     pdf_path = order_pdf(session, order.id, "en", key, tmp_path / "cache", "Ticketapp")
@@ -67,7 +67,7 @@ def test_qr_decodes_back_to_the_token(session, key, tmp_path: Path) -> None:
 
 
 def test_rendering_is_deterministic_and_cached(session, key, tmp_path: Path) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 1)])
     (ticket,) = issue_tickets(session, order.id)
     pages = order_pages(session, order.id, "en", key)
@@ -85,7 +85,7 @@ def test_rendering_is_deterministic_and_cached(session, key, tmp_path: Path) -> 
 
 
 def test_void_ticket_is_marked(session, key) -> None:
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 1)])
     issue_tickets(session, order.id)
     void_tickets(session, order.id)
@@ -102,7 +102,7 @@ def test_background_job_renders_into_private_data_dir() -> None:
     settings = get_settings()
     upgrade_database(settings.database_url)
     with Session(get_engine(), expire_on_commit=False) as app_session:
-        _, standard, _ = make_event(app_session, title="Job Rendered Night")
+        _, standard, _ = make_event_with_vip(app_session, title="Job Rendered Night")
         order, _ = make_order(app_session, [(standard, 2)], status=OrderStatus.PAID)
     path = Path(issue_and_render_tickets(order.id, "en")())
     assert Path(render_order_tickets(order.id, "en")()) == path  # cached, not re-rendered
@@ -114,7 +114,7 @@ def test_background_job_renders_into_private_data_dir() -> None:
 
 def test_names_beyond_latin1_print_as_text(session, key) -> None:
     """Attendee names in Polish, Greek or Cyrillic print with the embedded font, not as boxes."""
-    _, standard, _ = make_event(session)
+    _, standard, _ = make_event_with_vip(session)
     order, _ = make_order(session, [(standard, 1)], buyer_name="Łukasz Żółć · Ελένη · Дмитрий")
     issue_tickets(session, order.id)
     (text,) = page_texts(render_pdf(order_pages(session, order.id, "en", key), "en", "Ticketapp"))

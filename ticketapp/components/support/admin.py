@@ -5,19 +5,19 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar, StringVar
 
+from ticketapp.components.forms import select_field, text_field, textarea_field
 from ticketapp.components.layout import LANGUAGES
-from ticketapp.components.support.chat import field
 from ticketapp.state.locale import t
 from ticketapp.state.support.admin import SupportAdminState as Admin
 
 
-def _language_select(select_id: str, value: rx.Var[str], name: str) -> rx.Component:
-    return rx.el.select(
-        *[rx.el.option(label, value=code) for code, label in LANGUAGES],
-        id=select_id,
+def _language_field(select_id: str, value: rx.Var[str], name: str) -> rx.Component:
+    return select_field(
+        t("Language"),
+        select_id,
+        [rx.el.option(label, value=code) for code, label in LANGUAGES],
         value=value,
         on_change=lambda v: Admin.set_field(name, v),
-        class_name="support-field",
     )
 
 
@@ -48,27 +48,19 @@ def _canned_editor() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Canned replies"), as_="h3", size="4"),
         rx.el.ul(rx.foreach(Admin.canned, lambda r: _row(r, r["title"], Admin.edit_canned, Admin.delete_canned))),
-        field(
+        text_field(
             t("Title"),
-            rx.el.input(
-                id="canned-title",
-                value=Admin.canned_title,
-                on_change=lambda v: Admin.set_field("canned_title", v),
-                class_name="support-field",
-            ),
             "canned-title",
+            value=Admin.canned_title,
+            on_change=lambda v: Admin.set_field("canned_title", v),
         ),
-        field(t("Language"), _language_select("canned-locale", Admin.canned_locale, "canned_locale"), "canned-locale"),
-        field(
+        _language_field("canned-locale", Admin.canned_locale, "canned_locale"),
+        textarea_field(
             t("Text"),
-            rx.el.textarea(
-                id="canned-body",
-                value=Admin.canned_body,
-                rows=3,
-                on_change=lambda v: Admin.set_field("canned_body", v),
-                class_name="support-field",
-            ),
             "canned-body",
+            value=Admin.canned_body,
+            rows=3,
+            on_change=lambda v: Admin.set_field("canned_body", v),
         ),
         rx.button(t("Save canned reply"), on_click=Admin.save_canned),
         align="stretch",
@@ -80,38 +72,26 @@ def _faq_editor() -> rx.Component:
     return rx.vstack(
         rx.heading(t("FAQ"), as_="h3", size="4"),
         rx.el.ul(rx.foreach(Admin.faq, lambda f: _row(f, f["question"], Admin.edit_faq, Admin.delete_faq))),
-        field(
+        text_field(
             t("Question"),
-            rx.el.input(
-                id="faq-question",
-                value=Admin.faq_question,
-                on_change=lambda v: Admin.set_field("faq_question", v),
-                class_name="support-field",
-            ),
             "faq-question",
+            value=Admin.faq_question,
+            on_change=lambda v: Admin.set_field("faq_question", v),
         ),
-        field(
+        textarea_field(
             t("Answer"),
-            rx.el.textarea(
-                id="faq-answer",
-                value=Admin.faq_answer,
-                rows=3,
-                on_change=lambda v: Admin.set_field("faq_answer", v),
-                class_name="support-field",
-            ),
             "faq-answer",
+            value=Admin.faq_answer,
+            rows=3,
+            on_change=lambda v: Admin.set_field("faq_answer", v),
         ),
-        field(t("Language"), _language_select("faq-locale", Admin.faq_locale, "faq_locale"), "faq-locale"),
-        field(
+        _language_field("faq-locale", Admin.faq_locale, "faq_locale"),
+        text_field(
             t("Position"),
-            rx.el.input(
-                id="faq-position",
-                type="number",
-                value=Admin.faq_position,
-                on_change=lambda v: Admin.set_field("faq_position", v),
-                class_name="support-field",
-            ),
             "faq-position",
+            type="number",
+            value=Admin.faq_position,
+            on_change=lambda v: Admin.set_field("faq_position", v),
         ),
         rx.button(t("Save FAQ entry"), on_click=Admin.save_faq),
         align="stretch",

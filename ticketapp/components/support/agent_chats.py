@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
+from ticketapp.components.forms import select_field, textarea_field
 from ticketapp.components.support.chat import chat_line
 from ticketapp.i18n import msgid
 from ticketapp.state.locale import t
@@ -17,7 +18,7 @@ def select(
     choices = [rx.el.option(t(label), value=value) for value, label in options.items()]
     if empty is not None:
         choices.insert(0, rx.el.option(t(empty), value=""))
-    return rx.el.select(*choices, id=select_id, name=name, class_name="support-field", **props)
+    return rx.el.select(*choices, id=select_id, name=name, class_name="field", **props)
 
 
 def agent_options(agents: ArrayVar[list[dict[str, str]]]) -> rx.Component:
@@ -84,14 +85,13 @@ def _open_chat() -> rx.Component:
             rx.vstack(
                 rx.cond(Chats.chat_agent_id == "", rx.button(t("Take chat"), on_click=Chats.take)),
                 rx.el.form(
-                    rx.el.label(t("Reply to the customer"), html_for="agent-chat-message", class_name="support-label"),
-                    rx.el.textarea(
-                        id="agent-chat-message",
+                    textarea_field(
+                        t("Reply to the customer"),
+                        "agent-chat-message",
                         name="message",
                         rows=2,
                         max_length=4000,
                         on_change=Chats.typing,
-                        class_name="support-field",
                     ),
                     rx.button(t("Send"), type="submit", margin_top="0.5rem"),
                     on_submit=Chats.send,
@@ -99,13 +99,7 @@ def _open_chat() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.el.form(
-                        rx.el.label(t("Transfer to"), html_for="transfer-agent", class_name="support-label"),
-                        rx.el.select(
-                            agent_options(Chats.agents),
-                            id="transfer-agent",
-                            name="agent_id",
-                            class_name="support-field",
-                        ),
+                        select_field(t("Transfer to"), "transfer-agent", agent_options(Chats.agents), name="agent_id"),
                         rx.button(t("Transfer"), type="submit", variant="soft", margin_top="0.5rem"),
                         on_submit=Chats.transfer,
                     ),

@@ -5,9 +5,17 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.forms import (
+    checkbox_field,
+    email_field,
+    labelled_field,
+    select_field,
+    text_field,
+    textarea_field,
+)
 from ticketapp.components.support.agent_chats import agent_options as _agent_options
 from ticketapp.components.support.agent_chats import select as _select
-from ticketapp.components.support.chat import chat_line, field
+from ticketapp.components.support.chat import chat_line
 from ticketapp.i18n import msgid
 from ticketapp.services.support.views import CHANNEL_LABELS, OUTCOME_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ticketapp.state.locale import t
@@ -19,31 +27,34 @@ from ticketapp.state.support.agent_tickets import AgentTicketState as Tickets
 def _filters() -> rx.Component:
     return rx.el.form(
         rx.hstack(
-            field(
+            labelled_field(
                 t("Status"),
                 _select("f-status", "status", {**STATUS_LABELS, "all": msgid("All")}, msgid("Open requests")),
                 "f-status",
-                "auto",
+                width="auto",
             ),
-            field(
-                t("Priority"), _select("f-priority", "priority", PRIORITY_LABELS, msgid("Any")), "f-priority", "auto"
+            labelled_field(
+                t("Priority"),
+                _select("f-priority", "priority", PRIORITY_LABELS, msgid("Any")),
+                "f-priority",
+                width="auto",
             ),
-            field(t("Channel"), _select("f-channel", "channel", CHANNEL_LABELS, msgid("Any")), "f-channel", "auto"),
-            field(
+            labelled_field(
+                t("Channel"), _select("f-channel", "channel", CHANNEL_LABELS, msgid("Any")), "f-channel", width="auto"
+            ),
+            select_field(
                 t("Assignee"),
-                rx.el.select(
+                "f-assignee",
+                [
                     rx.el.option(t("Anyone"), value=""),
                     rx.el.option(t("Me"), value="me"),
                     rx.el.option(t("Nobody"), value="none"),
                     _agent_options(Tickets.assignable),
-                    id="f-assignee",
-                    name="assignee",
-                    class_name="support-field",
-                ),
-                "f-assignee",
-                "auto",
+                ],
+                name="assignee",
+                width="auto",
             ),
-            field(
+            labelled_field(
                 t("Age"),
                 _select(
                     "f-age",
@@ -52,7 +63,7 @@ def _filters() -> rx.Component:
                     msgid("Any"),
                 ),
                 "f-age",
-                "auto",
+                width="auto",
             ),
             rx.button(t("Apply filters"), type="submit"),
             align="end",
@@ -117,17 +128,12 @@ def queue_section() -> rx.Component:
         ),
         rx.el.form(
             rx.hstack(
-                field(
+                select_field(
                     t("Assign selected to"),
-                    rx.el.select(
-                        rx.el.option(t("Nobody"), value=""),
-                        _agent_options(Tickets.assignable),
-                        id="bulk-agent",
-                        name="agent_id",
-                        class_name="support-field",
-                    ),
                     "bulk-agent",
-                    "auto",
+                    [rx.el.option(t("Nobody"), value=""), _agent_options(Tickets.assignable)],
+                    name="agent_id",
+                    width="auto",
                 ),
                 rx.button(t("Assign"), type="submit"),
                 align="end",
@@ -173,7 +179,7 @@ def ticket_section() -> rx.Component:
             rx.vstack(
                 rx.el.form(
                     rx.hstack(
-                        field(
+                        labelled_field(
                             t("Status"),
                             _select(
                                 "t-status",
@@ -184,7 +190,7 @@ def ticket_section() -> rx.Component:
                             ),
                             "t-status",
                         ),
-                        field(
+                        labelled_field(
                             t("Priority"),
                             _select(
                                 "t-priority",
@@ -202,35 +208,28 @@ def ticket_section() -> rx.Component:
                 ),
                 rx.el.ol(rx.foreach(Tickets.conversation, _ticket_line), class_name="chat-log", max_height="none"),
                 rx.el.form(
-                    field(
+                    select_field(
                         t("Canned reply"),
-                        rx.el.select(
+                        "canned",
+                        [
                             rx.el.option(t("Choose…"), value=""),
                             rx.foreach(Tickets.canned, lambda reply: rx.el.option(reply["title"], value=reply["id"])),
-                            id="canned",
-                            name="canned",
-                            on_change=Tickets.use_canned,
-                            class_name="support-field",
-                        ),
-                        "canned",
+                        ],
+                        on_change=Tickets.use_canned,
                     ),
-                    field(
+                    textarea_field(
                         t("Your answer"),
-                        rx.el.textarea(
-                            id="ticket-reply",
-                            name="reply",
-                            value=Tickets.reply_draft,
-                            on_change=Tickets.set_reply_draft,
-                            rows=4,
-                            max_length=4000,
-                            class_name="support-field",
-                        ),
                         "ticket-reply",
+                        name="reply",
+                        value=Tickets.reply_draft,
+                        on_change=Tickets.set_reply_draft,
+                        rows=4,
+                        max_length=4000,
                     ),
-                    rx.hstack(
-                        rx.el.input(type="checkbox", id="ticket-internal", name="internal"),
-                        rx.el.label(t("Internal note (never shown to the customer)"), html_for="ticket-internal"),
-                        align="center",
+                    rx.box(
+                        checkbox_field(
+                            t("Internal note (never shown to the customer)"), "ticket-internal", name="internal"
+                        ),
                         margin_y="0.5rem",
                     ),
                     rx.button(t("Send"), type="submit"),
@@ -261,30 +260,24 @@ def _ticket_line(message: ObjectVar[dict[str, str]]) -> rx.Component:
 
 
 def call_section() -> rx.Component:
-    def text_input(label: str, input_id: str, name: str, **props: object) -> rx.Component:
-        return field(t(label), rx.el.input(id=input_id, name=name, class_name="support-field", **props), input_id)
 
     return rx.el.section(
         rx.heading(t("Log a call"), as_="h2", size="5", id="call-title"),
         rx.el.form(
             rx.grid(
-                text_input(msgid("Caller name"), "call-name", "caller_name", required=True),
-                text_input(msgid("Caller phone"), "call-phone", "caller_phone", type="tel"),
-                text_input(msgid("Caller e-mail"), "call-email", "caller_email", type="email"),
-                text_input(msgid("Existing request reference (optional)"), "call-reference", "reference"),
-                text_input(msgid("Minutes"), "call-minutes", "minutes", type="number", min=0, default_value="0"),
-                text_input(
-                    msgid("Seconds"), "call-seconds", "seconds", type="number", min=0, max=59, default_value="0"
+                text_field(t("Caller name"), "call-name", name="caller_name", required=True),
+                text_field(t("Caller phone"), "call-phone", name="caller_phone", type="tel"),
+                email_field(t("Caller e-mail"), "call-email", name="caller_email"),
+                text_field(t("Existing request reference (optional)"), "call-reference", name="reference"),
+                text_field(t("Minutes"), "call-minutes", name="minutes", type="number", min=0, default_value="0"),
+                text_field(
+                    t("Seconds"), "call-seconds", name="seconds", type="number", min=0, max=59, default_value="0"
                 ),
-                field(t("Outcome"), _select("call-outcome", "outcome", OUTCOME_LABELS), "call-outcome"),
+                labelled_field(t("Outcome"), _select("call-outcome", "outcome", OUTCOME_LABELS), "call-outcome"),
                 columns=rx.breakpoints(initial="1", md="2"),
                 spacing="3",
             ),
-            field(
-                t("Summary"),
-                rx.el.textarea(id="call-summary", name="summary", rows=3, required=True, class_name="support-field"),
-                "call-summary",
-            ),
+            textarea_field(t("Summary"), "call-summary", name="summary", rows=3, required=True),
             rx.button(t("Log call"), type="submit", margin_top="0.5rem"),
             on_submit=Tickets.log_call,
             reset_on_submit=True,

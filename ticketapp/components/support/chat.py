@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 from reflex.vars import ObjectVar
 
+from ticketapp.components.forms import email_field, labelled_field, select_field, text_field
 from ticketapp.services.support.tickets import TOPICS
 from ticketapp.state.locale import t
 from ticketapp.state.support.chat import CHAT_UPLOAD_ID
@@ -20,17 +21,7 @@ def topic_select(select_id: str, name: str = "topic") -> rx.Component:
         id=select_id,
         name=name,
         default_value="other",
-        class_name="support-field",
-    )
-
-
-def field(label: rx.Var[str], control: rx.Component, control_id: str, width: str = "100%") -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=control_id, class_name="support-label"),
-        control,
-        spacing="1",
-        width=width,
-        align="stretch",
+        class_name="field",
     )
 
 
@@ -84,44 +75,25 @@ def _start_form() -> rx.Component:
                 Chat.signed_in,
                 rx.text(t("You are signed in as"), " ", rx.el.strong(Chat.viewer_name), size="2"),
                 rx.fragment(
-                    field(
-                        t("Your name"),
-                        rx.el.input(
-                            id="chat-guest-name",
-                            name="guest_name",
-                            auto_complete="name",
-                            required=True,
-                            class_name="support-field",
-                        ),
-                        "chat-guest-name",
+                    text_field(
+                        t("Your name"), "chat-guest-name", name="guest_name", auto_complete="name", required=True
                     ),
-                    field(
-                        t("Your e-mail"),
-                        rx.el.input(
-                            id="chat-guest-email",
-                            name="guest_email",
-                            type="email",
-                            auto_complete="email",
-                            required=True,
-                            class_name="support-field",
-                        ),
-                        "chat-guest-email",
+                    email_field(
+                        t("Your e-mail"), "chat-guest-email", name="guest_email", auto_complete="email", required=True
                     ),
                 ),
             ),
-            field(t("Topic"), topic_select("chat-topic"), "chat-topic"),
+            labelled_field(t("Topic"), topic_select("chat-topic"), "chat-topic"),
             rx.cond(
                 Chat.orders.length() > 0,
-                field(
+                select_field(
                     t("About an order (optional)"),
-                    rx.el.select(
+                    "chat-order",
+                    [
                         rx.el.option(t("No order"), value=""),
                         rx.foreach(Chat.orders, lambda order: rx.el.option(order["label"], value=order["id"])),
-                        id="chat-order",
-                        name="order_id",
-                        class_name="support-field",
-                    ),
-                    "chat-order",
+                    ],
+                    name="order_id",
                 ),
             ),
             rx.button(t("Start chat"), type="submit"),
@@ -163,7 +135,7 @@ def _conversation() -> rx.Component:
                         on_change=Chat.set_draft,
                         rows=2,
                         max_length=4000,
-                        class_name="support-field",
+                        class_name="field",
                     ),
                     rx.button(t("Send"), type="submit"),
                     align="stretch",

@@ -7,8 +7,10 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from ticketapp.components.forms import (
     checkbox_field,
+    email_field,
     error_region,
     form_card,
+    password_field,
     submit_button,
     text_field,
     tv,
@@ -56,9 +58,11 @@ def _password_step() -> rx.Component:
     return rx.vstack(
         rx.form(
             rx.vstack(
-                text_field(t("E-mail"), "email", field_type="email", autocomplete="email"),
-                text_field(t("Password"), "password", field_type="password", autocomplete="current-password"),
-                checkbox_field(t("Remember me"), "remember"),
+                email_field(t("E-mail"), "field-email", name="email", auto_complete="email", required=True),
+                password_field(
+                    t("Password"), "field-password", name="password", auto_complete="current-password", required=True
+                ),
+                checkbox_field(t("Remember me"), "field-remember", name="remember"),
                 submit_button(t("Sign in")),
                 spacing="3",
                 width="100%",
@@ -78,7 +82,9 @@ def _code_step() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text(t("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")),
-            text_field(t("Authentication code"), "code", autocomplete="one-time-code"),
+            text_field(
+                t("Authentication code"), "field-code", name="code", auto_complete="one-time-code", required=True
+            ),
             submit_button(t("Verify")),
             spacing="3",
             width="100%",
@@ -120,25 +126,33 @@ def signup() -> rx.Component:
             error_region(SignUpState.error),
             rx.form(
                 rx.vstack(
-                    text_field(t("Name"), "display_name", autocomplete="name"),
                     text_field(
+                        t("Name"), "field-display_name", name="display_name", auto_complete="name", required=True
+                    ),
+                    email_field(
                         t("E-mail"),
-                        "email",
-                        field_type="email",
-                        autocomplete="email",
+                        "field-email",
+                        name="email",
+                        auto_complete="email",
+                        required=True,
                         on_blur=SignUpState.remember_email,
                     ),
-                    text_field(
+                    password_field(
                         t("Password"),
-                        "password",
-                        field_type="password",
-                        autocomplete="new-password",
+                        "field-password",
+                        name="password",
+                        auto_complete="new-password",
+                        required=True,
                         hint=password_rule(),
+                        error=_password_feedback(),
                         on_blur=SignUpState.check_password,
                     ),
-                    _password_feedback(),
-                    text_field(
-                        t("Repeat the password"), "password_confirm", field_type="password", autocomplete="new-password"
+                    password_field(
+                        t("Repeat the password"),
+                        "field-password_confirm",
+                        name="password_confirm",
+                        auto_complete="new-password",
+                        required=True,
                     ),
                     submit_button(t("Create my account")),
                     spacing="3",
@@ -183,7 +197,7 @@ def forgot_password() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    text_field(t("E-mail"), "email", field_type="email", autocomplete="email"),
+                    email_field(t("E-mail"), "field-email", name="email", auto_complete="email", required=True),
                     submit_button(t("Send the link")),
                     spacing="3",
                     width="100%",
@@ -220,18 +234,20 @@ def reset_password() -> rx.Component:
                 ResetPasswordState.token_ok,
                 rx.form(
                     rx.vstack(
-                        text_field(
+                        password_field(
                             t("New password"),
-                            "password",
-                            field_type="password",
-                            autocomplete="new-password",
+                            "field-password",
+                            name="password",
+                            auto_complete="new-password",
+                            required=True,
                             hint=password_rule(),
                         ),
-                        text_field(
+                        password_field(
                             t("Repeat the password"),
-                            "password_confirm",
-                            field_type="password",
-                            autocomplete="new-password",
+                            "field-password_confirm",
+                            name="password_confirm",
+                            auto_complete="new-password",
+                            required=True,
                         ),
                         submit_button(t("Save the new password")),
                         spacing="3",

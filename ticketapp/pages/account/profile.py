@@ -6,8 +6,10 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import (
+    email_field,
     error_region,
     form_card,
+    password_field,
     select_field,
     status_region,
     submit_button,
@@ -46,20 +48,40 @@ def _profile_form() -> rx.Component:
         t("Profile"),
         rx.form(
             rx.vstack(
-                text_field(t("Name"), "display_name", autocomplete="name", default_value=ProfileState.display_name),
-                select_field(t("Language"), "language", LANGUAGES, ProfileState.language),
+                text_field(
+                    t("Name"),
+                    "field-display_name",
+                    name="display_name",
+                    auto_complete="name",
+                    required=True,
+                    default_value=ProfileState.display_name,
+                ),
+                select_field(
+                    t("Language"),
+                    "field-language",
+                    [rx.el.option(label, value=code) for code, label in LANGUAGES],
+                    name="language",
+                    # Keyed on the loaded value: the uncontrolled select shows it once it arrives.
+                    default_value=ProfileState.language,
+                    key=ProfileState.language,
+                ),
                 select_field(
                     t("Preferred currency"),
-                    "currency",
-                    [("", t("Event currency")), *[(code, code) for code in SUPPORTED_CURRENCIES]],
-                    ProfileState.currency,
+                    "field-currency",
+                    [
+                        rx.el.option(t("Event currency"), value=""),
+                        *[rx.el.option(code, value=code) for code in SUPPORTED_CURRENCIES],
+                    ],
+                    name="currency",
+                    default_value=ProfileState.currency,
+                    key=ProfileState.currency,
                 ),
                 text_field(
                     t("Phone"),
-                    "phone",
-                    field_type="tel",
-                    autocomplete="tel",
-                    required=False,
+                    "field-phone",
+                    name="phone",
+                    type="tel",
+                    auto_complete="tel",
                     default_value=ProfileState.phone,
                 ),
                 submit_button(t("Save profile")),
@@ -79,15 +101,17 @@ def _email_form() -> rx.Component:
         rx.text(t("Current address:"), " ", rx.text.strong(ProfileState.email)),
         rx.form(
             rx.vstack(
-                text_field(t("New e-mail address"), "new_email", field_type="email", autocomplete="email"),
+                email_field(
+                    t("New e-mail address"), "field-new_email", name="new_email", auto_complete="email", required=True
+                ),
                 rx.cond(
                     ProfileState.has_password,
-                    text_field(
+                    password_field(
                         t("Current password"),
-                        "password",
-                        field_type="password",
-                        autocomplete="current-password",
-                        field_id="email-change-password",
+                        "email-change-password",
+                        name="password",
+                        auto_complete="current-password",
+                        required=True,
                     ),
                     rx.fragment(),
                 ),
@@ -107,21 +131,27 @@ def _password_form() -> rx.Component:
         t("Password"),
         rx.form(
             rx.vstack(
-                text_field(
-                    t("Current password"), "current_password", field_type="password", autocomplete="current-password"
+                password_field(
+                    t("Current password"),
+                    "field-current_password",
+                    name="current_password",
+                    auto_complete="current-password",
+                    required=True,
                 ),
-                text_field(
+                password_field(
                     t("New password"),
-                    "new_password",
-                    field_type="password",
-                    autocomplete="new-password",
+                    "field-new_password",
+                    name="new_password",
+                    auto_complete="new-password",
+                    required=True,
                     hint=t("At least 10 characters, not your e-mail address, and not a common password."),
                 ),
-                text_field(
+                password_field(
                     t("Repeat the new password"),
-                    "new_password_confirm",
-                    field_type="password",
-                    autocomplete="new-password",
+                    "field-new_password_confirm",
+                    name="new_password_confirm",
+                    auto_complete="new-password",
+                    required=True,
                 ),
                 submit_button(t("Change password")),
                 spacing="3",
@@ -147,12 +177,12 @@ def _delete_dialog() -> rx.Component:
                     rx.vstack(
                         rx.cond(
                             ProfileState.has_password,
-                            text_field(
+                            password_field(
                                 t("Password"),
-                                "password",
-                                field_type="password",
-                                autocomplete="current-password",
-                                field_id="delete-password",
+                                "delete-password",
+                                name="password",
+                                auto_complete="current-password",
+                                required=True,
                             ),
                             rx.fragment(),
                         ),
@@ -331,7 +361,9 @@ def _enrolment() -> rx.Component:
         rx.text(t("Can't scan? Enter this key:"), " ", rx.code(SecurityState.secret, aria_label=t("Set-up key"))),
         rx.form(
             rx.vstack(
-                text_field(t("Authentication code"), "code", autocomplete="one-time-code"),
+                text_field(
+                    t("Authentication code"), "field-code", name="code", auto_complete="one-time-code", required=True
+                ),
                 submit_button(t("Turn on two-factor authentication")),
                 spacing="3",
                 width="100%",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
-from ticketapp.components.forms import error_region, status_region
+from ticketapp.components.forms import error_region, status_region, text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.pages.account.profile import account_nav
 from ticketapp.state.account.auth import AuthState
@@ -17,19 +17,15 @@ def _rename_form(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.form(
         rx.hstack(
             rx.el.input(type="hidden", name="code", value=ticket["code"]),
-            rx.vstack(
-                rx.el.label(t("Attendee name"), html_for=ticket["name_field_id"], font_weight="500"),
-                rx.el.input(
-                    id=ticket["name_field_id"],
-                    name="attendee_name",
-                    default_value=ticket["attendee"],
-                    required=True,
-                    max_length=200,
-                    auto_complete="name",
-                    class_name="text-input",
-                ),
-                spacing="1",
-                align="stretch",
+            text_field(
+                t("Attendee name"),
+                ticket["name_field_id"],
+                name="attendee_name",
+                default_value=ticket["attendee"],
+                required=True,
+                max_length=200,
+                auto_complete="name",
+                width="auto",
             ),
             rx.button(t("Change name"), type="submit", variant="soft", disabled=~AuthState.connected),
             align="end",

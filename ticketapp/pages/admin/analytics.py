@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from ticketapp.components.admin.shell import admin_page, data_table, kpi_card
-from ticketapp.components.fields import select_field, text_field
+from ticketapp.components.forms import select_field, text_field
 from ticketapp.state.admin.analytics import AnalyticsState
 from ticketapp.state.admin.guard import AdminGateState
 from ticketapp.state.locale import LocaleState, t

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import NumberVar, ObjectVar
 
 from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
-from ticketapp.components.fields import select_field, text_field
+from ticketapp.components.forms import select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
 from ticketapp.state.admin.event_form import AdminEventFormState
@@ -191,17 +193,13 @@ def _field(label: str, name: str, **props: object) -> rx.Component:
 
 
 def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Component:
-    def cell(label: str, name: str, **props: object) -> rx.Component:
-        control_id = f"tt-{name}-" + index.to_string()
-        return rx.box(
-            rx.el.label(t(label), html_for=control_id, class_name="filter-label"),
-            rx.el.input(
-                id=control_id,
-                class_name="field",
-                value=row[name],
-                on_change=lambda v: AdminEventFormState.set_type_field(index, name, v),
-                **props,
-            ),
+    def cell(label: str, name: str, **props: Any) -> rx.Component:
+        return text_field(
+            t(label),
+            f"tt-{name}-" + index.to_string(),
+            value=row[name],
+            on_change=lambda v: AdminEventFormState.set_type_field(index, name, v),
+            **props,
         )
 
     return rx.el.fieldset(
@@ -241,17 +239,12 @@ def _form() -> rx.Component:
     return rx.el.form(
         rx.vstack(
             _field(msgid("Title"), "title", max_length=200, required=True),
-            rx.box(
-                rx.el.label(t("Description"), html_for="ef-description", class_name="filter-label"),
-                rx.el.textarea(
-                    id="ef-description",
-                    name="ef-description",
-                    class_name="field",
-                    rows=5,
-                    value=AdminEventFormState.form.get("description", ""),
-                    on_change=lambda v: AdminEventFormState.set_field("description", v),
-                ),
-                width="100%",
+            textarea_field(
+                t("Description"),
+                "ef-description",
+                rows=5,
+                value=AdminEventFormState.form.get("description", ""),
+                on_change=lambda v: AdminEventFormState.set_field("description", v),
             ),
             rx.grid(
                 select_field(

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
-from ticketapp.components.fields import select_field, text_field
+from ticketapp.components.forms import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.guard import AdminGateState
 from ticketapp.state.admin.orders import PAGE_SIZE, AdminOrdersState, AdminOrderState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from ticketapp.components.fields import text_field
+from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.payment import payment_method_picker
 from ticketapp.state.locale import LocaleState, t

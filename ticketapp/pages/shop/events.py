@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.event_card import event_card
-from ticketapp.components.fields import labelled, select_field, text_field
+from ticketapp.components.forms import labelled_field, select_field, text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.search import SearchState
@@ -93,7 +93,7 @@ def _filters() -> rx.Component:
                 value=SearchState.sort,
                 on_change=SearchState.set_sort,
             ),
-            labelled(
+            labelled_field(
                 t("Availability"),
                 rx.hstack(
                     rx.checkbox(

@@ -18,7 +18,7 @@ def _header() -> rx.Component:
     return rx.hstack(
         rx.heading(t("Agent panel"), as_="h1", size="7"),
         rx.spacer(),
-        rx.el.label(t("My status"), html_for="presence", class_name="support-label"),
+        rx.el.label(t("My status"), html_for="presence", class_name="field-label"),
         rx.el.select(
             rx.el.option(t("Online"), value="online"),
             rx.el.option(t("Away"), value="away"),
@@ -26,7 +26,7 @@ def _header() -> rx.Component:
             id="presence",
             value=Chats.presence,
             on_change=Chats.set_presence,
-            class_name="support-field",
+            class_name="field",
             width="auto",
         ),
         align="center",

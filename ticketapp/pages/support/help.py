@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.forms import email_field, labelled_field, text_field, textarea_field
 from ticketapp.components.layout import page_layout
-from ticketapp.components.support.chat import chat_line, field, topic_select
+from ticketapp.components.support.chat import chat_line, topic_select
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.support.help import SupportPageState as Page
 
@@ -20,51 +21,13 @@ def _contact_form() -> rx.Component:
                     Page.signed_in,
                     rx.fragment(),
                     rx.fragment(
-                        field(
-                            t("Name"),
-                            rx.el.input(
-                                id="contact-name",
-                                name="name",
-                                auto_complete="name",
-                                required=True,
-                                class_name="support-field",
-                            ),
-                            "contact-name",
-                        ),
-                        field(
-                            t("E-mail"),
-                            rx.el.input(
-                                id="contact-email",
-                                name="email",
-                                type="email",
-                                auto_complete="email",
-                                required=True,
-                                class_name="support-field",
-                            ),
-                            "contact-email",
-                        ),
+                        text_field(t("Name"), "contact-name", name="name", auto_complete="name", required=True),
+                        email_field(t("E-mail"), "contact-email", name="email", auto_complete="email", required=True),
                     ),
                 ),
-                field(t("Topic"), topic_select("contact-topic"), "contact-topic"),
-                field(
-                    t("Subject"),
-                    rx.el.input(
-                        id="contact-subject", name="subject", max_length=200, required=True, class_name="support-field"
-                    ),
-                    "contact-subject",
-                ),
-                field(
-                    t("Message"),
-                    rx.el.textarea(
-                        id="contact-message",
-                        name="message",
-                        rows=5,
-                        max_length=4000,
-                        required=True,
-                        class_name="support-field",
-                    ),
-                    "contact-message",
-                ),
+                labelled_field(t("Topic"), topic_select("contact-topic"), "contact-topic"),
+                text_field(t("Subject"), "contact-subject", name="subject", max_length=200, required=True),
+                textarea_field(t("Message"), "contact-message", name="message", rows=5, max_length=4000, required=True),
                 rx.button(t("Send request"), type="submit"),
                 rx.box(
                     rx.cond(
@@ -161,13 +124,7 @@ def _my_requests() -> rx.Component:
                     max_height="none",
                 ),
                 rx.el.form(
-                    field(
-                        t("Your reply"),
-                        rx.el.textarea(
-                            id="request-reply", name="reply", rows=3, max_length=4000, class_name="support-field"
-                        ),
-                        "request-reply",
-                    ),
+                    textarea_field(t("Your reply"), "request-reply", name="reply", rows=3, max_length=4000),
                     rx.button(t("Send reply"), type="submit", margin_top="0.5rem"),
                     on_submit=Page.reply,
                     reset_on_submit=True,

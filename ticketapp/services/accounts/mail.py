@@ -16,7 +16,7 @@ def _footer(lang: str) -> str:
 
 
 def _send(to: str, lang: str, subject: str, paragraphs: list[str], link_label: str = "", link_url: str = "") -> None:
-    body = compose(paragraphs, link_label=link_label, link_url=link_url, footer=_footer(lang))
+    body = compose(paragraphs, lang=lang, link_label=link_label, link_url=link_url, footer_text=_footer(lang))
     send_mail(to, subject, body.text, body.html)
 
 

@@ -10,7 +10,6 @@ that check.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,17 @@ from ticketapp.models import Event, Order, OrderLog, Refund, Ticket, TicketStatu
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.calendar import event_ics
 from ticketapp.services.shared.dates import format_event_datetime
-from ticketapp.services.shared.mail import Attachment, MailBody, send_mail
+from ticketapp.services.shared.mail import (
+    Attachment,
+    MailBody,
+    MailLink,
+    bullets,
+    button,
+    link_list,
+    paragraph,
+    render,
+    send_mail,
+)
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.tickets.links import ticket_download_url
 from ticketapp.settings import get_settings
@@ -114,74 +123,30 @@ def _summary_lines(summary: OrderSummary, lang: str) -> list[str]:
     ]
 
 
-def _html_list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-
-
-def _button(label: str, url: str) -> str:
-    return (
-        f'<p><a href="{html.escape(url, quote=True)}" style="display:inline-block;padding:10px 16px;'
-        f'background:#1f4fd8;color:#ffffff;text-decoration:none;border-radius:6px">{html.escape(label)}</a></p>'
-    )
-
-
-def _document(parts: list[str]) -> str:
-    return (
-        '<!doctype html><html><body style="font-family:Arial,sans-serif;color:#111;line-height:1.5">'
-        + "".join(parts)
-        + "</body></html>"
-    )
-
-
 def confirmation_body(
     summary: OrderSummary, order_url: str, links: list[TicketLink], lang: str, attached: bool
 ) -> MailBody:
     """Text and HTML of the payment confirmation (already localized)."""
     greeting = translate(lang, "Hello {name},", name=summary.buyer_name)
     intro = translate(lang, "Thank you for your order {code}: your payment is confirmed.", code=summary.code)
-    lines = _summary_lines(summary, lang)
     total = translate(lang, "Total paid: {amount}", amount=format_money(summary.total, lang))
     tickets_note = (
         gettext(lang, "Your e-tickets are attached to this e-mail as a PDF. Show the QR code at the entrance.")
         if attached
         else gettext(lang, "Download your e-tickets with the links below. Show the QR code at the entrance.")
     )
-    tickets_title = gettext(lang, "Your tickets")
-    link_label = gettext(lang, "View my order")
-    calendar_note = gettext(lang, "Add the event to your calendar with the attached .ics file.")
-    ticket_texts = [f"{link.code} ({link.label}): {link.url}" for link in links if not link.void]
-    text = "\n\n".join(
-        [
-            greeting,
-            intro,
-            "\n".join(f"- {line}" for line in lines),
-            total,
-            tickets_note,
-            f"{tickets_title}:\n" + "\n".join(ticket_texts),
-            calendar_note,
-            f"{link_label}:\n{order_url}",
-        ]
-    )
-    ticket_items = [
-        f'<a href="{html.escape(link.url, quote=True)}">{html.escape(link.code)}</a> ({html.escape(link.label)})'
-        for link in links
-        if not link.void
+    ticket_links = [MailLink(link.code, link.label, link.url) for link in links if not link.void]
+    blocks = [
+        paragraph(greeting),
+        paragraph(intro),
+        bullets(_summary_lines(summary, lang)),
+        paragraph(total, strong=True),
+        paragraph(tickets_note),
+        link_list(gettext(lang, "Your tickets"), ticket_links),
+        paragraph(gettext(lang, "Add the event to your calendar with the attached .ics file.")),
+        button(gettext(lang, "View my order"), order_url),
     ]
-    html_doc = _document(
-        [
-            f"<p>{html.escape(greeting)}</p>",
-            f"<p>{html.escape(intro)}</p>",
-            _html_list([html.escape(line) for line in lines]),
-            f"<p><strong>{html.escape(total)}</strong></p>",
-            f"<p>{html.escape(tickets_note)}</p>",
-            f'<h2 style="font-size:16px">{html.escape(tickets_title)}</h2>',
-            _html_list(ticket_items),
-            f"<p>{html.escape(calendar_note)}</p>",
-            _button(link_label, order_url),
-            f'<p style="font-size:12px;color:#555">{html.escape(order_url)}</p>',
-        ]
-    )
-    return MailBody(text=text + "\n", html=html_doc)
+    return render(blocks, lang)
 
 
 def _pdf_attachment(order: Order, pdf_path: Path | None) -> Attachment | None:
@@ -217,17 +182,11 @@ def refund_body(order: Order, refund: Refund, links: list[TicketLink], order_url
     intro = translate(lang, "We have refunded {amount} for your order {code}.", amount=amount, code=order.code)
     delay = gettext(lang, "The money goes back to the payment method you used; banks may take a few days.")
     void_codes = [f"{link.code} ({link.label})" for link in links if link.void]
-    void_title = gettext(lang, "These tickets are no longer valid:")
-    link_label = gettext(lang, "View my order")
-    paragraphs = [greeting, intro, delay]
-    text_parts = [*paragraphs]
-    html_parts = [f"<p>{html.escape(p)}</p>" for p in paragraphs]
+    blocks = [paragraph(greeting), paragraph(intro), paragraph(delay)]
     if void_codes:
-        text_parts.append(void_title + "\n" + "\n".join(f"- {code}" for code in void_codes))
-        html_parts += [f"<p>{html.escape(void_title)}</p>", _html_list([html.escape(c) for c in void_codes])]
-    text_parts.append(f"{link_label}:\n{order_url}")
-    html_parts.append(_button(link_label, order_url))
-    return MailBody(text="\n\n".join(text_parts) + "\n", html=_document(html_parts))
+        blocks.append(bullets(void_codes, title=gettext(lang, "These tickets are no longer valid:")))
+    blocks.append(button(gettext(lang, "View my order"), order_url))
+    return render(blocks, lang)
 
 
 def send_refund_notice(session: Session, order_id: int, refund_id: int) -> bool:

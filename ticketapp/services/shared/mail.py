@@ -3,7 +3,8 @@
 `send_mail(...)` queues a background job (DESIGN.md "Jobs") that delivers the
 message: through SMTP when `SMTP_HOST` is set, otherwise into the outbox folder
 under DATA_DIR, listed by the `/dev/outbox` page so `make run` shows the whole
-flow without a mail server. `compose(...)` builds matching text and HTML bodies.
+flow without a mail server. Every mail's text and HTML come from the same blocks
+(`paragraph`, `bullets`, `button`…) through one skeleton, `render(...)`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from ticketapp.settings import SmtpSettings, get_settings
+from ticketapp.settings import SUPPORTED_LOCALES, SmtpSettings, get_settings
 
 
 @dataclass(frozen=True)
@@ -50,39 +51,122 @@ class OutboxMail:
     attachments: list[str] = field(default_factory=list)
 
 
-def compose(paragraphs: list[str], *, link_label: str = "", link_url: str = "", footer: str = "") -> MailBody:
-    """Text and HTML bodies from the same (already translated) paragraphs."""
-    text_parts = list(paragraphs)
-    html_parts = [f"<p>{html.escape(p)}</p>" for p in paragraphs]
-    if link_url:
-        text_parts.append(f"{link_label}:\n{link_url}")
-        html_parts.append(
-            f'<p><a href="{html.escape(link_url, quote=True)}" '
-            f'style="display:inline-block;padding:10px 16px;background:#1f4fd8;color:#ffffff;'
-            f'text-decoration:none;border-radius:6px">{html.escape(link_label)}</a></p>'
-            f'<p style="font-size:12px;color:#555">{html.escape(link_url)}</p>'
-        )
-    if footer:
-        text_parts.append(f"-- \n{footer}")
-        html_parts.append(f'<p style="font-size:12px;color:#555">{html.escape(footer)}</p>')
+@dataclass(frozen=True)
+class MailBlock:
+    """One piece of a mail in both its forms: plain text and escaped HTML."""
+
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class MailLink:
+    """One entry of a link list: `label (note): url` in text, the label linked in HTML."""
+
+    label: str
+    note: str
+    url: str
+
+
+_BUTTON_STYLE = (
+    "display:inline-block;padding:10px 16px;background:#1f4fd8;color:#ffffff;text-decoration:none;border-radius:6px"
+)
+_SMALL_STYLE = "font-size:12px;color:#555"
+
+
+def paragraph(text: str, *, strong: bool = False) -> MailBlock:
+    escaped = html.escape(text)
+    return MailBlock(text, f"<p><strong>{escaped}</strong></p>" if strong else f"<p>{escaped}</p>")
+
+
+def _html_list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def bullets(items: list[str], *, title: str = "") -> MailBlock:
+    """A bulleted list, optionally under a one-line title."""
+    lines = "\n".join(f"- {item}" for item in items)
+    items_html = _html_list([html.escape(item) for item in items])
+    if not title:
+        return MailBlock(lines, items_html)
+    return MailBlock(f"{title}\n{lines}", f"<p>{html.escape(title)}</p>{items_html}")
+
+
+def link_list(title: str, links: list[MailLink]) -> MailBlock:
+    """A headed list of links, one per line in the text part."""
+    lines = "\n".join(f"{link.label} ({link.note}): {link.url}" for link in links)
+    items_html = [
+        f'<a href="{html.escape(link.url, quote=True)}">{html.escape(link.label)}</a> ({html.escape(link.note)})'
+        for link in links
+    ]
+    return MailBlock(
+        f"{title}:\n{lines}", f'<h2 style="font-size:16px">{html.escape(title)}</h2>' + _html_list(items_html)
+    )
+
+
+def button(label: str, url: str) -> MailBlock:
+    """The mail's call to action; the address is repeated for clients that do not show buttons."""
+    return MailBlock(
+        f"{label}:\n{url}",
+        f'<p><a href="{html.escape(url, quote=True)}" style="{_BUTTON_STYLE}">{html.escape(label)}</a></p>'
+        f'<p style="{_SMALL_STYLE}">{html.escape(url)}</p>',
+    )
+
+
+def footer(text: str) -> MailBlock:
+    """Small print after the signature delimiter ("-- "), which mail clients fold away."""
+    return MailBlock(f"-- \n{text}", f'<p style="{_SMALL_STYLE}">{html.escape(text)}</p>')
+
+
+def render(blocks: list[MailBlock], lang: str) -> MailBody:
+    """The one skeleton of every mail we send: blocks in order, text and HTML alike."""
     html_doc = (
-        '<!doctype html><html><body style="font-family:Arial,sans-serif;color:#111;line-height:1.5">'
-        + "".join(html_parts)
+        f'<!doctype html><html lang="{html.escape(lang, quote=True)}">'
+        '<body style="font-family:Arial,sans-serif;color:#111;line-height:1.5">'
+        + "".join(block.html for block in blocks)
         + "</body></html>"
     )
-    return MailBody(text="\n\n".join(text_parts) + "\n", html=html_doc)
+    return MailBody(text="\n\n".join(block.text for block in blocks) + "\n", html=html_doc)
+
+
+def compose(
+    paragraphs: list[str],
+    *,
+    lang: str = SUPPORTED_LOCALES[0],
+    link_label: str = "",
+    link_url: str = "",
+    footer_text: str = "",
+) -> MailBody:
+    """A plain mail: paragraphs, an optional button and an optional footer."""
+    blocks = [paragraph(text) for text in paragraphs]
+    if link_url:
+        blocks.append(button(link_label, link_url))
+    if footer_text:
+        blocks.append(footer(footer_text))
+    return render(blocks, lang)
 
 
 def build_message(
-    to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None = None
+    to: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    attachments: list[Attachment] | None = None,
+    *,
+    sender: str | None = None,
+    message_id: str | None = None,
+    in_reply_to: str | None = None,
 ) -> EmailMessage:
-    settings = get_settings()
+    """The MIME message: text with its HTML alternative, attachments, and threading headers for replies."""
     message = EmailMessage()
-    message["From"] = settings.smtp.sender
+    message["From"] = sender or get_settings().smtp.sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain="ticketapp.local")
+    message["Message-ID"] = message_id or make_msgid(domain="ticketapp.local")
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = in_reply_to
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
     for attachment in attachments or []:

@@ -7,9 +7,7 @@ when no SMTP server is configured).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
-from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
 
@@ -26,8 +24,7 @@ from ticketapp.settings import get_settings
 class OutgoingMail:
     to: str
     subject: str
-    text: str
-    html: str
+    body: mail_service.MailBody
     message_id: str
     in_reply_to: str | None = None
 
@@ -48,11 +45,14 @@ def render_agent_reply(session: Session, ticket: SupportTicket, message: Support
         url=settings.base_url,
     )
     signature = translate(lang, msgid("{agent}, Ticketapp support"), agent=message.author_name)
-    text = f"{greeting}\n\n{message.body}\n\n{signature}\n\n-- \n{footer}\n"
-    paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in message.body.split("\n\n"))
-    html_body = (
-        f'<html lang="{html.escape(lang)}"><body><p>{html.escape(greeting)}</p>{paragraphs}'
-        f"<p>{html.escape(signature)}</p><hr><p><small>{html.escape(footer)}</small></p></body></html>"
+    body = mail_service.render(
+        [
+            mail_service.paragraph(greeting),
+            *(mail_service.paragraph(part) for part in message.body.split("\n\n")),
+            mail_service.paragraph(signature),
+            mail_service.footer(footer),
+        ],
+        lang,
     )
     last_inbound = session.exec(
         select(SupportMessage.email_message_id)
@@ -62,27 +62,11 @@ def render_agent_reply(session: Session, ticket: SupportTicket, message: Support
     return OutgoingMail(
         to=ticket_email(session, ticket),
         subject=reply_subject(ticket, lang),
-        text=text,
-        html=html_body,
+        body=body,
         # The reference inside our Message-ID lets replies thread even when the subject was edited.
         message_id=make_msgid(idstring=ticket.reference, domain=settings.support.reply_domain),
         in_reply_to=last_inbound,
     )
-
-
-def to_email_message(mail: OutgoingMail) -> EmailMessage:
-    settings = get_settings().support
-    message = EmailMessage()
-    message["From"] = formataddr(("Ticketapp support", settings.from_address))
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message["Message-ID"] = mail.message_id
-    if mail.in_reply_to:
-        message["In-Reply-To"] = mail.in_reply_to
-        message["References"] = mail.in_reply_to
-    message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
-    return message
 
 
 def outbox_dir() -> Path:
@@ -91,7 +75,17 @@ def outbox_dir() -> Path:
 
 def deliver(mail: OutgoingMail) -> None:
     """Send now (this runs inside a retried job): SMTP, or the outbox folder."""
-    mail_service.deliver(to_email_message(mail))
+    sender = formataddr(("Ticketapp support", get_settings().support.from_address))
+    message = mail_service.build_message(
+        mail.to,
+        mail.subject,
+        mail.body.text,
+        mail.body.html,
+        sender=sender,
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+    )
+    mail_service.deliver(message)
 
 
 def send_agent_reply(session: Session, message_id: int) -> bool:
