@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+import ticketapp.tasks  # noqa: F401  (subscribes the jobs to the services' hooks, as the app does)
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.models import Event, EventStatus, OrderItem, OrderStatus, TicketType, Venue, utcnow
 from ticketapp.services.booking import checkout as orders

@@ -20,6 +20,7 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_TEST_DATA / 'default.db'}"
 os.environ.setdefault("JOBS_IMMEDIATE", "1")
 os.environ.pop("REFLEX_REDIS_URL", None)
 
+import ticketapp.tasks  # noqa: E402, F401  (subscribes the jobs to the services' hooks, as the app and worker do)
 from ticketapp.db import make_engine, upgrade_database  # noqa: E402
 
 # Shared fixture modules (loopback SMTP server and OIDC provider for the account tests).

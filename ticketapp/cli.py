@@ -41,7 +41,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from huey.consumer import Consumer
 
-    from ticketapp.tasks import huey
+    from ticketapp.tasks import huey  # importing the jobs also subscribes them to the services' hooks
 
     consumer = Consumer(huey, workers=args.workers, worker_type="thread", periodic=True)
     consumer.run()

@@ -3,6 +3,10 @@
 Huey keeps its queue in SQLite by default and in Redis when REFLEX_REDIS_URL
 is set: the same task code runs on one laptop or many workers. With
 JOBS_IMMEDIATE=1 (tests) tasks run inline in the caller.
+
+Services never import this module: they emit `services.hooks` events and the
+jobs below subscribe to them. The app module and the worker import it, so both
+processes have every subscriber.
 """
 
 from __future__ import annotations
@@ -13,11 +17,16 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ticketapp.db import session_scope
-from ticketapp.services.shared.heartbeat import record_heartbeat
+from ticketapp.services import hooks
+from ticketapp.services.booking.checkout import sweep_expired
+from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
+from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, record_heartbeat
 from ticketapp.services.shared.mail import deliver_payload
+from ticketapp.services.support.mail import send_agent_reply
+from ticketapp.services.tickets.issuing import issue_tickets
+from ticketapp.services.tickets.pdf import order_pdf
+from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.settings import get_settings
-
-HEARTBEAT_JOB = "heartbeat"
 
 
 def _make_huey() -> Huey:
@@ -38,12 +47,10 @@ def heartbeat() -> None:
         record_heartbeat(session, HEARTBEAT_JOB)
 
 
+@hooks.on("order.tickets_render")
 @huey.task(retries=3, retry_delay=30)
 def render_order_tickets(order_id: int, lang: str) -> str:
     """Render (or find in the cache) the PDF of an order's tickets; returns its path."""
-    from ticketapp.services.tickets.pdf import order_pdf
-    from ticketapp.services.tickets.tokens import get_signing_key
-
     settings = get_settings()
     with session_scope() as session:
         path = order_pdf(session, order_id, lang, get_signing_key(), settings.ticket_cache_dir, settings.organiser_name)
@@ -53,29 +60,24 @@ def render_order_tickets(order_id: int, lang: str) -> str:
 @huey.task(retries=3, retry_delay=30)
 def issue_and_render_tickets(order_id: int, lang: str) -> str:
     """After payment: create the order's tickets (idempotent), then render its PDF; returns the PDF path."""
-    from ticketapp.services.tickets.issuing import issue_tickets
-
     with session_scope() as session:
         issue_tickets(session, order_id)
     return render_order_tickets.call_local(order_id, lang)
 
 
+@hooks.on("mail.queued")
 @huey.task(retries=5, retry_delay=30)
 def deliver_mail_job(payload: dict[str, Any]) -> str:
     """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
     return deliver_payload(payload)
 
 
+@hooks.on("support.reply_sent")
 @huey.task(retries=5, retry_delay=30)
 def send_support_reply(message_id: int) -> None:
     """E-mail an agent's ticket reply to the customer (retried if SMTP is down)."""
-    from ticketapp.services.support.mail import send_agent_reply
-
     with session_scope() as session:
         send_agent_reply(session, message_id)
-
-
-HOLD_SWEEP_JOB = "hold_sweep"
 
 
 @huey.periodic_task(crontab(minute="*"), retries=3, retry_delay=10)
@@ -85,34 +87,29 @@ def sweep_holds() -> None:
     Availability never depends on this job (expired holds stop counting at
     once); it keeps the tables small and order statuses truthful.
     """
-    from ticketapp.services.booking.checkout import sweep_expired
-
     with session_scope() as session:
         sweep_expired(session)
         record_heartbeat(session, HOLD_SWEEP_JOB)
 
 
+@hooks.on("order.paid")
 @huey.task(retries=5, retry_delay=30)
 def order_paid(order_id: int) -> None:
-    from ticketapp.services.orders.fulfilment import after_payment
-
     with session_scope() as session:
         after_payment(session, order_id)
 
 
+@hooks.on("order.refunded")
 @huey.task(retries=5, retry_delay=30)
 def order_refunded(order_id: int, refund_id: int) -> None:
-    from ticketapp.services.orders.fulfilment import after_refund
-
     with session_scope() as session:
         after_refund(session, order_id, refund_id)
 
 
+@hooks.on("order.confirmation_resend")
 @huey.task(retries=5, retry_delay=30)
 def resend_order_email(order_id: int) -> None:
     """Send an order's confirmation e-mail (with its tickets) again, on request of an admin or the customer."""
-    from ticketapp.services.orders.fulfilment import resend_confirmation
-
     with session_scope() as session:
         if not resend_confirmation(session, order_id):
             logging.getLogger(__name__).info("order %s has no tickets to resend", order_id)

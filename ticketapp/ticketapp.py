@@ -19,7 +19,10 @@ import ticketapp.pages.shop.events
 import ticketapp.pages.shop.home
 import ticketapp.pages.shop.payment
 import ticketapp.pages.support.agent
-import ticketapp.pages.support.help  # noqa: F401
+import ticketapp.pages.support.help
+
+# Importing the jobs subscribes them to the services' hooks (services.hooks) in this process.
+import ticketapp.tasks  # noqa: F401
 from ticketapp.api.routes import with_api_routes
 
 app = rx.App(

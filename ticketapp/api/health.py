@@ -8,8 +8,7 @@ from starlette.responses import JSONResponse
 
 from ticketapp.db import session_scope
 from ticketapp.models import utcnow
-from ticketapp.services.shared.heartbeat import last_heartbeat
-from ticketapp.tasks import HEARTBEAT_JOB
+from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, last_heartbeat
 
 
 async def health(_: Request) -> JSONResponse:

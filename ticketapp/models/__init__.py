@@ -12,8 +12,18 @@ from ticketapp.models.account import (
 from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
-from ticketapp.models.order import Order, OrderItem, OrderStatus, Payment
-from ticketapp.models.payment_event import OrderLog, Refund, WebhookEvent
+from ticketapp.models.order import (
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    VOID_STATUSES,
+    Order,
+    OrderItem,
+    OrderLog,
+    OrderStatus,
+    Payment,
+    Refund,
+)
+from ticketapp.models.payment_event import WebhookEvent
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
@@ -30,6 +40,9 @@ from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 
 __all__ = [
+    "PAID_STATUSES",
+    "PENDING_STATUSES",
+    "VOID_STATUSES",
     "AdminAudit",
     "AgentPresence",
     "CannedReply",

@@ -1,4 +1,4 @@
-"""Orders, their lines and the payments made for them."""
+"""Orders: their status groups, lines, payments, refunds and audit trail."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     FAILED = "failed"
+
+
+# The status groups, defined once; every rule and query about orders uses these.
+# Paid: the money is kept and the tickets admit (issued, counted as sold, refundable).
+PAID_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+# Pending: waiting for the money; the seats count as sold while `Order.expires_at` is ahead.
+PENDING_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
+# Void: the order's tickets no longer admit anyone.
+VOID_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.REFUNDED, OrderStatus.CANCELLED)
 
 
 class Order(SQLModel, table=True):
@@ -67,3 +76,33 @@ class Payment(SQLModel, table=True):
     currency: str = Field(max_length=3)
     status: str = Field(default="pending", max_length=24)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OrderLog(SQLModel, table=True):
+    """Audit trail of an order: every status change (from → to), flag and note, with who and when.
+
+    Written only by `ticketapp.services.orders.lifecycle`. A note (an e-mail sent, a name
+    changed) leaves both statuses empty; a flag repeats the current status on both sides.
+    """
+
+    __tablename__ = "order_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="ticket_order.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    from_status: str = Field(default="", max_length=24)
+    to_status: str = Field(default="", max_length=24)
+    note: str = Field(default="", max_length=500)
+
+
+class Refund(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="ticket_order.id", index=True)
+    payment_id: int | None = Field(default=None, foreign_key="payment.id")
+    amount_minor: int = Field(ge=0)
+    currency: str = Field(max_length=3)
+    provider_reference: str | None = Field(default=None, max_length=255)
+    reason: str = Field(default="", max_length=200)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -12,6 +12,7 @@ from ticketapp.models import Cart, EventStatus, Hold, Order, OrderItem, OrderSta
 from ticketapp.services.booking import checkout as order_service
 from ticketapp.services.booking import holds as hold_service
 from ticketapp.services.booking import inventory as inv
+from ticketapp.services.orders import lifecycle
 
 
 def _holds(session: Session) -> list[tuple[int, int]]:
@@ -185,7 +186,7 @@ def test_expired_hold_converts_only_if_seats_are_still_free(session: Session) ->
         session, slow, buyer_name="S", buyer_email="s@example.com", now=later
     )
     assert orders[0].total_minor == 7500
-    order_service.release_order(session, orders[0].id)
+    lifecycle.end_unpaid(session, orders[0].id, OrderStatus.CANCELLED, "released")
     assert _remaining(session, tt.id) == 4
     hold_service.set_hold_quantity(session, slow, tt.id, 3)
     hold_service.set_hold_quantity(session, fast, tt.id, 2, now=later)  # slow's hold has lapsed: 4 free
@@ -241,7 +242,7 @@ def test_release_and_sweep_expire_pending_orders(session: Session) -> None:
     assert order_service.sweep_expired(session, now=order.expires_at + timedelta(seconds=1))["orders"] == 1
     session.refresh(order)
     assert order.status == OrderStatus.EXPIRED
-    assert not order_service.release_order(session, order.id)
+    assert not lifecycle.end_unpaid(session, order.id, OrderStatus.CANCELLED, "released")
     # A late payment is accepted only while the seats are still free.
     assert order_service.confirm_order_paid(session, order.id) == order_service.PaymentConfirmation.CONFIRMED
     session.refresh(order)

@@ -29,7 +29,7 @@ from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
 from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders import payments as order_payments
-from ticketapp.services.orders.payments import OrderError
+from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared import media
 
 

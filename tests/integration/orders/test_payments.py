@@ -20,7 +20,8 @@ from ticketapp.models import Order, OrderLog, OrderStatus, Payment, Refund, Webh
 from ticketapp.services.booking import checkout as order_service
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.orders import payments as order_payments
-from ticketapp.services.orders.payments import OrderError, PaymentMethod, PaymentOutcome
+from ticketapp.services.orders.lifecycle import OrderError
+from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.services.orders.providers.stripe_events import handle_stripe_event
 
 

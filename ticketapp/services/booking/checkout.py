@@ -2,7 +2,7 @@
 
 Seats of a pending order count as sold until `Order.expires_at` (see
 `ticketapp.services.booking.inventory.counts_as_sold`); `confirm_order_paid` makes them
-permanent, `release_order` frees them, `sweep_expired` tidies up.
+permanent, `sweep_expired` tidies up. Status changes go through `services.orders.lifecycle`.
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlmodel import Session, col, or_, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
-from ticketapp.models import Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
 from ticketapp.services.booking.inventory import (
     NOT_ON_SALE_MESSAGES,
-    PAID_STATUSES,
-    PENDING_STATUSES,
     SWEEP_GRACE,
     BookingError,
     EmptyCartError,
@@ -38,6 +36,7 @@ from ticketapp.services.booking.inventory import (
     ordered_for_event,
     sales_state,
 )
+from ticketapp.services.orders import lifecycle
 from ticketapp.settings import get_settings
 
 
@@ -155,7 +154,6 @@ def _create_order(
         user_id=user_id,
         buyer_name=name,
         buyer_email=email,
-        status=OrderStatus.PENDING,
         currency=currency,
         total_minor=sum(types[h.ticket_type_id].price_minor * h.quantity for h in holds),
         locale=locale,
@@ -179,28 +177,23 @@ def _create_order(
     return order
 
 
-def release_order(session: Session, order_id: int, status: OrderStatus = OrderStatus.CANCELLED) -> bool:
-    """Free a pending order's seats (cancelled, failed or expired). False if it was not pending."""
-    if status not in (OrderStatus.CANCELLED, OrderStatus.FAILED, OrderStatus.EXPIRED):
-        raise ValueError(f"release_order cannot set {status}")
-    result = session.exec(
-        update(Order)
-        .where(col(Order.id) == order_id, col(Order.status).in_(PENDING_STATUSES))
-        .values(status=status, updated_at=utcnow())
-    )
-    session.commit()
-    return bool(result.rowcount)
-
-
 class PaymentConfirmation(StrEnum):
     CONFIRMED = "confirmed"  # this call marked the order paid
     ALREADY_PAID = "already_paid"  # an earlier call did (duplicate or racing notification)
     SEATS_GONE = "seats_gone"  # paid too late: the seats were sold meanwhile, refund it
+    NOT_PAYABLE = "not_payable"  # cancelled or refunded meanwhile: refund it
     UNKNOWN_ORDER = "unknown_order"
 
 
-def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None = None) -> PaymentConfirmation:
-    """Mark a pending order paid, for the payment providers.
+def confirm_order_paid(
+    session: Session,
+    order_id: int,
+    *,
+    note: str = "paid",
+    actor_id: int | None = None,
+    now: datetime | None = None,
+) -> PaymentConfirmation:
+    """Mark a pending order paid, for the payment providers; `note` and `actor_id` go to its log row.
 
     While its window is open the seats are already counted. A payment that
     arrives after the window closed is accepted only if the seats are still free
@@ -214,6 +207,9 @@ def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None 
     if order is None or order.status in PAID_STATUSES:
         session.rollback()
         return PaymentConfirmation.UNKNOWN_ORDER if order is None else PaymentConfirmation.ALREADY_PAID
+    if not lifecycle.can_move(order.status, OrderStatus.PAID):
+        session.rollback()
+        return PaymentConfirmation.NOT_PAYABLE
     items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all())
     lock_inventory(session, [i.ticket_type_id for i in items])
     session.refresh(order)
@@ -224,25 +220,19 @@ def confirm_order_paid(session: Session, order_id: int, *, now: datetime | None 
         if any(i.quantity > free[i.ticket_type_id].remaining for i in items):
             session.rollback()
             return PaymentConfirmation.SEATS_GONE
-    order.status = OrderStatus.PAID
-    order.paid_at = now
-    order.updated_at = now
-    session.add(order)
+    lifecycle.mark_paid(session, order, note, actor_id=actor_id, now=now)
     session.commit()
     return PaymentConfirmation.CONFIRMED
 
 
 def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str, int]:
-    """Periodic tidy-up: delete long-expired holds, mark lapsed pending orders expired.
+    """Periodic tidy-up: delete long-expired holds, mark lapsed pending orders expired (one log row each).
 
     Availability never waits for this (it compares `expires_at` with now).
     """
     now = now or utcnow()
+    begin_write_locked(session)
     holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))
-    orders = session.exec(
-        update(Order)
-        .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
-        .values(status=OrderStatus.EXPIRED, updated_at=now)
-    )
+    expired = lifecycle.expire_lapsed(session, now)
     session.commit()
-    return {"holds": int(holds.rowcount or 0), "orders": int(orders.rowcount or 0)}
+    return {"holds": int(holds.rowcount or 0), "orders": expired}

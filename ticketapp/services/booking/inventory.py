@@ -25,7 +25,18 @@ from sqlalchemy import ColumnElement, Subquery, and_, func
 from sqlmodel import Session, col, or_, select
 
 from ticketapp.i18n import msgid
-from ticketapp.models import Cart, Event, EventStatus, Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.models import (
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    Cart,
+    Event,
+    EventStatus,
+    Hold,
+    Order,
+    OrderItem,
+    TicketType,
+    utcnow,
+)
 from ticketapp.services.errors import DomainError
 
 # A request for more than this many tickets of one type is refused as nonsense
@@ -34,8 +45,6 @@ MAX_QUANTITY = 1000
 # Expired holds stay this long so the cart can still offer "Renew"; they no
 # longer count against availability in the meantime.
 SWEEP_GRACE = timedelta(minutes=30)
-PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
-PENDING_STATUSES = (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
 CART_TOKEN_BYTES = 32
 
 

@@ -17,12 +17,25 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
-from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketType, Venue
+from ticketapp.models import (
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    Event,
+    EventStatus,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Ticket,
+    TicketStatus,
+    TicketType,
+    Venue,
+)
 from ticketapp.models.types import utcnow
 from ticketapp.services.accounts.access import audit
-from ticketapp.services.booking.inventory import PAID_STATUSES, PENDING_STATUSES, counts_as_sold
+from ticketapp.services.booking.inventory import counts_as_sold
 from ticketapp.services.errors import DomainError
-from ticketapp.services.orders.payments import OrderError, end_unpaid
+from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.refunds import refund_order
 
 CATEGORIES = ("concert", "theatre", "festival", "sport", "conference", "comedy", "exhibition", "other")
@@ -280,7 +293,7 @@ def _orders_of_event(session: Session, event_id: int) -> list[Order]:
 def _refund_or_cancel(session: Session, actor_id: int, order: Order, event_id: int, result: CancelResult) -> None:
     note = "event cancelled"
     if order.status in PENDING_STATUSES:
-        if end_unpaid(session, order.id or 0, OrderStatus.CANCELLED, note, actor_id=actor_id):
+        if lifecycle.end_unpaid(session, order.id or 0, OrderStatus.CANCELLED, note, actor_id=actor_id):
             result.cancelled_unpaid += 1
         return
     tickets = session.exec(select(Ticket).where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)).all()

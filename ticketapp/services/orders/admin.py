@@ -12,6 +12,7 @@ from sqlmodel import Session, col, or_, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import (
+    PENDING_STATUSES,
     Event,
     Order,
     OrderItem,
@@ -23,9 +24,10 @@ from ticketapp.models import (
     TicketStatus,
     TicketType,
 )
-from ticketapp.services.booking.inventory import PENDING_STATUSES
 from ticketapp.services.catalog.events import AdminError
-from ticketapp.services.orders.payments import PaymentOutcome, end_unpaid, get_order_by_code
+from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders.mail import request_resend
+from ticketapp.services.orders.payments import PaymentOutcome, get_order_by_code
 from ticketapp.services.orders.refunds import mark_bank_transfer_paid, refund_order
 
 MAX_EXPORT_ROWS = 50_000
@@ -190,7 +192,9 @@ def cancel_unpaid_order(session: Session, actor_id: int, code: str) -> None:
     order = _must_order(session, code)
     if order.status not in PENDING_STATUSES:
         raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
-    if not end_unpaid(session, order.id or 0, OrderStatus.CANCELLED, "cancelled by an admin", actor_id=actor_id):
+    if not lifecycle.end_unpaid(
+        session, order.id or 0, OrderStatus.CANCELLED, "cancelled by an admin", actor_id=actor_id
+    ):
         raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
 
 
@@ -206,12 +210,8 @@ def change_attendee_name(session: Session, actor_id: int, code: str, ticket_id: 
         raise AdminError(msgid("Please enter the attendee’s name (at most 200 characters)."))
     previous = ticket.attendee_name or ""
     ticket.attendee_name = cleaned
-    session.add(
-        OrderLog(
-            order_id=order.id or 0,
-            actor_user_id=actor_id,
-            note=f"attendee name of ticket {ticket.code}: {previous!r} → {cleaned!r}"[:500],
-        )
+    lifecycle.note(
+        session, order.id or 0, f"attendee name of ticket {ticket.code}: {previous!r} → {cleaned!r}", actor_id=actor_id
     )
     session.commit()
     return ticket
@@ -226,10 +226,6 @@ def refund(session: Session, actor_id: int, code: str, ticket_ids: list[int] | N
 
 
 def request_confirmation_resend(session: Session, actor_id: int, code: str) -> None:
-    """Queue the order e-mail again (job `resend_order_email`) and note it in the order's trail."""
-    from ticketapp.tasks import resend_order_email
-
+    """Send the order e-mail again (as a job); the mail service notes it in the order's trail with the admin."""
     order = _must_order(session, code)
-    session.add(OrderLog(order_id=order.id or 0, actor_user_id=actor_id, note="confirmation e-mail resent"))
-    session.commit()
-    resend_order_email(order.id or 0)
+    request_resend(session, order.id or 0, actor_id=actor_id)

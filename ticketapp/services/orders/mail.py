@@ -3,9 +3,10 @@
 Both are written in the order's language. The confirmation carries the order
 PDF as an attachment (or, when the PDF is larger than TICKET_MAIL_ATTACH_MAX_KB,
 only the signed download links), one signed link per ticket and an `.ics` file
-per event. Each mail is recorded in the order's audit trail (`OrderLog`) before
-it is queued, so a retried job never sends it twice; an explicit resend skips
-that check.
+per event. Each mail is noted in the order's audit trail (through the lifecycle)
+before it is queued, so a retried job never sends it twice. A resend is noted
+once, with who asked, when it is requested (`request_resend`); its job then sends
+without that check.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sqlmodel import Session, col, select
 
 from ticketapp.i18n import gettext, normalize_locale, translate
 from ticketapp.models import Event, Order, OrderLog, Refund, Ticket, TicketStatus, TicketType, Venue
+from ticketapp.services import hooks
+from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.calendar import event_ics
 from ticketapp.services.shared.dates import format_event_datetime
@@ -61,16 +64,22 @@ def _already_noted(session: Session, order_id: int, note: str) -> bool:
     return session.exec(statement).first() is not None
 
 
-def claim_mail(session: Session, order_id: int, note: str, *, force: bool = False) -> Order | None:
-    """Record that a mail goes out (commits); None when it was already sent and `force` is off."""
+def claim_mail(session: Session, order_id: int, note: str) -> Order | None:
+    """Record that a mail goes out (commits); None when it was already sent."""
     order = _lock(session, order_id)
-    if order is None or (not force and _already_noted(session, order_id, note)):
+    if order is None or _already_noted(session, order_id, note):
         session.rollback()
         return None
-    # A note, not a transition: both statuses stay empty so status-change counts ignore it.
-    session.add(OrderLog(order_id=order_id, note=note))
+    lifecycle.note(session, order_id, note)
     session.commit()
     return order
+
+
+def request_resend(session: Session, order_id: int, *, actor_id: int | None) -> None:
+    """Someone (an admin, or the customer) asks for the confirmation again: note who, then queue it (commits)."""
+    lifecycle.note(session, order_id, RESEND_NOTE, actor_id=actor_id)
+    session.commit()
+    hooks.emit("order.confirmation_resend", order_id=order_id)
 
 
 def ticket_links(session: Session, order: Order) -> list[TicketLink]:
@@ -158,10 +167,13 @@ def _pdf_attachment(order: Order, pdf_path: Path | None) -> Attachment | None:
 
 
 def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *, resend: bool = False) -> bool:
-    """E-mail the payment confirmation once (or again when `resend`); True when a mail was queued."""
+    """E-mail the payment confirmation once (or again when `resend`); True when a mail was queued.
+
+    A resend was noted when it was asked for (`request_resend`), so it is not claimed again here.
+    """
     from ticketapp.services.orders.payments import status_url
 
-    order = claim_mail(session, order_id, RESEND_NOTE if resend else CONFIRMATION_NOTE, force=resend)
+    order = session.get(Order, order_id) if resend else claim_mail(session, order_id, CONFIRMATION_NOTE)
     if order is None:
         return False
     lang = normalize_locale(order.locale)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
-from ticketapp.models import Order, OrderItem, OrderStatus, Payment, Refund, Ticket, TicketStatus
+from ticketapp.models import PAID_STATUSES, Order, OrderItem, OrderStatus, Payment, Refund, Ticket, TicketStatus
+from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.payments import (
-    OrderError,
     PaymentMethod,
     PaymentOutcome,
     get_order_by_code,
-    move,
     must_get,
     record_payment,
 )
@@ -43,7 +43,7 @@ def refund_order(
     order = get_order_by_code(session, code)
     if order is None:
         raise OrderError(msgid("Order not found."))
-    if order.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
+    if order.status not in PAID_STATUSES:
         raise OrderError(msgid("Only paid orders can be refunded."))
     remaining = order.total_minor - order.refunded_minor
     if ticket_ids:
@@ -81,22 +81,16 @@ def refund_order(
             select(Ticket.id).where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
         ).first()
     )
-    move(
+    lifecycle.move(
         session,
         order,
         OrderStatus.REFUNDED if full or not ticket_ids else OrderStatus.PARTIALLY_REFUNDED,
         f"refund of {amount} {order.currency}" + (f": {reason}" if reason else ""),
-        actor_id,
+        actor_id=actor_id,
     )
     session.commit()
-    _after_refund(order.id or 0, refund.id or 0)
+    lifecycle.announce_refund(order.id or 0, refund.id or 0)
     return refund
-
-
-def _after_refund(order_id: int, refund_id: int) -> None:
-    from ticketapp.tasks import order_refunded
-
-    order_refunded(order_id, refund_id)
 
 
 def record_provider_refund(session: Session, intent_reference: str, amount_refunded_minor: int) -> str:
@@ -123,8 +117,8 @@ def record_provider_refund(session: Session, intent_reference: str, amount_refun
         for ticket in session.exec(select(Ticket).where(Ticket.order_id == order.id)).all():
             ticket.status = TicketStatus.VOID
             session.add(ticket)
-    if order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
-        move(
+    if order.status in PAID_STATUSES:
+        lifecycle.move(
             session,
             order,
             OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED,

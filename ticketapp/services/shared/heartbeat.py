@@ -8,6 +8,10 @@ from sqlmodel import Session
 
 from ticketapp.models import JobHeartbeat, utcnow
 
+# The periodic jobs that beat (see ticketapp.tasks); the health route reads the first.
+HEARTBEAT_JOB = "heartbeat"
+HOLD_SWEEP_JOB = "hold_sweep"
+
 
 def record_heartbeat(session: Session, name: str, *, now: datetime | None = None) -> JobHeartbeat:
     beat = session.get(JobHeartbeat, name) or JobHeartbeat(name=name, runs=0)

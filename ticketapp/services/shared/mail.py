@@ -22,6 +22,7 @@ from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from ticketapp.services import hooks
 from ticketapp.settings import SUPPORTED_LOCALES, SmtpSettings, get_settings
 
 
@@ -179,8 +180,6 @@ def build_message(
 
 def send_mail(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None = None) -> None:
     """Queue a mail for delivery as a background job (inline when JOBS_IMMEDIATE=1)."""
-    from ticketapp.tasks import deliver_mail_job  # the task module imports services: import late
-
     payload = {
         "to": to,
         "subject": subject,
@@ -188,7 +187,7 @@ def send_mail(to: str, subject: str, text: str, html_body: str, attachments: lis
         "html": html_body,
         "attachments": [(a.filename, a.content, a.mime_type) for a in attachments or []],
     }
-    deliver_mail_job(payload)
+    hooks.emit("mail.queued", payload=payload)
 
 
 def deliver_payload(payload: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from ticketapp.models.support import (
     SupportStatus,
 )
 from ticketapp.models.user import Role
+from ticketapp.services import hooks
 from ticketapp.services.errors import DomainError
 from ticketapp.services.support.sla import apply_sla
 
@@ -346,7 +347,7 @@ def agent_reply(
     internal: bool = False,
     now: datetime | None = None,
 ) -> SupportMessage:
-    """An agent's answer (e-mailed to the customer by the caller's job) or internal note."""
+    """An agent's answer (e-mailed to the customer by a job) or internal note."""
     agent = require_agent(viewer)
     ticket = agent_ticket(session, agent, ticket_id)
     now = now or utcnow()
@@ -370,6 +371,8 @@ def agent_reply(
     session.add(message)
     session.add(ticket)
     session.commit()
+    if not internal:
+        hooks.emit("support.reply_sent", message_id=message.id)
     return message
 
 

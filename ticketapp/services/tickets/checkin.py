@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from ticketapp.models import (
+    VOID_STATUSES,
     Event,
     EventStatus,
     Order,
-    OrderStatus,
     Ticket,
     TicketStatus,
     TicketType,
@@ -37,7 +37,6 @@ from ticketapp.services.tickets.tokens import (
     verify_ticket_token,
 )
 
-VOID_ORDER_STATUSES = (OrderStatus.REFUNDED, OrderStatus.CANCELLED)
 MAX_SCAN_LENGTH = 2000
 
 
@@ -99,7 +98,7 @@ def _find_ticket(session: Session, scanned: str, key: SigningKey, now: datetime)
 
 def _is_void(session: Session, ticket: Ticket) -> bool:
     order = session.get(Order, ticket.order_id)
-    return ticket.status == TicketStatus.VOID or (order is not None and order.status in VOID_ORDER_STATUSES)
+    return ticket.status == TicketStatus.VOID or (order is not None and order.status in VOID_STATUSES)
 
 
 def _result(session: Session, outcome: ScanOutcome, ticket: Ticket) -> ScanResult:
@@ -175,7 +174,7 @@ def _admissible_tickets(event_id: int) -> SelectOfScalar[int]:
         .where(
             TicketType.event_id == event_id,
             Ticket.status == TicketStatus.VALID,
-            col(Order.status).not_in(VOID_ORDER_STATUSES),
+            col(Order.status).not_in(VOID_STATUSES),
         )
     )
 
@@ -204,7 +203,7 @@ def offline_checkin_list(session: Session, event_id: int, key: SigningKey, now: 
             "tid": ticket.id,
             "code": ticket.code,
             "ref": secret_reference(ticket.secret),
-            "void": ticket.status == TicketStatus.VOID or order_status in VOID_ORDER_STATUSES,
+            "void": ticket.status == TicketStatus.VOID or order_status in VOID_STATUSES,
             "checked_in": ticket.checked_in_at is not None,
         }
         for ticket, order_status in rows

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from ticketapp.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketType
+from ticketapp.models import PAID_STATUSES, Event, Order, OrderItem, Ticket, TicketStatus, TicketType
 from ticketapp.services.tickets.tokens import SigningKey, TicketClaims, secret_reference, sign_ticket_token
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed at the door.
@@ -24,7 +24,6 @@ CODE_LENGTH = 8
 SECRET_BYTES = 32
 # A token stays valid for one day after the event ends (late scans, multi-day venues).
 TOKEN_GRACE = timedelta(days=1)
-ISSUABLE_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
 
 
 class OrderNotPaidError(ValueError):
@@ -69,7 +68,7 @@ def _lock_order(session: Session, order_id: int) -> Order | None:
 def issue_tickets(session: Session, order_id: int) -> list[Ticket]:
     """Create the missing tickets of a paid order and return all its valid tickets; commits."""
     order = _lock_order(session, order_id)
-    if order is None or order.status not in ISSUABLE_STATUSES:
+    if order is None or order.status not in PAID_STATUSES:
         session.rollback()
         raise OrderNotPaidError(f"order {order_id} is not paid")
     items = session.exec(select(OrderItem).where(OrderItem.order_id == order_id).order_by(col(OrderItem.id))).all()

@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from ticketapp.i18n import msgid
-from ticketapp.models import Event, Order, Ticket, TicketStatus, TicketType, Venue, utcnow
+from ticketapp.models import PAID_STATUSES, VOID_STATUSES, Event, Order, Ticket, TicketStatus, TicketType, Venue, utcnow
 from ticketapp.services.errors import DomainError
-from ticketapp.services.tickets.issuing import ISSUABLE_STATUSES, token_for_ticket
-from ticketapp.services.tickets.pdf import VOID_ORDER_STATUSES, qr_png
+from ticketapp.services.tickets.issuing import token_for_ticket
+from ticketapp.services.tickets.pdf import qr_png
 from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.settings import get_settings
 
@@ -38,7 +38,7 @@ class OwnedTicket:
 
     @property
     def is_void(self) -> bool:
-        return self.ticket.status == TicketStatus.VOID or self.order.status in VOID_ORDER_STATUSES
+        return self.ticket.status == TicketStatus.VOID or self.order.status in VOID_STATUSES
 
     def is_past(self, now: datetime) -> bool:
         return self.event.ends_at < now
@@ -118,6 +118,6 @@ def resendable_order(session: Session, user_id: int, order_code: str) -> Order:
     order = session.exec(select(Order).where(Order.code == order_code, Order.user_id == user_id)).first()
     if order is None:
         raise TicketChangeError(msgid("Order not found."))
-    if order.status not in ISSUABLE_STATUSES:
+    if order.status not in PAID_STATUSES:
         raise TicketChangeError(msgid("This order has no valid tickets to send."))
     return order

@@ -27,7 +27,7 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from ticketapp.i18n import gettext, normalize_locale
-from ticketapp.models import Event, Order, OrderItem, OrderStatus, Ticket, TicketStatus, TicketType, Venue
+from ticketapp.models import VOID_STATUSES, Event, Order, OrderItem, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.services.shared.dates import format_event_date_long
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.tickets.issuing import token_for_ticket
@@ -42,7 +42,6 @@ FONT_REGULAR = ASSETS_DIR / "fonts" / "DejaVuSans.ttf"
 FONT_BOLD = ASSETS_DIR / "fonts" / "DejaVuSans-Bold.ttf"
 # Bump when the template changes so cached PDFs are re-rendered.
 TEMPLATE_VERSION = "1"
-VOID_ORDER_STATUSES = (OrderStatus.REFUNDED, OrderStatus.CANCELLED)
 
 
 class TicketNotFoundError(LookupError):
@@ -92,7 +91,7 @@ def _page_for(session: Session, ticket: Ticket, order: Order, lang: str, key: Si
         attendee_name=ticket.attendee_name or order.buyer_name,
         order_code=order.code,
         price=_pdf_text(format_money(price, lang)),
-        is_void=ticket.status == TicketStatus.VOID or order.status in VOID_ORDER_STATUSES,
+        is_void=ticket.status == TicketStatus.VOID or order.status in VOID_STATUSES,
     )
 
 

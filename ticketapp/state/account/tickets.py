@@ -12,6 +12,8 @@ from sqlmodel import Session
 from ticketapp.db import session_scope
 from ticketapp.i18n import msgid
 from ticketapp.models import utcnow
+from ticketapp.services import hooks
+from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.tickets.mine import (
     OwnedTicket,
@@ -82,8 +84,6 @@ class MyTicketsState(rx.State):
         if user_id is None:
             yield redirect
             return
-        from ticketapp.tasks import resend_order_email  # the task module imports services: import late
-
         self.message = self.error = ""
         try:
             with session_scope() as session:
@@ -93,7 +93,8 @@ class MyTicketsState(rx.State):
             return
         self.message = msgid("The confirmation e-mail is on its way.")
         yield None  # answer at once; the job renders and sends
-        resend_order_email(order_id)
+        with session_scope() as session:
+            request_resend(session, order_id, actor_id=user_id)
 
     @rx.event
     async def rename(self, form_data: dict[str, str]) -> AsyncIterator[EventSpec | None]:
@@ -101,8 +102,6 @@ class MyTicketsState(rx.State):
         if user_id is None:
             yield redirect
             return
-        from ticketapp.tasks import render_order_tickets  # the task module imports services: import late
-
         self.message = self.error = ""
         try:
             with session_scope() as session:
@@ -115,4 +114,4 @@ class MyTicketsState(rx.State):
         self.message = msgid("The attendee's name was changed; the PDF ticket is updated.")
         self._fill(user_id, await current_lang(self))
         yield None  # show the change now; the PDF renders after
-        render_order_tickets(owned.order.id or 0, owned.order.locale)
+        hooks.emit("order.tickets_render", order_id=owned.order.id or 0, lang=owned.order.locale)

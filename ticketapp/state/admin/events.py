@@ -15,7 +15,7 @@ from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError
-from ticketapp.services.orders.payments import OrderError
+from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.state.admin.guard import admin_or_forbidden

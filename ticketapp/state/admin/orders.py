@@ -9,11 +9,11 @@ import reflex as rx
 from sqlmodel import Session
 
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import OrderStatus
+from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus
 from ticketapp.services.catalog.events import AdminError
 from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders.admin import search_from_query
-from ticketapp.services.orders.payments import OrderError
+from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.state.account.profile import STATUS_LABELS
@@ -208,8 +208,8 @@ class AdminOrderState(rx.State):
             }
             for entry in detail.log
         ]
-        self.is_unpaid = order.status in (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
-        self.is_refundable = order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+        self.is_unpaid = order.status in PENDING_STATUSES
+        self.is_refundable = order.status in PAID_STATUSES
         self.is_bank_transfer = self.is_unpaid and order.payment_method == "bank_transfer"
 
     async def _act(self, action: Callable[[Session, int], object], done: str) -> None:

@@ -11,8 +11,10 @@ from reflex.event import EventHandler, EventSpec
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import OrderStatus, utcnow
+from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders import payments as order_payments
-from ticketapp.services.orders.payments import OrderError, PaymentMethod, PaymentOutcome
+from ticketapp.services.orders.lifecycle import OrderError
+from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.services.shared.signing import verify
@@ -193,7 +195,7 @@ def _demo_result(code: str, approve: bool) -> str:
                 currency=order.currency,
             )
             return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
-        order_payments.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
+        lifecycle.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
         return order_payments.status_url(order)
 
 

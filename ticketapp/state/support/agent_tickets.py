@@ -9,7 +9,6 @@ import reflex as rx
 from reflex.event import EventHandler, EventSpec
 from sqlmodel import Session
 
-from ticketapp import tasks
 from ticketapp.db import session_scope
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import utcnow
@@ -204,9 +203,7 @@ class AgentTicketState(rx.State):
         try:
             viewer = await self._require_agent()
             with session_scope() as session:
-                message = support.agent_reply(session, viewer, int(self.ticket_id), self.reply_draft, internal=internal)
-            if not internal and message.id is not None:
-                tasks.send_support_reply(message.id)  # e-mailed by a job, retried if SMTP is down
+                support.agent_reply(session, viewer, int(self.ticket_id), self.reply_draft, internal=internal)
             self.reply_draft, self.error = "", ""
             self.notice = gettext(lang, msgid("Note saved.") if internal else msgid("Reply sent."))
             await self._reload(viewer)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 import reflex as rx
+from reflex_base.registry import RegistrationContext
 
 POLL_INTERVAL_S = 0.6
 # A loop whose heartbeat is older than this is presumed dead (worker restart) and replaced.
@@ -22,9 +23,9 @@ MAX_LOOP_S = 4 * 3600
 
 async def client_connected(token: str) -> bool:
     """Whether the browser behind `token` has a socket on any worker (Redis-aware)."""
-    from ticketapp.ticketapp import app  # the running app; imported late to avoid a cycle
-
-    namespace = app.event_namespace
+    # The running app, as Reflex's own shared states reach it (reflex/istate/shared.py):
+    # importing the app module from here would make the UI depend on its own entry point.
+    namespace = RegistrationContext.get().app.event_namespace
     if namespace is None:
         return True
     return await namespace._token_manager.is_token_connected(token)  # no public accessor in 0.10.1

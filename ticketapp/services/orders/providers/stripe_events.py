@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ticketapp.models import Order, OrderStatus, Payment, WebhookEvent, utcnow
+from ticketapp.services.orders import lifecycle, refunds
 from ticketapp.services.orders import payments as order_payments
-from ticketapp.services.orders import refunds
 from ticketapp.services.orders.providers.stripe_webhooks import claim_event
 from ticketapp.settings import get_settings
 
@@ -50,7 +50,7 @@ def _session_completed(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
     if order.status == OrderStatus.PENDING:
         order.expires_at = utcnow() + timedelta(days=get_settings().bank_transfer_days)
-        order_payments.move(session, order, OrderStatus.AWAITING_PAYMENT, "stripe: payment processing")
+        lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, "stripe: payment processing")
         session.commit()
     return "awaiting async payment"
 
@@ -59,14 +59,14 @@ def _async_failed(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
     return (
         "failed"
-        if order_payments.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "stripe: payment failed")
+        if lifecycle.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "stripe: payment failed")
         else "no change"
     )
 
 
 def _session_expired(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
-    ended = order_payments.end_unpaid(session, order.id or 0, OrderStatus.EXPIRED, "stripe: checkout expired")
+    ended = lifecycle.end_unpaid(session, order.id or 0, OrderStatus.EXPIRED, "stripe: checkout expired")
     return "expired" if ended else "no change"
 
 
@@ -81,7 +81,7 @@ def _dispute_created(session: Session, obj: StripeObject) -> str:
     order = session.get(Order, payment.order_id) if payment else None
     if order is None:
         return "unknown payment"
-    order_payments.flag(session, order, f"dispute opened: {obj.get('reason', 'unknown reason')}")
+    lifecycle.flag(session, order, f"dispute opened: {obj.get('reason', 'unknown reason')}")
     session.commit()
     return "flagged"
 

@@ -1,0 +1,168 @@
+"""The order state machine: the only place that changes `Order.status` and writes `OrderLog`.
+
+pending → awaiting_payment → paid → partially_refunded → refunded;
+pending / awaiting_payment → cancelled / expired / failed.
+A payment that lands after its window closed takes the seats if they are still
+free (expired / failed → paid) or is refunded at once (→ refunded).
+
+Every status change writes exactly one log row with its from/to status and its
+actor (None when the system did it), bulk paths included. Notes (an e-mail sent,
+a name changed) and flags are log rows that change no status. After the commit
+that made an order paid or refunded, `announce_paid` / `announce_refund` emit the
+hooks that start the follow-up jobs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, literal, update
+from sqlalchemy import select as core_select  # sqlmodel's select takes at most four columns
+from sqlmodel import Session, col, select
+
+from ticketapp.db import begin_write_locked
+from ticketapp.i18n import msgid
+from ticketapp.models import PENDING_STATUSES, Order, OrderLog, OrderStatus, utcnow
+from ticketapp.models.types import UTCDateTime
+from ticketapp.services import hooks
+from ticketapp.services.errors import DomainError
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
+    S.PENDING: {S.AWAITING_PAYMENT, S.PAID, S.CANCELLED, S.EXPIRED, S.FAILED, S.REFUNDED},
+    S.AWAITING_PAYMENT: {S.PAID, S.CANCELLED, S.EXPIRED, S.FAILED, S.REFUNDED},
+    S.PAID: {S.PARTIALLY_REFUNDED, S.REFUNDED, S.CANCELLED},
+    S.PARTIALLY_REFUNDED: {S.PARTIALLY_REFUNDED, S.REFUNDED, S.CANCELLED},
+    # A payment that lands after the window closed may still take free seats, or is refunded.
+    S.EXPIRED: {S.PAID, S.REFUNDED},
+    S.FAILED: {S.PAID, S.REFUNDED},
+    S.CANCELLED: set(),
+    S.REFUNDED: set(),
+}
+# Where an unpaid order may end; its seats stop counting as sold.
+UNPAID_ENDINGS = (S.CANCELLED, S.FAILED, S.EXPIRED)
+EXPIRY_NOTE = "payment window closed"
+
+
+class OrderError(DomainError):
+    """A refused order operation."""
+
+
+def can_move(current: str, target: str) -> bool:
+    return OrderStatus(target) in TRANSITIONS[OrderStatus(current)]
+
+
+def _log(
+    session: Session,
+    order_id: int,
+    note: str,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    actor_id: int | None = None,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        OrderLog(
+            order_id=order_id,
+            at=at or utcnow(),
+            from_status=from_status,
+            to_status=to_status,
+            note=note[:500],
+            actor_user_id=actor_id,
+        )
+    )
+
+
+def move(
+    session: Session,
+    order: Order,
+    target: OrderStatus,
+    note: str,
+    *,
+    actor_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Change the order's status and log it; the caller commits (with whatever else changed)."""
+    if not can_move(order.status, target):
+        raise OrderError(msgid("This order cannot go from {current} to {target}."), current=order.status, target=target)
+    now = now or utcnow()
+    _log(session, order.id or 0, note, from_status=order.status, to_status=target, actor_id=actor_id, at=now)
+    order.status = target
+    order.updated_at = now
+    session.add(order)
+
+
+def mark_paid(session: Session, order: Order, note: str, *, actor_id: int | None = None, now: datetime) -> None:
+    """The money is in and the seats are the order's: the caller holds the inventory locks and commits."""
+    move(session, order, OrderStatus.PAID, note, actor_id=actor_id, now=now)
+    order.paid_at = now
+
+
+def note(session: Session, order_id: int, text: str, *, actor_id: int | None = None) -> None:
+    """Something happened to the order without changing its status (an e-mail sent, a name changed)."""
+    _log(session, order_id, text, actor_id=actor_id)
+
+
+def flag(session: Session, order: Order, reason: str) -> None:
+    """Mark an order for the fraud/support view without changing its status."""
+    order.flagged_reason = reason[:200]
+    _log(session, order.id or 0, f"flagged: {reason}", from_status=order.status, to_status=order.status)
+    session.add(order)
+
+
+def end_unpaid(session: Session, order_id: int, target: OrderStatus, note: str, *, actor_id: int | None = None) -> bool:
+    """Payment failed, expired or was abandoned: end the order, which frees its seats (commits).
+
+    False when the order is no longer waiting for payment (paid, or ended already).
+    """
+    if target not in UNPAID_ENDINGS:
+        raise ValueError(f"an unpaid order cannot end as {target}")
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None or order.status not in PENDING_STATUSES:
+        session.rollback()
+        return False
+    move(session, order, target, note, actor_id=actor_id)
+    session.commit()
+    return True
+
+
+def expire_lapsed(session: Session, now: datetime) -> int:
+    """Expire every pending order whose payment window closed, one log row each; the caller commits.
+
+    Set-based: the lapsed orders are locked (PostgreSQL; rows another transaction is
+    paying right now are skipped and seen by the next sweep), then one INSERT … SELECT
+    writes their log rows and one UPDATE their status. On SQLite the caller's write
+    transaction already excludes other writers.
+    """
+    lapsed = session.exec(
+        select(Order.id)
+        .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
+        .order_by(col(Order.id))
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not lapsed:
+        return 0
+    chosen = col(Order.id).in_(lapsed)
+    rows = core_select(
+        col(Order.id),
+        literal(now, UTCDateTime()),
+        col(Order.status),
+        literal(OrderStatus.EXPIRED.value),
+        literal(EXPIRY_NOTE),
+    ).where(chosen)
+    columns = ["order_id", "at", "from_status", "to_status", "note"]
+    session.exec(insert(OrderLog).from_select(columns, rows))
+    session.exec(update(Order).where(chosen).values(status=OrderStatus.EXPIRED, updated_at=now))
+    return len(lapsed)
+
+
+def announce_paid(order_id: int) -> None:
+    """After the commit that made the order paid: its tickets and confirmation follow as a job."""
+    hooks.emit("order.paid", order_id=order_id)
+
+
+def announce_refund(order_id: int, refund_id: int) -> None:
+    """After the commit that recorded a refund: the customer's refund notice follows as a job."""
+    hooks.emit("order.refunded", order_id=order_id, refund_id=refund_id)
