@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -15,6 +16,9 @@ from ticketapp.settings import get_settings
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -80,6 +84,20 @@ def session_scope() -> Iterator[Session]:
     """A session that is closed on exit; callers commit explicitly."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+async def run_db(block: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`block(session, *args)` in a worker thread with a session of its own, awaited.
+
+    For async code (Reflex handlers): a database block or an argon2 check on the
+    event loop would stall every other browser served by this worker meanwhile.
+    """
+
+    def in_session() -> T:
+        with session_scope() as session:
+            return block(session, *args, **kwargs)
+
+    return await asyncio.to_thread(in_session)
 
 
 def alembic_config(url: str | None = None) -> Config:

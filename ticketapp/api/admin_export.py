@@ -10,17 +10,18 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from ticketapp.api.deps import request_user_id
+from ticketapp.api.deps import require_signed_in
 from ticketapp.db import session_scope
-from ticketapp.services.accounts.access import AdminRefusedError, ensure_admin
+from ticketapp.models import Role
+from ticketapp.services.accounts.access import AccessRefusedError
 from ticketapp.services.orders.admin import export_csv, search_from_query
 
 
 async def orders_csv(request: Request) -> Response:
     with session_scope() as session:
         try:
-            ensure_admin(session, request_user_id(session, request))
-        except AdminRefusedError:
+            require_signed_in(session, request, Role.ADMIN)
+        except AccessRefusedError:
             return PlainTextResponse("Forbidden", status_code=403)
         body = export_csv(session, search_from_query(dict(request.query_params)))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")

@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ticketapp.api.deps import bearer_token, request_session
+from ticketapp.api.deps import request_session, require_door_staff
 from ticketapp.models import Event
+from ticketapp.services.accounts.access import AccessRefusedError
 from ticketapp.services.tickets.checkin import EmptyScanError, checkin_counter, offline_checkin_list, scan
-from ticketapp.services.tickets.staff_tokens import authenticate_staff_token
 from ticketapp.services.tickets.tokens import get_signing_key, public_jwk, public_key
 
 
@@ -33,8 +33,10 @@ def _error(message: str, status_code: int) -> JSONResponse:
 
 
 def _staff_id(session: Session, request: Request) -> int | None:
-    token = bearer_token(request)
-    return authenticate_staff_token(session, token) if token else None
+    try:
+        return require_door_staff(session, request).id
+    except AccessRefusedError:
+        return None
 
 
 def _event_id(value: Any) -> int | None:

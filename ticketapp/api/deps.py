@@ -1,4 +1,4 @@
-"""Helpers shared by our HTTP routes: a database session and the bearer token."""
+"""Helpers shared by our HTTP routes: a database session, and who is asking (through accounts/access.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from ticketapp.db import get_engine
-from ticketapp.services.accounts.sessions import REMEMBER_COOKIE, SESSION_COOKIE, resolve_session
+from ticketapp.models import Role
+from ticketapp.services.accounts import access
+from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.accounts.sessions import REMEMBER_COOKIE, SESSION_COOKIE
+from ticketapp.services.tickets.staff_tokens import CHECKIN_ROLE, viewer_for_staff_token
 
 
 def request_engine(request: Request) -> Engine:
@@ -30,11 +34,20 @@ def bearer_token(request: Request) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
-def request_user_id(session: Session, request: Request) -> int | None:
-    """The signed-in user (second factor given) behind an HTTP request, from the session cookies."""
+def request_viewer(session: Session, request: Request) -> Viewer | None:
+    """The person signed in (second factor given) behind an HTTP request, from the session cookies."""
     for cookie in (SESSION_COOKIE, REMEMBER_COOKIE):
-        token = request.cookies.get(cookie, "")
-        user = resolve_session(session, token) if token else None
-        if user is not None and user.fully_signed_in:
-            return user.id
+        viewer = access.viewer_for_session_token(session, request.cookies.get(cookie, ""))
+        if viewer is not None and viewer.fully_signed_in:
+            return viewer
     return None
+
+
+def require_signed_in(session: Session, request: Request, role: Role) -> Viewer:
+    """The signed-in person with `role` behind the request's cookies; raises AccessRefusedError."""
+    return access.require(request_viewer(session, request), role)
+
+
+def require_door_staff(session: Session, request: Request) -> Viewer:
+    """The door staff member whose staff API token is the request's bearer token; raises AccessRefusedError."""
+    return access.require(viewer_for_staff_token(session, bearer_token(request) or ""), CHECKIN_ROLE)

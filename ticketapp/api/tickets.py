@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ticketapp.api.deps import request_session, request_user_id
+from ticketapp.api.deps import request_session, request_viewer
 from ticketapp.i18n import normalize_locale
 from ticketapp.models import Event, Order, Venue
 from ticketapp.services.shared.calendar import event_ics
@@ -43,10 +43,10 @@ def _download_for(request: Request, code: str) -> Response:
     if query.get("sig") or query.get("exp"):
         return _download(request, code, None)
     with request_session(request) as session:
-        user_id = request_user_id(session, request)
-    if user_id is None:
+        owner = request_viewer(session, request)
+    if owner is None:
         return JSONResponse({"error": "sign in or use the link from your e-mail"}, status_code=403)
-    return _download(request, code, user_id)
+    return _download(request, code, owner.id)
 
 
 async def ticket_download(request: Request) -> Response:

@@ -57,8 +57,8 @@ def _result() -> rx.Component:
 def _error() -> rx.Component:
     return rx.box(
         rx.cond(
-            CheckinState.error != "",
-            rx.callout(CheckinState.error, icon="triangle_alert", color_scheme="red"),
+            CheckinState.message != "",
+            rx.callout(CheckinState.message, icon="triangle_alert", color_scheme="red"),
             rx.fragment(),
         ),
         role="alert",
@@ -193,7 +193,7 @@ def checkin_page() -> rx.Component:
         rx.vstack(
             rx.heading(t("Check-in"), as_="h1", size="8"),
             _error(),
-            rx.cond(CheckinState.unlocked, _door(), _unlock_form()),
+            rx.cond(CheckinState.loaded & ~CheckinState.forbidden, _door(), _unlock_form()),
             spacing="4",
             width="100%",
         ),

@@ -1,21 +1,23 @@
 """The door page `/checkin`: choose an event, type a code, see the answer.
 
-Who may scan is decided in one place, `_staff_user_id()`: a signed-in agent or
+Who may scan is decided in one place, `_staff_viewer()`: a signed-in agent or
 admin (second factor given), or — for shared door devices — a staff API token
-typed on the page. Every handler asks it again.
+typed on the page. Every handler asks it again (`_staff()`); a refusal locks the page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import ClassVar
 
 import reflex as rx
 from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import msgid, translate
-from ticketapp.models import User
+from ticketapp.models import Role
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.tickets.checkin import (
     CheckinEvent,
@@ -26,9 +28,9 @@ from ticketapp.services.tickets.checkin import (
     checkin_events,
     scan,
 )
-from ticketapp.services.tickets.staff_tokens import authenticate_staff_token
+from ticketapp.services.tickets.staff_tokens import viewer_for_staff_token
 from ticketapp.services.tickets.tokens import get_signing_key, public_key
-from ticketapp.state.account.auth import current_user
+from ticketapp.state.base import StaffPageState, staff_viewer
 from ticketapp.state.locale import current_lang
 
 COUNTER_REFRESH_S = 4
@@ -69,8 +71,14 @@ def _result_detail(result: ScanResult, timezone: str, lang: str) -> str:
     return f"{result.attendee_name or ''} · {result.ticket_type or ''}"
 
 
-class CheckinState(rx.State):
-    unlocked: bool = False
+def _scan_for_event(session: Session, event_id: int, scanned: str, staff_id: int) -> ScanResult:
+    return scan(session, event_id, scanned, staff_id, public_key(get_signing_key()))
+
+
+class CheckinState(StaffPageState, rx.State):
+    """`forbidden` is the locked page (the token form); `loaded` and not `forbidden`, the door."""
+
+    _staff_role: ClassVar[Role] = Role.AGENT
     staff_name: str = ""
     events: list[dict[str, str]] = []
     event_id: str = ""
@@ -79,7 +87,6 @@ class CheckinState(rx.State):
     result_detail: str = ""
     checked_in: int = 0
     sold: int = 0
-    error: str = ""
     camera_on: bool = False
     camera_status: str = ""
     _staff_token: str = ""
@@ -88,17 +95,18 @@ class CheckinState(rx.State):
     _last_camera_text: str = ""
     _last_camera_at: float = 0.0
 
-    async def _staff_user_id(self, session: Session) -> int | None:
+    async def _staff_viewer(self) -> Viewer | None:
         """The staff member using this page, or None: the page then refuses everything."""
-        user = await current_user(self)
-        if user is not None and user.is_staff and user.fully_signed_in:
-            return user.id
-        if not self._staff_token:
-            return None
-        return authenticate_staff_token(session, self._staff_token)
+        viewer = await staff_viewer(self, self._staff_role)
+        if viewer is None and self._staff_token:
+            return await run_db(viewer_for_staff_token, self._staff_token)
+        return viewer
+
+    def _refuse(self) -> None:
+        self._lock()
 
     def _lock(self) -> None:
-        self.unlocked, self.staff_name, self._staff_token = False, "", ""
+        self.forbidden, self.staff_name, self._staff_token = True, "", ""
         self.camera_on, self.camera_status = False, ""
         self.events, self.event_id = [], ""
         self._clear_result()
@@ -106,50 +114,42 @@ class CheckinState(rx.State):
     def _clear_result(self) -> None:
         self.outcome, self.result_title, self.result_detail = "", "", ""
 
-    async def _load_events(self, session: Session) -> None:
+    async def _open_door(self, staff: Viewer) -> None:
         lang = await current_lang(self)
-        found = checkin_events(session)
+        found = await run_db(checkin_events)
+        self.staff_name = staff.name
         self.events = [_event_option(event, lang) for event in found]
         self._event_timezones = {str(event.id): event.timezone for event in found}
+        self.loaded = True
 
     @rx.event
     async def load(self) -> None:
-        with session_scope() as session:
-            staff_id = await self._staff_user_id(session)
-            if staff_id is None:
-                self._lock()
-                return
-            staff = session.get(User, staff_id)
-            self.unlocked, self.staff_name = True, staff.display_name if staff else ""
-            await self._load_events(session)
+        staff = await self._staff()
+        if staff is not None:
+            await self._open_door(staff)
 
     @rx.event
     async def unlock(self, form_data: dict[str, str]) -> None:
-        lang = await current_lang(self)
         token = str(form_data.get("staff_token", "")).strip()
-        with session_scope() as session:
-            staff_id = authenticate_staff_token(session, token) if token else None
-            if staff_id is None:
-                self._lock()
-                self.error = translate(lang, "This staff token is not valid.")
-                return
-            staff = session.get(User, staff_id)
-            self._staff_token, self.unlocked, self.error = token, True, ""
-            self.staff_name = staff.display_name if staff else ""
-            await self._load_events(session)
+        staff = await run_db(viewer_for_staff_token, token)
+        if staff is None:
+            self._lock()
+            await self._say(msgid("This staff token is not valid."), error=True)
+            return
+        self._staff_token, self.forbidden, self.message = token, False, ""
+        await self._open_door(staff)
 
     @rx.event
     def lock(self) -> None:
         self._lock()
-        self.error = ""
+        self.message = ""
 
     @rx.event(background=True)
     async def choose_event(self, event_id: str) -> None:
         async with self:
-            with session_scope() as session:
-                if await self._staff_user_id(session) is None or event_id not in self._event_timezones:
-                    self._lock()
-                    return
+            if await self._staff() is None or event_id not in self._event_timezones:
+                self._lock()
+                return
             self.event_id = event_id
             self._clear_result()
             self._last_camera_text = ""  # the same ticket may be shown again for the new event
@@ -158,40 +158,37 @@ class CheckinState(rx.State):
         # Live counter: other doors scan too, so poll while this event stays chosen.
         for _ in range(COUNTER_MAX_REFRESHES):
             async with self:
-                if generation != self._watch_generation or not self.unlocked:
+                if generation != self._watch_generation or self.forbidden:
                     return
-                self._refresh_counter()
+                await self._refresh_counter()
             await asyncio.sleep(COUNTER_REFRESH_S)
 
-    def _refresh_counter(self) -> None:
+    async def _refresh_counter(self) -> None:
         if not self.event_id:
             return
-        with session_scope() as session:
-            counter = checkin_counter(session, int(self.event_id))
+        counter = await run_db(checkin_counter, int(self.event_id))
         self.checked_in, self.sold = counter.checked_in, counter.sold
 
     async def _scan(self, scanned: str) -> None:
         """Scan a typed code or a QR token for the chosen event and show the answer."""
+        staff = await self._staff()
+        if staff is None:
+            return
+        if not self.event_id:
+            await self._say(msgid("Choose an event first."), error=True)
+            return
+        try:
+            result = await run_db(_scan_for_event, int(self.event_id), scanned, staff.id)
+        except EmptyScanError:
+            self._clear_result()
+            await self._say(msgid("Type a ticket code."), error=True)
+            return
         lang = await current_lang(self)
-        with session_scope() as session:
-            staff_id = await self._staff_user_id(session)
-            if staff_id is None:
-                self._lock()
-                return
-            if not self.event_id:
-                self.error = translate(lang, "Choose an event first.")
-                return
-            try:
-                result = scan(session, int(self.event_id), scanned, staff_id, public_key(get_signing_key()))
-            except EmptyScanError:
-                self._clear_result()
-                self.error = translate(lang, "Type a ticket code.")
-                return
-        self.error = ""
+        self.message = ""
         self.outcome = result.outcome.value
         self.result_title = translate(lang, OUTCOME_TITLES[result.outcome])
         self.result_detail = _result_detail(result, self._event_timezones.get(self.event_id, "UTC"), lang)
-        self._refresh_counter()
+        await self._refresh_counter()
 
     @rx.event
     async def submit_code(self, form_data: dict[str, str]) -> None:
@@ -200,10 +197,8 @@ class CheckinState(rx.State):
     @rx.event
     async def start_camera(self) -> None:
         lang = await current_lang(self)
-        with session_scope() as session:
-            if await self._staff_user_id(session) is None:
-                self._lock()
-                return
+        if await self._staff() is None:
+            return
         self.camera_on = True
         self.camera_status = translate(lang, "Starting the camera…")
         self._last_camera_text, self._last_camera_at = "", 0.0

@@ -24,7 +24,9 @@ from starlette.testclient import TestClient
 from tests.factories import make_pending_order
 from ticketapp.api.routes import with_api_routes
 from ticketapp.models import AdminAudit, Event, EventStatus, Order, OrderStatus, Role, User
-from ticketapp.services.accounts.access import AdminRefusedError, audit, ensure_admin
+from ticketapp.services.accounts.access import AccessRefusedError as AdminRefusedError
+from ticketapp.services.accounts.access import ensure_admin
+from ticketapp.services.accounts.audit import audit
 from ticketapp.services.orders.admin import search_from_query
 from ticketapp.services.shared.media import save_event_image
 from ticketapp.settings import get_settings

@@ -20,11 +20,12 @@ from ticketapp import tasks
 from ticketapp.api.routes import with_api_routes
 from ticketapp.db import session_scope, upgrade_database
 from ticketapp.models import SupportMessage, SupportTicket, User
+from ticketapp.services.accounts.access import viewer_for_user as get_viewer
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import message_attachment
 from ticketapp.services.support.inbound import strip_quoted
 from ticketapp.services.support.mail import outbox_dir
-from ticketapp.services.support.tickets import Requester, SupportError, get_viewer
+from ticketapp.services.support.tickets import Requester, SupportError
 
 SECRET = "inbound-test-secret"
 

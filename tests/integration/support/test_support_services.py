@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from ticketapp.models import AgentPresence, Order, SupportMessage, SupportTicket, User, utcnow
 from ticketapp.models.support import ChatStatus, SupportStatus
+from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.accounts.access import viewer_for_user as get_viewer
 from ticketapp.services.support import calls as support_calls
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import content as support_content
@@ -18,7 +20,7 @@ from ticketapp.services.support import sla as support_sla
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES, attach, attachment_bytes, store_attachment
 from ticketapp.services.support.queue import QueueFilter
-from ticketapp.services.support.tickets import NotAllowedError, Requester, SupportError, Viewer, get_viewer
+from ticketapp.services.support.tickets import NotAllowedError, Requester, SupportError
 
 
 def make_user(session: Session, email: str, role: str = "customer", name: str = "") -> Viewer:

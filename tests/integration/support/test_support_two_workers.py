@@ -29,9 +29,9 @@ from sqlmodel import Session
 
 from ticketapp.db import make_engine
 from ticketapp.models import User
+from ticketapp.services.accounts.access import viewer_for_user as get_viewer
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import presence as support_presence
-from ticketapp.services.support.tickets import get_viewer
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 ROOT = "reflex___state____state"

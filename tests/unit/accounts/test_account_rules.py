@@ -7,14 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
+from ticketapp.services.accounts.access import Viewer, access_decision
 from ticketapp.services.accounts.accounts import is_valid_email, normalize_email, password_problems
 from ticketapp.services.accounts.oauth import pack_flow, safe_return_path, unpack_flow
-from ticketapp.services.accounts.sessions import CurrentUser
 from ticketapp.services.accounts.throttling import lockout_ends_at
 from ticketapp.services.accounts.two_factor import qr_data_uri, verify_totp
 from ticketapp.services.shared.mail import compose
 from ticketapp.services.shared.secrets import hash_token, new_token, same_hash
-from ticketapp.state.account.auth import access_decision
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -109,21 +108,14 @@ def test_mail_bodies_have_text_and_escaped_html() -> None:
     assert "Hello &lt;Jane&gt;," in body.html and 'href="https://x.test/a?token=1&amp;b=2"' in body.html
 
 
-def _user(role: str = "customer", two_factor: bool = False, second_ok: bool = False) -> CurrentUser:
-    return CurrentUser(
+def _user(role: str = "customer", two_factor: bool = False, second_ok: bool = False) -> Viewer:
+    return Viewer(
         id=1,
-        session_id=1,
+        name="A",
         email="a@example.com",
-        display_name="A",
         role=role,
-        locale="en",
-        email_verified=True,
-        is_staff=role in ("agent", "admin"),
         two_factor_enabled=two_factor,
-        second_factor_ok=second_ok,
-        preferred_currency="",
-        phone="",
-        has_password=True,
+        second_factor_given=second_ok,
     )
 
 

@@ -101,7 +101,7 @@ def _faq_editor() -> rx.Component:
 
 def support_admin_section() -> rx.Component:
     return rx.cond(
-        Admin.is_admin,
+        Admin.loaded & ~Admin.forbidden,
         rx.el.section(
             rx.heading(t("Canned replies and FAQ"), as_="h2", size="5", id="support-admin-title"),
             rx.box(rx.cond(Admin.message != "", rx.text(Admin.message, weight="medium")), role="status"),

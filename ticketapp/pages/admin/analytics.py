@@ -6,11 +6,20 @@ from typing import Any
 
 import reflex as rx
 
-from ticketapp.components.admin.shell import admin_page, data_table, kpi_card
-from ticketapp.components.forms import select_field, text_field
+from ticketapp.components.admin import shell
+from ticketapp.components.forms import select_field
+from ticketapp.i18n import msgid
 from ticketapp.state.admin.analytics import AnalyticsState
-from ticketapp.state.admin.guard import AdminGateState
 from ticketapp.state.locale import LocaleState, t
+
+PERIODS = [
+    ("7d", msgid("Last 7 days")),
+    ("30d", msgid("Last 30 days")),
+    ("90d", msgid("Last 90 days")),
+    ("365d", msgid("Last 12 months")),
+    ("custom", msgid("Custom dates")),
+]
+GRANULARITIES = [("day", msgid("Day")), ("week", msgid("Week")), ("month", msgid("Month"))]
 
 
 def _filters() -> rx.Component:
@@ -19,34 +28,15 @@ def _filters() -> rx.Component:
             select_field(
                 t("Period"),
                 "an-preset",
-                [
-                    rx.el.option(t("Last 7 days"), value="7d"),
-                    rx.el.option(t("Last 30 days"), value="30d"),
-                    rx.el.option(t("Last 90 days"), value="90d"),
-                    rx.el.option(t("Last 12 months"), value="365d"),
-                    rx.el.option(t("Custom dates"), value="custom"),
-                ],
+                shell.options(PERIODS),
                 value=AnalyticsState.preset,
                 on_change=AnalyticsState.set_preset,
             ),
-            text_field(
-                t("From date"),
-                "an-from",
-                type="date",
-                value=AnalyticsState.date_from,
-                on_change=AnalyticsState.set_date_from,
-            ),
-            text_field(
-                t("To date"), "an-to", type="date", value=AnalyticsState.date_to, on_change=AnalyticsState.set_date_to
-            ),
+            shell.date_range("an", AnalyticsState),
             select_field(
                 t("Group by"),
                 "an-granularity",
-                [
-                    rx.el.option(t("Day"), value="day"),
-                    rx.el.option(t("Week"), value="week"),
-                    rx.el.option(t("Month"), value="month"),
-                ],
+                shell.options(GRANULARITIES),
                 value=AnalyticsState.granularity,
                 on_change=AnalyticsState.set_granularity,
             ),
@@ -110,7 +100,7 @@ def chart_card(title: rx.Var[str], key: str, figure: rx.Var[Any], **plot_props: 
         ),
         rx.cond(
             as_table,
-            data_table(AnalyticsState.table_headers[key], AnalyticsState.table_rows[key], title),
+            shell.data_table(AnalyticsState.table_headers[key], AnalyticsState.table_rows[key], title),
             rx.plotly(data=figure, use_resize_handler=True, width="100%", locale=LocaleState.lang, **plot_props),
         ),
         role="region",
@@ -119,8 +109,10 @@ def chart_card(title: rx.Var[str], key: str, figure: rx.Var[Any], **plot_props: 
     )
 
 
-def _content() -> rx.Component:
-    return rx.vstack(
+@shell.admin_route("/admin/analytics", "Analytics", AnalyticsState)
+def analytics_page() -> rx.Component:
+    return shell.admin_page(
+        AnalyticsState,
         rx.heading(t("Sales analytics"), as_="h1", size="7"),
         rx.text(
             t("Amounts are per currency, without conversion. Hours are in UTC. Click a bar or slice to filter."),
@@ -129,7 +121,7 @@ def _content() -> rx.Component:
         ),
         _filters(),
         rx.grid(
-            rx.foreach(AnalyticsState.kpis, kpi_card),
+            rx.foreach(AnalyticsState.kpis, shell.kpi_card),
             columns=rx.breakpoints(initial="2", md="3", lg="6"),
             spacing="3",
             width="100%",
@@ -157,21 +149,10 @@ def _content() -> rx.Component:
         chart_card(t("Sales by weekday and hour"), "heatmap", AnalyticsState.heatmap_fig),
         rx.card(
             rx.heading(t("Top customers"), as_="h2", size="4"),
-            data_table(
+            shell.data_table(
                 AnalyticsState.table_headers["customers"], AnalyticsState.table_rows["customers"], t("Top customers")
             ),
             width="100%",
         ),
-        spacing="4",
-        width="100%",
         aria_busy=~AnalyticsState.loaded,
     )
-
-
-@rx.page(
-    route="/admin/analytics",
-    title="Analytics · Ticketapp admin",
-    on_load=[LocaleState.apply, AdminGateState.check, AnalyticsState.load],
-)
-def analytics_page() -> rx.Component:
-    return admin_page(_content(), forbidden=AnalyticsState.forbidden, on_language_change=[AnalyticsState.load])

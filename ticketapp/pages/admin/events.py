@@ -7,34 +7,22 @@ from typing import Any
 import reflex as rx
 from reflex.vars import NumberVar, ObjectVar
 
-from ticketapp.components.admin.shell import admin_page, confirm_button, feedback, pager
+from ticketapp.components.admin import shell
 from ticketapp.components.forms import select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
 from ticketapp.state.admin.event_form import AdminEventFormState
-from ticketapp.state.admin.events import PAGE_SIZE, AdminEventsState
-from ticketapp.state.admin.guard import AdminGateState
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.admin.events import STATUS_LABELS, AdminEventsState
+from ticketapp.state.locale import t
 
 
 def _filters() -> rx.Component:
-    return rx.grid(
-        text_field(
-            t("Search"),
-            "ev-text",
-            type="search",
-            value=AdminEventsState.text,
-            on_change=AdminEventsState.set_text.debounce(400),
-        ),
+    return shell.filter_grid(
+        shell.search_field(t("Search"), "ev-text", AdminEventsState),
         select_field(
             t("Status"),
             "ev-status",
-            [
-                rx.el.option(t("All statuses"), value=""),
-                rx.el.option(t("Draft"), value="draft"),
-                rx.el.option(t("Published"), value="published"),
-                rx.el.option(t("Cancelled"), value="cancelled"),
-            ],
+            shell.options([("", msgid("All statuses")), *STATUS_LABELS.items()]),
             value=AdminEventsState.status,
             on_change=AdminEventsState.set_status,
         ),
@@ -52,9 +40,6 @@ def _filters() -> rx.Component:
             value=AdminEventsState.starts_from,
             on_change=AdminEventsState.set_starts_from,
         ),
-        columns=rx.breakpoints(initial="1", sm="2", md="4"),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -63,27 +48,16 @@ def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.link(t("Edit"), href="/admin/events/edit?id=" + row["id"]),
         rx.cond(
             row["status"] == "draft",
-            rx.button(
-                t("Publish"), type="button", size="1", variant="soft", on_click=AdminEventsState.publish(row["id"])
-            ),
+            shell.small_button(t("Publish"), AdminEventsState.publish(row["id"])),
         ),
         rx.cond(
             row["status"] == "published",
-            rx.button(
-                t("Unpublish"), type="button", size="1", variant="soft", on_click=AdminEventsState.unpublish(row["id"])
-            ),
+            shell.small_button(t("Unpublish"), AdminEventsState.unpublish(row["id"])),
         ),
-        rx.button(
-            t("Duplicate"),
-            type="button",
-            size="1",
-            variant="soft",
-            color_scheme="gray",
-            on_click=AdminEventsState.duplicate(row["id"]),
-        ),
+        shell.small_button(t("Duplicate"), AdminEventsState.duplicate(row["id"]), color_scheme="gray"),
         rx.cond(
             row["status"] != "cancelled",
-            confirm_button(
+            shell.confirm_button(
                 t("Cancel event"),
                 t("Cancel this event?"),
                 rx.vstack(
@@ -98,7 +72,6 @@ def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
                     ),
                 ),
                 AdminEventsState.cancel(row["id"]),
-                confirm_label=t("Cancel event"),
             ),
         ),
         spacing="2",
@@ -106,79 +79,32 @@ def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
-def _table() -> rx.Component:
-    return rx.cond(
-        AdminEventsState.rows.length() > 0,
-        rx.box(
-            rx.el.table(
-                rx.el.thead(
-                    rx.el.tr(
-                        *[
-                            rx.el.th(t(h), scope="col")
-                            for h in (
-                                msgid("Event"),
-                                msgid("Date"),
-                                msgid("Status"),
-                                msgid("Sold"),
-                                msgid("Sell-through"),
-                                msgid("Actions"),
-                            )
-                        ]
-                    )
-                ),
-                rx.el.tbody(
-                    rx.foreach(
-                        AdminEventsState.rows,
-                        lambda row: rx.el.tr(
-                            rx.el.td(row["title"], rx.el.br(), rx.text(row["category"], size="1", color_scheme="gray")),
-                            rx.el.td(row["date"]),
-                            rx.el.td(row["status_label"]),
-                            rx.el.td(row["sold"]),
-                            rx.el.td(row["ratio"]),
-                            rx.el.td(_actions(row)),
-                        ),
-                    )
-                ),
-                class_name="data-table",
-            ),
-            class_name="table-scroll",
-            width="100%",
-        ),
-        rx.text(t("No events match these filters."), color_scheme="gray"),
+def _event_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(row["title"], rx.el.br(), rx.text(row["category"], size="1", color_scheme="gray")),
+        rx.el.td(row["date"]),
+        rx.el.td(row["status_label"]),
+        rx.el.td(row["sold"]),
+        rx.el.td(row["ratio"]),
+        rx.el.td(_actions(row)),
     )
 
 
-@rx.page(
-    route="/admin/events",
-    title="Events · Ticketapp admin",
-    on_load=[LocaleState.apply, AdminGateState.check, AdminEventsState.load],
-)
+@shell.admin_route("/admin/events", "Events", AdminEventsState)
 def events_page() -> rx.Component:
-    return admin_page(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(t("Events"), as_="h1", size="7"),
-                rx.spacer(),
-                # A link that looks like a button (a button inside a link is two nested controls).
-                rx.button(rx.link(t("New event"), href="/admin/events/edit"), as_child=True),
-                width="100%",
-                align="center",
-            ),
-            _filters(),
-            feedback(AdminEventsState.message, AdminEventsState.message_is_error),
-            _table(),
-            pager(
-                AdminEventsState.page,
-                AdminEventsState.total,
-                PAGE_SIZE,
-                AdminEventsState.previous_page,
-                AdminEventsState.next_page,
-            ),
-            spacing="4",
-            width="100%",
+    return shell.admin_page(
+        AdminEventsState,
+        # A link that looks like a button (a button inside a link is two nested controls).
+        shell.page_heading(t("Events"), rx.button(rx.link(t("New event"), href="/admin/events/edit"), as_child=True)),
+        _filters(),
+        shell.feedback(AdminEventsState.message, AdminEventsState.message_is_error),
+        shell.admin_table(
+            [msgid("Event"), msgid("Date"), msgid("Status"), msgid("Sold"), msgid("Sell-through"), msgid("Actions")],
+            AdminEventsState.rows,
+            _event_row,
+            empty=msgid("No events match these filters."),
         ),
-        forbidden=AdminEventsState.forbidden,
-        on_language_change=[AdminEventsState.load],
+        shell.pager(AdminEventsState),
     )
 
 
@@ -218,14 +144,7 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
             rx.text(t("Sold"), ": ", row["sold"], size="1"),
             rx.cond(
                 row["sold"] == "0",
-                rx.button(
-                    t("Remove"),
-                    type="button",
-                    size="1",
-                    variant="soft",
-                    color_scheme="tomato",
-                    on_click=AdminEventFormState.remove_type(index),
-                ),
+                shell.small_button(t("Remove"), AdminEventFormState.remove_type(index), color_scheme="tomato"),
             ),
             align="center",
             spacing="3",
@@ -280,7 +199,7 @@ def _form() -> rx.Component:
             rx.heading(t("Ticket types"), as_="h2", size="4"),
             rx.foreach(AdminEventFormState.ticket_types, _type_row),
             rx.button(t("Add a ticket type"), type="button", variant="soft", on_click=AdminEventFormState.add_type),
-            feedback(AdminEventFormState.message, AdminEventFormState.message_is_error),
+            shell.feedback(AdminEventFormState.message, AdminEventFormState.message_is_error),
             rx.button(t("Save event"), type="submit"),
             spacing="3",
             width="100%",
@@ -302,9 +221,7 @@ def _publication() -> rx.Component:
             ),
             rx.cond(
                 status == "published",
-                rx.button(
-                    t("Unpublish"), type="button", size="1", variant="soft", on_click=AdminEventFormState.unpublish
-                ),
+                shell.small_button(t("Unpublish"), AdminEventFormState.unpublish),
             ),
             align="center",
             spacing="3",
@@ -346,25 +263,14 @@ def _image() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/admin/events/edit",
-    title="Edit event · Ticketapp admin",
-    on_load=[LocaleState.apply, AdminGateState.check, AdminEventFormState.load],
-)
+@shell.admin_route("/admin/events/edit", "Edit event", AdminEventFormState)
 def event_form_page() -> rx.Component:
-    return admin_page(
-        rx.vstack(
-            rx.heading(
-                rx.cond(AdminEventFormState.event_id == "", t("New event"), t("Edit event")), as_="h1", size="7"
-            ),
-            rx.cond(
-                AdminEventFormState.found,
-                rx.fragment(_publication(), _form(), _image()),
-                rx.text(t("Event not found.")),
-            ),
-            spacing="4",
-            width="100%",
+    return shell.admin_page(
+        AdminEventFormState,
+        rx.heading(rx.cond(AdminEventFormState.event_id == "", t("New event"), t("Edit event")), as_="h1", size="7"),
+        rx.cond(
+            AdminEventFormState.found,
+            rx.fragment(_publication(), _form(), _image()),
+            rx.text(t("Event not found.")),
         ),
-        forbidden=AdminEventFormState.forbidden,
-        on_language_change=[AdminEventFormState.load],
     )

@@ -18,7 +18,7 @@ def _buy_controls(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.select(
             rx.foreach(ticket_type["options"].split(","), lambda n: rx.el.option(n, value=n)),
             id=control_id,
-            value=EventPageState.quantities[ticket_type["id"]],
+            value=EventPageState.quantities[ticket_type["id"]],  # type: ignore[index]  # a state dict read as a Var
             on_change=lambda value: EventPageState.set_quantity(ticket_type["id"], value),
             class_name="field field-quantity",
         ),

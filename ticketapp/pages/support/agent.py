@@ -35,10 +35,16 @@ def _header() -> rx.Component:
 
 
 def _feedback() -> rx.Component:
+    tickets_said = Tickets.message != ""
     return rx.box(
-        rx.cond(Chats.error != "", rx.callout(Chats.error, color_scheme="red", icon="circle_alert")),
-        rx.cond(Tickets.error != "", rx.callout(Tickets.error, color_scheme="red", icon="circle_alert")),
-        rx.cond(Tickets.notice != "", rx.callout(Tickets.notice, color_scheme="green", icon="check")),
+        rx.cond(Chats.message != "", rx.callout(Chats.message, color_scheme="red", icon="circle_alert")),
+        rx.cond(
+            tickets_said & Tickets.message_is_error,
+            rx.callout(Tickets.message, color_scheme="red", icon="circle_alert"),
+        ),
+        rx.cond(
+            tickets_said & ~Tickets.message_is_error, rx.callout(Tickets.message, color_scheme="green", icon="check")
+        ),
         role="status",
         aria_live="polite",
     )
@@ -52,7 +58,7 @@ def _feedback() -> rx.Component:
 def agent_page() -> rx.Component:
     return page_layout(
         rx.cond(
-            Chats.allowed & Tickets.allowed,
+            Chats.loaded & ~Chats.forbidden & Tickets.loaded & ~Tickets.forbidden,
             rx.vstack(
                 _header(),
                 _feedback(),
@@ -67,7 +73,7 @@ def agent_page() -> rx.Component:
             rx.vstack(
                 rx.heading(t("Agent panel"), as_="h1", size="7"),
                 rx.cond(
-                    Chats.checked,
+                    Chats.loaded,
                     rx.callout(
                         t("This page is for support agents. Please sign in with an agent account."), icon="lock"
                     ),

@@ -17,7 +17,7 @@ from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Order, Role, SecurityEvent, SecurityEventKind, SupportTicket, User
 from ticketapp.models.types import utcnow
 from ticketapp.services.accounts import accounts
-from ticketapp.services.accounts.access import audit
+from ticketapp.services.accounts.audit import audit
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.catalog.events import AdminError
 

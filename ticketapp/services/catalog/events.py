@@ -31,7 +31,7 @@ from ticketapp.models import (
     Venue,
 )
 from ticketapp.models.types import utcnow
-from ticketapp.services.accounts.access import audit
+from ticketapp.services.accounts.audit import audit
 from ticketapp.services.booking.inventory import counts_as_sold
 from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import lifecycle

@@ -7,10 +7,10 @@ from sqlmodel import Session, select
 from ticketapp.i18n import msgid
 from ticketapp.models import SupportMessage, SupportTicket, User, utcnow
 from ticketapp.models.support import AuthorKind, CallOutcome, Channel, PhoneCall, SupportStatus
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support.sla import apply_sla
 from ticketapp.services.support.tickets import (
     SupportError,
-    Viewer,
     choice,
     clean_text,
     mark_first_response,

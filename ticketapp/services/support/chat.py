@@ -17,13 +17,13 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid
 from ticketapp.models import SupportChat, SupportMessage, SupportTicket, utcnow
 from ticketapp.models.support import AuthorKind, Channel, ChatStatus, SupportStatus
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support.presence import live_help_available
 from ticketapp.services.support.queue import agent_user
 from ticketapp.services.support.sla import apply_sla
 from ticketapp.services.support.tickets import (
     Requester,
     SupportError,
-    Viewer,
     clean_guest,
     clean_text,
     clean_topic,

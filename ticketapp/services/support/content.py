@@ -6,7 +6,8 @@ from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid, normalize_locale
 from ticketapp.models import CannedReply, FaqEntry
-from ticketapp.services.support.tickets import SupportError, Viewer, clean_text, require_admin, require_agent
+from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.support.tickets import SupportError, clean_text, require_admin, require_agent
 
 
 def canned_replies(session: Session, viewer: Viewer | None, locale: str) -> list[CannedReply]:

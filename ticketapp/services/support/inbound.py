@@ -15,12 +15,12 @@ from sqlmodel import Session, select
 from ticketapp.i18n import msgid
 from ticketapp.models import SupportMessage, SupportTicket, User
 from ticketapp.models.support import Channel
+from ticketapp.services.accounts.access import viewer_of_user
 from ticketapp.services.support.attachments import attach, store_attachment
 from ticketapp.services.support.tickets import (
     REFERENCE_RE,
     Requester,
     SupportError,
-    Viewer,
     add_customer_message,
     open_ticket,
 )
@@ -103,9 +103,7 @@ def receive_email(session: Session, raw: bytes) -> InboundResult:
         _keep_first_attachment(session, message, line)
         return InboundResult(ticket, created=False)
     user = session.exec(select(User).where(User.email == address)).first()
-    customer = (
-        Viewer(user.id, user.display_name, user.email, user.role) if user and user.id and not user.is_blocked else None
-    )
+    customer = viewer_of_user(user)
     requester = Requester(customer=customer) if customer else Requester(guest_name=name or address, guest_email=address)
     subject = REFERENCE_RE.sub("", str(message.get("Subject", ""))).strip(" []:")
     ticket = open_ticket(session, requester, channel=Channel.EMAIL, subject=subject, body=body)

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from ticketapp.models import AgentPresence, utcnow
 from ticketapp.models.support import Presence
-from ticketapp.services.support.tickets import Viewer, choice, require_agent
+from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.support.tickets import choice, require_agent
 from ticketapp.settings import get_settings
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -11,7 +11,8 @@ from ticketapp.i18n import msgid
 from ticketapp.models import SupportTicket, User, utcnow
 from ticketapp.models.support import Channel, Priority, SupportStatus
 from ticketapp.models.user import Role
-from ticketapp.services.support.tickets import SupportError, Viewer, choice, require_agent
+from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.support.tickets import SupportError, choice, require_agent
 
 OPEN_STATUSES = (SupportStatus.NEW, SupportStatus.OPEN, SupportStatus.PENDING_CUSTOMER)
 

@@ -1,6 +1,6 @@
 """Support tickets: who may see what, opening a request, its messages, status and priority.
 
-Identity comes in as a `Viewer` (built from a user id by `get_viewer`); every
+Identity comes in as an `accounts.access.Viewer` (an active account); every
 function that reads or changes protected data checks it here, so a state or a
 route cannot forget the check.
 """
@@ -26,8 +26,8 @@ from ticketapp.models.support import (
     Priority,
     SupportStatus,
 )
-from ticketapp.models.user import Role
 from ticketapp.services import hooks
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.errors import DomainError
 from ticketapp.services.support.sla import apply_sla
 
@@ -50,32 +50,6 @@ class SupportError(DomainError, ValueError):
 
 class NotAllowedError(SupportError):
     """The viewer may not do this (or see this: we never say whether it exists)."""
-
-
-@dataclass(frozen=True)
-class Viewer:
-    id: int
-    name: str
-    email: str
-    role: str
-
-    @property
-    def is_agent(self) -> bool:
-        return self.role in (Role.AGENT, Role.ADMIN)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-
-def get_viewer(session: Session, user_id: int | None) -> Viewer | None:
-    """The person behind a signed-in session; blocked accounts count as nobody."""
-    if user_id is None:
-        return None
-    user = session.get(User, user_id)
-    if user is None or user.is_blocked or user.id is None:
-        return None
-    return Viewer(id=user.id, name=user.display_name, email=user.email, role=user.role)
 
 
 def require_agent(viewer: Viewer | None) -> Viewer:

@@ -12,12 +12,13 @@ from sqlmodel import Session
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.models.support import AuthorKind, ChatStatus
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import content as support_content
 from ticketapp.services.support import presence as support_presence
 from ticketapp.services.support.sla import first_response_timer, resolution_timer
-from ticketapp.services.support.tickets import TOPICS, Viewer
+from ticketapp.services.support.tickets import TOPICS
 from ticketapp.settings import get_settings
 
 STATUS_LABELS = {

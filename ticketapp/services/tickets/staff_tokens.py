@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from ticketapp.models import Role, StaffApiToken, User, utcnow
+from ticketapp.services.accounts.access import Viewer, has_role, viewer_of_user
 
 TOKEN_PREFIX = "tka_"  # noqa: S105  (a public prefix that makes leaked tokens recognisable)
-# Roles allowed to check tickets in; the accounts work may narrow this to a permission.
-CHECKIN_ROLES = (Role.ADMIN, Role.AGENT)
+# Door staff: agents (and admins, who pass every staff check).
+CHECKIN_ROLE = Role.AGENT
 
 
 class NotStaffError(PermissionError):
@@ -27,7 +28,7 @@ def hash_token(token: str) -> str:
 def create_staff_token(session: Session, user_id: int, label: str) -> tuple[StaffApiToken, str]:
     """Create a token for a staff member; the plain token is returned once and never stored; commits."""
     user = session.get(User, user_id)
-    if user is None or user.role not in CHECKIN_ROLES or user.is_blocked:
+    if user is None or user.is_blocked or not has_role(user.role, CHECKIN_ROLE):
         raise NotStaffError("only active admins and agents can hold check-in tokens")
     label = label.strip()
     if not label or len(label) > 120:
@@ -52,12 +53,18 @@ def authenticate_staff_token(session: Session, token: str, now: datetime | None 
     if found is None:
         return None
     row, user = found
-    if row.revoked_at is not None or user.role not in CHECKIN_ROLES or user.is_blocked:
+    if row.revoked_at is not None or user.is_blocked or not has_role(user.role, CHECKIN_ROLE):
         return None
     row.last_used_at = now or utcnow()
     session.add(row)
     session.commit()
     return user.id
+
+
+def viewer_for_staff_token(session: Session, token: str) -> Viewer | None:
+    """The door staff member holding a live staff API token, or None; records the use."""
+    user_id = authenticate_staff_token(session, token) if token else None
+    return viewer_of_user(session.get(User, user_id), by_staff_token=True) if user_id is not None else None
 
 
 def revoke_staff_token(session: Session, token_id: int, now: datetime | None = None) -> bool:

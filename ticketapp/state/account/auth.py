@@ -1,27 +1,20 @@
-"""Who is signed in, and the guard other states call inside their handlers.
+"""Who is signed in on this browser: the session cookies and the header's account vars.
 
 The browser keeps an opaque session token in a cookie: `ta_session` ends with
 the browser session, `ta_remember` lasts 30 days ("Remember me"). Every guarded
-handler resolves the token against the database again, so a revoked session
-or a blocked account loses access at once — hiding a link is not access control.
-
-Usage in another state::
-
-    access = await require_role(self, Role.ADMIN)
-    if not access.ok:
-        return access.redirect
-    ...  # access.user is the CurrentUser
+handler resolves the token against the database again (`current_user`), so a
+revoked session or a blocked account loses access at once — hiding a link is not
+access control. The guard that decides "may they?" is in `state/base.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.models import Role
 from ticketapp.services.accounts import accounts
 from ticketapp.services.accounts.security_log import ClientInfo
@@ -84,13 +77,6 @@ class AuthState(rx.State):
     def _token(self) -> str:
         return self.remembered_token or self.browser_token
 
-    def _resolve(self) -> CurrentUser | None:
-        token = self._token()
-        if not token:
-            return None
-        with session_scope() as session:
-            return resolve_session(session, token)
-
     def _show(self, user: CurrentUser | None) -> None:
         self.signed_in = user is not None
         self.user_name = user.display_name if user else ""
@@ -108,85 +94,39 @@ class AuthState(rx.State):
         self.remembered_token = token if remember else ""
         self.browser_token = "" if remember else token
 
-    def _current_user(self) -> CurrentUser | None:
+    async def _current_user(self) -> CurrentUser | None:
         """Resolve the session now (fresh from the database) and refresh the header vars."""
-        user = self._resolve()
+        token = self._token()
+        user = await run_db(resolve_session, token) if token else None
         self._show(user)
         return user
 
     @rx.event
-    def refresh(self) -> list[EventSpec] | None:
+    async def refresh(self) -> list[EventSpec] | None:
         """On page load/mount: show who is signed in; drop a dead token."""
         self.connected = True
-        user = self._current_user()
+        user = await self._current_user()
         if user is None and self._token():
             return self._forget_tokens()
         return None
 
     @rx.event
-    def sign_out(self) -> list[EventSpec]:
+    async def sign_out(self) -> list[EventSpec]:
         token = self._token()
         if token:
-            with session_scope() as session:
-                revoke_session(session, token, client_info(self))
+            await run_db(revoke_session, token, client_info(self))
         return [*self._forget_tokens(), rx.redirect("/")]
 
     @rx.event
-    def resend_verification(self) -> None:
-        user = self._current_user()
+    async def resend_verification(self) -> None:
+        user = await self._current_user()
         if user is None or user.email_verified:
             return
-        with session_scope() as session:
-            accounts.resend_verification(session, user.id)
+        await run_db(accounts.resend_verification, user.id)
         self.verification_resent = True
 
 
-def access_decision(
-    user: CurrentUser | None, roles: tuple[str, ...] = (), allow_pending_second_factor: bool = False
-) -> str:
-    """Pure guard rule: 'ok', 'signin', 'enrol' (staff without 2FA), 'code' (2FA not given yet) or 'forbidden'."""
-    if user is None:
-        return "signin"
-    if not user.fully_signed_in and not allow_pending_second_factor:
-        return "code" if user.two_factor_enabled else "enrol"
-    if roles and user.role not in {*roles, str(Role.ADMIN)}:
-        return "forbidden"
-    return "ok"
-
-
-@dataclass(frozen=True)
-class Access:
-    user: CurrentUser | None
-    redirect: EventSpec | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.user is not None and self.redirect is None
-
-
 async def current_user(state: rx.State) -> CurrentUser | None:
+    """The person signed in on the browser behind `state`, fresh from the database."""
     auth = await state.get_state(AuthState)
-    return auth._current_user()
-
-
-async def require_user(state: rx.State, *, allow_pending_second_factor: bool = False) -> Access:
-    """Any signed-in person; staff must also have given their second factor."""
-    return await _require(state, (), allow_pending_second_factor)
-
-
-async def require_role(state: rx.State, *roles: Role) -> Access:
-    """A signed-in user with one of `roles` (admins pass every staff check)."""
-    return await _require(state, tuple(str(role) for role in roles), False)
-
-
-async def _require(state: rx.State, roles: tuple[str, ...], allow_pending_second_factor: bool) -> Access:
-    auth = await state.get_state(AuthState)
-    user = auth._current_user()
-    decision = access_decision(user, roles, allow_pending_second_factor)
-    if decision == "ok":
-        return Access(user)
-    if decision == "enrol":
-        return Access(user, rx.redirect("/account/security"))
-    if decision == "forbidden":
-        return Access(user, rx.redirect("/403"))
-    return Access(user, sign_in_redirect(state))
+    return await auth._current_user()

@@ -5,19 +5,22 @@ from __future__ import annotations
 import reflex as rx
 from babel.dates import format_date
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, normalize_locale
 from ticketapp.models import OrderStatus
 from ticketapp.services.accounts import profile as account_profile
 from ticketapp.services.accounts import two_factor
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.profile import ProfileUpdate
+from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.accounts.sessions import mark_second_factor_ok
 from ticketapp.services.orders.history import OrderSummary, get_user_order, list_user_orders
 from ticketapp.services.shared.money import BABEL_LOCALES, Money
-from ticketapp.state.account.auth import AuthState, client_info, require_user
+from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
+from ticketapp.state.base import guard
 from ticketapp.state.locale import LocaleState, current_lang
 
 STATUS_LABELS: dict[str, str] = {
@@ -61,7 +64,7 @@ class ProfileState(rx.State):
 
     @rx.event
     async def load(self) -> EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         user = access.user
@@ -82,7 +85,7 @@ class ProfileState(rx.State):
 
     @rx.event
     async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         update = ProfileUpdate(
@@ -92,8 +95,7 @@ class ProfileState(rx.State):
             phone=form.get("phone", ""),
         )
         try:
-            with session_scope() as session:
-                user = account_profile.update_profile(session, access.user.id, update, client_info(self))
+            user = await run_db(account_profile.update_profile, access.user.id, update, client_info(self))
         except AccountError as error:
             self.error = error.message
             self.success = ""
@@ -101,7 +103,7 @@ class ProfileState(rx.State):
         self.display_name, self.language = user.display_name, user.locale
         self.currency, self.phone = user.preferred_currency or "", user.phone or ""
         self._done(msgid("Your profile was saved."))
-        (await self.get_state(AuthState))._current_user()
+        await (await self.get_state(AuthState))._current_user()
         # The chosen language becomes the interface language too.
         locale = await self.get_state(LocaleState)
         locale.lang_cookie = normalize_locale(user.locale)
@@ -109,14 +111,17 @@ class ProfileState(rx.State):
 
     @rx.event
     async def change_email(self, form: dict[str, str]) -> EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         try:
-            with session_scope() as session:
-                account_profile.request_email_change(
-                    session, access.user.id, form.get("new_email", ""), form.get("password", ""), client_info(self)
-                )
+            await run_db(
+                account_profile.request_email_change,
+                access.user.id,
+                form.get("new_email", ""),
+                form.get("password", ""),
+                client_info(self),
+            )
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None
@@ -125,22 +130,21 @@ class ProfileState(rx.State):
 
     @rx.event
     async def change_password(self, form: dict[str, str]) -> EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         if form.get("new_password", "") != form.get("new_password_confirm", ""):
             self.error, self.success = msgid("The two passwords are not the same."), ""
             return None
         try:
-            with session_scope() as session:
-                account_profile.change_password(
-                    session,
-                    access.user.id,
-                    form.get("current_password", ""),
-                    form.get("new_password", ""),
-                    client_info(self),
-                    keep_session_id=access.user.session_id,
-                )
+            await run_db(
+                account_profile.change_password,
+                access.user.id,
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                client_info(self),
+                keep_session_id=access.user.session_id,
+            )
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None
@@ -149,12 +153,11 @@ class ProfileState(rx.State):
 
     @rx.event
     async def delete_account(self, form: dict[str, str]) -> list[EventSpec] | EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         try:
-            with session_scope() as session:
-                account_profile.delete_account(session, access.user.id, form.get("password", ""), client_info(self))
+            await run_db(account_profile.delete_account, access.user.id, form.get("password", ""), client_info(self))
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None
@@ -173,12 +176,11 @@ class OrdersState(rx.State):
 
     @rx.event
     async def load(self) -> EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         lang = await current_lang(self)
-        with session_scope() as session:
-            summaries = list_user_orders(session, access.user.id)
+        summaries = await run_db(list_user_orders, access.user.id)
         self.orders = [order_row(summary, lang) for summary in summaries]
         self.loaded = True
         return None
@@ -197,13 +199,12 @@ class OrderDetailState(rx.State):
 
     @rx.event
     async def load(self) -> EventSpec | None:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         lang = await current_lang(self)
         code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        with session_scope() as session:
-            detail = get_user_order(session, access.user.id, code)
+        detail = await run_db(get_user_order, access.user.id, code)
         self.loaded = True
         self.found = detail is not None
         if detail is None:
@@ -238,7 +239,7 @@ class SecurityState(rx.State):
 
     @rx.event
     async def load(self) -> EventSpec | None:
-        access = await require_user(self, allow_pending_second_factor=True)
+        access = await guard(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect
         user = access.user
@@ -248,20 +249,19 @@ class SecurityState(rx.State):
         if user.is_staff and user.two_factor_enabled and not user.second_factor_ok:
             return rx.redirect("/signin?next=/account/security")
         if user.is_staff and not user.two_factor_enabled:
-            with session_scope() as session:
-                self.secret = two_factor.start_enrolment(session, user.id)
+            self.secret = await run_db(two_factor.start_enrolment, user.id)
             self.qr_data_uri = two_factor.qr_data_uri(two_factor.provisioning_uri(self.secret, user.email))
         return None
 
     @rx.event
     async def confirm(self, form: dict[str, str]) -> EventSpec | None:
-        access = await require_user(self, allow_pending_second_factor=True)
+        access = await guard(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect
         try:
-            with session_scope() as session:
-                codes = two_factor.confirm_enrolment(session, access.user.id, form.get("code", ""), client_info(self))
-                mark_second_factor_ok(session, access.user.session_id)
+            codes = await run_db(
+                _confirm_enrolment, access.user.id, access.user.session_id, form.get("code", ""), client_info(self)
+            )
         except AccountError as error:
             self.error = error.message
             return None
@@ -273,3 +273,10 @@ class SecurityState(rx.State):
         # First sign-in of staff ends here (enrolment was their second factor): the cart joins now.
         await merge_cart_on_sign_in(self)
         return None
+
+
+def _confirm_enrolment(session: Session, user_id: int, session_id: int, code: str, client: ClientInfo) -> list[str]:
+    """Turn 2FA on with the first code; that code counts as this session's second factor."""
+    codes = two_factor.confirm_enrolment(session, user_id, code, client)
+    mark_second_factor_ok(session, session_id)
+    return codes

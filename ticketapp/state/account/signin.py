@@ -8,12 +8,14 @@ from urllib.parse import quote
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import msgid
 from ticketapp.services.accounts import accounts, oauth
 from ticketapp.services.accounts import sessions as auth_sessions
 from ticketapp.services.accounts.accounts import AccountError
+from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
@@ -37,11 +39,17 @@ def _next_path(state: rx.State) -> str:
 async def merge_cart_on_sign_in(state: rx.State) -> None:
     """Once fully signed in, the anonymous cart of this browser becomes the account's."""
     auth = await state.get_state(AuthState)
-    user = auth._current_user()
+    user = await auth._current_user()
     if user is None or not user.fully_signed_in:
         return
     cart = await state.get_state(CartState)
     await cart._merge_into_account(user.id)
+
+
+def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> str:
+    """Create the account and sign it in; the session token for the cookie."""
+    user = accounts.sign_up(session, email, name, password, lang, client)
+    return auth_sessions.sign_in_user(session, user, remember=False, client=client)
 
 
 class SignInState(rx.State):
@@ -60,7 +68,7 @@ class SignInState(rx.State):
             for p in oauth.configured_providers()
         ]
         auth = await self.get_state(AuthState)
-        user = auth._current_user()
+        user = await auth._current_user()
         self.step = "password"
         if user is None:
             return None
@@ -75,15 +83,14 @@ class SignInState(rx.State):
     async def submit(self, form: dict[str, str]) -> EventSpec | None:
         email = form.get("email", "")
         remember = form.get("remember") in ("on", "true", True)
-        with session_scope() as session:
-            result = auth_sessions.sign_in(session, email, form.get("password", ""), remember, client_info(self))
+        result = await run_db(auth_sessions.sign_in, email, form.get("password", ""), remember, client_info(self))
         if not result.ok:
             self.error = result.error
             return None
         self.error = ""
         auth = await self.get_state(AuthState)
         auth._remember_token(result.token, result.remember)
-        auth._current_user()
+        await auth._current_user()
         if result.second_factor == "code":
             self.step = "code"
             return None
@@ -95,8 +102,7 @@ class SignInState(rx.State):
     @rx.event
     async def submit_code(self, form: dict[str, str]) -> EventSpec | None:
         auth = await self.get_state(AuthState)
-        with session_scope() as session:
-            ok = auth_sessions.complete_second_factor(session, auth._token(), form.get("code", ""), client_info(self))
+        ok = await run_db(auth_sessions.complete_second_factor, auth._token(), form.get("code", ""), client_info(self))
         if not ok:
             self.error = msgid("That code is not correct. Check your authenticator app and try again.")
             return None
@@ -127,11 +133,9 @@ class SignUpState(rx.State):
         lang = await current_lang(self)
         client = client_info(self)
         try:
-            with session_scope() as session:
-                user = accounts.sign_up(
-                    session, form.get("email", ""), form.get("display_name", ""), form.get("password", ""), lang, client
-                )
-                token = auth_sessions.sign_in_user(session, user, remember=False, client=client)
+            token = await run_db(
+                _sign_up, form.get("email", ""), form.get("display_name", ""), form.get("password", ""), lang, client
+            )
         except AccountError as error:
             self.error = error.message
             return None
@@ -150,14 +154,13 @@ class ForgotPasswordState(rx.State):
     # after a quick first submit and would wipe its answer.
 
     @rx.event
-    def submit(self, form: dict[str, str]) -> None:
+    async def submit(self, form: dict[str, str]) -> None:
         self.sent = False
         email = accounts.normalize_email(form.get("email", ""))
         if not accounts.is_valid_email(email):
             self.error = msgid("Please enter a valid e-mail address.")
             return
-        with session_scope() as session:
-            accounts.request_password_reset(session, email, client_info(self))
+        await run_db(accounts.request_password_reset, email, client_info(self))
         self.error = ""
         self.sent = True
 
@@ -169,12 +172,11 @@ class ResetPasswordState(rx.State):
     checked: bool = False
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         self.done = False
         self.error = ""
         try:
-            with session_scope() as session:
-                accounts.check_reset_token(session, _query(self, "token"))
+            await run_db(accounts.check_reset_token, _query(self, "token"))
             self.token_ok = True
         except AccountError as error:
             self.token_ok = False
@@ -187,8 +189,7 @@ class ResetPasswordState(rx.State):
             self.error = msgid("The two passwords are not the same.")
             return
         try:
-            with session_scope() as session:
-                accounts.reset_password(session, _query(self, "token"), form.get("password", ""), client_info(self))
+            await run_db(accounts.reset_password, _query(self, "token"), form.get("password", ""), client_info(self))
         except AccountError as error:
             self.error = error.message
             return
@@ -197,7 +198,7 @@ class ResetPasswordState(rx.State):
         self.token_ok = False
         # Every session of the account ended, this browser's too.
         auth = await self.get_state(AuthState)
-        auth._current_user()
+        await auth._current_user()
 
 
 class VerifyEmailState(rx.State):
@@ -208,8 +209,7 @@ class VerifyEmailState(rx.State):
     @rx.event
     async def load(self) -> None:
         try:
-            with session_scope() as session:
-                accounts.confirm_email_token(session, _query(self, "token"), client_info(self))
+            await run_db(accounts.confirm_email_token, _query(self, "token"), client_info(self))
             self.verified = True
             self.error = ""
         except AccountError as error:
@@ -217,4 +217,4 @@ class VerifyEmailState(rx.State):
             self.error = error.message
         self.checked = True
         auth = await self.get_state(AuthState)
-        auth._current_user()
+        await auth._current_user()

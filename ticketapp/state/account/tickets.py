@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import msgid
 from ticketapp.models import utcnow
 from ticketapp.services import hooks
@@ -23,7 +23,7 @@ from ticketapp.services.tickets.mine import (
     resendable_order,
     user_tickets,
 )
-from ticketapp.state.account.auth import require_user
+from ticketapp.state.base import guard
 from ticketapp.state.locale import current_lang
 
 
@@ -48,6 +48,15 @@ def ticket_row(session: Session, owned: OwnedTicket, lang: str, now: datetime) -
     }
 
 
+def _ticket_rows(session: Session, user_id: int, lang: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The customer's upcoming and past ticket cards."""
+    now = utcnow()
+    upcoming, past = user_tickets(session, user_id, now)
+    return [ticket_row(session, owned, lang, now) for owned in upcoming], [
+        ticket_row(session, owned, lang, now) for owned in past
+    ]
+
+
 class MyTicketsState(rx.State):
     upcoming: list[dict[str, str]] = []
     past: list[dict[str, str]] = []
@@ -56,17 +65,13 @@ class MyTicketsState(rx.State):
     error: str = ""
 
     async def _user_id(self) -> tuple[int | None, EventSpec | None]:
-        access = await require_user(self)
+        access = await guard(self)
         if not access.ok or access.user is None:
             return None, access.redirect
         return access.user.id, None
 
-    def _fill(self, user_id: int, lang: str) -> None:
-        now = utcnow()
-        with session_scope() as session:
-            upcoming, past = user_tickets(session, user_id, now)
-            self.upcoming = [ticket_row(session, owned, lang, now) for owned in upcoming]
-            self.past = [ticket_row(session, owned, lang, now) for owned in past]
+    async def _fill(self, user_id: int) -> None:
+        self.upcoming, self.past = await run_db(_ticket_rows, user_id, await current_lang(self))
         self.loaded = True
 
     @rx.event
@@ -75,7 +80,7 @@ class MyTicketsState(rx.State):
         if user_id is None:
             return redirect
         self.message = self.error = ""
-        self._fill(user_id, await current_lang(self))
+        await self._fill(user_id)
         return None
 
     @rx.event
@@ -86,15 +91,13 @@ class MyTicketsState(rx.State):
             return
         self.message = self.error = ""
         try:
-            with session_scope() as session:
-                order_id = resendable_order(session, user_id, order_code).id or 0
+            order_id = (await run_db(resendable_order, user_id, order_code)).id or 0
         except TicketChangeError as refused:
             self.error = refused.message
             return
         self.message = msgid("The confirmation e-mail is on its way.")
         yield None  # answer at once; the job renders and sends
-        with session_scope() as session:
-            request_resend(session, order_id, actor_id=user_id)
+        await run_db(request_resend, order_id, actor_id=user_id)
 
     @rx.event
     async def rename(self, form_data: dict[str, str]) -> AsyncIterator[EventSpec | None]:
@@ -104,14 +107,13 @@ class MyTicketsState(rx.State):
             return
         self.message = self.error = ""
         try:
-            with session_scope() as session:
-                owned = change_attendee_name(
-                    session, user_id, form_data.get("code", ""), form_data.get("attendee_name", "")
-                )
+            owned = await run_db(
+                change_attendee_name, user_id, form_data.get("code", ""), form_data.get("attendee_name", "")
+            )
         except TicketChangeError as refused:
             self.error = refused.message
             return
         self.message = msgid("The attendee's name was changed; the PDF ticket is updated.")
-        self._fill(user_id, await current_lang(self))
+        await self._fill(user_id)
         yield None  # show the change now; the PDF renders after
         hooks.emit("order.tickets_render", order_id=owned.order.id or 0, lang=owned.order.locale)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -10,14 +9,15 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import get_engine, session_scope
+from ticketapp.db import get_engine, run_db
 from ticketapp.services.analytics import dashboard as analytics
 from ticketapp.services.analytics import filters as analytics_filters
 from ticketapp.services.analytics.dashboard import Dashboard
 from ticketapp.services.analytics.filters import Filters, Granularity
 from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
-from ticketapp.state.admin.guard import require_admin
+from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 
 CHART_KEYS = ("sales", "refunds", "by_event", "by_category", "mix", "methods", "sell_through", "funnel", "heatmap")
@@ -61,26 +61,23 @@ def parse_filters(params: dict[str, str], default_currency: str) -> tuple[Filter
 
 
 def _compute(
-    params: dict[str, str],
+    session: Session, params: dict[str, str]
 ) -> tuple[Filters, Granularity, str, Dashboard, list[str], list[str], list[tuple[int, str]]]:
-    with session_scope() as session:
-        currencies = analytics_filters.currencies(session) or ["EUR"]
-        filters, granularity, preset = parse_filters(params, currencies[0])
-        board = analytics.dashboard_concurrently(get_engine(), filters, granularity)
-        return (
-            filters,
-            granularity,
-            preset,
-            board,
-            currencies,
-            analytics_filters.categories(session),
-            analytics_filters.event_choices(session, filters.currency),
-        )
+    currencies = analytics_filters.currencies(session) or ["EUR"]
+    filters, granularity, preset = parse_filters(params, currencies[0])
+    board = analytics.dashboard_concurrently(get_engine(), filters, granularity)
+    return (
+        filters,
+        granularity,
+        preset,
+        board,
+        currencies,
+        analytics_filters.categories(session),
+        analytics_filters.event_choices(session, filters.currency),
+    )
 
 
-class AnalyticsState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AnalyticsState(StaffPageState, rx.State):
     preset: str = "30d"
     date_from: str = ""
     date_to: str = ""
@@ -109,24 +106,13 @@ class AnalyticsState(rx.State):
     _event_bar_ids: list[int] = []
     _category_slices: list[str] = []
 
-    async def _admin(self) -> bool:
-        """Every handler starts here: False (and the 403 panel) unless an active admin is signed in."""
-        try:
-            await require_admin(self)
-        except PermissionError:
-            self.forbidden = True
-            self.loaded = True
-            return False
-        self.forbidden = False
-        return True
-
     @rx.event
     async def load(self) -> None:
-        if not await self._admin():
+        if not await self._allowed():
             return
         lang = await current_lang(self)
         params = dict(self.router.url.query_parameters)
-        filters, granularity, preset, board, currencies, categories, events = await asyncio.to_thread(_compute, params)
+        filters, granularity, preset, board, currencies, categories, events = await run_db(_compute, params)
         self.preset = preset
         self.date_from = filters.start.date().isoformat()
         self.date_to = (filters.end - timedelta(days=1)).date().isoformat()
@@ -165,7 +151,7 @@ class AnalyticsState(rx.State):
 
     async def _go(self, **changes: str) -> EventSpec | None:
         """Filters live in the URL: navigate, and on_load recomputes for everyone sharing the link."""
-        if not await self._admin():
+        if not await self._allowed():
             return None
         return rx.redirect(self._url(**changes))
 
@@ -204,7 +190,7 @@ class AnalyticsState(rx.State):
     @rx.event
     async def drill_event(self, points: list[dict[str, Any]]) -> EventSpec | None:
         """Click on an event's bar: filter every chart to that event."""
-        if not await self._admin():
+        if not await self._allowed():
             return None
         index = _point_index(points)
         if index is None or index >= len(self._event_bar_ids):
@@ -213,7 +199,7 @@ class AnalyticsState(rx.State):
 
     @rx.event
     async def drill_category(self, points: list[dict[str, Any]]) -> EventSpec | None:
-        if not await self._admin():
+        if not await self._allowed():
             return None
         index = _point_index(points)
         if index is None or index >= len(self._category_slices):
@@ -222,7 +208,7 @@ class AnalyticsState(rx.State):
 
     @rx.event
     async def toggle_table(self, key: str) -> None:
-        if not await self._admin() or key not in TABLE_KEYS:
+        if not await self._allowed() or key not in TABLE_KEYS:
             return
         if key in self.shown_as_table:
             self.shown_as_table = [k for k in self.shown_as_table if k != key]

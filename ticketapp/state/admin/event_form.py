@@ -9,14 +9,15 @@ import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session, col, select
 
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Event, TicketType, Venue
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
 from ticketapp.services.shared import media
 from ticketapp.services.shared.money import Money, minor_exponent
-from ticketapp.state.admin.events import STATUS_LABELS, run_db
-from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.admin.events import STATUS_LABELS
+from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 
 
@@ -138,24 +139,17 @@ NEW_TYPE = {
 }
 
 
-class AdminEventFormState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminEventFormState(StaffPageState, rx.State):
     found: bool = True
     event_id: str = ""
     form: dict[str, str] = {}
     ticket_types: list[dict[str, str]] = []
     venues: list[dict[str, str]] = []
-    message: str = ""
-    message_is_error: bool = False
     status_label: str = ""
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)
 
     @rx.event
     async def load(self) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         raw = self.router.url.query_parameters.get("id", "")
         self.event_id = raw if raw.isdigit() else ""
@@ -170,7 +164,7 @@ class AdminEventFormState(rx.State):
             self.ticket_types = [dict(NEW_TYPE)]
             self.found = self.loaded = True
             return
-        loaded = await run_db(lambda s: _load_form(s, int(self.event_id)))
+        loaded = await run_db(_load_form, int(self.event_id))
         self.found = loaded is not None
         if loaded:
             self.form, self.ticket_types = loaded
@@ -183,20 +177,17 @@ class AdminEventFormState(rx.State):
         self.loaded = True
 
     async def _set_published(self, publish: bool) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None or not self.event_id:
             return
-        lang = await current_lang(self)
-        event_id = int(self.event_id)
         change = admin_events.publish_event if publish else admin_events.unpublish_event
         try:
-            await run_db(lambda s: change(s, actor, event_id))
+            await run_db(change, actor.id, int(self.event_id))
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say_refused(refused)
             return
         await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
-        done = msgid("Event published.") if publish else msgid("Event unpublished.")
-        self.message, self.message_is_error = gettext(lang, done), False
+        await self._say(msgid("Event published.") if publish else msgid("Event unpublished."))
 
     @rx.event
     async def publish(self) -> None:
@@ -208,50 +199,41 @@ class AdminEventFormState(rx.State):
 
     @rx.event
     async def set_field(self, name: str, value: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.form[name] = str(value)[:5000]
 
     @rx.event
     async def set_type_field(self, index: int, name: str, value: str) -> None:
-        if await self._admin() is None or not 0 <= int(index) < len(self.ticket_types):
+        if await self._staff() is None or not 0 <= int(index) < len(self.ticket_types):
             return
         if name in NEW_TYPE and name not in ("id", "sold"):
             self.ticket_types[int(index)][name] = str(value)[:200]
 
     @rx.event
     async def add_type(self) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.ticket_types = [*self.ticket_types, dict(NEW_TYPE)]
 
     @rx.event
     async def remove_type(self, index: int) -> None:
-        if await self._admin() is None or not 0 <= int(index) < len(self.ticket_types):
+        if await self._staff() is None or not 0 <= int(index) < len(self.ticket_types):
             return
         self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != int(index)]
 
     @rx.event
     async def save(self, _form: dict[str, str] | None = None) -> EventSpec | None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None:
             return None
-        lang = await current_lang(self)
         event_id = int(self.event_id) if self.event_id else None
-        form, types = dict(self.form), [dict(t) for t in self.ticket_types]
-
-        def write(session: Session) -> int:
-            data = _form_to_input(form, types)
-            if event_id is None:
-                return admin_events.create_event(session, actor, data).id or 0
-            return admin_events.update_event(session, actor, event_id, data).id or 0
-
         try:
-            saved = await run_db(write)
+            saved = await run_db(_save, actor.id, event_id, dict(self.form), [dict(t) for t in self.ticket_types])
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say_refused(refused)
             return None
-        self.message, self.message_is_error = gettext(lang, "Saved."), False
+        await self._say(msgid("Saved."))
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
         await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
@@ -259,17 +241,25 @@ class AdminEventFormState(rx.State):
 
     @rx.event
     async def upload_image(self, files: list[rx.UploadFile]) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None or not self.event_id or not files:
             return
-        lang = await current_lang(self)
         data = await files[0].read(media.MAX_IMAGE_BYTES + 1)
-        event_id = int(self.event_id)
         try:
             url = await asyncio.to_thread(media.save_event_image, data)
-            await run_db(lambda s: admin_events.set_event_image(s, actor, event_id, url))
+            await run_db(admin_events.set_event_image, actor.id, int(self.event_id), url)
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say_refused(refused)
             return
         self.form["image_url"] = url
-        self.message, self.message_is_error = gettext(lang, "Image saved."), False
+        await self._say(msgid("Image saved."))
+
+
+def _save(
+    session: Session, actor_id: int, event_id: int | None, form: dict[str, str], types: list[dict[str, str]]
+) -> int:
+    """Create the event (no id yet) or update it from the form; its id."""
+    data = _form_to_input(form, types)
+    if event_id is None:
+        return admin_events.create_event(session, actor_id, data).id or 0
+    return admin_events.update_event(session, actor_id, event_id, data).id or 0

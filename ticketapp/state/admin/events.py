@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 import reflex as rx
 from babel.numbers import format_percent
 from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES
-from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
 
-PAGE_SIZE = 20
 STATUS_LABELS = {"draft": msgid("Draft"), "published": msgid("Published"), "cancelled": msgid("Cancelled")}
-T = TypeVar("T")
-
-
-def _in_session(work: Callable[[Session], T]) -> T:
-    with session_scope() as session:
-        return work(session)
-
-
-async def run_db(work: Callable[[Session], T]) -> T:
-    return await asyncio.to_thread(_in_session, work)
 
 
 def _day(raw: str) -> datetime | None:
@@ -42,41 +30,25 @@ def _day(raw: str) -> datetime | None:
         return None
 
 
-class AdminEventsState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminEventsState(Paged, StaffPageState, rx.State):
+    page_size: ClassVar[int] = 20
     rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 0
     status: str = ""
     category: str = ""
     text: str = ""
     starts_from: str = ""
-    message: str = ""
-    message_is_error: bool = False
     refund_on_cancel: bool = True
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)
-
-    @rx.event
-    async def load(self) -> None:
-        if await self._admin() is None:
-            return
-        await self._refresh()
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
         rows, total = await run_db(
-            lambda s: admin_events.list_events(
-                s,
-                status=self.status or None,
-                category=self.category or None,
-                starts_from=_day(self.starts_from),
-                text=self.text,
-                offset=self.page * PAGE_SIZE,
-                limit=PAGE_SIZE,
-            )
+            admin_events.list_events,
+            status=self.status or None,
+            category=self.category or None,
+            starts_from=_day(self.starts_from),
+            text=self.text,
+            offset=self.page * self.page_size,
+            limit=self.page_size,
         )
         locale = BABEL_LOCALES.get(lang, lang)
         self.rows = [
@@ -96,12 +68,11 @@ class AdminEventsState(rx.State):
         self.loaded = True
 
     async def _filter(self, **values: Any) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         for name, value in values.items():
             setattr(self, name, str(value)[:200])
-        self.page = 0
-        await self._refresh()
+        await self._first_page()
 
     @rx.event
     async def set_status(self, value: str) -> None:
@@ -120,35 +91,20 @@ class AdminEventsState(rx.State):
         await self._filter(starts_from=value if _day(value) else "")
 
     @rx.event
-    async def next_page(self) -> None:
-        if await self._admin() is None:
-            return
-        if (self.page + 1) * PAGE_SIZE < self.total:
-            self.page += 1
-        await self._refresh()
-
-    @rx.event
-    async def previous_page(self) -> None:
-        if await self._admin() is None:
-            return
-        self.page = max(self.page - 1, 0)
-        await self._refresh()
-
-    @rx.event
     async def set_refund_on_cancel(self, value: bool) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.refund_on_cancel = bool(value)
 
     async def _act(self, action: Callable[[Session, int], str | None], done: str) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None:
             return
         lang = await current_lang(self)
         try:
-            extra = await run_db(lambda s: action(s, actor))
+            extra = await run_db(action, actor.id)
         except (AdminError, OrderError) as refused:
-            self.message, self.message_is_error = translate(lang, refused.message, **refused.values), True
+            await self._say_refused(refused)
             return
         self.message, self.message_is_error = gettext(lang, done) + (f" {extra}" if extra else ""), False
         await self._refresh()

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
-from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.db import run_db
+from ticketapp.i18n import gettext, msgid
 from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus
 from ticketapp.services.catalog.events import AdminError
 from ticketapp.services.orders import admin as admin_orders
@@ -17,13 +18,9 @@ from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.state.account.profile import STATUS_LABELS
-from ticketapp.state.admin.events import run_db
-from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.payment import METHOD_LABELS
-
-PAGE_SIZE = 25
-
 
 TICKET_STATUS_LABELS = {"valid": msgid("Valid"), "void": msgid("Void (refunded or cancelled)")}
 
@@ -39,21 +36,14 @@ def method_label(method: str, lang: str) -> str:
 STATUSES = [s.value for s in OrderStatus]
 
 
-class AdminOrdersState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminOrdersState(Paged, StaffPageState, rx.State):
     text: str = ""
     status: str = ""
     event_id: str = ""
     date_from: str = ""
     date_to: str = ""
-    page: int = 0
-    total: int = 0
     rows: list[dict[str, str]] = []
     status_options: list[dict[str, str]] = []
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)
 
     def _params(self) -> dict[str, str]:
         params = {
@@ -69,17 +59,11 @@ class AdminOrdersState(rx.State):
     def csv_url(self) -> str:
         return f"/api/admin/orders.csv?{urlencode(self._params())}"
 
-    @rx.event
-    async def load(self) -> None:
-        if await self._admin() is None:
-            return
-        await self._refresh()
-
     async def _refresh(self) -> None:
         lang = await current_lang(self)
         search = search_from_query(self._params())
         orders, total = await run_db(
-            lambda s: admin_orders.search_orders(s, search, offset=self.page * PAGE_SIZE, limit=PAGE_SIZE)
+            admin_orders.search_orders, search, offset=self.page * self.page_size, limit=self.page_size
         )
         self.rows = [
             {
@@ -96,11 +80,10 @@ class AdminOrdersState(rx.State):
         self.loaded = True
 
     async def _filter(self, name: str, value: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         setattr(self, name, str(value).strip()[:200])
-        self.page = 0
-        await self._refresh()
+        await self._first_page()
 
     @rx.event
     async def set_text(self, value: str) -> None:
@@ -118,25 +101,8 @@ class AdminOrdersState(rx.State):
     async def set_date_to(self, value: str) -> None:
         await self._filter("date_to", value)
 
-    @rx.event
-    async def next_page(self) -> None:
-        if await self._admin() is None:
-            return
-        if (self.page + 1) * PAGE_SIZE < self.total:
-            self.page += 1
-        await self._refresh()
 
-    @rx.event
-    async def previous_page(self) -> None:
-        if await self._admin() is None:
-            return
-        self.page = max(self.page - 1, 0)
-        await self._refresh()
-
-
-class AdminOrderState(rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminOrderState(StaffPageState, rx.State):
     found: bool = True
     code: str = ""
     summary: dict[str, str] = {}
@@ -149,15 +115,10 @@ class AdminOrderState(rx.State):
     is_bank_transfer: bool = False
     names: dict[str, str] = {}
     refund_reason: str = ""
-    message: str = ""
-    message_is_error: bool = False
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)
 
     @rx.event
     async def load(self) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1].upper()[:16]
         self.message = ""
@@ -165,7 +126,7 @@ class AdminOrderState(rx.State):
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
-        detail = await run_db(lambda s: admin_orders.order_detail(s, self.code))
+        detail = await run_db(admin_orders.order_detail, self.code)
         self.loaded, self.found = True, detail is not None
         if detail is None:
             return
@@ -213,29 +174,26 @@ class AdminOrderState(rx.State):
         self.is_bank_transfer = self.is_unpaid and order.payment_method == "bank_transfer"
 
     async def _act(self, action: Callable[[Session, int], object], done: str) -> None:
-        actor = await self._admin()
+        actor = await self._staff()
         if actor is None:
             return
-        lang = await current_lang(self)
         try:
-            await run_db(lambda s: action(s, actor))
+            await run_db(action, actor.id)
         except (AdminError, OrderError) as refused:
-            self.message, self.message_is_error = translate(lang, refused.message, **refused.values), True
+            await self._say_refused(refused)
             return
-        self.message, self.message_is_error = gettext(lang, done), False
+        await self._say(done)
         await self._refresh()
 
     @rx.event
     async def set_name(self, ticket_id: str, value: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.names[ticket_id] = str(value)[:200]
 
     @rx.event
     async def set_refund_reason(self, value: str) -> None:
-        if await self._admin() is None:
-            return
-        self.refund_reason = str(value)[:200]
+        await self._set_text("refund_reason", value, 200)
 
     @rx.event
     async def save_name(self, ticket_id: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import SecurityEventKind
 from ticketapp.services.accounts import admin as admin_people
@@ -15,11 +16,9 @@ from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.support.views import STATUS_LABELS as SUPPORT_STATUS_LABELS
 from ticketapp.state.account.profile import STATUS_LABELS as ORDER_STATUS_LABELS
-from ticketapp.state.admin.events import run_db
-from ticketapp.state.admin.guard import admin_or_forbidden
+from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
 
-PAGE_SIZE = 25
 INVITATION_SENT = msgid("Invitation sent: they choose their password from the e-mail, then set up 2FA.")
 SIGN_IN_LABELS: dict[str, str] = {
     SecurityEventKind.SIGN_IN_OK: msgid("Signed in"),
@@ -69,26 +68,18 @@ def customer_detail_view(detail: admin_people.CustomerDetail, lang: str) -> dict
     }
 
 
-class _AdminMixin:
-    forbidden: bool
-    loaded: bool
-    message: str
-    message_is_error: bool
-
-    async def _admin(self) -> int | None:
-        return await admin_or_forbidden(self)  # type: ignore[arg-type]  # mixed into rx.State subclasses
-
+class _AdminPeopleState(StaffPageState, mixin=True):
     async def _act(self, action: Callable[[Session, int], object], done: str) -> bool:
-        actor = await self._admin()
+        """Check the admin, run one service action in a thread and say how it went."""
+        actor = await self._staff()
         if actor is None:
             return False
-        lang = await current_lang(self)  # type: ignore[arg-type]
         try:
-            await run_db(lambda s: action(s, actor))
+            await run_db(action, actor.id)
         except AdminError as refused:
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say_refused(refused)
             return False
-        self.message, self.message_is_error = gettext(lang, done), False
+        await self._say(done)
         return True
 
 
@@ -99,12 +90,8 @@ def _id(raw: str) -> int:
         raise AdminError(msgid("User not found.")) from None
 
 
-class AdminCustomersState(_AdminMixin, rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminCustomersState(Paged, _AdminPeopleState, rx.State):
     text: str = ""
-    page: int = 0
-    total: int = 0
     rows: list[dict[str, str]] = []
     selected: str = ""
     selected_title: str = ""
@@ -112,18 +99,10 @@ class AdminCustomersState(_AdminMixin, rx.State):
     selected_sign_ins: list[dict[str, str]] = []
     selected_support: list[dict[str, str]] = []
     reason: str = ""
-    message: str = ""
-    message_is_error: bool = False
-
-    @rx.event
-    async def load(self) -> None:
-        if await self._admin() is None:
-            return
-        await self._refresh()
 
     async def _refresh(self) -> None:
         rows, total = await run_db(
-            lambda s: admin_people.search_customers(s, self.text, offset=self.page * PAGE_SIZE, limit=PAGE_SIZE)
+            admin_people.search_customers, self.text, offset=self.page * self.page_size, limit=self.page_size
         )
         self.rows = [
             {
@@ -139,29 +118,14 @@ class AdminCustomersState(_AdminMixin, rx.State):
 
     @rx.event
     async def set_text(self, value: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
-        self.text, self.page = str(value)[:200], 0
-        await self._refresh()
-
-    @rx.event
-    async def next_page(self) -> None:
-        if await self._admin() is None:
-            return
-        if (self.page + 1) * PAGE_SIZE < self.total:
-            self.page += 1
-        await self._refresh()
-
-    @rx.event
-    async def previous_page(self) -> None:
-        if await self._admin() is None:
-            return
-        self.page = max(self.page - 1, 0)
-        await self._refresh()
+        self.text = str(value)[:200]
+        await self._first_page()
 
     @rx.event
     async def show(self, user_id: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         await self._show(user_id)
 
@@ -171,7 +135,7 @@ class AdminCustomersState(_AdminMixin, rx.State):
             detail = await run_db(lambda s: admin_people.customer_detail(s, _id(user_id)))
         except AdminError as refused:
             self.selected = ""
-            self.message, self.message_is_error = refused.translated(lang), True
+            await self._say_refused(refused)
             return
         view = customer_detail_view(detail, lang)
         self.selected = user_id
@@ -189,9 +153,7 @@ class AdminCustomersState(_AdminMixin, rx.State):
 
     @rx.event
     async def set_reason(self, value: str) -> None:
-        if await self._admin() is None:
-            return
-        self.reason = str(value)[:300]
+        await self._set_text("reason", value, 300)
 
     @rx.event
     async def block(self, user_id: str) -> None:
@@ -214,21 +176,11 @@ class AdminCustomersState(_AdminMixin, rx.State):
             await self._refresh()
 
 
-class AdminStaffState(_AdminMixin, rx.State):
-    forbidden: bool = False
-    loaded: bool = False
+class AdminStaffState(_AdminPeopleState, rx.State):
     rows: list[dict[str, str]] = []
     invite_email: str = ""
     invite_name: str = ""
     invite_role: str = "agent"
-    message: str = ""
-    message_is_error: bool = False
-
-    @rx.event
-    async def load(self) -> None:
-        if await self._admin() is None:
-            return
-        await self._refresh()
 
     async def _refresh(self) -> None:
         staff = await run_db(admin_people.list_staff)
@@ -246,19 +198,15 @@ class AdminStaffState(_AdminMixin, rx.State):
 
     @rx.event
     async def set_invite_email(self, value: str) -> None:
-        if await self._admin() is None:
-            return
-        self.invite_email = str(value)[:320]
+        await self._set_text("invite_email", value, 320)
 
     @rx.event
     async def set_invite_name(self, value: str) -> None:
-        if await self._admin() is None:
-            return
-        self.invite_name = str(value)[:120]
+        await self._set_text("invite_name", value, 120)
 
     @rx.event
     async def set_invite_role(self, value: str) -> None:
-        if await self._admin() is None:
+        if await self._staff() is None:
             return
         self.invite_role = value if value in ("admin", "agent") else "agent"
 

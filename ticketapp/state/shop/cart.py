@@ -7,8 +7,9 @@ import time
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
@@ -65,7 +66,7 @@ class CartState(rx.State):
             self.item_count = 0
             return
         token = self.cart_token
-        self.item_count = await asyncio.to_thread(_count, token)
+        self.item_count = await run_db(cart_item_count, token)
 
     def _show(self, view: CartView, lang: str) -> None:
         self.lines = [cart_line_view(line, lang) for line in view.live_lines]
@@ -86,7 +87,7 @@ class CartState(rx.State):
     async def _reload(self) -> None:
         lang = await current_lang(self)
         token = self.cart_token
-        view = await asyncio.to_thread(_load, token) if token else CartView()
+        view = await run_db(load_cart, token) if token else CartView()
         self._show(view, lang)
 
     async def _merge_into_account(self, user_id: int) -> None:
@@ -94,7 +95,7 @@ class CartState(rx.State):
         token = self.cart_token if inventory.is_valid_cart_token(self.cart_token) else ""
         if not token:
             return
-        self.cart_token = await asyncio.to_thread(_merge, token, user_id)
+        self.cart_token = await run_db(holds.merge_browser_cart_on_sign_in, token, user_id)
         await self.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
@@ -104,13 +105,13 @@ class CartState(rx.State):
         await self._reload()
         return CartState.tick if self._deadline else None
 
-    async def _change(self, action: str, *args: int) -> EventSpec | None:
+    async def _change(self, action: str, *args: object) -> EventSpec | None:
         lang = await current_lang(self)
         token = self._ensure_token()
         self.message = ""
         self.error = ""
         try:
-            result = await asyncio.to_thread(_apply, action, token, *args)
+            result = await run_db(_apply, action, token, *args)
         except inventory.BookingError as refused:
             self.error = refused.translated(lang)
         else:
@@ -169,34 +170,18 @@ def _parse_int(value: object) -> int | None:
         return None
 
 
-def _count(token: str) -> int:
-    with session_scope() as session:
-        return cart_item_count(session, token)
-
-
-def _merge(token: str, user_id: int) -> str:
-    with session_scope() as session:
-        return holds.merge_browser_cart_on_sign_in(session, token, user_id)
-
-
-def _load(token: str) -> CartView:
-    with session_scope() as session:
-        return load_cart(session, token)
-
-
-def _apply(action: str, token: str, *args: int) -> str:
-    """Run one cart change in a worker thread; returns an English confirmation msgid."""
-    with session_scope() as session:
-        if action == "set":
-            type_id, quantity = args
-            holds.set_hold_quantity(session, token, type_id, quantity)
-            return msgid("Your cart was updated.") if quantity else msgid("The tickets were removed from your cart.")
-        if action == "empty":
-            holds.empty_cart(session, token)
-            return msgid("Your cart is now empty.")
-        if action == "renew":
-            lost = holds.renew_cart(session, token)
-            if lost:
-                return msgid("Some tickets are no longer available and were removed.")
-            return msgid("Your tickets are held again.")
+def _apply(session: Session, action: str, token: str, *args: object) -> str:
+    """Run one cart change (in a worker thread); returns an English confirmation msgid."""
+    if action == "set":
+        type_id, quantity = args
+        holds.set_hold_quantity(session, token, int(type_id), int(quantity))  # type: ignore[call-overload]
+        return msgid("Your cart was updated.") if quantity else msgid("The tickets were removed from your cart.")
+    if action == "empty":
+        holds.empty_cart(session, token)
+        return msgid("Your cart is now empty.")
+    if action == "renew":
+        lost = holds.renew_cart(session, token)
+        if lost:
+            return msgid("Some tickets are no longer available and were removed.")
+        return msgid("Your tickets are held again.")
     raise ValueError(action)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking.cart import TicketOffer, ticket_offers
 from ticketapp.services.booking.holds import add_to_cart
@@ -89,8 +88,7 @@ class CatalogState(rx.State):
     @rx.event
     async def load(self) -> None:
         lang = await current_lang(self)
-        with session_scope() as session:
-            summaries = list_upcoming_events(session, limit=60)
+        summaries = await run_db(list_upcoming_events, limit=60)
         self.events = [event_card_view(event, lang) for event in summaries]
         self.loaded = True
 
@@ -127,7 +125,7 @@ class EventPageState(rx.State):
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
-        detail, offers = await asyncio.to_thread(_event_with_offers, self._slug())
+        detail, offers = await run_db(_event_with_offers, self._slug())
         self.loaded = True
         self.found = detail is not None
         if detail is None:
@@ -169,7 +167,7 @@ class EventPageState(rx.State):
             self.feedback = gettext(lang, "Please choose a whole number of tickets.")
             return
         try:
-            await asyncio.to_thread(_add, token, type_id, quantity)
+            await run_db(add_to_cart, token, type_id, quantity)
         except BookingError as refused:
             self.feedback = refused.translated(lang)
         else:
@@ -191,12 +189,6 @@ def _as_int(value: str) -> int | None:
         return None
 
 
-def _event_with_offers(slug: str) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
-    with session_scope() as session:
-        detail = get_public_event(session, slug)
-        return detail, (ticket_offers(session, detail.id) if detail else {})
-
-
-def _add(token: str, ticket_type_id: int, quantity: int) -> None:
-    with session_scope() as session:
-        add_to_cart(session, token, ticket_type_id, quantity)
+def _event_with_offers(session: Session, slug: str) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
+    detail = get_public_event(session, slug)
+    return detail, (ticket_offers(session, detail.id) if detail else {})

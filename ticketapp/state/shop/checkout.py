@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
 from ticketapp.services.booking import checkout as orders
@@ -20,7 +20,7 @@ from ticketapp.state.account.auth import current_user
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState, cart_line_view
 from ticketapp.state.shop.funnel import record_checkout
-from ticketapp.state.shop.payment import begin_payment_for, method_options, redirect_to
+from ticketapp.state.shop.payment import method_options, redirect_to
 
 
 class CheckoutState(rx.State):
@@ -69,7 +69,7 @@ class CheckoutState(rx.State):
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
         token = cart.cart_token
-        view = await asyncio.to_thread(_load, token) if token else CartView()
+        view = await run_db(load_cart, token) if token else CartView()
         # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
         self.lines = [cart_line_view(line, lang) for line in view.lines]
         self.totals = [
@@ -120,7 +120,7 @@ class CheckoutState(rx.State):
         user = await current_user(self)
         user_id = user.id if user is not None and user.fully_signed_in else None
         try:
-            placed = await asyncio.to_thread(
+            placed = await run_db(
                 _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id
             )
         except inventory.BookingError as refused:
@@ -138,22 +138,16 @@ class CheckoutState(rx.State):
 
     async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
         try:
-            start = await asyncio.to_thread(begin_payment_for, code, self.payment_method)
+            start = await run_db(order_payments.begin_payment, code, self.payment_method)
         except order_payments.OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             return None
         return redirect_to(start.redirect_url) if start.redirect_url else None
 
 
-def _load(token: str) -> CartView:
-    with session_scope() as session:
-        return load_cart(session, token)
-
-
 def _place(
-    token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None
+    session: Session, token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None
 ) -> list[Order]:
-    with session_scope() as session:
-        return orders.convert_cart_to_pending_order(
-            session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
-        )
+    return orders.convert_cart_to_pending_order(
+        session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
+    )

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 
 import reflex as rx
 from reflex.event import EventHandler, EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import OrderStatus, utcnow
 from ticketapp.services.orders import lifecycle
@@ -29,7 +30,7 @@ METHOD_LABELS: dict[str, str] = {
     PaymentMethod.BANK_TRANSFER: msgid("Bank transfer"),
     PaymentMethod.FREE: msgid("Free order — nothing to pay"),
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     OrderStatus.PENDING: msgid("Waiting for payment"),
     OrderStatus.AWAITING_PAYMENT: msgid("Awaiting your transfer"),
     OrderStatus.PAID: msgid("Paid"),
@@ -65,11 +66,6 @@ def _path_code(path: str, position: int) -> str:
     return parts[position].upper() if len(parts) > position else ""
 
 
-def _summarize(code: str) -> OrderSummary | None:
-    with session_scope() as session:
-        return summarize_order(session, code)
-
-
 class OrderPaymentState(rx.State):
     """`/orders/[code]/status?s=…`: only someone holding the signed link sees the order."""
 
@@ -103,7 +99,7 @@ class OrderPaymentState(rx.State):
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
-        summary = await asyncio.to_thread(_summarize, self.code)
+        summary = await run_db(summarize_order, self.code)
         self.found = summary is not None
         self.loaded = True
         if summary is None:
@@ -165,7 +161,7 @@ class OrderPaymentState(rx.State):
         self.paying = True
         yield None  # send the busy flag before the provider call
         try:
-            start = await asyncio.to_thread(begin_payment_for, self.code, self.method)
+            start = await run_db(order_payments.begin_payment, self.code, self.method)
         except OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             self.paying = False
@@ -175,28 +171,22 @@ class OrderPaymentState(rx.State):
             yield redirect_to(start.redirect_url)
 
 
-def begin_payment_for(code: str, method: str) -> order_payments.PaymentStart:
-    with session_scope() as session:
-        return order_payments.begin_payment(session, code, method)
-
-
-def _demo_result(code: str, approve: bool) -> str:
-    with session_scope() as session:
-        order = order_payments.get_order_by_code(session, code)
-        if order is None or order.payment_method != PaymentMethod.DEMO:
-            raise OrderError(msgid("Order not found."))
-        if approve:
-            outcome = order_payments.record_payment(
-                session,
-                order.id or 0,
-                provider=PaymentMethod.DEMO,
-                reference=f"demo-{order.code}",
-                amount_minor=order.total_minor,
-                currency=order.currency,
-            )
-            return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
-        lifecycle.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
-        return order_payments.status_url(order)
+def _demo_result(session: Session, code: str, approve: bool) -> str:
+    order = order_payments.get_order_by_code(session, code)
+    if order is None or order.payment_method != PaymentMethod.DEMO:
+        raise OrderError(msgid("Order not found."))
+    if approve:
+        outcome = order_payments.record_payment(
+            session,
+            order.id or 0,
+            provider=PaymentMethod.DEMO,
+            reference=f"demo-{order.code}",
+            amount_minor=order.total_minor,
+            currency=order.currency,
+        )
+        return order_payments.status_url(order) if outcome != PaymentOutcome.UNKNOWN_ORDER else ""
+    lifecycle.end_unpaid(session, order.id or 0, OrderStatus.FAILED, "demo: payment declined by the buyer")
+    return order_payments.status_url(order)
 
 
 class DemoPaymentState(rx.State):
@@ -217,9 +207,7 @@ class DemoPaymentState(rx.State):
         self._signature = self.router.url.query_parameters.get("s", "")
         self.error = ""
         lang = await current_lang(self)
-        summary = (
-            await asyncio.to_thread(_summarize, self.code) if verify(self.code, "demo-pay", self._signature) else None
-        )
+        summary = await run_db(summarize_order, self.code) if verify(self.code, "demo-pay", self._signature) else None
         usable = summary is not None and summary.payment_method == PaymentMethod.DEMO
         self.found = usable and summary.status == OrderStatus.PENDING  # type: ignore[union-attr]
         self.loaded = True
@@ -235,7 +223,7 @@ class DemoPaymentState(rx.State):
         self.busy = True
         yield None  # send the busy flag before the payment is recorded
         try:
-            url = await asyncio.to_thread(_demo_result, self.code, approve)
+            url = await run_db(_demo_result, self.code, approve)
         except OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             self.busy = False

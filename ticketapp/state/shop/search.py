@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date
 from urllib.parse import urlencode
@@ -10,13 +9,12 @@ from urllib.parse import urlencode
 import reflex as rx
 from reflex.event import EventSpec
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
 from ticketapp.services.catalog.public import CATEGORIES
 from ticketapp.services.catalog.search import (
     DatePreset,
     SearchQuery,
-    SearchResult,
     SortOrder,
     list_cities,
     search_events,
@@ -107,7 +105,7 @@ class SearchState(rx.State):
         self.sort = params.get("sort", SortOrder.DATE.value)
         lang = await current_lang(self)
         self.categories = [{"value": key, "label": gettext(lang, label)} for key, label in CATEGORIES.items()]
-        self.cities = await asyncio.to_thread(_cities)
+        self.cities = await run_db(list_cities)
         await self._run(lang, offset=0)
 
     @rx.event
@@ -182,7 +180,7 @@ class SearchState(rx.State):
             self.error = query
             return False
         self.error = ""
-        result = await asyncio.to_thread(_search, query)
+        result = await run_db(search_events, query)
         views = [event_card_view(event, lang) for event in result.events]
         self.results = views if offset == 0 else self.results + views
         self.total = result.total
@@ -203,13 +201,3 @@ def _price(raw: str) -> int | None:
     if not 0 <= value <= MAX_PRICE:
         raise ValueError(raw)
     return value
-
-
-def _search(query: SearchQuery) -> SearchResult:
-    with session_scope() as session:
-        return search_events(session, query)
-
-
-def _cities() -> list[str]:
-    with session_scope() as session:
-        return list_cities(session)

@@ -7,16 +7,30 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
-from ticketapp.db import session_scope
-from ticketapp.i18n import gettext, msgid
+from ticketapp.db import run_db
+from ticketapp.i18n import msgid
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import content as support_content
-from ticketapp.services.support.tickets import SupportError, Viewer, require_admin
-from ticketapp.state.locale import current_lang
-from ticketapp.state.support.agent_chats import require_agent_of
+from ticketapp.services.support.tickets import SupportError
+from ticketapp.state.base import StaffPageState
 
 
-class SupportAdminState(rx.State):
-    is_admin: bool = False
+def _lists(session: Session, viewer: Viewer) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Every canned reply and FAQ entry, in all languages."""
+    canned = [
+        {"id": str(r.id), "title": r.title, "locale": r.locale, "body": r.body}
+        for r in support_content.all_canned_replies(session, viewer)
+    ]
+    faq = [
+        {"id": str(f.id), "question": f.question, "answer": f.answer, "locale": f.locale, "position": str(f.position)}
+        for f in support_content.all_faq_entries(session, viewer)
+    ]
+    return canned, faq
+
+
+class SupportAdminState(StaffPageState, rx.State):
+    """Shown to admins only (`_staff_role` is admin): agents see the panel without this section."""
+
     canned: list[dict[str, str]] = []
     faq: list[dict[str, str]] = []
     canned_id: str = ""
@@ -28,35 +42,17 @@ class SupportAdminState(rx.State):
     faq_answer: str = ""
     faq_locale: str = "en"
     faq_position: str = "0"
-    message: str = ""
 
-    async def _require_admin(self) -> Viewer:
-        return require_admin(await require_agent_of(self))
-
-    def _reload(self, viewer: Viewer) -> None:
-        with session_scope() as session:
-            self.canned = [
-                {"id": str(r.id), "title": r.title, "locale": r.locale, "body": r.body}
-                for r in support_content.all_canned_replies(session, viewer)
-            ]
-            self.faq = [
-                {"id": str(f.id), "question": f.question, "answer": f.answer, "locale": f.locale,
-                 "position": str(f.position)}
-                for f in support_content.all_faq_entries(session, viewer)
-            ]  # fmt: skip
-
-    async def _say(self, message: str) -> None:
-        self.message = gettext(await current_lang(self), message)
+    async def _reload(self, viewer: Viewer) -> None:
+        self.canned, self.faq = await run_db(_lists, viewer)
 
     @rx.event
     async def load(self) -> None:
-        try:
-            viewer = await self._require_admin()
-        except SupportError:
-            self.is_admin = False
+        viewer = await self._staff()
+        if viewer is None:
             return
-        self.is_admin = True
-        self._reload(viewer)
+        self.loaded = True
+        await self._reload(viewer)
 
     @rx.event
     def edit_canned(self, reply_id: str) -> None:
@@ -69,14 +65,15 @@ class SupportAdminState(rx.State):
 
     async def _change(self, action: Callable[[Session, Viewer], object], done: str) -> bool:
         """Check the admin, run one service action, reload the lists and say how it went."""
-        try:
-            viewer = await self._require_admin()
-            with session_scope() as session:
-                action(session, viewer)
-        except SupportError as error:
-            await self._say(str(error))
+        viewer = await self._staff()
+        if viewer is None:
             return False
-        self._reload(viewer)
+        try:
+            await run_db(action, viewer)
+        except SupportError as error:
+            await self._say_refused(error)
+            return False
+        await self._reload(viewer)
         await self._say(done)
         return True
 
@@ -132,7 +129,7 @@ class SupportAdminState(rx.State):
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
-        # Only the editable text fields; never flags like is_admin.
+        # Only the editable text fields; never flags like forbidden.
         if name in {"canned_title", "canned_locale", "canned_body", "faq_question", "faq_answer", "faq_locale",
                     "faq_position"}:  # fmt: skip
             setattr(self, name, value)

@@ -1,23 +1,27 @@
-"""`/agent` live chats and presence. Every handler checks the agent role itself."""
+"""`/agent` live chats and presence. Every handler checks the agent role itself (`_staff()`)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import ClassVar
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
+from ticketapp.models import Role
 from ticketapp.models.support import AuthorKind, Presence
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import presence as support_presence
 from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
-from ticketapp.services.support.tickets import NotAllowedError, SupportError, Viewer, get_viewer, require_agent
+from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, date_time
-from ticketapp.state.account.identity import current_user_id, second_factor_verified
+from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 
@@ -30,25 +34,10 @@ TOPIC_AND_STATUS = {
 }
 
 
-async def viewer_of(state: rx.State) -> Viewer | None:
-    user_id = await current_user_id(state)
-    with session_scope() as session:
-        return get_viewer(session, user_id)
-
-
-async def require_agent_of(state: rx.State) -> Viewer:
-    """The signed-in agent or admin who passed 2FA; raises NotAllowedError for anyone else."""
-    viewer = require_agent(await viewer_of(state))
-    if not await second_factor_verified(state):
-        raise NotAllowedError(msgid("Please confirm your sign-in with your second factor to use the agent panel."))
-    return viewer
-
-
-def _chat_rows(viewer: Viewer, view: str, lang: str) -> tuple[list[dict[str, str]], dict[str, int]]:
-    with session_scope() as session:
-        rows = support_chat.agent_chats(session, viewer, view)
-        counts = {name: len(support_chat.agent_chats(session, viewer, name)) for name in CHAT_VIEWS}
-        names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
+def _chat_rows(session: Session, viewer: Viewer, view: str, lang: str) -> tuple[list[dict[str, str]], dict[str, int]]:
+    rows = support_chat.agent_chats(session, viewer, view)
+    counts = {name: len(support_chat.agent_chats(session, viewer, name)) for name in CHAT_VIEWS}
+    names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
     return [
         {
             "id": str(row.chat.id),
@@ -64,14 +53,39 @@ def _chat_rows(viewer: Viewer, view: str, lang: str) -> tuple[list[dict[str, str
     ], counts
 
 
-def _chat_snapshot(viewer: Viewer, chat_id: int, lang: str) -> ChatSnapshot:
-    with session_scope() as session:
-        return agent_chat_snapshot(session, viewer, chat_id, lang)
+def _other_agents(session: Session, viewer: Viewer) -> list[dict[str, str]]:
+    return [
+        {"id": str(user.id), "name": user.display_name}
+        for user in support_queue.support_agents(session)
+        if user.id != viewer.id
+    ]
 
 
-class AgentChatState(rx.State):
-    allowed: bool = False
-    checked: bool = False
+def _set_presence(session: Session, viewer: Viewer, status: str) -> str:
+    return support_presence.set_presence(session, viewer, status).status
+
+
+def _chat_action(session: Session, viewer: Viewer, chat_id: int, action: str, value: str) -> str | None:
+    """Take, send to, transfer or close a chat; the chat's agent id when it changed."""
+    if action == "take":
+        return str(support_chat.take_chat(session, viewer, chat_id).agent_id)
+    if action == "send":
+        support_chat.post_agent_message(session, viewer, chat_id, value)
+    elif action == "transfer":
+        return str(support_chat.transfer_chat(session, viewer, chat_id, int(value or 0)).agent_id)
+    elif action == "close":
+        support_chat.close_chat(session, viewer, chat_id)
+    return None
+
+
+def _mark_typing(session: Session, viewer: Viewer, chat_id: int) -> None:
+    chat = support_chat.agent_chat(session, viewer, chat_id)
+    if chat.agent_id == viewer.id:
+        support_chat.set_typing(session, chat, AuthorKind.AGENT)
+
+
+class AgentChatState(StaffPageState, rx.State):
+    _staff_role: ClassVar[Role] = Role.AGENT
     agent_name: str = ""
     presence: str = ""  # first visit of the panel: online
     view: str = "waiting"
@@ -87,37 +101,29 @@ class AgentChatState(rx.State):
     customer_typing: bool = False
     chat_closed: bool = False
     chat_ticket: str = ""
-    error: str = ""
     _viewer_id: int = 0
     _watch_beat: float = 0.0
     _presence_beat: float = 0.0
     _typing_written: float = 0.0
 
-    async def _viewer(self) -> Viewer | None:
-        return await viewer_of(self)
-
-    async def _require_agent(self) -> Viewer:
-        return await require_agent_of(self)
-
     async def _fail(self, error: SupportError) -> None:
-        self.error = gettext(await current_lang(self), str(error))
+        await self._say_refused(error)
         if isinstance(error, NotAllowedError):
-            self.allowed = False
+            self.forbidden = True
 
     def _set_if_changed(self, **values: object) -> None:
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
 
-    async def _refresh(self, viewer: Viewer) -> None:
+    async def _update(self, viewer: Viewer) -> None:
         lang = await current_lang(self)
-        rows, counts = await asyncio.to_thread(_chat_rows, viewer, self.view, lang)
+        rows, counts = await run_db(_chat_rows, viewer, self.view, lang)
         self._set_if_changed(
             chats=rows, waiting_count=counts["waiting"], mine_count=counts["mine"], all_count=counts["all"]
         )
         if self.chat_id:
-            snapshot = await asyncio.to_thread(_chat_snapshot, viewer, int(self.chat_id), lang)
-            self._apply_chat(snapshot)
+            self._apply_chat(await run_db(agent_chat_snapshot, viewer, int(self.chat_id), lang))
 
     def _apply_chat(self, snapshot: ChatSnapshot) -> None:
         self._set_if_changed(
@@ -129,71 +135,60 @@ class AgentChatState(rx.State):
 
     @rx.event
     async def load(self) -> EventSpec | None:
-        self.checked = True
-        try:
-            viewer = await self._require_agent()
-        except SupportError as error:
-            await self._fail(error)
+        viewer = await self._staff()
+        if viewer is None:
             return None
-        self.allowed, self.agent_name, self._viewer_id, self.error = True, viewer.name, viewer.id, ""
-        with session_scope() as session:
-            self.agents = [
-                {"id": str(user.id), "name": user.display_name}
-                for user in support_queue.support_agents(session)
-                if user.id != viewer.id
-            ]
-            presence = support_presence.set_presence(session, viewer, self.presence or Presence.ONLINE)
-        self.presence = presence.status
-        await self._refresh(viewer)
+        self.loaded, self.agent_name, self._viewer_id, self.message = True, viewer.name, viewer.id, ""
+        self.agents = await run_db(_other_agents, viewer)
+        self.presence = await run_db(_set_presence, viewer, self.presence or Presence.ONLINE)
+        await self._update(viewer)
         return AgentChatState.watch
 
     @rx.event
     async def set_presence(self, status: str) -> None:
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                self.presence = support_presence.set_presence(session, viewer, status).status
+            self.presence = await run_db(_set_presence, viewer, status)
         except SupportError as error:
             await self._fail(error)
 
     @rx.event
     async def show(self, view: str) -> None:
         self.view = view if view in CHAT_VIEWS else "waiting"
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            await self._refresh(await self._require_agent())
+            await self._update(viewer)
         except SupportError as error:
             await self._fail(error)
 
     @rx.event
     async def open_chat(self, chat_id: str) -> None:
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                chat = support_chat.agent_chat(session, viewer, int(chat_id))
-                self.chat_customer = f"{chat.guest_name} <{chat.guest_email}>"
-                self.chat_agent_id = str(chat.agent_id or "")
-            self.chat_id, self.error = chat_id, ""
-            await self._refresh(viewer)
+            chat = await run_db(support_chat.agent_chat, viewer, int(chat_id))
+            self.chat_customer = f"{chat.guest_name} <{chat.guest_email}>"
+            self.chat_agent_id = str(chat.agent_id or "")
+            self.chat_id, self.message = chat_id, ""
+            await self._update(viewer)
         except SupportError as error:
             await self._fail(error)
 
     async def _chat_action(self, action: str, value: str = "") -> None:
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            chat_id = int(self.chat_id)
-            with session_scope() as session:
-                if action == "take":
-                    chat = support_chat.take_chat(session, viewer, chat_id)
-                    self.chat_agent_id = str(chat.agent_id)
-                elif action == "send":
-                    support_chat.post_agent_message(session, viewer, chat_id, value)
-                elif action == "transfer":
-                    chat = support_chat.transfer_chat(session, viewer, chat_id, int(value or 0))
-                    self.chat_agent_id = str(chat.agent_id)
-                elif action == "close":
-                    support_chat.close_chat(session, viewer, chat_id)
-            self.error = ""
-            await self._refresh(viewer)
+            agent_id = await run_db(_chat_action, viewer, int(self.chat_id), action, value)
+            if agent_id is not None:
+                self.chat_agent_id = agent_id
+            self.message = ""
+            await self._update(viewer)
         except SupportError as error:
             await self._fail(error)
 
@@ -219,12 +214,11 @@ class AgentChatState(rx.State):
         if not value or not self.chat_id or time.time() - self._typing_written < 2.0:
             return
         self._typing_written = time.time()
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                chat = support_chat.agent_chat(session, viewer, int(self.chat_id))
-                if chat.agent_id == viewer.id:
-                    support_chat.set_typing(session, chat, AuthorKind.AGENT)
+            await run_db(_mark_typing, viewer, int(self.chat_id))
         except SupportError as error:
             await self._fail(error)
 
@@ -232,7 +226,7 @@ class AgentChatState(rx.State):
     async def watch(self) -> None:
         """Keep lists, unread counts and the open chat fresh; beat presence."""
         async with self:
-            if loop_is_running(self._watch_beat) or not self.allowed:
+            if loop_is_running(self._watch_beat) or self.forbidden or not self.loaded:
                 return
             self._watch_beat = time.time()
             token = token_of(self)
@@ -240,17 +234,14 @@ class AgentChatState(rx.State):
         while await guard.keep_going(token):
             await asyncio.sleep(POLL_INTERVAL_S)
             async with self:
-                try:
-                    viewer = await self._require_agent()  # a revoked role stops the loop
-                except SupportError as error:
-                    await self._fail(error)
+                viewer = await self._staff()  # a revoked role stops the loop
+                if viewer is None:
                     break
-                await self._refresh(viewer)
+                await self._update(viewer)
                 # Only a connected panel keeps its agent "online".
                 if guard.connected and time.time() - self._presence_beat > PRESENCE_BEAT_S:
                     self._presence_beat = time.time()
-                    with session_scope() as session:
-                        support_presence.set_presence(session, viewer, self.presence)
+                    await run_db(_set_presence, viewer, self.presence)
                 self._watch_beat = time.time()
         async with self:
             self._watch_beat = 0.0

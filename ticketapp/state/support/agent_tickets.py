@@ -1,18 +1,21 @@
-"""`/agent` ticket queue, ticket view and phone log. Every handler checks the role itself."""
+"""`/agent` ticket queue, ticket view and phone log. Every handler checks the role itself (`_staff()`)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
+from typing import ClassVar
 
 import reflex as rx
 from reflex.event import EventHandler, EventSpec
 from sqlmodel import Session
 
-from ticketapp.db import session_scope
-from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import utcnow
+from ticketapp.db import run_db
+from ticketapp.i18n import gettext, msgid
+from ticketapp.models import Role, utcnow
 from ticketapp.models.support import AuthorKind
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.shared.money import Money
 from ticketapp.services.support import calls as support_calls
 from ticketapp.services.support import content as support_content
@@ -20,10 +23,10 @@ from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import message_attachment
 from ticketapp.services.support.queue import QueueFilter
-from ticketapp.services.support.tickets import NotAllowedError, SupportError, Viewer
+from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
+from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
-from ticketapp.state.support.agent_chats import require_agent_of, viewer_of
 from ticketapp.state.support.live import LoopGuard, loop_is_running, token_of
 
 QUEUE_REFRESH_S = 10.0
@@ -34,8 +37,90 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if value.strip().isdigit() else None
 
 
-class AgentTicketState(rx.State):
-    allowed: bool = False
+@dataclass(frozen=True)
+class _Queue:
+    assignable: list[dict[str, str]]
+    tickets: list[dict[str, str]]
+    canned: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class _TicketPanel:
+    ticket: dict[str, str]
+    conversation: list[dict[str, str]]
+    customer: dict[str, str]
+    orders: list[dict[str, str]]
+
+
+def _queue(session: Session, viewer: Viewer, filters: QueueFilter, lang: str) -> _Queue:
+    now = utcnow()
+    names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
+    return _Queue(
+        assignable=[{"id": str(agent_id), "name": name} for agent_id, name in names.items()],
+        tickets=[
+            ticket_view(
+                ticket,
+                lang,
+                now,
+                customer=support.ticket_customer_name(session, ticket),
+                assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
+            )
+            for ticket in support_queue.ticket_queue(session, viewer, filters, now)
+        ],
+        canned=[
+            {"id": str(reply.id), "title": reply.title, "body": reply.body}
+            for reply in support_content.canned_replies(session, viewer, lang)
+        ],
+    )
+
+
+def _ticket_panel(session: Session, viewer: Viewer, ticket_id: int, lang: str) -> _TicketPanel:
+    ticket = support.agent_ticket(session, viewer, ticket_id)
+    names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
+    summary = support.customer_summary(session, viewer, ticket)
+    return _TicketPanel(
+        ticket=ticket_view(
+            ticket,
+            lang,
+            utcnow(),
+            customer=support.ticket_customer_name(session, ticket),
+            assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
+        ),
+        conversation=[
+            message_view(m, lang, AuthorKind.AGENT)
+            for m in support.conversation(session, ticket, include_internal=True)
+        ],
+        customer={
+            "name": summary.name,
+            "email": summary.email,
+            "account": gettext(lang, msgid("Has an account") if summary.has_account else msgid("Guest")),
+            "blocked": gettext(lang, msgid("Blocked")) if summary.is_blocked else "",
+        },
+        orders=[
+            {
+                "code": order.code,
+                "href": f"/admin/orders/{order.code}",
+                "total": Money(order.total_minor, order.currency).format(lang),
+                "date": date_time(order.created_at, lang),
+                "status": order.status,
+            }
+            for order in summary.orders
+        ],
+    )
+
+
+def _change_ticket(session: Session, viewer: Viewer, ticket_id: int, status: str, priority: str) -> None:
+    support.set_status(session, viewer, ticket_id, status)
+    support.set_priority(session, viewer, ticket_id, priority)
+
+
+def _agent_attachment(session: Session, viewer: Viewer, ticket_id: int, message_id: int) -> tuple[str, str, bytes]:
+    ticket = support.agent_ticket(session, viewer, ticket_id)
+    return message_attachment(session, message_id, ticket.id or 0, include_internal=True)
+
+
+class AgentTicketState(StaffPageState, rx.State):
+    _staff_role: ClassVar[Role] = Role.AGENT
     f_status: str = ""
     f_priority: str = ""
     f_channel: str = ""
@@ -51,21 +136,12 @@ class AgentTicketState(rx.State):
     orders: list[dict[str, str]] = []
     canned: list[dict[str, str]] = []
     reply_draft: str = ""
-    notice: str = ""
-    error: str = ""
     _watch_beat: float = 0.0
 
-    async def _viewer(self) -> Viewer | None:
-        return await viewer_of(self)
-
-    async def _require_agent(self) -> Viewer:
-        return await require_agent_of(self)
-
     async def _fail(self, error: SupportError) -> None:
-        self.notice = ""
-        self.error = gettext(await current_lang(self), str(error))
+        await self._say_refused(error)
         if isinstance(error, NotAllowedError):
-            self.allowed = False
+            self.forbidden = True
 
     def _filters(self) -> QueueFilter:
         age = self.f_age
@@ -80,67 +156,21 @@ class AgentTicketState(rx.State):
 
     async def _reload(self, viewer: Viewer) -> None:
         lang = await current_lang(self)
-        now = utcnow()
-        with session_scope() as session:
-            names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
-            self.assignable = [{"id": str(agent_id), "name": name} for agent_id, name in names.items()]
-            self.tickets = [
-                ticket_view(
-                    ticket,
-                    lang,
-                    now,
-                    customer=support.ticket_customer_name(session, ticket),
-                    assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
-                )
-                for ticket in support_queue.ticket_queue(session, viewer, self._filters(), now)
-            ]
-            self.canned = [
-                {"id": str(reply.id), "title": reply.title, "body": reply.body}
-                for reply in support_content.canned_replies(session, viewer, lang)
-            ]
-            if self.ticket_id:
-                self._load_ticket(session, viewer, int(self.ticket_id), lang)
+        queue = await run_db(_queue, viewer, self._filters(), lang)
+        self.assignable, self.tickets, self.canned = queue.assignable, queue.tickets, queue.canned
+        if self.ticket_id:
+            self._show_ticket(await run_db(_ticket_panel, viewer, int(self.ticket_id), lang))
 
-    def _load_ticket(self, session: Session, viewer: Viewer, ticket_id: int, lang: str) -> None:
-        ticket = support.agent_ticket(session, viewer, ticket_id)
-        names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
-        self.ticket = ticket_view(
-            ticket,
-            lang,
-            utcnow(),
-            customer=support.ticket_customer_name(session, ticket),
-            assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
-        )
-        self.conversation = [
-            message_view(m, lang, AuthorKind.AGENT)
-            for m in support.conversation(session, ticket, include_internal=True)
-        ]
-        summary = support.customer_summary(session, viewer, ticket)
-        self.customer = {
-            "name": summary.name,
-            "email": summary.email,
-            "account": gettext(lang, msgid("Has an account") if summary.has_account else msgid("Guest")),
-            "blocked": gettext(lang, msgid("Blocked")) if summary.is_blocked else "",
-        }
-        self.orders = [
-            {
-                "code": order.code,
-                "href": f"/admin/orders/{order.code}",
-                "total": Money(order.total_minor, order.currency).format(lang),
-                "date": date_time(order.created_at, lang),
-                "status": order.status,
-            }
-            for order in summary.orders
-        ]
+    def _show_ticket(self, panel: _TicketPanel) -> None:
+        self.ticket, self.conversation = panel.ticket, panel.conversation
+        self.customer, self.orders = panel.customer, panel.orders
 
     @rx.event
     async def load(self) -> EventHandler | None:
-        try:
-            viewer = await self._require_agent()
-        except SupportError as error:
-            await self._fail(error)
+        viewer = await self._staff()
+        if viewer is None:
             return None
-        self.allowed = True
+        self.loaded = True
         await self._reload(viewer)
         return AgentTicketState.watch
 
@@ -163,26 +193,26 @@ class AgentTicketState(rx.State):
 
     @rx.event
     async def bulk_assign(self, form: dict[str, str]) -> None:
-        lang = await current_lang(self)
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                count = support_queue.bulk_assign(
-                    session, viewer, [int(t) for t in self.selected], _int_or_none(form.get("agent_id", ""))
-                )
-            self.selected, self.error = [], ""
-            self.notice = translate(lang, msgid("{count} requests assigned."), count=count)
+            ticket_ids = [int(t) for t in self.selected]
+            count = await run_db(support_queue.bulk_assign, viewer, ticket_ids, _int_or_none(form.get("agent_id", "")))
+            self.selected = []
+            await self._say(msgid("{count} requests assigned."), count=count)
             await self._reload(viewer)
         except SupportError as error:
             await self._fail(error)
 
     @rx.event
     async def open_ticket(self, ticket_id: str) -> None:
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                self._load_ticket(session, viewer, int(ticket_id), await current_lang(self))
-            self.ticket_id, self.error, self.notice, self.reply_draft = ticket_id, "", "", ""
+            self._show_ticket(await run_db(_ticket_panel, viewer, int(ticket_id), await current_lang(self)))
+            self.ticket_id, self.message, self.message_is_error, self.reply_draft = ticket_id, "", False, ""
         except SupportError as error:
             await self._fail(error)
 
@@ -198,53 +228,51 @@ class AgentTicketState(rx.State):
 
     @rx.event
     async def reply(self, form: dict[str, str]) -> None:
-        lang = await current_lang(self)
         internal = form.get("internal") in ("on", "true", "1")
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                support.agent_reply(session, viewer, int(self.ticket_id), self.reply_draft, internal=internal)
-            self.reply_draft, self.error = "", ""
-            self.notice = gettext(lang, msgid("Note saved.") if internal else msgid("Reply sent."))
+            await run_db(support.agent_reply, viewer, int(self.ticket_id), self.reply_draft, internal=internal)
+            self.reply_draft = ""
+            await self._say(msgid("Note saved.") if internal else msgid("Reply sent."))
             await self._reload(viewer)
         except SupportError as error:
             await self._fail(error)
 
     @rx.event
     async def change(self, form: dict[str, str]) -> None:
-        lang = await current_lang(self)
+        viewer = await self._staff()
+        if viewer is None:
+            return
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                support.set_status(session, viewer, int(self.ticket_id), form.get("status", ""))
-                support.set_priority(session, viewer, int(self.ticket_id), form.get("priority", ""))
-            self.error, self.notice = "", gettext(lang, "Request updated.")
+            await run_db(_change_ticket, viewer, int(self.ticket_id), form.get("status", ""), form.get("priority", ""))
+            await self._say(msgid("Request updated."))
             await self._reload(viewer)
         except SupportError as error:
             await self._fail(error)
 
     @rx.event
     async def log_call(self, form: dict[str, str]) -> None:
-        lang = await current_lang(self)
         minutes, seconds = form.get("minutes", "0").strip() or "0", form.get("seconds", "0").strip() or "0"
         try:
             if not (minutes.isdigit() and seconds.isdigit()):
                 raise SupportError(msgid("The call duration is not valid."))
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                ticket = support_calls.log_call(
-                    session,
-                    viewer,
-                    caller_name=form.get("caller_name", ""),
-                    caller_phone=form.get("caller_phone", ""),
-                    caller_email=form.get("caller_email", ""),
-                    summary=form.get("summary", ""),
-                    duration_seconds=int(minutes) * 60 + int(seconds),
-                    outcome=form.get("outcome", "resolved"),
-                    reference=form.get("reference", ""),
-                )
-            self.error = ""
-            self.notice = translate(lang, msgid("Call logged on request {reference}."), reference=ticket.reference)
+            viewer = await self._staff()
+            if viewer is None:
+                return
+            ticket = await run_db(
+                support_calls.log_call,
+                viewer,
+                caller_name=form.get("caller_name", ""),
+                caller_phone=form.get("caller_phone", ""),
+                caller_email=form.get("caller_email", ""),
+                summary=form.get("summary", ""),
+                duration_seconds=int(minutes) * 60 + int(seconds),
+                outcome=form.get("outcome", "resolved"),
+                reference=form.get("reference", ""),
+            )
+            await self._say(msgid("Call logged on request {reference}."), reference=ticket.reference)
             await self._reload(viewer)
         except SupportError as error:
             await self._fail(error)
@@ -253,13 +281,11 @@ class AgentTicketState(rx.State):
     async def download(self, message_id: str) -> EventSpec | None:
         if not (message_id.isdigit() and self.ticket_id):
             return None
+        viewer = await self._staff()
+        if viewer is None:
+            return None
         try:
-            viewer = await self._require_agent()
-            with session_scope() as session:
-                ticket = support.agent_ticket(session, viewer, int(self.ticket_id))
-                name, content_type, data = message_attachment(
-                    session, int(message_id), ticket.id or 0, include_internal=True
-                )
+            name, content_type, data = await run_db(_agent_attachment, viewer, int(self.ticket_id), int(message_id))
         except SupportError as error:
             await self._fail(error)
             return None
@@ -269,7 +295,7 @@ class AgentTicketState(rx.State):
     async def watch(self) -> None:
         """Refresh the queue (SLA timers, new e-mail and phone requests) every few seconds."""
         async with self:
-            if loop_is_running(self._watch_beat, QUEUE_STALE_S) or not self.allowed:
+            if loop_is_running(self._watch_beat, QUEUE_STALE_S) or self.forbidden or not self.loaded:
                 return
             self._watch_beat = time.time()
             token = token_of(self)
@@ -277,8 +303,11 @@ class AgentTicketState(rx.State):
         while await guard.keep_going(token):
             await asyncio.sleep(QUEUE_REFRESH_S)
             async with self:
+                viewer = await self._staff()  # a revoked role stops the loop
+                if viewer is None:
+                    break
                 try:
-                    await self._reload(await self._require_agent())
+                    await self._reload(viewer)
                 except SupportError as error:
                     await self._fail(error)
                     break

@@ -7,24 +7,53 @@ import time
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models.support import AuthorKind
+from ticketapp.models.support import AuthorKind, SupportChat
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES
-from ticketapp.services.support.tickets import SupportError, Viewer, customer_orders, get_viewer
+from ticketapp.services.support.tickets import SupportError, customer_orders
 from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapshot, date_time
-from ticketapp.state.account.identity import current_user_id
+from ticketapp.state.base import signed_in_viewer
 from ticketapp.state.locale import current_lang
 from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 
 TYPING_WRITE_EVERY_S = 2.0
 
 
-def _read_snapshot(access_token: str, lang: str, mark_read: bool) -> ChatSnapshot:
-    with session_scope() as session:
-        return customer_chat_snapshot(session, access_token, lang, mark_read=mark_read)
+def _read_snapshot(session: Session, access_token: str, lang: str, mark_read: bool) -> ChatSnapshot:
+    return customer_chat_snapshot(session, access_token, lang, mark_read=mark_read)
+
+
+def _order_choices(session: Session, viewer: Viewer | None, lang: str) -> list[dict[str, str]]:
+    return [
+        {"id": str(order.id), "label": f"{order.code} · {date_time(order.created_at, lang)}"}
+        for order in customer_orders(session, viewer)
+    ]
+
+
+def _open_chat(session: Session, chat_token: str) -> SupportChat:
+    chat = support_chat.chat_for_customer(session, chat_token)
+    if chat is None:
+        raise SupportError("This chat is closed. Please start a new one.")
+    return chat
+
+
+def _post_message(session: Session, chat_token: str, body: str) -> None:
+    support_chat.post_customer_message(session, _open_chat(session, chat_token), body)
+
+
+def _post_attachment(session: Session, chat_token: str, filename: str, data: bytes) -> None:
+    support_chat.post_customer_attachment(session, _open_chat(session, chat_token), filename, data)
+
+
+def _mark_typing(session: Session, chat_token: str) -> None:
+    chat = support_chat.chat_for_customer(session, chat_token)
+    if chat is not None:
+        support_chat.set_typing(session, chat, AuthorKind.CUSTOMER)
 
 
 class SupportChatState(rx.State):
@@ -49,11 +78,6 @@ class SupportChatState(rx.State):
     _watch_beat: float = 0.0
     _typing_written: float = 0.0
 
-    async def _viewer(self) -> Viewer | None:
-        user_id = await current_user_id(self)
-        with session_scope() as session:
-            return get_viewer(session, user_id)
-
     def _apply(self, snapshot: ChatSnapshot, lang: str) -> None:
         # Only assign what changed: every assignment is sent to the browser.
         if self.started != snapshot.found:
@@ -77,15 +101,11 @@ class SupportChatState(rx.State):
         if not self.panel_open:
             return
         lang = await current_lang(self)
-        viewer = await self._viewer()
+        viewer = await signed_in_viewer(self)
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""
-        with session_scope() as session:
-            self.orders = [
-                {"id": str(order.id), "label": f"{order.code} · {date_time(order.created_at, lang)}"}
-                for order in customer_orders(session, viewer)
-            ]
-        self._apply(_read_snapshot(self.chat_token, await current_lang(self), mark_read=True), lang)
+        self.orders = await run_db(_order_choices, viewer, lang)
+        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
 
     @rx.event
     def close_panel(self) -> EventSpec:
@@ -95,41 +115,37 @@ class SupportChatState(rx.State):
     @rx.event
     async def start(self, form: dict[str, str]) -> None:
         lang = await current_lang(self)
+        viewer = await signed_in_viewer(self)
         try:
-            with session_scope() as session:
-                chat = support_chat.start_chat(
-                    session,
-                    await self._viewer(),
-                    guest_name=form.get("guest_name", ""),
-                    guest_email=form.get("guest_email", ""),
-                    topic=form.get("topic", "other"),
-                    order_id=int(form["order_id"]) if form.get("order_id", "").isdigit() else None,
-                    locale=lang,
-                )
+            chat = await run_db(
+                support_chat.start_chat,
+                viewer,
+                guest_name=form.get("guest_name", ""),
+                guest_email=form.get("guest_email", ""),
+                topic=form.get("topic", "other"),
+                order_id=int(form["order_id"]) if form.get("order_id", "").isdigit() else None,
+                locale=lang,
+            )
         except SupportError as error:
             self.error = gettext(lang, str(error))
             return
         self.error = ""
         self.chat_token = chat.access_token
-        self._apply(_read_snapshot(chat.access_token, lang, mark_read=False), lang)
+        self._apply(await run_db(_read_snapshot, chat.access_token, lang, False), lang)
 
     @rx.event
     async def send(self, form: dict[str, str]) -> None:
         lang = await current_lang(self)
         body = form.get("message", self.draft)
         try:
-            with session_scope() as session:
-                chat = support_chat.chat_for_customer(session, self.chat_token)
-                if chat is None:
-                    raise SupportError("This chat is closed. Please start a new one.")
-                support_chat.post_customer_message(session, chat, body)
+            await run_db(_post_message, self.chat_token, body)
         except SupportError as error:
             self.error = gettext(lang, str(error))
             return
         self.error = ""
         self.draft = ""
         self._typing_written = 0.0
-        self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
+        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
 
     @rx.event
     async def send_attachment(self, files: list[rx.UploadFile]) -> EventSpec | None:
@@ -140,28 +156,21 @@ class SupportChatState(rx.State):
         upload = files[0]
         data = await upload.read(MAX_ATTACHMENT_BYTES + 1)  # never more than the limit into memory
         try:
-            with session_scope() as session:
-                chat = support_chat.chat_for_customer(session, self.chat_token)
-                if chat is None:
-                    raise SupportError("This chat is closed. Please start a new one.")
-                support_chat.post_customer_attachment(session, chat, upload.filename or "file", data)
+            await run_db(_post_attachment, self.chat_token, upload.filename or "file", data)
         except SupportError as error:
             self.error = gettext(lang, str(error))
             return rx.clear_selected_files(CHAT_UPLOAD_ID)
         self.error = ""
-        self._apply(_read_snapshot(self.chat_token, lang, mark_read=True), lang)
+        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
         return rx.clear_selected_files(CHAT_UPLOAD_ID)
 
     @rx.event
-    def set_draft(self, value: str) -> None:
+    async def set_draft(self, value: str) -> None:
         self.draft = value
         if not value or time.time() - self._typing_written < TYPING_WRITE_EVERY_S:
             return
         self._typing_written = time.time()
-        with session_scope() as session:
-            chat = support_chat.chat_for_customer(session, self.chat_token)
-            if chat is not None:
-                support_chat.set_typing(session, chat, AuthorKind.CUSTOMER)
+        await run_db(_mark_typing, self.chat_token)
 
     @rx.event
     def new_chat(self) -> None:
@@ -180,7 +189,7 @@ class SupportChatState(rx.State):
         guard = LoopGuard()
         while await guard.keep_going(token):
             await asyncio.sleep(POLL_INTERVAL_S)
-            snapshot = await asyncio.to_thread(_read_snapshot, chat_token, lang, True)
+            snapshot = await run_db(_read_snapshot, chat_token, lang, True)
             async with self:
                 if not self.panel_open:
                     self._watch_beat = 0.0

@@ -4,18 +4,41 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlmodel import Session
 
-from ticketapp.db import session_scope
+from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import utcnow
+from ticketapp.models import SupportMessage, SupportTicket, utcnow
 from ticketapp.models.support import AuthorKind
+from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import message_attachment
-from ticketapp.services.support.tickets import SupportError, Viewer, get_viewer
+from ticketapp.services.support.tickets import SupportError
 from ticketapp.services.support.views import faq_view, message_view, opening_hours, ticket_view
 from ticketapp.settings import get_settings
-from ticketapp.state.account.identity import current_user_id
+from ticketapp.state.base import signed_in_viewer
 from ticketapp.state.locale import current_lang
+
+
+def _faq_and_requests(
+    session: Session, viewer: Viewer | None, lang: str
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    now = utcnow()
+    return faq_view(session, lang), [ticket_view(t, lang, now) for t in support.my_tickets(session, viewer)]
+
+
+def _customer_conversation(
+    session: Session, viewer: Viewer | None, ticket_id: int
+) -> tuple[SupportTicket, list[SupportMessage]]:
+    ticket = support.customer_ticket(session, viewer, ticket_id)
+    return ticket, support.conversation(session, ticket, include_internal=False)
+
+
+def _customer_attachment(
+    session: Session, viewer: Viewer | None, ticket_id: int, message_id: int
+) -> tuple[str, str, bytes]:
+    ticket = support.customer_ticket(session, viewer, ticket_id)
+    return message_attachment(session, message_id, ticket.id or 0, include_internal=False)
 
 
 class SupportPageState(rx.State):
@@ -31,33 +54,23 @@ class SupportPageState(rx.State):
     form_done: str = ""
     reply_error: str = ""
 
-    async def _viewer(self) -> Viewer | None:
-        user_id = await current_user_id(self)
-        with session_scope() as session:
-            return get_viewer(session, user_id)
-
     @rx.event
     async def load(self) -> None:
         lang = await current_lang(self)
         settings = get_settings().support
-        viewer = await self._viewer()
+        viewer = await signed_in_viewer(self)
         self.phone = settings.phone
         self.hours = opening_hours(settings.hours, settings.timezone, lang)
         self.signed_in = viewer is not None
-        with session_scope() as session:
-            self.faq = faq_view(session, lang)
-            now = utcnow()
-            self.my_requests = [ticket_view(t, lang, now) for t in support.my_tickets(session, viewer)]
+        self.faq, self.my_requests = await run_db(_faq_and_requests, viewer, lang)
         if self.selected_id:
             await self._load_conversation(int(self.selected_id))
 
     async def _load_conversation(self, ticket_id: int) -> None:
         lang = await current_lang(self)
-        viewer = await self._viewer()
+        viewer = await signed_in_viewer(self)
         try:
-            with session_scope() as session:
-                ticket = support.customer_ticket(session, viewer, ticket_id)
-                lines = support.conversation(session, ticket, include_internal=False)
+            ticket, lines = await run_db(_customer_conversation, viewer, ticket_id)
         except SupportError as error:
             self.selected_id, self.conversation, self.reply_error = "", [], gettext(lang, str(error))
             return
@@ -73,18 +86,18 @@ class SupportPageState(rx.State):
     @rx.event
     async def submit_contact(self, form: dict[str, str]) -> None:
         lang = await current_lang(self)
+        viewer = await signed_in_viewer(self)
         try:
-            with session_scope() as session:
-                ticket = support.submit_contact_form(
-                    session,
-                    await self._viewer(),
-                    name=form.get("name", ""),
-                    email=form.get("email", ""),
-                    topic=form.get("topic", "other"),
-                    subject=form.get("subject", ""),
-                    body=form.get("message", ""),
-                    locale=lang,
-                )
+            ticket = await run_db(
+                support.submit_contact_form,
+                viewer,
+                name=form.get("name", ""),
+                email=form.get("email", ""),
+                topic=form.get("topic", "other"),
+                subject=form.get("subject", ""),
+                body=form.get("message", ""),
+                locale=lang,
+            )
         except SupportError as error:
             self.form_done, self.form_error = "", gettext(lang, str(error))
             return
@@ -101,9 +114,9 @@ class SupportPageState(rx.State):
         lang = await current_lang(self)
         if not self.selected_id:
             return
+        viewer = await signed_in_viewer(self)
         try:
-            with session_scope() as session:
-                support.customer_reply(session, await self._viewer(), int(self.selected_id), form.get("reply", ""))
+            await run_db(support.customer_reply, viewer, int(self.selected_id), form.get("reply", ""))
         except SupportError as error:
             self.reply_error = gettext(lang, str(error))
             return
@@ -115,12 +128,11 @@ class SupportPageState(rx.State):
         """An attachment of the customer's own request (never from /_upload, which is public)."""
         if not (message_id.isdigit() and self.selected_id):
             return None
+        viewer = await signed_in_viewer(self)
         try:
-            with session_scope() as session:
-                ticket = support.customer_ticket(session, await self._viewer(), int(self.selected_id))
-                name, content_type, data = message_attachment(
-                    session, int(message_id), ticket.id or 0, include_internal=False
-                )
+            name, content_type, data = await run_db(
+                _customer_attachment, viewer, int(self.selected_id), int(message_id)
+            )
         except SupportError as error:
             self.reply_error = gettext(await current_lang(self), str(error))
             return None
