@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.i18n import translate
 from ticketapp.models import Role
@@ -46,7 +47,7 @@ class Access:
     """The guard's answer for a page: the signed-in user, and where to send them if they may not stay."""
 
     user: CurrentUser | None
-    redirect: rx.event.EventSpec | None = None
+    redirect: EventSpec | None = None
 
     @property
     def ok(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import TYPING_THROTTLE_MS, email_field, labelled_field, select_field, text_field
 from ticketapp.services.support.tickets import TOPICS
@@ -24,7 +26,7 @@ def topic_select(select_id: str, name: str = "topic") -> rx.Component:
 
 
 def chat_line(
-    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], rx.event.EventSpec] | None = None
+    message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None = None
 ) -> rx.Component:
     return rx.el.li(
         rx.cond(
@@ -49,7 +51,7 @@ def chat_line(
 
 
 def _attachment(
-    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], rx.event.EventSpec] | None
+    message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None
 ) -> rx.Component:
     if on_download is None:
         return rx.fragment()

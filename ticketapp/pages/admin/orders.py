@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.admin import shell
 from ticketapp.components.forms import DEBOUNCE_MS, select_field, text_field
@@ -28,7 +29,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _order_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _order_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.link(row["code"], href="/admin/orders/" + row["code"])),
         rx.el.td(row["date"]),
@@ -54,7 +55,7 @@ def orders_page() -> rx.Component:
     )
 
 
-def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "att-" + ticket["id"]
     return rx.el.tr(
         rx.el.td(ticket["code"]),
@@ -66,7 +67,7 @@ def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
                     rx.el.input(
                         id=control_id,
                         class_name="field",
-                        value=AdminOrderState.names.get(ticket["id"], ""),
+                        value=AdminOrderState.names.get(ticket["id"], ""),  # type: ignore[call-overload]  # a state dict read as a Var
                         on_change=lambda v: AdminOrderState.set_name(ticket["id"], v),
                         max_length=200,
                     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
@@ -12,7 +13,7 @@ from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.checkout import CheckoutState
 
 
-def _summary_row(line: rx.Var[dict[str, str]]) -> rx.Component:
+def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(line["event"], " – ", line["type"]),
         rx.el.td(line["quantity"]),

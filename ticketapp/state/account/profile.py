@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 from babel.dates import format_date
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -24,7 +25,7 @@ from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX
 from ticketapp.state.locale import LocaleState, current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     OrderStatus.PENDING: msgid("Pending"),
     OrderStatus.AWAITING_PAYMENT: msgid("Awaiting payment"),
     OrderStatus.PAID: msgid("Paid"),
@@ -68,7 +69,7 @@ class ProfileState(SentWhenUsed, rx.State):
     success: str = ""
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -89,7 +90,7 @@ class ProfileState(SentWhenUsed, rx.State):
         self.success = message
 
     @rx.event
-    async def save_profile(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -118,7 +119,7 @@ class ProfileState(SentWhenUsed, rx.State):
         return locale._html_lang_script()
 
     @rx.event
-    async def change_email(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def change_email(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -138,7 +139,7 @@ class ProfileState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def change_password(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def change_password(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -164,7 +165,7 @@ class ProfileState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def delete_account(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
+    async def delete_account(self, form: dict[str, str]) -> list[EventSpec] | EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -188,7 +189,7 @@ class OrdersState(SentWhenUsed, rx.State):
     loaded: bool = False
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -211,7 +212,7 @@ class OrderDetailState(SentWhenUsed, rx.State):
     lines: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -251,7 +252,7 @@ class SecurityState(SentWhenUsed, rx.State):
     next_path: str = "/admin"
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect
@@ -267,7 +268,7 @@ class SecurityState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def confirm(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def confirm(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect

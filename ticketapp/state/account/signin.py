@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -44,7 +45,7 @@ async def merge_cart_on_sign_in(state: rx.State) -> None:
     if user is None or not user.fully_signed_in:
         return
     cart = await state.get_state(CartState)
-    await cart.merge_into_account(user.id)
+    await cart._merge_into_account(user.id)
 
 
 def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> str:
@@ -68,7 +69,7 @@ class SignInState(SentWhenUsed, rx.State):
     providers: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         self.next_path = _next_path(self)
         oauth_error = _query(self, "oauth_error")
         self.error = (oauth_error if oauth_error in OAUTH_MESSAGES else oauth.OAUTH_FAILED) if oauth_error else ""
@@ -89,7 +90,7 @@ class SignInState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit(self, form: dict[str, str]) -> EventSpec | None:
         remember = isinstance(form, dict) and form.get("remember") in ("on", "true", True)
         form = form_values(form, {"email": EMAIL_MAX, "password": PASSWORD_MAX})
         result = await run_db(auth_sessions.sign_in, form["email"], form["password"], remember, client_info(self))
@@ -109,7 +110,7 @@ class SignInState(SentWhenUsed, rx.State):
         return rx.redirect(self.next_path)
 
     @rx.event
-    async def submit_code(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit_code(self, form: dict[str, str]) -> EventSpec | None:
         auth = await self.get_state(AuthState)
         code = form_values(form, {"code": SHORT_MAX})["code"]
         ok = await run_db(auth_sessions.complete_second_factor, auth._token(), code, client_info(self))
@@ -137,7 +138,7 @@ class SignUpState(SentWhenUsed, rx.State):
         self.password_problems = accounts.password_problems(value, self._email) if value else []
 
     @rx.event
-    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit(self, form: dict[str, str]) -> EventSpec | None:
         form = form_values(form, SIGN_UP_FIELDS)
         if form["password"] != form["password_confirm"]:
             self.error = msgid("The two passwords are not the same.")

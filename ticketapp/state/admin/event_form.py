@@ -6,7 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 
 import reflex as rx
-from sqlmodel import Session, select
+from reflex.event import EventSpec
+from sqlmodel import Session, col, select
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
@@ -104,7 +105,9 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
         "image_url": event.image_url or "",
         "status": event.status,
     }
-    types = session.exec(select(TicketType).where(TicketType.event_id == event_id).order_by(TicketType.position)).all()
+    types = session.exec(
+        select(TicketType).where(TicketType.event_id == event_id).order_by(col(TicketType.position))
+    ).all()
     sold = admin_events.sold_per_type(session, [t.id or 0 for t in types])
     rows = [
         {
@@ -207,7 +210,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         except AdminError as refused:
             await self._say_refused(refused)
             return
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         await self._say(msgid("Event published.") if publish else msgid("Event unpublished."))
 
     @rx.event
@@ -235,8 +238,12 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
 
     def _type_index(self, index: object) -> int | None:
         """`index` as a row of the ticket types shown, or None (the browser may send anything)."""
-        digits = isinstance(index, str) and index.isdigit() and len(index) < 6
-        row = index if isinstance(index, int) else int(index) if digits else -1
+        if isinstance(index, int) and not isinstance(index, bool):
+            row = index
+        elif isinstance(index, str) and index.isdigit() and len(index) < 6:
+            row = int(index)
+        else:
+            return None
         return row if 0 <= row < len(self.ticket_types) else None
 
     @rx.event
@@ -253,7 +260,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != row]
 
     @rx.event
-    async def save(self, _form: dict | None = None) -> rx.event.EventSpec | None:
+    async def save(self, _form: dict[str, str] | None = None) -> EventSpec | None:
         actor = await self._staff()
         if actor is None:
             return None
@@ -266,7 +273,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         await self._say(msgid("Saved."))
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         return None
 
     @rx.event

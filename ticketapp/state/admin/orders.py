@@ -28,11 +28,11 @@ TICKET_STATUS_LABELS = {"valid": msgid("Valid"), "void": msgid("Void (refunded o
 
 
 def status_label(status: str, lang: str) -> str:
-    return gettext(lang, STATUS_LABELS.get(status, status))  # type: ignore[call-overload]
+    return gettext(lang, STATUS_LABELS.get(status, status))
 
 
 def method_label(method: str, lang: str) -> str:
-    return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""  # type: ignore[call-overload]
+    return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""
 
 
 STATUSES = [s.value for s in OrderStatus]

@@ -168,7 +168,7 @@ class EventPageState(SentWhenUsed, rx.State):
         """Hold the chosen number of tickets; the service re-checks everything under lock."""
         lang = await current_lang(self)
         cart = await self.get_state(CartState)
-        token = cart.token()
+        token = cart._ensure_token()
         quantity = _as_int(self.quantities.get(ticket_type_id, "1"))
         type_id = _as_int(ticket_type_id)
         self.feedback_is_error = True
@@ -187,7 +187,7 @@ class EventPageState(SentWhenUsed, rx.State):
             )
             self.feedback_is_error = False
             await record_cart_add(self, type_id)
-        await cart.refresh_count()
+        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         await self._refresh()
 
 

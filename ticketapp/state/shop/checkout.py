@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -93,14 +95,14 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.buyer_email = self.buyer_email or user.email
 
     @rx.event
-    async def place_order(self, form: dict[str, Any] | None = None):  # noqa: ANN201  (an event chain)
+    async def place_order(self, form: dict[str, Any] | None = None) -> AsyncIterator[EventSpec | None]:
         lang = await current_lang(self)
         self._take_details(form)
         if not self.accept_terms:
             self.error = gettext(lang, "Please accept the terms of sale to continue.")
             return
         self.placing = True
-        yield
+        yield None  # send the busy flag before the order is placed
         cart = await self.get_state(CartState)
         names: dict[int, list[str]] = defaultdict(list)
         for field in self.attendee_fields:
@@ -121,7 +123,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.order_codes = [order.code for order in placed]
         self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
         self.lines = []
-        await cart.refresh_count()
+        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
             yield redirect
         self.placing = False
@@ -133,7 +135,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         names = form_values(form, {attendee_control(field["key"]): NAME_MAX for field in self.attendee_fields})
         self.attendees = {field["key"]: names[attendee_control(field["key"])] for field in self.attendee_fields}
 
-    async def _start_payment(self, code: str, lang: str) -> rx.event.EventSpec | None:
+    async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
         try:
             start = await run_db(order_payments.begin_payment, code, self.payment_method)
         except order_payments.OrderError as refused:

@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
@@ -110,7 +111,7 @@ class SearchState(SentWhenUsed, rx.State):
         await self._run(lang, offset=0)
 
     @rx.event
-    async def apply(self, _form: dict | None = None) -> rx.event.EventSpec | None:
+    async def apply(self, _form: dict[str, str] | None = None) -> EventSpec | None:
         lang = await current_lang(self)
         if not await self._run(lang, offset=0):
             return None
@@ -121,12 +122,12 @@ class SearchState(SentWhenUsed, rx.State):
         await self._run(await current_lang(self), offset=len(self.results))
 
     @rx.event
-    async def clear(self) -> rx.event.EventSpec | None:
+    async def clear(self) -> EventSpec | None:
         self.text = self.category = self.city = self.when = ""
         self.date_from = self.date_to = self.price_min = self.price_max = ""
         self.only_available = False
         self.sort = SortOrder.DATE.value
-        return await self.apply()
+        return await self.apply()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     def _url(self) -> str:
         params = {

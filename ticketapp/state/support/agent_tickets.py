@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventHandler, EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -167,7 +168,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.customer, self.orders = panel.customer, panel.orders
 
     @rx.event
-    async def load(self) -> rx.event.EventHandler | None:
+    async def load(self) -> EventHandler | None:
         viewer = await self._staff()
         if viewer is None:
             return None
@@ -183,7 +184,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.f_assignee = form.get("assignee", "")
         self.f_age = form.get("age", "")
         self.selected = []
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     def toggle_selected(self, ticket_id: str) -> None:
@@ -279,7 +280,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
             await self._fail(error)
 
     @rx.event
-    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+    async def download(self, message_id: str) -> EventSpec | None:
         if not (message_id.isdigit() and self.ticket_id):
             return None
         viewer = await self._staff()

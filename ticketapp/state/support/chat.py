@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -109,7 +110,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
 
     @rx.event
-    def close_panel(self) -> rx.event.EventSpec:
+    def close_panel(self) -> EventSpec:
         self.panel_open = False
         return rx.call_script("document.getElementById('chat-launcher')?.focus()")
 
@@ -149,7 +150,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
 
     @rx.event
-    async def send_attachment(self, files: list[rx.UploadFile]):  # noqa: ANN201  (an event chain)
+    async def send_attachment(self, files: list[rx.UploadFile]) -> EventSpec | None:
         lang = await current_lang(self)
         if not files:
             self.error = gettext(lang, "Choose an image or a PDF first.")
