@@ -1,0 +1,91 @@
+"""CORS and security headers on the app as Reflex assembles it (our routes wrapped around Reflex's)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from reflex.app import App
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse, Response
+from starlette.testclient import TestClient
+
+from ticketapp.api.routes import with_api_routes
+from ticketapp.api.security_headers import inline_script_hashes
+from ticketapp.settings import get_settings
+
+PAGE = b'<html><head><script>window.boot = 1;</script><script src="/assets/a.js"></script></head><body>hi</body></html>'
+
+
+async def reflex_page(scope, receive, send) -> None:
+    """Stands in for Reflex's mounted frontend: one HTML page (gzip when asked) and a JSON ping."""
+    if scope["path"] == "/ping":
+        await Response('"pong"', media_type="application/json")(scope, receive, send)
+        return
+    if scope["path"] == "/gz":
+        await Response(gzip.compress(PAGE), media_type="text/html", headers={"content-encoding": "gzip"})(
+            scope, receive, send
+        )
+        return
+    await HTMLResponse(PAGE)(scope, receive, send)
+
+
+def reflex_like_app() -> Starlette:
+    """What reflex.App.__call__ builds: the transformed api mounted in a top app with Reflex's CORS."""
+    top = Starlette()
+    top.mount("", with_api_routes(reflex_page))
+    App._add_cors(top)
+    return top
+
+
+@pytest.fixture
+def client(app_db: str) -> TestClient:
+    return TestClient(reflex_like_app())
+
+
+def test_cors_is_given_only_to_base_url_origin(client: TestClient) -> None:
+    own = get_settings().base_origin
+    for path in ("/api/health", "/ping"):
+        evil = client.get(path, headers={"Origin": "https://evil.example", "Cookie": "ticketapp_session=x"})
+        assert "access-control-allow-origin" not in evil.headers
+        sibling = client.get(path, headers={"Origin": "http://localhost:3001", "Cookie": "ticketapp_session=x"})
+        assert "access-control-allow-origin" not in sibling.headers
+        ours = client.get(path, headers={"Origin": own, "Cookie": "ticketapp_session=x"})
+        assert ours.headers["access-control-allow-origin"] == own
+        assert ours.headers["access-control-allow-credentials"] == "true"
+    preflight = client.options(
+        "/api/admin/orders.csv",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 400 and "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/ping", "/signin", "/gz", "/api/tickets/nope.pdf"])
+def test_every_response_carries_security_headers(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    csp = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    assert "strict-transport-security" not in headers  # BASE_URL is http in tests
+
+
+@pytest.mark.parametrize("path", ["/signin", "/gz"])
+def test_html_csp_allows_exactly_the_page_inline_scripts(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.content == PAGE
+    script_src = response.headers["content-security-policy"].split("script-src ", 1)[1].split(";", 1)[0]
+    assert script_src.split() == ["'self'", *inline_script_hashes(PAGE)]
+    assert len(inline_script_hashes(PAGE)) == 1
+
+
+def test_hsts_only_when_base_url_is_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASE_URL", "https://tickets.example.org")
+    get_settings.cache_clear()
+    try:
+        response = TestClient(with_api_routes(reflex_page)).get("/api/health")
+    finally:
+        get_settings.cache_clear()
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
