@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, Response
 from starlette.testclient import TestClient
 
+from tests.live_server import post_chunked, serve
 from ticketapp.api.routes import with_api_routes
 from ticketapp.api.security_headers import inline_script_hashes
 from ticketapp.settings import get_settings
@@ -89,3 +90,33 @@ def test_hsts_only_when_base_url_is_https(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         get_settings.cache_clear()
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_chunked_stripe_webhook_past_the_cap_is_cut_off_early(app_db: str, fake_stripe) -> None:
+    from sqlmodel import select
+
+    from ticketapp.db import session_scope
+    from ticketapp.models import WebhookEvent
+
+    with serve(with_api_routes(reflex_page)) as port:
+        status, sent = post_chunked(port, "/api/stripe/webhook", {"Stripe-Signature": "t=1,v1=0"}, 300 * 1024 * 1024)
+    assert status == 413
+    assert sent < 32 * 1024 * 1024  # stopped at the 512 KB cap, not after the whole 300 MB
+    with session_scope() as session:
+        assert session.exec(select(WebhookEvent)).all() == []
+
+
+def test_chunked_inbound_mail_past_the_cap_is_cut_off_early(app_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlmodel import select
+
+    from ticketapp.db import session_scope
+    from ticketapp.models import SupportTicket
+
+    monkeypatch.setenv("SUPPORT_INBOUND_SECRET", "inbound-secret")
+    get_settings.cache_clear()
+    with serve(with_api_routes(reflex_page)) as port:
+        status, sent = post_chunked(port, "/api/support/inbound", {"X-Support-Secret": "inbound-secret"}, 300 * 1024**2)
+    assert status == 413
+    assert sent < 64 * 1024 * 1024  # stopped at the 10 MB cap
+    with session_scope() as session:
+        assert session.exec(select(SupportTicket)).all() == []
