@@ -186,6 +186,9 @@ class Settings:
     media_dir: Path | None = None  # admin-uploaded event images (MEDIA_DIR; default DATA_DIR/media), served at /media/
     # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0 = ignore the header).
     trusted_proxy_hops: int = 0
+    # Account mails (reset, sign-up verification) a visitor may trigger per hour, per address and per IP.
+    account_mails_per_address: int = 3
+    account_mails_per_ip: int = 10
 
     @property
     def ticket_cache_dir(self) -> Path:
@@ -264,5 +267,7 @@ def get_settings() -> Settings:
         oauth_providers=_oauth_providers(),
         dev_mode=_env_bool("DEV_MODE"),
         support=_support_settings(),
+        account_mails_per_address=_env_int("ACCOUNT_MAILS_PER_ADDRESS", 3),
+        account_mails_per_ip=_env_int("ACCOUNT_MAILS_PER_IP", 10),
         trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", _env_int("REFLEX_TRUSTED_PROXY_HOPS", 0)),
     )
