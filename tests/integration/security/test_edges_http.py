@@ -120,3 +120,46 @@ def test_chunked_inbound_mail_past_the_cap_is_cut_off_early(app_db: str, monkeyp
     assert sent < 64 * 1024 * 1024  # stopped at the 10 MB cap
     with session_scope() as session:
         assert session.exec(select(SupportTicket)).all() == []
+
+
+def test_refund_above_the_paid_amount_is_capped_and_flagged(session, app_db: str, fake_stripe) -> None:
+    from sqlmodel import select
+
+    from tests.factories import checkout_object, make_pending_order, signed_event
+    from ticketapp.models import Order, OrderStatus, Refund
+
+    client = TestClient(with_api_routes(reflex_page))
+    order, _ = make_pending_order(session)
+    paid = client.post(
+        "/api/stripe/webhook",
+        content=(signed := signed_event("checkout.session.completed", checkout_object(order)))[0],
+        headers={"Stripe-Signature": signed[1]},
+    )
+    assert paid.status_code == 200
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": "pi_test_123",
+        "amount_refunded": 10 * order.total_minor,
+    }
+    payload, signature = signed_event("charge.refunded", charge)
+    assert (
+        client.post("/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}).status_code == 200
+    )
+    session.expire_all()
+    refunded = session.get(Order, order.id)
+    assert refunded.refunded_minor == order.total_minor and refunded.status == OrderStatus.REFUNDED
+    assert "capped" in (refunded.flagged_reason or "")
+    assert sum(r.amount_minor for r in session.exec(select(Refund)).all()) == order.total_minor
+
+
+def test_calendar_file_hides_drafts_and_answers_404_to_huge_ids(session, app_db: str) -> None:
+    from tests.factories import make_event
+    from ticketapp.models import EventStatus
+
+    client = TestClient(with_api_routes(reflex_page))
+    draft, _ = make_event(session, status=EventStatus.DRAFT)
+    published, _ = make_event(session, title="Published Concert", status=EventStatus.PUBLISHED)
+    assert client.get(f"/api/events/{published.id}.ics").status_code == 200
+    assert client.get(f"/api/events/{draft.id}.ics").status_code == 404
+    assert client.get("/api/events/99999999999999999999.ics").status_code == 404
