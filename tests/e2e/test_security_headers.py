@@ -3,12 +3,14 @@ and the document responses carry the anti-framing and nosniff headers."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.e2e.accounts_helpers import create_user, sign_in_staff, unique_email
+from tests.e2e.accounts_helpers import create_user, sign_in, sign_in_staff, unique_email
 from tests.e2e.conftest import LiveApp
 
-PUBLIC_PAGES = ["/", "/events", "/events/jazz-a-lyon", "/signin", "/signup", "/cart", "/help"]
+PUBLIC_PAGES = ["/", "/events", "/events/jazz-a-lyon", "/signin", "/signup", "/cart", "/support", "/signout"]
 STAFF_PAGES = ["/admin", "/admin/analytics?preset=7d", "/admin/orders", "/agent"]
 
 
@@ -49,3 +51,18 @@ def test_staff_pages_and_charts_run_under_the_csp(page: Page, live_app: LiveApp)
     for path in STAFF_PAGES:
         _visit(page, path)
     assert violations == []
+
+
+def test_opening_signout_does_not_sign_out_until_the_button_is_clicked(page: Page, live_app: LiveApp) -> None:
+    email = unique_email("signout")
+    create_user(live_app.database_url, email)
+    sign_in(page, email)
+    page.goto("/signout")  # what a link or <img> on another site would do
+    expect(page.get_by_role("button", name="Sign out of this browser")).to_be_visible()
+    page.goto("/account")
+    expect(page).to_have_url(re.compile(r"/account/?$"))
+    page.goto("/signout")
+    page.get_by_role("button", name="Sign out of this browser").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.goto("/account")
+    expect(page).to_have_url(re.compile(r"/signin\?next="))
