@@ -3,7 +3,7 @@
 The Content-Security-Policy allows scripts from our origin plus the exact inline scripts of the
 HTML page being served: Reflex's prebuilt pages carry a few inline scripts (colour-mode boot,
 React Router's hydration context), so the middleware hashes the ones in each HTML response
-(sha256) instead of allowing any inline script. Styles need 'unsafe-inline' because Radix/Emotion
+(sha256) instead of allowing any inline script. rx.call_script needs 'unsafe-eval'. Styles need 'unsafe-inline' because Radix/Emotion
 insert style tags and attributes at runtime (measured in chromium, see docs/security.md).
 """
 
@@ -13,6 +13,7 @@ import base64
 import gzip
 import hashlib
 import re
+from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,7 +39,9 @@ def inline_script_hashes(html: bytes) -> list[str]:
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
-    scripts = " ".join(["'self'", *script_hashes])
+    # 'unsafe-eval': Reflex runs rx.call_script's server-sent code with eval (measured in chromium);
+    # inline <script> stays limited to the page's own hashed ones.
+    scripts = " ".join(["'self'", "'unsafe-eval'", *script_hashes])
     return "; ".join(
         [
             "default-src 'self'",
@@ -85,19 +88,25 @@ class SecurityHeadersMiddleware:
             if start is None:
                 await send(message)
                 return
+            if message["type"] == "http.response.pathsend":  # the server sends the file itself (granian)
+                self._add_html_headers(start, Path(message["path"]).read_bytes())
+                await send(start)
+                await send(message)
+                return
             body.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            await self._send_html(start, b"".join(body), send)
+            payload = b"".join(body)
+            self._add_html_headers(start, payload)
+            await send(start)
+            await send({"type": "http.response.body", "body": payload, "more_body": False})
 
         await self.app(scope, receive, send_with_headers)
 
-    async def _send_html(self, start: Message, payload: bytes, send: Send) -> None:
+    def _add_html_headers(self, start: Message, payload: bytes) -> None:
         headers = MutableHeaders(scope=start)
         html = gzip.decompress(payload) if headers.get("content-encoding") == "gzip" and payload else payload
         self._add_headers(headers, inline_script_hashes(html))
-        await send(start)
-        await send({"type": "http.response.body", "body": payload, "more_body": False})
 
     def _add_headers(self, headers: MutableHeaders, script_hashes: list[str]) -> None:
         for name, value in FIXED_HEADERS.items():
