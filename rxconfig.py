@@ -13,7 +13,7 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     # Credentialed CORS (and the websocket's Origin check) only for our own origin.
-    cors_allowed_origins=[_settings.base_origin],
+    cors_allowed_origins=_settings.allowed_origins,
     # The same setting gives our HTTP routes their client IP (api/client_ip.py).
     trusted_proxy_hops=_settings.trusted_proxy_hops,
     disable_plugins=[rx.plugins.SitemapPlugin],

@@ -216,6 +216,18 @@ class Settings:
         return f"{parts.scheme}://{parts.netloc}"
 
     @property
+    def allowed_origins(self) -> list[str]:
+        """Origins allowed credentialed CORS and the websocket: BASE_URL's, and for a loopback
+        BASE_URL its twin (localhost ⇄ 127.0.0.1 on the same port), since both reach `make run`."""
+        parts = urlsplit(self.base_url)
+        twins = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}
+        origins = [self.base_origin]
+        if parts.hostname in twins:
+            port = f":{parts.port}" if parts.port else ""
+            origins.append(f"{parts.scheme}://{twins[parts.hostname]}{port}")
+        return origins
+
+    @property
     def is_https(self) -> bool:
         return self.base_url.startswith("https://")
 

@@ -163,3 +163,12 @@ def test_calendar_file_hides_drafts_and_answers_404_to_huge_ids(session, app_db:
     assert client.get(f"/api/events/{published.id}.ics").status_code == 200
     assert client.get(f"/api/events/{draft.id}.ics").status_code == 404
     assert client.get("/api/events/99999999999999999999.ics").status_code == 404
+
+
+def test_a_loopback_base_url_also_allows_its_twin_host(client: TestClient) -> None:
+    settings = get_settings()
+    assert settings.base_url.startswith("http://localhost:")  # the tests' BASE_URL
+    twin = settings.base_origin.replace("localhost", "127.0.0.1")
+    assert settings.allowed_origins == [settings.base_origin, twin]
+    answer = client.get("/api/health", headers={"Origin": twin})
+    assert answer.headers["access-control-allow-origin"] == twin
