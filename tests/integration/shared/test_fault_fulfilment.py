@@ -1,11 +1,12 @@
 """Nothing lost (ARCHITECTURE.md "Durable side effects"), with real processes.
 
-Each test gives its processes their own DATA_DIR, SQLite database and SQLite job queue
-(JOBS_IMMEDIATE=0): a buyer process pays orders, a real `python -m ticketapp worker`
-fulfils them, and faults are real: `kill -9` of the worker mid-batch, a queue locked
-by another process while the buyer pays. After the fault, `python -m ticketapp reconcile`
-(what the periodic job does every minute) and a fresh worker must bring every paid order
-to its tickets and exactly one confirmation mail.
+Each test gives its processes their own DATA_DIR, SQLite database and job queue
+(SQLite, or Redis on a database of its own; JOBS_IMMEDIATE=0): a buyer process pays
+orders, a real `python -m ticketapp worker` fulfils them, and faults are real: `kill -9`
+of the worker mid-batch, a queue locked by another process or Redis unreachable while the
+buyer pays. After the fault, `python -m ticketapp reconcile` (what the periodic job does
+every minute) and a fresh worker must bring every paid order to its tickets and exactly
+one confirmation mail.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from huey import RedisHuey
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from tests.integration.shared.test_jobs_and_health import _redis_available
 from ticketapp.db import make_engine
 from ticketapp.models import DueJob, OrderLog, Ticket
 from ticketapp.services.orders.mail import CONFIRMATION_NOTE
@@ -33,8 +36,23 @@ ORDERS = 8
 TICKETS_PER_ORDER = 2  # fault_buyers books 2 seats per order
 
 
+REDIS_URL = "redis://127.0.0.1:6379/12"  # this file's own Redis database
+REDIS_DOWN_URL = "redis://127.0.0.1:1/12"  # nothing listens there
+QUEUES = ["sqlite", pytest.param("redis", marks=pytest.mark.skipif(not _redis_available(), reason="no Redis"))]
+
+
+@pytest.fixture(params=["sqlite"])
+def queue(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The job queue's backend; a Redis queue is emptied (only its own keys) before and after."""
+    if request.param == "redis":
+        RedisHuey("ticketapp", url=REDIS_URL).flush()
+    yield request.param
+    if request.param == "redis":
+        RedisHuey("ticketapp", url=REDIS_URL).flush()
+
+
 @pytest.fixture
-def fault_env(tmp_path: Path) -> dict[str, str]:
+def fault_env(tmp_path: Path, queue: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "REFLEX_REDIS_URL"))}
     env |= {
         "DATA_DIR": str(tmp_path),
@@ -42,6 +60,8 @@ def fault_env(tmp_path: Path) -> dict[str, str]:
         "JOBS_IMMEDIATE": "0",
         "DUE_GRACE_S": "3",  # re-enqueue what is undone after 3 s (production: minutes)
     }
+    if queue == "redis":
+        env["REFLEX_REDIS_URL"] = REDIS_URL
     _run(env, "-m", "ticketapp", "migrate")
     return env
 
@@ -151,6 +171,7 @@ def _assert_exactly_one_confirmation_each(env: dict[str, str], orders: dict[int,
     assert dict(notes) == dict.fromkeys(orders, 1)
 
 
+@pytest.mark.parametrize("queue", QUEUES, indirect=True)
 def test_a_worker_killed_mid_batch_loses_no_paid_order(fault_env: dict[str, str], start_worker) -> None:
     orders = _pay(fault_env, ORDERS)  # queued: no worker runs yet
     assert _fulfilled(fault_env, orders) == 0
@@ -198,5 +219,17 @@ def test_a_locked_queue_while_paying_is_no_error_and_fulfilment_follows(
     assert _undone(fault_env) == len(orders)  # …but the work is recorded as due
 
     start_worker()
+    _wait_until_all_delivered(fault_env, orders)
+    _assert_exactly_one_confirmation_each(fault_env, orders)
+
+
+@pytest.mark.skipif(not _redis_available(), reason="no Redis")
+@pytest.mark.parametrize("queue", ["redis"], indirect=True)
+def test_redis_down_while_paying_is_no_error_and_fulfilment_follows(fault_env: dict[str, str], start_worker) -> None:
+    orders = _pay(fault_env | {"REFLEX_REDIS_URL": REDIS_DOWN_URL}, 2)  # the buyer's app cannot reach Redis
+    assert _fulfilled(fault_env, orders) == 0
+    assert _undone(fault_env) == len(orders)
+
+    start_worker()  # Redis is back (the worker and the reconciler reach it)
     _wait_until_all_delivered(fault_env, orders)
     _assert_exactly_one_confirmation_each(fault_env, orders)
