@@ -32,6 +32,7 @@ from ticketapp.services.tickets.staff_tokens import viewer_for_staff_token
 from ticketapp.services.tickets.tokens import get_signing_key, public_key
 from ticketapp.state.base import StaffPageState, staff_viewer
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 COUNTER_REFRESH_S = 4
 # The live counter stops polling after this many refreshes (~1 h); choosing the event again restarts it.
@@ -75,7 +76,7 @@ def _scan_for_event(session: Session, event_id: int, scanned: str, staff_id: int
     return scan(session, event_id, scanned, staff_id, public_key(get_signing_key()))
 
 
-class CheckinState(StaffPageState, rx.State):
+class CheckinState(SentWhenUsed, StaffPageState, rx.State):
     """`forbidden` is the locked page (the token form); `loaded` and not `forbidden`, the door."""
 
     _staff_role: ClassVar[Role] = Role.AGENT

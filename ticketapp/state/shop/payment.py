@@ -18,6 +18,7 @@ from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.services.shared.signing import verify
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 POLL_SECONDS = 1.0
 POLL_LIMIT = 180  # stop watching after ~3 minutes; a reload resumes
@@ -64,7 +65,7 @@ def _path_code(path: str, position: int) -> str:
     return parts[position].upper() if len(parts) > position else ""
 
 
-class OrderPaymentState(rx.State):
+class OrderPaymentState(SentWhenUsed, rx.State):
     """`/orders/[code]/status?s=…`: only someone holding the signed link sees the order."""
 
     loaded: bool = False
@@ -187,7 +188,7 @@ def _demo_result(session: Session, code: str, approve: bool) -> str:
     return order_payments.status_url(order)
 
 
-class DemoPaymentState(rx.State):
+class DemoPaymentState(SentWhenUsed, rx.State):
     """`/pay/demo/[code]?s=…`: the built-in test payment page used when Stripe is not configured."""
 
     loaded: bool = False

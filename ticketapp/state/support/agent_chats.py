@@ -22,6 +22,7 @@ from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, date_time
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 
 PRESENCE_BEAT_S = 30.0
@@ -83,7 +84,7 @@ def _mark_typing(session: Session, viewer: Viewer, chat_id: int) -> None:
         support_chat.set_typing(session, chat, AuthorKind.AGENT)
 
 
-class AgentChatState(StaffPageState, rx.State):
+class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
     _staff_role: ClassVar[Role] = Role.AGENT
     agent_name: str = ""
     presence: str = ""  # first visit of the panel: online

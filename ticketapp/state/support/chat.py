@@ -18,6 +18,7 @@ from ticketapp.services.support.tickets import SupportError, customer_orders
 from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapshot, date_time
 from ticketapp.state.base import signed_in_viewer
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 
 TYPING_WRITE_EVERY_S = 2.0
@@ -55,7 +56,7 @@ def _mark_typing(session: Session, chat_token: str) -> None:
         support_chat.set_typing(session, chat, AuthorKind.CUSTOMER)
 
 
-class SupportChatState(rx.State):
+class SupportChatState(SentWhenUsed, rx.State):
     # The browser keeps its chat's secret token, so a reload or reconnect finds the chat again.
     chat_token: str = rx.LocalStorage("", name="support_chat")
     panel_open: bool = False
