@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -218,7 +219,7 @@ def queue_mail(
     hooks.emit_due(MAIL_JOB, payload=payload)
 
 
-def deliver_payload(payload: dict) -> str:
+def deliver_payload(payload: dict[str, Any]) -> str:
     """Deliver a queued mail now; returns where it went ('smtp' or the outbox file)."""
     attachments = [
         Attachment(name, content if isinstance(content, bytes) else base64.b64decode(content), mime)

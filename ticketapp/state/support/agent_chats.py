@@ -7,6 +7,7 @@ import time
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -134,7 +135,7 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
         )
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         viewer = await self._staff()
         if viewer is None:
             return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventHandler, EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -25,6 +26,7 @@ from ticketapp.services.support.queue import QueueFilter
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 from ticketapp.state.support.live import LoopGuard, loop_is_running, token_of
@@ -166,7 +168,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.customer, self.orders = panel.customer, panel.orders
 
     @rx.event
-    async def load(self) -> rx.event.EventHandler | None:
+    async def load(self) -> EventHandler | None:
         viewer = await self._staff()
         if viewer is None:
             return None
@@ -182,7 +184,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.f_assignee = form.get("assignee", "")
         self.f_age = form.get("age", "")
         self.selected = []
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     def toggle_selected(self, ticket_id: str) -> None:
@@ -224,7 +226,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     def set_reply_draft(self, value: str) -> None:
-        self.reply_draft = value
+        self.reply_draft = clip(value, TEXT_MAX)
 
     @rx.event
     async def reply(self, form: dict[str, str]) -> None:
@@ -278,7 +280,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
             await self._fail(error)
 
     @rx.event
-    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+    async def download(self, message_id: str) -> EventSpec | None:
         if not (message_id.isdigit() and self.ticket_id):
             return None
         viewer = await self._staff()
