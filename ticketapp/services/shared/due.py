@@ -39,7 +39,7 @@ def record(session: Session, kind: str, key: str | int, **payload: Any) -> None:
 def mark_done(session: Session, kind: str, key: str | int) -> None:
     """The job finished (commits); marking twice keeps the first time."""
     session.exec(
-        update(DueJob)  # type: ignore[call-overload]
+        update(DueJob)
         .where(col(DueJob.kind) == kind, col(DueJob.key) == str(key), col(DueJob.done_at).is_(None))
         .values(done_at=utcnow())
     )
@@ -56,7 +56,7 @@ def claim(session: Session, kind: str, key: str | int, *, now: datetime | None =
     now = now or utcnow()
     lapsed = now - timedelta(seconds=get_settings().due_grace_s)
     taken = session.exec(
-        update(DueJob)  # type: ignore[call-overload]
+        update(DueJob)
         .where(col(DueJob.kind) == kind, col(DueJob.key) == str(key), col(DueJob.done_at).is_(None))
         .where(or_(col(DueJob.claimed_at).is_(None), col(DueJob.claimed_at) <= lapsed))
         .values(claimed_at=now)
@@ -72,7 +72,7 @@ def release(session: Session, kind: str, key: str | int) -> None:
     """The claimed work failed (commits): the job's own retry may take it again at once."""
     session.rollback()
     session.exec(
-        update(DueJob)  # type: ignore[call-overload]
+        update(DueJob)
         .where(col(DueJob.kind) == kind, col(DueJob.key) == str(key), col(DueJob.done_at).is_(None))
         .values(claimed_at=None)
     )

@@ -184,7 +184,7 @@ def build_message(
     return message
 
 
-def _payload(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None) -> dict:
+def _payload(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None) -> dict[str, Any]:
     """A mail as the job takes it: plain JSON (attachments in base64), so it can also be stored as due."""
     return {
         "to": to,
