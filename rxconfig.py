@@ -12,6 +12,10 @@ config = rx.Config(
     redis_url=_settings.redis_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    # Credentialed CORS (and the websocket's Origin check) only for our own origin.
+    cors_allowed_origins=[_settings.base_origin],
+    # The same setting gives our HTTP routes their client IP (api/client_ip.py).
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     disable_plugins=[rx.plugins.SitemapPlugin],
     plugins=[
         rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="inherit", accent_color="indigo", radius="medium")),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -187,6 +188,11 @@ class Settings:
     support: SupportSettings = field(default_factory=lambda: SupportSettings())
     supported_locales: tuple[str, ...] = field(default=SUPPORTED_LOCALES)
     media_dir: Path | None = None  # admin-uploaded event images (MEDIA_DIR; default DATA_DIR/media), served at /media/
+    # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0 = ignore the header).
+    trusted_proxy_hops: int = 0
+    # Account mails (reset, sign-up verification) a visitor may trigger per hour, per address and per IP.
+    account_mails_per_address: int = 3
+    account_mails_per_ip: int = 10
 
     @property
     def ticket_cache_dir(self) -> Path:
@@ -206,6 +212,16 @@ class Settings:
     def order_payment_window(self) -> timedelta:
         """How long a pending order keeps its seats while the buyer pays."""
         return timedelta(minutes=self.order_payment_minutes)
+
+    @property
+    def base_origin(self) -> str:
+        """BASE_URL's origin (scheme://host[:port]): the only one allowed credentialed CORS."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:
@@ -257,4 +273,7 @@ def get_settings() -> Settings:
         oauth_providers=_oauth_providers(),
         dev_mode=_env_bool("DEV_MODE"),
         support=_support_settings(),
+        account_mails_per_address=_env_int("ACCOUNT_MAILS_PER_ADDRESS", 3),
+        account_mails_per_ip=_env_int("ACCOUNT_MAILS_PER_IP", 10),
+        trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", _env_int("REFLEX_TRUSTED_PROXY_HOPS", 0)),
     )

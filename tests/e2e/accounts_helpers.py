@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import time
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
@@ -55,10 +57,22 @@ def sign_in(page: Page, email: str, password: str = PASSWORD, remember: bool = F
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def sign_in_staff(page: Page, database_url: str, email: str, password: str) -> None:
-    """Sign in an admin/agent through the second factor, enrolling on first use (codes via pyotp)."""
+def fresh_totp_code(database_url: str, email: str) -> str:
+    """A code the app still accepts: from a time-step after the last one it accepted (waits if needed)."""
     import pyotp
 
+    user = find_user(database_url, email)
+    totp = pyotp.TOTP(user.totp_secret)
+    while True:
+        current = totp.timecode(datetime.now(UTC))
+        step = max(current, (user.totp_last_step if user.totp_last_step is not None else -1) + 1)
+        if step <= current + 1:  # the app accepts one step of clock drift
+            return totp.generate_otp(step)
+        time.sleep(1)
+
+
+def sign_in_staff(page: Page, database_url: str, email: str, password: str) -> None:
+    """Sign in an admin/agent through the second factor, enrolling on first use (codes via pyotp)."""
     page.goto("/signin")
     page.get_by_label("E-mail", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
@@ -66,8 +80,7 @@ def sign_in_staff(page: Page, database_url: str, email: str, password: str) -> N
     enrol = page.get_by_role("button", name="Turn on two-factor authentication")
     verify = page.get_by_role("button", name="Verify")
     expect(enrol.or_(verify)).to_be_visible()
-    secret = find_user(database_url, email).totp_secret
-    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Authentication code").fill(fresh_totp_code(database_url, email))
     if enrol.is_visible():
         enrol.click()
         expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()

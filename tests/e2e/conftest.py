@@ -88,6 +88,8 @@ def app_env(
         DATABASE_URL=f"sqlite:///{app_data_dir / 'app.db'}",
         JOBS_IMMEDIATE="1",
         BASE_URL=f"http://localhost:{app_port}",
+        # Every browser of the suite comes from 127.0.0.1: lift the per-IP account-mail limit.
+        ACCOUNT_MAILS_PER_IP="1000",
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="false",
         REFLEX_USE_SYSTEM_BUN="1",

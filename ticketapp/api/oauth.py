@@ -13,6 +13,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from ticketapp.api.client_ip import client_ip
 from ticketapp.db import session_scope
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.oauth import (
@@ -38,8 +39,7 @@ log = logging.getLogger(__name__)
 
 
 def _client(request: Request) -> ClientInfo:
-    ip = request.client.host if request.client else ""
-    return ClientInfo(ip=ip, user_agent=request.headers.get("user-agent", ""))
+    return ClientInfo(ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
 
 
 def _secure() -> bool:

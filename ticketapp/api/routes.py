@@ -11,14 +11,16 @@ from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
 from ticketapp.api.media import media
 from ticketapp.api.oauth import oauth_callback, oauth_start
+from ticketapp.api.security_headers import SecurityHeadersMiddleware
 from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
 from ticketapp.api.tickets import ticket_routes
+from ticketapp.settings import get_settings
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
-    """Reflex calls this with its own ASGI app; ours answer first."""
-    return Starlette(
+    """Reflex calls this with its own ASGI app; ours answer first, and every response gets security headers."""
+    routes = Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
@@ -32,3 +34,4 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Mount("", app=reflex_asgi),
         ]
     )
+    return SecurityHeadersMiddleware(routes, https=get_settings().is_https)

@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ticketapp.api.bodies import BodyTooLargeError, read_capped_body, too_large
 from ticketapp.db import session_scope
 from ticketapp.services.orders.providers.stripe import stripe_configured
 from ticketapp.services.orders.providers.stripe_events import UnknownOrderError, handle_stripe_event
@@ -21,11 +22,10 @@ async def stripe_webhook(request: Request) -> JSONResponse:
     settings = get_settings()
     if not stripe_configured():
         return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
-    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
-        return JSONResponse({"error": "body too large"}, status_code=413)
-    payload = await request.body()
-    if len(payload) > MAX_BODY_BYTES:
-        return JSONResponse({"error": "body too large"}, status_code=413)
+    try:
+        payload = await read_capped_body(request, MAX_BODY_BYTES)
+    except BodyTooLargeError:
+        return too_large()
     try:
         event = verify_stripe_event(payload, request.headers.get("stripe-signature"), settings.stripe_webhook_secret)
     except WebhookRejectedError as exc:

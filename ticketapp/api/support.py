@@ -11,6 +11,7 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ticketapp.api.bodies import BodyTooLargeError, read_capped_body, too_large
 from ticketapp.db import session_scope
 from ticketapp.services.support.inbound import MAX_INBOUND_BYTES, receive_email
 from ticketapp.services.support.tickets import SupportError
@@ -28,10 +29,10 @@ def _authorised(request: Request) -> bool:
 async def inbound_email(request: Request) -> JSONResponse:
     if not _authorised(request):
         return JSONResponse({"error": "unauthorized"}, status_code=401)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_INBOUND_BYTES:
-        return JSONResponse({"error": "too large"}, status_code=413)
-    raw = await request.body()
+    try:
+        raw = await read_capped_body(request, MAX_INBOUND_BYTES)
+    except BodyTooLargeError:
+        return too_large()
     try:
         with session_scope() as session:
             result = receive_email(session, raw)

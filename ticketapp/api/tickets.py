@@ -9,12 +9,14 @@ from starlette.routing import Route
 
 from ticketapp.api.deps import request_session, request_viewer
 from ticketapp.i18n import normalize_locale
-from ticketapp.models import Event, Order, Venue
+from ticketapp.models import Event, EventStatus, Order, Venue
 from ticketapp.services.shared.calendar import event_ics
 from ticketapp.services.tickets.links import downloadable_ticket, link_is_valid
 from ticketapp.services.tickets.pdf import ticket_pdf
 from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.settings import get_settings
+
+MAX_ID = 2**63 - 1  # the largest BIGINT / SQLite integer
 
 
 def _download(request: Request, code: str, user_id: int | None) -> Response:
@@ -55,10 +57,13 @@ async def ticket_download(request: Request) -> Response:
 
 
 def _ics(request: Request, event_id: int) -> Response:
+    if event_id > MAX_ID:  # no such row; the database would refuse the number itself (a 500)
+        return JSONResponse({"error": "event not found"}, status_code=404)
     with request_session(request) as session:
         event = session.get(Event, event_id)
         venue = session.get(Venue, event.venue_id) if event else None
-        if event is None or venue is None:
+        # Drafts are not public: same answer as an unknown id.
+        if event is None or venue is None or event.status == EventStatus.DRAFT:
             return JSONResponse({"error": "event not found"}, status_code=404)
         url = f"{get_settings().base_url}/events/{event.slug}"
         body = event_ics(event, venue, url)

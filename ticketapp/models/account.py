@@ -100,6 +100,8 @@ class SecurityEventKind(StrEnum):
     PROFILE_UPDATED = "profile_updated"
     TWO_FACTOR_ENROLLED = "two_factor_enrolled"
     TWO_FACTOR_FAILED = "two_factor_failed"
+    TWO_FACTOR_OK = "two_factor_ok"
+    TWO_FACTOR_LOCKOUT = "two_factor_lockout"
     RECOVERY_CODE_USED = "recovery_code_used"
     ACCOUNT_BLOCKED = "account_blocked"
     ACCOUNT_DELETED = "account_deleted"

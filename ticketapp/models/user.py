@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String
+from sqlalchemy import BigInteger, Column, String
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -37,6 +37,8 @@ class User(SQLModel, table=True):
     # confirmed once a first code was given.
     totp_secret: str | None = Field(default=None, max_length=64)
     totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last TOTP time-step accepted: a code (and any older one) is never accepted twice.
+    totp_last_step: int | None = Field(default=None, sa_type=BigInteger)
     # JSON list of SHA-256 hashes of the unused recovery codes.
     recovery_codes_hash: str | None = Field(default=None)
     # Deleted accounts are anonymised in place so their orders stay for accounting.

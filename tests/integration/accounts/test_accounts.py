@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
@@ -271,7 +271,9 @@ def test_staff_enrol_totp_then_need_a_code_or_a_recovery_code(session) -> None:
     assert auth_sessions.resolve_session(session, second.token).fully_signed_in
     third = auth_sessions.sign_in(session, "boss@example.com", "admin secret pass", False, CLIENT)
     assert not auth_sessions.complete_second_factor(session, third.token, codes[0], CLIENT)  # spent
-    assert auth_sessions.complete_second_factor(session, third.token, pyotp.TOTP(secret).now(), CLIENT)
+    # The enrolment code's time-step is spent (RFC 6238 §5.2): the next step's code, within the drift window.
+    next_code = pyotp.TOTP(secret).at(datetime.now(UTC) + timedelta(seconds=30))
+    assert auth_sessions.complete_second_factor(session, third.token, next_code, CLIENT)
     assert SecurityEventKind.TWO_FACTOR_ENROLLED in _kinds(session, admin.id)
 
 

@@ -23,8 +23,9 @@ from ticketapp.models import SupportMessage, SupportTicket, User
 from ticketapp.services.accounts.access import viewer_for_user as get_viewer
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.attachments import message_attachment
-from ticketapp.services.support.inbound import strip_quoted
+from ticketapp.services.support.inbound import UNVERIFIED_LABEL, strip_quoted
 from ticketapp.services.support.mail import outbox_dir
+from ticketapp.services.support.reply_tokens import reply_token
 from ticketapp.services.support.tickets import Requester, SupportError
 
 SECRET = "inbound-test-secret"
@@ -258,3 +259,75 @@ def test_oversized_mail_is_refused_before_reading(
     assert response.status_code == 413
     with session_scope() as session:
         assert len(session.exec(select(SupportTicket)).all()) == before
+
+
+# --- sender trust: `From:` proves nothing, a signed reply token does ---
+
+
+def _post(client: TestClient, mail: EmailMessage):
+    return client.post("/api/support/inbound", content=bytes(mail), headers={"X-Support-Secret": SECRET})
+
+
+def _customer_ticket(email: str) -> tuple[int, SupportTicket]:
+    with session_scope() as session:
+        customer = User(email=email, display_name="Real Customer")
+        agent = User(email=f"agent-{email}", display_name="Agnès", role="agent")
+        session.add_all([customer, agent])
+        session.commit()
+        ticket = support.open_ticket(
+            session,
+            Requester(customer=get_viewer(session, customer.id)),
+            channel="form",
+            subject="Refund?",
+            body="Hi",
+        )
+        return agent.id, ticket
+
+
+def test_forged_from_opens_an_unverified_guest_ticket_without_the_account(
+    smtp_inbox: Inbox, client: TestClient
+) -> None:
+    with session_scope() as session:
+        session.add(User(email="victim.inbound@example.com", display_name="Victim"))
+        session.commit()
+    forged = EmailMessage()
+    forged["From"] = "Victim <victim.inbound@example.com>"
+    forged["Subject"] = "Change my ticket name"
+    forged["Message-ID"] = "<forged-1@attacker.example>"
+    forged.set_content("Please send my tickets to attacker@example.net")
+    response = _post(client, forged)
+    assert response.status_code == 201
+    with session_scope() as session:
+        ticket = session.exec(select(SupportTicket).where(SupportTicket.reference == response.json()["ticket"])).one()
+        assert ticket.customer_id is None  # not filed under the victim's account: no orders shown
+        assert ticket.guest_email == "victim.inbound@example.com"
+        assert UNVERIFIED_LABEL in ticket.guest_name
+
+
+def test_reference_without_token_is_labelled_and_a_signed_reply_is_not(smtp_inbox: Inbox, client: TestClient) -> None:
+    agent_id, ticket = _customer_ticket("real.inbound@example.com")
+    # Someone who only knows the reference (it is in every subject) writes as the customer.
+    guess = EmailMessage()
+    guess["From"] = "real.inbound@example.com"
+    guess["Subject"] = f"Re: [{ticket.reference}] Refund?"
+    guess["In-Reply-To"] = f"<123.{ticket.reference}.{'0' * 20}@ticketapp.localhost>"  # a made-up token
+    guess.set_content("Cancel everything")
+    assert _post(client, guess).json()["ticket"] == ticket.reference
+    # The agent answers by mail (real SMTP); the customer replies to that mail.
+    with session_scope() as session:
+        reply = support.agent_reply(session, get_viewer(session, agent_id), ticket.id, "Done soon.")
+    tasks.send_support_reply(reply.id)
+    mailed = message_from_bytes(smtp_inbox.messages[-1], policy=policy.default)
+    assert reply_token(ticket.reference) in mailed["Message-ID"]
+    answer = EmailMessage()
+    answer["From"] = "Real Customer <real.inbound@example.com>"
+    answer["Subject"] = "Re: your request"
+    answer["In-Reply-To"] = str(mailed["Message-ID"])
+    answer["References"] = str(mailed["Message-ID"])
+    answer.set_content("Thanks!")
+    assert _post(client, answer).json()["ticket"] == ticket.reference
+    with session_scope() as session:
+        lines = session.exec(select(SupportMessage).where(SupportMessage.ticket_id == ticket.id)).all()
+        by_body = {line.body: line.author_name for line in lines}
+    assert by_body["Cancel everything"].endswith(UNVERIFIED_LABEL)
+    assert by_body["Thanks!"] == "Real Customer"

@@ -95,6 +95,9 @@ def workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     subprocess.run([sys.executable, "-m", "ticketapp", "migrate"], cwd=PROJECT_DIR, env=env, check=True)
     ports = [_free_port(), _free_port()]
+    # The test client connects straight to each worker, so each worker's own origin is allowed (Reflex reads
+    # REFLEX_CORS_ALLOWED_ORIGINS over rxconfig's BASE_URL origin).
+    env["REFLEX_CORS_ALLOWED_ORIGINS"] = ",".join(f"http://127.0.0.1:{port}" for port in ports)
     procs = []
     for index, port in enumerate(ports):
         log = (folder / f"worker-{index}.log").open("wb")

@@ -166,9 +166,13 @@ def signup() -> rx.Component:
     )
 
 
-@rx.page(route="/signout", title="Sign out · Ticketapp", on_load=[LocaleState.apply, AuthState.sign_out])
+# Opening /signout does not sign out (a link or image on another site could): it asks for the click.
+@rx.page(route="/signout", title="Sign out · Ticketapp", on_load=[LocaleState.apply])
 def signout() -> rx.Component:
-    return _centered(rx.text(t("Signing you out…"), role="status"))
+    return _centered(
+        rx.heading(t("Sign out"), as_="h1", size="7"),
+        rx.button(t("Sign out of this browser"), on_click=AuthState.sign_out, size="3"),
+    )
 
 
 @rx.page(

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid, normalize_locale
 from ticketapp.models import OneTimeToken, Role, SecurityEventKind, TokenPurpose, User, UserSession, utcnow
 from ticketapp.services.accounts import mail as account_mail
+from ticketapp.services.accounts.mail_limits import MAIL_THROTTLED, account_mail_allowed
 from ticketapp.services.accounts.passwords import hash_password
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.errors import DomainError
@@ -159,9 +160,12 @@ def sign_up(session: Session, email: str, display_name: str, password: str, lang
     session.add(user)
     session.flush()
     token = issue_token(session, user, TokenPurpose.VERIFY_EMAIL)
-    record_event(session, SecurityEventKind.SIGN_UP, client, user_id=user.id, email=email)
+    send = account_mail_allowed(session, email, client.ip)
+    detail = "" if send else MAIL_THROTTLED
+    record_event(session, SecurityEventKind.SIGN_UP, client, user_id=user.id, email=email, detail=detail)
     session.commit()
-    account_mail.send_verification_mail(email, user.display_name, user.locale, token)
+    if send:
+        account_mail.send_verification_mail(email, user.display_name, user.locale, token)
     return user
 
 
@@ -212,10 +216,13 @@ def request_password_reset(session: Session, email: str, client: ClientInfo) -> 
     user = get_user_by_email(session, email)
     if user is None or user.deleted_at is not None or user.is_blocked:
         return
-    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD)
-    record_event(session, SecurityEventKind.RESET_REQUESTED, client, user_id=user.id, email=user.email)
+    send = account_mail_allowed(session, user.email, client.ip)
+    detail = "" if send else MAIL_THROTTLED
+    record_event(session, SecurityEventKind.RESET_REQUESTED, client, user_id=user.id, email=user.email, detail=detail)
+    token = issue_token(session, user, TokenPurpose.RESET_PASSWORD) if send else ""
     session.commit()
-    account_mail.send_reset_mail(user.email, user.display_name, user.locale, token)
+    if send:
+        account_mail.send_reset_mail(user.email, user.display_name, user.locale, token)
 
 
 def send_staff_invitation(session: Session, user: User, role_label: str) -> None:

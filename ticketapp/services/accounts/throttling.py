@@ -1,4 +1,8 @@
-"""Sign-in throttling: too many failures lock an account (or an IP) for a while."""
+"""Sign-in throttling: too many failures lock an account (or an IP) for a while.
+
+Second-factor failures count per account the same way (ACCOUNT_FAILURE_LIMIT within FAILURE_WINDOW),
+read from the security log, so guessing TOTP codes stops after a handful of tries.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from ticketapp.models import LoginAttempt, utcnow
+from ticketapp.models import LoginAttempt, SecurityEvent, SecurityEventKind, utcnow
 
 ACCOUNT_FAILURE_LIMIT = 5
 IP_FAILURE_LIMIT = 20
@@ -64,3 +68,19 @@ def ip_locked_until(session: Session, ip: str, now: datetime | None = None) -> d
 
 def record_attempt(session: Session, email: str, ip: str, succeeded: bool, at: datetime | None = None) -> None:
     session.add(LoginAttempt(email=email[:320], ip=ip[:64], succeeded=succeeded, attempted_at=at or utcnow()))
+
+
+def second_factor_locked_until(session: Session, user_id: int, now: datetime | None = None) -> datetime | None:
+    """When the account's second-factor lock ends, counting TWO_FACTOR_FAILED events since the last success."""
+    now = now or utcnow()
+    since = now - FAILURE_WINDOW - LOCK_DURATION
+    kinds = (SecurityEventKind.TWO_FACTOR_FAILED, SecurityEventKind.TWO_FACTOR_OK)
+    events = session.exec(
+        select(SecurityEvent.occurred_at, SecurityEvent.kind).where(
+            SecurityEvent.user_id == user_id, col(SecurityEvent.kind).in_(kinds), SecurityEvent.occurred_at >= since
+        )
+    ).all()
+    last_success = max((at for at, kind in events if kind == SecurityEventKind.TWO_FACTOR_OK), default=since)
+    failures = [at for at, kind in events if kind == SecurityEventKind.TWO_FACTOR_FAILED and at > last_success]
+    ends = lockout_ends_at(failures, ACCOUNT_FAILURE_LIMIT)
+    return ends if ends and ends > now else None

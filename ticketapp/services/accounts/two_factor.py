@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hmac
 import io
 import json
 import secrets
+from datetime import UTC, datetime
 
 import pyotp
 import qrcode
@@ -13,6 +15,8 @@ from sqlmodel import Session
 
 from ticketapp.i18n import msgid
 from ticketapp.models import SecurityEventKind, User, utcnow
+from ticketapp.services.accounts import mail as account_mail
+from ticketapp.services.accounts import throttling
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.shared.secrets import hash_token
@@ -47,9 +51,31 @@ def start_enrolment(session: Session, user_id: int) -> str:
     return user.totp_secret or ""
 
 
-def verify_totp(secret: str, code: str) -> bool:
+def matching_totp_step(secret: str, code: str, at: datetime | None = None) -> int | None:
+    """The time-step (now, or one either side for clock drift) whose code is `code`, else None."""
     code = code.replace(" ", "").strip()
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    moment = at or datetime.now(UTC)
+    current = totp.timecode(moment)
+    for offset in (0, -1, 1):
+        if hmac.compare_digest(totp.generate_otp(current + offset), code):
+            return current + offset
+    return None
+
+
+def verify_totp(secret: str, code: str) -> bool:
+    return matching_totp_step(secret, code) is not None
+
+
+def _accept_totp(user: User, code: str) -> bool:
+    """A valid code from a time-step later than the last one accepted (RFC 6238 §5.2); remembers the step."""
+    step = matching_totp_step(user.totp_secret or "", code)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def _new_recovery_codes() -> list[str]:
@@ -63,7 +89,7 @@ def confirm_enrolment(session: Session, user_id: int, code: str, client: ClientI
         raise AccountError(msgid("Please start the set-up again."))
     if user.two_factor_enabled:
         raise AccountError(msgid("Two-factor authentication is already on."))
-    if not verify_totp(user.totp_secret, code):
+    if not _accept_totp(user, code):
         raise AccountError(msgid("That code is not correct. Check your authenticator app and try again."))
     codes = _new_recovery_codes()
     user.recovery_codes_hash = json.dumps([hash_token(c) for c in codes])
@@ -74,17 +100,33 @@ def confirm_enrolment(session: Session, user_id: int, code: str, client: ClientI
     return codes
 
 
-def check_second_factor(session: Session, user: User, code: str, client: ClientInfo) -> bool:
-    """A TOTP code, or an unused recovery code (which is then spent). Not committed."""
-    if verify_totp(user.totp_secret or "", code):
-        return True
+def _spend_recovery_code(session: Session, user: User, code: str, client: ClientInfo) -> bool:
     hashes = json.loads(user.recovery_codes_hash or "[]")
     candidate = hash_token(code.strip().lower())
-    if candidate in hashes:
-        hashes.remove(candidate)
-        user.recovery_codes_hash = json.dumps(hashes)
+    if candidate not in hashes:
+        return False
+    hashes.remove(candidate)
+    user.recovery_codes_hash = json.dumps(hashes)
+    record_event(session, SecurityEventKind.RECOVERY_CODE_USED, client, user_id=user.id, email=user.email)
+    return True
+
+
+def check_second_factor(session: Session, user: User, code: str, client: ClientInfo) -> bool:
+    """A fresh TOTP code, or an unused recovery code (which is then spent). Not committed.
+
+    While the account's second factor is locked (too many wrong codes) every code is refused;
+    the failure that locks it records a lockout and mails the owner.
+    """
+    user_id = user.id or 0
+    if throttling.second_factor_locked_until(session, user_id):
+        return False
+    if _accept_totp(user, code) or _spend_recovery_code(session, user, code, client):
         session.add(user)
-        record_event(session, SecurityEventKind.RECOVERY_CODE_USED, client, user_id=user.id, email=user.email)
+        record_event(session, SecurityEventKind.TWO_FACTOR_OK, client, user_id=user_id, email=user.email)
         return True
-    record_event(session, SecurityEventKind.TWO_FACTOR_FAILED, client, user_id=user.id, email=user.email)
+    record_event(session, SecurityEventKind.TWO_FACTOR_FAILED, client, user_id=user_id, email=user.email)
+    session.flush()
+    if throttling.second_factor_locked_until(session, user_id):
+        record_event(session, SecurityEventKind.TWO_FACTOR_LOCKOUT, client, user_id=user_id, email=user.email)
+        account_mail.send_lockout_notice(user.email, user.display_name, user.locale)
     return False

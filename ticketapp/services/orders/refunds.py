@@ -101,8 +101,18 @@ def record_provider_refund(session: Session, intent_reference: str, amount_refun
     if payment is None:
         return "unknown payment"
     order = must_get(session, payment.order_id)
+    if amount_refunded_minor > payment.amount_minor:
+        # Never more back than was paid: a signed but wrong (or forged-with-a-leaked-secret) event.
+        lifecycle.flag(
+            session,
+            order,
+            f"provider reported a refund of {amount_refunded_minor} {order.currency} "
+            f"above the {payment.amount_minor} paid; capped",
+        )
+        amount_refunded_minor = payment.amount_minor
     missing = amount_refunded_minor - order.refunded_minor
     if missing <= 0:
+        session.commit()
         return "already recorded"
     session.add(
         Refund(

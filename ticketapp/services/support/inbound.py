@@ -1,6 +1,12 @@
 """Inbound e-mail: a raw RFC 822 message becomes a customer message on the
 ticket it answers (found by reference in subject, headers or address), or a
-new e-mail ticket. Quoted history is cut off so the thread stays readable."""
+new e-mail ticket. Quoted history is cut off so the thread stays readable.
+
+`From:` is not authenticated, so a sender counts as verified only when the mail
+replies to one we sent (a signed reply token in In-Reply-To/References, see
+reply_tokens.py). Unverified senders are labelled as such to agents, and a new
+ticket from them is never filed under the account that has their address: no
+account data (orders, tickets) is attached on the strength of `From:`."""
 
 from __future__ import annotations
 
@@ -13,19 +19,21 @@ from email.utils import parseaddr
 from sqlmodel import Session, select
 
 from ticketapp.i18n import msgid
-from ticketapp.models import SupportMessage, SupportTicket, User
+from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.models.support import Channel
-from ticketapp.services.accounts.access import viewer_of_user
 from ticketapp.services.support.attachments import attach, store_attachment
+from ticketapp.services.support.reply_tokens import signed_reply_reference
 from ticketapp.services.support.tickets import (
     REFERENCE_RE,
     Requester,
     SupportError,
     add_customer_message,
     open_ticket,
+    ticket_email,
 )
 
 MAX_INBOUND_BYTES = 10 * 1024 * 1024
+UNVERIFIED_LABEL = "(unverified sender)"
 THREAD_HEADERS = ("Subject", "In-Reply-To", "References", "To", "Cc")
 # Where a mail client starts quoting the previous message.
 QUOTE_MARKERS = [
@@ -92,19 +100,22 @@ def receive_email(session: Session, raw: bytes) -> InboundResult:
             if ticket is not None:
                 return InboundResult(ticket, created=False, duplicate=True)
     body = strip_quoted(_plain_body(message))
-    reference = find_reference(message)
+    verified_reference = signed_reply_reference(message)
+    reference = verified_reference or find_reference(message)
     ticket = None
     if reference:
         ticket = session.exec(select(SupportTicket).where(SupportTicket.reference == reference)).first()
+    sender = name or address
     if ticket is not None:
+        verified = reference == verified_reference and address == ticket_email(session, ticket).lower()
+        author = sender if verified else f"{sender} {UNVERIFIED_LABEL}"
         line = add_customer_message(
-            session, ticket, body, author_name=name or address, channel=Channel.EMAIL, email_message_id=message_id
+            session, ticket, body, author_name=author, channel=Channel.EMAIL, email_message_id=message_id
         )
         _keep_first_attachment(session, message, line)
         return InboundResult(ticket, created=False)
-    user = session.exec(select(User).where(User.email == address)).first()
-    customer = viewer_of_user(user)
-    requester = Requester(customer=customer) if customer else Requester(guest_name=name or address, guest_email=address)
+    # A new thread: nothing proves the sender owns `address`, so it stays a guest ticket.
+    requester = Requester(guest_name=f"{sender} {UNVERIFIED_LABEL}"[:120], guest_email=address)
     subject = REFERENCE_RE.sub("", str(message.get("Subject", ""))).strip(" []:")
     ticket = open_ticket(session, requester, channel=Channel.EMAIL, subject=subject, body=body)
     first = session.exec(select(SupportMessage).where(SupportMessage.ticket_id == ticket.id)).one()

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.services.shared import mail as mail_service
+from ticketapp.services.support.reply_tokens import reply_token
 from ticketapp.services.support.tickets import ticket_customer_name, ticket_email
 from ticketapp.settings import get_settings
 
@@ -63,8 +64,9 @@ def render_agent_reply(session: Session, ticket: SupportTicket, message: Support
         to=ticket_email(session, ticket),
         subject=reply_subject(ticket, lang),
         body=body,
-        # The reference inside our Message-ID lets replies thread even when the subject was edited.
-        message_id=make_msgid(idstring=ticket.reference, domain=settings.support.reply_domain),
+        # The signed reference inside our Message-ID threads replies even when the subject was edited,
+        # and proves to inbound.py that the answer replies to a mail we sent.
+        message_id=make_msgid(idstring=reply_token(ticket.reference), domain=settings.support.reply_domain),
         in_reply_to=last_inbound,
     )
 

@@ -1,0 +1,165 @@
+"""CORS and security headers on the app as Reflex assembles it (our routes wrapped around Reflex's)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from reflex.app import App
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse, Response
+from starlette.testclient import TestClient
+
+from tests.live_server import post_chunked, serve
+from ticketapp.api.routes import with_api_routes
+from ticketapp.api.security_headers import inline_script_hashes
+from ticketapp.settings import get_settings
+
+PAGE = b'<html><head><script>window.boot = 1;</script><script src="/assets/a.js"></script></head><body>hi</body></html>'
+
+
+async def reflex_page(scope, receive, send) -> None:
+    """Stands in for Reflex's mounted frontend: one HTML page (gzip when asked) and a JSON ping."""
+    if scope["path"] == "/ping":
+        await Response('"pong"', media_type="application/json")(scope, receive, send)
+        return
+    if scope["path"] == "/gz":
+        await Response(gzip.compress(PAGE), media_type="text/html", headers={"content-encoding": "gzip"})(
+            scope, receive, send
+        )
+        return
+    await HTMLResponse(PAGE)(scope, receive, send)
+
+
+def reflex_like_app() -> Starlette:
+    """What reflex.App.__call__ builds: the transformed api mounted in a top app with Reflex's CORS."""
+    top = Starlette()
+    top.mount("", with_api_routes(reflex_page))
+    App._add_cors(top)
+    return top
+
+
+@pytest.fixture
+def client(app_db: str) -> TestClient:
+    return TestClient(reflex_like_app())
+
+
+def test_cors_is_given_only_to_base_url_origin(client: TestClient) -> None:
+    own = get_settings().base_origin
+    for path in ("/api/health", "/ping"):
+        evil = client.get(path, headers={"Origin": "https://evil.example", "Cookie": "ticketapp_session=x"})
+        assert "access-control-allow-origin" not in evil.headers
+        sibling = client.get(path, headers={"Origin": "http://localhost:3001", "Cookie": "ticketapp_session=x"})
+        assert "access-control-allow-origin" not in sibling.headers
+        ours = client.get(path, headers={"Origin": own, "Cookie": "ticketapp_session=x"})
+        assert ours.headers["access-control-allow-origin"] == own
+        assert ours.headers["access-control-allow-credentials"] == "true"
+    preflight = client.options(
+        "/api/admin/orders.csv",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 400 and "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/ping", "/signin", "/gz", "/api/tickets/nope.pdf"])
+def test_every_response_carries_security_headers(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    csp = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    assert "strict-transport-security" not in headers  # BASE_URL is http in tests
+
+
+@pytest.mark.parametrize("path", ["/signin", "/gz"])
+def test_html_csp_allows_exactly_the_page_inline_scripts(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.content == PAGE
+    script_src = response.headers["content-security-policy"].split("script-src ", 1)[1].split(";", 1)[0]
+    assert script_src.split() == ["'self'", "'unsafe-eval'", *inline_script_hashes(PAGE)]
+    assert len(inline_script_hashes(PAGE)) == 1
+
+
+def test_hsts_only_when_base_url_is_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASE_URL", "https://tickets.example.org")
+    get_settings.cache_clear()
+    try:
+        response = TestClient(with_api_routes(reflex_page)).get("/api/health")
+    finally:
+        get_settings.cache_clear()
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_chunked_stripe_webhook_past_the_cap_is_cut_off_early(app_db: str, fake_stripe) -> None:
+    from sqlmodel import select
+
+    from ticketapp.db import session_scope
+    from ticketapp.models import WebhookEvent
+
+    with serve(with_api_routes(reflex_page)) as port:
+        status, sent = post_chunked(port, "/api/stripe/webhook", {"Stripe-Signature": "t=1,v1=0"}, 300 * 1024 * 1024)
+    assert status == 413
+    assert sent < 32 * 1024 * 1024  # stopped at the 512 KB cap, not after the whole 300 MB
+    with session_scope() as session:
+        assert session.exec(select(WebhookEvent)).all() == []
+
+
+def test_chunked_inbound_mail_past_the_cap_is_cut_off_early(app_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlmodel import select
+
+    from ticketapp.db import session_scope
+    from ticketapp.models import SupportTicket
+
+    monkeypatch.setenv("SUPPORT_INBOUND_SECRET", "inbound-secret")
+    get_settings.cache_clear()
+    with serve(with_api_routes(reflex_page)) as port:
+        status, sent = post_chunked(port, "/api/support/inbound", {"X-Support-Secret": "inbound-secret"}, 300 * 1024**2)
+    assert status == 413
+    assert sent < 64 * 1024 * 1024  # stopped at the 10 MB cap
+    with session_scope() as session:
+        assert session.exec(select(SupportTicket)).all() == []
+
+
+def test_refund_above_the_paid_amount_is_capped_and_flagged(session, app_db: str, fake_stripe) -> None:
+    from sqlmodel import select
+
+    from tests.factories import checkout_object, make_pending_order, signed_event
+    from ticketapp.models import Order, OrderStatus, Refund
+
+    client = TestClient(with_api_routes(reflex_page))
+    order, _ = make_pending_order(session)
+    paid = client.post(
+        "/api/stripe/webhook",
+        content=(signed := signed_event("checkout.session.completed", checkout_object(order)))[0],
+        headers={"Stripe-Signature": signed[1]},
+    )
+    assert paid.status_code == 200
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": "pi_test_123",
+        "amount_refunded": 10 * order.total_minor,
+    }
+    payload, signature = signed_event("charge.refunded", charge)
+    assert (
+        client.post("/api/stripe/webhook", content=payload, headers={"Stripe-Signature": signature}).status_code == 200
+    )
+    session.expire_all()
+    refunded = session.get(Order, order.id)
+    assert refunded.refunded_minor == order.total_minor and refunded.status == OrderStatus.REFUNDED
+    assert "capped" in (refunded.flagged_reason or "")
+    assert sum(r.amount_minor for r in session.exec(select(Refund)).all()) == order.total_minor
+
+
+def test_calendar_file_hides_drafts_and_answers_404_to_huge_ids(session, app_db: str) -> None:
+    from tests.factories import make_event
+    from ticketapp.models import EventStatus
+
+    client = TestClient(with_api_routes(reflex_page))
+    draft, _ = make_event(session, status=EventStatus.DRAFT)
+    published, _ = make_event(session, title="Published Concert", status=EventStatus.PUBLISHED)
+    assert client.get(f"/api/events/{published.id}.ics").status_code == 200
+    assert client.get(f"/api/events/{draft.id}.ics").status_code == 404
+    assert client.get("/api/events/99999999999999999999.ics").status_code == 404
