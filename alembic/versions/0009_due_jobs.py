@@ -1,7 +1,7 @@
 """due jobs: work that must follow a commit (ARCHITECTURE.md "Durable side effects")
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0008_totp
 Create Date: 2026-12-01 23:35:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0009'
-down_revision: str | None = '0008'
+down_revision: str | None = '0008_totp'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
