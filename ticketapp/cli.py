@@ -1,4 +1,4 @@
-"""Command line: `python -m ticketapp migrate|seed|setup|create-admin|worker|staff-token`."""
+"""Command line: `python -m ticketapp migrate|seed|setup|create-admin|worker|reconcile|staff-token`."""
 
 from __future__ import annotations
 
@@ -45,6 +45,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     consumer = Consumer(huey, workers=args.workers, worker_type="thread", periodic=True)
     consumer.run()
+    return 0
+
+
+def cmd_reconcile(_: argparse.Namespace) -> int:
+    """One pass of the periodic reconciler now (e.g. after an incident, without waiting a minute)."""
+    from ticketapp.tasks import reconcile_due
+
+    reconcile_due.call_local()
     return 0
 
 
@@ -104,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     worker = sub.add_parser("worker", help="run the background job consumer")
     worker.add_argument("--workers", type=int, default=2)
     worker.set_defaults(func=cmd_worker)
+    sub.add_parser("reconcile", help="re-enqueue due work a lost job left undone").set_defaults(func=cmd_reconcile)
     staff_token = sub.add_parser("staff-token", help="create a check-in API token for an admin or agent")
     staff_token.add_argument("email")
     staff_token.add_argument("--label", default="scanner")

@@ -159,6 +159,10 @@ class Settings:
     order_payment_minutes: int
     jobs_immediate: bool
     huey_db_path: Path
+    # Due work (DueJob) not done after this many seconds is re-enqueued by the reconciler.
+    due_grace_s: int = 120
+    # /api/health turns not-ready (503) when due work stays undone longer than this.
+    due_backlog_alert_s: int = 900
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""  # tests point the stripe library at a local stand-in
@@ -261,6 +265,8 @@ def get_settings() -> Settings:
         order_payment_minutes=_env_int("ORDER_PAYMENT_MINUTES", 30),
         jobs_immediate=_env_bool("JOBS_IMMEDIATE"),
         huey_db_path=data_dir / "jobs.db",
+        due_grace_s=_env_int("DUE_GRACE_S", 120),
+        due_backlog_alert_s=_env_int("DUE_BACKLOG_ALERT_S", 900),
         stripe_secret_key=_env("STRIPE_SECRET_KEY"),
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
         stripe_api_base=_env("STRIPE_API_BASE"),

@@ -20,8 +20,9 @@ from ticketapp.db import session_scope
 from ticketapp.services import hooks
 from ticketapp.services.booking.checkout import sweep_expired
 from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
-from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, record_heartbeat
-from ticketapp.services.shared.mail import deliver_payload
+from ticketapp.services.shared import due
+from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, RECONCILE_JOB, record_heartbeat
+from ticketapp.services.shared.mail import MAIL_JOB, deliver_payload
 from ticketapp.services.support.mail import send_agent_reply
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import order_pdf
@@ -68,16 +69,24 @@ def issue_and_render_tickets(order_id: int, lang: str) -> str:
 @hooks.on("mail.queued")
 @huey.task(retries=5, retry_delay=30)
 def deliver_mail_job(payload: dict[str, Any]) -> str:
-    """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
-    return deliver_payload(payload)
+    """Deliver one queued mail (SMTP or outbox); retried when the server is down.
+
+    A mail recorded as due (`queue_mail`) is sent by one copy of the job only (`due.claim`).
+    """
+    key = payload.get("due_key")
+    if key is None:
+        return deliver_payload(payload)
+    with session_scope() as session, due.claimed(session, MAIL_JOB, key) as mine:
+        return deliver_payload(payload) if mine else "sent already, or being sent"
 
 
 @hooks.on("support.reply_sent")
 @huey.task(retries=5, retry_delay=30)
 def send_support_reply(message_id: int) -> None:
     """E-mail an agent's ticket reply to the customer (retried if SMTP is down)."""
-    with session_scope() as session:
-        send_agent_reply(session, message_id)
+    with session_scope() as session, due.claimed(session, "support.reply_sent", message_id) as mine:
+        if mine:  # else sent already, or another copy of this job is sending it
+            send_agent_reply(session, message_id)
 
 
 @huey.periodic_task(crontab(minute="*"), retries=3, retry_delay=10)
@@ -92,11 +101,24 @@ def sweep_holds() -> None:
         record_heartbeat(session, HOLD_SWEEP_JOB)
 
 
+@huey.periodic_task(crontab(minute="*"))
+def reconcile_due() -> None:
+    """Every minute: re-enqueue the follow-up work (tickets, mails) that a lost job left undone.
+
+    Each job marks its due record done; one still undone after DUE_GRACE_S is enqueued
+    again, with a growing delay between attempts (services.shared.due).
+    """
+    with session_scope() as session:
+        due.reconcile(session, hooks.emit)
+        record_heartbeat(session, RECONCILE_JOB)
+
+
 @hooks.on("order.paid")
 @huey.task(retries=5, retry_delay=30)
 def order_paid(order_id: int) -> None:
     with session_scope() as session:
         after_payment(session, order_id)
+        due.mark_done(session, "order.paid", order_id)
 
 
 @hooks.on("order.refunded")
@@ -104,6 +126,7 @@ def order_paid(order_id: int) -> None:
 def order_refunded(order_id: int, refund_id: int) -> None:
     with session_scope() as session:
         after_refund(session, order_id, refund_id)
+        due.mark_done(session, "order.refunded", refund_id)
 
 
 @hooks.on("order.confirmation_resend")

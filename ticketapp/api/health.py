@@ -1,4 +1,8 @@
-"""`/api/health`: database reachability and the age of the job heartbeat."""
+"""`/api/health`: database reachability, the age of the job heartbeat and the fulfilment backlog.
+
+Not ready (503) when the database does not answer or when work due after a commit
+(tickets, mails) has waited longer than DUE_BACKLOG_ALERT_S: the worker or the queue is down.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from starlette.responses import JSONResponse
 
 from ticketapp.db import session_scope
 from ticketapp.models import utcnow
+from ticketapp.services.shared.due import oldest_undone_age
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, last_heartbeat
+from ticketapp.settings import get_settings
 
 
 async def health(_: Request) -> JSONResponse:
@@ -16,7 +22,11 @@ async def health(_: Request) -> JSONResponse:
         with session_scope() as session:
             session.exec(text("SELECT 1"))  # type: ignore[call-overload]
             beat = last_heartbeat(session, HEARTBEAT_JOB)
+            backlog = oldest_undone_age(session)
     except Exception as exc:  # noqa: BLE001  (any failure is reported, the probe never crashes)
         return JSONResponse({"status": "error", "database": str(exc)}, status_code=503)
     age = (utcnow() - beat).total_seconds() if beat else None
-    return JSONResponse({"status": "ok", "database": "ok", "jobs_heartbeat_age_s": age})
+    body = {"status": "ok", "database": "ok", "jobs_heartbeat_age_s": age, "fulfilment_backlog_age_s": backlog}
+    if backlog is not None and backlog > get_settings().due_backlog_alert_s:
+        return JSONResponse(body | {"status": "error", "fulfilment": "backlog"}, status_code=503)
+    return JSONResponse(body)

@@ -34,7 +34,7 @@ from ticketapp.models.support import (
     SupportMessage,
     SupportTicket,
 )
-from ticketapp.models.system import JobHeartbeat
+from ticketapp.models.system import DueJob, JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
@@ -47,6 +47,7 @@ __all__ = [
     "AgentPresence",
     "CannedReply",
     "Cart",
+    "DueJob",
     "Event",
     "EventStatus",
     "FaqEntry",

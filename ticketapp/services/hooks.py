@@ -11,6 +11,7 @@ This module imports nothing of ours, so anything may import it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ EVENTS: dict[str, frozenset[str]] = {
 Subscriber = TypeVar("Subscriber", bound=Callable[..., Any])
 
 _subscribers: dict[str, Callable[..., Any]] = {}
+log = logging.getLogger(__name__)
 
 
 class UnknownEventError(LookupError):
@@ -59,12 +61,31 @@ def on(name: str) -> Callable[[Subscriber], Subscriber]:
     return register
 
 
-def emit(name: str, **payload: Any) -> None:
-    """Hand `payload` to the subscriber of `name` (a job: queued, or run inline with JOBS_IMMEDIATE=1)."""
+def _subscriber(name: str, payload: dict[str, Any]) -> Callable[..., Any]:
     expected = _known(name)
     if set(payload) != expected:
         raise TypeError(f"event {name!r} takes {sorted(expected)}, got {sorted(payload)}")
     subscriber = _subscribers.get(name)
     if subscriber is None:
         raise NoSubscriberError(f"nothing subscribed to {name!r}: import ticketapp.tasks in this process")
-    subscriber(**payload)
+    return subscriber
+
+
+def emit(name: str, **payload: Any) -> None:
+    """Hand `payload` to the subscriber of `name` (a job: queued, or run inline with JOBS_IMMEDIATE=1)."""
+    _subscriber(name, payload)(**payload)
+
+
+def emit_due(name: str, **payload: Any) -> None:
+    """Like `emit`, for work already recorded as due in the commit that caused it (services.shared.due).
+
+    The cause is committed, so a queue that cannot take the job (full, locked, down) must
+    not turn it into an error for the user: the failure is logged and the reconciler
+    enqueues the job later. A wrong event name or payload still raises: that is a bug.
+    """
+    subscriber = _subscriber(name, payload)
+    try:
+        subscriber(**payload)
+    except Exception:
+        ids = {key: value for key, value in payload.items() if key != "payload"}  # never a mail's content
+        log.exception("could not start %s %s now; the reconciler will", name, ids)

@@ -9,7 +9,8 @@ Every status change writes exactly one log row with its from/to status and its
 actor (None when the system did it), bulk paths included. Notes (an e-mail sent,
 a name changed) and flags are log rows that change no status. After the commit
 that made an order paid or refunded, `announce_paid` / `announce_refund` emit the
-hooks that start the follow-up jobs.
+hooks that start the follow-up jobs; that work is recorded as due in the commit itself
+(`mark_paid`, `refund_due`), so a lost job is re-enqueued by the reconciler.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ticketapp.models import PENDING_STATUSES, Order, OrderLog, OrderStatus, utc
 from ticketapp.models.types import UTCDateTime
 from ticketapp.services import hooks
 from ticketapp.services.errors import DomainError
+from ticketapp.services.shared import due
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -97,6 +99,12 @@ def mark_paid(session: Session, order: Order, note: str, *, actor_id: int | None
     """The money is in and the seats are the order's: the caller holds the inventory locks and commits."""
     move(session, order, OrderStatus.PAID, note, actor_id=actor_id, now=now)
     order.paid_at = now
+    due.record(session, "order.paid", order.id or 0, order_id=order.id or 0)
+
+
+def refund_due(session: Session, order_id: int, refund_id: int) -> None:
+    """In the transaction that records a refund: its notice to the customer is due (the caller commits)."""
+    due.record(session, "order.refunded", refund_id, order_id=order_id, refund_id=refund_id)
 
 
 def note(session: Session, order_id: int, text: str, *, actor_id: int | None = None) -> None:
@@ -160,9 +168,9 @@ def expire_lapsed(session: Session, now: datetime) -> int:
 
 def announce_paid(order_id: int) -> None:
     """After the commit that made the order paid: its tickets and confirmation follow as a job."""
-    hooks.emit("order.paid", order_id=order_id)
+    hooks.emit_due("order.paid", order_id=order_id)
 
 
 def announce_refund(order_id: int, refund_id: int) -> None:
     """After the commit that recorded a refund: the customer's refund notice follows as a job."""
-    hooks.emit("order.refunded", order_id=order_id, refund_id=refund_id)
+    hooks.emit_due("order.refunded", order_id=order_id, refund_id=refund_id)

@@ -4,7 +4,8 @@ Both are written in the order's language. The confirmation carries the order
 PDF as an attachment (or, when the PDF is larger than TICKET_MAIL_ATTACH_MAX_KB,
 only the signed download links), one signed link per ticket and an `.ics` file
 per event. Each mail is noted in the order's audit trail (through the lifecycle)
-before it is queued, so a retried job never sends it twice. A resend is noted
+in the same commit as its due record (`queue_mail`), so a retried job never sends
+it twice and a lost one is sent by the reconciler. A resend is noted
 once, with who asked, when it is requested (`request_resend`); its job then sends
 without that check.
 """
@@ -32,8 +33,8 @@ from ticketapp.services.shared.mail import (
     button,
     link_list,
     paragraph,
+    queue_mail,
     render,
-    send_mail,
 )
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.tickets.links import ticket_download_url
@@ -65,13 +66,16 @@ def _already_noted(session: Session, order_id: int, note: str) -> bool:
 
 
 def claim_mail(session: Session, order_id: int, note: str) -> Order | None:
-    """Record that a mail goes out (commits); None when it was already sent."""
+    """Note that a mail goes out, holding the order's lock; None when it was already sent.
+
+    The caller builds the mail and `queue_mail` commits the note with the mail's due record,
+    so the note never stands without a mail that will be delivered.
+    """
     order = _lock(session, order_id)
     if order is None or _already_noted(session, order_id, note):
         session.rollback()
         return None
     lifecycle.note(session, order_id, note)
-    session.commit()
     return order
 
 
@@ -184,7 +188,7 @@ def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *,
     body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
     attachments = ([attachment] if attachment else []) + calendar_attachments(session, order)
     subject = translate(lang, "Your tickets for order {code}", code=order.code)
-    send_mail(order.buyer_email, subject, body.text, body.html, attachments)
+    queue_mail(session, order.buyer_email, subject, body.text, body.html, attachments)
     return True
 
 
@@ -214,5 +218,5 @@ def send_refund_notice(session: Session, order_id: int, refund_id: int) -> bool:
     lang = normalize_locale(order.locale)
     body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang)
     subject = translate(lang, "Refund for order {code}", code=order.code)
-    send_mail(order.buyer_email, subject, body.text, body.html)
+    queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True

@@ -88,6 +88,8 @@ def refund_order(
         f"refund of {amount} {order.currency}" + (f": {reason}" if reason else ""),
         actor_id=actor_id,
     )
+    session.flush()  # the refund's id names its due notice
+    lifecycle.refund_due(session, order.id or 0, refund.id or 0)
     session.commit()
     lifecycle.announce_refund(order.id or 0, refund.id or 0)
     return refund

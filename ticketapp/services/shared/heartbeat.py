@@ -11,6 +11,7 @@ from ticketapp.models import JobHeartbeat, utcnow
 # The periodic jobs that beat (see ticketapp.tasks); the health route reads the first.
 HEARTBEAT_JOB = "heartbeat"
 HOLD_SWEEP_JOB = "hold_sweep"
+RECONCILE_JOB = "reconcile_due"
 
 
 def record_heartbeat(session: Session, name: str, *, now: datetime | None = None) -> JobHeartbeat:

@@ -9,6 +9,7 @@ flow without a mail server. Every mail's text and HTML come from the same blocks
 
 from __future__ import annotations
 
+import base64
 import html
 import smtplib
 import ssl
@@ -22,8 +23,13 @@ from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from ticketapp.services import hooks
+from ticketapp.services.shared import due
 from ticketapp.settings import SUPPORTED_LOCALES, SmtpSettings, get_settings
+
+MAIL_JOB = "mail.queued"  # the hooks event that delivers a mail
 
 
 @dataclass(frozen=True)
@@ -178,21 +184,47 @@ def build_message(
     return message
 
 
-def send_mail(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None = None) -> None:
-    """Queue a mail for delivery as a background job (inline when JOBS_IMMEDIATE=1)."""
-    payload = {
+def _payload(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None) -> dict[str, Any]:
+    """A mail as the job takes it: plain JSON (attachments in base64), so it can also be stored as due."""
+    return {
         "to": to,
         "subject": subject,
         "text": text,
         "html": html_body,
-        "attachments": [(a.filename, a.content, a.mime_type) for a in attachments or []],
+        "attachments": [(a.filename, base64.b64encode(a.content).decode(), a.mime_type) for a in attachments or []],
     }
-    hooks.emit("mail.queued", payload=payload)
+
+
+def send_mail(to: str, subject: str, text: str, html_body: str, attachments: list[Attachment] | None = None) -> None:
+    """Queue a mail for delivery as a background job (inline when JOBS_IMMEDIATE=1)."""
+    hooks.emit("mail.queued", payload=_payload(to, subject, text, html_body, attachments))
+
+
+def queue_mail(
+    session: Session,
+    to: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    attachments: list[Attachment] | None = None,
+) -> None:
+    """Record the mail as due with whatever the caller changed, commit, then queue it.
+
+    The mail is never lost between that commit and the queue: the reconciler sends
+    what the job did not mark done (services.shared.due).
+    """
+    payload = _payload(to, subject, text, html_body, attachments) | {"due_key": uuid.uuid4().hex}
+    due.record(session, MAIL_JOB, payload["due_key"], payload=payload)
+    session.commit()
+    hooks.emit_due(MAIL_JOB, payload=payload)
 
 
 def deliver_payload(payload: dict[str, Any]) -> str:
     """Deliver a queued mail now; returns where it went ('smtp' or the outbox file)."""
-    attachments = [Attachment(name, content, mime) for name, content, mime in payload.get("attachments", [])]
+    attachments = [
+        Attachment(name, content if isinstance(content, bytes) else base64.b64decode(content), mime)
+        for name, content, mime in payload.get("attachments", [])
+    ]
     message = build_message(payload["to"], payload["subject"], payload["text"], payload["html"], attachments)
     return deliver(message)
 

@@ -29,6 +29,7 @@ from ticketapp.models.support import (
 from ticketapp.services import hooks
 from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.errors import DomainError
+from ticketapp.services.shared import due
 from ticketapp.services.support.sla import apply_sla
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -344,9 +345,12 @@ def agent_reply(
     ticket.updated_at = now
     session.add(message)
     session.add(ticket)
+    if not internal:
+        session.flush()  # the message's id names its due e-mail
+        due.record(session, "support.reply_sent", message.id or 0, message_id=message.id)
     session.commit()
     if not internal:
-        hooks.emit("support.reply_sent", message_id=message.id)
+        hooks.emit_due("support.reply_sent", message_id=message.id)
     return message
 
 
