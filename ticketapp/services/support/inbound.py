@@ -16,6 +16,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import SupportMessage, SupportTicket, User
 from ticketapp.models.support import Channel
 from ticketapp.services.accounts.access import viewer_of_user
+from ticketapp.services.shared import bus
 from ticketapp.services.support.attachments import attach, store_attachment
 from ticketapp.services.support.tickets import (
     REFERENCE_RE,
@@ -111,6 +112,7 @@ def receive_email(session: Session, raw: bytes) -> InboundResult:
     first.email_message_id = message_id
     session.add(first)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     _keep_first_attachment(session, message, first)
     return InboundResult(ticket, created=True)
 

@@ -29,6 +29,7 @@ from ticketapp.models.support import (
 from ticketapp.services import hooks
 from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.errors import DomainError
+from ticketapp.services.shared import bus
 from ticketapp.services.support.sla import apply_sla
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -190,6 +191,7 @@ def open_ticket(
         )
     )
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 
@@ -303,6 +305,7 @@ def add_customer_message(
     session.add(message)
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return message
 
 
@@ -345,6 +348,7 @@ def agent_reply(
     session.add(message)
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     if not internal:
         hooks.emit("support.reply_sent", message_id=message.id)
     return message
@@ -369,6 +373,7 @@ def set_status(session: Session, viewer: Viewer | None, ticket_id: int, status: 
     ticket.updated_at = now
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 
@@ -379,6 +384,7 @@ def set_priority(session: Session, viewer: Viewer | None, ticket_id: int, priori
     ticket.updated_at = utcnow()
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 
