@@ -40,7 +40,10 @@ TYPING_FRESH_S = 4
 
 def _announce(chat: SupportChat, fact: str, *, lists: bool = True, tickets: bool = False) -> None:
     """After the commit: the chat's own screens read again; `lists` the agents' chat lists, `tickets` their queue."""
-    bus.publish(bus.chat_topic(chat.id or 0), {"fact": fact})
+    payload: dict[str, object] = {"fact": fact}
+    if fact == "typing":
+        payload["fades_after_s"] = TYPING_FRESH_S  # screens look again when "is typing" has faded
+    bus.publish(bus.chat_topic(chat.id or 0), payload)
     if lists:
         bus.publish(bus.SUPPORT_CHATS, {"fact": fact, "chat_id": chat.id})
     if tickets:
