@@ -146,6 +146,12 @@ def bus() -> Bus:
     return _bus
 
 
+def use_bus(chosen: Bus | None) -> None:
+    """Set this process's bus (None: choose again from the environment on next use)."""
+    global _bus  # one bus per process
+    _bus = chosen
+
+
 def publish(topic: str, payload: dict[str, Any] | None = None) -> None:
     """Announce a committed change; never raises (the change is stored, screens catch up on their next read)."""
     try:
