@@ -21,7 +21,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -48,7 +48,7 @@ Apply = Callable[[Follower, list[Fact]], Awaitable[None]]
 class _Following:
     topics: set[str]
     expires: float
-    last_connected: float = field(default_factory=time.monotonic)
+    last_connected: float
 
 
 class Hub:
@@ -67,7 +67,8 @@ class Hub:
         wanted = set(topics)
         if not wanted:
             return
-        self._following[follower] = _Following(wanted, time.monotonic() + FOLLOW_TTL_S)
+        now = time.monotonic()
+        self._following[follower] = _Following(wanted, expires=now + FOLLOW_TTL_S, last_connected=now)
         for topic in wanted:
             self._by_topic[topic].add(follower)
 
