@@ -232,7 +232,7 @@ class AgentChatState(StaffPageState, rx.State):
             self._follow()
             return
         try:
-            if topic == live.TICK:  # the heartbeat: only panels still connected are ticked
+            if topic == live.TICK:  # the heartbeat: the hub ticks only panels connected (or just reconnecting)
                 await run_db(_set_presence, viewer, self.presence)
             elif topic == bus.SUPPORT_CHATS:
                 await self._update(viewer)
