@@ -42,3 +42,10 @@ def test_unknown_event_slug_shows_not_found(page: Page) -> None:
     page.goto("/events/no-such-event-<script>")
     expect(page.get_by_role("heading", name="Event not found", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="See all events")).to_be_visible()
+
+
+def test_event_page_title_names_the_event(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Jazz à Lyon").first.click()
+    expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
+    expect(page).to_have_title("Jazz à Lyon · Ticketapp")

@@ -12,6 +12,12 @@ Rules for every state under `ticketapp/state/` (tests/unit/test_state_rules.py c
   assigns, so no state var changes off the event loop.
 - **Every public method is callable by any browser**: helpers start with `_`, handlers
   are `@rx.event`, backend-only vars start with `_`.
+- **Sent when used**: every state lists `SentWhenUsed` first. A full snapshot (the hydrate
+  of every new or reconnecting tab) then carries only the states this tab has used; the
+  rest would be their compiled defaults, which the browser already holds. A customer's
+  tab never builds or receives the admin states (measured: 40 states and 72 KB per
+  connection before, one root state and < 1 KB for a fresh tab after).
+- **Cheap defaults**: no figures or big lists as defaults; pages build them in handlers.
 - **Flat states**: each state is a direct child of `rx.State`. The mixins here are
   `rx.State, mixin=True`, so a page state lists them first and `rx.State` last, e.g.
   `class AdminOrdersState(Paged, StaffPageState, rx.State)`.

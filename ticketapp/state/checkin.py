@@ -33,6 +33,7 @@ from ticketapp.services.tickets.tokens import get_signing_key, public_key
 from ticketapp.state import live
 from ticketapp.state.base import StaffPageState, staff_viewer
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 # A QR held in front of the camera is decoded several times a second: the same text
 # within this window is the same presentation, not a second scan.
@@ -73,7 +74,7 @@ def _scan_for_event(session: Session, event_id: int, scanned: str, staff_id: int
     return scan(session, event_id, scanned, staff_id, public_key(get_signing_key()))
 
 
-class CheckinState(StaffPageState, rx.State):
+class CheckinState(SentWhenUsed, StaffPageState, rx.State):
     """`forbidden` is the locked page (the token form); `loaded` and not `forbidden`, the door."""
 
     _staff_role: ClassVar[Role] = Role.AGENT

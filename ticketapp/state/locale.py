@@ -8,11 +8,12 @@ import reflex as rx
 
 from ticketapp.i18n import catalog, normalize_locale
 from ticketapp.settings import get_settings
+from ticketapp.state.snapshot import SentWhenUsed
 
 ONE_YEAR = 365 * 24 * 3600
 
 
-class LocaleState(rx.State):
+class LocaleState(SentWhenUsed, rx.State):
     lang_cookie: str = rx.Cookie("", name="lang", max_age=ONE_YEAR, same_site="lax")
 
     @rx.var

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from ticketapp.components.admin import shell
@@ -101,7 +102,18 @@ def chart_card(title: rx.Var[str], key: str, figure: rx.Var, **plot_props: Any) 
         rx.cond(
             as_table,
             shell.data_table(AnalyticsState.table_headers[key], AnalyticsState.table_rows[key], title),
-            rx.plotly(data=figure, use_resize_handler=True, width="100%", locale=LocaleState.lang, **plot_props),
+            # Figures are built by the page's load, never as state defaults (copying default
+            # figures cost every visitor's connection); until then the card has no plot.
+            rx.cond(
+                figure,
+                rx.plotly(
+                    data=figure.to(go.Figure),
+                    use_resize_handler=True,
+                    width="100%",
+                    locale=LocaleState.lang,
+                    **plot_props,
+                ),
+            ),
         ),
         role="region",
         aria_label=title,

@@ -122,7 +122,7 @@ def _not_found() -> rx.Component:
     )
 
 
-@rx.page(route="/events/[slug]", title="Ticketapp", on_load=[LocaleState.apply, EventPageState.load])
+@rx.page(route="/events/[slug]", title=EventPageState.page_title, on_load=[LocaleState.apply, EventPageState.load])
 def event_page() -> rx.Component:
     return page_layout(
         rx.cond(

@@ -25,6 +25,7 @@ from ticketapp.services.accounts.sessions import (
     resolve_session,
     revoke_session,
 )
+from ticketapp.state.snapshot import SentWhenUsed
 
 REMEMBER_MAX_AGE_S = int(REMEMBER_ME_LIFETIME.total_seconds())
 
@@ -43,7 +44,7 @@ def sign_in_redirect(state: rx.State) -> rx.event.EventSpec:
     return rx.redirect(f"/signin?next={quote(current_path(state), safe='')}")
 
 
-class AuthState(rx.State):
+class AuthState(SentWhenUsed, rx.State):
     # max_age unset: the cookie ends with the browser session.
     browser_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="lax")
     remembered_token: str = rx.Cookie("", name=REMEMBER_COOKIE, max_age=REMEMBER_MAX_AGE_S, same_site="lax")

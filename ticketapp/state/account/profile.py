@@ -21,6 +21,7 @@ from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
 from ticketapp.state.base import guard
 from ticketapp.state.locale import LocaleState, current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 STATUS_LABELS = {
     OrderStatus.PENDING: msgid("Pending"),
@@ -50,7 +51,7 @@ def order_row(summary: OrderSummary, lang: str) -> dict[str, str]:
     }
 
 
-class ProfileState(rx.State):
+class ProfileState(SentWhenUsed, rx.State):
     display_name: str = ""
     email: str = ""
     language: str = "en"
@@ -169,7 +170,7 @@ class ProfileState(rx.State):
         ]
 
 
-class OrdersState(rx.State):
+class OrdersState(SentWhenUsed, rx.State):
     orders: list[dict[str, str]] = []
     loaded: bool = False
 
@@ -185,7 +186,7 @@ class OrdersState(rx.State):
         return None
 
 
-class OrderDetailState(rx.State):
+class OrderDetailState(SentWhenUsed, rx.State):
     found: bool = True
     loaded: bool = False
     code: str = ""
@@ -226,7 +227,7 @@ class OrderDetailState(rx.State):
         return None
 
 
-class SecurityState(rx.State):
+class SecurityState(SentWhenUsed, rx.State):
     is_staff: bool = False
     enabled: bool = False
     secret: str = ""

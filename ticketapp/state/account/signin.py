@@ -18,6 +18,7 @@ from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
+from ticketapp.state.snapshot import SentWhenUsed
 
 # Messages the OAuth callback may put in the URL; anything else shows the generic one.
 OAUTH_MESSAGES = {
@@ -51,7 +52,7 @@ def _sign_up(session: Session, email: str, name: str, password: str, lang: str, 
     return auth_sessions.sign_in_user(session, user, remember=False, client=client)
 
 
-class SignInState(rx.State):
+class SignInState(SentWhenUsed, rx.State):
     error: str = ""
     step: str = "password"
     next_path: str = "/"
@@ -110,7 +111,7 @@ class SignInState(rx.State):
         return rx.redirect(self.next_path)
 
 
-class SignUpState(rx.State):
+class SignUpState(SentWhenUsed, rx.State):
     error: str = ""
     # Rule problems of the typed password, shown live before submitting.
     password_problems: list[str] = []
@@ -145,7 +146,7 @@ class SignUpState(rx.State):
         return rx.redirect("/account?welcome=1")
 
 
-class ForgotPasswordState(rx.State):
+class ForgotPasswordState(SentWhenUsed, rx.State):
     error: str = ""
     sent: bool = False
 
@@ -164,7 +165,7 @@ class ForgotPasswordState(rx.State):
         self.sent = True
 
 
-class ResetPasswordState(rx.State):
+class ResetPasswordState(SentWhenUsed, rx.State):
     error: str = ""
     token_ok: bool = False
     done: bool = False
@@ -200,7 +201,7 @@ class ResetPasswordState(rx.State):
         await auth._current_user()
 
 
-class VerifyEmailState(rx.State):
+class VerifyEmailState(SentWhenUsed, rx.State):
     error: str = ""
     verified: bool = False
     checked: bool = False

@@ -23,6 +23,7 @@ from ticketapp.services.tickets.mine import (
 )
 from ticketapp.state.base import guard
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def ticket_row(session: Session, owned: OwnedTicket, lang: str, now: datetime) -> dict[str, str]:
@@ -55,7 +56,7 @@ def _ticket_rows(session: Session, user_id: int, lang: str) -> tuple[list[dict[s
     ]
 
 
-class MyTicketsState(rx.State):
+class MyTicketsState(SentWhenUsed, rx.State):
     upcoming: list[dict[str, str]] = []
     past: list[dict[str, str]] = []
     loaded: bool = False

@@ -17,15 +17,12 @@ from ticketapp.services.analytics.filters import Filters, Granularity
 from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 CHART_KEYS = ("sales", "refunds", "by_event", "by_category", "mix", "methods", "sell_through", "funnel", "heatmap")
 TABLE_KEYS = (*CHART_KEYS, "customers")
 MAX_RANGE_DAYS = 3 * 366
 PATH = "/admin/analytics"
-
-
-def _empty_figure() -> go.Figure:
-    return go.Figure()
 
 
 def parse_filters(params: dict[str, str], default_currency: str) -> tuple[Filters, Granularity, str]:
@@ -75,7 +72,7 @@ def _compute(
     )
 
 
-class AnalyticsState(StaffPageState, rx.State):
+class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
     preset: str = "30d"
     date_from: str = ""
     date_to: str = ""
@@ -91,15 +88,15 @@ class AnalyticsState(StaffPageState, rx.State):
     table_headers: dict[str, list[str]] = {key: [] for key in TABLE_KEYS}
     table_rows: dict[str, list[list[str]]] = {key: [] for key in TABLE_KEYS}
     shown_as_table: list[str] = []
-    sales_fig: go.Figure = _empty_figure()
-    refunds_fig: go.Figure = _empty_figure()
-    by_event_fig: go.Figure = _empty_figure()
-    by_category_fig: go.Figure = _empty_figure()
-    mix_fig: go.Figure = _empty_figure()
-    methods_fig: go.Figure = _empty_figure()
-    sell_through_fig: go.Figure = _empty_figure()
-    funnel_fig: go.Figure = _empty_figure()
-    heatmap_fig: go.Figure = _empty_figure()
+    sales_fig: go.Figure | None = None
+    refunds_fig: go.Figure | None = None
+    by_event_fig: go.Figure | None = None
+    by_category_fig: go.Figure | None = None
+    mix_fig: go.Figure | None = None
+    methods_fig: go.Figure | None = None
+    sell_through_fig: go.Figure | None = None
+    funnel_fig: go.Figure | None = None
+    heatmap_fig: go.Figure | None = None
     # Drill-down: which event id / category each bar or slice stands for.
     _event_bar_ids: list[int] = []
     _category_slices: list[str] = []

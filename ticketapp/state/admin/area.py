@@ -13,9 +13,10 @@ from ticketapp.models import Role, User
 from ticketapp.services.shared.mail import list_outbox
 from ticketapp.settings import get_settings
 from ticketapp.state.base import guard
+from ticketapp.state.snapshot import SentWhenUsed
 
 
-class AdminGateState(rx.State):
+class AdminGateState(SentWhenUsed, rx.State):
     """First step of every admin page load: send visitors where the guard says.
 
     Anonymous → sign-in (with return-to), staff without 2FA → enrolment, others → 403.
@@ -32,7 +33,7 @@ def _user_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(User)).one())
 
 
-class AdminHomeState(rx.State):
+class AdminHomeState(SentWhenUsed, rx.State):
     ready: bool = False
     user_count: int = 0
 
@@ -47,7 +48,7 @@ class AdminHomeState(rx.State):
         return None
 
 
-class OutboxState(rx.State):
+class OutboxState(SentWhenUsed, rx.State):
     mails: list[dict[str, str]] = []
     ready: bool = False
 

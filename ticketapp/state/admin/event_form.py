@@ -18,6 +18,7 @@ from ticketapp.services.shared.money import Money, minor_exponent
 from ticketapp.state.admin.events import STATUS_LABELS
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _money_text(amount_minor: int, currency: str) -> str:
@@ -136,7 +137,7 @@ NEW_TYPE = {
 }
 
 
-class AdminEventFormState(StaffPageState, rx.State):
+class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     found: bool = True
     event_id: str = ""
     form: dict[str, str] = {}

@@ -19,6 +19,7 @@ from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 STATUS_LABELS = {"draft": msgid("Draft"), "published": msgid("Published"), "cancelled": msgid("Cancelled")}
 
@@ -30,7 +31,7 @@ def _day(raw: str) -> datetime | None:
         return None
 
 
-class AdminEventsState(Paged, StaffPageState, rx.State):
+class AdminEventsState(SentWhenUsed, Paged, StaffPageState, rx.State):
     page_size: ClassVar[int] = 20
     rows: list[dict[str, str]] = []
     status: str = ""

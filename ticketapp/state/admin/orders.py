@@ -21,6 +21,7 @@ from ticketapp.state.account.profile import STATUS_LABELS
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.payment import METHOD_LABELS
+from ticketapp.state.snapshot import SentWhenUsed
 
 TICKET_STATUS_LABELS = {"valid": msgid("Valid"), "void": msgid("Void (refunded or cancelled)")}
 
@@ -36,7 +37,7 @@ def method_label(method: str, lang: str) -> str:
 STATUSES = [s.value for s in OrderStatus]
 
 
-class AdminOrdersState(Paged, StaffPageState, rx.State):
+class AdminOrdersState(SentWhenUsed, Paged, StaffPageState, rx.State):
     text: str = ""
     status: str = ""
     event_id: str = ""
@@ -102,7 +103,7 @@ class AdminOrdersState(Paged, StaffPageState, rx.State):
         await self._filter("date_to", value)
 
 
-class AdminOrderState(StaffPageState, rx.State):
+class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
     found: bool = True
     code: str = ""
     summary: dict[str, str] = {}

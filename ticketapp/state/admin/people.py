@@ -18,6 +18,7 @@ from ticketapp.services.support.views import STATUS_LABELS as SUPPORT_STATUS_LAB
 from ticketapp.state.account.profile import STATUS_LABELS as ORDER_STATUS_LABELS
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 INVITATION_SENT = msgid("Invitation sent: they choose their password from the e-mail, then set up 2FA.")
 SIGN_IN_LABELS = {
@@ -90,7 +91,7 @@ def _id(raw: str) -> int:
         raise AdminError(msgid("User not found.")) from None
 
 
-class AdminCustomersState(Paged, _AdminPeopleState, rx.State):
+class AdminCustomersState(SentWhenUsed, Paged, _AdminPeopleState, rx.State):
     text: str = ""
     rows: list[dict[str, str]] = []
     selected: str = ""
@@ -176,7 +177,7 @@ class AdminCustomersState(Paged, _AdminPeopleState, rx.State):
             await self._refresh()
 
 
-class AdminStaffState(_AdminPeopleState, rx.State):
+class AdminStaffState(SentWhenUsed, _AdminPeopleState, rx.State):
     rows: list[dict[str, str]] = []
     invite_email: str = ""
     invite_name: str = ""

@@ -14,6 +14,7 @@ from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 THIRTY_DAYS = 30 * 24 * 3600
 
@@ -39,7 +40,7 @@ def format_countdown(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class CartState(rx.State):
+class CartState(SentWhenUsed, rx.State):
     cart_token: str = rx.Cookie("", name="cart", max_age=THIRTY_DAYS, same_site="lax")
     item_count: int = 0
     loaded: bool = False

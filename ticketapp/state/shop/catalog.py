@@ -21,6 +21,7 @@ from ticketapp.services.shared.dates import format_event_date_long, format_event
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.funnel import record_cart_add, record_view
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _category_label(category: str, lang: str) -> str:
@@ -81,7 +82,7 @@ def ticket_type_view(detail: EventDetail, index: int, lang: str, offers: dict[in
     }
 
 
-class CatalogState(rx.State):
+class CatalogState(SentWhenUsed, rx.State):
     events: list[dict[str, str]] = []
     loaded: bool = False
 
@@ -93,7 +94,7 @@ class CatalogState(rx.State):
         self.loaded = True
 
 
-class EventPageState(rx.State):
+class EventPageState(SentWhenUsed, rx.State):
     found: bool = True
     loaded: bool = False
     title: str = ""
@@ -109,6 +110,11 @@ class EventPageState(rx.State):
     quantities: dict[str, str] = {}
     feedback: str = ""
     feedback_is_error: bool = False
+
+    @rx.var
+    def page_title(self) -> str:
+        """The browser tab names the event (the site name alone until it is loaded)."""
+        return f"{self.title} · Ticketapp" if self.loaded and self.found and self.title else "Ticketapp"
 
     def _slug(self) -> str:
         path = self.router.url.path.rstrip("/")

@@ -19,9 +19,10 @@ from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState, cart_line_view
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
+from ticketapp.state.snapshot import SentWhenUsed
 
 
-class CheckoutState(rx.State):
+class CheckoutState(SentWhenUsed, rx.State):
     loaded: bool = False
     lines: list[dict[str, str]] = []
     totals: list[str] = []

@@ -20,6 +20,7 @@ from ticketapp.services.shared.dates import format_event_date_long, format_event
 from ticketapp.services.shared.signing import verify
 from ticketapp.state import live
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 METHOD_LABELS = {
     PaymentMethod.STRIPE: msgid("Card, wallet or bank (secure payment by Stripe)"),
@@ -63,7 +64,7 @@ def _path_code(path: str, position: int) -> str:
     return parts[position].upper() if len(parts) > position else ""
 
 
-class OrderPaymentState(rx.State):
+class OrderPaymentState(SentWhenUsed, rx.State):
     """`/orders/[code]/status?s=…`: only someone holding the signed link sees the order."""
 
     loaded: bool = False
@@ -176,7 +177,7 @@ def _demo_result(session: Session, code: str, approve: bool) -> str:
     return order_payments.status_url(order)
 
 
-class DemoPaymentState(rx.State):
+class DemoPaymentState(SentWhenUsed, rx.State):
     """`/pay/demo/[code]?s=…`: the built-in test payment page used when Stripe is not configured."""
 
     loaded: bool = False

@@ -20,12 +20,13 @@ from ticketapp.services.catalog.search import (
 )
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.catalog import event_card_view
+from ticketapp.state.snapshot import SentWhenUsed
 
 PAGE_SIZE = 12
 MAX_PRICE = 10_000_000
 
 
-class SearchState(rx.State):
+class SearchState(SentWhenUsed, rx.State):
     text: str = ""
     category: str = ""
     city: str = ""

@@ -13,6 +13,7 @@ from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import content as support_content
 from ticketapp.services.support.tickets import SupportError
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _lists(session: Session, viewer: Viewer) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -28,7 +29,7 @@ def _lists(session: Session, viewer: Viewer) -> tuple[list[dict[str, str]], list
     return canned, faq
 
 
-class SupportAdminState(StaffPageState, rx.State):
+class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
     """Shown to admins only (`_staff_role` is admin): agents see the panel without this section."""
 
     canned: list[dict[str, str]] = []

@@ -23,6 +23,7 @@ from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, 
 from ticketapp.state import live
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 CHAT_VIEWS = ("waiting", "mine", "all")
 TOPIC_AND_STATUS = {
@@ -82,7 +83,7 @@ def _mark_typing(session: Session, viewer: Viewer, chat_id: int) -> None:
         support_chat.set_typing(session, chat, AuthorKind.AGENT)
 
 
-class AgentChatState(StaffPageState, rx.State):
+class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
     _staff_role: ClassVar[Role] = Role.AGENT
     agent_name: str = ""
     presence: str = ""  # first visit of the panel: online

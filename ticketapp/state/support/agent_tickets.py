@@ -26,6 +26,7 @@ from ticketapp.services.support.views import date_time, message_view, ticket_vie
 from ticketapp.state import live
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _int_or_none(value: str) -> int | None:
@@ -114,7 +115,7 @@ def _agent_attachment(session: Session, viewer: Viewer, ticket_id: int, message_
     return message_attachment(session, message_id, ticket.id or 0, include_internal=True)
 
 
-class AgentTicketState(StaffPageState, rx.State):
+class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
     _staff_role: ClassVar[Role] = Role.AGENT
     f_status: str = ""
     f_priority: str = ""

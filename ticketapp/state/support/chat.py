@@ -20,6 +20,7 @@ from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapsho
 from ticketapp.state import live
 from ticketapp.state.base import signed_in_viewer
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 TYPING_WRITE_EVERY_S = 2.0
 
@@ -56,7 +57,7 @@ def _mark_typing(session: Session, chat_token: str) -> None:
         support_chat.set_typing(session, chat, AuthorKind.CUSTOMER)
 
 
-class SupportChatState(rx.State):
+class SupportChatState(SentWhenUsed, rx.State):
     # The browser keeps its chat's secret token, so a reload or reconnect finds the chat again.
     chat_token: str = rx.LocalStorage("", name="support_chat")
     panel_open: bool = False

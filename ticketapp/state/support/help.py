@@ -17,6 +17,7 @@ from ticketapp.services.support.views import faq_view, message_view, opening_hou
 from ticketapp.settings import get_settings
 from ticketapp.state.base import signed_in_viewer
 from ticketapp.state.locale import current_lang
+from ticketapp.state.snapshot import SentWhenUsed
 
 
 def _faq_and_requests(
@@ -40,7 +41,7 @@ def _customer_attachment(
     return message_attachment(session, message_id, ticket.id or 0, include_internal=False)
 
 
-class SupportPageState(rx.State):
+class SupportPageState(SentWhenUsed, rx.State):
     phone: str = ""
     hours: list[str] = []
     faq: list[dict[str, str]] = []
