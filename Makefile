@@ -27,9 +27,11 @@ run: deps i18n
 	$(PY) -m ticketapp setup
 	scripts/serve.sh $(PORT)
 
-## test: install, then lint and run the whole suite (unit, integration, browser)
+## test: install, then lint, type-check, check the import contracts and run the whole suite
 test: deps i18n browser
 	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 deps: $(VENV)/.installed $(BUN)

@@ -99,7 +99,7 @@ def buy(site: Site, event: shop.BenchEvent) -> Purchase:
         with _timed(purchase, "checkout"):
             shop.go_to_checkout(tab)
         with _timed(purchase, "details"):
-            shop.fill_details(tab, name, email)
+            shop.fill_details(tab)
         with _timed(purchase, "place order"):
             demo_path, code = shop.place_order(tab, name, email)
         with _timed(purchase, "demo page"):

@@ -6,13 +6,16 @@ import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from ticketapp.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -97,7 +100,7 @@ async def run_db(block: Callable[Concatenate[Session, P], T], *args: P.args, **k
     return await asyncio.to_thread(in_session)
 
 
-def alembic_config(url: str | None = None):  # noqa: ANN201  (alembic's Config)
+def alembic_config(url: str | None = None) -> Config:
     from alembic.config import Config
 
     from ticketapp.settings import PROJECT_DIR

@@ -12,6 +12,7 @@ processes have every subscriber.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
@@ -66,7 +67,7 @@ def issue_and_render_tickets(order_id: int, lang: str) -> str:
 
 @hooks.on("mail.queued")
 @huey.task(retries=5, retry_delay=30)
-def deliver_mail_job(payload: dict) -> str:
+def deliver_mail_job(payload: dict[str, Any]) -> str:
     """Deliver one queued mail (SMTP or outbox); retried when the server is down."""
     return deliver_payload(payload)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 
-def event_card(event: rx.Var[dict[str, str]]) -> rx.Component:
+def event_card(event: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.article(
         rx.card(
             rx.vstack(

@@ -12,6 +12,12 @@ from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState
 
 Label = rx.Var[str] | str
+# How long a controlled field waits after the last keystroke before it sends its value:
+# the text stays in the browser meanwhile, so an answer never overwrites newer typing.
+DEBOUNCE_MS = 300
+# An uncontrolled chat box tells the server "typing" at most this often.
+TYPING_THROTTLE_MS = 1_000
+TYPED_INPUTS = frozenset({"text", "email", "search", "tel", "url", "password", "textarea"})
 ControlId = rx.Var[str] | str  # a Var inside rx.foreach rows
 
 
@@ -57,6 +63,18 @@ def _control_props(
     return {"id": control_id, "name": name or control_id, "class_name": "field", **described, **props}
 
 
+def _debounced(control: rx.Component, props: dict[str, Any]) -> rx.Component:
+    """A control bound to a var (`value=` with `on_change=`) sends its text once typing pauses.
+
+    Text fields are either uncontrolled (`default_value=` and `name=`, read from the
+    submitted form) or debounced here; never one round trip per keystroke.
+    """
+    typed = props.get("type", "text") in TYPED_INPUTS
+    if typed and "value" in props and "on_change" in props:
+        return rx.debounce_input(control, debounce_timeout=DEBOUNCE_MS)
+    return control
+
+
 def text_field(
     label: Label,
     control_id: ControlId,
@@ -68,7 +86,7 @@ def text_field(
     **props: Any,
 ) -> rx.Component:
     """A labelled input (named after its id unless `name` is given); `props` go to the input."""
-    control = rx.el.input(**_control_props(control_id, name, hint, props))
+    control = _debounced(rx.el.input(**_control_props(control_id, name, hint, props)), props)
     return labelled_field(label, control, control_id, hint=hint, error=error, width=width)
 
 
@@ -98,7 +116,7 @@ def select_field(
 def textarea_field(
     label: Label, control_id: ControlId, *, name: str | None = None, width: str = "100%", **props: Any
 ) -> rx.Component:
-    control = rx.el.textarea(**_control_props(control_id, name, None, props))
+    control = _debounced(rx.el.textarea(**_control_props(control_id, name, None, props)), {"type": "textarea", **props})
     return labelled_field(label, control, control_id, width=width)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar
 
 from ticketapp.state.locale import t
 
 
 def payment_method_picker(
-    methods: rx.Var[list[dict[str, str]]], selected: rx.Var[str], on_change: rx.EventHandler
+    methods: ArrayVar[list[dict[str, str]]], selected: rx.Var[str], on_change: rx.EventHandler
 ) -> rx.Component:
     """Native radio buttons in a fieldset: keyboard and screen-reader friendly."""
     return rx.el.fieldset(
@@ -32,7 +33,7 @@ def payment_method_picker(
     )
 
 
-def order_lines_table(lines: rx.Var[list[dict[str, str]]]) -> rx.Component:
+def order_lines_table(lines: ArrayVar[list[dict[str, str]]]) -> rx.Component:
     return rx.el.table(
         rx.el.thead(
             rx.el.tr(

@@ -72,12 +72,13 @@ class QrCamera(rx.Component):
     active: rx.Var[bool]
     label: rx.Var[str]
 
-    on_scan: rx.EventHandler[passthrough_event_spec(str)]
-    on_camera_start: rx.EventHandler[no_args_event_spec]
-    on_camera_error: rx.EventHandler[passthrough_event_spec(str)]
+    on_scan: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, not a generic
+    on_camera_start: rx.EventHandler[no_args_event_spec]  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, not a generic
+    on_camera_error: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, not a generic
 
-    def add_imports(self) -> dict[str, list[str]]:
-        return {"react": ["useEffect", "useRef", "createElement"]}
+    def add_imports(self) -> rx.ImportDict:
+        react_names: list[str | rx.ImportVar] = ["useEffect", "useRef", "createElement"]
+        return {"react": react_names}
 
     def add_custom_code(self) -> list[str]:
         return [_WRAPPER_JS]

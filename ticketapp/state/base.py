@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.i18n import translate
 from ticketapp.models import Role
@@ -37,6 +38,7 @@ from ticketapp.services.accounts.access import Decision, Viewer
 from ticketapp.services.accounts.sessions import CurrentUser
 from ticketapp.services.errors import DomainError
 from ticketapp.state.account.auth import current_user, sign_in_redirect
+from ticketapp.state.bounded import clip
 from ticketapp.state.locale import current_lang
 
 
@@ -45,7 +47,7 @@ class Access:
     """The guard's answer for a page: the signed-in user, and where to send them if they may not stay."""
 
     user: CurrentUser | None
-    redirect: rx.event.EventSpec | None = None
+    redirect: EventSpec | None = None
 
     @property
     def ok(self) -> bool:
@@ -116,7 +118,7 @@ class PageState(rx.State, mixin=True):
     async def _set_text(self, name: str, value: object, max_length: int) -> None:
         """A checked setter for a text var, bounded (the browser may send anything)."""
         if await self._allowed():
-            setattr(self, name, str(value)[:max_length])
+            setattr(self, name, clip(value, max_length))
 
 
 class StaffPageState(PageState, mixin=True):

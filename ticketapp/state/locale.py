@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex.event import EventSpec
+from reflex.vars import StringVar
 
 from ticketapp.i18n import catalog, normalize_locale
 from ticketapp.settings import get_settings
@@ -24,23 +26,23 @@ class LocaleState(SentWhenUsed, rx.State):
     def messages(self) -> dict[str, str]:
         return catalog(self.lang)
 
-    def _html_lang_script(self) -> rx.event.EventSpec:
+    def _html_lang_script(self) -> EventSpec:
         return rx.call_script(f"document.documentElement.lang = {json.dumps(self.lang)}")
 
     @rx.event
-    def apply(self) -> rx.event.EventSpec:
+    def apply(self) -> EventSpec:
         """On every page load: pick a language for first-time visitors, tag <html>."""
         if not self.lang_cookie:
             self.lang_cookie = normalize_locale(self.router.headers.accept_language)
         return self._html_lang_script()
 
     @rx.event
-    def set_language(self, lang: str) -> rx.event.EventSpec:
+    def set_language(self, lang: str) -> EventSpec:
         self.lang_cookie = normalize_locale(lang)
         return self._html_lang_script()
 
 
-def t(message: str) -> rx.Var[str]:
+def t(message: str) -> StringVar[str]:
     """A translated UI string that follows the visitor's language live."""
     return LocaleState.messages.get(message, message).to(str)
 

@@ -41,4 +41,4 @@ class SentWhenUsed:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.dict = _snapshot_when_used  # type: ignore[assignment,method-assign]
+        cls.dict = _snapshot_when_used  # type: ignore[attr-defined]  # the state class this mixin joins has it

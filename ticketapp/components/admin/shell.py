@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
+from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
@@ -74,7 +76,7 @@ def filter_grid(*fields: rx.Component) -> rx.Component:
 
 def search_field(label: rx.Var[str], control_id: str, state: Any) -> rx.Component:
     """The list's free-text filter, for a state with `text` and `set_text` (sent once typing pauses)."""
-    return text_field(label, control_id, type="search", value=state.text, on_change=state.set_text.debounce(400))
+    return text_field(label, control_id, type="search", value=state.text, on_change=state.set_text)
 
 
 def date_range(id_prefix: str, state: Any) -> rx.Component:
@@ -94,8 +96,8 @@ def options(choices: Sequence[tuple[str, str]]) -> list[rx.Component]:
 
 def admin_table(
     headers: Sequence[str],
-    rows: rx.Var,
-    row: Callable[[rx.Var], rx.Component],
+    rows: ArrayVar[list[dict[str, str]]],
+    row: Callable[[ObjectVar[dict[str, str]]], rx.Component],
     *,
     empty: str,
     label: rx.Var[str] | str | None = None,
@@ -117,12 +119,12 @@ def admin_table(
     )
 
 
-def cells(*keys: str) -> Callable[[rx.Var], rx.Component]:
+def cells(*keys: str) -> Callable[[ObjectVar[dict[str, str]]], rx.Component]:
     """A table row that shows these keys of each item, one cell each."""
     return lambda item: rx.el.tr(*[rx.el.td(item[key]) for key in keys])
 
 
-def kpi_card(card: rx.Var[dict[str, str]]) -> rx.Component:
+def kpi_card(card: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.card(
         rx.text(card["label"], size="2", color_scheme="gray", as_="p"),
         rx.text(card["value"], size="6", weight="bold", as_="p"),
@@ -142,7 +144,9 @@ def kpi_card(card: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def data_table(headers: rx.Var[list[str]], rows: rx.Var[list[list[str]]], caption: rx.Var[str] | str) -> rx.Component:
+def data_table(
+    headers: ArrayVar[list[str]], rows: ArrayVar[list[list[str]]], caption: rx.Var[str] | str
+) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
         rx.el.table(
@@ -166,7 +170,7 @@ def feedback(message: rx.Var[str], is_error: rx.Var[bool]) -> rx.Component:
 
 
 def small_button(
-    label: rx.Var[str] | str, on_click: rx.EventSpec | rx.EventHandler | None = None, **props: Any
+    label: rx.Var[str] | str, on_click: EventSpec | rx.EventHandler | None = None, **props: Any
 ) -> rx.Component:
     """A row or form action: a small soft button."""
     return rx.button(label, type="button", size="1", variant="soft", on_click=on_click, **props)
@@ -176,7 +180,7 @@ def confirm_button(
     label: rx.Var[str] | str,
     title: rx.Var[str] | str,
     description: rx.Component | rx.Var[str] | str,
-    on_confirm: rx.EventSpec | rx.EventHandler,
+    on_confirm: EventSpec | rx.EventHandler,
     *,
     color: str = "tomato",
 ) -> rx.Component:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar, StringVar
 
 from ticketapp.components.forms import select_field, text_field, textarea_field
 from ticketapp.components.layout import LANGUAGES
@@ -21,7 +22,7 @@ def _language_field(select_id: str, value: rx.Var[str], name: str) -> rx.Compone
 
 
 def _row(
-    item: rx.Var[dict[str, str]], label: rx.Var[str], on_edit: rx.EventHandler, on_delete: rx.EventHandler
+    item: ObjectVar[dict[str, str]], label: StringVar[str], on_edit: rx.EventHandler, on_delete: rx.EventHandler
 ) -> rx.Component:
     return rx.el.li(
         rx.hstack(

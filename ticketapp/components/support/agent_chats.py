@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
-from ticketapp.components.forms import select_field, textarea_field
+from ticketapp.components.forms import TYPING_THROTTLE_MS, select_field, textarea_field
 from ticketapp.components.support.chat import chat_line
 from ticketapp.i18n import msgid
 from ticketapp.state.locale import t
@@ -20,7 +21,7 @@ def select(
     return rx.el.select(*choices, id=select_id, name=name, class_name="field", **props)
 
 
-def agent_options(agents: rx.Var[list[dict[str, str]]]) -> rx.Component:
+def agent_options(agents: ArrayVar[list[dict[str, str]]]) -> rx.Component:
     return rx.foreach(agents, lambda agent: rx.el.option(agent["name"], value=agent["id"]))
 
 
@@ -39,7 +40,7 @@ def _view_button(view: str, label: str, count: rx.Var[int]) -> rx.Component:
     )
 
 
-def _chat_row(chat: rx.Var[dict[str, str]]) -> rx.Component:
+def _chat_row(chat: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(chat["customer"], rx.el.br(), rx.text(chat["email"], size="1", color_scheme="gray")),
         rx.el.td(chat["topic"]),
@@ -90,7 +91,7 @@ def _open_chat() -> rx.Component:
                         name="message",
                         rows=2,
                         max_length=4000,
-                        on_change=Chats.typing,
+                        on_change=Chats.typing.throttle(TYPING_THROTTLE_MS),
                     ),
                     rx.button(t("Send"), type="submit", margin_top="0.5rem"),
                     on_submit=Chats.send,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import (
     checkbox_field,
@@ -73,7 +74,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
             rx.el.input(
@@ -143,7 +144,7 @@ def queue_section() -> rx.Component:
     )
 
 
-def _order_item(order: rx.Var[dict[str, str]]) -> rx.Component:
+def _order_item(order: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(rx.link(order["code"], href=order["href"]), " · ", order["date"], " · ", order["total"])
 
 
@@ -248,7 +249,7 @@ def ticket_section() -> rx.Component:
     )
 
 
-def _ticket_line(message: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_line(message: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.box(
         rx.cond(message["internal"] != "", rx.badge(message["internal"], color_scheme="amber")),
         chat_line(message, Tickets.download),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
+from reflex.vars import ObjectVar
 
-from ticketapp.components.forms import email_field, labelled_field, select_field, text_field
+from ticketapp.components.forms import TYPING_THROTTLE_MS, email_field, labelled_field, select_field, text_field
 from ticketapp.services.support.tickets import TOPICS
 from ticketapp.state.locale import t
 from ticketapp.state.support.chat import CHAT_UPLOAD_ID
@@ -24,7 +26,7 @@ def topic_select(select_id: str, name: str = "topic") -> rx.Component:
 
 
 def chat_line(
-    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], rx.event.EventSpec] | None = None
+    message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None = None
 ) -> rx.Component:
     return rx.el.li(
         rx.cond(
@@ -49,7 +51,7 @@ def chat_line(
 
 
 def _attachment(
-    message: rx.Var[dict[str, str]], on_download: Callable[[rx.Var[str]], rx.event.EventSpec] | None
+    message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None
 ) -> rx.Component:
     if on_download is None:
         return rx.fragment()
@@ -130,7 +132,8 @@ def _conversation() -> rx.Component:
                     rx.el.textarea(
                         id="chat-message",
                         name="message",
-                        on_change=Chat.set_draft,
+                        # At most one call a second while typing (the typing sign), not one per key.
+                        on_change=Chat.set_draft.throttle(TYPING_THROTTLE_MS),
                         rows=2,
                         max_length=4000,
                         class_name="field",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import (
     email_field,
@@ -227,7 +228,7 @@ def account() -> rx.Component:
     )
 
 
-def _order_row(order: rx.Var[dict[str, str]]) -> rx.Component:
+def _order_row(order: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(order["code"], href=order["href"])),
         rx.table.cell(order["date"]),
@@ -280,7 +281,7 @@ def orders() -> rx.Component:
     )
 
 
-def _line_row(line: rx.Var[dict[str, str]]) -> rx.Component:
+def _line_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(line["event"]),
         rx.table.cell(line["ticket_type"]),

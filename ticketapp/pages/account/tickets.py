@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import error_region, status_region, text_field
 from ticketapp.components.layout import page_layout
@@ -12,7 +13,7 @@ from ticketapp.state.account.tickets import MyTicketsState
 from ticketapp.state.locale import LocaleState, t
 
 
-def _rename_form(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _rename_form(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.form(
         rx.hstack(
             rx.el.input(type="hidden", name="code", value=ticket["code"]),
@@ -36,7 +37,7 @@ def _rename_form(ticket: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _qr(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _qr(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.figure(
         rx.image(
             src=ticket["qr"],
@@ -50,7 +51,7 @@ def _qr(ticket: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _ticket_card(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_card(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     is_void = ticket["void"] == "1"
     return rx.el.article(
         rx.card(
@@ -98,7 +99,7 @@ def _ticket_card(ticket: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _section(title: rx.Var[str], tickets: rx.Var[list[dict[str, str]]], empty: rx.Var[str]) -> rx.Component:
+def _section(title: rx.Var[str], tickets: ArrayVar[list[dict[str, str]]], empty: rx.Var[str]) -> rx.Component:
     return rx.el.section(
         rx.heading(title, as_="h2", size="5"),
         rx.cond(

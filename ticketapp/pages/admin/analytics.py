@@ -83,7 +83,7 @@ def _filters() -> rx.Component:
     )
 
 
-def chart_card(title: rx.Var[str], key: str, figure: rx.Var, **plot_props: Any) -> rx.Component:
+def chart_card(title: rx.Var[str], key: str, figure: rx.Var[Any], **plot_props: Any) -> rx.Component:
     as_table = AnalyticsState.shown_as_table.contains(key)
     return rx.card(
         rx.hstack(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
 from ticketapp.state.account.auth import AuthState
@@ -39,7 +40,7 @@ def forbidden() -> rx.Component:
     )
 
 
-def _mail(mail: rx.Var[dict[str, str]]) -> rx.Component:
+def _mail(mail: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.article(
         rx.card(
             rx.vstack(

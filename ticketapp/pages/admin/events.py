@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import NumberVar, ObjectVar
 
 from ticketapp.components.admin import shell
 from ticketapp.components.forms import select_field, text_field, textarea_field
@@ -42,7 +43,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _actions(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.hstack(
         rx.link(t("Edit"), href="/admin/events/edit?id=" + row["id"]),
         rx.cond(
@@ -78,7 +79,7 @@ def _actions(row: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _event_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _event_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(row["title"], rx.el.br(), rx.text(row["category"], size="1", color_scheme="gray")),
         rx.el.td(row["date"]),
@@ -117,7 +118,7 @@ def _field(label: str, name: str, **props: object) -> rx.Component:
     )
 
 
-def _type_row(row: rx.Var[dict[str, str]], index: rx.Var[int]) -> rx.Component:
+def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Component:
     def cell(label: str, name: str, **props: Any) -> rx.Component:
         return text_field(
             t(label),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.admin import shell
-from ticketapp.components.forms import select_field, text_field
+from ticketapp.components.forms import DEBOUNCE_MS, select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.orders import AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import t
@@ -28,7 +29,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _order_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _order_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.link(row["code"], href="/admin/orders/" + row["code"])),
         rx.el.td(row["date"]),
@@ -54,7 +55,7 @@ def orders_page() -> rx.Component:
     )
 
 
-def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "att-" + ticket["id"]
     return rx.el.tr(
         rx.el.td(ticket["code"]),
@@ -62,12 +63,15 @@ def _ticket_row(ticket: rx.Var[dict[str, str]]) -> rx.Component:
         rx.el.td(
             rx.hstack(
                 rx.el.label(t("Attendee name"), html_for=control_id, class_name="sr-only"),
-                rx.el.input(
-                    id=control_id,
-                    class_name="field",
-                    value=AdminOrderState.names.get(ticket["id"], ""),
-                    on_change=lambda v: AdminOrderState.set_name(ticket["id"], v),
-                    max_length=200,
+                rx.debounce_input(
+                    rx.el.input(
+                        id=control_id,
+                        class_name="field",
+                        value=AdminOrderState.names.get(ticket["id"], ""),  # type: ignore[call-overload]  # a state dict read as a Var
+                        on_change=lambda v: AdminOrderState.set_name(ticket["id"], v),
+                        max_length=200,
+                    ),
+                    debounce_timeout=DEBOUNCE_MS,
                 ),
                 shell.small_button(
                     t("Save name"),

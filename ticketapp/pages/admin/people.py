@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.admin import shell
 from ticketapp.components.forms import select_field, text_field
@@ -13,7 +14,7 @@ from ticketapp.state.locale import t
 ROLE_LABELS = {"admin": msgid("Admin"), "agent": msgid("Support agent"), "customer": msgid("Customer")}
 
 
-def _customer_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _customer_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(row["name"]),
         rx.el.td(row["email"]),
@@ -111,7 +112,7 @@ def customers_page() -> rx.Component:
     )
 
 
-def _staff_row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _staff_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "role-" + row["id"]
     return rx.el.tr(
         rx.el.td(row["name"]),

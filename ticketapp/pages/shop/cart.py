@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.cart import CartState
 
 
-def _line(line: rx.Var[dict[str, str]]) -> rx.Component:
+def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "cart-quantity-" + line["id"]
     return rx.el.li(
         rx.hstack(
@@ -48,7 +49,7 @@ def _line(line: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _expired_line(line: rx.Var[dict[str, str]]) -> rx.Component:
+def _expired_line(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(rx.text(line["event"], " – ", line["type"], " × ", line["quantity"]), list_style="none")
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.payment import payment_method_picker
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.checkout import CheckoutState
 
 
-def _summary_row(line: rx.Var[dict[str, str]]) -> rx.Component:
+def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(line["event"], " – ", line["type"]),
         rx.el.td(line["quantity"]),
@@ -65,11 +67,14 @@ def _buyer_form() -> rx.Component:
     return rx.el.form(
         rx.heading(t("Your details"), as_="h2", size="5"),
         rx.vstack(
+            # Uncontrolled: the text stays in the browser until the form is sent (no
+            # round trip per keystroke). Keyed on the server's value so a prefill remounts it.
             text_field(
                 t("Full name"),
                 "buyer-name",
-                value=CheckoutState.buyer_name,
-                on_change=CheckoutState.set_buyer_name,
+                default_value=CheckoutState.buyer_name,
+                key=CheckoutState.buyer_name,
+                max_length=NAME_MAX,
                 auto_complete="name",
                 required=True,
             ),
@@ -77,8 +82,9 @@ def _buyer_form() -> rx.Component:
                 t("E-mail"),
                 "buyer-email",
                 type="email",
-                value=CheckoutState.buyer_email,
-                on_change=CheckoutState.set_buyer_email,
+                default_value=CheckoutState.buyer_email,
+                key=CheckoutState.buyer_email,
+                max_length=EMAIL_MAX,
                 auto_complete="email",
                 required=True,
             ),
@@ -87,8 +93,8 @@ def _buyer_form() -> rx.Component:
                 lambda field: text_field(
                     field["label"],
                     "attendee-" + field["key"],
-                    value=CheckoutState.attendees.get(field["key"], ""),
-                    on_change=lambda value: CheckoutState.set_attendee(field["key"], value),
+                    default_value=CheckoutState.attendees.get(field["key"], ""),
+                    max_length=NAME_MAX,
                 ),
             ),
             rx.hstack(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.catalog import EventPageState
 
 
-def _buy_controls(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
+def _buy_controls(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "quantity-" + ticket_type["id"]
     return rx.hstack(
         rx.el.label(ticket_type["quantity_label"], html_for=control_id, class_name="visually-hidden"),
@@ -17,7 +18,7 @@ def _buy_controls(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
         rx.el.select(
             rx.foreach(ticket_type["options"].split(","), lambda n: rx.el.option(n, value=n)),
             id=control_id,
-            value=EventPageState.quantities[ticket_type["id"]],
+            value=EventPageState.quantities[ticket_type["id"]],  # type: ignore[index]  # a state dict read as a Var
             on_change=lambda value: EventPageState.set_quantity(ticket_type["id"], value),
             class_name="field field-quantity",
         ),
@@ -31,7 +32,7 @@ def _buy_controls(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _ticket_type_row(ticket_type: rx.Var[dict[str, str]]) -> rx.Component:
+def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.vstack(

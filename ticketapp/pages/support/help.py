@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import email_field, labelled_field, text_field, textarea_field
 from ticketapp.components.layout import page_layout
@@ -57,7 +58,7 @@ def _contact_details() -> rx.Component:
     )
 
 
-def _faq_item(entry: rx.Var[dict[str, str]]) -> rx.Component:
+def _faq_item(entry: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.details(
         rx.el.summary(entry["question"], font_weight="500", cursor="pointer"),
         rx.text(entry["answer"], white_space="pre-wrap", padding_y="0.5rem"),
@@ -78,7 +79,7 @@ def _faq() -> rx.Component:
     )
 
 
-def _request_row(request: rx.Var[dict[str, str]]) -> rx.Component:
+def _request_row(request: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
             rx.button(

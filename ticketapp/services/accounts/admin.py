@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, col, or_, select
 
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Order, Role, SecurityEvent, SecurityEventKind, SupportTicket, User
@@ -46,7 +46,7 @@ class CustomerRow:
 def search_customers(
     session: Session, text: str = "", *, offset: int = 0, limit: int = 25
 ) -> tuple[list[CustomerRow], int]:
-    conditions = [User.role == Role.CUSTOMER]
+    conditions = [col(User.role) == Role.CUSTOMER]
     if text.strip():
         like = f"%{text.strip().lower()}%"
         conditions.append(or_(func.lower(User.email).like(like), func.lower(User.display_name).like(like)))
@@ -55,7 +55,7 @@ def search_customers(
     rows = session.exec(
         select(User, order_count)
         .where(*conditions)
-        .order_by(col(User.created_at).desc(), User.id)
+        .order_by(col(User.created_at).desc(), col(User.id))
         .offset(offset)
         .limit(limit)
     ).all()
@@ -214,6 +214,6 @@ def invite_staff(session: Session, actor_id: int, email: str, display_name: str,
     session.flush()
     audit(session, actor_id, "staff.invite", "user", user.id, email=email, role=role)
     session.commit()
-    role_label = gettext(user.locale, STAFF_ROLE_LABELS[role])
+    role_label = gettext(user.locale, STAFF_ROLE_LABELS[Role(role)])
     accounts.send_staff_invitation(session, user, role_label)
     return user

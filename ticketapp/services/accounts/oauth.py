@@ -65,7 +65,8 @@ def redirect_uri(provider: OAuthProviderSettings) -> str:
     return f"{get_settings().base_url}/auth/oauth/{provider.name}/callback"
 
 
-def _get_json(url: str, **kwargs: Any) -> dict[str, Any]:
+def _get_json(url: str, **kwargs: Any) -> Any:
+    """The decoded JSON document: an object, or a list (GitHub's e-mail addresses)."""
     response = requests.get(url, timeout=HTTP_TIMEOUT_S, **kwargs)
     response.raise_for_status()
     return response.json()

@@ -50,7 +50,7 @@ def _recent_failures(session: Session, key: ColumnElement[bool], now: datetime) 
 
 def account_locked_until(session: Session, email: str, now: datetime | None = None) -> datetime | None:
     now = now or utcnow()
-    ends = lockout_ends_at(_recent_failures(session, LoginAttempt.email == email, now), ACCOUNT_FAILURE_LIMIT)
+    ends = lockout_ends_at(_recent_failures(session, col(LoginAttempt.email) == email, now), ACCOUNT_FAILURE_LIMIT)
     return ends if ends and ends > now else None
 
 
@@ -58,7 +58,7 @@ def ip_locked_until(session: Session, ip: str, now: datetime | None = None) -> d
     if not ip:
         return None
     now = now or utcnow()
-    ends = lockout_ends_at(_recent_failures(session, LoginAttempt.ip == ip, now), IP_FAILURE_LIMIT)
+    ends = lockout_ends_at(_recent_failures(session, col(LoginAttempt.ip) == ip, now), IP_FAILURE_LIMIT)
     return ends if ends and ends > now else None
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import distinct, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from ticketapp.models import Event, EventStatus, Order, OrderItem, PageEvent, PageEventKind, Refund, TicketType, utcnow
 from ticketapp.services.analytics.filters import Filters, Granularity
@@ -65,7 +66,7 @@ def totals(session: Session, filters: Filters) -> Totals:
         items_query(
             filters,
             func.coalesce(func.sum(LINE_TOTAL), 0),
-            func.count(distinct(Order.id)),
+            func.count(distinct(col(Order.id))),
             func.coalesce(func.sum(OrderItem.quantity), 0),
         )
     ).one()
@@ -128,7 +129,9 @@ def _sales_buckets(session: Session, filters: Filters, granularity: Granularity)
     """[(bucket, revenue, tickets, orders)]: an order falls in one bucket, so orders add up across buckets."""
     bucket = time_bucket(session, Order.paid_at, granularity).label("bucket")
     rows = session.exec(
-        items_query(filters, bucket, func.sum(LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(Order.id)))
+        items_query(
+            filters, bucket, func.sum(LINE_TOTAL), func.sum(OrderItem.quantity), func.count(distinct(col(Order.id)))
+        )
         .group_by(bucket)
         .order_by(bucket)
     ).all()
@@ -227,7 +230,7 @@ def payment_methods(session: Session, filters: Filters) -> list[tuple[str, int, 
         orders = func.count(col(Order.id)).label("orders")
         query = sales_query(filters, method, orders, func.sum(Order.total_minor))
     else:
-        orders = func.count(distinct(Order.id)).label("orders")
+        orders = func.count(distinct(col(Order.id))).label("orders")
         query = items_query(filters, method, orders, func.sum(LINE_TOTAL))
     rows = session.exec(query.group_by(method).order_by(orders.desc(), method)).all()
     return [(str(m), int(o), int(r)) for m, o, r in rows]
@@ -250,7 +253,7 @@ def top_customers(session: Session, filters: Filters, limit: int = 10) -> list[t
         query = sales_query(filters, email, func.max(Order.buyer_name), func.count(col(Order.id)), revenue)
     else:
         revenue = func.sum(LINE_TOTAL).label("revenue")
-        query = items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(Order.id)), revenue)
+        query = items_query(filters, email, func.max(Order.buyer_name), func.count(distinct(col(Order.id))), revenue)
     rows = session.exec(query.group_by(email).order_by(revenue.desc(), email).limit(limit)).all()
     return [(str(e), str(n), int(o), int(r)) for e, n, o, r in rows]
 
@@ -284,10 +287,10 @@ def sell_through(
             Event.currency == filters.currency,
             *event_conditions(filters),
         )
-        .order_by(Event.starts_at, Event.id)
+        .order_by(col(Event.starts_at), col(Event.id))
         .limit(limit)
     )
-    event_ids = [int(i) for i in session.exec(upcoming).all()]
+    event_ids = [i for i in session.exec(upcoming).all() if i is not None]
     if not event_ids:
         return []
     # Count sold seats only for these events' ticket types, not for the whole catalogue.
@@ -296,29 +299,30 @@ def sell_through(
         .join(Order, col(Order.id) == OrderItem.order_id)
         .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
         .where(col(TicketType.event_id).in_(event_ids), counts_as_sold(now))
-        .group_by(OrderItem.ticket_type_id)
+        .group_by(col(OrderItem.ticket_type_id))
         .subquery("sold")
     )
+    # sqlmodel types select() for at most four columns; the Select it builds takes any number.
+    columns: Select[int, str, datetime, int, int] = Select(
+        col(Event.id),
+        col(Event.title),
+        col(Event.starts_at),
+        func.coalesce(func.sum(sold.c.sold), 0),
+        func.coalesce(func.sum(TicketType.capacity), 0),
+    )
     rows = session.exec(
-        select(
-            Event.id,
-            Event.title,
-            Event.starts_at,
-            func.coalesce(func.sum(sold.c.sold), 0),
-            func.coalesce(func.sum(TicketType.capacity), 0),
-        )
-        .join(TicketType, col(TicketType.event_id) == Event.id)
+        columns.join(TicketType, col(TicketType.event_id) == Event.id)
         .outerjoin(sold, sold.c.ticket_type_id == TicketType.id)
         .where(col(Event.id).in_(event_ids))
-        .group_by(Event.id, Event.title, Event.starts_at)
-        .order_by(Event.starts_at, Event.id)
+        .group_by(col(Event.id), col(Event.title), col(Event.starts_at))
+        .order_by(col(Event.starts_at), col(Event.id))
     ).all()
     return [SellThrough(int(i), str(t), s, int(q), int(c)) for i, t, s, q, c in rows]
 
 
 def _visits(session: Session, filters: Filters, kind: PageEventKind) -> int:
     """Visits (step × event × browser session × day) recorded in the period."""
-    conditions = [PageEvent.kind == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
+    conditions = [col(PageEvent.kind) == kind, col(PageEvent.at) >= filters.start, col(PageEvent.at) < filters.end]
     if filters.event_ids:
         conditions.append(col(PageEvent.event_id).in_(filters.event_ids))
     if filters.category:

@@ -67,4 +67,4 @@ def event_choices(session: Session, currency: str, limit: int = 200) -> list[tup
         .order_by(col(Event.starts_at).desc())
         .limit(limit)
     ).all()
-    return [(int(i), str(t)) for i, t in rows]
+    return [(i, str(t)) for i, t in rows if i is not None]

@@ -7,6 +7,7 @@ import hashlib
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql import Insert
 from sqlmodel import Session, col, select
 
 from ticketapp.models import PageEvent, PageEventKind, TicketType, utcnow
@@ -35,7 +36,7 @@ def record_page_event(
         for i in dict.fromkeys(event_ids or [0])
     ]
     if dialect(session) == "postgresql":
-        statement = pg_insert(PageEvent).on_conflict_do_nothing()
+        statement: Insert = pg_insert(PageEvent).on_conflict_do_nothing()
     else:
         statement = sqlite_insert(PageEvent).on_conflict_do_nothing()
     session.execute(statement, rows)

@@ -45,7 +45,7 @@ def sale_conditions(filters: Filters) -> list[ColumnElement[bool]]:
         col(Order.status).in_(SOLD_STATUSES),
         col(Order.paid_at) >= filters.start,
         col(Order.paid_at) < filters.end,
-        Order.currency == filters.currency,
+        col(Order.currency) == filters.currency,
     ]
 
 
@@ -54,7 +54,7 @@ def event_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.event_ids:
         conditions.append(col(Event.id).in_(filters.event_ids))
     if filters.category:
-        conditions.append(Event.category == filters.category)
+        conditions.append(col(Event.category) == filters.category)
     return conditions
 
 
@@ -62,7 +62,7 @@ def unfiltered(filters: Filters) -> bool:
     return not filters.event_ids and not filters.category
 
 
-def items_query(filters: Filters, *columns: Any, with_event: bool = False):  # noqa: ANN201  (a Select)
+def items_query(filters: Filters, *columns: Any, with_event: bool = False) -> Any:  # Select or SelectOfScalar
     """SELECT columns FROM sold order items in the filters.
 
     Ticket type and event are joined only when a column or filter needs them:
@@ -76,7 +76,7 @@ def items_query(filters: Filters, *columns: Any, with_event: bool = False):  # n
     return query.where(*sale_conditions(filters), *event_conditions(filters))
 
 
-def sales_query(filters: Filters, *columns: Any):  # noqa: ANN201  (a Select)
+def sales_query(filters: Filters, *columns: Any) -> Any:  # Select or SelectOfScalar
     """SELECT columns FROM sold orders in the filters: one row per order, no item join.
 
     Without an event/category filter an order's revenue is its `total_minor`

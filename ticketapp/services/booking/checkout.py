@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, or_, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
@@ -66,7 +66,7 @@ def convert_cart_to_pending_order(
     buyer_email: str,
     user_id: int | None = None,
     locale: str = "en",
-    attendee_names: dict[int, Sequence[str]] | None = None,
+    attendee_names: Mapping[int, Sequence[str]] | None = None,
     now: datetime | None = None,
 ) -> list[Order]:
     """Turn the cart's holds into pending orders, one per currency, atomically.
@@ -94,7 +94,7 @@ def _convert_locked(
     email: str,
     user_id: int | None,
     locale: str,
-    attendee_names: dict[int, Sequence[str]],
+    attendee_names: Mapping[int, Sequence[str]],
     now: datetime | None,
 ) -> list[Order]:
     cart = find_cart(session, token)
@@ -119,7 +119,9 @@ def _convert_locked(
     for event_id, quantity in per_event.items():
         cap = events[event_id].max_tickets_per_customer
         who = (
-            Order.buyer_email == email if user_id is None else or_(Order.user_id == user_id, Order.buyer_email == email)
+            col(Order.buyer_email) == email
+            if user_id is None
+            else or_(col(Order.user_id) == user_id, col(Order.buyer_email) == email)
         )
         if cap is not None and ordered_for_event(session, event_id, now, who) + quantity > cap:
             raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
@@ -144,7 +146,7 @@ def _create_order(
     email: str,
     user_id: int | None,
     locale: str,
-    attendee_names: dict[int, Sequence[str]],
+    attendee_names: Mapping[int, Sequence[str]],
     now: datetime,
 ) -> Order:
     order = Order(
@@ -230,7 +232,7 @@ def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str,
     """
     now = now or utcnow()
     begin_write_locked(session)
-    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))  # type: ignore[call-overload]
+    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))
     expired = lifecycle.expire_lapsed(session, now)
     session.commit()
     return {"holds": int(holds.rowcount or 0), "orders": expired}

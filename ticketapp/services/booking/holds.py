@@ -133,7 +133,7 @@ def empty_cart(session: Session, cart_token: str) -> int:
     cart = find_cart(session, cart_token)
     if cart is None:
         return 0
-    result = session.exec(delete(Hold).where(col(Hold.cart_id) == cart.id))  # type: ignore[call-overload]
+    result = session.exec(delete(Hold).where(col(Hold.cart_id) == cart.id))
     session.commit()
     return int(result.rowcount or 0)
 
@@ -190,7 +190,7 @@ def merge_cart_into_user(session: Session, cart_token: str, user_id: int, *, now
             hold.cart_id = cart.id or 0
             own_types.add(hold.ticket_type_id)
             session.add(hold)
-    session.exec(update(Hold).where(col(Hold.cart_id) == cart.id).values(user_id=user_id))  # type: ignore[call-overload]
+    session.exec(update(Hold).where(col(Hold.cart_id) == cart.id).values(user_id=user_id))
     session.commit()
     return cart.token
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, Subquery, and_, func
+from sqlmodel import Session, col, or_, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import (
@@ -115,23 +115,23 @@ def counts_as_sold(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def sold_by_type(now: datetime):  # noqa: ANN201  (a SQLAlchemy subquery)
+def sold_by_type(now: datetime) -> Subquery:
     """Subquery (ticket_type_id, sold) over every ticket type that has sold seats."""
     return (
         select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity).label("sold"))
         .join(Order, col(Order.id) == OrderItem.order_id)
         .where(counts_as_sold(now))
-        .group_by(OrderItem.ticket_type_id)
+        .group_by(col(OrderItem.ticket_type_id))
         .subquery("sold_by_type")
     )
 
 
-def held_by_type(now: datetime):  # noqa: ANN201  (a SQLAlchemy subquery)
+def held_by_type(now: datetime) -> Subquery:
     """Subquery (ticket_type_id, held) of active holds."""
     return (
         select(Hold.ticket_type_id, func.sum(Hold.quantity).label("held"))
         .where(Hold.expires_at > now)
-        .group_by(Hold.ticket_type_id)
+        .group_by(col(Hold.ticket_type_id))
         .subquery("held_by_type")
     )
 
@@ -144,12 +144,12 @@ def availability(
     ids = sorted(set(ticket_type_ids))
     if not ids:
         return {}
-    held_filter = [Hold.expires_at > now, col(Hold.ticket_type_id).in_(ids)]
+    held_filter = [col(Hold.expires_at) > now, col(Hold.ticket_type_id).in_(ids)]
     if exclude_cart_id is not None:
-        held_filter.append(Hold.cart_id != exclude_cart_id)
+        held_filter.append(col(Hold.cart_id) != exclude_cart_id)
     held = dict(
         session.exec(
-            select(Hold.ticket_type_id, func.sum(Hold.quantity)).where(*held_filter).group_by(Hold.ticket_type_id)
+            select(Hold.ticket_type_id, func.sum(Hold.quantity)).where(*held_filter).group_by(col(Hold.ticket_type_id))
         ).all()
     )
     sold = dict(
@@ -157,7 +157,7 @@ def availability(
             select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity))
             .join(Order, col(Order.id) == OrderItem.order_id)
             .where(counts_as_sold(now), col(OrderItem.ticket_type_id).in_(ids))
-            .group_by(OrderItem.ticket_type_id)
+            .group_by(col(OrderItem.ticket_type_id))
         ).all()
     )
     capacities = dict(session.exec(select(TicketType.id, TicketType.capacity).where(col(TicketType.id).in_(ids))).all())
@@ -295,7 +295,7 @@ def customer_count_for_event(
         .join(TicketType, col(TicketType.id) == Hold.ticket_type_id)
         .where(*hold_filter)
     ).one()
-    bought = 0 if user_id is None else ordered_for_event(session, event_id, now, Order.user_id == user_id)
+    bought = 0 if user_id is None else ordered_for_event(session, event_id, now, col(Order.user_id) == user_id)
     return int(held) + bought
 
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
@@ -120,7 +120,7 @@ def sold_per_type(session: Session, ticket_type_ids: list[int], now: datetime | 
         select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity))
         .join(Order, col(Order.id) == OrderItem.order_id)
         .where(col(OrderItem.ticket_type_id).in_(ticket_type_ids), counts_as_sold(now or utcnow()))
-        .group_by(OrderItem.ticket_type_id)
+        .group_by(col(OrderItem.ticket_type_id))
     ).all()
     return {int(t): int(q) for t, q in rows}
 
@@ -226,7 +226,9 @@ def duplicate_event(session: Session, actor_id: int, event_id: int) -> Event:
     )
     session.add(copy)
     session.flush()
-    types = session.exec(select(TicketType).where(TicketType.event_id == event_id).order_by(TicketType.position)).all()
+    types = session.exec(
+        select(TicketType).where(TicketType.event_id == event_id).order_by(col(TicketType.position))
+    ).all()
     for ticket_type in types:
         session.add(TicketType(**ticket_type.model_dump(exclude={"id", "event_id"}), event_id=copy.id or 0))
     audit(session, actor_id, "event.duplicate", "event", copy.id, source_event_id=event_id)
@@ -330,11 +332,11 @@ def list_events(
     limit: int = 25,
 ) -> tuple[list[EventRow], int]:
     """A page of events (soonest first) with sell-through, and the total number matching."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if status:
-        conditions.append(Event.status == status)
+        conditions.append(col(Event.status) == status)
     if category:
-        conditions.append(Event.category == category)
+        conditions.append(col(Event.category) == category)
     if starts_from:
         conditions.append(col(Event.starts_at) >= starts_from)
     if starts_before:
@@ -343,7 +345,11 @@ def list_events(
         conditions.append(col(Event.title).ilike(f"%{text.strip()}%"))
     total = int(session.exec(select(func.count()).select_from(Event).where(*conditions)).one())
     events = session.exec(
-        select(Event).where(*conditions).order_by(col(Event.starts_at).desc(), Event.id).offset(offset).limit(limit)
+        select(Event)
+        .where(*conditions)
+        .order_by(col(Event.starts_at).desc(), col(Event.id))
+        .offset(offset)
+        .limit(limit)
     ).all()
     ids = [e.id or 0 for e in events]
     types = session.exec(select(TicketType).where(col(TicketType.event_id).in_(ids))).all() if ids else []

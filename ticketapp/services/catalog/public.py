@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import Event, EventStatus, TicketType, Venue, utcnow
@@ -71,15 +71,15 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) 
     """Published events that have not ended, soonest first, with their lowest price."""
     lowest = (
         select(TicketType.event_id, func.min(TicketType.price_minor).label("lowest"))
-        .group_by(TicketType.event_id)
+        .group_by(col(TicketType.event_id))
         .subquery()
     )
     rows = session.exec(
         select(Event, Venue, lowest.c.lowest)
-        .join(Venue, Venue.id == Event.venue_id)
+        .join(Venue, col(Venue.id) == Event.venue_id)
         .outerjoin(lowest, lowest.c.event_id == Event.id)
         .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow())
-        .order_by(Event.starts_at, Event.id)
+        .order_by(col(Event.starts_at), col(Event.id))
         .limit(limit)
         .offset(offset)
     ).all()
@@ -103,14 +103,14 @@ def get_public_event(session: Session, slug: str) -> EventDetail | None:
     """A published or cancelled event by slug; drafts and unknown slugs give None."""
     row = session.exec(
         select(Event, Venue)
-        .join(Venue, Venue.id == Event.venue_id)
+        .join(Venue, col(Venue.id) == Event.venue_id)
         .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
     ).first()
     if row is None:
         return None
     event, venue = row
     types = session.exec(
-        select(TicketType).where(TicketType.event_id == event.id).order_by(TicketType.position, TicketType.id)
+        select(TicketType).where(TicketType.event_id == event.id).order_by(col(TicketType.position), col(TicketType.id))
     ).all()
     return EventDetail(
         id=event.id or 0,

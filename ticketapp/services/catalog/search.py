@@ -24,9 +24,10 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, event, func, literal_column, or_, text, union_all
+from sqlalchemy import ColumnElement, Subquery, case, event, func, literal_column, text, union_all
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import Select
 
 from ticketapp.models import Event, EventStatus, Hold, Order, OrderItem, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import counts_as_sold, sold_by_type
@@ -192,7 +193,7 @@ def _minor_scale() -> ColumnElement[int]:
     return case(whens, value=Event.currency, else_=100)
 
 
-def build_search(query: SearchQuery, dialect: str, now: datetime) -> Select[Any]:
+def build_search(query: SearchQuery, dialect: str, now: datetime) -> Select[Event, Venue]:
     """The filtered, unsorted and unpaged SELECT of (Event, Venue)."""
     stmt = (
         select(Event, Venue)
@@ -226,10 +227,12 @@ def _has_free_seats(now: datetime) -> ColumnElement[bool]:
     events (PostgreSQL re-ran the aggregates per event: seconds, not ms).
     """
     taken_rows = union_all(
-        select(OrderItem.ticket_type_id.label("type_id"), OrderItem.quantity.label("quantity"))
+        select(col(OrderItem.ticket_type_id).label("type_id"), col(OrderItem.quantity).label("quantity"))
         .join(Order, col(Order.id) == OrderItem.order_id)
         .where(counts_as_sold(now)),
-        select(Hold.ticket_type_id.label("type_id"), Hold.quantity.label("quantity")).where(Hold.expires_at > now),
+        select(col(Hold.ticket_type_id).label("type_id"), col(Hold.quantity).label("quantity")).where(
+            Hold.expires_at > now
+        ),
     ).subquery("taken_rows")
     taken = (
         select(taken_rows.c.type_id, func.sum(taken_rows.c.quantity).label("taken"))
@@ -255,18 +258,18 @@ def _has_free_seats(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _sold_per_event(now: datetime):  # noqa: ANN202  (a SQLAlchemy subquery)
+def _sold_per_event(now: datetime) -> Subquery:
     """(event_id, sold) for events with sales: grows with orders, not with the catalogue."""
     sold = sold_by_type(now)
     return (
         select(TicketType.event_id, func.sum(sold.c.sold).label("sold"))
         .join(sold, sold.c.ticket_type_id == TicketType.id)
-        .group_by(TicketType.event_id)
+        .group_by(col(TicketType.event_id))
         .subquery("sold_per_event")
     )
 
 
-def _date_filter(stmt: Select[Any], query: SearchQuery, now: datetime) -> Select[Any]:
+def _date_filter(stmt: Select[Event, Venue], query: SearchQuery, now: datetime) -> Select[Event, Venue]:
     zone = ZoneInfo(query.timezone)
     window = preset_range(query.preset, now, query.timezone)
     if window:

@@ -7,8 +7,8 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, or_, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import (
@@ -61,8 +61,8 @@ def search_from_query(params: dict[str, str]) -> OrderSearch:
     )
 
 
-def _conditions(search: OrderSearch) -> list:
-    conditions = []
+def _conditions(search: OrderSearch) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if text := search.text.strip():
         like = f"%{text.lower()}%"
         conditions.append(
@@ -80,7 +80,7 @@ def _conditions(search: OrderSearch) -> list:
         )
         conditions.append(col(Order.id).in_(in_event))
     if search.status:
-        conditions.append(Order.status == search.status)
+        conditions.append(col(Order.status) == search.status)
     if search.created_from:
         conditions.append(col(Order.created_at) >= search.created_from)
     if search.created_before:
@@ -166,15 +166,17 @@ def order_detail(session: Session, code: str) -> OrderDetail | None:
         .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
         .join(Event, col(Event.id) == TicketType.event_id)
         .where(OrderItem.order_id == order.id)
-        .order_by(OrderItem.id)
+        .order_by(col(OrderItem.id))
     ).all()
     return OrderDetail(
         order=order,
         items=[(i, str(n), str(t)) for i, n, t in items],
-        payments=list(session.exec(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)).all()),
-        refunds=list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)).all()),
-        tickets=list(session.exec(select(Ticket).where(Ticket.order_id == order.id).order_by(Ticket.id)).all()),
-        log=list(session.exec(select(OrderLog).where(OrderLog.order_id == order.id).order_by(OrderLog.id)).all()),
+        payments=list(
+            session.exec(select(Payment).where(Payment.order_id == order.id).order_by(col(Payment.id))).all()
+        ),
+        refunds=list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.id))).all()),
+        tickets=list(session.exec(select(Ticket).where(Ticket.order_id == order.id).order_by(col(Ticket.id))).all()),
+        log=list(session.exec(select(OrderLog).where(OrderLog.order_id == order.id).order_by(col(OrderLog.id))).all()),
     )
 
 

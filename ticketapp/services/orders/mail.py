@@ -55,7 +55,7 @@ class TicketLink:
 def _lock(session: Session, order_id: int) -> Order | None:
     """Take the order's write lock so two workers cannot both decide to send (see ticket_issuing._lock_order)."""
     touch = update(Order).where(col(Order.id) == order_id).values(updated_at=col(Order.updated_at))
-    session.exec(touch)  # type: ignore[call-overload]
+    session.exec(touch)
     return session.exec(select(Order).where(Order.id == order_id)).first()
 
 

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from ticketapp.services import hooks
 from ticketapp.settings import SUPPORTED_LOCALES, SmtpSettings, get_settings
@@ -189,7 +190,7 @@ def send_mail(to: str, subject: str, text: str, html_body: str, attachments: lis
     hooks.emit("mail.queued", payload=payload)
 
 
-def deliver_payload(payload: dict) -> str:
+def deliver_payload(payload: dict[str, Any]) -> str:
     """Deliver a queued mail now; returns where it went ('smtp' or the outbox file)."""
     attachments = [Attachment(name, content, mime) for name, content, mime in payload.get("attachments", [])]
     message = build_message(payload["to"], payload["subject"], payload["text"], payload["html"], attachments)

@@ -66,6 +66,7 @@ def log_call(
     if call_outcome == CallOutcome.RESOLVED:
         ticket.status, ticket.resolved_at = SupportStatus.RESOLVED, now
     ticket.updated_at = now
+    assert ticket.id is not None  # noqa: S101  (found, or flushed above)
     session.add(
         PhoneCall(
             ticket_id=ticket.id,

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ticketapp.models import (
     VOID_STATUSES,
@@ -123,7 +124,7 @@ def _admit(session: Session, ticket_id: int, staff_user_id: int | None, now: dat
         )
         .values(checked_in_at=now, checked_in_by=staff_user_id)
     )
-    result = session.exec(statement)  # type: ignore[call-overload]
+    result = session.exec(statement)
     session.commit()
     return int(result.rowcount) == 1
 
@@ -166,7 +167,7 @@ class CheckinCounter:
     sold: int
 
 
-def _admissible_tickets(event_id: int):  # noqa: ANN202  (a SQLAlchemy select)
+def _admissible_tickets(event_id: int) -> SelectOfScalar[int]:
     return (
         select(func.count())
         .select_from(Ticket)

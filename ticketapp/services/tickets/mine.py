@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import PAID_STATUSES, VOID_STATUSES, Event, Order, Ticket, TicketStatus, TicketType, Venue, utcnow
@@ -50,10 +50,11 @@ class OwnedTicket:
         return not self.is_void and now < self.change_deadline()
 
 
-def _owned_rows(user_id: int) -> SelectOfScalar:  # type: ignore[type-arg]
+def _owned_rows(user_id: int) -> Select[Ticket, Order, TicketType, Event, Venue]:
+    # sqlmodel types select() for at most four entities; the Select it builds takes any number.
+    rows: Select[Ticket, Order, TicketType, Event, Venue] = Select(Ticket, Order, TicketType, Event, Venue)
     return (
-        select(Ticket, Order, TicketType, Event, Venue)
-        .join(Order, col(Order.id) == Ticket.order_id)
+        rows.join(Order, col(Order.id) == Ticket.order_id)
         .join(TicketType, col(TicketType.id) == Ticket.ticket_type_id)
         .join(Event, col(Event.id) == TicketType.event_id)
         .join(Venue, col(Venue.id) == Event.venue_id)

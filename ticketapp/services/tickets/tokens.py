@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from joserfc import jws
 from joserfc.errors import JoseError
@@ -65,9 +66,9 @@ def key_id(key: SigningKey) -> str:
 def _import_any(text: str) -> SigningKey:
     if text.startswith("{"):
         data = json.loads(text)
-        key = import_key(data, str(data.get("kty", "")))
+        key = import_key(data)  # a JWK names its own key type
     else:
-        key_type = "EC" if "EC PRIVATE KEY" in text else "OKP"
+        key_type: Literal["EC", "OKP"] = "EC" if "EC PRIVATE KEY" in text else "OKP"
         try:
             key = import_key(text, key_type)
         except (JoseError, ValueError):
@@ -121,9 +122,7 @@ def get_signing_key() -> SigningKey:
 
 
 def public_key(key: SigningKey) -> SigningKey:
-    public = import_key(key.as_dict(private=False), key.key_type)
-    assert isinstance(public, OKPKey | ECKey)  # noqa: S101  (import_key keeps the key type)
-    return public
+    return type(key).import_key(key.as_dict(private=False))
 
 
 def public_jwk(key: SigningKey) -> dict[str, str]:

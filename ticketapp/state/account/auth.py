@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import run_db
 from ticketapp.models import Role
@@ -40,7 +41,7 @@ def current_path(state: rx.State) -> str:
     return f"{url.path or '/'}{query}"
 
 
-def sign_in_redirect(state: rx.State) -> rx.event.EventSpec:
+def sign_in_redirect(state: rx.State) -> EventSpec:
     return rx.redirect(f"/signin?next={quote(current_path(state), safe='')}")
 
 
@@ -84,7 +85,7 @@ class AuthState(SentWhenUsed, rx.State):
         self.user_role = user.role if user else ""
         self.email_verified = user.email_verified if user else True
 
-    def _forget_tokens(self) -> list[rx.event.EventSpec]:
+    def _forget_tokens(self) -> list[EventSpec]:
         self.browser_token = ""
         self.remembered_token = ""
         self._show(None)
@@ -102,7 +103,7 @@ class AuthState(SentWhenUsed, rx.State):
         return user
 
     @rx.event
-    async def refresh(self) -> list[rx.event.EventSpec] | None:
+    async def refresh(self) -> list[EventSpec] | None:
         """On page load/mount: show who is signed in; drop a dead token."""
         self.connected = True
         user = await self._current_user()
@@ -111,7 +112,7 @@ class AuthState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def sign_out(self) -> list[rx.event.EventSpec]:
+    async def sign_out(self) -> list[EventSpec]:
         token = self._token()
         if token:
             await run_db(revoke_session, token, client_info(self))

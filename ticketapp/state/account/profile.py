@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 from babel.dates import format_date
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -20,10 +21,11 @@ from ticketapp.services.shared.money import BABEL_LOCALES, Money
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
 from ticketapp.state.base import guard
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, form_values
 from ticketapp.state.locale import LocaleState, current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     OrderStatus.PENDING: msgid("Pending"),
     OrderStatus.AWAITING_PAYMENT: msgid("Awaiting payment"),
     OrderStatus.PAID: msgid("Paid"),
@@ -51,6 +53,10 @@ def order_row(summary: OrderSummary, lang: str) -> dict[str, str]:
     }
 
 
+PROFILE_FIELDS = {"display_name": NAME_MAX, "language": SHORT_MAX, "currency": SHORT_MAX, "phone": SHORT_MAX}
+PASSWORD_CHANGE_FIELDS = dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
+
+
 class ProfileState(SentWhenUsed, rx.State):
     display_name: str = ""
     email: str = ""
@@ -63,7 +69,7 @@ class ProfileState(SentWhenUsed, rx.State):
     success: str = ""
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -84,15 +90,18 @@ class ProfileState(SentWhenUsed, rx.State):
         self.success = message
 
     @rx.event
-    async def save_profile(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
+        form = form_values(
+            form, {"display_name": NAME_MAX, "language": SHORT_MAX, "currency": SHORT_MAX, "phone": SHORT_MAX}
+        )
         update = ProfileUpdate(
-            display_name=form.get("display_name", ""),
-            locale=form.get("language", "en"),
-            preferred_currency=form.get("currency", ""),
-            phone=form.get("phone", ""),
+            display_name=form["display_name"],
+            locale=form["language"] or "en",
+            preferred_currency=form["currency"],
+            phone=form["phone"],
         )
         try:
             user = await run_db(account_profile.update_profile, access.user.id, update, client_info(self))
@@ -110,16 +119,17 @@ class ProfileState(SentWhenUsed, rx.State):
         return locale._html_lang_script()
 
     @rx.event
-    async def change_email(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def change_email(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
+        form = form_values(form, {"new_email": EMAIL_MAX, "password": PASSWORD_MAX})
         try:
             await run_db(
                 account_profile.request_email_change,
                 access.user.id,
-                form.get("new_email", ""),
-                form.get("password", ""),
+                form["new_email"],
+                form["password"],
                 client_info(self),
             )
         except AccountError as error:
@@ -129,19 +139,22 @@ class ProfileState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def change_password(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def change_password(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
-        if form.get("new_password", "") != form.get("new_password_confirm", ""):
+        form = form_values(
+            form, dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
+        )
+        if form["new_password"] != form["new_password_confirm"]:
             self.error, self.success = msgid("The two passwords are not the same."), ""
             return None
         try:
             await run_db(
                 account_profile.change_password,
                 access.user.id,
-                form.get("current_password", ""),
-                form.get("new_password", ""),
+                form["current_password"],
+                form["new_password"],
                 client_info(self),
                 keep_session_id=access.user.session_id,
             )
@@ -152,12 +165,13 @@ class ProfileState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def delete_account(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
+    async def delete_account(self, form: dict[str, str]) -> list[EventSpec] | EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
         try:
-            await run_db(account_profile.delete_account, access.user.id, form.get("password", ""), client_info(self))
+            password = form_values(form, {"password": PASSWORD_MAX})["password"]
+            await run_db(account_profile.delete_account, access.user.id, password, client_info(self))
         except AccountError as error:
             self.error, self.success = error.message, ""
             return None
@@ -175,7 +189,7 @@ class OrdersState(SentWhenUsed, rx.State):
     loaded: bool = False
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -198,7 +212,7 @@ class OrderDetailState(SentWhenUsed, rx.State):
     lines: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self)
         if not access.ok or access.user is None:
             return access.redirect
@@ -238,7 +252,7 @@ class SecurityState(SentWhenUsed, rx.State):
     next_path: str = "/admin"
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect
@@ -254,7 +268,7 @@ class SecurityState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def confirm(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def confirm(self, form: dict[str, str]) -> EventSpec | None:
         access = await guard(self, allow_pending_second_factor=True)
         if access.user is None:
             return access.redirect

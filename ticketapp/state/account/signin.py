@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -16,6 +17,7 @@ from ticketapp.services.accounts import sessions as auth_sessions
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.state.account.auth import AuthState, client_info
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.snapshot import SentWhenUsed
@@ -43,13 +45,21 @@ async def merge_cart_on_sign_in(state: rx.State) -> None:
     if user is None or not user.fully_signed_in:
         return
     cart = await state.get_state(CartState)
-    await cart.merge_into_account(user.id)
+    await cart._merge_into_account(user.id)
 
 
 def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> str:
     """Create the account and sign it in; the session token for the cookie."""
     user = accounts.sign_up(session, email, name, password, lang, client)
     return auth_sessions.sign_in_user(session, user, remember=False, client=client)
+
+
+SIGN_UP_FIELDS = {
+    "email": EMAIL_MAX,
+    "display_name": NAME_MAX,
+    "password": PASSWORD_MAX,
+    "password_confirm": PASSWORD_MAX,
+}
 
 
 class SignInState(SentWhenUsed, rx.State):
@@ -59,7 +69,7 @@ class SignInState(SentWhenUsed, rx.State):
     providers: list[dict[str, str]] = []
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         self.next_path = _next_path(self)
         oauth_error = _query(self, "oauth_error")
         self.error = (oauth_error if oauth_error in OAUTH_MESSAGES else oauth.OAUTH_FAILED) if oauth_error else ""
@@ -80,10 +90,10 @@ class SignInState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
-        email = form.get("email", "")
-        remember = form.get("remember") in ("on", "true", True)
-        result = await run_db(auth_sessions.sign_in, email, form.get("password", ""), remember, client_info(self))
+    async def submit(self, form: dict[str, str]) -> EventSpec | None:
+        remember = isinstance(form, dict) and form.get("remember") in ("on", "true", True)
+        form = form_values(form, {"email": EMAIL_MAX, "password": PASSWORD_MAX})
+        result = await run_db(auth_sessions.sign_in, form["email"], form["password"], remember, client_info(self))
         if not result.ok:
             self.error = result.error
             return None
@@ -100,9 +110,10 @@ class SignInState(SentWhenUsed, rx.State):
         return rx.redirect(self.next_path)
 
     @rx.event
-    async def submit_code(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def submit_code(self, form: dict[str, str]) -> EventSpec | None:
         auth = await self.get_state(AuthState)
-        ok = await run_db(auth_sessions.complete_second_factor, auth._token(), form.get("code", ""), client_info(self))
+        code = form_values(form, {"code": SHORT_MAX})["code"]
+        ok = await run_db(auth_sessions.complete_second_factor, auth._token(), code, client_info(self))
         if not ok:
             self.error = msgid("That code is not correct. Check your authenticator app and try again.")
             return None
@@ -119,23 +130,23 @@ class SignUpState(SentWhenUsed, rx.State):
 
     @rx.event
     def remember_email(self, value: str) -> None:
-        self._email = value
+        self._email = clip(value, EMAIL_MAX)
 
     @rx.event
     def check_password(self, value: str) -> None:
+        value = clip(value, PASSWORD_MAX)
         self.password_problems = accounts.password_problems(value, self._email) if value else []
 
     @rx.event
-    async def submit(self, form: dict[str, str]) -> rx.event.EventSpec | None:
-        if form.get("password", "") != form.get("password_confirm", ""):
+    async def submit(self, form: dict[str, str]) -> EventSpec | None:
+        form = form_values(form, SIGN_UP_FIELDS)
+        if form["password"] != form["password_confirm"]:
             self.error = msgid("The two passwords are not the same.")
             return None
         lang = await current_lang(self)
         client = client_info(self)
         try:
-            token = await run_db(
-                _sign_up, form.get("email", ""), form.get("display_name", ""), form.get("password", ""), lang, client
-            )
+            token = await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
         except AccountError as error:
             self.error = error.message
             return None
@@ -156,7 +167,7 @@ class ForgotPasswordState(SentWhenUsed, rx.State):
     @rx.event
     async def submit(self, form: dict[str, str]) -> None:
         self.sent = False
-        email = accounts.normalize_email(form.get("email", ""))
+        email = accounts.normalize_email(form_values(form, {"email": EMAIL_MAX})["email"])
         if not accounts.is_valid_email(email):
             self.error = msgid("Please enter a valid e-mail address.")
             return
@@ -185,11 +196,12 @@ class ResetPasswordState(SentWhenUsed, rx.State):
 
     @rx.event
     async def submit(self, form: dict[str, str]) -> None:
-        if form.get("password", "") != form.get("password_confirm", ""):
+        form = form_values(form, {"password": PASSWORD_MAX, "password_confirm": PASSWORD_MAX})
+        if form["password"] != form["password_confirm"]:
             self.error = msgid("The two passwords are not the same.")
             return
         try:
-            await run_db(accounts.reset_password, _query(self, "token"), form.get("password", ""), client_info(self))
+            await run_db(accounts.reset_password, _query(self, "token"), form["password"], client_info(self))
         except AccountError as error:
             self.error = error.message
             return

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -63,7 +65,7 @@ class MyTicketsState(SentWhenUsed, rx.State):
     message: str = ""
     error: str = ""
 
-    async def _user_id(self) -> tuple[int | None, rx.event.EventSpec | None]:
+    async def _user_id(self) -> tuple[int | None, EventSpec | None]:
         access = await guard(self)
         if not access.ok or access.user is None:
             return None, access.redirect
@@ -74,7 +76,7 @@ class MyTicketsState(SentWhenUsed, rx.State):
         self.loaded = True
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         user_id, redirect = await self._user_id()
         if user_id is None:
             return redirect
@@ -83,7 +85,7 @@ class MyTicketsState(SentWhenUsed, rx.State):
         return None
 
     @rx.event
-    async def resend(self, order_code: str):  # noqa: ANN201  (an event chain)
+    async def resend(self, order_code: str) -> AsyncIterator[EventSpec | None]:
         user_id, redirect = await self._user_id()
         if user_id is None:
             yield redirect
@@ -95,11 +97,11 @@ class MyTicketsState(SentWhenUsed, rx.State):
             self.error = refused.message
             return
         self.message = msgid("The confirmation e-mail is on its way.")
-        yield  # answer at once; the job renders and sends
+        yield None  # answer at once; the job renders and sends
         await run_db(request_resend, order_id, actor_id=user_id)
 
     @rx.event
-    async def rename(self, form_data: dict[str, str]):  # noqa: ANN201  (an event chain)
+    async def rename(self, form_data: dict[str, str]) -> AsyncIterator[EventSpec | None]:
         user_id, redirect = await self._user_id()
         if user_id is None:
             yield redirect
@@ -114,5 +116,5 @@ class MyTicketsState(SentWhenUsed, rx.State):
             return
         self.message = msgid("The attendee's name was changed; the PDF ticket is updated.")
         await self._fill(user_id)
-        yield  # show the change now; the PDF renders after
+        yield None  # show the change now; the PDF renders after
         hooks.emit("order.tickets_render", order_id=owned.order.id or 0, lang=owned.order.locale)

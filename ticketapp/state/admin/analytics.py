@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import get_engine, run_db
@@ -144,46 +146,46 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
             params.pop("to")
         return f"{PATH}?{urlencode({k: v for k, v in params.items() if v})}"
 
-    async def _go(self, **changes: str) -> rx.event.EventSpec | None:
+    async def _go(self, **changes: str) -> EventSpec | None:
         """Filters live in the URL: navigate, and on_load recomputes for everyone sharing the link."""
         if not await self._allowed():
             return None
         return rx.redirect(self._url(**changes))
 
     @rx.event
-    async def set_preset(self, value: str) -> rx.event.EventSpec | None:
+    async def set_preset(self, value: str) -> EventSpec | None:
         return await self._go(preset=value if value in analytics_filters.PRESETS else "custom")
 
     @rx.event
-    async def set_date_from(self, value: str) -> rx.event.EventSpec | None:
+    async def set_date_from(self, value: str) -> EventSpec | None:
         return await self._go(preset="custom", **{"from": value})
 
     @rx.event
-    async def set_date_to(self, value: str) -> rx.event.EventSpec | None:
+    async def set_date_to(self, value: str) -> EventSpec | None:
         return await self._go(preset="custom", to=value)
 
     @rx.event
-    async def set_granularity(self, value: str) -> rx.event.EventSpec | None:
+    async def set_granularity(self, value: str) -> EventSpec | None:
         return await self._go(by=value)
 
     @rx.event
-    async def set_currency(self, value: str) -> rx.event.EventSpec | None:
+    async def set_currency(self, value: str) -> EventSpec | None:
         return await self._go(currency=value, event="")
 
     @rx.event
-    async def set_category(self, value: str) -> rx.event.EventSpec | None:
+    async def set_category(self, value: str) -> EventSpec | None:
         return await self._go(category=value)
 
     @rx.event
-    async def set_event(self, value: str) -> rx.event.EventSpec | None:
+    async def set_event(self, value: str) -> EventSpec | None:
         return await self._go(event=value)
 
     @rx.event
-    async def clear_filters(self) -> rx.event.EventSpec | None:
+    async def clear_filters(self) -> EventSpec | None:
         return await self._go(category="", event="")
 
     @rx.event
-    async def drill_event(self, points: list[dict]) -> rx.event.EventSpec | None:
+    async def drill_event(self, points: list[dict[str, Any]]) -> EventSpec | None:
         """Click on an event's bar: filter every chart to that event."""
         if not await self._allowed():
             return None
@@ -193,7 +195,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
         return await self._go(event=str(self._event_bar_ids[index]))
 
     @rx.event
-    async def drill_category(self, points: list[dict]) -> rx.event.EventSpec | None:
+    async def drill_category(self, points: list[dict[str, Any]]) -> EventSpec | None:
         if not await self._allowed():
             return None
         index = _point_index(points)
@@ -211,7 +213,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
             self.shown_as_table = [*self.shown_as_table, key]
 
 
-def _point_index(points: list[dict]) -> int | None:
+def _point_index(points: list[dict[str, Any]]) -> int | None:
     if not points:
         return None
     point = points[0]

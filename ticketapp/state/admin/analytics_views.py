@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -191,7 +193,7 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
     }
 
 
-def tables(board: Dashboard, currency: str, lang: str) -> dict[str, dict[str, list]]:
+def tables(board: Dashboard, currency: str, lang: str) -> dict[str, dict[str, list[Any]]]:
     """The same data as text: {chart key: {"header": [...], "rows": [[...], ...]}}."""
     m = lambda minor: money(minor, currency, lang)  # noqa: E731
     f = board.funnel

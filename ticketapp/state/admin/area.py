@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -24,7 +25,7 @@ class AdminGateState(SentWhenUsed, rx.State):
     """
 
     @rx.event
-    async def check(self) -> rx.event.EventSpec | None:
+    async def check(self) -> EventSpec | None:
         access = await guard(self, Role.ADMIN)
         return None if access.ok else access.redirect
 
@@ -38,7 +39,7 @@ class AdminHomeState(SentWhenUsed, rx.State):
     user_count: int = 0
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         access = await guard(self, Role.ADMIN)
         if not access.ok:
             self.ready = False
@@ -53,7 +54,7 @@ class OutboxState(SentWhenUsed, rx.State):
     ready: bool = False
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         if not get_settings().dev_mode:
             access = await guard(self, Role.ADMIN)
             if not access.ok:

@@ -6,7 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 
 import reflex as rx
-from sqlmodel import Session, select
+from reflex.event import EventSpec
+from sqlmodel import Session, col, select
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
@@ -17,6 +18,7 @@ from ticketapp.services.shared import media
 from ticketapp.services.shared.money import Money, minor_exponent
 from ticketapp.state.admin.events import STATUS_LABELS
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -103,7 +105,9 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
         "image_url": event.image_url or "",
         "status": event.status,
     }
-    types = session.exec(select(TicketType).where(TicketType.event_id == event_id).order_by(TicketType.position)).all()
+    types = session.exec(
+        select(TicketType).where(TicketType.event_id == event_id).order_by(col(TicketType.position))
+    ).all()
     sold = admin_events.sold_per_type(session, [t.id or 0 for t in types])
     rows = [
         {
@@ -134,6 +138,28 @@ NEW_TYPE = {
     "sales_start": "",
     "sales_end": "",
     "sold": "0",
+}
+
+
+# What the form's fields may set (image and status change through their own handlers), with caps.
+EVENT_FIELDS = {
+    "title": NAME_MAX,
+    "description": TEXT_MAX,
+    "category": SHORT_MAX,
+    "venue_id": SHORT_MAX,
+    "starts_at": SHORT_MAX,
+    "ends_at": SHORT_MAX,
+    "currency": SHORT_MAX,
+    "cap": SHORT_MAX,
+    "names": SHORT_MAX,
+}
+TYPE_FIELDS = {
+    "name": NAME_MAX,
+    "price": SHORT_MAX,
+    "capacity": SHORT_MAX,
+    "max_per_order": SHORT_MAX,
+    "sales_start": SHORT_MAX,
+    "sales_end": SHORT_MAX,
 }
 
 
@@ -184,7 +210,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         except AdminError as refused:
             await self._say_refused(refused)
             return
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         await self._say(msgid("Event published.") if publish else msgid("Event unpublished."))
 
     @rx.event
@@ -199,14 +225,26 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     async def set_field(self, name: str, value: str) -> None:
         if await self._staff() is None:
             return
-        self.form[name] = str(value)[:5000]
+        if field := known_key(name, EVENT_FIELDS):
+            self.form[field] = clip(value, EVENT_FIELDS[field])
 
     @rx.event
     async def set_type_field(self, index: int, name: str, value: str) -> None:
-        if await self._staff() is None or not 0 <= int(index) < len(self.ticket_types):
+        row = self._type_index(index)
+        if await self._staff() is None or row is None:
             return
-        if name in NEW_TYPE and name not in ("id", "sold"):
-            self.ticket_types[int(index)][name] = str(value)[:200]
+        if field := known_key(name, TYPE_FIELDS):
+            self.ticket_types[row][field] = clip(value, TYPE_FIELDS[field])
+
+    def _type_index(self, index: object) -> int | None:
+        """`index` as a row of the ticket types shown, or None (the browser may send anything)."""
+        if isinstance(index, int) and not isinstance(index, bool):
+            row = index
+        elif isinstance(index, str) and index.isdigit() and len(index) < 6:
+            row = int(index)
+        else:
+            return None
+        return row if 0 <= row < len(self.ticket_types) else None
 
     @rx.event
     async def add_type(self) -> None:
@@ -216,12 +254,13 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     async def remove_type(self, index: int) -> None:
-        if await self._staff() is None or not 0 <= int(index) < len(self.ticket_types):
+        row = self._type_index(index)
+        if await self._staff() is None or row is None:
             return
-        self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != int(index)]
+        self.ticket_types = [t for i, t in enumerate(self.ticket_types) if i != row]
 
     @rx.event
-    async def save(self, _form: dict | None = None) -> rx.event.EventSpec | None:
+    async def save(self, _form: dict[str, str] | None = None) -> EventSpec | None:
         actor = await self._staff()
         if actor is None:
             return None
@@ -234,7 +273,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         await self._say(msgid("Saved."))
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         return None
 
     @rx.event

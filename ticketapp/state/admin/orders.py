@@ -19,6 +19,7 @@ from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.state.account.profile import STATUS_LABELS
 from ticketapp.state.base import Paged, StaffPageState
+from ticketapp.state.bounded import NAME_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.payment import METHOD_LABELS
 from ticketapp.state.snapshot import SentWhenUsed
@@ -27,11 +28,11 @@ TICKET_STATUS_LABELS = {"valid": msgid("Valid"), "void": msgid("Void (refunded o
 
 
 def status_label(status: str, lang: str) -> str:
-    return gettext(lang, STATUS_LABELS.get(status, status))  # type: ignore[call-overload]
+    return gettext(lang, STATUS_LABELS.get(status, status))
 
 
 def method_label(method: str, lang: str) -> str:
-    return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""  # type: ignore[call-overload]
+    return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""
 
 
 STATUSES = [s.value for s in OrderStatus]
@@ -190,7 +191,8 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
     async def set_name(self, ticket_id: str, value: str) -> None:
         if await self._staff() is None:
             return
-        self.names[ticket_id] = str(value)[:200]
+        if key := known_key(ticket_id, self.names):  # this order's own tickets only
+            self.names[key] = clip(value, NAME_MAX)
 
     @rx.event
     async def set_refund_reason(self, value: str) -> None:

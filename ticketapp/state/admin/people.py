@@ -21,7 +21,7 @@ from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
 INVITATION_SENT = msgid("Invitation sent: they choose their password from the e-mail, then set up 2FA.")
-SIGN_IN_LABELS = {
+SIGN_IN_LABELS: dict[str, str] = {
     SecurityEventKind.SIGN_IN_OK: msgid("Signed in"),
     SecurityEventKind.SIGN_IN_FAILED: msgid("Failed sign-in"),
     SecurityEventKind.SIGN_IN_BLOCKED: msgid("Sign-in refused (account blocked)"),
@@ -34,7 +34,7 @@ SIGN_IN_LABELS = {
 }
 
 
-def _label(labels: dict, key: str, lang: str) -> str:
+def _label(labels: dict[str, str], key: str, lang: str) -> str:
     return gettext(lang, labels.get(key, key))
 
 
@@ -212,7 +212,7 @@ class AdminStaffState(SentWhenUsed, _AdminPeopleState, rx.State):
         self.invite_role = value if value in ("admin", "agent") else "agent"
 
     @rx.event
-    async def invite(self, _form: dict | None = None) -> None:
+    async def invite(self, _form: dict[str, str] | None = None) -> None:
         email, name, role = self.invite_email, self.invite_name, self.invite_role
         if await self._act(lambda s, a: admin_people.invite_staff(s, a, email, name, role), INVITATION_SENT):
             self.invite_email = self.invite_name = ""

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -13,6 +14,7 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
 from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.state.bounded import known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -54,7 +56,7 @@ class CartState(SentWhenUsed, rx.State):
     _deadline: float = 0.0
     _ticker: int = 0
 
-    def token(self) -> str:
+    def _ensure_token(self) -> str:
         """The cart token, created on first use (the cookie is set with the next update)."""
         if not inventory.is_valid_cart_token(self.cart_token):
             self.cart_token = inventory.new_cart_token()
@@ -90,24 +92,24 @@ class CartState(SentWhenUsed, rx.State):
         view = await run_db(load_cart, token) if token else CartView()
         self._show(view, lang)
 
-    async def merge_into_account(self, user_id: int) -> None:
+    async def _merge_into_account(self, user_id: int) -> None:
         """After sign-in: fold this browser's cart into the account's, keep the cookie, refresh the count."""
         token = self.cart_token if inventory.is_valid_cart_token(self.cart_token) else ""
         if not token:
             return
         self.cart_token = await run_db(holds.merge_browser_cart_on_sign_in, token, user_id)
-        await self.refresh_count()
+        await self.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         self.message = ""
         self.error = ""
         await self._reload()
         return CartState.tick if self._deadline else None
 
-    async def _change(self, action: str, *args: object) -> rx.event.EventSpec | None:
+    async def _change(self, action: str, *args: object) -> EventSpec | None:
         lang = await current_lang(self)
-        token = self.token()
+        token = self._ensure_token()
         self.message = ""
         self.error = ""
         try:
@@ -120,7 +122,9 @@ class CartState(SentWhenUsed, rx.State):
         return CartState.tick if self._deadline else None
 
     @rx.event
-    async def set_quantity(self, ticket_type_id: str, value: str) -> rx.event.EventSpec | None:
+    async def set_quantity(self, ticket_type_id: str, value: str) -> EventSpec | None:
+        if known_key(ticket_type_id, {line["id"] for line in self.lines}) is None:
+            return None  # not a line of this cart: nothing to change
         lang = await current_lang(self)
         quantity = _parse_int(value)
         type_id = _parse_int(ticket_type_id)
@@ -130,18 +134,18 @@ class CartState(SentWhenUsed, rx.State):
         return await self._change("set", type_id, quantity)
 
     @rx.event
-    async def remove(self, ticket_type_id: str) -> rx.event.EventSpec | None:
+    async def remove(self, ticket_type_id: str) -> EventSpec | None:
         type_id = _parse_int(ticket_type_id)
         if type_id is None:
             return None
         return await self._change("set", type_id, 0)
 
     @rx.event
-    async def empty(self) -> rx.event.EventSpec | None:
+    async def empty(self) -> EventSpec | None:
         return await self._change("empty")
 
     @rx.event
-    async def renew(self) -> rx.event.EventSpec | None:
+    async def renew(self) -> EventSpec | None:
         return await self._change("renew")
 
     @rx.event(background=True)

@@ -18,6 +18,7 @@ from ticketapp.services.catalog.public import (
     list_upcoming_events,
 )
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.funnel import record_cart_add, record_view
@@ -158,14 +159,16 @@ class EventPageState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_quantity(self, ticket_type_id: str, value: str) -> None:
-        self.quantities[ticket_type_id] = value
+        """Only for a ticket type this page shows (the browser may send any key)."""
+        if key := known_key(ticket_type_id, {view["id"] for view in self.ticket_types}):
+            self.quantities[key] = clip(value, SHORT_MAX)
 
     @rx.event
     async def add_to_cart(self, ticket_type_id: str) -> None:
         """Hold the chosen number of tickets; the service re-checks everything under lock."""
         lang = await current_lang(self)
         cart = await self.get_state(CartState)
-        token = cart.token()
+        token = cart._ensure_token()
         quantity = _as_int(self.quantities.get(ticket_type_id, "1"))
         type_id = _as_int(ticket_type_id)
         self.feedback_is_error = True
@@ -184,7 +187,7 @@ class EventPageState(SentWhenUsed, rx.State):
             )
             self.feedback_is_error = False
             await record_cart_add(self, type_id)
-        await cart.refresh_count()
+        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         await self._refresh()
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -15,6 +18,7 @@ from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.state.account.auth import current_user
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState, cart_line_view
 from ticketapp.state.shop.funnel import record_checkout
@@ -42,23 +46,11 @@ class CheckoutState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_payment_method(self, value: str) -> None:
-        self.payment_method = value
-
-    @rx.event
-    def set_buyer_name(self, value: str) -> None:
-        self.buyer_name = value[:200]
-
-    @rx.event
-    def set_buyer_email(self, value: str) -> None:
-        self.buyer_email = value[:320]
+        self.payment_method = clip(value, SHORT_MAX)
 
     @rx.event
     def set_accept_terms(self, value: bool) -> None:
         self.accept_terms = bool(value)
-
-    @rx.event
-    def set_attendee(self, key: str, value: str) -> None:
-        self.attendees[key] = value[:200]
 
     @rx.event
     async def load(self) -> None:
@@ -103,13 +95,14 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.buyer_email = self.buyer_email or user.email
 
     @rx.event
-    async def place_order(self, _form: dict | None = None):  # noqa: ANN201  (an event chain)
+    async def place_order(self, form: dict[str, Any] | None = None) -> AsyncIterator[EventSpec | None]:
         lang = await current_lang(self)
+        self._take_details(form)
         if not self.accept_terms:
             self.error = gettext(lang, "Please accept the terms of sale to continue.")
             return
         self.placing = True
-        yield
+        yield None  # send the busy flag before the order is placed
         cart = await self.get_state(CartState)
         names: dict[int, list[str]] = defaultdict(list)
         for field in self.attendee_fields:
@@ -130,18 +123,30 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.order_codes = [order.code for order in placed]
         self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
         self.lines = []
-        await cart.refresh_count()
+        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
             yield redirect
         self.placing = False
 
-    async def _start_payment(self, code: str, lang: str) -> rx.event.EventSpec | None:
+    def _take_details(self, form: object) -> None:
+        """The submitted name, e-mail and attendee names: the page's own fields only, capped."""
+        details = form_values(form, {"buyer-name": NAME_MAX, "buyer-email": EMAIL_MAX})
+        self.buyer_name, self.buyer_email = details["buyer-name"], details["buyer-email"]
+        names = form_values(form, {attendee_control(field["key"]): NAME_MAX for field in self.attendee_fields})
+        self.attendees = {field["key"]: names[attendee_control(field["key"])] for field in self.attendee_fields}
+
+    async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
         try:
             start = await run_db(order_payments.begin_payment, code, self.payment_method)
         except order_payments.OrderError as refused:
             self.error = translate(lang, refused.message, **refused.values)
             return None
         return redirect_to(start.redirect_url) if start.redirect_url else None
+
+
+def attendee_control(key: str) -> str:
+    """The name (and id) of the input for attendee `key` ("<ticket type id>:<n>")."""
+    return f"attendee-{key}"
 
 
 def _place(

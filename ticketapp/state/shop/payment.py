@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -19,16 +21,17 @@ from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.services.shared.signing import verify
 from ticketapp.state import live
+from ticketapp.state.bounded import SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
-METHOD_LABELS = {
+METHOD_LABELS: dict[str, str] = {
     PaymentMethod.STRIPE: msgid("Card, wallet or bank (secure payment by Stripe)"),
     PaymentMethod.DEMO: msgid("Card — test mode, no real money"),
     PaymentMethod.BANK_TRANSFER: msgid("Bank transfer"),
     PaymentMethod.FREE: msgid("Free order — nothing to pay"),
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     OrderStatus.PENDING: msgid("Waiting for payment"),
     OrderStatus.AWAITING_PAYMENT: msgid("Awaiting your transfer"),
     OrderStatus.PAID: msgid("Paid"),
@@ -93,7 +96,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_method(self, value: str) -> None:
-        self.method = value
+        self.method = clip(value, SHORT_MAX)
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
@@ -141,13 +144,13 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self._watch()
 
     @rx.event
-    async def pay(self, _form: dict | None = None):  # noqa: ANN201
+    async def pay(self, _form: dict[str, str] | None = None) -> AsyncIterator[EventSpec | None]:
         lang = await current_lang(self)
         if not verify(self.code, "order-status", self._signature):
             self.error = gettext(lang, "This link is not valid.")
             return
         self.paying = True
-        yield
+        yield None  # send the busy flag before the provider call
         try:
             start = await run_db(order_payments.begin_payment, self.code, self.method)
         except OrderError as refused:
@@ -203,13 +206,13 @@ class DemoPaymentState(SentWhenUsed, rx.State):
             self.total = summary.total.format(lang)
             self.lines = line_views(summary, lang)
 
-    async def _finish(self, approve: bool):  # noqa: ANN202
+    async def _finish(self, approve: bool) -> AsyncIterator[EventSpec | None]:
         lang = await current_lang(self)
         if not verify(self.code, "demo-pay", self._signature):
             self.error = gettext(lang, "This link is not valid.")
             return
         self.busy = True
-        yield
+        yield None  # send the busy flag before the payment is recorded
         try:
             url = await run_db(_demo_result, self.code, approve)
         except OrderError as refused:
@@ -220,17 +223,17 @@ class DemoPaymentState(SentWhenUsed, rx.State):
         yield redirect_to(url)
 
     @rx.event
-    async def approve(self):  # noqa: ANN201
+    async def approve(self) -> AsyncIterator[EventSpec | None]:
         async for update in self._finish(True):
             yield update
 
     @rx.event
-    async def decline(self):  # noqa: ANN201
+    async def decline(self) -> AsyncIterator[EventSpec | None]:
         async for update in self._finish(False):
             yield update
 
 
-def redirect_to(url: str) -> rx.event.EventSpec:
+def redirect_to(url: str) -> EventSpec:
     """Same-site URLs navigate inside the app; others (Stripe) replace the page.
 
     (Reflex's `is_external` would open a new tab, which is not what a buyer expects.)

@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
@@ -18,6 +19,7 @@ from ticketapp.services.catalog.search import (
     list_cities,
     search_events,
 )
+from ticketapp.state.bounded import SEARCH_MAX, SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.catalog import event_card_view
 from ticketapp.state.snapshot import SentWhenUsed
@@ -51,35 +53,35 @@ class SearchState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_text(self, value: str) -> None:
-        self.text = value[:200]
+        self.text = clip(value, SEARCH_MAX)
 
     @rx.event
     def set_category(self, value: str) -> None:
-        self.category = value
+        self.category = clip(value, SHORT_MAX)
 
     @rx.event
     def set_city(self, value: str) -> None:
-        self.city = value
+        self.city = clip(value, SHORT_MAX)
 
     @rx.event
     def set_when(self, value: str) -> None:
-        self.when = value
+        self.when = clip(value, SHORT_MAX)
 
     @rx.event
     def set_date_from(self, value: str) -> None:
-        self.date_from = value
+        self.date_from = clip(value, SHORT_MAX)
 
     @rx.event
     def set_date_to(self, value: str) -> None:
-        self.date_to = value
+        self.date_to = clip(value, SHORT_MAX)
 
     @rx.event
     def set_price_min(self, value: str) -> None:
-        self.price_min = value
+        self.price_min = clip(value, SHORT_MAX)
 
     @rx.event
     def set_price_max(self, value: str) -> None:
-        self.price_max = value
+        self.price_max = clip(value, SHORT_MAX)
 
     @rx.event
     def set_only_available(self, value: bool) -> None:
@@ -87,7 +89,7 @@ class SearchState(SentWhenUsed, rx.State):
 
     @rx.event
     def set_sort(self, value: str) -> None:
-        self.sort = value
+        self.sort = clip(value, SHORT_MAX)
 
     @rx.event
     async def load(self) -> None:
@@ -109,7 +111,7 @@ class SearchState(SentWhenUsed, rx.State):
         await self._run(lang, offset=0)
 
     @rx.event
-    async def apply(self, _form: dict | None = None) -> rx.event.EventSpec | None:
+    async def apply(self, _form: dict[str, str] | None = None) -> EventSpec | None:
         lang = await current_lang(self)
         if not await self._run(lang, offset=0):
             return None
@@ -120,12 +122,12 @@ class SearchState(SentWhenUsed, rx.State):
         await self._run(await current_lang(self), offset=len(self.results))
 
     @rx.event
-    async def clear(self) -> rx.event.EventSpec | None:
+    async def clear(self) -> EventSpec | None:
         self.text = self.category = self.city = self.when = ""
         self.date_from = self.date_to = self.price_min = self.price_max = ""
         self.only_available = False
         self.sort = SortOrder.DATE.value
-        return await self.apply()
+        return await self.apply()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     def _url(self) -> str:
         params = {

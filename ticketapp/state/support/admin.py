@@ -13,6 +13,7 @@ from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import content as support_content
 from ticketapp.services.support.tickets import SupportError
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, clip, known_key
 from ticketapp.state.snapshot import SentWhenUsed
 
 
@@ -27,6 +28,18 @@ def _lists(session: Session, viewer: Viewer) -> tuple[list[dict[str, str]], list
         for f in support_content.all_faq_entries(session, viewer)
     ]
     return canned, faq
+
+
+# The fields the editors may set, with their caps.
+EDITABLE_FIELDS = {
+    "canned_title": NAME_MAX,
+    "canned_locale": SHORT_MAX,
+    "canned_body": TEXT_MAX,
+    "faq_question": TEXT_MAX,
+    "faq_answer": TEXT_MAX,
+    "faq_locale": SHORT_MAX,
+    "faq_position": SHORT_MAX,
+}
 
 
 class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
@@ -89,7 +102,7 @@ class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
             )
 
         if await self._change(save, msgid("Canned reply saved.")):
-            self.edit_canned("")
+            self.edit_canned("")  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     async def delete_canned(self, reply_id: str) -> None:
@@ -119,7 +132,7 @@ class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
             )
 
         if await self._change(save, msgid("FAQ entry saved.")):
-            self.edit_faq("")
+            self.edit_faq("")  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     async def delete_faq(self, entry_id: str) -> None:
@@ -130,7 +143,6 @@ class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
-        # Only the editable text fields; never flags like forbidden.
-        if name in {"canned_title", "canned_locale", "canned_body", "faq_question", "faq_answer", "faq_locale",
-                    "faq_position"}:  # fmt: skip
-            setattr(self, name, value)
+        # Only the editable text fields, capped; never flags like forbidden.
+        if field := known_key(name, EDITABLE_FIELDS):
+            setattr(self, field, clip(value, EDITABLE_FIELDS[field]))

@@ -6,6 +6,7 @@ import time
 from typing import Any, ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -136,7 +137,7 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
         )
 
     @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def load(self) -> EventSpec | None:
         viewer = await self._staff()
         if viewer is None:
             return None

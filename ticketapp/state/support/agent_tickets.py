@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -25,6 +26,7 @@ from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
 from ticketapp.state import live
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -178,7 +180,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.f_assignee = form.get("assignee", "")
         self.f_age = form.get("age", "")
         self.selected = []
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     def toggle_selected(self, ticket_id: str) -> None:
@@ -220,7 +222,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     def set_reply_draft(self, value: str) -> None:
-        self.reply_draft = value
+        self.reply_draft = clip(value, TEXT_MAX)
 
     @rx.event
     async def reply(self, form: dict[str, str]) -> None:
@@ -274,7 +276,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
             await self._fail(error)
 
     @rx.event
-    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+    async def download(self, message_id: str) -> EventSpec | None:
         if not (message_id.isdigit() and self.ticket_id):
             return None
         viewer = await self._staff()

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -19,6 +20,7 @@ from ticketapp.services.support.tickets import SupportError, customer_orders
 from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapshot, date_time
 from ticketapp.state import live
 from ticketapp.state.base import signed_in_viewer
+from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -121,7 +123,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         await self._read_again()
 
     @rx.event
-    def close_panel(self) -> rx.event.EventSpec:
+    def close_panel(self) -> EventSpec:
         self.panel_open = False
         self._follow()
         return rx.call_script("document.getElementById('chat-launcher')?.focus()")
@@ -163,7 +165,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
 
     @rx.event
-    async def send_attachment(self, files: list[rx.UploadFile]):  # noqa: ANN201  (an event chain)
+    async def send_attachment(self, files: list[rx.UploadFile]) -> EventSpec | None:
         lang = await current_lang(self)
         if not files:
             self.error = gettext(lang, "Choose an image or a PDF first.")
@@ -181,7 +183,7 @@ class SupportChatState(SentWhenUsed, rx.State):
 
     @rx.event
     async def set_draft(self, value: str) -> None:
-        self.draft = value
+        self.draft = clip(value, TEXT_MAX)
         if not value or time.time() - self._typing_written < TYPING_WRITE_EVERY_S:
             return
         self._typing_written = time.time()

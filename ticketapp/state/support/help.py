@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -107,7 +108,7 @@ class SupportPageState(SentWhenUsed, rx.State):
             msgid("Thank you. We received your request {reference} and will answer by e-mail."),
             reference=ticket.reference,
         )
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
     async def reply(self, form: dict[str, str]) -> None:
@@ -121,10 +122,10 @@ class SupportPageState(SentWhenUsed, rx.State):
             self.reply_error = gettext(lang, str(error))
             return
         self.reply_error = ""
-        await self.load()
+        await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
-    async def download(self, message_id: str) -> rx.event.EventSpec | None:
+    async def download(self, message_id: str) -> EventSpec | None:
         """An attachment of the customer's own request (never from /_upload, which is public)."""
         if not (message_id.isdigit() and self.selected_id):
             return None
