@@ -155,7 +155,7 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         live.follow(self, bus.checkin_topic(int(event_id)))
         await self._refresh_counter()
 
-    async def on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
         """Someone was let in at a door of the chosen event (state/live.py)."""
         if self.forbidden or topic != bus.checkin_topic(int(self.event_id or 0)):
             return

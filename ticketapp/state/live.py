@@ -6,7 +6,7 @@ of those facts (`follow(self, ...)`, from its load or mount event). This worker'
 listener task receives every fact (`services.shared.bus`: Redis pub/sub across
 workers, else in-process) and, for each viewer following the topic whose socket is on
 this worker, opens that viewer's state (`app.modify_state`) and calls its
-`on_fact(topic, payload)`, which reads the database again and assigns what changed;
+`_on_fact(topic, payload)` (private: a browser cannot call it), which reads the database again and assigns what changed;
 Reflex sends the delta. An idle viewer costs a dictionary entry.
 
 Followers are dropped when they unfollow, when their socket has been gone from this
@@ -166,7 +166,7 @@ async def _apply_to_state(follower: Follower, facts: list[Fact]) -> None:
     async with _app().modify_state(BaseStateToken(ident=token, cls=state_class)) as root:
         screen = await root.get_state(state_class)
         for fact in facts:
-            await screen.on_fact(fact.topic, fact.payload)
+            await screen._on_fact(fact.topic, fact.payload)
 
 
 hub = Hub(_connected_here, _apply_to_state)

@@ -138,7 +138,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         await self._refresh()
         self._watch()
 
-    async def on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
         """The order's status changed (state/live.py)."""
         await self._refresh()
         self._watch()

@@ -227,7 +227,7 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
         except SupportError as error:
             await self._fail(error)
 
-    async def on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
         """A followed fact (state/live.py): read again what it concerns; a revoked role stops following."""
         viewer = await self._staff()
         if viewer is None:

@@ -289,7 +289,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
             return None
         return rx.download(data=data, filename=name, mime_type=content_type)
 
-    async def on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
         """The queue changed, or the clock ticked (state/live.py): read it again; a revoked role stops following."""
         viewer = await self._staff()
         if viewer is None:

@@ -202,7 +202,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         if self.panel_open:
             await self._read_again()
 
-    async def on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
         """A fact of the followed chat or of live help's availability (state/live.py)."""
         if self.panel_open:
             await self._read_again()
