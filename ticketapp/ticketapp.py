@@ -1,4 +1,4 @@
-"""Wiring only: theme, pages, API routes."""
+"""Wiring only: theme, pages, API routes, the live-update listener."""
 
 import reflex as rx
 
@@ -24,9 +24,12 @@ import ticketapp.pages.support.help
 # Importing the jobs subscribes them to the services' hooks (services.hooks) in this process.
 import ticketapp.tasks  # noqa: F401
 from ticketapp.api.routes import with_api_routes
+from ticketapp.state import live
 
 app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="en",
     api_transformer=with_api_routes,
 )
+# One listener per backend worker pushes live facts (chat, queue, payments, check-ins) to its viewers.
+app.register_lifespan_task(live.listen)

@@ -7,9 +7,8 @@ typed on the page. Every handler asks it again (`_staff()`); a refusal locks the
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -18,6 +17,7 @@ from ticketapp.db import run_db
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import Role
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.tickets.checkin import (
     CheckinEvent,
@@ -30,13 +30,11 @@ from ticketapp.services.tickets.checkin import (
 )
 from ticketapp.services.tickets.staff_tokens import viewer_for_staff_token
 from ticketapp.services.tickets.tokens import get_signing_key, public_key
+from ticketapp.state import live
 from ticketapp.state.base import StaffPageState, staff_viewer
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
-COUNTER_REFRESH_S = 4
-# The live counter stops polling after this many refreshes (~1 h); choosing the event again restarts it.
-COUNTER_MAX_REFRESHES = 900
 # A QR held in front of the camera is decoded several times a second: the same text
 # within this window is the same presentation, not a second scan.
 CAMERA_DEDUP_S = 3.0
@@ -92,7 +90,6 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
     camera_status: str = ""
     _staff_token: str = ""
     _event_timezones: dict[str, str] = {}
-    _watch_generation: int = 0
     _last_camera_text: str = ""
     _last_camera_at: float = 0.0
 
@@ -107,6 +104,7 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         self._lock()
 
     def _lock(self) -> None:
+        live.follow(self)  # a locked door follows no counter
         self.forbidden, self.staff_name, self._staff_token = True, "", ""
         self.camera_on, self.camera_status = False, ""
         self.events, self.event_id = [], ""
@@ -145,24 +143,23 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         self._lock()
         self.message = ""
 
-    @rx.event(background=True)
+    @rx.event
     async def choose_event(self, event_id: str) -> None:
-        async with self:
-            if await self._staff() is None or event_id not in self._event_timezones:
-                self._lock()
-                return
-            self.event_id = event_id
-            self._clear_result()
-            self._last_camera_text = ""  # the same ticket may be shown again for the new event
-            self._watch_generation += 1
-            generation = self._watch_generation
-        # Live counter: other doors scan too, so poll while this event stays chosen.
-        for _ in range(COUNTER_MAX_REFRESHES):
-            async with self:
-                if generation != self._watch_generation or self.forbidden:
-                    return
-                await self._refresh_counter()
-            await asyncio.sleep(COUNTER_REFRESH_S)
+        if await self._staff() is None or event_id not in self._event_timezones:
+            self._lock()
+            return
+        self.event_id = event_id
+        self._clear_result()
+        self._last_camera_text = ""  # the same ticket may be shown again for the new event
+        # Live counter: other doors scan too, so follow this event's check-ins while it stays chosen.
+        live.follow(self, bus.checkin_topic(int(event_id)))
+        await self._refresh_counter()
+
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """Someone was let in at a door of the chosen event (state/live.py)."""
+        if self.forbidden or topic != bus.checkin_topic(int(self.event_id or 0)):
+            return
+        await self._refresh_counter()
 
     async def _refresh_counter(self) -> None:
         if not self.event_id:

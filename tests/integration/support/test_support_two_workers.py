@@ -30,6 +30,7 @@ from sqlmodel import Session
 from ticketapp.db import make_engine
 from ticketapp.models import User
 from ticketapp.services.accounts.access import viewer_for_user as get_viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import presence as support_presence
 
@@ -121,11 +122,14 @@ def workers(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 start_new_session=True,
             )
         )
+    # This process writes too (the agent's answer): like every writer, it publishes on the workers' Redis.
+    bus.use_bus(bus.RedisBus(redis_url, bus.redis_prefix(redis_url)))
     try:
         for port, proc in zip(ports, procs, strict=True):
             _wait_for_ping(port, proc, folder)
         yield {"a": f"http://127.0.0.1:{ports[0]}", "b": f"http://127.0.0.1:{ports[1]}", "database_url": database_url}
     finally:
+        bus.use_bus(None)
         for proc in procs:
             _signal(proc, 15)
         for proc in procs:

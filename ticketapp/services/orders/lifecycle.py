@@ -27,7 +27,7 @@ from ticketapp.models import PENDING_STATUSES, Order, OrderLog, OrderStatus, utc
 from ticketapp.models.types import UTCDateTime
 from ticketapp.services import hooks
 from ticketapp.services.errors import DomainError
-from ticketapp.services.shared import due
+from ticketapp.services.shared import bus, due
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -133,6 +133,7 @@ def end_unpaid(session: Session, order_id: int, target: OrderStatus, note: str, 
         return False
     move(session, order, target, note, actor_id=actor_id)
     session.commit()
+    announce_status(order.code)
     return True
 
 
@@ -164,6 +165,11 @@ def expire_lapsed(session: Session, now: datetime) -> int:
     session.exec(insert(OrderLog).from_select(columns, rows))
     session.exec(update(Order).where(chosen).values(status=OrderStatus.EXPIRED, updated_at=now))
     return len(lapsed)
+
+
+def announce_status(code: str) -> None:
+    """After a commit that changed the order's status: its open order page reads it again."""
+    bus.publish(bus.order_topic(code))
 
 
 def announce_paid(order_id: int) -> None:

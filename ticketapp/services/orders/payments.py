@@ -78,6 +78,8 @@ def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
         order.expires_at = start.awaiting.until
         lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, start.awaiting.note)
     session.commit()
+    if start.awaiting is not None:
+        lifecycle.announce_status(order.code)
     if start.paid_now:
         record_payment(
             session,
@@ -132,6 +134,7 @@ def record_payment(
     session.add(payment)
     session.commit()
     lifecycle.announce_paid(order_id)
+    lifecycle.announce_status(order.code)
     return PaymentOutcome.PAID
 
 

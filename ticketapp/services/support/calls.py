@@ -8,6 +8,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import SupportMessage, SupportTicket, User, utcnow
 from ticketapp.models.support import AuthorKind, CallOutcome, Channel, PhoneCall, SupportStatus
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support.sla import apply_sla
 from ticketapp.services.support.tickets import (
     SupportError,
@@ -92,6 +93,7 @@ def log_call(
     )
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 

@@ -1,8 +1,9 @@
 """Live chat: starting a chat, messages both ways, typing and read receipts,
 taking/transferring/closing (whether anyone can answer live is `presence`).
 
-Everything is persisted first; browsers (on any backend worker) pick changes
-up by reading from the database, so nothing depends on one process's memory.
+Everything is persisted first; after each commit a fact on the live bus tells
+open screens (on any backend worker) to read again, so nothing depends on one
+process's memory.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import SupportChat, SupportMessage, SupportTicket, utcnow
 from ticketapp.models.support import AuthorKind, Channel, ChatStatus, SupportStatus
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support.presence import live_help_available
 from ticketapp.services.support.queue import agent_user
 from ticketapp.services.support.sla import apply_sla
@@ -34,6 +36,18 @@ from ticketapp.services.support.tickets import (
 )
 
 TYPING_FRESH_S = 4
+
+
+def _announce(chat: SupportChat, fact: str, *, lists: bool = True, tickets: bool = False) -> None:
+    """After the commit: the chat's own screens read again; `lists` the agents' chat lists, `tickets` their queue."""
+    payload: dict[str, object] = {"fact": fact}
+    if fact == "typing":
+        payload["fades_after_s"] = TYPING_FRESH_S  # screens look again when "is typing" has faded
+    bus.publish(bus.chat_topic(chat.id or 0), payload)
+    if lists:
+        bus.publish(bus.SUPPORT_CHATS, {"fact": fact, "chat_id": chat.id})
+    if tickets:
+        bus.publish(bus.SUPPORT_TICKETS, {"fact": fact})
 
 
 # --- customer side --------------------------------------------------------------------
@@ -61,6 +75,7 @@ def start_chat(
     )
     session.add(chat)
     session.commit()
+    _announce(chat, "started")
     return chat
 
 
@@ -138,6 +153,7 @@ def post_customer_message(session: Session, chat: SupportChat, body: str, now: d
         session.add(ticket)
     session.add(chat)
     session.commit()
+    _announce(chat, "message", tickets=ticket is not None)
     return PostResult(message, ticket)
 
 
@@ -169,6 +185,7 @@ def set_typing(session: Session, chat: SupportChat, side: str) -> None:
         chat.customer_typing_at = utcnow()
     session.add(chat)
     session.commit()
+    _announce(chat, "typing", lists=False)
 
 
 def is_typing(moment: datetime | None, now: datetime | None = None) -> bool:
@@ -191,6 +208,7 @@ def mark_read(session: Session, chat: SupportChat, reader: str) -> int:
         session.add(message)
     if unread:
         session.commit()
+        _announce(chat, "read", lists=False)
     return len(unread)
 
 
@@ -215,6 +233,7 @@ def take_chat(session: Session, viewer: Viewer | None, chat_id: int) -> SupportC
     session.add(chat)
     session.add(_system_line(chat, msgid("{name} joined the chat."), agent.name))
     session.commit()
+    _announce(chat, "taken")
     return chat
 
 
@@ -262,6 +281,7 @@ def post_agent_message(session: Session, viewer: Viewer | None, chat_id: int, bo
     session.add(message)
     session.add(chat)
     session.commit()
+    _announce(chat, "message")
     return message
 
 
@@ -272,6 +292,7 @@ def transfer_chat(session: Session, viewer: Viewer | None, chat_id: int, to_agen
     session.add(_system_line(chat, msgid("The chat was transferred to {name}."), target.display_name))
     session.add(chat)
     session.commit()
+    _announce(chat, "transferred")
     return chat
 
 
@@ -299,6 +320,7 @@ def close_chat(session: Session, viewer: Viewer | None, chat_id: int) -> Support
     session.add(chat)
     session.add(ticket)
     session.commit()
+    _announce(chat, "closed", tickets=True)
     return ticket
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from ticketapp.i18n import msgid
 from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.models.support import Channel
+from ticketapp.services.shared import bus
 from ticketapp.services.support.attachments import attach, store_attachment
 from ticketapp.services.support.reply_tokens import signed_reply_reference
 from ticketapp.services.support.tickets import (
@@ -122,6 +123,7 @@ def receive_email(session: Session, raw: bytes) -> InboundResult:
     first.email_message_id = message_id
     session.add(first)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     _keep_first_attachment(session, message, first)
     return InboundResult(ticket, created=True)
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from ticketapp.models import AgentPresence, utcnow
 from ticketapp.models.support import Presence
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support.tickets import choice, require_agent
 from ticketapp.settings import get_settings
 
@@ -48,10 +49,13 @@ def set_presence(session: Session, viewer: Viewer | None, status: str) -> AgentP
     """Also the heartbeat: an open agent panel calls it regularly."""
     agent = require_agent(viewer)
     presence = session.get(AgentPresence, agent.id) or AgentPresence(user_id=agent.id)
+    changed = presence.status != choice(Presence, status)
     presence.status = choice(Presence, status)
     presence.last_seen_at = utcnow()
     session.add(presence)
     session.commit()
+    if changed:  # a heartbeat alone changes nothing a customer sees
+        bus.publish(bus.SUPPORT_PRESENCE)
     return presence
 
 

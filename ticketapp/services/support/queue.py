@@ -12,6 +12,7 @@ from ticketapp.models import SupportTicket, User, utcnow
 from ticketapp.models.support import Channel, Priority, SupportStatus
 from ticketapp.models.user import Role
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support.tickets import SupportError, choice, require_agent
 
 OPEN_STATUSES = (SupportStatus.NEW, SupportStatus.OPEN, SupportStatus.PENDING_CUSTOMER)
@@ -44,6 +45,7 @@ def bulk_assign(session: Session, viewer: Viewer | None, ticket_ids: list[int], 
         ticket.updated_at = now
         session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return len(tickets)
 
 

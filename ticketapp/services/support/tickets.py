@@ -29,7 +29,7 @@ from ticketapp.models.support import (
 from ticketapp.services import hooks
 from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.errors import DomainError
-from ticketapp.services.shared import due
+from ticketapp.services.shared import bus, due
 from ticketapp.services.support.sla import apply_sla
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -191,6 +191,7 @@ def open_ticket(
         )
     )
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 
@@ -304,6 +305,7 @@ def add_customer_message(
     session.add(message)
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return message
 
 
@@ -349,6 +351,7 @@ def agent_reply(
         session.flush()  # the message's id names its due e-mail
         due.record(session, "support.reply_sent", message.id or 0, message_id=message.id)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     if not internal:
         hooks.emit_due("support.reply_sent", message_id=message.id)
     return message
@@ -373,6 +376,7 @@ def set_status(session: Session, viewer: Viewer | None, ticket_id: int, status: 
     ticket.updated_at = now
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 
@@ -383,6 +387,7 @@ def set_priority(session: Session, viewer: Viewer | None, ticket_id: int, priori
     ticket.updated_at = utcnow()
     session.add(ticket)
     session.commit()
+    bus.publish(bus.SUPPORT_TICKETS)
     return ticket
 
 

@@ -139,6 +139,7 @@ class ChatSnapshot:
     closed: bool = False
     ticket_reference: str = ""
     has_agent: bool = False
+    chat_id: int = 0  # the chat's live topic (services.shared.bus.chat_topic)
 
 
 def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, mark_read: bool) -> ChatSnapshot:
@@ -156,6 +157,7 @@ def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, ma
         closed=chat.status == ChatStatus.CLOSED,
         ticket_reference=ticket.reference if ticket else "",
         has_agent=chat.agent_id is not None,
+        chat_id=chat.id or 0,
     )
 
 

@@ -28,6 +28,7 @@ from ticketapp.models import (
     Venue,
     utcnow,
 )
+from ticketapp.services.shared import bus
 from ticketapp.services.tickets.issuing import normalize_ticket_code
 from ticketapp.services.tickets.tokens import (
     InvalidTicketTokenError,
@@ -154,6 +155,7 @@ def scan(
     admitted = _admit(session, ticket.id, staff_user_id, now)
     session.refresh(ticket)  # the winner's time and staff member, as stored
     if admitted:
+        bus.publish(bus.checkin_topic(event_id))  # every door's counter for the event
         return _result(session, ScanOutcome.VALID, ticket)
     outcome = ScanOutcome.VOID if ticket.status == TicketStatus.VOID else ScanOutcome.ALREADY_USED
     return _result(session, outcome, ticket)

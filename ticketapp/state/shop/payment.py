@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import reflex as rx
-from reflex.event import EventHandler, EventSpec
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -17,14 +17,13 @@ from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
+from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.services.shared.signing import verify
+from ticketapp.state import live
 from ticketapp.state.bounded import SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
-
-POLL_SECONDS = 1.0
-POLL_LIMIT = 180  # stop watching after ~3 minutes; a reload resumes
 
 METHOD_LABELS: dict[str, str] = {
     PaymentMethod.STRIPE: msgid("Card, wallet or bank (secure payment by Stripe)"),
@@ -120,8 +119,13 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         bank = summary.bank
         self.bank_holder, self.bank_iban, self.bank_bic = bank.account_holder, bank.iban, bank.bic
 
+    def _watch(self) -> None:
+        """Follow the order while it waits for its payment confirmation (from the webhook)."""
+        self.watching = self.status == OrderStatus.PENDING and not self.cancelled_at_provider
+        live.follow(self, *([bus.order_topic(self.code)] if self.watching else []))
+
     @rx.event
-    async def load(self) -> EventHandler | None:
+    async def load(self) -> None:
         self.loaded = False
         self.error = ""
         self.code = _path_code(self.router.url.path, 1)
@@ -130,29 +134,14 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self.cancelled_at_provider = params.get("cancelled") == "1"
         if not verify(self.code, "order-status", self._signature):
             self.found, self.loaded = False, True
-            return None
+            return
         await self._refresh()
-        if self.status == OrderStatus.PENDING and not self.cancelled_at_provider:
-            return OrderPaymentState.watch
-        return None
+        self._watch()
 
-    @rx.event(background=True)
-    async def watch(self) -> None:
-        """Follow the order until the payment confirmation (from the webhook) lands."""
-        async with self:
-            if self.watching:
-                return
-            self.watching = True
-        try:
-            for _ in range(POLL_LIMIT):
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    await self._refresh()
-                    if self.status != OrderStatus.PENDING:
-                        return
-        finally:
-            async with self:
-                self.watching = False
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """The order's status changed (state/live.py)."""
+        await self._refresh()
+        self._watch()
 
     @rx.event
     async def pay(self, _form: dict[str, str] | None = None) -> AsyncIterator[EventSpec | None]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -15,18 +14,18 @@ from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Role
 from ticketapp.models.support import AuthorKind, Presence
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import presence as support_presence
 from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, date_time
+from ticketapp.state import live
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
-from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 
-PRESENCE_BEAT_S = 30.0
 CHAT_VIEWS = ("waiting", "mine", "all")
 TOPIC_AND_STATUS = {
     "waiting": msgid("Waiting"),
@@ -103,14 +102,17 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
     chat_closed: bool = False
     chat_ticket: str = ""
     _viewer_id: int = 0
-    _watch_beat: float = 0.0
-    _presence_beat: float = 0.0
     _typing_written: float = 0.0
 
     async def _fail(self, error: SupportError) -> None:
         await self._say_refused(error)
         if isinstance(error, NotAllowedError):
             self.forbidden = True
+
+    def _follow(self) -> None:
+        """The lists and counts, the open chat, and the clock (presence heartbeat); nothing once refused."""
+        topics = [bus.SUPPORT_CHATS, live.TICK] + ([bus.chat_topic(int(self.chat_id))] if self.chat_id else [])
+        live.follow(self, *([] if self.forbidden else topics))
 
     def _set_if_changed(self, **values: object) -> None:
         for name, value in values.items():
@@ -143,7 +145,8 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
         self.agents = await run_db(_other_agents, viewer)
         self.presence = await run_db(_set_presence, viewer, self.presence or Presence.ONLINE)
         await self._update(viewer)
-        return AgentChatState.watch
+        self._follow()
+        return None
 
     @rx.event
     async def set_presence(self, status: str) -> None:
@@ -177,6 +180,7 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
             self.chat_agent_id = str(chat.agent_id or "")
             self.chat_id, self.message = chat_id, ""
             await self._update(viewer)
+            self._follow()
         except SupportError as error:
             await self._fail(error)
 
@@ -223,26 +227,19 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
         except SupportError as error:
             await self._fail(error)
 
-    @rx.event(background=True)
-    async def watch(self) -> None:
-        """Keep lists, unread counts and the open chat fresh; beat presence."""
-        async with self:
-            if loop_is_running(self._watch_beat) or self.forbidden or not self.loaded:
-                return
-            self._watch_beat = time.time()
-            token = token_of(self)
-        guard = LoopGuard()
-        while await guard.keep_going(token):
-            await asyncio.sleep(POLL_INTERVAL_S)
-            async with self:
-                viewer = await self._staff()  # a revoked role stops the loop
-                if viewer is None:
-                    break
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """A followed fact (state/live.py): read again what it concerns; a revoked role stops following."""
+        viewer = await self._staff()
+        if viewer is None:
+            self._follow()
+            return
+        try:
+            if topic == live.TICK:  # the heartbeat: the hub ticks only panels connected (or just reconnecting)
+                await run_db(_set_presence, viewer, self.presence)
+            elif topic == bus.SUPPORT_CHATS:
                 await self._update(viewer)
-                # Only a connected panel keeps its agent "online".
-                if guard.connected and time.time() - self._presence_beat > PRESENCE_BEAT_S:
-                    self._presence_beat = time.time()
-                    await run_db(_set_presence, viewer, self.presence)
-                self._watch_beat = time.time()
-        async with self:
-            self._watch_beat = 0.0
+            elif self.chat_id and topic == bus.chat_topic(int(self.chat_id)):
+                self._apply_chat(await run_db(agent_chat_snapshot, viewer, int(self.chat_id), await current_lang(self)))
+        except SupportError as error:
+            await self._fail(error)
+            self._follow()

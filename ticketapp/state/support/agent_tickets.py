@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import reflex as rx
-from reflex.event import EventHandler, EventSpec
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -16,6 +14,7 @@ from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Role, utcnow
 from ticketapp.models.support import AuthorKind
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.shared.money import Money
 from ticketapp.services.support import calls as support_calls
 from ticketapp.services.support import content as support_content
@@ -25,14 +24,11 @@ from ticketapp.services.support.attachments import message_attachment
 from ticketapp.services.support.queue import QueueFilter
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
+from ticketapp.state import live
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
-from ticketapp.state.support.live import LoopGuard, loop_is_running, token_of
-
-QUEUE_REFRESH_S = 10.0
-QUEUE_STALE_S = 25.0
 
 
 def _int_or_none(value: str) -> int | None:
@@ -138,7 +134,6 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
     orders: list[dict[str, str]] = []
     canned: list[dict[str, str]] = []
     reply_draft: str = ""
-    _watch_beat: float = 0.0
 
     async def _fail(self, error: SupportError) -> None:
         await self._say_refused(error)
@@ -168,13 +163,14 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.customer, self.orders = panel.customer, panel.orders
 
     @rx.event
-    async def load(self) -> EventHandler | None:
+    async def load(self) -> None:
         viewer = await self._staff()
         if viewer is None:
-            return None
+            return
         self.loaded = True
         await self._reload(viewer)
-        return AgentTicketState.watch
+        # New and changed requests as they happen; the clock ticks the SLA timers along.
+        live.follow(self, bus.SUPPORT_TICKETS, live.TICK)
 
     @rx.event
     async def apply_filters(self, form: dict[str, str]) -> None:
@@ -293,26 +289,14 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
             return None
         return rx.download(data=data, filename=name, mime_type=content_type)
 
-    @rx.event(background=True)
-    async def watch(self) -> None:
-        """Refresh the queue (SLA timers, new e-mail and phone requests) every few seconds."""
-        async with self:
-            if loop_is_running(self._watch_beat, QUEUE_STALE_S) or self.forbidden or not self.loaded:
-                return
-            self._watch_beat = time.time()
-            token = token_of(self)
-        guard = LoopGuard()
-        while await guard.keep_going(token):
-            await asyncio.sleep(QUEUE_REFRESH_S)
-            async with self:
-                viewer = await self._staff()  # a revoked role stops the loop
-                if viewer is None:
-                    break
-                try:
-                    await self._reload(viewer)
-                except SupportError as error:
-                    await self._fail(error)
-                    break
-                self._watch_beat = time.time()
-        async with self:
-            self._watch_beat = 0.0
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """The queue changed, or the clock ticked (state/live.py): read it again; a revoked role stops following."""
+        viewer = await self._staff()
+        if viewer is None:
+            live.follow(self)
+            return
+        try:
+            await self._reload(viewer)
+        except SupportError as error:
+            await self._fail(error)
+            live.follow(self)

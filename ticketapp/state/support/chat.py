@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -13,15 +13,16 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models.support import AuthorKind, SupportChat
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared import bus
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES
 from ticketapp.services.support.tickets import SupportError, customer_orders
 from ticketapp.services.support.views import ChatSnapshot, customer_chat_snapshot, date_time
+from ticketapp.state import live
 from ticketapp.state.base import signed_in_viewer
 from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
-from ticketapp.state.support.live import POLL_INTERVAL_S, LoopGuard, loop_is_running, token_of
 
 TYPING_WRITE_EVERY_S = 2.0
 
@@ -77,11 +78,12 @@ class SupportChatState(SentWhenUsed, rx.State):
     ticket_reference: str = ""
     ticket_notice: str = ""
     error: str = ""
-    _watch_beat: float = 0.0
+    _chat_id: int = 0
     _typing_written: float = 0.0
 
     def _apply(self, snapshot: ChatSnapshot, lang: str) -> None:
         # Only assign what changed: every assignment is sent to the browser.
+        self._chat_id = snapshot.chat_id
         if self.started != snapshot.found:
             self.started = snapshot.found
         if self.messages != snapshot.messages:
@@ -97,21 +99,33 @@ class SupportChatState(SentWhenUsed, rx.State):
         if self.ticket_notice != notice:
             self.ticket_notice = notice
 
+    def _follow(self) -> None:
+        """An open panel follows its chat (and whether live help is there); a closed one nothing."""
+        topics = [bus.SUPPORT_PRESENCE, bus.chat_topic(self._chat_id)] if self._chat_id else [bus.SUPPORT_PRESENCE]
+        live.follow(self, *(topics if self.panel_open else []))
+
+    async def _read_again(self) -> None:
+        lang = await current_lang(self)
+        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
+        self._follow()
+
     @rx.event
     async def toggle_panel(self) -> None:
         self.panel_open = not self.panel_open
         if not self.panel_open:
+            self._follow()
             return
         lang = await current_lang(self)
         viewer = await signed_in_viewer(self)
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""
         self.orders = await run_db(_order_choices, viewer, lang)
-        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
+        await self._read_again()
 
     @rx.event
     def close_panel(self) -> EventSpec:
         self.panel_open = False
+        self._follow()
         return rx.call_script("document.getElementById('chat-launcher')?.focus()")
 
     @rx.event
@@ -134,6 +148,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         self.error = ""
         self.chat_token = chat.access_token
         self._apply(await run_db(_read_snapshot, chat.access_token, lang, False), lang)
+        self._follow()
 
     @rx.event
     async def send(self, form: dict[str, str]) -> None:
@@ -176,32 +191,23 @@ class SupportChatState(SentWhenUsed, rx.State):
 
     @rx.event
     def new_chat(self) -> None:
-        self.chat_token = ""
+        self.chat_token, self._chat_id = "", 0
         self.started = self.closed = False
         self.messages, self.ticket_reference, self.ticket_notice = [], "", ""
+        self._follow()
 
-    @rx.event(background=True)
+    @rx.event
     async def watch(self) -> None:
-        """Pull new lines, typing and read receipts while the panel is open."""
-        async with self:
-            if loop_is_running(self._watch_beat):
-                return
-            self._watch_beat = time.time()
-            token, chat_token, lang = token_of(self), self.chat_token, await current_lang(self)
-        guard = LoopGuard()
-        while await guard.keep_going(token):
-            await asyncio.sleep(POLL_INTERVAL_S)
-            snapshot = await run_db(_read_snapshot, chat_token, lang, True)
-            async with self:
-                if not self.panel_open:
-                    self._watch_beat = 0.0
-                    return
-                if self.chat_token == chat_token:
-                    self._apply(snapshot, lang)
-                self._watch_beat = time.time()
-                chat_token, lang = self.chat_token, await current_lang(self)
-        async with self:
-            self._watch_beat = 0.0
+        """The panel mounted (a page, a reconnect): catch up once, then follow its chat's facts."""
+        if self.panel_open:
+            await self._read_again()
+
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """A fact of the followed chat or of live help's availability (state/live.py)."""
+        if self.panel_open:
+            await self._read_again()
+        else:
+            self._follow()
 
 
 CHAT_UPLOAD_ID = "chat-attachment"
