@@ -42,7 +42,12 @@ def inline_script_hashes(html: bytes) -> list[str]:
 def content_security_policy(script_hashes: list[str]) -> str:
     # 'unsafe-eval': Reflex runs rx.call_script's server-sent code with eval (measured in chromium);
     # inline <script> stays limited to the page's own hashed ones.
-    scripts = " ".join(["'self'", "'unsafe-eval'", *script_hashes])
+    # 'unsafe-inline' for now: with only the page's hashed inline scripts allowed, a full reload of
+    # /signin after a sign-out never reconnected (its submit button stayed disabled; e2e
+    # test_admin_enrols_two_factor_then_needs_a_code). Browsers ignore 'unsafe-inline' when a hash
+    # is listed, so the hashes are left out until the blocked script is found (issue 13 item 5).
+    del script_hashes
+    scripts = " ".join(["'self'", "'unsafe-eval'", "'unsafe-inline'"])
     return "; ".join(
         [
             "default-src 'self'",
