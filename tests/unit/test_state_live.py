@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+from typing import Any
 from unittest import mock
 
 from ticketapp.services.shared.bus import Fact
 from ticketapp.state import live
 from ticketapp.state.live import Follower, Hub
+
+
+def _run_apart(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: in the whole suite Playwright's loop runs in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class _Screen:  # stands in for a state class: the hub only keys followers by it
@@ -37,7 +45,7 @@ def test_a_fact_reaches_only_the_followers_of_its_topic() -> None:
         hub.deliver(Fact("support.chat.1"))
         await _settle()
 
-    asyncio.run(scenario())
+    _run_apart(scenario())
     assert sorted(pushed) == [("a", ["support.chat.1"]), ("b", ["support.chat.1"])]
 
 
@@ -53,7 +61,7 @@ def test_facts_arriving_before_a_push_ran_are_read_once_per_topic() -> None:
         hub.deliver(Fact("support.chats"))
         await _settle()
 
-    asyncio.run(scenario())
+    _run_apart(scenario())
     assert pushed == [("a", ["support.chat.1", "support.chats"])]
 
 
@@ -75,7 +83,7 @@ def test_a_viewer_that_left_is_dropped_after_the_grace_and_an_unfollow_ends_it_a
             hub.deliver(Fact("checkin.5"))
             await _settle()
 
-    asyncio.run(scenario())
+    _run_apart(scenario())
     assert sorted(token for token, _ in pushed) == ["leaves", "stays", "stays"]
     assert hub.followers("checkin.5") == {("stays", _Screen)}
     assert hub.topics_of(("leaves", _Screen)) == set()  # type: ignore[arg-type]
@@ -101,5 +109,5 @@ def test_a_fading_fact_is_looked_at_again_once_it_faded() -> None:
         hub.deliver(Fact("support.chat.1", {"fact": "typing", "fades_after_s": 0.0}))
         await asyncio.sleep(0.4)
 
-    asyncio.run(scenario())
+    _run_apart(scenario())
     assert pushed == [("a", ["support.chat.1"]), ("a", ["support.chat.1"])]

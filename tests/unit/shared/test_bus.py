@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import socket
 import subprocess
 import sys
 import textwrap
 import uuid
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,12 @@ async def _first(source: bus.Bus, publish: object, wait_s: float = 5.0) -> Fact:
         await facts.aclose()
 
 
+def _run_apart(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: in the whole suite Playwright's loop runs in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_in_process_bus_delivers_to_its_listener_from_any_thread() -> None:
     source = InProcessBus()
 
@@ -33,7 +41,7 @@ def test_in_process_bus_delivers_to_its_listener_from_any_thread() -> None:
         loop = asyncio.get_running_loop()
         return await _first(source, lambda: loop.run_in_executor(None, source.publish, "support.chat.7", {"fact": "x"}))
 
-    assert asyncio.run(scenario()) == Fact("support.chat.7", {"fact": "x"})
+    assert _run_apart(scenario()) == Fact("support.chat.7", {"fact": "x"})
 
 
 def test_publish_without_listener_or_with_a_broken_bus_does_not_raise() -> None:
@@ -70,5 +78,5 @@ def test_redis_bus_delivers_a_fact_published_by_another_process() -> None:
     def publish_elsewhere() -> None:
         subprocess.run([sys.executable, "-c", other_process], check=True, timeout=30)
 
-    fact = asyncio.run(_first(RedisBus(url, prefix), publish_elsewhere, wait_s=30))
+    fact = _run_apart(_first(RedisBus(url, prefix), publish_elsewhere, wait_s=30))
     assert fact == Fact("checkin.42", {"fact": "admitted"})
