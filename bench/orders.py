@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -30,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
+from webbench.event import create_bench_event
 
 import ticketapp.tasks  # noqa: F401  (subscribes the jobs to the services' hooks, as the app does)
 from ticketapp.db import make_engine, upgrade_database
-from ticketapp.models import Event, EventStatus, OrderItem, OrderStatus, TicketType, Venue, utcnow
+from ticketapp.models import OrderItem, OrderStatus, utcnow
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import holds
 from ticketapp.services.booking.inventory import BookingError, counts_as_sold, new_cart_token
@@ -47,30 +47,7 @@ TARGET_ORDERS_PER_S = 72.0
 
 def _setup(url: str) -> int:
     upgrade_database(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        venue = Venue(name="Bench Hall", address="1 rue", city="Paris", country="FR", timezone="Europe/Paris")
-        session.add(venue)
-        session.flush()
-        starts = utcnow() + timedelta(days=30)
-        event = Event(
-            title="Bench night",
-            slug=f"bench-{uuid.uuid4().hex[:8]}",
-            category="concert",
-            venue_id=venue.id or 0,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=3),
-            currency="EUR",
-            status=EventStatus.PUBLISHED,
-        )
-        session.add(event)
-        session.flush()
-        ticket_type = TicketType(event_id=event.id or 0, name="Standard", price_minor=3500, capacity=CAPACITY)
-        session.add(ticket_type)
-        session.commit()
-        type_id = ticket_type.id or 0
-    engine.dispose()
-    return type_id
+    return create_bench_event(url, CAPACITY).ticket_type_id
 
 
 def _buy(engine_url: str, type_id: int, local: threading.local, _n: int = 0) -> tuple[float, bool]:

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from webbench import shop
+from webbench.event import BenchEvent, create_bench_event
 from webbench.figures import load_average, ms, percentile
 from webbench.procs import backend_pids, rss_kb
 from webbench.serve import App, add_target_arguments, describe, target_app
@@ -47,7 +48,7 @@ MEMORY_CONCURRENCY = 8
 SETTLE_S = 2.0  # let the backend finish the last disconnects before reading its memory
 
 
-def view(site: Site, event: shop.BenchEvent) -> tuple[float, int]:
+def view(site: Site, event: BenchEvent) -> tuple[float, int]:
     """One first-load page view by a new visitor: (seconds until the picker shows, hydrate bytes)."""
     tab = Tab(site)
     started = time.perf_counter()
@@ -60,7 +61,7 @@ def view(site: Site, event: shop.BenchEvent) -> tuple[float, int]:
 
 def _visitor(
     site: Site,
-    event: shop.BenchEvent,
+    event: BenchEvent,
     keep_going: Callable[[], bool],
     results: list[tuple[float, int]],
     errors: list[str],
@@ -73,7 +74,7 @@ def _visitor(
 
 
 def _crowd(
-    site: Site, event: shop.BenchEvent, clients: int, keep_going: Callable[[], bool]
+    site: Site, event: BenchEvent, clients: int, keep_going: Callable[[], bool]
 ) -> tuple[list[tuple[float, int]], list[str], float]:
     """`clients` visitors viewing the page while `keep_going()`: (durations and sizes, failures, seconds)."""
     results: list[tuple[float, int]] = []
@@ -89,7 +90,7 @@ def _crowd(
     return results, errors, time.monotonic() - started
 
 
-def page_view_rate(site: Site, event: shop.BenchEvent, clients: int, seconds: float) -> None:
+def page_view_rate(site: Site, event: BenchEvent, clients: int, seconds: float) -> None:
     print(f"\n{clients} visitor(s) for {seconds:.0f} s — {load_average()} before")
     until = time.monotonic() + seconds
     results, errors, elapsed = _crowd(site, event, clients, lambda: time.monotonic() < until)
@@ -105,7 +106,7 @@ def page_view_rate(site: Site, event: shop.BenchEvent, clients: int, seconds: fl
     print(f"  {load_average()} after")
 
 
-def memory_per_visitor(app: App, site: Site, event: shop.BenchEvent, visitors: int, pids: list[int]) -> None:
+def memory_per_visitor(app: App, site: Site, event: BenchEvent, visitors: int, pids: list[int]) -> None:
     print(f"\nbackend memory, {visitors:,} distinct visitors ({MEMORY_CONCURRENCY} at a time), workers {pids}")
     if not pids:
         print(f"  no process found listening on port {app.port}: skipped (is the app on this machine?)")
@@ -135,7 +136,7 @@ def _module_of(state_name: str) -> str:
     return module.replace("___", ".")
 
 
-def full_snapshot(site: Site, event: shop.BenchEvent) -> None:
+def full_snapshot(site: Site, event: BenchEvent) -> None:
     tab = Tab(site)
     try:
         shop.open_event_page(tab, event, first_load=False)
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no app answers at {args.url}: skipped (start `make run`, or pass --serve)")
             return 0
         site = read_site(app.url)
-        event = shop.create_bench_event(app.database_url)
+        event = create_bench_event(app.database_url)
         print(f"app: {describe(app, args)}")
         full_snapshot(site, event)
         for clients in args.clients:

@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from webbench import shop
+from webbench.event import BenchEvent, create_bench_event
 from webbench.figures import load_average, ms, percentile
 from webbench.serve import App, add_target_arguments, describe, target_app
 from webbench.site import Site, read_site
@@ -82,7 +83,7 @@ def _timed(purchase: Purchase, step: str) -> Iterator[None]:
     purchase.step_seconds[step] = time.perf_counter() - started
 
 
-def buy(site: Site, event: shop.BenchEvent) -> Purchase:
+def buy(site: Site, event: BenchEvent) -> Purchase:
     """One whole purchase by a new visitor; raises StepError with what went wrong."""
     purchase = Purchase()
     name, email = "Bench Buyer", f"buyer-{uuid.uuid4().hex[:12]}@example.com"
@@ -114,7 +115,7 @@ def buy(site: Site, event: shop.BenchEvent) -> Purchase:
     return purchase
 
 
-def _buyer(site: Site, event: shop.BenchEvent, until: float, tally: Tally) -> None:
+def _buyer(site: Site, event: BenchEvent, until: float, tally: Tally) -> None:
     while time.monotonic() < until:
         try:
             purchase = buy(site, event)
@@ -130,7 +131,7 @@ def _buyer(site: Site, event: shop.BenchEvent, until: float, tally: Tally) -> No
 
 
 def run(app: App, site: Site, buyers: int, seconds: float) -> None:
-    event = shop.create_bench_event(app.database_url)
+    event = create_bench_event(app.database_url)
     tally = Tally()
     print(f"\n{buyers} buyer(s) for {seconds:.0f} s — {load_average()} before")
     started = time.monotonic()

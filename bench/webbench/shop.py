@@ -7,10 +7,8 @@ state still works and a renamed handler fails at start with its name instead of 
 from __future__ import annotations
 
 import inspect
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ticketapp.db import make_engine
-from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, TicketType, Venue, utcnow
+from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, TicketType, utcnow
 from ticketapp.services.booking.inventory import counts_as_sold
 from ticketapp.services.orders.payments import PaymentMethod
 from ticketapp.state.account.auth import AuthState
@@ -27,9 +25,9 @@ from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.catalog import EventPageState
 from ticketapp.state.shop.checkout import CheckoutState
 from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
+from webbench.event import BenchEvent
 from webbench.tab import StepError, Tab
 
-BENCH_CAPACITY = 1_000_000  # far more than any run sells: refusals would measure the sold-out path instead
 STEP_TIMEOUT_S = 60.0
 DEMO_PAYMENT_ROUTE = "/pay/demo/[code]"
 ORDER_STATUS_ROUTE = "/orders/[code]/status"
@@ -58,44 +56,6 @@ EVENT_PAGE = EventPageState.get_full_name()
 CHECKOUT = CheckoutState.get_full_name()
 DEMO_PAYMENT = DemoPaymentState.get_full_name()
 ORDER_PAYMENT = OrderPaymentState.get_full_name()
-
-
-@dataclass(frozen=True)
-class BenchEvent:
-    slug: str
-    ticket_type_id: int
-    capacity: int
-
-
-def create_bench_event(database_url: str, capacity: int = BENCH_CAPACITY) -> BenchEvent:
-    """A published event of its own with one ticket type, so runs neither sell out nor touch the demo data."""
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            venue = Venue(
-                name="Bench Hall", address="1 rue du Banc", city="Paris", country="FR", timezone="Europe/Paris"
-            )
-            session.add(venue)
-            session.flush()
-            starts = utcnow() + timedelta(days=30)
-            event = Event(
-                title="Bench night",
-                slug=f"bench-{uuid.uuid4().hex[:8]}",
-                category="concert",
-                venue_id=venue.id or 0,
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=3),
-                currency="EUR",
-                status=EventStatus.PUBLISHED,
-            )
-            session.add(event)
-            session.flush()
-            ticket_type = TicketType(event_id=event.id or 0, name="Standard", price_minor=3500, capacity=capacity)
-            session.add(ticket_type)
-            session.commit()
-            return BenchEvent(event.slug, ticket_type.id or 0, capacity)
-    finally:
-        engine.dispose()
 
 
 def retire_bench_event(database_url: str, event: BenchEvent) -> None:
