@@ -15,18 +15,24 @@ def _footer(lang: str) -> str:
     return gettext(lang, "If you did not ask for this, you can ignore this e-mail or contact our support.")
 
 
-def _send(to: str, lang: str, subject: str, paragraphs: list[str], link_label: str = "", link_url: str = "") -> None:
-    body = compose(paragraphs, lang=lang, link_label=link_label, link_url=link_url, footer_text=_footer(lang))
+def _send(
+    to: str, name: str, lang: str, subject: str, paragraphs: list[str], link_label: str = "", link_url: str = ""
+) -> None:
+    """One account mail: "Hello {name}," then `paragraphs`, an optional button link and the footer."""
+    greeting = translate(lang, "Hello {name},", name=name)
+    body = compose(
+        [greeting, *paragraphs], lang=lang, link_label=link_label, link_url=link_url, footer_text=_footer(lang)
+    )
     send_mail(to, subject, body.text, body.html)
 
 
 def send_verification_mail(to: str, name: str, lang: str, token: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "Confirm your e-mail address"),
         [
-            translate(lang, "Hello {name},", name=name),
             gettext(lang, "Welcome to Ticketapp! Please confirm your e-mail address with the link below."),
         ],
         gettext(lang, "Confirm my e-mail address"),
@@ -37,10 +43,10 @@ def send_verification_mail(to: str, name: str, lang: str, token: str) -> None:
 def send_reset_mail(to: str, name: str, lang: str, token: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "Reset your password"),
         [
-            translate(lang, "Hello {name},", name=name),
             gettext(lang, "Someone asked to reset the password of your Ticketapp account."),
             gettext(lang, "The link below works once and expires in one hour."),
         ],
@@ -52,10 +58,10 @@ def send_reset_mail(to: str, name: str, lang: str, token: str) -> None:
 def send_staff_invitation(to: str, name: str, lang: str, token: str, role_label: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "You are invited to join the Ticketapp team"),
         [
-            translate(lang, "Hello {name},", name=name),
             translate(lang, "You have been invited to Ticketapp as {role}.", role=role_label),
             gettext(
                 lang,
@@ -71,10 +77,10 @@ def send_staff_invitation(to: str, name: str, lang: str, token: str, role_label:
 def send_password_changed_notice(to: str, name: str, lang: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "Your password was changed"),
         [
-            translate(lang, "Hello {name},", name=name),
             gettext(
                 lang, "The password of your Ticketapp account was just changed and your other sessions were ended."
             ),
@@ -85,10 +91,10 @@ def send_password_changed_notice(to: str, name: str, lang: str) -> None:
 def send_email_change_confirmation(to: str, name: str, lang: str, token: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "Confirm your new e-mail address"),
         [
-            translate(lang, "Hello {name},", name=name),
             gettext(lang, "Please confirm that this is the new e-mail address of your Ticketapp account."),
         ],
         gettext(lang, "Confirm my new e-mail address"),
@@ -99,10 +105,10 @@ def send_email_change_confirmation(to: str, name: str, lang: str, token: str) ->
 def send_email_change_notice(to: str, name: str, lang: str, new_email: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "Your e-mail address is being changed"),
         [
-            translate(lang, "Hello {name},", name=name),
             translate(
                 lang,
                 "A change of your account's e-mail address to {email} was requested. "
@@ -116,10 +122,10 @@ def send_email_change_notice(to: str, name: str, lang: str, new_email: str) -> N
 def send_lockout_notice(to: str, name: str, lang: str) -> None:
     _send(
         to,
+        name,
         lang,
         gettext(lang, "Sign-in to your account was paused"),
         [
-            translate(lang, "Hello {name},", name=name),
             gettext(
                 lang,
                 "There were several failed attempts to sign in to your account, so sign-in is paused "
