@@ -144,15 +144,17 @@ def error_region(message: rx.Var[str]) -> rx.Component:
 
 
 def status_region(message: rx.Var[str]) -> rx.Component:
+    """A confirmation that screen readers announce politely; shown while `message` is set."""
+    return done_region(message != "", tv(message), icon="circle_check", width="100%")
+
+
+def done_region(shown: rx.Var[bool], message: rx.Var[str] | str, *, icon: str = "check", **props: Any) -> rx.Component:
+    """A confirmation (green callout) in a polite live region, shown while `shown` is true."""
     return rx.box(
-        rx.cond(
-            message != "",
-            rx.callout(tv(message), icon="circle_check", color_scheme="green"),
-            rx.fragment(),
-        ),
+        rx.cond(shown, rx.callout(message, icon=icon, color_scheme="green"), rx.fragment()),
         role="status",
         aria_live="polite",
-        width="100%",
+        **props,
     )
 
 

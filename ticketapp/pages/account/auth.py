@@ -7,6 +7,7 @@ from reflex_components_core.react_router.dom import ReactRouterLink
 
 from ticketapp.components.forms import (
     checkbox_field,
+    done_region,
     email_field,
     error_region,
     form_card,
@@ -186,18 +187,10 @@ def forgot_password() -> rx.Component:
         form_card(
             rx.text(t("Enter your e-mail address and we will send you a link to choose a new password.")),
             error_region(ForgotPasswordState.error),
-            rx.box(
-                rx.cond(
-                    ForgotPasswordState.sent,
-                    rx.callout(
-                        t("If an account exists for this address, we have sent it a link. It is valid for one hour."),
-                        icon="mail",
-                        color_scheme="green",
-                    ),
-                    rx.fragment(),
-                ),
-                role="status",
-                aria_live="polite",
+            done_region(
+                ForgotPasswordState.sent,
+                t("If an account exists for this address, we have sent it a link. It is valid for one hour."),
+                icon="mail",
             ),
             rx.form(
                 rx.vstack(
@@ -223,17 +216,7 @@ def reset_password() -> rx.Component:
         rx.heading(t("Choose a new password"), as_="h1", size="7"),
         form_card(
             error_region(ResetPasswordState.error),
-            rx.box(
-                rx.cond(
-                    ResetPasswordState.done,
-                    rx.callout(
-                        t("Your password was changed. You can now sign in with it."), icon="check", color_scheme="green"
-                    ),
-                    rx.fragment(),
-                ),
-                role="status",
-                aria_live="polite",
-            ),
+            done_region(ResetPasswordState.done, t("Your password was changed. You can now sign in with it.")),
             rx.cond(
                 ResetPasswordState.token_ok,
                 rx.form(
@@ -279,14 +262,6 @@ def verify_email() -> rx.Component:
     return _centered(
         rx.heading(t("E-mail confirmation"), as_="h1", size="7"),
         error_region(VerifyEmailState.error),
-        rx.box(
-            rx.cond(
-                VerifyEmailState.verified,
-                rx.callout(t("Thank you, your e-mail address is confirmed."), icon="check", color_scheme="green"),
-                rx.fragment(),
-            ),
-            role="status",
-            aria_live="polite",
-        ),
+        done_region(VerifyEmailState.verified, t("Thank you, your e-mail address is confirmed.")),
         rx.link(t("Continue to the events"), href="/"),
     )
