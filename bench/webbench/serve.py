@@ -141,7 +141,7 @@ def served_app(port: int, *, postgres: bool = False, redis: bool = False, worker
             try:
                 with log_path.open("wb") as log:
                     for command in (
-                        ["nice", "-n", "10", sys.executable, "-m", "ticketapp", "worker"],  # as scripts/serve.sh runs it
+                        ["nice", "-n", "10", sys.executable, "-m", "ticketapp", "worker"],  # as scripts/serve.sh
                         [str(PROJECT_DIR / ".venv/bin/reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
                     ):
                         procs.append(

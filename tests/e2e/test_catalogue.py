@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 
 def test_home_lists_events_and_detail_page_switches_to_french(page: Page) -> None:
@@ -49,3 +49,23 @@ def test_event_page_title_names_the_event(page: Page) -> None:
     page.get_by_role("link", name="Jazz à Lyon").first.click()
     expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
     expect(page).to_have_title("Jazz à Lyon · Ticketapp")
+
+
+def test_first_visit_speaks_the_browsers_language(browser: Browser, base_url: str) -> None:
+    """No language chosen yet: the browser's Accept-Language decides, `<html lang>` follows, no cookie is forced."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto("/")
+        expect(page.get_by_role("heading", name="Événements à venir", level=1)).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        assert not [c for c in context.cookies() if c["name"] == "lang"]
+        # Choosing English overrides the browser and sticks for the next page.
+        page.get_by_label("Langue").select_option("en")
+        expect(page.get_by_role("heading", name="Upcoming events", level=1)).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.goto("/events")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.get_by_role("heading", level=1)).not_to_have_text("Événements")
+    finally:
+        context.close()

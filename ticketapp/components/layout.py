@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState, t
@@ -167,6 +168,7 @@ def site_footer() -> rx.Component:
 def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandler] | None = None) -> rx.Component:
     """Wrap page content; `on_language_change` reloads page data in the new language."""
     return rx.box(
+        html_lang(),
         rx.el.a(t("Skip to content"), href="#main", class_name="skip-link"),
         site_header(on_language_change),
         verify_email_banner(),

@@ -7,7 +7,7 @@ import reflex as rx
 from ticketapp.components.layout import page_layout
 from ticketapp.components.qr_camera import qr_camera
 from ticketapp.state.checkin import CheckinState
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 
 # Each outcome differs by icon, wording and colour (dark tones, white text: AA contrast),
 # so it reads without relying on colour vision.
@@ -187,7 +187,7 @@ def _door() -> rx.Component:
     )
 
 
-@rx.page(route="/checkin", title="Check-in · Ticketapp", on_load=[LocaleState.apply, CheckinState.load])
+@rx.page(route="/checkin", title="Check-in · Ticketapp", on_load=[CheckinState.load])
 def checkin_page() -> rx.Component:
     return page_layout(
         rx.vstack(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
-from reflex.event import EventSpec
 from reflex.vars import StringVar
 
 from ticketapp.i18n import catalog, normalize_locale
@@ -20,26 +17,21 @@ class LocaleState(SentWhenUsed, rx.State):
 
     @rx.var
     def lang(self) -> str:
-        return normalize_locale(self.lang_cookie or get_settings().default_locale)
+        """The chosen language (cookie), else the browser's (`Accept-Language` of the connection), else the default.
+
+        Computed, not stored on a first visit: a page needs no extra event to pick it (`<html lang>` follows it in
+        the browser, see components/html_lang.py)."""
+        return normalize_locale(
+            self.lang_cookie or self.router.headers.accept_language or get_settings().default_locale
+        )
 
     @rx.var
     def messages(self) -> dict[str, str]:
         return catalog(self.lang)
 
-    def _html_lang_script(self) -> EventSpec:
-        return rx.call_script(f"document.documentElement.lang = {json.dumps(self.lang)}")
-
     @rx.event
-    def apply(self) -> EventSpec:
-        """On every page load: pick a language for first-time visitors, tag <html>."""
-        if not self.lang_cookie:
-            self.lang_cookie = normalize_locale(self.router.headers.accept_language)
-        return self._html_lang_script()
-
-    @rx.event
-    def set_language(self, lang: str) -> EventSpec:
+    def set_language(self, lang: str) -> None:
         self.lang_cookie = normalize_locale(lang)
-        return self._html_lang_script()
 
 
 def t(message: str) -> StringVar[str]:

@@ -13,7 +13,7 @@ from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.state.admin.area import AdminGateState
 from ticketapp.state.base import Paged, StaffPageState
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 
 PageFunction = Callable[[], rx.Component]
 
@@ -49,7 +49,7 @@ def admin_route(route: str, title: str, state: type[StaffPageState]) -> Callable
     return rx.page(
         route=route,
         title=f"{title} · Ticketapp admin",
-        on_load=[LocaleState.apply, AdminGateState.check, state.load],
+        on_load=[AdminGateState.check, state.load],
     )
 
 

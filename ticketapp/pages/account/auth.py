@@ -25,7 +25,7 @@ from ticketapp.state.account.signin import (
     SignUpState,
     VerifyEmailState,
 )
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 
 
 def password_rule() -> rx.Var[str]:
@@ -95,7 +95,7 @@ def _code_step() -> rx.Component:
     )
 
 
-@rx.page(route="/signin", title="Sign in · Ticketapp", on_load=[LocaleState.apply, SignInState.load])
+@rx.page(route="/signin", title="Sign in · Ticketapp", on_load=[SignInState.load])
 def signin() -> rx.Component:
     return _centered(
         rx.heading(t("Sign in"), as_="h1", size="7"),
@@ -119,7 +119,7 @@ def _password_feedback() -> rx.Component:
     )
 
 
-@rx.page(route="/signup", title="Create an account · Ticketapp", on_load=[LocaleState.apply])
+@rx.page(route="/signup", title="Create an account · Ticketapp")
 def signup() -> rx.Component:
     return _centered(
         rx.heading(t("Create an account"), as_="h1", size="7"),
@@ -168,7 +168,7 @@ def signup() -> rx.Component:
 
 
 # Opening /signout does not sign out (a link or image on another site could): it asks for the click.
-@rx.page(route="/signout", title="Sign out · Ticketapp", on_load=[LocaleState.apply])
+@rx.page(route="/signout", title="Sign out · Ticketapp")
 def signout() -> rx.Component:
     return _centered(
         rx.heading(t("Sign out"), as_="h1", size="7"),
@@ -179,7 +179,6 @@ def signout() -> rx.Component:
 @rx.page(
     route="/forgot-password",
     title="Forgot password · Ticketapp",
-    on_load=[LocaleState.apply],
 )
 def forgot_password() -> rx.Component:
     return _centered(
@@ -209,7 +208,7 @@ def forgot_password() -> rx.Component:
 @rx.page(
     route="/reset-password",
     title="Choose a new password · Ticketapp",
-    on_load=[LocaleState.apply, ResetPasswordState.load],
+    on_load=[ResetPasswordState.load],
 )
 def reset_password() -> rx.Component:
     return _centered(
@@ -256,7 +255,7 @@ def reset_password() -> rx.Component:
 @rx.page(
     route="/verify-email",
     title="Confirm your e-mail · Ticketapp",
-    on_load=[LocaleState.apply, VerifyEmailState.load],
+    on_load=[VerifyEmailState.load],
 )
 def verify_email() -> rx.Component:
     return _centered(

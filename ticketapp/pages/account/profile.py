@@ -19,7 +19,7 @@ from ticketapp.components.layout import LANGUAGES, page_layout
 from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.profile import OrderDetailState, OrdersState, ProfileState, SecurityState
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 
 
 def account_nav() -> rx.Component:
@@ -205,7 +205,7 @@ def _delete_dialog() -> rx.Component:
     )
 
 
-@rx.page(route="/account", title="My account · Ticketapp", on_load=[LocaleState.apply, ProfileState.load])
+@rx.page(route="/account", title="My account · Ticketapp", on_load=[ProfileState.load])
 def account() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -256,7 +256,7 @@ def _orders_table() -> rx.Component:
     )
 
 
-@rx.page(route="/account/orders", title="My orders · Ticketapp", on_load=[LocaleState.apply, OrdersState.load])
+@rx.page(route="/account/orders", title="My orders · Ticketapp", on_load=[OrdersState.load])
 def orders() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -329,7 +329,7 @@ def _order_detail() -> rx.Component:
 @rx.page(
     route="/account/orders/[code]",
     title="Order · Ticketapp",
-    on_load=[LocaleState.apply, OrderDetailState.load],
+    on_load=[OrderDetailState.load],
 )
 def order_detail() -> rx.Component:
     return page_layout(
@@ -399,7 +399,7 @@ def _recovery_codes() -> rx.Component:
     )
 
 
-@rx.page(route="/account/security", title="Security · Ticketapp", on_load=[LocaleState.apply, SecurityState.load])
+@rx.page(route="/account/security", title="Security · Ticketapp", on_load=[SecurityState.load])
 def security() -> rx.Component:
     return page_layout(
         rx.vstack(

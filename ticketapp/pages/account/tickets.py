@@ -10,7 +10,7 @@ from ticketapp.components.layout import page_layout
 from ticketapp.pages.account.profile import account_nav
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.tickets import MyTicketsState
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 
 
 def _rename_form(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
@@ -128,7 +128,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(route="/account/tickets", title="My tickets · Ticketapp", on_load=[LocaleState.apply, MyTicketsState.load])
+@rx.page(route="/account/tickets", title="My tickets · Ticketapp", on_load=[MyTicketsState.load])
 def my_tickets() -> rx.Component:
     return page_layout(
         rx.vstack(

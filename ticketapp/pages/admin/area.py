@@ -8,10 +8,10 @@ from reflex.vars import ObjectVar
 from ticketapp.components.layout import page_layout
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.admin.area import AdminHomeState, OutboxState
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 
 
-@rx.page(route="/admin", title="Admin · Ticketapp", on_load=[LocaleState.apply, AdminHomeState.load])
+@rx.page(route="/admin", title="Admin · Ticketapp", on_load=[AdminHomeState.load])
 def admin_home() -> rx.Component:
     return page_layout(
         rx.cond(
@@ -28,7 +28,7 @@ def admin_home() -> rx.Component:
     )
 
 
-@rx.page(route="/403", title="Access denied · Ticketapp", on_load=[LocaleState.apply])
+@rx.page(route="/403", title="Access denied · Ticketapp")
 def forbidden() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -56,7 +56,7 @@ def _mail(mail: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
-@rx.page(route="/dev/outbox", title="Mail outbox · Ticketapp", on_load=[LocaleState.apply, OutboxState.load])
+@rx.page(route="/dev/outbox", title="Mail outbox · Ticketapp", on_load=[OutboxState.load])
 def outbox() -> rx.Component:
     return page_layout(
         rx.vstack(

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 from ticketapp.state.shop.cart import CartState
 
 
@@ -115,7 +115,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(route="/cart", title="Ticketapp", on_load=[LocaleState.apply, CartState.load])
+@rx.page(route="/cart", title="Ticketapp", on_load=[CartState.load])
 def cart_page() -> rx.Component:
     return page_layout(
         rx.cond(CartState.loaded, _content(), rx.center(rx.spinner(size="3"), role="status", padding="2rem")),

@@ -9,7 +9,7 @@ from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.payment import payment_method_picker
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 from ticketapp.state.shop.checkout import CheckoutState
 
 
@@ -171,7 +171,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(route="/checkout", title="Ticketapp", on_load=[LocaleState.apply, CheckoutState.load])
+@rx.page(route="/checkout", title="Ticketapp", on_load=[CheckoutState.load])
 def checkout_page() -> rx.Component:
     return page_layout(
         rx.cond(CheckoutState.loaded, _content(), rx.center(rx.spinner(size="3"), role="status", padding="2rem")),

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 from ticketapp.state.shop.catalog import EventPageState
 
 
@@ -123,7 +123,7 @@ def _not_found() -> rx.Component:
     )
 
 
-@rx.page(route="/events/[slug]", title=EventPageState.page_title, on_load=[LocaleState.apply, EventPageState.load])
+@rx.page(route="/events/[slug]", title=EventPageState.page_title, on_load=[EventPageState.load])
 def event_page() -> rx.Component:
     return page_layout(
         rx.cond(

@@ -7,7 +7,7 @@ import reflex as rx
 from ticketapp.components.layout import page_layout
 from ticketapp.components.payment import order_lines_table, payment_method_picker
 from ticketapp.models import OrderStatus
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
 
 S = OrderPaymentState
@@ -142,7 +142,7 @@ def _order() -> rx.Component:
     )
 
 
-@rx.page(route="/orders/[code]/status", title="Ticketapp", on_load=[LocaleState.apply, S.load])
+@rx.page(route="/orders/[code]/status", title="Ticketapp", on_load=[S.load])
 def order_status_page() -> rx.Component:
     return page_layout(
         rx.cond(S.loaded, rx.cond(S.found, _order(), _not_found()), _loading()),
@@ -194,7 +194,7 @@ def _demo_unavailable() -> rx.Component:
     )
 
 
-@rx.page(route="/pay/demo/[code]", title="Ticketapp — test payment", on_load=[LocaleState.apply, D.load])
+@rx.page(route="/pay/demo/[code]", title="Ticketapp — test payment", on_load=[D.load])
 def demo_payment_page() -> rx.Component:
     return page_layout(
         rx.cond(D.loaded, rx.cond(D.found, _demo(), _demo_unavailable()), _loading()),

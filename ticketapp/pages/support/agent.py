@@ -8,7 +8,7 @@ from ticketapp.components.layout import page_layout
 from ticketapp.components.support.admin import support_admin_section
 from ticketapp.components.support.agent_chats import chats_section
 from ticketapp.components.support.agent_tickets import call_section, queue_section, ticket_section
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 from ticketapp.state.support.admin import SupportAdminState
 from ticketapp.state.support.agent_chats import AgentChatState as Chats
 from ticketapp.state.support.agent_tickets import AgentTicketState as Tickets
@@ -53,7 +53,7 @@ def _feedback() -> rx.Component:
 @rx.page(
     route="/agent",
     title="Agent panel · Ticketapp",
-    on_load=[LocaleState.apply, Chats.load, Tickets.load, SupportAdminState.load],
+    on_load=[Chats.load, Tickets.load, SupportAdminState.load],
 )
 def agent_page() -> rx.Component:
     return page_layout(

@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 from ticketapp.components.forms import email_field, labelled_field, text_field, textarea_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.support.chat import chat_line, topic_select
-from ticketapp.state.locale import LocaleState, t
+from ticketapp.state.locale import t
 from ticketapp.state.support.help import SupportPageState as Page
 
 
@@ -140,7 +140,7 @@ def _my_requests() -> rx.Component:
     )
 
 
-@rx.page(route="/support", title="Support · Ticketapp", on_load=[LocaleState.apply, Page.load])
+@rx.page(route="/support", title="Support · Ticketapp", on_load=[Page.load])
 def support_page() -> rx.Component:
     return page_layout(
         rx.vstack(

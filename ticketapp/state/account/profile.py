@@ -113,10 +113,9 @@ class ProfileState(SentWhenUsed, rx.State):
         self.currency, self.phone = user.preferred_currency or "", user.phone or ""
         self._done(msgid("Your profile was saved."))
         await (await self.get_state(AuthState))._current_user()
-        # The chosen language becomes the interface language too.
-        locale = await self.get_state(LocaleState)
-        locale.lang_cookie = normalize_locale(user.locale)
-        return locale._html_lang_script()
+        # The chosen language becomes the interface language too (`<html lang>` follows in the browser).
+        (await self.get_state(LocaleState)).lang_cookie = normalize_locale(user.locale)
+        return None
 
     @rx.event
     async def change_email(self, form: dict[str, str]) -> EventSpec | None:
