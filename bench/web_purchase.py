@@ -61,6 +61,7 @@ class Purchase:
     step_seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
     hydrate_bytes: int = 0
+    events_sent: int = 0
 
 
 @dataclass
@@ -110,6 +111,7 @@ def buy(site: Site, event: BenchEvent) -> Purchase:
         with _timed(purchase, "order page"):
             shop.open_order_page(tab, status_path, code)
     finally:
+        purchase.events_sent = tab.events_sent
         tab.close()
     purchase.total_seconds = time.perf_counter() - started
     return purchase
@@ -159,6 +161,8 @@ def _print(tally: Tally, elapsed: float, seats: shop.Seats) -> None:
     )
     if tally.first_error:
         print(f"  first failure: {tally.first_error}")
+    if done:
+        print(f"  events sent per purchase: {statistics.median(p.events_sent for p in done):.0f}")
     hydrates = [p.hydrate_bytes for p in done]
     if hydrates:
         print(

@@ -76,6 +76,7 @@ class Tab:
         self.first_update_bytes = 0  # the socket.io packet of the first update: the hydrate snapshot
         self.first_update: dict[str, dict[str, Any]] = {}
         self.bytes_received = 0
+        self.events_sent = 0  # every event the tab sent the backend (each is one state lock, handler run and delta)
         self.closed_reason = ""
         self._accept_language = accept_language
         self._path = "/"
@@ -139,6 +140,7 @@ class Tab:
             socketio_path=NAMESPACE,
             wait_timeout=CONNECT_TIMEOUT_S,
         )
+        self.events_sent += 1  # the hydrate, in the CONNECT packet
         for handler in on_mount:
             self.send(handler)
 
@@ -157,6 +159,7 @@ class Tab:
         event: dict[str, Any] = {"name": handler, "router_data": self._router_data()}
         if payload:
             event["payload"] = payload
+        self.events_sent += 1
         self._sio.emit("event", event, namespace=NAMESPACE)
 
     def close(self) -> None:
@@ -210,6 +213,7 @@ class Tab:
             self.cookies.pop((event.get("payload") or {}).get("key", ""), None)
         elif not name.startswith("_"):
             # A backend event returned to the page: the browser queues it and sends it straight back.
+            self.events_sent += 1
             self._sio.emit("event", {**event, "router_data": self._router_data()}, namespace=NAMESPACE)
 
     def _on_disconnect(self, reason: Any = None) -> None:
