@@ -21,6 +21,7 @@ from ticketapp.models import Event, EventStatus, Order, OrderItem, OrderStatus, 
 from ticketapp.services.booking.inventory import counts_as_sold
 from ticketapp.services.orders.payments import PaymentMethod
 from ticketapp.state.account.auth import AuthState
+from ticketapp.state.header import HeaderState
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.catalog import EventPageState
 from ticketapp.state.shop.checkout import CheckoutState
@@ -47,9 +48,9 @@ def call(state: type[rx.State], name: str, *args: Any) -> tuple[str, dict[str, A
 
 
 # Every shop page is framed by components/layout.py, whose header mounts with these two events.
-LAYOUT_ON_MOUNT = [handler(AuthState, "refresh"), handler(CartState, "refresh_count")]
+LAYOUT_ON_MOUNT = [handler(HeaderState, "mount")]
 AUTH = AuthState.get_full_name()
-# Set by the header's AuthState.refresh: seen, the page's on_mount events have run too (skipped if it is renamed).
+# Set by the header's mount (AuthState.refresh): seen, the page's on_mount events ran (skipped if renamed).
 MOUNT_SIGNAL = "connected" if "connected" in AuthState.base_vars else ""
 CART = CartState.get_full_name()
 EVENT_PAGE = EventPageState.get_full_name()

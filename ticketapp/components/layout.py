@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
 from ticketapp.state.account.auth import AuthState
+from ticketapp.state.header import HeaderState
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.cart import CartState
 
@@ -28,7 +29,7 @@ def language_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Compon
 
 
 def account_links() -> rx.Component:
-    """'Sign in', or the account links and 'Sign out' (AuthState is refreshed on mount)."""
+    """'Sign in', or the account links and 'Sign out' (AuthState is refreshed by the header's mount)."""
     return rx.el.nav(
         rx.cond(
             AuthState.signed_in,
@@ -48,7 +49,6 @@ def account_links() -> rx.Component:
             rx.link(t("Sign in"), href="/signin", color_scheme="gray", high_contrast=True),
         ),
         aria_label=t("Account"),
-        on_mount=AuthState.refresh,
     )
 
 
@@ -113,7 +113,6 @@ def cart_link() -> rx.Component:
         href="/cart",
         color_scheme="gray",
         high_contrast=True,
-        on_mount=CartState.refresh_count,
     )
 
 
@@ -147,6 +146,7 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
             padding_y="0.75rem",
         ),
         border_bottom="1px solid var(--gray-a5)",
+        on_mount=HeaderState.mount,
     )
 
 

@@ -1,0 +1,21 @@
+"""The site header's one mount event: who is signed in and what the cart holds, in a single round trip.
+
+Every page mounts the header, so each navigation pays for this event: one instead of two per page."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from ticketapp.state.account.auth import AuthState
+from ticketapp.state.shop.cart import CartState
+from ticketapp.state.snapshot import SentWhenUsed
+
+
+class HeaderState(SentWhenUsed, rx.State):
+    @rx.event
+    async def mount(self) -> list[EventSpec] | None:
+        auth = await self.get_state(AuthState)
+        dropped_tokens = await auth.refresh()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
+        await (await self.get_state(CartState)).refresh_count()  # type: ignore[operator]
+        return dropped_tokens
