@@ -338,6 +338,20 @@ def test_production_mode_replaces_killed_workers_and_keeps_selling(prod: Prod) -
     assert _total(samples, "ticketapp_db_pool_capacity") > 0
     assert statistics.median(times) < 0.25, times
 
+    # A tab left open counts as a connected client (on whichever backend nginx chose).
+    from idle_viewers import open_chat_viewer
+
+    viewer = open_chat_viewer(site, 9999)
+    try:
+        _wait(
+            lambda: _total(_scrape(scrape_url)[1], "ticketapp_websocket_clients") >= 1,
+            30,
+            "a connected client",
+            prod.log,
+        )
+    finally:
+        viewer.close()
+
 
 def _status_of(request: urllib.request.Request) -> int:
     try:
