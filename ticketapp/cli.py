@@ -1,4 +1,4 @@
-"""Command line: `python -m ticketapp migrate|seed|setup|create-admin|worker|serve|reconcile|staff-token`."""
+"""Command line: `python -m ticketapp migrate|seed|setup|create-admin|worker|backend|build|serve|reconcile|…`."""
 
 from __future__ import annotations
 
@@ -76,6 +76,14 @@ def cmd_backend(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(_: argparse.Namespace) -> int:
+    """Compile the frontend to static files for the production mode (its URLs are BASE_URL's)."""
+    from ticketapp import prod
+
+    prod.build_frontend(dict(os.environ))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """The production mode: nginx, N backends, job workers and the scheduler under supervisord (ticketapp/prod.py)."""
     from pathlib import Path
@@ -105,7 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("`serve` runs the production mode: add --prod (`make run` is the development server).", file=sys.stderr)
         return 2
     if args.build:
-        prod.build_frontend(dict(os.environ))
+        cmd_build(args)
     problems = prod.check_ready(layout)
     if problems:
         print("\n".join(["The production mode cannot start:", *problems]), file=sys.stderr)
@@ -184,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     backend.add_argument("--host", default="127.0.0.1")
     backend.add_argument("--workers", type=int, default=1)
     backend.set_defaults(func=cmd_backend)
+    sub.add_parser("build", help="compile the frontend for serve --prod (reflex export)").set_defaults(func=cmd_build)
     serve = sub.add_parser("serve", help="--prod: nginx, backends, job workers and scheduler under supervisord")
     serve.add_argument("--prod", action="store_true", help="run the production mode")
     serve.add_argument("--build", action="store_true", help="compile the frontend first (reflex export)")

@@ -42,10 +42,15 @@ def allowed(request: Request) -> bool:
     return peer in LOOPBACK and "x-forwarded-for" not in request.headers
 
 
+def _scrape() -> bytes:
+    metrics.forget_dead_processes()  # a killed worker's clients and pool are gone with it
+    return metrics.scrape(_queue_depth)
+
+
 async def metrics_endpoint(request: Request) -> Response:
     if not allowed(request):
         return PlainTextResponse("Forbidden: /metrics needs the metrics token or a loopback client.\n", 403)
-    body = await run_in_threadpool(metrics.scrape, _queue_depth)
+    body = await run_in_threadpool(_scrape)
     return Response(body, media_type=CONTENT_TYPE)
 
 
