@@ -1,5 +1,5 @@
-# Two commands matter: `make run` and `make test`. Both install what is missing
-# and are safe to repeat.
+# Three commands matter: `make run`, `make test` and `make prod`. Each installs what is missing
+# and is safe to repeat.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -20,15 +20,20 @@ LOCALES_DIR := ticketapp/i18n/locales
 PO_FILES := $(wildcard $(LOCALES_DIR)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test deps i18n i18n-extract lint fmt browser setup clean-web bench
+.PHONY: run prod test deps i18n i18n-extract lint fmt browser nginx setup clean-web bench
 
 ## run: install, migrate, seed an empty database, serve on http://localhost:$(PORT)
 run: deps i18n
 	$(PY) -m ticketapp setup
 	scripts/serve.sh $(PORT)
 
+## prod: the production mode (README "Production"): compile the frontend, migrate, then nginx, the backends,
+## the job workers and the scheduler under supervisord. Needs DATABASE_URL (PostgreSQL) and REFLEX_REDIS_URL.
+prod: deps i18n nginx
+	$(PY) -m ticketapp serve --prod --build
+
 ## test: install, then lint, type-check, check the import contracts and run the whole suite
-test: deps i18n browser
+test: deps i18n browser nginx
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
@@ -50,6 +55,12 @@ browser:
 	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; }
+
+# Debian's nginx is the production mode's reverse proxy (and its integration test's).
+nginx:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx; }
 
 i18n: $(VENV)/.installed $(MO_FILES)
 

@@ -163,6 +163,15 @@ class Settings:
     due_grace_s: int = 120
     # /api/health turns not-ready (503) when due work stays undone longer than this.
     due_backlog_alert_s: int = 900
+    # … and when the job scheduler's heartbeat (every minute) is older than this.
+    heartbeat_alert_s: int = 180
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without, only direct loopback clients.
+    metrics_token: str = ""
+    # "json": one JSON object a line with request/event ids (the production mode's default); "" plain text.
+    log_format: str = ""
+    log_level: str = "INFO"
+    # Unhandled errors go to Sentry when set (sentry-sdk).
+    sentry_dsn: str = ""
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""  # tests point the stripe library at a local stand-in
@@ -267,6 +276,11 @@ def get_settings() -> Settings:
         huey_db_path=data_dir / "jobs.db",
         due_grace_s=_env_int("DUE_GRACE_S", 120),
         due_backlog_alert_s=_env_int("DUE_BACKLOG_ALERT_S", 900),
+        heartbeat_alert_s=_env_int("HEARTBEAT_ALERT_S", 180),
+        metrics_token=_env("METRICS_TOKEN"),
+        log_format=_env("LOG_FORMAT").lower(),
+        log_level=_env("LOG_LEVEL", "INFO"),
+        sentry_dsn=_env("SENTRY_DSN"),
         stripe_secret_key=_env("STRIPE_SECRET_KEY"),
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
         stripe_api_base=_env("STRIPE_API_BASE"),

@@ -15,10 +15,12 @@ import logging
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_RETRYING
 
 from ticketapp.db import session_scope
 from ticketapp.services import hooks
 from ticketapp.services.booking.checkout import sweep_expired
+from ticketapp.services.ops import metrics
 from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
 from ticketapp.services.shared import due
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, RECONCILE_JOB, record_heartbeat
@@ -39,6 +41,13 @@ def _make_huey() -> Huey:
 
 
 huey = _make_huey()
+
+
+@huey.signal(SIGNAL_ERROR, SIGNAL_RETRYING, SIGNAL_COMPLETE)
+def _count_outcome(signal: str, task: Any, exc: BaseException | None = None) -> None:
+    """Job failures, retries and completions for /metrics (written to the multiprocess folder)."""
+    counter = {SIGNAL_ERROR: metrics.JOB_FAILURES, SIGNAL_RETRYING: metrics.JOB_RETRIES}.get(signal, metrics.JOBS_DONE)
+    counter.labels(task.name).inc()
 
 
 @huey.periodic_task(crontab(minute="*"), retries=3, retry_delay=10)

@@ -24,7 +24,7 @@ import ticketapp.pages.support.help
 # Importing the jobs subscribes them to the services' hooks (services.hooks) in this process.
 import ticketapp.tasks  # noqa: F401
 from ticketapp.api.routes import with_api_routes
-from ticketapp.state import live
+from ticketapp.state import live, observability
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -33,3 +33,6 @@ app = rx.App(
 )
 # One listener per backend worker pushes live facts (chat, queue, payments, check-ins) to its viewers.
 app.register_lifespan_task(live.listen)
+# Websocket event latencies and connected clients for /metrics; logs, metrics files and Sentry per worker.
+observability.install()
+app.register_lifespan_task(observability.per_worker)

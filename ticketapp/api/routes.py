@@ -10,6 +10,7 @@ from ticketapp.api.admin_export import orders_csv
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
 from ticketapp.api.media import media
+from ticketapp.api.metrics import MetricsMiddleware, metrics_endpoint
 from ticketapp.api.oauth import oauth_callback, oauth_start
 from ticketapp.api.security_headers import SecurityHeadersMiddleware
 from ticketapp.api.stripe_webhook import stripe_webhook
@@ -19,10 +20,12 @@ from ticketapp.settings import get_settings
 
 
 def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
-    """Reflex calls this with its own ASGI app; ours answer first, and every response gets security headers."""
+    """Reflex calls this with its own ASGI app; ours answer first, every response gets security headers,
+    and every request is timed (api/metrics.py)."""
     routes = Starlette(
         routes=[
             Route("/api/health", health, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             Route("/api/admin/orders.csv", orders_csv, methods=["GET"]),
             Route("/media/{name}", media, methods=["GET"]),
@@ -34,4 +37,4 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Mount("", app=reflex_asgi),
         ]
     )
-    return SecurityHeadersMiddleware(routes, https=get_settings().is_https)
+    return MetricsMiddleware(SecurityHeadersMiddleware(routes, https=get_settings().is_https), routes.router)

@@ -1,0 +1,1 @@
+"""Operations: metrics, structured logs, error reporting (no web layer here)."""
