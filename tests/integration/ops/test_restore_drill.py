@@ -17,6 +17,8 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, select
 
+from tests.conftest import DATABASES, PG_HOST, PG_PORT, create_postgres_database, drop_postgres_database
+from tests.factories import make_order, make_staff, make_user
 from ticketapp import db as db_module
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.models import Event, OrderStatus, TicketType
@@ -29,8 +31,6 @@ from ticketapp.services.tickets.checkin import scan
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.settings import Settings, get_settings
-from tests.conftest import DATABASES, PG_HOST, PG_PORT, create_postgres_database, drop_postgres_database
-from tests.factories import make_order, make_staff, make_user
 
 PASSPHRASE = "drill passphrase, long enough"
 USERS, ORDERS, CHATS = 150, 500, 40
@@ -137,7 +137,9 @@ def _compare(expected: dict[str, list[list[object]]], url: str) -> tuple[int, in
     return compared, identical
 
 
-def _drill(seeded: tuple[Settings, dict, dict], target_url: str, target_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _drill(
+    seeded: tuple[Settings, dict, dict], target_url: str, target_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source, rows, files = seeded
     assert sum(len(r) for r in rows.values()) > 2000
     assert len(rows["ticket"]) > 300 and len(rows["support_message"]) >= CHATS * 3 and len(files) > 15

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import os
 import re
@@ -91,9 +92,10 @@ def tables() -> list[Table]:
 def _python_type(column: Any) -> type | None:
     kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
     try:
-        return kind.python_type  # type: ignore[no-any-return]
+        found = kind.python_type
     except NotImplementedError:
         return None
+    return found if isinstance(found, type) else None
 
 
 def encode_value(value: Any) -> Any:
@@ -173,7 +175,7 @@ def _snapshot(url: str) -> Iterator[Connection]:
 def dump_database(conn: Connection) -> tuple[bytes, dict[str, int]]:
     """The gzip'd JSON-lines dump: per table a header line, then one line per row."""
     counts: dict[str, int] = {}
-    raw = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+    raw = io.BytesIO()
     with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
         for table in tables():
             out.write(json.dumps({"table": table.name, "columns": [c.name for c in table.columns]}).encode() + b"\n")
@@ -182,8 +184,7 @@ def dump_database(conn: Connection) -> tuple[bytes, dict[str, int]]:
                 out.write(json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode() + b"\n")
                 count += 1
             counts[table.name] = count
-    raw.seek(0)
-    return raw.read(), counts
+    return raw.getvalue(), counts
 
 
 def _read_dump(data: bytes) -> Iterator[tuple[str, list[str], list[list[Any]]]]:
@@ -285,7 +286,9 @@ def create_backup(
     path = _archive_name(now, folder or backup_dir(settings))
     archive.write_archive(path, manifest, members)
     archive.read_archive(path)  # read back and verify before calling it good
-    return BackupResult(path, path.stat().st_size, time.perf_counter() - started, sum(counts.values()), manifest["files"])
+    return BackupResult(
+        path, path.stat().st_size, time.perf_counter() - started, sum(counts.values()), manifest["files"]
+    )
 
 
 def record_good_backup(session: Session, result: BackupResult) -> None:
@@ -383,10 +386,8 @@ def _reset_sequences(conn: Connection) -> None:
                     text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
                 ).scalar()
                 if sequence:
-                    conn.execute(
-                        text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'),
-                        {"s": sequence},
-                    )
+                    highest = conn.execute(select(func.max(column))).scalar() or 0
+                    conn.execute(text("SELECT setval(:s, :v, false)"), {"s": sequence, "v": int(highest) + 1})
 
 
 def _load(conn: Connection, dump: bytes) -> int:
@@ -399,7 +400,10 @@ def _load(conn: Connection, dump: bytes) -> int:
         decoders = [_decoder(table.columns[column]) for column in columns]
         for start in range(0, len(rows), INSERT_CHUNK):
             batch = [
-                {column: (None if value is None else decode(value)) for column, decode, value in zip(columns, decoders, row, strict=True)}
+                {
+                    column: (None if value is None else decode(value))
+                    for column, decode, value in zip(columns, decoders, row, strict=True)
+                }
                 for row in rows[start : start + INSERT_CHUNK]
             ]
             conn.execute(table.insert(), batch)
@@ -447,7 +451,6 @@ def restore_backup(
     """
     settings = settings or get_settings()
     from alembic import command
-
     from ticketapp.db import upgrade_database
 
     found = archive.read_archive(path)
@@ -457,14 +460,19 @@ def restore_backup(
     entries: dict[str, bytes] = {}
     if found.has_private and not database_only:
         if not passphrase:
-            raise ArchiveError("The archive holds encrypted files and secrets: give the passphrase (or --database-only).")
-        entries = archive.unpack_files(archive.decrypt(found.members[archive.PRIVATE], passphrase, found.manifest["private"]))
+            raise ArchiveError(
+                "The archive holds encrypted files and secrets: give the passphrase (or --database-only)."
+            )
+        entries = archive.unpack_files(
+            archive.decrypt(found.members[archive.PRIVATE], passphrase, found.manifest["private"])
+        )
     engine = make_engine(settings.database_url)
     try:
         existing = row_count(engine)
         if existing and not force:
             raise ArchiveError(
-                f"The target database is not empty ({existing} rows): restore into an empty database, or use --force to replace its content."
+                f"The target database is not empty ({existing} rows): restore into an empty database, "
+                "or use --force to replace its content."
             )
         with engine.connect() as conn:
             at = current_revision(conn)
