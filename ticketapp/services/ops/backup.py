@@ -31,12 +31,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 from sqlalchemy import Table, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
@@ -44,16 +46,20 @@ from sqlmodel import Session, SQLModel
 
 import ticketapp.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from ticketapp.db import alembic_config, make_engine
+from ticketapp.i18n import msgid, translate
 from ticketapp.models import utcnow
 from ticketapp.services.ops import archive
 from ticketapp.services.ops.archive import ArchiveError
+from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.heartbeat import last_heartbeat, record_heartbeat
+from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.settings import Settings, get_settings
 
 BACKUP_JOB = "backup"  # JobHeartbeat row written after each verified backup (read by /api/health)
 NAME_PATTERN = re.compile(r"^ticketapp-backup-(\d{8}T\d{6}Z)(?:-[0-9a-f]{4})?\.tar$")
 INSERT_CHUNK = 500
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
+SIZE_MB = msgid("{size} MB")
 
 
 @dataclass(frozen=True)
@@ -492,3 +498,25 @@ def restore_backup(
     upgrade_database(settings.database_url)  # from the archive's revision to this version's head
     files = _restore_files(entries, settings) if entries else 0
     return RestoreResult(rows, files, revision)
+
+
+def backup_rows(backups: list[BackupInfo], locale: str, now: datetime | None = None) -> list[dict[str, str]]:
+    """The admin list: name, size and age in the visitor's language (babel), newest first."""
+    babel_locale = BABEL_LOCALES.get(locale, locale)
+    now = now or utcnow()
+    return [
+        {
+            "name": info.name,
+            "created": format_event_datetime(info.created_at, "UTC", locale),
+            "size": translate(
+                locale, SIZE_MB, size=format_decimal(info.size / 1_000_000, "#,##0.00", locale=babel_locale)
+            ),
+            "age": format_timedelta(now - info.created_at, locale=babel_locale),
+        }
+        for info in backups
+    ]
+
+
+def age_text(seconds: float, locale: str) -> str:
+    """'3 hours' / '3 heures': an age in the visitor's language."""
+    return format_timedelta(timedelta(seconds=seconds), locale=BABEL_LOCALES.get(locale, locale))
