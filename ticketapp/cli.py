@@ -125,9 +125,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.with_files and not passphrase:
         print("--with-files needs a passphrase (BACKUP_PASSPHRASE or the prompt).", file=sys.stderr)
         return 1
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         result = create_backup(passphrase=passphrase, folder=Path(args.output) if args.output else None)
-    except (ArchiveError, OSError) as exc:
+    except (ArchiveError, OSError, SQLAlchemyError) as exc:
         print(f"Backup failed: {exc}", file=sys.stderr)
         return 1
     with session_scope() as session:
@@ -144,6 +146,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Restore an archive into the configured (empty) database; refuses a corrupt or foreign archive."""
     from pathlib import Path
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ticketapp.services.ops.archive import ArchiveError, read_archive
     from ticketapp.services.ops.backup import restore_backup
 
@@ -154,6 +158,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         result = restore_backup(path, passphrase=passphrase, database_only=args.database_only, force=args.force)
     except ArchiveError as exc:
         print(f"Restore refused: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"Restore failed (the database transaction was rolled back): {exc}", file=sys.stderr)
         return 1
     print(f"Restored {result.rows} rows and {result.files} files from {path.name} (schema {result.revision}).")
     return 0

@@ -40,7 +40,7 @@ from typing import Any
 from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 from sqlalchemy import Table, func, inspect, select, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -152,7 +152,7 @@ def current_revision(conn: Connection) -> str:
 def _snapshot(url: str) -> Iterator[Connection]:
     """A connection that sees one consistent state of the database for its whole life."""
     if url.startswith("sqlite"):
-        source_path = make_engine(url).url.database
+        source_path = make_url(url).database
         with tempfile.TemporaryDirectory(prefix="ticketapp-snapshot-") as folder:
             copy = Path(folder) / "snapshot.db"
             source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
@@ -472,6 +472,8 @@ def restore_backup(
         entries = archive.unpack_files(
             archive.decrypt(found.members[archive.PRIVATE], passphrase, found.manifest["private"])
         )
+    if settings.is_sqlite and make_url(settings.database_url).database:
+        Path(make_url(settings.database_url).database or "").parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
         existing = row_count(engine)
