@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +21,8 @@ from sqlmodel import Session
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.factories import make_event, make_user
+from tests.conftest import DATABASES, PG_HOST, PG_PORT, create_postgres_database, drop_postgres_database
+from tests.factories import make_event, make_order, make_user
 from ticketapp import db as db_module
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.services.ops import archive
@@ -268,3 +272,72 @@ def test_health_reports_a_stale_backup(source: Settings) -> None:
     engine.dispose()
     response = client.get("/api/health")
     assert response.status_code == 200 and response.json()["backup_stale"] is False
+
+
+@pytest.mark.parametrize("source_db", DATABASES)
+def test_backup_during_writes_is_one_consistent_moment(
+    source_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite_template: Path
+) -> None:
+    """Orders and their items are written in one transaction each, all through the backup: the
+    archive holds whole orders only (as many items as orders), on SQLite and on PostgreSQL."""
+    if source_db == "sqlite":
+        url = f"sqlite:///{tmp_path / 'busy.db'}"
+        shutil.copy(migrated_sqlite_template, tmp_path / "busy.db")
+        pg_name = ""
+    else:
+        pg_name = create_postgres_database()
+        url = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{pg_name}"
+        upgrade_database(url)
+    settings = _point(monkeypatch, tmp_path / "busy-data", url)
+    engine = make_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            _, ticket_type = make_event(session, capacity=100_000)
+        stop = threading.Event()
+        written = []
+
+        def writer() -> None:
+            with Session(engine) as session:
+                while not stop.is_set():
+                    make_order(session, [(ticket_type, 1)])  # order + item, one commit
+                    written.append(1)
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        try:
+            while len(written) < 20 and thread.is_alive():
+                time.sleep(0.01)  # a condition wait: until the writer has committed some orders
+            assert thread.is_alive(), "the writer stopped"
+            archives = [create_backup(settings=settings) for _ in range(3)]
+        finally:
+            stop.set()
+            thread.join()
+        for result in archives:
+            counts = archive.read_archive(result.path).manifest["tables"]
+            assert counts["ticket_order"] == counts["orderitem"] > 0
+        last = archive.read_archive(archives[-1].path).manifest["tables"]["ticket_order"]
+        assert last < len(written) + 1
+        target = _target(tmp_path, monkeypatch, "busy-restored")
+        assert restore_backup(archives[-1].path, settings=target).rows > 0  # foreign keys hold
+    finally:
+        engine.dispose()
+        if pg_name:
+            drop_postgres_database(pg_name)
+
+
+def test_admin_list_speaks_french() -> None:
+    from ticketapp.i18n import translate
+    from ticketapp.services.ops.backup import age_text, backup_rows
+    from ticketapp.state.admin.backups import LAST_BACKUP
+
+    now = datetime(2026, 12, 2, 6, 15, tzinfo=UTC)
+    [row] = backup_rows(
+        [BackupInfo("ticketapp-backup-20261202T031500Z.tar", 1_234_567, now - timedelta(hours=3))], "fr", now
+    )
+    assert row["size"] == "1,23 Mo" and row["age"] == "3\N{NO-BREAK SPACE}heures"
+    assert (
+        translate("fr", LAST_BACKUP, age=age_text(3 * 3600, "fr"))
+        == "Dernière sauvegarde vérifiée : il y a 3\N{NO-BREAK SPACE}heures."
+    )
+    [english] = backup_rows([BackupInfo("x.tar", 1_234_567, now - timedelta(hours=3))], "en", now)
+    assert english["size"] == "1.23 MB" and english["age"] == "3 hours"
