@@ -194,16 +194,20 @@ def dump_database(conn: Connection) -> tuple[bytes, dict[str, int]]:
 
 
 def _read_dump(data: bytes) -> Iterator[tuple[str, list[str], list[list[Any]]]]:
-    """(table, columns, rows) per table, from a dump."""
+    """(table, columns, up to INSERT_CHUNK rows) batches, streamed from a dump (never all rows in memory)."""
     name, columns, rows = "", [], []  # type: tuple[str, list[str], list[list[Any]]]
-    for line in gzip.decompress(data).splitlines():
-        item = json.loads(line)
-        if isinstance(item, dict):
-            if name:
-                yield name, columns, rows
-            name, columns, rows = item["table"], item["columns"], []
-        else:
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        for line in stream:
+            item = json.loads(line)
+            if isinstance(item, dict):
+                if name:
+                    yield name, columns, rows
+                name, columns, rows = item["table"], item["columns"], []
+                continue
             rows.append(item)
+            if len(rows) >= INSERT_CHUNK:
+                yield name, columns, rows
+                rows = []
     if name:
         yield name, columns, rows
 
@@ -401,18 +405,20 @@ def _load(conn: Connection, dump: bytes) -> int:
     total = 0
     for name, columns, rows in _read_dump(dump):
         table = by_name.get(name)
-        if table is None:
-            raise ArchiveError(f"The archive holds a table this version does not know: {name}.")
+        unknown = [column for column in columns if table is not None and column not in table.columns]
+        if table is None or unknown:
+            raise ArchiveError(f"The archive holds a table or column this version does not know: {name} {unknown}.")
+        if not rows:
+            continue
         decoders = [_decoder(table.columns[column]) for column in columns]
-        for start in range(0, len(rows), INSERT_CHUNK):
-            batch = [
-                {
-                    column: (None if value is None else decode(value))
-                    for column, decode, value in zip(columns, decoders, row, strict=True)
-                }
-                for row in rows[start : start + INSERT_CHUNK]
-            ]
-            conn.execute(table.insert(), batch)
+        batch = [
+            {
+                column: (None if value is None else decode(value))
+                for column, decode, value in zip(columns, decoders, row, strict=True)
+            }
+            for row in rows
+        ]
+        conn.execute(table.insert(), batch)
         total += len(rows)
     return total
 
