@@ -341,3 +341,12 @@ def test_admin_list_speaks_french() -> None:
     )
     [english] = backup_rows([BackupInfo("x.tar", 1_234_567, now - timedelta(hours=3))], "en", now)
     assert english["size"] == "1.23 MB" and english["age"] == "3 hours"
+
+
+def test_the_daily_backup_is_scheduled_once_a_day_at_0315() -> None:
+    from ticketapp import tasks
+
+    [job] = [t for t in tasks.huey._registry.periodic_tasks if t.name.endswith("daily_backup")]
+    day = datetime(2027, 1, 1)
+    runs = [day + timedelta(minutes=m) for m in range(24 * 60) if job.validate_datetime(day + timedelta(minutes=m))]
+    assert runs == [datetime(2027, 1, 1, 3, 15)]
