@@ -125,11 +125,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.with_files and not passphrase:
         print("--with-files needs a passphrase (BACKUP_PASSPHRASE or the prompt).", file=sys.stderr)
         return 1
+    from sqlite3 import Error as SqliteError
+
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         result = create_backup(passphrase=passphrase, folder=Path(args.output) if args.output else None)
-    except (ArchiveError, OSError, SQLAlchemyError) as exc:
+    except (ArchiveError, OSError, SQLAlchemyError, SqliteError) as exc:
         print(f"Backup failed: {exc}", file=sys.stderr)
         return 1
     with session_scope() as session:

@@ -350,3 +350,29 @@ def test_the_daily_backup_is_scheduled_once_a_day_at_0315() -> None:
     day = datetime(2027, 1, 1)
     runs = [day + timedelta(minutes=m) for m in range(24 * 60) if job.validate_datetime(day + timedelta(minutes=m))]
     assert runs == [datetime(2027, 1, 1, 3, 15)]
+
+
+def test_a_disk_that_fills_up_leaves_no_half_archive(source: Settings) -> None:
+    """The backup process may write at most 600 KB per file (RLIMIT_FSIZE, as a full disk would stop
+    it): the database snapshot fits, the archive with a 1 MB file does not — no archive, no leftover."""
+    import resource
+    import signal
+
+    (source.data_dir / "media" / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(1_000_000))
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails (EFBIG) instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))
+
+    env = {**os.environ, "DATA_DIR": str(source.data_dir), "DATABASE_URL": source.database_url}
+    made = subprocess.run(
+        [sys.executable, "-m", "ticketapp", "backup", "--with-files"],
+        cwd=PROJECT_DIR,
+        env=env | {"BACKUP_PASSPHRASE": PASSPHRASE},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=small_disk,
+    )
+    assert made.returncode == 1 and "Backup failed" in made.stderr, made.stderr
+    assert list((source.data_dir / "backups").iterdir()) == []

@@ -100,18 +100,22 @@ def write_archive(path: Path, manifest: dict[str, Any], members: dict[str, bytes
     )
     manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
     draft = path.with_name(f".{path.name}.partial")
-    with tarfile.open(draft, "w") as tar:
-        entries = [(MANIFEST, manifest_bytes), (MANIFEST_SUM, sha256(manifest_bytes).encode()), *members.items()]
-        for name, data in entries:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            info.mtime = 0
-            info.mode = 0o600
-            tar.addfile(info, io.BytesIO(data))
-    with open(draft, "rb") as fh:
-        os.fsync(fh.fileno())
-    draft.chmod(0o600)
-    draft.replace(path)
+    try:
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # private from the first byte
+        with os.fdopen(fd, "wb") as fh, tarfile.open(fileobj=fh, mode="w") as tar:
+            entries = [(MANIFEST, manifest_bytes), (MANIFEST_SUM, sha256(manifest_bytes).encode()), *members.items()]
+            for name, data in entries:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                info.mtime = 0
+                info.mode = 0o600
+                tar.addfile(info, io.BytesIO(data))
+        with open(draft, "rb") as written:
+            os.fsync(written.fileno())
+        draft.replace(path)
+    except BaseException:
+        draft.unlink(missing_ok=True)  # a disk that filled up leaves no half archive behind
+        raise
 
 
 def read_archive(path: Path) -> Archive:

@@ -295,7 +295,11 @@ def create_backup(
         folder.mkdir(parents=True, exist_ok=True)
     path = _archive_name(now, folder or backup_dir(settings))
     archive.write_archive(path, manifest, members)
-    archive.read_archive(path)  # read back and verify before calling it good
+    try:
+        archive.read_archive(path)  # read back and verify before calling it good
+    except ArchiveError:
+        path.unlink(missing_ok=True)  # a bad archive is never left to be mistaken for a backup
+        raise
     return BackupResult(
         path, path.stat().st_size, time.perf_counter() - started, sum(counts.values()), manifest["files"]
     )
