@@ -20,7 +20,7 @@ LOCALES_DIR := ticketapp/i18n/locales
 PO_FILES := $(wildcard $(LOCALES_DIR)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run prod test deps i18n i18n-extract lint fmt browser nginx setup clean-web bench
+.PHONY: run prod test deps i18n i18n-extract lint fmt browser nginx setup clean-web bench audit
 
 ## run: install, migrate, seed an empty database, serve on http://localhost:$(PORT)
 run: deps i18n
@@ -38,6 +38,21 @@ test: deps i18n browser nginx
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+## audit: check every pinned dependency against the known-vulnerability database (needs the network)
+# Not part of `make test`: pip-audit has no offline database (it asks PyPI's JSON API or OSV.dev, see
+# README "Threat watch"). --strict fails when a package could not be checked, so an unreachable
+# service never reads as "no known vulnerabilities".
+AUDIT_VENV := .venv-audit
+AUDIT_SERVICE ?= pypi
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	  --vulnerability-service $(AUDIT_SERVICE) -r requirements.txt
+
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	touch $@
 
 deps: $(VENV)/.installed $(BUN)
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m ticketapp migrate|seed|setup|create-admin|worker|backend|build|serve|reconcile|…`."""
+"""Command line: `python -m ticketapp setup|worker|backend|build|serve|reconcile|backup|restore|…` (see --help)."""
 
 from __future__ import annotations
 
@@ -173,6 +173,75 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    """BACKUP_PASSPHRASE, else a prompt when asked for (`--with-files`, or an archive with encrypted files)."""
+    import getpass
+    import os
+
+    passphrase = os.environ.get("BACKUP_PASSPHRASE", "")
+    if passphrase or not sys.stdin.isatty():
+        return passphrase
+    passphrase = getpass.getpass("Backup passphrase: ")
+    if confirm and passphrase != getpass.getpass("Repeat the passphrase: "):
+        print("The passphrases do not match.", file=sys.stderr)
+        return ""
+    return passphrase
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write one verified archive; with a passphrase it also carries media, attachments and secrets (encrypted)."""
+    from pathlib import Path
+
+    from ticketapp.services.ops.archive import ArchiveError
+    from ticketapp.services.ops.backup import create_backup, prune_backups, record_good_backup
+
+    passphrase = _passphrase(args, confirm=True) if args.with_files else ""
+    if args.with_files and not passphrase:
+        print("--with-files needs a passphrase (BACKUP_PASSPHRASE or the prompt).", file=sys.stderr)
+        return 1
+    from sqlite3 import Error as SqliteError
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        result = create_backup(passphrase=passphrase, folder=Path(args.output) if args.output else None)
+    except (ArchiveError, OSError, SQLAlchemyError, SqliteError) as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    with session_scope() as session:
+        record_good_backup(session, result)
+    removed = prune_backups(result.path.parent) if args.prune else []
+    print(
+        f"Backup written: {result.path} ({result.size / 1024:.0f} KiB, {result.rows} rows, "
+        f"{result.files} files, {result.seconds:.1f} s)" + (f"; {len(removed)} old archives removed" if removed else "")
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore an archive into the configured (empty) database; refuses a corrupt or foreign archive."""
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ticketapp.services.ops.archive import ArchiveError, read_archive
+    from ticketapp.services.ops.backup import restore_backup
+
+    path = Path(args.archive)
+    try:
+        found = read_archive(path)
+        passphrase = "" if args.database_only or not found.has_private else _passphrase(args, confirm=False)
+        result = restore_backup(path, passphrase=passphrase, database_only=args.database_only, force=args.force)
+    except ArchiveError as exc:
+        print(f"Restore refused: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"Restore failed (the database transaction was rolled back): {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {result.rows} rows and {result.files} files from {path.name} (schema {result.revision}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ticketapp")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -212,6 +281,16 @@ def main(argv: list[str] | None = None) -> int:
     staff_token.add_argument("email")
     staff_token.add_argument("--label", default="scanner")
     staff_token.set_defaults(func=cmd_staff_token)
+    backup = sub.add_parser("backup", help="write a verified backup archive (see docs/operations.md)")
+    backup.add_argument("--with-files", action="store_true", help="include media, attachments and secrets, encrypted")
+    backup.add_argument("--output", help="folder for the archive (default BACKUP_DIR)")
+    backup.add_argument("--prune", action="store_true", help="then apply the retention rule (7 daily, 4 weekly)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup archive into an empty database")
+    restore.add_argument("archive")
+    restore.add_argument("--force", action="store_true", help="replace the content of a non-empty database")
+    restore.add_argument("--database-only", action="store_true", help="leave the archive's files and secrets out")
+    restore.set_defaults(func=cmd_restore)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -202,6 +202,10 @@ class Settings:
     # Account mails (reset, sign-up verification) a visitor may trigger per hour, per address and per IP.
     account_mails_per_address: int = 3
     account_mails_per_ip: int = 10
+    # Backups (python -m ticketapp backup; daily job): folder, passphrase for files and secrets, age alert.
+    backup_dir: Path | None = None  # BACKUP_DIR; default DATA_DIR/backups
+    backup_passphrase: str = ""
+    backup_max_age_h: int = 26
 
     @property
     def ticket_cache_dir(self) -> Path:
@@ -302,4 +306,7 @@ def get_settings() -> Settings:
         account_mails_per_address=_env_int("ACCOUNT_MAILS_PER_ADDRESS", 3),
         account_mails_per_ip=_env_int("ACCOUNT_MAILS_PER_IP", 10),
         trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", _env_int("REFLEX_TRUSTED_PROXY_HOPS", 0)),
+        backup_dir=Path(_env("BACKUP_DIR") or data_dir / "backups").resolve(),
+        backup_passphrase=_env("BACKUP_PASSPHRASE"),
+        backup_max_age_h=_env_int("BACKUP_MAX_AGE_H", 26),
     )

@@ -21,6 +21,7 @@ from ticketapp.db import session_scope
 from ticketapp.services import hooks
 from ticketapp.services.booking.checkout import sweep_expired
 from ticketapp.services.ops import metrics
+from ticketapp.services.ops.backup import create_backup, prune_backups, record_good_backup
 from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
 from ticketapp.services.shared import due
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, RECONCILE_JOB, record_heartbeat
@@ -120,6 +121,19 @@ def reconcile_due() -> None:
     with session_scope() as session:
         due.reconcile(session, hooks.emit)
         record_heartbeat(session, RECONCILE_JOB)
+
+
+@huey.periodic_task(crontab(hour="3", minute="15"), retries=2, retry_delay=600)
+def daily_backup() -> str:
+    """Every day at 03:15 (UTC): one verified archive (with files and secrets when BACKUP_PASSPHRASE is
+    set), then the retention rule: the newest archive of each of the last 7 days and of the last 4 weeks."""
+    settings = get_settings()
+    result = create_backup(passphrase=settings.backup_passphrase, settings=settings)
+    with session_scope() as session:
+        record_good_backup(session, result)
+    removed = prune_backups(result.path.parent)
+    logging.getLogger(__name__).info("backup %s (%s bytes), %s pruned", result.path.name, result.size, len(removed))
+    return str(result.path)
 
 
 @hooks.on("order.paid")

@@ -20,6 +20,7 @@ ADMIN_PAGES = [
     "/admin/orders/ABC123",
     "/admin/customers",
     "/admin/staff",
+    "/admin/backups",
 ]
 
 

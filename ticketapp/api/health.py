@@ -5,6 +5,8 @@ the job scheduler's heartbeat is older than HEARTBEAT_ALERT_S (the worker is dow
 yet is reported but tolerated, as right after a first start), or when work due after a commit
 (tickets, mails) has waited longer than DUE_BACKLOG_ALERT_S (the worker or the queue is stuck).
 `problems` lists each failed check.
+`backup_age_s`/`backup_stale` report the last verified backup (stale past BACKUP_MAX_AGE_H, 26 h):
+not a readiness condition (a stale backup is no reason to stop serving), an alert reads it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import JSONResponse
 
 from ticketapp.db import session_scope
 from ticketapp.models import utcnow
+from ticketapp.services.ops.backup import last_backup_age_s
 from ticketapp.services.shared.due import oldest_undone_age
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, last_heartbeat
 from ticketapp.settings import get_settings
@@ -45,11 +48,12 @@ def check() -> tuple[bool, dict[str, Any]]:
             session.exec(text("SELECT 1"))  # type: ignore[call-overload]
             beat = last_heartbeat(session, HEARTBEAT_JOB)
             backlog = oldest_undone_age(session)
+            backup_age = last_backup_age_s(session)
         body["database"] = "ok"
     except Exception as exc:  # noqa: BLE001  (any failure is reported, the probe never crashes)
         body["database"] = str(exc)
         problems.append("database")
-        beat, backlog = None, None
+        beat, backlog, backup_age = None, None, None
     if settings.redis_url:
         body["redis"] = _redis_status(settings.redis_url)
         if body["redis"] != "ok":
@@ -63,6 +67,8 @@ def check() -> tuple[bool, dict[str, Any]]:
     if backlog is not None and backlog > settings.due_backlog_alert_s:
         problems.append("fulfilment")
         body["fulfilment"] = "backlog"
+    body["backup_age_s"] = backup_age
+    body["backup_stale"] = backup_age is None or backup_age > settings.backup_max_age_h * 3600
     body["problems"] = problems
     body["status"] = "error" if problems else "ok"
     return not problems, body

@@ -94,3 +94,35 @@ def test_a_demo_payment_is_refunded_without_calling_stripe(
     assert refund.provider_reference is None and refund.amount_minor == order.total_minor
     assert fake_stripe.calls("POST", "/v1/refunds") == []
     assert _reload(session, order).status == OrderStatus.REFUNDED
+
+
+def test_stripe_down_is_a_clear_refusal_and_bank_transfer_still_works(
+    session: Session, app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Stripe API does not answer (a closed port): the buyer gets a message, nothing is recorded,
+    and the order can still be paid by transfer (docs/runbook.md "Payment provider down")."""
+    import socket
+
+    from ticketapp.settings import get_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_ticketapp")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_ticketapp")
+    monkeypatch.setenv("STRIPE_API_BASE", f"http://127.0.0.1:{closed_port}")
+    get_settings.cache_clear()
+    try:
+        order, _ = make_pending_order(session)
+        with pytest.raises(OrderError) as refused:
+            order_payments.begin_payment(session, order.code, "stripe")
+        assert refused.value.message == order_payments.PROVIDER_UNAVAILABLE
+        fresh = _reload(session, order)
+        assert fresh.status == OrderStatus.PENDING and fresh.payment_method != "stripe"
+        assert session.exec(select(Payment).where(Payment.order_id == order.id)).all() == []
+        start = order_payments.begin_payment(session, order.code, "bank_transfer")
+        assert start.awaiting is not None
+        assert _reload(session, order).status == OrderStatus.AWAITING_PAYMENT
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

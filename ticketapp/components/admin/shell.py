@@ -36,6 +36,7 @@ def admin_nav() -> rx.Component:
         (t("Orders"), "/admin/orders"),
         (t("Customers"), "/admin/customers"),
         (t("Staff"), "/admin/staff"),
+        (t("Backups"), "/admin/backups"),
     ]
     return rx.el.nav(
         rx.hstack(*[rx.link(label, href=href) for label, href in links], spacing="4", wrap="wrap"),

@@ -6,6 +6,7 @@ are handled by `services.booking.checkout` (confirm / release).
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
@@ -26,6 +27,7 @@ from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.providers.base import PaymentMethod, PaymentStart
 from ticketapp.services.orders.providers.base import status_url as status_url  # the orders API callers use
 from ticketapp.services.orders.providers.registry import provider, providers_for
+from ticketapp.services.orders.providers.stripe_gateway import PaymentGatewayError
 
 
 class PaymentOutcome(StrEnum):
@@ -65,6 +67,11 @@ def _open_order(session: Session, code: str) -> Order:
     return order
 
 
+PROVIDER_UNAVAILABLE = msgid(
+    "Card payment is not available right now. Please try again in a few minutes, or choose bank transfer."
+)
+
+
 def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
     """Hand a pending order to a payment method; returns where the buyer goes next."""
     order = _open_order(session, code)
@@ -73,7 +80,14 @@ def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
         raise OrderError(msgid("This payment method is not available for this order."))
     order.payment_method = chosen.method
     session.add(order)
-    start = chosen.start(session, order)
+    try:
+        start = chosen.start(session, order)
+    except PaymentGatewayError as exc:
+        # The provider does not answer (docs/runbook.md "Payment provider down"): nothing is
+        # recorded, the order keeps its seats, and the buyer can try again or pay another way.
+        session.rollback()
+        logging.getLogger(__name__).warning("payment provider unavailable for order %s: %s", code, exc)
+        raise OrderError(PROVIDER_UNAVAILABLE) from exc
     if start.awaiting is not None:
         order.expires_at = start.awaiting.until
         lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, start.awaiting.note)
