@@ -26,6 +26,7 @@ from ticketapp.models.account import SecurityEventKind
 from ticketapp.models.order import OrderStatus
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.ops import metrics
+from ticketapp.services.ops.backup import BACKUP_JOB
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, record_heartbeat
 from ticketapp.tasks import huey
 
@@ -107,6 +108,11 @@ def test_scrape_reads_orders_payments_sign_ins_and_the_backlog(session: Session,
     assert total(samples, "ticketapp_job_queue_depth") >= 0 and "ticketapp_job_queue_depth" in samples
     assert total(samples, "ticketapp_database_up") == 1
     assert total(samples, "ticketapp_http_request_duration_seconds_count", route="/api/health", status="200") >= 1
+    assert total(samples, "ticketapp_last_backup_age_seconds") == -1  # no backup yet: the stale-backup alert fires
+
+    record_heartbeat(session, BACKUP_JOB, now=utcnow() - timedelta(hours=27))  # what record_good_backup writes
+    session.commit()
+    assert 27 * 3600 <= total(parse(web.get("/metrics").text), "ticketapp_last_backup_age_seconds") < 27 * 3600 + 60
 
 
 @huey.task(retries=1, retry_delay=0)

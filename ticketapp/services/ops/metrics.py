@@ -28,6 +28,7 @@ from ticketapp.db import get_engine, session_scope
 from ticketapp.models import DueJob, Order, SecurityEvent, utcnow
 from ticketapp.models.account import SecurityEventKind
 from ticketapp.models.order import OrderStatus
+from ticketapp.services.ops.backup import last_backup_age_s
 from ticketapp.services.shared.due import oldest_undone_age
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, last_heartbeat
 
@@ -114,6 +115,7 @@ class AppCollector(Collector):
             backlog_age = oldest_undone_age(session)
             undone = session.exec(select(func.count()).select_from(DueJob).where(col(DueJob.done_at).is_(None))).one()
             beat = last_heartbeat(session, HEARTBEAT_JOB)
+            backup_age_s = last_backup_age_s(session)
         backlog = GaugeMetricFamily(
             "ticketapp_fulfilment_backlog_seconds", "Age of the oldest due-but-undone fulfilment (0: none)"
         )
@@ -124,7 +126,11 @@ class AppCollector(Collector):
             "ticketapp_jobs_heartbeat_age_seconds", "Seconds since the periodic heartbeat job last ran (-1: never)"
         )
         heartbeat.add_metric([], (utcnow() - beat).total_seconds() if beat else -1)
-        yield from (orders, failed, sign_in, backlog, waiting, heartbeat)
+        backup = GaugeMetricFamily(
+            "ticketapp_last_backup_age_seconds", "Seconds since the last verified backup (-1: none yet)"
+        )
+        backup.add_metric([], backup_age_s if backup_age_s is not None else -1)
+        yield from (orders, failed, sign_in, backlog, waiting, heartbeat, backup)
 
 
 def multiprocess_dir() -> Path | None:
