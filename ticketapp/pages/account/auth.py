@@ -12,12 +12,12 @@ from ticketapp.components.forms import (
     error_region,
     form_card,
     password_field,
+    sign_out_form,
     submit_button,
     text_field,
     tv,
 )
 from ticketapp.components.layout import page_layout
-from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.signin import (
     ForgotPasswordState,
     ResetPasswordState,
@@ -172,7 +172,7 @@ def signup() -> rx.Component:
 def signout() -> rx.Component:
     return _centered(
         rx.heading(t("Sign out"), as_="h1", size="7"),
-        rx.button(t("Sign out of this browser"), on_click=AuthState.sign_out, size="3"),
+        sign_out_form(t("Sign out of this browser"), size="3"),
     )
 
 
