@@ -149,17 +149,17 @@ def test_account_lists_sessions_and_signs_them_out(browser: Browser, live_app) -
         sign_in(device, email)
 
     laptop.goto("/account")
-    sessions = laptop.get_by_role("table", name="Where you are signed in")
+    sessions = laptop.get_by_role("region", name="Where you are signed in").get_by_role("table")
     expect(sessions.get_by_role("row")).to_have_count(4)  # header + three browsers
     expect(sessions.get_by_text("This browser")).to_have_count(1)
 
-    sessions.get_by_role("button", name="Sign out this browser").first.click()
+    sessions.get_by_role("button", name="End the session of this browser").first.click()
     expect(laptop.get_by_role("status").filter(has_text="That browser was signed out.")).to_be_visible()
     expect(sessions.get_by_role("row")).to_have_count(3)
     signed_out = [device for device in (phone, tablet) if _still_signed_in(device) is False]
     assert len(signed_out) == 1
 
-    laptop.get_by_role("button", name="Sign out everywhere").click()
+    laptop.get_by_role("button", name="End all sessions").click()
     expect(laptop).to_have_url(re.compile(r"/signin"))
     for device in (laptop, phone, tablet):
         device.goto("/account")
@@ -167,8 +167,9 @@ def test_account_lists_sessions_and_signs_them_out(browser: Browser, live_app) -
 
 
 def _still_signed_in(page: Page) -> bool:
+    """Open /account: the header's "Sign out" once connected if signed in, else the sign-in form."""
     page.goto("/account")
-    heading = page.get_by_role("heading", name="My account", level=1)
-    signin = page.get_by_role("button", name="Sign in")
-    expect(heading.or_(signin)).to_be_visible()
-    return heading.is_visible()
+    sign_out = page.get_by_role("button", name="Sign out", exact=True)
+    sign_in_form = page.get_by_role("button", name="Sign in", exact=True)
+    expect(sign_out.or_(sign_in_form)).to_be_visible()
+    return sign_out.is_visible()

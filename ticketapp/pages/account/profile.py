@@ -216,11 +216,11 @@ def _session_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
                 row["current"] == "1",
                 rx.badge(t("This browser"), color_scheme="green"),
                 rx.button(
-                    t("Sign out"),
+                    t("End session"),
                     on_click=SessionsState.sign_out_session(row["id"]),
                     variant="soft",
                     size="1",
-                    aria_label=t("Sign out this browser"),
+                    aria_label=t("End the session of this browser"),
                 ),
             )
         ),
@@ -230,6 +230,7 @@ def _session_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
 def _sessions_section() -> rx.Component:
     return _section(
         t("Where you are signed in"),
+        rx.text(t("Ending a session signs that browser out at once. Ending all of them signs you out here too.")),
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -241,11 +242,10 @@ def _sessions_section() -> rx.Component:
             ),
             rx.table.body(rx.foreach(SessionsState.sessions, _session_row)),
             width="100%",
-            aria_label=t("Where you are signed in"),
         ),
         status_region(SessionsState.message),
         rx.button(
-            t("Sign out everywhere"), on_click=SessionsState.sign_out_everywhere, color_scheme="red", variant="soft"
+            t("End all sessions"), on_click=SessionsState.sign_out_everywhere, color_scheme="red", variant="soft"
         ),
     )
 
