@@ -18,6 +18,7 @@ from ticketapp.components.forms import (
     tv,
 )
 from ticketapp.components.layout import page_layout
+from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.signin import (
     ForgotPasswordState,
     ResetPasswordState,
@@ -123,6 +124,14 @@ def _password_feedback() -> rx.Component:
 def signup() -> rx.Component:
     return _centered(
         rx.heading(t("Create an account"), as_="h1", size="7"),
+        done_region(
+            SignUpState.sent,
+            t(
+                "Almost done: we sent a message to the address you entered. Follow its link to confirm "
+                "your address, then sign in."
+            ),
+            icon="mail",
+        ),
         form_card(
             error_region(SignUpState.error),
             rx.form(
@@ -263,5 +272,9 @@ def verify_email() -> rx.Component:
         rx.heading(t("E-mail confirmation"), as_="h1", size="7"),
         error_region(VerifyEmailState.error),
         done_region(VerifyEmailState.verified, t("Thank you, your e-mail address is confirmed.")),
-        rx.link(t("Continue to the events"), href="/"),
+        rx.cond(
+            AuthState.signed_in,
+            rx.link(t("Continue to the events"), href="/"),
+            rx.link(t("Sign in"), href="/signin"),
+        ),
     )

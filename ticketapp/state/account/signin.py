@@ -66,11 +66,9 @@ def _sign_in(
     return result, auth_sessions.cookie_ticket(session, result.token) if result.ok else ""
 
 
-def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> str:
-    """Create the account and sign it in; the one-time ticket that sets the session cookie."""
-    user = accounts.sign_up(session, email, name, password, lang, client)
-    token = auth_sessions.sign_in_user(session, user, remember=False, client=client)
-    return auth_sessions.cookie_ticket(session, token)
+def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> None:
+    """Create the account (or, for a known address, mail its owner instead): the same answer either way."""
+    accounts.sign_up(session, email, name, password, lang, client)
 
 
 SIGN_UP_FIELDS = {
@@ -140,6 +138,8 @@ class SignInState(SentWhenUsed, rx.State):
 
 class SignUpState(SentWhenUsed, rx.State):
     error: str = ""
+    # The form was accepted: "check your inbox", whether the address was new or already had an account.
+    sent: bool = False
     # Rule problems of the typed password, shown live before submitting.
     password_problems: list[str] = []
     _email: str = ""
@@ -162,12 +162,14 @@ class SignUpState(SentWhenUsed, rx.State):
         lang = await current_lang(self)
         client = client_info(self)
         try:
-            ticket = await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
+            await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
         except AccountError as error:
             self.error = error.message
             return None
+        # Not signed in, for a new address either: otherwise the answer would tell who has an account.
         self.error = ""
-        return set_cookie_and_go(ticket, "/account?welcome=1")
+        self.sent = True
+        return None
 
 
 class ForgotPasswordState(SentWhenUsed, rx.State):
