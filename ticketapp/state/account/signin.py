@@ -220,12 +220,13 @@ class ResetPasswordState(SentWhenUsed, rx.State):
         except AccountError as error:
             self.error = error.message
             return
+        # Every session of the account ended, this browser's too: a signed-in tab drops its state
+        # (this page's included) before the confirmation is set.
+        auth = await self.get_state(AuthState)
+        await auth._current_user()
         self.error = ""
         self.done = True
         self.token_ok = False
-        # Every session of the account ended, this browser's too.
-        auth = await self.get_state(AuthState)
-        await auth._current_user()
 
 
 class VerifyEmailState(SentWhenUsed, rx.State):
@@ -237,11 +238,11 @@ class VerifyEmailState(SentWhenUsed, rx.State):
     async def load(self) -> None:
         try:
             await run_db(accounts.confirm_email_token, _query(self, "token"), client_info(self))
-            self.verified = True
-            self.error = ""
+            verified, error_message = True, ""
         except AccountError as error:
-            self.verified = False
-            self.error = error.message
-        self.checked = True
+            verified, error_message = False, error.message
+        # Refresh the header first: should the confirmation have changed who is signed in, the
+        # tab's state is dropped before this page's answer is set.
         auth = await self.get_state(AuthState)
         await auth._current_user()
+        self.verified, self.error, self.checked = verified, error_message, True
