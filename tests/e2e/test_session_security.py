@@ -16,6 +16,7 @@ from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in, sign_in_s
 from tests.factories import make_order
 from ticketapp.db import make_engine
 from ticketapp.models import TicketType
+from ticketapp.services.accounts.throttling import ACCOUNT_FAILURE_LIMIT
 
 SESSION_COOKIES = ("ta_session", "ta_remember")
 
@@ -173,3 +174,25 @@ def _still_signed_in(page: Page) -> bool:
     sign_in_form = page.get_by_role("button", name="Sign in", exact=True)
     expect(sign_out.or_(sign_in_form)).to_be_visible()
     return sign_out.is_visible()
+
+
+def test_locked_second_factor_says_so(page: Page, live_app) -> None:
+    email = unique_email("lockedadmin")
+    create_user(live_app.database_url, email, role="admin")
+    sign_in_staff(page, live_app.database_url, email, PASSWORD)  # enrols two-factor
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    code = page.get_by_label("Authentication code")
+    for attempt in range(ACCOUNT_FAILURE_LIMIT):
+        code.fill(f"00000{attempt}")
+        page.get_by_role("button", name="Verify").click()
+        if attempt < ACCOUNT_FAILURE_LIMIT - 1:
+            expect(page.get_by_role("alert")).to_contain_text("That code is not correct.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Too many wrong codes. Sign-in with a code is locked for 15 minutes"
+    )
