@@ -24,11 +24,11 @@ CLIENT = ClientInfo(ip="203.0.113.9", user_agent="pytest")
 ORIGIN = "http://localhost:3000"  # BASE_URL's origin in the test settings
 
 
-def _client() -> TestClient:
+def _client(base_url: str = ORIGIN) -> TestClient:
     async def reflex_stand_in(scope: Any, receive: Any, send: Any) -> None:
         await PlainTextResponse("reflex")(scope, receive, send)
 
-    return TestClient(with_api_routes(reflex_stand_in), base_url=ORIGIN, follow_redirects=False)
+    return TestClient(with_api_routes(reflex_stand_in), base_url=base_url, follow_redirects=False)
 
 
 def _signed_in(session: Session, email: str, remember: bool = False, role: str = Role.CUSTOMER) -> tuple[int, str]:
@@ -141,3 +141,18 @@ def test_sessions_list_and_sign_out_one_or_everywhere(session: Session, app_db: 
     assert auth_sessions.resolve_session(session, token_a) is None
     assert auth_sessions.resolve_session(session, token_c) is None
     assert auth_sessions.list_sessions(session, user.id or 0, a.id or 0) == []
+
+
+def test_cookie_is_secure_when_base_url_is_https(session: Session, app_db: str, monkeypatch) -> None:
+    from ticketapp.settings import get_settings
+
+    _, token = _signed_in(session, "gina@example.com")
+    ticket = auth_sessions.cookie_ticket(session, token)
+    monkeypatch.setenv("BASE_URL", "https://tickets.example.org")
+    get_settings.cache_clear()
+    try:
+        response = _client("https://tickets.example.org").get(f"/auth/session?ticket={quote(ticket)}")
+    finally:
+        get_settings.cache_clear()
+    (cookie,) = [c for c in _set_cookie_headers(response) if c.startswith("ta_session=")]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "Max-Age" not in cookie  # ends with the browser
