@@ -26,12 +26,15 @@ import ticketapp.pages.support.help
 import ticketapp.tasks  # noqa: F401
 from ticketapp.api.routes import with_api_routes
 from ticketapp.state import live, observability
+from ticketapp.state.account.auth import TabIdentityMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="en",
     api_transformer=with_api_routes,
 )
+# A reconnecting tab whose session changed (signed out, revoked, someone else) loses its state before its snapshot.
+app.add_middleware(TabIdentityMiddleware())
 # One listener per backend worker pushes live facts (chat, queue, payments, check-ins) to its viewers.
 app.register_lifespan_task(live.listen)
 # Websocket event latencies and connected clients for /metrics; logs, metrics files and Sentry per worker.

@@ -89,7 +89,7 @@ def test_sign_up_keeps_every_character_typed_at_full_speed(page: Page, live_app)
     _type_into(page, re.compile(r"^Password$"), password)
     _type_into(page, "Repeat the password", password)
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    expect(page.get_by_text("Almost done: we sent a message to the address you entered.")).to_be_visible()
 
     engine = make_engine(live_app.database_url)
     with Session(engine) as session:

@@ -165,6 +165,7 @@ def test_event_form_fields_known_names_only() -> None:
     _capped(state, lambda: state.ticket_types[0]["name"], lambda: _call(state, "set_type_field", 0, "name", HUGE), 200)
 
 
+@pytest.mark.usefixtures("as_admin")
 def test_support_admin_fields_known_names_only() -> None:
     state = _fresh(SupportAdminState)
     size, before = _size(state), {name: getattr(state, name) for name in state.base_vars}
@@ -172,6 +173,19 @@ def test_support_admin_fields_known_names_only() -> None:
     _call(state, "set_field", "forbidden", False)
     assert {name: getattr(state, name) for name in state.base_vars} == before and _size(state) == size
     _capped(state, lambda: state.canned_body, lambda: _call(state, "set_field", "canned_body", HUGE), 5_000)
+
+
+def test_support_admin_fields_refused_to_a_customer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crafted set_field from someone who is not an admin (here a customer) changes nothing."""
+
+    async def customer(_state: rx.State, _role: str) -> None:
+        return None  # staff_viewer's answer for a customer: not staff
+
+    monkeypatch.setattr("ticketapp.state.base.staff_viewer", customer)
+    state = _fresh(SupportAdminState)
+    _call(state, "set_field", "canned_body", "Free tickets for everyone")
+    _call(state, "set_field", "faq_answer", "<script>")
+    assert (state.canned_body, state.faq_answer, state.forbidden) == ("", "", True)
 
 
 @pytest.mark.usefixtures("as_admin")

@@ -1,7 +1,7 @@
 """`/auth/oauth/{provider}/start` and `/callback`: the browser legs of an OAuth sign-in.
 
-The callback opens a session and sets the same cookie the Reflex `AuthState`
-reads, then sends the browser back where it started.
+The callback opens a session and sets the same HttpOnly cookie as a password sign-in
+(api/session_cookie.py), then sends the browser back where it started.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from ticketapp.api.client_ip import client_ip
+from ticketapp.api.session_cookie import CART_COOKIE, secure_cookies, set_cart_cookie, set_session_cookie
 from ticketapp.db import session_scope
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.oauth import (
@@ -26,24 +27,16 @@ from ticketapp.services.accounts.oauth import (
     unpack_flow,
 )
 from ticketapp.services.accounts.security_log import ClientInfo
-from ticketapp.services.accounts.sessions import ACCOUNT_BLOCKED, SESSION_COOKIE, sign_in_user
+from ticketapp.services.accounts.sessions import ACCOUNT_BLOCKED, sign_in_user
 from ticketapp.services.booking.holds import merge_browser_cart_on_sign_in
 from ticketapp.services.booking.inventory import is_valid_cart_token
-from ticketapp.settings import get_settings
 
 FLOW_COOKIE = "ta_oauth_flow"
-# The visitor's cart cookie (CartState.cart_token); 30 days like there.
-CART_COOKIE = "cart"
-CART_MAX_AGE_S = 30 * 24 * 3600
 log = logging.getLogger(__name__)
 
 
 def _client(request: Request) -> ClientInfo:
     return ClientInfo(ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
-
-
-def _secure() -> bool:
-    return get_settings().base_url.startswith("https://")
 
 
 def _failed(message: str) -> RedirectResponse:
@@ -63,7 +56,13 @@ def oauth_start(request: Request) -> RedirectResponse:
         return _failed(OAUTH_FAILED)
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(
-        FLOW_COOKIE, flow_cookie, max_age=600, path="/auth/oauth", httponly=True, samesite="lax", secure=_secure()
+        FLOW_COOKIE,
+        flow_cookie,
+        max_age=600,
+        path="/auth/oauth",
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(),
     )
     return response
 
@@ -91,10 +90,9 @@ def oauth_callback(request: Request) -> RedirectResponse:
         return _failed(OAUTH_FAILED)
     response = RedirectResponse(safe_return_path(flow.get("r", "/")), status_code=303)
     response.delete_cookie(FLOW_COOKIE, path="/auth/oauth")
-    # Same cookie as AuthState.browser_token: readable by the app's frontend, ends with the browser.
-    response.set_cookie(SESSION_COOKIE, token, path="/", samesite="lax", secure=_secure())
+    set_session_cookie(response, token, remember=False)
     if cart_token and cart_token != request.cookies.get(CART_COOKIE):
-        response.set_cookie(CART_COOKIE, cart_token, max_age=CART_MAX_AGE_S, path="/", samesite="lax", secure=_secure())
+        set_cart_cookie(response, cart_token)
     return response
 
 

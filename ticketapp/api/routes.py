@@ -13,6 +13,7 @@ from ticketapp.api.media import media
 from ticketapp.api.metrics import MetricsMiddleware, metrics_endpoint
 from ticketapp.api.oauth import oauth_callback, oauth_start
 from ticketapp.api.security_headers import SecurityHeadersMiddleware
+from ticketapp.api.session_cookie import session_cookie_route, sign_out_route
 from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
 from ticketapp.api.tickets import ticket_routes
@@ -31,6 +32,8 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/media/{name}", media, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),
+            Route("/auth/session", session_cookie_route, methods=["GET"]),
+            Route("/auth/signout", sign_out_route, methods=["POST"]),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),
             Route("/auth/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
             Route("/api/support/inbound", inbound_email, methods=["POST"]),

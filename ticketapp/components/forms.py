@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_base.components.component import field
+from reflex_components_core.el.elements.base import BaseHTML
 
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState
@@ -162,6 +164,24 @@ def submit_button(label: rx.Var[str]) -> rx.Component:
     # Disabled until the page is connected, so an early click never becomes a plain
     # browser form submission (which would put the password in the URL).
     return rx.button(label, type="submit", size="3", disabled=~AuthState.connected)
+
+
+class PostForm(BaseHTML):
+    """A plain HTML form the browser itself posts (rx.el.form always routes submits to a handler)."""
+
+    tag = "form"
+
+    action: rx.Var[str] = field(doc="Where the browser posts the form")
+
+    method: rx.Var[str] = field(doc="The HTTP method (post)")
+
+
+def sign_out_form(label: rx.Var[str], **button_props: Any) -> rx.Component:
+    """Sign-out: a form POST to /auth/signout, the route that revokes the session and clears its
+    HttpOnly cookies (no script can); the page load that follows drops the tab's state."""
+    return PostForm.create(
+        rx.button(label, type="submit", **button_props), action="/auth/signout", method="post", class_name="sign-out"
+    )
 
 
 def form_card(*children: rx.Component, max_width: str = "28rem") -> rx.Component:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.components.forms import sign_out_form
 from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
 from ticketapp.state.account.auth import AuthState
@@ -42,7 +43,7 @@ def account_links() -> rx.Component:
                 rx.link(t("My account"), href="/account", color_scheme="gray", high_contrast=True),
                 rx.link(t("My orders"), href="/account/orders", color_scheme="gray", high_contrast=True),
                 rx.link(t("My tickets"), href="/account/tickets", color_scheme="gray", high_contrast=True),
-                rx.button(t("Sign out"), on_click=AuthState.sign_out, variant="soft", size="2"),
+                sign_out_form(t("Sign out"), variant="soft", size="2"),
                 align="center",
                 spacing="3",
             ),

@@ -5,7 +5,6 @@ Every page mounts the header, so each navigation pays for this event: one instea
 from __future__ import annotations
 
 import reflex as rx
-from reflex.event import EventSpec
 
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.shop.cart import CartState
@@ -14,8 +13,7 @@ from ticketapp.state.snapshot import SentWhenUsed
 
 class HeaderState(SentWhenUsed, rx.State):
     @rx.event
-    async def mount(self) -> list[EventSpec] | None:
-        auth = await self.get_state(AuthState)
-        dropped_tokens = await auth.refresh()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
+    async def mount(self) -> None:
+        # Who first: a changed identity drops the tab's states (the cart's included) before the count is read.
+        await (await self.get_state(AuthState)).refresh()  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace
         await (await self.get_state(CartState)).refresh_count()  # type: ignore[operator]
-        return dropped_tokens

@@ -54,3 +54,13 @@ def test_sign_ups_from_one_ip_mail_at_most_the_per_ip_limit(session: Session, sm
     assert accounts.request_password_reset(session, addresses[0], _client(99)) is None
     time.sleep(0.5)
     assert not [m for m in mail_sink.mails_to(addresses[0]) if "Reset" in m.subject]
+
+
+def test_sign_ups_with_a_known_address_mail_its_owner_at_most_the_limit(session: Session, smtp, mail_sink) -> None:
+    """Someone signing up again and again with a registered address: the owner's notices are capped too."""
+    owner = f"owner-{secrets.token_hex(4)}@example.com"
+    accounts.sign_up(session, owner, "Owner", PASSWORD, "en", _client(1))
+    for n in range(15):
+        assert accounts.sign_up(session, owner, "Intruder", PASSWORD, "en", _client(n + 30)) is None
+    mail_sink.wait_for(owner, "Someone tried to sign up", count=get_settings().account_mails_per_address - 1)
+    assert _settle(mail_sink, owner) == get_settings().account_mails_per_address

@@ -80,3 +80,18 @@ def test_a_code_is_accepted_once_then_refused_in_another_session(session: Sessio
     assert not auth_sessions.complete_second_factor(session, second, _step_code(secret), CLIENT)
     assert auth_sessions.resolve_session(session, first).fully_signed_in
     assert not auth_sessions.resolve_session(session, second).fully_signed_in
+
+
+def test_locked_second_factor_says_so(session: Session, smtp, mail_sink) -> None:
+    """A wrong code says "not correct"; once locked, the sign-in page says it is locked and for how long."""
+    email = _unique_email()
+    _, secret = _enrolled_admin(session, email)
+    token = _pending_session(session, email)
+    assert auth_sessions.second_factor_refusal(session, token, _wrong(secret), CLIENT) == auth_sessions.WRONG_CODE
+    for _ in range(ACCOUNT_FAILURE_LIMIT - 2):
+        auth_sessions.complete_second_factor(session, token, _wrong(secret), CLIENT)
+    # The failure that locks, and every code after it (even the right one), answer with the lockout.
+    assert auth_sessions.second_factor_refusal(session, token, _wrong(secret), CLIENT) == auth_sessions.CODE_LOCKED
+    locked = auth_sessions.second_factor_refusal(session, token, _step_code(secret, 1), CLIENT)
+    assert locked == auth_sessions.CODE_LOCKED and "15 minutes" in locked
+    mail_sink.wait_for(email, "paused")

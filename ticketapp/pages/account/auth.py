@@ -12,6 +12,7 @@ from ticketapp.components.forms import (
     error_region,
     form_card,
     password_field,
+    sign_out_form,
     submit_button,
     text_field,
     tv,
@@ -123,6 +124,14 @@ def _password_feedback() -> rx.Component:
 def signup() -> rx.Component:
     return _centered(
         rx.heading(t("Create an account"), as_="h1", size="7"),
+        done_region(
+            SignUpState.sent,
+            t(
+                "Almost done: we sent a message to the address you entered. Follow its link to confirm "
+                "your address, then sign in."
+            ),
+            icon="mail",
+        ),
         form_card(
             error_region(SignUpState.error),
             rx.form(
@@ -172,7 +181,7 @@ def signup() -> rx.Component:
 def signout() -> rx.Component:
     return _centered(
         rx.heading(t("Sign out"), as_="h1", size="7"),
-        rx.button(t("Sign out of this browser"), on_click=AuthState.sign_out, size="3"),
+        sign_out_form(t("Sign out of this browser"), size="3"),
     )
 
 
@@ -262,5 +271,9 @@ def verify_email() -> rx.Component:
         rx.heading(t("E-mail confirmation"), as_="h1", size="7"),
         error_region(VerifyEmailState.error),
         done_region(VerifyEmailState.verified, t("Thank you, your e-mail address is confirmed.")),
-        rx.link(t("Continue to the events"), href="/"),
+        rx.cond(
+            AuthState.signed_in,
+            rx.link(t("Continue to the events"), href="/"),
+            rx.link(t("Sign in"), href="/signin"),
+        ),
     )

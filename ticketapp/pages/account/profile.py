@@ -19,6 +19,7 @@ from ticketapp.components.layout import LANGUAGES, page_layout
 from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.profile import OrderDetailState, OrdersState, ProfileState, SecurityState
+from ticketapp.state.account.sessions import SessionsState
 from ticketapp.state.locale import t
 
 
@@ -205,7 +206,55 @@ def _delete_dialog() -> rx.Component:
     )
 
 
-@rx.page(route="/account", title="My account · Ticketapp", on_load=[ProfileState.load])
+def _session_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["signed_in"]),
+        rx.table.cell(row["device"]),
+        rx.table.cell(row["ip"]),
+        rx.table.cell(
+            rx.cond(
+                row["current"] == "1",
+                rx.badge(t("This browser"), color_scheme="green"),
+                rx.button(
+                    t("End session"),
+                    on_click=SessionsState.sign_out_session(row["id"]),
+                    variant="soft",
+                    size="1",
+                    aria_label=t("End the session of this browser"),
+                ),
+            )
+        ),
+    )
+
+
+def _sessions_section() -> rx.Component:
+    return _section(
+        t("Where you are signed in"),
+        rx.text(t("Ending a session signs that browser out at once. Ending all of them signs you out here too.")),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(t("Signed in")),
+                    rx.table.column_header_cell(t("Browser")),
+                    rx.table.column_header_cell(t("IP address")),
+                    rx.table.column_header_cell(rx.el.span(t("Action"), class_name="visually-hidden")),
+                )
+            ),
+            rx.table.body(rx.foreach(SessionsState.sessions, _session_row)),
+            width="100%",
+        ),
+        status_region(SessionsState.message),
+        rx.button(
+            t("End all sessions"), on_click=SessionsState.sign_out_everywhere, color_scheme="red", variant="soft"
+        ),
+    )
+
+
+@rx.page(
+    route="/account",
+    title="My account · Ticketapp",
+    on_load=[ProfileState.load, SessionsState.load],
+)
 def account() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -221,6 +270,7 @@ def account() -> rx.Component:
             _profile_form(),
             _email_form(),
             rx.cond(ProfileState.has_password, _password_form(), rx.fragment()),
+            _sessions_section(),
             _delete_dialog(),
             spacing="4",
             width="100%",

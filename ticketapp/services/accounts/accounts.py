@@ -139,8 +139,18 @@ def consume_token(session: Session, raw: str, purpose: TokenPurpose) -> OneTimeT
     return token
 
 
-def sign_up(session: Session, email: str, display_name: str, password: str, lang: str, client: ClientInfo) -> User:
-    """Create a customer account and send the verification mail."""
+EXISTING_ADDRESS = "existing address"
+
+
+def sign_up(
+    session: Session, email: str, display_name: str, password: str, lang: str, client: ClientInfo
+) -> User | None:
+    """Create a customer account and send the verification mail.
+
+    An address that already has an account gets the same answer as a new one (no account
+    enumeration): nothing is created, the owner is mailed that someone tried to sign up with
+    it, and None is returned. Both mails count against the same per-address/IP limits.
+    """
     email = normalize_email(email)
     display_name = display_name.strip()
     if not is_valid_email(email):
@@ -148,8 +158,11 @@ def sign_up(session: Session, email: str, display_name: str, password: str, lang
     if not display_name:
         raise AccountError(msgid("Please enter your name."))
     check_password(password, email)
-    if get_user_by_email(session, email) is not None:
-        raise AccountError(msgid("An account with this e-mail address already exists. Sign in instead."))
+    existing = get_user_by_email(session, email)
+    if existing is not None:
+        hash_password(password)  # as slow as creating the account
+        _tell_owner_of_sign_up_attempt(session, existing, client)
+        return None
     user = User(
         email=email,
         display_name=display_name[:120],
@@ -167,6 +180,15 @@ def sign_up(session: Session, email: str, display_name: str, password: str, lang
     if send:
         account_mail.send_verification_mail(email, user.display_name, user.locale, token)
     return user
+
+
+def _tell_owner_of_sign_up_attempt(session: Session, owner: User, client: ClientInfo) -> None:
+    send = account_mail_allowed(session, owner.email, client.ip)
+    detail = EXISTING_ADDRESS if send else f"{EXISTING_ADDRESS}; {MAIL_THROTTLED}"
+    record_event(session, SecurityEventKind.SIGN_UP, client, user_id=owner.id, email=owner.email, detail=detail)
+    session.commit()
+    if send and owner.deleted_at is None:
+        account_mail.send_sign_up_attempt_notice(owner.email, owner.display_name, owner.locale)
 
 
 def resend_verification(session: Session, user_id: int) -> None:

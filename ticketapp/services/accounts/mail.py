@@ -133,3 +133,24 @@ def send_lockout_notice(to: str, name: str, lang: str) -> None:
             ),
         ],
     )
+
+
+def send_sign_up_attempt_notice(to: str, name: str, lang: str) -> None:
+    """Someone tried to create an account with an address that already has one (the sign-up page
+    answered as for a new address, so it reveals nothing; the owner hears about it here)."""
+    _send(
+        to,
+        name,
+        lang,
+        gettext(lang, "Someone tried to sign up with your address"),
+        [
+            gettext(
+                lang,
+                "Someone tried to create a new Ticketapp account with your e-mail address. You already "
+                "have an account, so nothing was changed.",
+            ),
+            gettext(lang, "If it was you, sign in instead, or choose a new password if you forgot it."),
+        ],
+        gettext(lang, "Sign in"),
+        f"{get_settings().base_url}/signin",
+    )

@@ -1,7 +1,9 @@
 """Who is signed in on this browser: the session cookies and the header's account vars.
 
-The browser keeps an opaque session token in a cookie: `ta_session` ends with
-the browser session, `ta_remember` lasts 30 days ("Remember me"). Every guarded
+The browser keeps an opaque session token in an HttpOnly cookie: `ta_session` ends
+with the browser session, `ta_remember` lasts 30 days ("Remember me"). Only HTTP
+routes set and clear it (api/session_cookie.py); a state reads it from the Cookie
+header of the tab's websocket handshake and never holds it in a var. Every guarded
 handler resolves the token against the database again (`current_user`), so a
 revoked session or a blocked account loses access at once — hiding a link is not
 access control. The guard that decides "may they?" is in `state/base.py`.
@@ -9,26 +11,25 @@ access control. The guard that decides "may they?" is in `state/base.py`.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import reflex as rx
 from reflex.event import EventSpec
+from reflex.middleware import Middleware
+from reflex.state import BaseState
+from reflex_base.event import Event
 
 from ticketapp.db import run_db
 from ticketapp.models import Role
 from ticketapp.services.accounts import accounts
 from ticketapp.services.accounts.security_log import ClientInfo
-from ticketapp.services.accounts.sessions import (
-    REMEMBER_COOKIE,
-    REMEMBER_ME_LIFETIME,
-    SESSION_COOKIE,
-    CurrentUser,
-    resolve_session,
-    revoke_session,
-)
+from ticketapp.services.accounts.sessions import REMEMBER_COOKIE, SESSION_COOKIE, CurrentUser, resolve_session
+from ticketapp.state.account.tab import drop_tab_state
 from ticketapp.state.snapshot import SentWhenUsed
 
-REMEMBER_MAX_AGE_S = int(REMEMBER_ME_LIFETIME.total_seconds())
+# The event a (re)connecting tab sends first; its answer is the full snapshot.
+HYDRATE_EVENT = f"{rx.State.get_full_name()}.hydrate_and_load"
 
 
 def client_info(state: rx.State) -> ClientInfo:
@@ -45,10 +46,16 @@ def sign_in_redirect(state: rx.State) -> EventSpec:
     return rx.redirect(f"/signin?next={quote(current_path(state), safe='')}")
 
 
+def cookie_value(header: str, name: str) -> str:
+    """One cookie's value from a Cookie header ("" if absent)."""
+    for part in (header or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value.strip().strip('"')
+    return ""
+
+
 class AuthState(SentWhenUsed, rx.State):
-    # max_age unset: the cookie ends with the browser session.
-    browser_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="lax")
-    remembered_token: str = rx.Cookie("", name=REMEMBER_COOKIE, max_age=REMEMBER_MAX_AGE_S, same_site="lax")
     signed_in: bool = False
     user_name: str = ""
     user_email: str = ""
@@ -58,6 +65,8 @@ class AuthState(SentWhenUsed, rx.State):
     # True once this browser tab talked to the server; unlike `is_hydrated` it does not
     # flip back to False during client-side navigation (forms use it to enable submit).
     connected: bool = False
+    # The session this tab last saw (0: none). Backend-only: the token itself is never in state.
+    _session_id: int = 0
 
     @rx.var
     def is_admin(self) -> bool:
@@ -76,7 +85,9 @@ class AuthState(SentWhenUsed, rx.State):
         return self.signed_in and not self.email_verified
 
     def _token(self) -> str:
-        return self.remembered_token or self.browser_token
+        """The session token of this tab's websocket: the HttpOnly cookie sent with its handshake."""
+        header = self.router.headers.cookie
+        return cookie_value(header, REMEMBER_COOKIE) or cookie_value(header, SESSION_COOKIE)
 
     def _show(self, user: CurrentUser | None) -> None:
         self.signed_in = user is not None
@@ -85,38 +96,32 @@ class AuthState(SentWhenUsed, rx.State):
         self.user_role = user.role if user else ""
         self.email_verified = user.email_verified if user else True
 
-    def _forget_tokens(self) -> list[EventSpec]:
-        self.browser_token = ""
-        self.remembered_token = ""
-        self._show(None)
-        return [rx.remove_cookie(SESSION_COOKIE), rx.remove_cookie(REMEMBER_COOKIE)]
-
-    def _remember_token(self, token: str, remember: bool) -> None:
-        self.remembered_token = token if remember else ""
-        self.browser_token = "" if remember else token
-
     async def _current_user(self) -> CurrentUser | None:
-        """Resolve the session now (fresh from the database) and refresh the header vars."""
+        """Resolve the session now (fresh from the database) and refresh the header vars.
+
+        When the session differs from the one this tab last saw (signed out, revoked
+        elsewhere, someone else signed in), the tab's whole server-side state is dropped first.
+        """
         token = self._token()
         user = await run_db(resolve_session, token) if token else None
+        seen = user.session_id if user else 0
+        if self._session_id and self._session_id != seen:
+            await drop_tab_state(self)
+        self._session_id = seen
         self._show(user)
         return user
 
-    @rx.event
-    async def refresh(self) -> list[EventSpec] | None:
-        """On page load/mount: show who is signed in; drop a dead token."""
-        self.connected = True
-        user = await self._current_user()
-        if user is None and self._token():
-            return self._forget_tokens()
-        return None
+    async def _forget(self) -> None:
+        """This tab's session ended (sign-out, account deleted): drop everything the tab holds."""
+        await drop_tab_state(self)
+        self._session_id = 0
+        self._show(None)
 
     @rx.event
-    async def sign_out(self) -> list[EventSpec]:
-        token = self._token()
-        if token:
-            await run_db(revoke_session, token, client_info(self))
-        return [*self._forget_tokens(), rx.redirect("/")]
+    async def refresh(self) -> None:
+        """On page load/mount: show who is signed in."""
+        self.connected = True
+        await self._current_user()
 
     @rx.event
     async def resend_verification(self) -> None:
@@ -125,6 +130,20 @@ class AuthState(SentWhenUsed, rx.State):
             return
         await run_db(accounts.resend_verification, user.id)
         self.verification_resent = True
+
+
+class TabIdentityMiddleware(Middleware):
+    """Before a (re)connecting tab gets its snapshot: if it had a session and the connection's
+    cookie now opens another one or none (signed out by `POST /auth/signout`, revoked elsewhere,
+    someone else signed in), the tab's state is dropped, so the snapshot carries none of it."""
+
+    async def preprocess(self, app: Any, state: BaseState, event: Event) -> None:
+        if event.name != HYDRATE_EVENT:
+            return None
+        auth = await state.get_state(AuthState)
+        if auth._session_id:
+            await auth._current_user()
+        return None
 
 
 async def current_user(state: rx.State) -> CurrentUser | None:

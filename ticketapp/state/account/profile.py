@@ -176,8 +176,8 @@ class ProfileState(SentWhenUsed, rx.State):
             return None
         auth = await self.get_state(AuthState)
         lang = await current_lang(self)
+        await auth._forget()
         return [
-            *auth._forget_tokens(),
             rx.redirect("/"),
             rx.toast(gettext(lang, "Your account was deleted. Your past orders are kept anonymously.")),
         ]

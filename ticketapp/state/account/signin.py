@@ -4,6 +4,7 @@ e-mail verification. Messages are English ids; pages translate them live.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import reflex as rx
@@ -26,6 +27,7 @@ from ticketapp.state.snapshot import SentWhenUsed
 OAUTH_MESSAGES = {
     oauth.OAUTH_FAILED,
     auth_sessions.ACCOUNT_BLOCKED,
+    auth_sessions.COOKIE_LINK_INVALID,
     msgid("Your account at this provider has no verified e-mail address, so we cannot use it."),
 }
 
@@ -48,10 +50,25 @@ async def merge_cart_on_sign_in(state: rx.State) -> None:
     await cart._merge_into_account(user.id)
 
 
-def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> str:
-    """Create the account and sign it in; the session token for the cookie."""
-    user = accounts.sign_up(session, email, name, password, lang, client)
-    return auth_sessions.sign_in_user(session, user, remember=False, client=client)
+def set_cookie_and_go(ticket: str, next_path: str) -> EventSpec:
+    """A document navigation through `/auth/session`, which sets the HttpOnly session cookie from
+    the one-time `ticket` and then opens `next_path` (the websocket reconnects with the cookie).
+    `replace`: the ticket's URL does not stay in the tab's history."""
+    url = f"/auth/session?ticket={quote(ticket)}&next={quote(oauth.safe_return_path(next_path), safe='')}"
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+def _sign_in(
+    session: Session, email: str, password: str, remember: bool, client: ClientInfo
+) -> tuple[auth_sessions.SignInResult, str]:
+    """Check the password and open the session; the result and the one-time cookie ticket."""
+    result = auth_sessions.sign_in(session, email, password, remember, client)
+    return result, auth_sessions.cookie_ticket(session, result.token) if result.ok else ""
+
+
+def _sign_up(session: Session, email: str, name: str, password: str, lang: str, client: ClientInfo) -> None:
+    """Create the account (or, for a known address, mail its owner instead): the same answer either way."""
+    accounts.sign_up(session, email, name, password, lang, client)
 
 
 SIGN_UP_FIELDS = {
@@ -93,29 +110,26 @@ class SignInState(SentWhenUsed, rx.State):
     async def submit(self, form: dict[str, str]) -> EventSpec | None:
         remember = isinstance(form, dict) and form.get("remember") in ("on", "true", True)
         form = form_values(form, {"email": EMAIL_MAX, "password": PASSWORD_MAX})
-        result = await run_db(auth_sessions.sign_in, form["email"], form["password"], remember, client_info(self))
+        result, ticket = await run_db(_sign_in, form["email"], form["password"], remember, client_info(self))
         if not result.ok:
             self.error = result.error
             return None
         self.error = ""
-        auth = await self.get_state(AuthState)
-        auth._remember_token(result.token, result.remember)
-        await auth._current_user()
+        # The cookie route merges the browser's cart once fully signed in; staff come back
+        # here for their code (or go to set up two-factor) with the cookie set.
         if result.second_factor == "code":
-            self.step = "code"
-            return None
+            return set_cookie_and_go(ticket, f"/signin?next={quote(self.next_path, safe='')}")
         if result.second_factor == "enrol":
-            return rx.redirect("/account/security")
-        await merge_cart_on_sign_in(self)
-        return rx.redirect(self.next_path)
+            return set_cookie_and_go(ticket, "/account/security")
+        return set_cookie_and_go(ticket, self.next_path)
 
     @rx.event
     async def submit_code(self, form: dict[str, str]) -> EventSpec | None:
         auth = await self.get_state(AuthState)
         code = form_values(form, {"code": SHORT_MAX})["code"]
-        ok = await run_db(auth_sessions.complete_second_factor, auth._token(), code, client_info(self))
-        if not ok:
-            self.error = msgid("That code is not correct. Check your authenticator app and try again.")
+        refusal = await run_db(auth_sessions.second_factor_refusal, auth._token(), code, client_info(self))
+        if refusal:
+            self.error = refusal
             return None
         self.error = ""
         await merge_cart_on_sign_in(self)
@@ -124,6 +138,8 @@ class SignInState(SentWhenUsed, rx.State):
 
 class SignUpState(SentWhenUsed, rx.State):
     error: str = ""
+    # The form was accepted: "check your inbox", whether the address was new or already had an account.
+    sent: bool = False
     # Rule problems of the typed password, shown live before submitting.
     password_problems: list[str] = []
     _email: str = ""
@@ -146,15 +162,14 @@ class SignUpState(SentWhenUsed, rx.State):
         lang = await current_lang(self)
         client = client_info(self)
         try:
-            token = await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
+            await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
         except AccountError as error:
             self.error = error.message
             return None
+        # Not signed in, for a new address either: otherwise the answer would tell who has an account.
         self.error = ""
-        auth = await self.get_state(AuthState)
-        auth._remember_token(token, remember=False)
-        await merge_cart_on_sign_in(self)
-        return rx.redirect("/account?welcome=1")
+        self.sent = True
+        return None
 
 
 class ForgotPasswordState(SentWhenUsed, rx.State):
@@ -205,12 +220,13 @@ class ResetPasswordState(SentWhenUsed, rx.State):
         except AccountError as error:
             self.error = error.message
             return
+        # Every session of the account ended, this browser's too: a signed-in tab drops its state
+        # (this page's included) before the confirmation is set.
+        auth = await self.get_state(AuthState)
+        await auth._current_user()
         self.error = ""
         self.done = True
         self.token_ok = False
-        # Every session of the account ended, this browser's too.
-        auth = await self.get_state(AuthState)
-        await auth._current_user()
 
 
 class VerifyEmailState(SentWhenUsed, rx.State):
@@ -222,11 +238,11 @@ class VerifyEmailState(SentWhenUsed, rx.State):
     async def load(self) -> None:
         try:
             await run_db(accounts.confirm_email_token, _query(self, "token"), client_info(self))
-            self.verified = True
-            self.error = ""
+            verified, error_message = True, ""
         except AccountError as error:
-            self.verified = False
-            self.error = error.message
-        self.checked = True
+            verified, error_message = False, error.message
+        # Refresh the header first: should the confirmation have changed who is signed in, the
+        # tab's state is dropped before this page's answer is set.
         auth = await self.get_state(AuthState)
         await auth._current_user()
+        self.verified, self.error, self.checked = verified, error_message, True

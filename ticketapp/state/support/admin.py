@@ -13,7 +13,7 @@ from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.support import content as support_content
 from ticketapp.services.support.tickets import SupportError
 from ticketapp.state.base import StaffPageState
-from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, clip, known_key
+from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, known_key
 from ticketapp.state.snapshot import SentWhenUsed
 
 
@@ -142,7 +142,8 @@ class SupportAdminState(SentWhenUsed, StaffPageState, rx.State):
         )
 
     @rx.event
-    def set_field(self, name: str, value: str) -> None:
-        # Only the editable text fields, capped; never flags like forbidden.
+    async def set_field(self, name: str, value: str) -> None:
+        # Only the editable text fields, capped; never flags like forbidden; only for an admin
+        # (a crafted event from anyone else changes nothing).
         if field := known_key(name, EDITABLE_FIELDS):
-            setattr(self, field, clip(value, EDITABLE_FIELDS[field]))
+            await self._set_text(field, value, EDITABLE_FIELDS[field])
