@@ -18,6 +18,7 @@ from ticketapp.services.support import presence as support_presence
 from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import sla as support_sla
 from ticketapp.services.support import tickets as support
+from ticketapp.services.support import views
 from ticketapp.services.support.attachments import MAX_ATTACHMENT_BYTES, attach, attachment_bytes, store_attachment
 from ticketapp.services.support.queue import QueueFilter
 from ticketapp.services.support.tickets import NotAllowedError, Requester, SupportError
@@ -382,3 +383,17 @@ def test_chat_attachments_are_checked_by_content_and_size(session) -> None:
     assert result.message.attachment_name == "photo.png"  # the client's path never becomes ours
     assert result.message.attachment_type == "image/png"
     assert result.message.body == "📎 photo.png"
+
+
+def test_a_signed_in_customers_chat_opens_only_for_that_account(session: Session, people: dict) -> None:
+    """The chat token stays in the browser's storage after sign-out: the next person there must not read the chat."""
+    chat = support_chat.start_chat(session, people["alice"], topic="tickets")
+    support_chat.post_customer_message(session, chat, "My order ORD-ALICE")
+    token = chat.access_token
+    assert support_chat.chat_for_customer(session, token, customer_id=people["alice"].id) == chat
+    assert support_chat.chat_for_customer(session, token, customer_id=None) is None  # signed out, same browser
+    assert support_chat.chat_for_customer(session, token, customer_id=people["bob"].id) is None  # someone else
+    snapshot = views.customer_chat_snapshot(session, token, "en", customer_id=None, mark_read=True)
+    assert not snapshot.found and snapshot.messages == []
+    guest = support_chat.start_chat(session, None, guest_name="Gina", guest_email="gina@example.com", topic="other")
+    assert support_chat.chat_for_customer(session, guest.access_token, customer_id=None) == guest  # a visitor's own

@@ -230,7 +230,7 @@ def _agent_replies(database_url: str, agent_id: int, chat_token: str, text: str)
     engine = make_engine(database_url)
     with Session(engine) as session:
         agent = get_viewer(session, agent_id)
-        chat = support_chat.chat_for_customer(session, chat_token)
+        chat = support_chat.chat_for_customer(session, chat_token, customer_id=None)
         if chat.agent_id is None:
             support_chat.take_chat(session, agent, chat.id)
         support_chat.post_agent_message(session, agent, chat.id, text)

@@ -79,11 +79,18 @@ def start_chat(
     return chat
 
 
-def chat_for_customer(session: Session, access_token: str) -> SupportChat | None:
-    """The browser that started a chat keeps its token; no token, no chat."""
+def chat_for_customer(session: Session, access_token: str, *, customer_id: int | None) -> SupportChat | None:
+    """The browser that started a chat keeps its token; no token, no chat.
+
+    A chat started signed in opens only for that account (`customer_id`, None for a visitor): the token
+    stays in the browser after a sign-out, and the next person at a shared computer must not read it.
+    """
     if not access_token:
         return None
-    return session.exec(select(SupportChat).where(SupportChat.access_token == access_token)).first()
+    chat = session.exec(select(SupportChat).where(SupportChat.access_token == access_token)).first()
+    if chat is not None and chat.customer_id is not None and chat.customer_id != customer_id:
+        return None
+    return chat
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,10 @@ class ChatSnapshot:
     chat_id: int = 0  # the chat's live topic (services.shared.bus.chat_topic)
 
 
-def customer_chat_snapshot(session: Session, access_token: str, lang: str, *, mark_read: bool) -> ChatSnapshot:
-    chat = support_chat.chat_for_customer(session, access_token)
+def customer_chat_snapshot(
+    session: Session, access_token: str, lang: str, *, customer_id: int | None, mark_read: bool
+) -> ChatSnapshot:
+    chat = support_chat.chat_for_customer(session, access_token, customer_id=customer_id)
     if chat is None:
         return ChatSnapshot(found=False, live_help=support_presence.live_help_available(session))
     if mark_read:

@@ -27,8 +27,10 @@ from ticketapp.state.snapshot import SentWhenUsed
 TYPING_WRITE_EVERY_S = 2.0
 
 
-def _read_snapshot(session: Session, access_token: str, lang: str, mark_read: bool) -> ChatSnapshot:
-    return customer_chat_snapshot(session, access_token, lang, mark_read=mark_read)
+def _read_snapshot(
+    session: Session, access_token: str, customer_id: int | None, lang: str, mark_read: bool
+) -> ChatSnapshot:
+    return customer_chat_snapshot(session, access_token, lang, customer_id=customer_id, mark_read=mark_read)
 
 
 def _order_choices(session: Session, viewer: Viewer | None, lang: str) -> list[dict[str, str]]:
@@ -38,23 +40,23 @@ def _order_choices(session: Session, viewer: Viewer | None, lang: str) -> list[d
     ]
 
 
-def _open_chat(session: Session, chat_token: str) -> SupportChat:
-    chat = support_chat.chat_for_customer(session, chat_token)
+def _open_chat(session: Session, chat_token: str, customer_id: int | None) -> SupportChat:
+    chat = support_chat.chat_for_customer(session, chat_token, customer_id=customer_id)
     if chat is None:
         raise SupportError("This chat is closed. Please start a new one.")
     return chat
 
 
-def _post_message(session: Session, chat_token: str, body: str) -> None:
-    support_chat.post_customer_message(session, _open_chat(session, chat_token), body)
+def _post_message(session: Session, chat_token: str, customer_id: int | None, body: str) -> None:
+    support_chat.post_customer_message(session, _open_chat(session, chat_token, customer_id), body)
 
 
-def _post_attachment(session: Session, chat_token: str, filename: str, data: bytes) -> None:
-    support_chat.post_customer_attachment(session, _open_chat(session, chat_token), filename, data)
+def _post_attachment(session: Session, chat_token: str, customer_id: int | None, filename: str, data: bytes) -> None:
+    support_chat.post_customer_attachment(session, _open_chat(session, chat_token, customer_id), filename, data)
 
 
-def _mark_typing(session: Session, chat_token: str) -> None:
-    chat = support_chat.chat_for_customer(session, chat_token)
+def _mark_typing(session: Session, chat_token: str, customer_id: int | None) -> None:
+    chat = support_chat.chat_for_customer(session, chat_token, customer_id=customer_id)
     if chat is not None:
         support_chat.set_typing(session, chat, AuthorKind.CUSTOMER)
 
@@ -80,6 +82,8 @@ class SupportChatState(SentWhenUsed, rx.State):
     error: str = ""
     _chat_id: int = 0
     _typing_written: float = 0.0
+    # Who opened the panel (None: a visitor); a chat started signed in opens only for its account.
+    _customer_id: int | None = None
 
     def _apply(self, snapshot: ChatSnapshot, lang: str) -> None:
         # Only assign what changed: every assignment is sent to the browser.
@@ -106,7 +110,7 @@ class SupportChatState(SentWhenUsed, rx.State):
 
     async def _read_again(self) -> None:
         lang = await current_lang(self)
-        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
+        self._apply(await run_db(_read_snapshot, self.chat_token, self._customer_id, lang, True), lang)
         self._follow()
 
     @rx.event
@@ -119,6 +123,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         viewer = await signed_in_viewer(self)
         self.signed_in = viewer is not None
         self.viewer_name = viewer.name if viewer else ""
+        self._customer_id = viewer.id if viewer else None
         self.orders = await run_db(_order_choices, viewer, lang)
         await self._read_again()
 
@@ -132,6 +137,7 @@ class SupportChatState(SentWhenUsed, rx.State):
     async def start(self, form: dict[str, str]) -> None:
         lang = await current_lang(self)
         viewer = await signed_in_viewer(self)
+        self._customer_id = viewer.id if viewer else None
         try:
             chat = await run_db(
                 support_chat.start_chat,
@@ -147,7 +153,7 @@ class SupportChatState(SentWhenUsed, rx.State):
             return
         self.error = ""
         self.chat_token = chat.access_token
-        self._apply(await run_db(_read_snapshot, chat.access_token, lang, False), lang)
+        self._apply(await run_db(_read_snapshot, chat.access_token, self._customer_id, lang, False), lang)
         self._follow()
 
     @rx.event
@@ -155,14 +161,14 @@ class SupportChatState(SentWhenUsed, rx.State):
         lang = await current_lang(self)
         body = form.get("message", self.draft)
         try:
-            await run_db(_post_message, self.chat_token, body)
+            await run_db(_post_message, self.chat_token, self._customer_id, body)
         except SupportError as error:
             self.error = gettext(lang, str(error))
             return
         self.error = ""
         self.draft = ""
         self._typing_written = 0.0
-        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
+        self._apply(await run_db(_read_snapshot, self.chat_token, self._customer_id, lang, True), lang)
 
     @rx.event
     async def send_attachment(self, files: list[rx.UploadFile]) -> EventSpec | None:
@@ -173,12 +179,12 @@ class SupportChatState(SentWhenUsed, rx.State):
         upload = files[0]
         data = await upload.read(MAX_ATTACHMENT_BYTES + 1)  # never more than the limit into memory
         try:
-            await run_db(_post_attachment, self.chat_token, upload.filename or "file", data)
+            await run_db(_post_attachment, self.chat_token, self._customer_id, upload.filename or "file", data)
         except SupportError as error:
             self.error = gettext(lang, str(error))
             return rx.clear_selected_files(CHAT_UPLOAD_ID)
         self.error = ""
-        self._apply(await run_db(_read_snapshot, self.chat_token, lang, True), lang)
+        self._apply(await run_db(_read_snapshot, self.chat_token, self._customer_id, lang, True), lang)
         return rx.clear_selected_files(CHAT_UPLOAD_ID)
 
     @rx.event
@@ -187,7 +193,7 @@ class SupportChatState(SentWhenUsed, rx.State):
         if not value or time.time() - self._typing_written < TYPING_WRITE_EVERY_S:
             return
         self._typing_written = time.time()
-        await run_db(_mark_typing, self.chat_token)
+        await run_db(_mark_typing, self.chat_token, self._customer_id)
 
     @rx.event
     def new_chat(self) -> None:
