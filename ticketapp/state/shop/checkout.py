@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
+import secrets
+
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
@@ -17,6 +19,8 @@ from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.risk.rules import Client
+from ticketapp.services.risk.screening import RiskRefusedError
 from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
@@ -24,6 +28,9 @@ from ticketapp.state.shop.cart import CartState, cart_line_view
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
+
+
+DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 
 class CheckoutState(SentWhenUsed, rx.State):
@@ -43,6 +50,8 @@ class CheckoutState(SentWhenUsed, rx.State):
     placed_orders: list[dict[str, str]] = []
     methods: list[dict[str, str]] = []
     payment_method: str = ""
+    # A random id for this browser, long-lived: the risk rules count orders per device (not a credential).
+    device_id: str = rx.Cookie("", name="device", max_age=DEVICE_COOKIE_AGE, same_site="lax")
 
     @rx.event
     def set_payment_method(self, value: str) -> None:
@@ -56,6 +65,7 @@ class CheckoutState(SentWhenUsed, rx.State):
     async def load(self) -> None:
         self.error = ""
         self.order_codes = []
+        self._ensure_device()
         lang = await current_lang(self)
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
@@ -86,6 +96,14 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.loaded = True
         await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
 
+    def _ensure_device(self) -> None:
+        if not (8 <= len(self.device_id) <= 64 and self.device_id.replace("-", "").replace("_", "").isalnum()):
+            self.device_id = secrets.token_urlsafe(18)
+
+    def _client(self) -> Client:
+        self._ensure_device()
+        return Client(ip=self.router.session.client_ip or "", device=self.device_id)
+
     async def _prefill_buyer(self) -> None:
         """A signed-in buyer starts from their account's name and e-mail (still editable)."""
         user = await current_user(self)
@@ -113,9 +131,9 @@ class CheckoutState(SentWhenUsed, rx.State):
         user_id = user.id if user is not None and user.fully_signed_in else None
         try:
             placed = await run_db(
-                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id
+                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id, self._client()
             )
-        except inventory.BookingError as refused:
+        except (inventory.BookingError, RiskRefusedError) as refused:
             self.error = refused.translated(lang)
             self.placing = False
             return
@@ -150,8 +168,22 @@ def attendee_control(key: str) -> str:
 
 
 def _place(
-    session: Session, token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None
+    session: Session,
+    token: str,
+    name: str,
+    email: str,
+    lang: str,
+    names: dict[int, list[str]],
+    user_id: int | None,
+    client: Client,
 ) -> list[Order]:
     return orders.convert_cart_to_pending_order(
-        session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
+        session,
+        token,
+        buyer_name=name,
+        buyer_email=email,
+        user_id=user_id,
+        locale=lang,
+        attendee_names=names,
+        client=client,
     )
