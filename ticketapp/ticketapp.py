@@ -11,6 +11,7 @@ import ticketapp.pages.admin.area
 import ticketapp.pages.admin.events
 import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people
+import ticketapp.pages.admin.risk
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart
 import ticketapp.pages.shop.checkout

@@ -36,6 +36,9 @@ def admin_nav() -> rx.Component:
         (t("Orders"), "/admin/orders"),
         (t("Customers"), "/admin/customers"),
         (t("Staff"), "/admin/staff"),
+        (t("Review queue"), "/admin/review"),
+        (t("Block lists"), "/admin/blocks"),
+        (t("Security"), "/admin/security"),
     ]
     return rx.el.nav(
         rx.hstack(*[rx.link(label, href=href) for label, href in links], spacing="4", wrap="wrap"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
-
-import secrets
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -28,7 +27,6 @@ from ticketapp.state.shop.cart import CartState, cart_line_view
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
-
 
 DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
