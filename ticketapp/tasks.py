@@ -20,6 +20,7 @@ from ticketapp.db import session_scope
 from ticketapp.services import hooks
 from ticketapp.services.booking.checkout import sweep_expired
 from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
+from ticketapp.services.risk.alerts import send_alerts
 from ticketapp.services.shared import due
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, RECONCILE_JOB, record_heartbeat
 from ticketapp.services.shared.mail import MAIL_JOB, deliver_payload
@@ -111,6 +112,13 @@ def reconcile_due() -> None:
     with session_scope() as session:
         due.reconcile(session, hooks.emit)
         record_heartbeat(session, RECONCILE_JOB)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def security_alerts() -> None:
+    """Every minute: e-mail the admins about thresholds crossed (once per alert and window; services.risk.alerts)."""
+    with session_scope() as session:
+        send_alerts(session)
 
 
 @hooks.on("order.paid")
