@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,10 +15,12 @@ from sqlmodel import Session
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
+from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.risk import bots
 from ticketapp.services.risk.rules import Client
 from ticketapp.services.risk.screening import RiskRefusedError
 from ticketapp.state.account.auth import current_user
@@ -50,6 +53,7 @@ class CheckoutState(SentWhenUsed, rx.State):
     payment_method: str = ""
     # A random id for this browser, long-lived: the risk rules count orders per device (not a credential).
     device_id: str = rx.Cookie("", name="device", max_age=DEVICE_COOKIE_AGE, same_site="lax")
+    _shown_at: float = 0.0  # when the page showed the form (the bot time check for guests)
 
     @rx.event
     def set_payment_method(self, value: str) -> None:
@@ -64,6 +68,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.error = ""
         self.order_codes = []
         self._ensure_device()
+        self._shown_at = time.time()
         lang = await current_lang(self)
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
@@ -127,6 +132,9 @@ class CheckoutState(SentWhenUsed, rx.State):
         # Resolved again here, not trusted from load: the order joins the account signed in now.
         user = await current_user(self)
         user_id = user.id if user is not None and user.fully_signed_in else None
+        if user_id is None and (refusal := await self._bot_refusal(form, lang)):
+            self.error, self.placing = refusal, False
+            return
         try:
             placed = await run_db(
                 _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id, self._client()
@@ -143,6 +151,16 @@ class CheckoutState(SentWhenUsed, rx.State):
         if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
             yield redirect
         self.placing = False
+
+    async def _bot_refusal(self, form: object, lang: str) -> str:
+        """A guest's form that looks automated (honeypot, sent too fast): why, in the buyer's language."""
+        honeypot = form_values(form, {bots.HONEYPOT_FIELD: NAME_MAX})[bots.HONEYPOT_FIELD]
+        client = ClientInfo(ip=self.router.session.client_ip or "", user_agent=self.router.headers.user_agent or "")
+        try:
+            await run_db(bots.screen_form, "checkout", honeypot, self._shown_at, time.time(), client, self.buyer_email)
+        except bots.BotRefusedError as refused:
+            return refused.translated(lang)
+        return ""
 
     def _take_details(self, form: object) -> None:
         """The submitted name, e-mail and attendee names: the page's own fields only, capped."""
