@@ -28,18 +28,28 @@ from ticketapp.state.admin.risk import AdminBlocksState, AdminReviewState
 SHOTS = Path(__file__).resolve().parents[2] / ".web-test" / "screenshots"
 
 
-def _buy_held(page: Page, email: str) -> str:
-    """A guest buys one ticket with a disposable address and pays (demo): the order is held."""
-    page.goto("/events/jazz-a-lyon")
+def _checkout(page: Page, base: str, name: str, email: str) -> None:
+    """A guest puts one Standard ticket of "Jazz à Lyon" in the cart and places the order (demo card)."""
+    page.goto(f"{base}/events/jazz-a-lyon")
     page.get_by_label("Quantity of Standard").select_option("1")
     page.get_by_role("button", name="Add Standard to cart").click()
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
-    page.goto("/checkout")
-    page.get_by_label("Full name").fill("Sam Risky")
+    page.goto(f"{base}/checkout")
+    expect(page.get_by_text(re.compile(r"^Total: "))).to_be_visible()  # the page has loaded the cart
+    page.get_by_label("Full name").fill(name)
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("I accept the terms of sale").click()
-    page.get_by_label("Card — test mode, no real money").click()
+    terms = page.get_by_label("I accept the terms of sale")
+    terms.click()
+    expect(terms).to_be_checked()
+    method = page.get_by_label("Card — test mode, no real money")
+    method.click()
+    expect(method).to_be_checked()
     page.get_by_role("button", name="Place order and pay").click()
+
+
+def _buy_held(page: Page, email: str) -> str:
+    """A guest buys one ticket with a disposable address and pays (demo): the order is held."""
+    _checkout(page, "", "Sam Risky", email)
     page.get_by_role("button", name=re.compile(r"^Pay €")).click()
     heading = page.get_by_role("heading", name=re.compile(r"^Order [A-Z0-9-]+$"), level=1)
     expect(heading).to_be_visible()
@@ -122,15 +132,7 @@ def test_a_blocked_domain_is_refused_at_checkout_until_the_block_is_removed(page
     expect(table.get_by_role("row").filter(has_text=domain)).to_contain_text("chargebacks")
 
     buyer = page.context.browser.new_page()  # type: ignore[union-attr]
-    buyer.goto(f"{live_app.url}/events/jazz-a-lyon")
-    buyer.get_by_label("Quantity of Standard").select_option("1")
-    buyer.get_by_role("button", name="Add Standard to cart").click()
-    expect(buyer.get_by_text("1 ticket added to your cart.")).to_be_visible()
-    buyer.goto(f"{live_app.url}/checkout")
-    buyer.get_by_label("Full name").fill("Blocked Buyer")
-    buyer.get_by_label("E-mail").fill(f"someone@{domain}")
-    buyer.get_by_label("I accept the terms of sale").click()
-    buyer.get_by_role("button", name="Place order and pay").click()
+    _checkout(buyer, live_app.url, "Blocked Buyer", f"someone@{domain}")
     expect(buyer.get_by_text("We could not accept this order.")).to_be_visible()
     engine = make_engine(live_app.database_url)
     with Session(engine) as session:
