@@ -130,4 +130,6 @@ def test_a_staff_sign_in_from_a_new_device_alerts_but_a_known_one_does_not(
     [alert] = alerts.send_alerts(session)
     assert alert.kind == "staff_new_device" and "agent@example.com" in alert.detail and "Chrome" in alert.detail
     assert len(_mails(mail_sink, admin.email, "new device")) == before + 1
+    [noticed] = session.exec(select(SecurityEvent).where(SecurityEvent.kind == E.STAFF_NEW_DEVICE)).all()
+    assert (noticed.user_id, noticed.user_agent) == (agent.id, "Chrome on Windows")
     assert alerts.send_alerts(session) == []  # that sign-in alerted once

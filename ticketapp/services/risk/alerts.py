@@ -33,6 +33,8 @@ class Alert:
     kind: str
     window_key: str
     detail: str
+    # For an alert about one sign-in: that event, copied to the security log as what was noticed.
+    about: SecurityEvent | None = None
 
 
 def _window(now: datetime, minutes: int) -> tuple[datetime, str]:
@@ -134,6 +136,7 @@ def staff_new_devices(session: Session, now: datetime) -> list[Alert]:
                     "staff_new_device",
                     f"event-{event.id}",
                     f"{user.email} ({user.role}) signed in from a new device: {event.user_agent[:200]} at {event.ip}",
+                    about=event,
                 )
             )
     return found
@@ -197,6 +200,10 @@ def send_alerts(session: Session, *, now: datetime | None = None) -> list[Securi
             row = _claim(session, alert, now)
             if row is None:
                 continue
+            if alert.about is not None:
+                seen = alert.about
+                client = ClientInfo(ip=seen.ip, user_agent=seen.user_agent)
+                record_event(session, E.STAFF_NEW_DEVICE, client, user_id=seen.user_id, email=seen.email)
             for admin in _admins(session):
                 lang = admin.locale if admin.locale in settings.supported_locales else "en"
                 subject = translate(lang, SUBJECTS[alert.kind])
