@@ -39,7 +39,8 @@ def _checkout(page: Page, base: str, name: str, email: str) -> None:
     page.get_by_label("Full name").fill(name)
     page.get_by_label("E-mail").fill(email)
     terms = page.get_by_label("I accept the terms of sale")
-    terms.click()
+    if not terms.is_checked():  # a second purchase in the same tab: still ticked from the first
+        terms.click()
     expect(terms).to_be_checked()
     method = page.get_by_label("Card — test mode, no real money")
     method.click()
@@ -158,7 +159,7 @@ def test_the_security_view_filters_and_shows_a_chart_and_a_table(page: Page, liv
     events = page.get_by_role("table", name="Security events")
     expect(events.get_by_role("row").filter(has_text="Order held for review").first).to_be_visible()
     chart = page.get_by_role("region", name="Events over time")
-    expect(chart.locator(".js-plotly-plot")).to_be_visible()
+    expect(chart.locator("svg.main-svg").first).to_be_visible(timeout=30_000)  # Plotly's own drawing
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "admin-security.png"), full_page=True)
 
@@ -192,13 +193,24 @@ class _Tab:
         self.replies: list[dict[str, Any]] = []
         self.sio.on("event", self.replies.append, namespace="/_event")
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.sio.connect(
-            f"{url}?token={self.token}",
-            socketio_path="/_event",
-            transports=["websocket"],
-            namespaces=["/_event"],
-            headers={"Cookie": cookie, "Origin": url},
-        )
+        try:
+            self.sio.connect(
+                f"{url}?token={self.token}",
+                socketio_path="/_event",
+                transports=["websocket"],
+                namespaces=["/_event"],
+                headers={"Cookie": cookie, "Origin": url},
+            )
+        except socketio.exceptions.ConnectionError as exc:
+            import urllib.error
+            import urllib.request
+
+            try:
+                probe = urllib.request.urlopen(f"{url}/_event/?EIO=4&transport=polling", timeout=5)
+                seen = f"{probe.status} {probe.read()[:200]!r}"
+            except urllib.error.HTTPError as http:
+                seen = f"{http.code} {http.read()[:200]!r}"
+            raise AssertionError(f"websocket refused: {exc.args}; polling probe: {seen}") from exc
         storage = {f"{AuthState.get_full_name()}.browser_token_rx_state_": cookies.get(SESSION_COOKIE, "")}
         self.call(f"{ROOT}.hydrate_and_load", {"vars": storage})
 

@@ -221,8 +221,10 @@ class AdminBlocksState(SentWhenUsed, StaffPageState, rx.State):
 
 def _figure(series: events.Series, lang: str) -> go.Figure:
     figure = go.Figure()
+    width_ms = (3_600_000 if series.bucket == "hour" else 86_400_000) * 0.8
     for kind, counts in series.counts.items():
-        figure.add_trace(go.Bar(x=series.buckets, y=counts, name=gettext(lang, EVENT_LABELS.get(kind, kind))))
+        label = gettext(lang, EVENT_LABELS.get(kind, kind))
+        figure.add_trace(go.Bar(x=series.buckets, y=counts, name=label, width=width_ms))
     figure.update_layout(
         barmode="stack",
         margin={"l": 40, "r": 10, "t": 10, "b": 40},
