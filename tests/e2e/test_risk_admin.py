@@ -190,41 +190,35 @@ class _Tab:
     def __init__(self, url: str, cookies: dict[str, str]) -> None:
         self.token = str(uuid.uuid4())
         self.sio = socketio.Client(reconnection=False)
-        self.replies: list[dict[str, Any]] = []
-        self.sio.on("event", self.replies.append, namespace="/_event")
+        self.deltas: list[dict[str, Any]] = []
+        self.sio.on("event", lambda update: self.deltas.append(update.get("delta") or {}), namespace="/_event")
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        try:
-            self.sio.connect(
-                f"{url}?token={self.token}",
-                socketio_path="/_event",
-                transports=["websocket"],
-                namespaces=["/_event"],
-                headers={"Cookie": cookie, "Origin": url},
-            )
-        except socketio.exceptions.ConnectionError as exc:
-            import urllib.error
-            import urllib.request
-
-            try:
-                probe = urllib.request.urlopen(f"{url}/_event/?EIO=4&transport=polling", timeout=5)
-                seen = f"{probe.status} {probe.read()[:200]!r}"
-            except urllib.error.HTTPError as http:
-                seen = f"{http.code} {http.read()[:200]!r}"
-            raise AssertionError(f"websocket refused: {exc.args}; polling probe: {seen}") from exc
+        self.sio.connect(
+            f"{url}?token={self.token}",
+            socketio_path="/_event",
+            transports=["websocket"],
+            namespaces=["/_event"],
+            headers={"Cookie": cookie},  # the client sends the Origin (url's) itself
+        )
         storage = {f"{AuthState.get_full_name()}.browser_token_rx_state_": cookies.get(SESSION_COOKIE, "")}
-        self.call(f"{ROOT}.hydrate_and_load", {"vars": storage})
+        self.call(f"{ROOT}.hydrate_and_load", {"vars": storage}, answer=(ROOT, "is_hydrated_rx_state_"))
 
-    def call(self, handler: str, payload: dict[str, Any], timeout: float = 10) -> None:
-        """Send one event and wait until the server has answered it (its final delta)."""
-        done = len(self.replies)
+    def call(self, handler: str, payload: dict[str, Any], *, answer: tuple[str, str], timeout: float = 15) -> Any:
+        """Send one event; wait for the server's delta setting `answer` (state, var) and return that value."""
+        seen = len(self.deltas)
         event = {"name": handler, "payload": payload, "router_data": {"pathname": "/admin/review", "asPath": "/"}}
         self.sio.emit("event", event, namespace="/_event")
+        state, var = answer
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if any(r.get("final") for r in self.replies[done:]):
-                return
+            for delta in self.deltas[seen:]:
+                if var in delta.get(state, {}):
+                    return delta[state][var]
             self.sio.sleep(0.05)
         raise AssertionError(f"no answer to {handler}")
+
+    def value(self, state: str, var: str) -> Any:
+        return next((d[state][var] for d in reversed(self.deltas) if var in d.get(state, {})), None)
 
 
 def test_a_customers_crafted_events_to_the_admin_handlers_change_nothing(live_app: LiveApp, page: Page) -> None:
@@ -239,20 +233,30 @@ def test_a_customers_crafted_events_to_the_admin_handlers_change_nothing(live_ap
         session.commit()
         blocks_before = [(b.id, b.value) for b in session.exec(select(BlockEntry)).all()]
     tab = _Tab(live_app.url, {SESSION_COOKIE: token})
+    review, blocks = AdminReviewState.get_full_name(), AdminBlocksState.get_full_name()
     try:
-        review, blocks = AdminReviewState.get_full_name(), AdminBlocksState.get_full_name()
-        tab.call(f"{review}.approve", {"code": code})
-        tab.call(f"{review}.reject", {"form": {"code": code, "reason": "crafted"}})
-        tab.call(f"{blocks}.add", {"form": {"kind": "domain", "value": "example.com", "reason": "crafted"}})
+        refused = [
+            tab.call(f"{review}.approve", {"code": code}, answer=(review, "forbidden_rx_state_")),
+            tab.call(
+                f"{review}.reject", {"form": {"code": code, "reason": "x"}}, answer=(review, "forbidden_rx_state_")
+            ),
+            tab.call(
+                f"{blocks}.add",
+                {"form": {"kind": "domain", "value": "example.com", "reason": "crafted"}},
+                answer=(blocks, "forbidden_rx_state_"),
+            ),
+        ]
         for block_id, _ in blocks_before:
-            tab.call(f"{blocks}.remove", {"block_id": str(block_id)})
+            refused.append(
+                tab.call(f"{blocks}.remove", {"block_id": str(block_id)}, answer=(blocks, "forbidden_rx_state_"))
+            )
+        # The server knew who sent them: a signed-in customer, not an anonymous tab.
+        assert tab.value(AuthState.get_full_name(), "user_role_rx_state_") == "customer"
     finally:
         tab.sio.disconnect()
+    assert refused and all(r is True for r in refused)  # each handler ran and refused (the 403 panel)
     with Session(engine, expire_on_commit=False) as session:
         order = session.exec(select(Order).where(Order.code == code)).one()
         assert (order.status, order.review_state) == (OrderStatus.PAID, ReviewState.HELD)
         assert [(b.id, b.value) for b in session.exec(select(BlockEntry)).all()] == blocks_before
     engine.dispose()
-    # Each handler ran and refused the visitor (its page shows the 403 panel).
-    refused = [r["delta"][name] for r in tab.replies for name in (review, blocks) if name in (r.get("delta") or {})]
-    assert refused and all(delta.get("forbidden_rx_state_") is True for delta in refused)
