@@ -68,12 +68,19 @@ def test_bad_filters_get_a_clear_message(kind: str, start: str, end: str, messag
         events.parse_filter(kind, "", "", start, end)
 
 
-def test_counts_over_time_per_hour_for_a_short_span(log: Session) -> None:
+def test_counts_over_time_per_ten_minutes_for_a_few_hours(log: Session) -> None:
     wanted = events.parse_filter("", "", "", "2026-11-30", "2026-11-30")
-    series = events.over_time(log, wanted)
-    assert series.bucket == "hour"
-    assert series.buckets[0] == T0.replace(minute=0) and len(series.buckets) == 3
-    assert series.counts[E.SIGN_IN_FAILED] == [30, 0, 0] and series.counts[E.SIGN_IN_OK] == [0, 0, 1]
+    series = events.over_time(log, wanted)  # 10:15 … 12:15
+    assert series.bucket == "10min"
+    assert series.buckets[0] == T0.replace(minute=10) and len(series.buckets) == 13
+    assert series.counts[E.SIGN_IN_FAILED][:4] == [5, 10, 10, 5] and series.counts[E.SIGN_IN_OK][-1] == 1
+
+
+def test_counts_over_time_per_hour_for_a_day(log: Session) -> None:
+    _add(log, E.LOCKOUT, T0 + timedelta(hours=20))
+    series = events.over_time(log, events.parse_filter("", "", "", "2026-11-30", "2026-12-01"))
+    assert series.bucket == "hour" and series.buckets[0] == T0.replace(minute=0) and len(series.buckets) == 21
+    assert series.counts[E.SIGN_IN_FAILED][0] == 30 and series.counts[E.LOCKOUT][-1] == 1
 
 
 def test_counts_over_time_per_day_for_a_long_span(log: Session) -> None:

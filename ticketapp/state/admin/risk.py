@@ -221,7 +221,7 @@ class AdminBlocksState(SentWhenUsed, StaffPageState, rx.State):
 
 def _figure(series: events.Series, lang: str) -> go.Figure:
     figure = go.Figure()
-    width_ms = (3_600_000 if series.bucket == "hour" else 86_400_000) * 0.8
+    width_ms = series.step.total_seconds() * 1000 * 0.8
     for kind, counts in series.counts.items():
         label = gettext(lang, EVENT_LABELS.get(kind, kind))
         figure.add_trace(go.Bar(x=series.buckets, y=counts, name=label, width=width_ms))
@@ -279,7 +279,7 @@ class AdminSecurityState(SentWhenUsed, Paged, StaffPageState, rx.State):
         ]
         self.total = total
         self.chart = _figure(series, lang) if series.buckets else None
-        fmt = "%Y-%m-%d %H:00" if series.bucket == "hour" else "%Y-%m-%d"
+        fmt = "%Y-%m-%d" if series.bucket == "day" else "%Y-%m-%d %H:%M"
         kinds = list(series.counts)
         self.chart_headers = [gettext(lang, "Time (UTC)")] + [gettext(lang, EVENT_LABELS.get(k, k)) for k in kinds]
         self.chart_rows = [
