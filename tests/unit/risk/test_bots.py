@@ -67,6 +67,8 @@ def test_sign_ups_per_ip_are_limited(session: Session) -> None:
     bots.screen_sign_up(session, "", now - 10, now, ClientInfo(ip="192.0.2.1"), "other@example.com")  # another IP
     with pytest.raises(bots.BotRefusedError, match="Too many accounts"):
         bots.screen_sign_up(session, "", now - 10, now, HERE, "next@example.com")
+    [throttled] = session.exec(select(SecurityEvent).where(SecurityEvent.kind == SecurityEventKind.THROTTLED)).all()
+    assert throttled.ip == HERE.ip and "sign-ups from this IP" in throttled.detail
 
 
 def test_blocked_addresses_cannot_sign_up(session: Session) -> None:

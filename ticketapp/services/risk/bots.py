@@ -7,7 +7,8 @@
 - Sign-ups per IP: at most `SIGN_UPS_PER_IP_PER_HOUR` accounts created from one address an hour.
 - Blocked e-mails, domains and networks (services/risk/blocks) cannot sign up either.
 
-A refusal is said plainly to the visitor and written to the security log (`bot_refused`).
+A refusal is said plainly to the visitor and written to the security log (`bot_refused`; the
+per-IP limit as `throttled`).
 """
 
 from __future__ import annotations
@@ -43,8 +44,16 @@ def form_problem(honeypot: str, shown_at: float, now: float) -> str | None:
     return None
 
 
-def _refuse(session: Session, client: ClientInfo, email: str, form: str, why: str, message: str) -> BotRefusedError:
-    record_event(session, SecurityEventKind.BOT_REFUSED, client, email=email[:320], detail=f"{form}: {why}")
+def _refuse(
+    session: Session,
+    client: ClientInfo,
+    email: str,
+    form: str,
+    why: str,
+    message: str,
+    kind: SecurityEventKind = SecurityEventKind.BOT_REFUSED,
+) -> BotRefusedError:
+    record_event(session, kind, client, email=email[:320], detail=f"{form}: {why}")
     session.commit()
     return BotRefusedError(message)
 
@@ -80,6 +89,7 @@ def screen_sign_up(
                 "sign-up",
                 f"{recent} sign-ups from this IP in an hour",
                 msgid("Too many accounts were created from your network recently. Please try again later."),
+                SecurityEventKind.THROTTLED,
             )
     if matching_blocks(session, email, client.ip):
         raise _refuse(
