@@ -225,6 +225,8 @@ def _figure(series: events.Series, lang: str) -> go.Figure:
     for kind, counts in series.counts.items():
         label = gettext(lang, EVENT_LABELS.get(kind, kind))
         figure.add_trace(go.Bar(x=series.buckets, y=counts, name=label, width=width_ms))
+    if series.buckets:  # room around the bars: a single bucket would otherwise fill the whole axis
+        figure.update_xaxes(range=[series.buckets[0] - series.step, series.buckets[-1] + series.step])
     figure.update_layout(
         barmode="stack",
         margin={"l": 40, "r": 10, "t": 10, "b": 40},
