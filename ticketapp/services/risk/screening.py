@@ -80,7 +80,10 @@ def decide(score: int, cfg: RiskSettings) -> RiskDecision:
 def evaluate(session: Session, facts: OrderFacts, selected: tuple[Rule, ...] = rules.RULES) -> Verdict:
     """Run the rules on `facts` (reads only)."""
     cfg = get_settings().risk
-    hits = tuple(hit for rule in selected for hit in rule(session, facts, cfg))
+    try:
+        hits = tuple(hit for rule in selected for hit in rule(session, facts, cfg))
+    finally:
+        session.info.pop("risk_counts", None)  # the velocity counts are shared by this evaluation only
     score = sum(hit.points for hit in hits)
     return Verdict(facts, score, decide(score, cfg), hits)
 
