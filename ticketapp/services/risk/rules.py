@@ -109,31 +109,31 @@ def disposable_email(session: Session, facts: OrderFacts, cfg: RiskSettings) -> 
     ]
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Per identity key (e-mail, account, IP, device) over the last hour: checkouts, declines,
-    small declines and distinct cards. Two queries for all four velocity rules."""
-
-    orders: dict[str, int]
-    declines: dict[str, int]
-    small_declines: dict[str, int]
-    cards: dict[str, int]
+def _cached(session: Session, name: str, facts: OrderFacts) -> dict[str, dict[str, int]] | None:
+    return session.info.setdefault("risk_counts", {}).get((name, facts))
 
 
-def _counts(session: Session, facts: OrderFacts, cfg: RiskSettings) -> Counts:
-    cache = session.info.setdefault("risk_counts", {})
-    if facts in cache:
-        return cache[facts]
-    since = facts.now - HOUR
-    keys = _keys(facts)
-    mine = {key: getattr(RiskAssessment, key) == value for key, value in keys}
+def _order_counts(session: Session, facts: OrderFacts) -> dict[str, int]:
+    """Checkouts in the last hour per identity key (e-mail, account, IP, device): one query."""
+    if (hit := _cached(session, "orders", facts)) is not None:
+        return hit["orders"]
+    mine = {key: getattr(RiskAssessment, key) == value for key, value in _keys(facts)}
     row = session.exec(
         select(*[func.coalesce(func.sum(case((cond, 1), else_=0)), 0) for cond in mine.values()]).where(
-            RiskAssessment.stage == "checkout", col(RiskAssessment.at) >= since, or_(*mine.values())
+            RiskAssessment.stage == "checkout", col(RiskAssessment.at) >= facts.now - HOUR, or_(*mine.values())
         )
     ).one()
-    orders = dict(zip(mine, (int(v) for v in _row(row)), strict=True))
-    theirs = {key: getattr(PaymentAttempt, key) == value for key, value in keys}
+    counts = dict(zip(mine, (int(v) for v in _row(row)), strict=True))
+    session.info["risk_counts"][("orders", facts)] = {"orders": counts}
+    return counts
+
+
+def _attempt_counts(session: Session, facts: OrderFacts, cfg: RiskSettings) -> dict[str, dict[str, int]]:
+    """Declines, small declines and distinct cards in the last hour per identity key: one query
+    for the three payment rules."""
+    if (hit := _cached(session, "attempts", facts)) is not None:
+        return hit
+    theirs = {key: getattr(PaymentAttempt, key) == value for key, value in _keys(facts)}
     declined = col(PaymentAttempt.declined)
     small = col(PaymentAttempt.amount_minor) <= cfg.card_test_small_minor
     columns = []
@@ -143,20 +143,15 @@ def _counts(session: Session, facts: OrderFacts, cfg: RiskSettings) -> Counts:
             func.coalesce(func.sum(case((cond & declined & small, 1), else_=0)), 0),
             func.count(func.distinct(case((cond & (col(PaymentAttempt.card) != ""), PaymentAttempt.card)))),
         ]
-    values = [
-        int(v)
-        for v in _row(
-            session.exec(select(*columns).where(col(PaymentAttempt.at) >= since, or_(*theirs.values()))).one()
-        )
-    ]
+    where = (col(PaymentAttempt.at) >= facts.now - HOUR, or_(*theirs.values()))
+    values = [int(v) for v in _row(session.exec(select(*columns).where(*where)).one())]
     names = list(theirs)
-    counts = Counts(
-        orders=orders,
-        declines={k: values[3 * i] for i, k in enumerate(names)},
-        small_declines={k: values[3 * i + 1] for i, k in enumerate(names)},
-        cards={k: values[3 * i + 2] for i, k in enumerate(names)},
-    )
-    cache[facts] = counts
+    counts = {
+        "declines": {k: values[3 * i] for i, k in enumerate(names)},
+        "small_declines": {k: values[3 * i + 1] for i, k in enumerate(names)},
+        "cards": {k: values[3 * i + 2] for i, k in enumerate(names)},
+    }
+    session.info["risk_counts"][("attempts", facts)] = counts
     return counts
 
 
@@ -174,7 +169,7 @@ def _first_over(counts: dict[str, int], limit: int, *, strictly: bool = False) -
 
 def order_velocity(session: Session, facts: OrderFacts, cfg: RiskSettings) -> list[Hit]:
     """More checkouts in an hour than RISK_MAX_ORDERS_PER_HOUR from one e-mail, account, IP or device."""
-    with_this = {key: n + 1 for key, n in _counts(session, facts, cfg).orders.items()}  # this checkout too
+    with_this = {key: n + 1 for key, n in _order_counts(session, facts).items()}  # this checkout too
     over = _first_over(with_this, cfg.max_orders_per_hour, strictly=True)
     if over is None:
         return []
@@ -189,7 +184,7 @@ def order_velocity(session: Session, facts: OrderFacts, cfg: RiskSettings) -> li
 
 
 def failed_payments(session: Session, facts: OrderFacts, cfg: RiskSettings) -> list[Hit]:
-    over = _first_over(_counts(session, facts, cfg).declines, cfg.max_failed_payments_per_hour)
+    over = _first_over(_attempt_counts(session, facts, cfg)["declines"], cfg.max_failed_payments_per_hour)
     if over is None:
         return []
     return [
@@ -203,7 +198,7 @@ def failed_payments(session: Session, facts: OrderFacts, cfg: RiskSettings) -> l
 
 
 def distinct_cards(session: Session, facts: OrderFacts, cfg: RiskSettings) -> list[Hit]:
-    over = _first_over(_counts(session, facts, cfg).cards, cfg.max_cards_per_hour)
+    over = _first_over(_attempt_counts(session, facts, cfg)["cards"], cfg.max_cards_per_hour)
     if over is None:
         return []
     return [
@@ -218,7 +213,7 @@ def distinct_cards(session: Session, facts: OrderFacts, cfg: RiskSettings) -> li
 
 def card_testing(session: Session, facts: OrderFacts, cfg: RiskSettings) -> list[Hit]:
     """Many small declines in an hour: someone trying stolen card numbers on cheap tickets."""
-    over = _first_over(_counts(session, facts, cfg).small_declines, cfg.card_test_declines)
+    over = _first_over(_attempt_counts(session, facts, cfg)["small_declines"], cfg.card_test_declines)
     if over is None:
         return []
     return [

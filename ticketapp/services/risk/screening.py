@@ -103,14 +103,16 @@ def _lines(session: Session, order_ids: list[int]) -> tuple[Line, ...]:
     return tuple(Line(e, sum(q), caps[e]) for e, q in sorted(per_event.items()))
 
 
-def facts_for(session: Session, orders: list[Order], client: Client, *, now: datetime | None = None) -> OrderFacts:
+def facts_for(
+    session: Session, orders: list[Order], client: Client, *, now: datetime | None = None, lines: bool = True
+) -> OrderFacts:
     first = orders[0]
     return OrderFacts(
         email=first.buyer_email.strip().lower(),
         user_id=first.user_id,
         client=Client(ip=client.ip[:64], device=client.device[:64]),
         total_minor=max(order.total_minor for order in orders),
-        lines=_lines(session, [order.id or 0 for order in orders]),
+        lines=_lines(session, [order.id or 0 for order in orders]) if lines else (),
         now=now or utcnow(),
         order_ids=tuple(order.id or 0 for order in orders),
     )
@@ -183,7 +185,7 @@ def screen_payment(session: Session, order: Order) -> Verdict | None:
         select(RiskAssessment).where(RiskAssessment.order_id == order.id).order_by(col(RiskAssessment.id)).limit(1)
     ).first()
     client = Client(ip=origin.ip, device=origin.device) if origin else Client()
-    verdict = evaluate(session, facts_for(session, [order], client), PAYMENT_RULES)
+    verdict = evaluate(session, facts_for(session, [order], client, lines=False), PAYMENT_RULES)  # no line rule
     if verdict.decision == RiskDecision.ALLOW:
         return verdict
     session.add(_assessment(verdict, "payment", order.id))
