@@ -184,15 +184,20 @@ def make_order(
 
 
 def make_pending_order(
-    session: Session, *, quantity: int = 2, capacity: int = 50, price_minor: int = 2500, currency: str = "EUR"
+    session: Session,
+    *,
+    quantity: int = 2,
+    capacity: int = 50,
+    price_minor: int = 2500,
+    currency: str = "EUR",
+    buyer_email: str = "ada@example.com",
 ) -> tuple[Order, TicketType]:
-    """A pending order the way a buyer makes one: a hold in a cart, then checkout."""
+    """A pending order the way a buyer makes one: a hold in a cart, then checkout (through the risk
+    rules: more than RISK_MAX_ORDERS_PER_HOUR from one `buyer_email` are held for review)."""
     _, ticket_type = make_event(session, capacity=capacity, price_minor=price_minor, currency=currency)
     cart = token()
     holds.set_hold_quantity(session, cart, ticket_type.id, quantity)
-    [order] = checkout.convert_cart_to_pending_order(
-        session, cart, buyer_name="Ada Lovelace", buyer_email="ada@example.com"
-    )
+    [order] = checkout.convert_cart_to_pending_order(session, cart, buyer_name="Ada Lovelace", buyer_email=buyer_email)
     return order, ticket_type
 
 

@@ -147,6 +147,60 @@ def _support_settings() -> SupportSettings:
 
 
 @dataclass(frozen=True)
+class RiskSettings:
+    """Fraud rules (services/risk): score thresholds, rule limits, alerts and bot friction (docs/security.md)."""
+
+    # A checkout scoring at least `review_score` is held for review after payment; `refuse_score` is refused.
+    review_score: int = 50
+    refuse_score: int = 100
+    # Velocity, per hour and per e-mail, account, IP and device cookie.
+    max_orders_per_hour: int = 5
+    max_failed_payments_per_hour: int = 3
+    max_cards_per_hour: int = 3
+    # Card testing: this many declines of small amounts (at most `card_test_small_minor`) in an hour.
+    card_test_declines: int = 5
+    card_test_small_minor: int = 1000
+    # A brand-new account (younger than this) placing an order of at least `large_order_minor`.
+    new_account_hours: int = 24
+    large_order_minor: int = 50000
+    # Quantities near an event's per-customer cap (≥ this share of it) from this many buyers on one IP or device.
+    near_cap_ratio_percent: int = 80
+    near_cap_buyers: int = 3
+    # Extra disposable domains, one per line (added to the maintained list of the disposable-email-domains package).
+    disposable_domains_file: str = ""
+    # Alerts: e-mailed to every active admin, and POSTed as JSON to this URL when set.
+    alert_webhook_url: str = ""
+    alert_failed_sign_ins: int = 50
+    alert_window_minutes: int = 10
+    # Bot friction: a form sent faster than this after it was shown is refused; sign-ups per IP per hour.
+    form_min_seconds: int = 3
+    sign_ups_per_ip_per_hour: int = 5
+
+
+def _risk_settings() -> RiskSettings:
+    d = RiskSettings()
+    return RiskSettings(
+        review_score=_env_int("RISK_REVIEW_SCORE", d.review_score),
+        refuse_score=_env_int("RISK_REFUSE_SCORE", d.refuse_score),
+        max_orders_per_hour=_env_int("RISK_MAX_ORDERS_PER_HOUR", d.max_orders_per_hour),
+        max_failed_payments_per_hour=_env_int("RISK_MAX_FAILED_PAYMENTS_PER_HOUR", d.max_failed_payments_per_hour),
+        max_cards_per_hour=_env_int("RISK_MAX_CARDS_PER_HOUR", d.max_cards_per_hour),
+        card_test_declines=_env_int("RISK_CARD_TEST_DECLINES", d.card_test_declines),
+        card_test_small_minor=_env_int("RISK_CARD_TEST_SMALL_MINOR", d.card_test_small_minor),
+        new_account_hours=_env_int("RISK_NEW_ACCOUNT_HOURS", d.new_account_hours),
+        large_order_minor=_env_int("RISK_LARGE_ORDER_MINOR", d.large_order_minor),
+        near_cap_ratio_percent=_env_int("RISK_NEAR_CAP_PERCENT", d.near_cap_ratio_percent),
+        near_cap_buyers=_env_int("RISK_NEAR_CAP_BUYERS", d.near_cap_buyers),
+        disposable_domains_file=_env("RISK_DISPOSABLE_DOMAINS_FILE"),
+        alert_webhook_url=_env("SECURITY_ALERT_WEBHOOK_URL"),
+        alert_failed_sign_ins=_env_int("SECURITY_ALERT_FAILED_SIGN_INS", d.alert_failed_sign_ins),
+        alert_window_minutes=_env_int("SECURITY_ALERT_WINDOW_MINUTES", d.alert_window_minutes),
+        form_min_seconds=_env_int("BOT_FORM_MIN_SECONDS", d.form_min_seconds),
+        sign_ups_per_ip_per_hour=_env_int("SIGN_UPS_PER_IP_PER_HOUR", d.sign_ups_per_ip_per_hour),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -206,6 +260,7 @@ class Settings:
     backup_dir: Path | None = None  # BACKUP_DIR; default DATA_DIR/backups
     backup_passphrase: str = ""
     backup_max_age_h: int = 26
+    risk: RiskSettings = field(default_factory=lambda: RiskSettings())
 
     @property
     def ticket_cache_dir(self) -> Path:
@@ -305,6 +360,7 @@ def get_settings() -> Settings:
         support=_support_settings(),
         account_mails_per_address=_env_int("ACCOUNT_MAILS_PER_ADDRESS", 3),
         account_mails_per_ip=_env_int("ACCOUNT_MAILS_PER_IP", 10),
+        risk=_risk_settings(),
         trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", _env_int("REFLEX_TRUSTED_PROXY_HOPS", 0)),
         backup_dir=Path(_env("BACKUP_DIR") or data_dir / "backups").resolve(),
         backup_passphrase=_env("BACKUP_PASSPHRASE"),

@@ -23,6 +23,7 @@ from ticketapp.services.booking.checkout import sweep_expired
 from ticketapp.services.ops import metrics
 from ticketapp.services.ops.backup import create_backup, prune_backups, record_good_backup
 from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
+from ticketapp.services.risk.alerts import send_alerts
 from ticketapp.services.shared import due
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, RECONCILE_JOB, record_heartbeat
 from ticketapp.services.shared.mail import MAIL_JOB, deliver_payload
@@ -134,6 +135,13 @@ def daily_backup() -> str:
     removed = prune_backups(result.path.parent)
     logging.getLogger(__name__).info("backup %s (%s bytes), %s pruned", result.path.name, result.size, len(removed))
     return str(result.path)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def security_alerts() -> None:
+    """Every minute: e-mail the admins about thresholds crossed (once per alert and window; services.risk.alerts)."""
+    with session_scope() as session:
+        send_alerts(session)
 
 
 @hooks.on("order.paid")

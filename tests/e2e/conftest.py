@@ -90,6 +90,15 @@ def app_env(
         BASE_URL=f"http://localhost:{app_port}",
         # Every browser of the suite comes from 127.0.0.1: lift the per-IP account-mail limit.
         ACCOUNT_MAILS_PER_IP="1000",
+        # …and one device-less IP with one buyer e-mail: lift the velocity rules (their own tests cover them).
+        RISK_MAX_ORDERS_PER_HOUR="100000",
+        RISK_MAX_FAILED_PAYMENTS_PER_HOUR="100000",
+        RISK_MAX_CARDS_PER_HOUR="100000",
+        RISK_CARD_TEST_DECLINES="100000",
+        RISK_NEAR_CAP_BUYERS="100000",
+        # Playwright fills forms in milliseconds, and every sign-up comes from 127.0.0.1.
+        BOT_FORM_MIN_SECONDS="0",
+        SIGN_UPS_PER_IP_PER_HOUR="100000",
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="false",
         REFLEX_USE_SYSTEM_BUN="1",

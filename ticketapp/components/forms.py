@@ -10,6 +10,7 @@ import reflex as rx
 from reflex_base.components.component import field
 from reflex_components_core.el.elements.base import BaseHTML
 
+from ticketapp.services.risk.bots import HONEYPOT_FIELD
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.locale import LocaleState
 
@@ -186,3 +187,14 @@ def sign_out_form(label: rx.Var[str], **button_props: Any) -> rx.Component:
 
 def form_card(*children: rx.Component, max_width: str = "28rem") -> rx.Component:
     return rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width=max_width)
+
+
+def honeypot(name: str = HONEYPOT_FIELD) -> rx.Component:
+    """A field people never see, reach or hear (hidden, out of the tab order, aria-hidden); bots fill it in
+    (services/risk/bots.py)."""
+    return rx.el.div(
+        rx.el.label("Leave this field empty", html_for=f"hp-{name}"),
+        rx.el.input(id=f"hp-{name}", name=name, type="text", tab_index=-1, auto_complete="off", default_value=""),
+        aria_hidden="true",
+        class_name="visually-hidden",
+    )

@@ -22,8 +22,10 @@ from ticketapp.models.order import (
     OrderStatus,
     Payment,
     Refund,
+    ReviewState,
 )
 from ticketapp.models.payment_event import WebhookEvent
+from ticketapp.models.risk import BlockEntry, BlockKind, PaymentAttempt, RiskAssessment, RiskDecision, SecurityAlert
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
@@ -45,6 +47,8 @@ __all__ = [
     "VOID_STATUSES",
     "AdminAudit",
     "AgentPresence",
+    "BlockEntry",
+    "BlockKind",
     "CannedReply",
     "Cart",
     "DueJob",
@@ -63,9 +67,14 @@ __all__ = [
     "PageEvent",
     "PageEventKind",
     "Payment",
+    "PaymentAttempt",
     "PhoneCall",
     "Refund",
+    "ReviewState",
+    "RiskAssessment",
+    "RiskDecision",
     "Role",
+    "SecurityAlert",
     "SecurityEvent",
     "SecurityEventKind",
     "StaffApiToken",

@@ -107,6 +107,13 @@ class SecurityEventKind(StrEnum):
     ACCOUNT_DELETED = "account_deleted"
     OAUTH_LINKED = "oauth_linked"
     ACCESS_DENIED = "access_denied"
+    ROLE_CHANGED = "role_changed"
+    STAFF_NEW_DEVICE = "staff_new_device"
+    WEBHOOK_FORGED = "webhook_forged"
+    THROTTLED = "throttled"
+    ORDER_REFUSED = "order_refused"
+    ORDER_HELD = "order_held"
+    BOT_REFUSED = "bot_refused"
 
 
 class SecurityEvent(SQLModel, table=True):

@@ -53,6 +53,15 @@ class Order(SQLModel, table=True):
     refunded_minor: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
     # Set when something needs a human look (amount mismatch, dispute, late payment).
     flagged_reason: str | None = Field(default=None, max_length=200)
+    # Risk review (services/risk): "held" = paid but its tickets wait for an admin's decision,
+    # then "approved" or "rejected". None for orders the rules let through. Written by lifecycle only.
+    review_state: str | None = Field(default=None, max_length=16, index=True)
+
+
+class ReviewState(StrEnum):
+    HELD = "held"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class OrderItem(SQLModel, table=True):

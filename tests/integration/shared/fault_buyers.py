@@ -10,6 +10,7 @@ and pays when a line arrives on stdin, so a test can break the queue under a run
 from __future__ import annotations
 
 import sys
+import uuid
 
 import ticketapp.tasks  # noqa: F401  (subscribes the jobs, as the app does)
 from tests.factories import make_pending_order
@@ -18,9 +19,12 @@ from ticketapp.services.orders import payments
 
 
 def main(count: int) -> None:
-    for _ in range(count):
+    for n in range(count):
         with session_scope() as session:
-            order, _ = make_pending_order(session, quantity=2)
+            # One buyer each: many orders from one address in an hour would be held by the risk rules.
+            order, _ = make_pending_order(
+                session, quantity=2, buyer_email=f"buyer-{n}-{uuid.uuid4().hex[:8]}@example.com"
+            )
             outcome = payments.record_payment(
                 session,
                 order.id or 0,

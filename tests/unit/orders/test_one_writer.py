@@ -1,4 +1,5 @@
-"""One writer per fact: only `services/orders/lifecycle.py` changes `Order.status` or writes `OrderLog` rows.
+"""One writer per fact: only `services/orders/lifecycle.py` changes `Order.status` (or its risk-review
+state, `Order.review_state`) or writes `OrderLog` rows.
 
 Read from the source (AST), so a new module that sets an order's status or adds a
 log row by hand fails here before any path can skip the audit trail.
@@ -14,6 +15,7 @@ import ticketapp
 PACKAGE = Path(ticketapp.__file__).parent
 LIFECYCLE = PACKAGE / "services" / "orders" / "lifecycle.py"
 SQL_WRITES = {"insert", "update", "delete"}
+FIELDS = {"status", "review_state"}
 
 
 def _name(node: ast.AST) -> str:
@@ -57,7 +59,7 @@ def _violations(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         for target in _targets(node):
-            if isinstance(target, ast.Attribute) and target.attr == "status" and _is_order(target.value):
+            if isinstance(target, ast.Attribute) and target.attr in FIELDS and _is_order(target.value):
                 found.append(f"line {node.lineno}: assigns {ast.unparse(target)}")
         if not isinstance(node, ast.Call):
             continue
@@ -66,11 +68,11 @@ def _violations(source: str) -> list[str]:
             found.append(f"line {node.lineno}: constructs OrderLog")
         if called in SQL_WRITES and node.args and _name(node.args[0]) == "OrderLog":
             found.append(f"line {node.lineno}: {called}(OrderLog)")
-        if called == "Order" and "status" in keywords:
+        if called == "Order" and keywords & FIELDS:
             found.append(f"line {node.lineno}: Order(status=…)")
-        if called == "values" and "status" in keywords and _chain_writes(node, "Order"):
+        if called == "values" and keywords & FIELDS and _chain_writes(node, "Order"):
             found.append(f"line {node.lineno}: update(Order).values(status=…)")
-        names_status = len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and node.args[1].value == "status"
+        names_status = len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and node.args[1].value in FIELDS
         if called == "setattr" and names_status and _is_order(node.args[0]):
             found.append(f"line {node.lineno}: setattr(…, 'status', …)")
     return found
@@ -94,8 +96,9 @@ session.exec(insert(OrderLog).values(order_id=1))
 Order(code="A", status="paid")
 session.exec(update(Order).where(col(Order.id) == 1).values(status="expired"))
 setattr(order, "status", "paid")
+order.review_state = "held"
 ticket.status = TicketStatus.VOID
 session.exec(update(Ticket).values(status="void"))
 """
-    assert len(_violations(sample)) == 7  # the last two lines write tickets, not orders
+    assert len(_violations(sample)) == 8  # the last two lines write tickets, not orders
     assert _violations(LIFECYCLE.read_text(encoding="utf-8"))  # and it finds the lifecycle's own writes

@@ -37,6 +37,9 @@ def admin_nav() -> rx.Component:
         (t("Customers"), "/admin/customers"),
         (t("Staff"), "/admin/staff"),
         (t("Backups"), "/admin/backups"),
+        (t("Review queue"), "/admin/review"),
+        (t("Block lists"), "/admin/blocks"),
+        (t("Security"), "/admin/security"),
     ]
     return rx.el.nav(
         rx.hstack(*[rx.link(label, href=href) for label, href in links], spacing="4", wrap="wrap"),

@@ -11,6 +11,7 @@ from ticketapp.components.forms import (
     email_field,
     error_region,
     form_card,
+    honeypot,
     password_field,
     sign_out_form,
     submit_button,
@@ -120,7 +121,7 @@ def _password_feedback() -> rx.Component:
     )
 
 
-@rx.page(route="/signup", title="Create an account · Ticketapp")
+@rx.page(route="/signup", title="Create an account · Ticketapp", on_load=[SignUpState.shown])
 def signup() -> rx.Component:
     return _centered(
         rx.heading(t("Create an account"), as_="h1", size="7"),
@@ -164,6 +165,7 @@ def signup() -> rx.Component:
                         auto_complete="new-password",
                         required=True,
                     ),
+                    honeypot(),
                     submit_button(t("Create my account")),
                     spacing="3",
                     width="100%",

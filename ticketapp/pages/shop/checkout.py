@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from ticketapp.components.forms import text_field
+from ticketapp.components.forms import honeypot, text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.payment import payment_method_picker
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
@@ -114,6 +114,7 @@ def _buyer_form() -> rx.Component:
                 ),
                 role="alert",
             ),
+            honeypot(),
             payment_method_picker(
                 CheckoutState.methods, CheckoutState.payment_method, CheckoutState.set_payment_method
             ),

@@ -174,6 +174,14 @@ def change_role(session: Session, actor_id: int, user_id: int, role: str) -> Use
     previous = user.role
     user.role, user.updated_at = role, utcnow()
     audit(session, actor_id, "user.role", "user", user_id, previous=previous, role=role)
+    record_event(
+        session,
+        SecurityEventKind.ROLE_CHANGED,
+        ClientInfo(),
+        user_id=user.id,
+        email=user.email,
+        detail=f"{previous} → {role} by admin #{actor_id}",
+    )
     session.commit()
     return user
 

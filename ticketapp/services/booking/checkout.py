@@ -37,6 +37,8 @@ from ticketapp.services.booking.inventory import (
     sales_state,
 )
 from ticketapp.services.orders import lifecycle
+from ticketapp.services.risk import screening
+from ticketapp.services.risk.rules import Client
 from ticketapp.settings import get_settings
 
 
@@ -68,6 +70,7 @@ def convert_cart_to_pending_order(
     locale: str = "en",
     attendee_names: Mapping[int, Sequence[str]] | None = None,
     now: datetime | None = None,
+    client: Client | None = None,
 ) -> list[Order]:
     """Turn the cart's holds into pending orders, one per currency, atomically.
 
@@ -75,6 +78,8 @@ def convert_cart_to_pending_order(
     closes) in the same locked transaction, so they are never free in between.
     A hold that expired before conversion is re-taken only if its seats are
     still free; otherwise nothing changes and HoldExpiredError is raised.
+    The risk rules judge the new orders before the commit (services/risk/screening): a
+    refused checkout changes nothing but the security log and raises RiskRefusedError.
     """
     name, email = _check_buyer(buyer_name, buyer_email)
     begin_write_locked(session)
@@ -83,6 +88,11 @@ def convert_cart_to_pending_order(
     except BookingError:
         session.rollback()
         raise
+    verdict = screening.screen_checkout(session, orders, client or Client())
+    if verdict.refused:
+        session.rollback()
+        screening.record_refusal(session, verdict)
+        raise screening.RiskRefusedError(verdict)
     session.commit()
     return orders
 

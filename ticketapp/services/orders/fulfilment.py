@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ticketapp.i18n import normalize_locale
-from ticketapp.models import PAID_STATUSES, Order
+from ticketapp.models import PAID_STATUSES, Order, ReviewState
 from ticketapp.services.orders.mail import send_confirmation, send_refund_notice
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import order_pdf
@@ -32,8 +32,8 @@ def render_order(session: Session, order: Order) -> Path:
 def after_payment(session: Session, order_id: int) -> None:
     """Issue the e-tickets, render the order PDF and send the confirmation e-mail (idempotent)."""
     order = session.get(Order, order_id)
-    if order is None or order.status not in PAID_STATUSES:
-        return  # e.g. refunded at once because the seats were gone: nothing to deliver
+    if order is None or order.status not in PAID_STATUSES or order.review_state == ReviewState.HELD:
+        return  # refunded at once because the seats were gone, or held for risk review: nothing to deliver
     issue_tickets(session, order_id)
     send_confirmation(session, order_id, render_order(session, order))
 
@@ -41,7 +41,7 @@ def after_payment(session: Session, order_id: int) -> None:
 def resend_confirmation(session: Session, order_id: int) -> bool:
     """Send the confirmation again (customer or admin asked); False when the order has no tickets to send."""
     order = session.get(Order, order_id)
-    if order is None or order.status not in PAID_STATUSES:
+    if order is None or order.status not in PAID_STATUSES or order.review_state == ReviewState.HELD:
         return False
     issue_tickets(session, order_id)
     return send_confirmation(session, order_id, render_order(session, order), resend=True)

@@ -23,10 +23,11 @@ from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
-from ticketapp.models import PENDING_STATUSES, Order, OrderLog, OrderStatus, utcnow
+from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, Order, OrderLog, OrderStatus, ReviewState, utcnow
 from ticketapp.models.types import UTCDateTime
 from ticketapp.services import hooks
 from ticketapp.services.errors import DomainError
+from ticketapp.services.risk import attempts
 from ticketapp.services.shared import bus, due
 
 S = OrderStatus
@@ -99,7 +100,54 @@ def mark_paid(session: Session, order: Order, note: str, *, actor_id: int | None
     """The money is in and the seats are the order's: the caller holds the inventory locks and commits."""
     move(session, order, OrderStatus.PAID, note, actor_id=actor_id, now=now)
     order.paid_at = now
+    if order.review_state == ReviewState.HELD:
+        _log(session, order.id or 0, "tickets held for risk review", actor_id=actor_id, at=now)
+        return  # the tickets wait for an admin's approval (approve_review records them due)
     due.record(session, "order.paid", order.id or 0, order_id=order.id or 0)
+
+
+def hold_for_review(session: Session, order: Order, reasons: str) -> None:
+    """The risk rules want a human look: once paid, the order's tickets wait for an admin (the caller commits)."""
+    order.review_state = ReviewState.HELD
+    _log(session, order.id or 0, f"held for risk review: {reasons}", from_status=order.status, to_status=order.status)
+    session.add(order)
+
+
+def approve_review(session: Session, order: Order, *, actor_id: int) -> bool:
+    """An admin approved a held order: if it is paid, its tickets and confirmation are due now (the caller
+    commits, then calls `announce_paid` when this returns True)."""
+    if order.review_state != ReviewState.HELD:
+        raise OrderError(msgid("This order is not waiting for a review."))
+    order.review_state = ReviewState.APPROVED
+    _log(
+        session,
+        order.id or 0,
+        "risk review: approved",
+        from_status=order.status,
+        to_status=order.status,
+        actor_id=actor_id,
+    )
+    session.add(order)
+    if order.status not in PAID_STATUSES:
+        return False  # not paid yet: it is fulfilled the normal way when the money arrives
+    due.record(session, "order.paid", order.id or 0, order_id=order.id or 0)
+    return True
+
+
+def reject_review(session: Session, order: Order, *, actor_id: int) -> None:
+    """An admin rejected a held order (the caller refunds or cancels it in the same transaction)."""
+    if order.review_state != ReviewState.HELD:
+        raise OrderError(msgid("This order is not waiting for a review."))
+    order.review_state = ReviewState.REJECTED
+    _log(
+        session,
+        order.id or 0,
+        "risk review: rejected",
+        from_status=order.status,
+        to_status=order.status,
+        actor_id=actor_id,
+    )
+    session.add(order)
 
 
 def refund_due(session: Session, order_id: int, refund_id: int) -> None:
@@ -132,6 +180,8 @@ def end_unpaid(session: Session, order_id: int, target: OrderStatus, note: str, 
         session.rollback()
         return False
     move(session, order, target, note, actor_id=actor_id)
+    if target == OrderStatus.FAILED:  # a declined payment: the risk rules count these
+        attempts.record_attempt(session, order, declined=True)
     session.commit()
     announce_status(order.code)
     return True

@@ -28,6 +28,7 @@ from ticketapp.services.orders.providers.base import PaymentMethod, PaymentStart
 from ticketapp.services.orders.providers.base import status_url as status_url  # the orders API callers use
 from ticketapp.services.orders.providers.registry import provider, providers_for
 from ticketapp.services.orders.providers.stripe_gateway import PaymentGatewayError
+from ticketapp.services.risk import screening
 
 
 class PaymentOutcome(StrEnum):
@@ -130,6 +131,7 @@ def record_payment(
         )
         session.commit()
         return PaymentOutcome.FLAGGED_MISMATCH
+    screening.screen_payment(session, order)  # before the tickets: the payment-time risk rules may hold it
     session.commit()
     result = orders.confirm_order_paid(session, order_id, note=f"paid via {provider}", actor_id=actor_id)
     order = must_get(session, order_id)

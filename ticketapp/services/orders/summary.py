@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from ticketapp.models import Event, Order, OrderItem, TicketType, Venue
+from ticketapp.models import Event, Order, OrderItem, ReviewState, TicketType, Venue
 from ticketapp.services.orders.payments import available_methods, get_order_by_code
 from ticketapp.services.shared.money import Money
 from ticketapp.settings import get_settings
@@ -48,6 +48,8 @@ class OrderSummary:
     expires_at: datetime | None
     lines: list[OrderLine]
     methods: list[str]
+    # Paid but held by the risk rules: the tickets follow once an admin has looked at it.
+    in_review: bool = False
 
     @property
     def bank(self) -> BankInstructions:
@@ -94,4 +96,5 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         expires_at=order.expires_at,
         lines=lines,
         methods=[str(m) for m in available_methods(order.total_minor)],
+        in_review=order.review_state == ReviewState.HELD,
     )

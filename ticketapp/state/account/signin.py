@@ -5,6 +5,7 @@ e-mail verification. Messages are English ids; pages translate them live.
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import quote
 
 import reflex as rx
@@ -17,6 +18,7 @@ from ticketapp.services.accounts import accounts, oauth
 from ticketapp.services.accounts import sessions as auth_sessions
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.security_log import ClientInfo
+from ticketapp.services.risk import bots
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
@@ -72,6 +74,7 @@ def _sign_up(session: Session, email: str, name: str, password: str, lang: str, 
 
 
 SIGN_UP_FIELDS = {
+    bots.HONEYPOT_FIELD: NAME_MAX,
     "email": EMAIL_MAX,
     "display_name": NAME_MAX,
     "password": PASSWORD_MAX,
@@ -143,6 +146,11 @@ class SignUpState(SentWhenUsed, rx.State):
     # Rule problems of the typed password, shown live before submitting.
     password_problems: list[str] = []
     _email: str = ""
+    _shown_at: float = 0.0  # when the page showed the form (the bot time check)
+
+    @rx.event
+    def shown(self) -> None:
+        self._shown_at = time.time()
 
     @rx.event
     def remember_email(self, value: str) -> None:
@@ -161,6 +169,12 @@ class SignUpState(SentWhenUsed, rx.State):
             return None
         lang = await current_lang(self)
         client = client_info(self)
+        honeypot, shown_at = form[bots.HONEYPOT_FIELD], self._shown_at
+        try:
+            await run_db(bots.screen_sign_up, honeypot, shown_at, time.time(), client, form["email"])
+        except bots.BotRefusedError as refused:
+            self.error = refused.message
+            return None
         try:
             await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
         except AccountError as error:

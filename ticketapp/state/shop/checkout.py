@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,10 +15,14 @@ from sqlmodel import Session
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
+from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.risk import bots
+from ticketapp.services.risk.rules import Client
+from ticketapp.services.risk.screening import RiskRefusedError
 from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
@@ -24,6 +30,8 @@ from ticketapp.state.shop.cart import CartState, cart_line_view
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
+
+DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 
 class CheckoutState(SentWhenUsed, rx.State):
@@ -43,6 +51,9 @@ class CheckoutState(SentWhenUsed, rx.State):
     placed_orders: list[dict[str, str]] = []
     methods: list[dict[str, str]] = []
     payment_method: str = ""
+    # A random id for this browser, long-lived: the risk rules count orders per device (not a credential).
+    device_id: str = rx.Cookie("", name="device", max_age=DEVICE_COOKIE_AGE, same_site="lax")
+    _shown_at: float = 0.0  # when the page showed the form (the bot time check for guests)
 
     @rx.event
     def set_payment_method(self, value: str) -> None:
@@ -56,6 +67,8 @@ class CheckoutState(SentWhenUsed, rx.State):
     async def load(self) -> None:
         self.error = ""
         self.order_codes = []
+        self._ensure_device()
+        self._shown_at = time.time()
         lang = await current_lang(self)
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
@@ -86,6 +99,14 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.loaded = True
         await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
 
+    def _ensure_device(self) -> None:
+        if not (8 <= len(self.device_id) <= 64 and self.device_id.replace("-", "").replace("_", "").isalnum()):
+            self.device_id = secrets.token_urlsafe(18)
+
+    def _client(self) -> Client:
+        self._ensure_device()
+        return Client(ip=self.router.session.client_ip or "", device=self.device_id)
+
     async def _prefill_buyer(self) -> None:
         """A signed-in buyer starts from their account's name and e-mail (still editable)."""
         user = await current_user(self)
@@ -111,11 +132,14 @@ class CheckoutState(SentWhenUsed, rx.State):
         # Resolved again here, not trusted from load: the order joins the account signed in now.
         user = await current_user(self)
         user_id = user.id if user is not None and user.fully_signed_in else None
+        if user_id is None and (refusal := await self._bot_refusal(form, lang)):
+            self.error, self.placing = refusal, False
+            return
         try:
             placed = await run_db(
-                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id
+                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id, self._client()
             )
-        except inventory.BookingError as refused:
+        except (inventory.BookingError, RiskRefusedError) as refused:
             self.error = refused.translated(lang)
             self.placing = False
             return
@@ -127,6 +151,16 @@ class CheckoutState(SentWhenUsed, rx.State):
         if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
             yield redirect
         self.placing = False
+
+    async def _bot_refusal(self, form: object, lang: str) -> str:
+        """A guest's form that looks automated (honeypot, sent too fast): why, in the buyer's language."""
+        honeypot = form_values(form, {bots.HONEYPOT_FIELD: NAME_MAX})[bots.HONEYPOT_FIELD]
+        client = ClientInfo(ip=self.router.session.client_ip or "", user_agent=self.router.headers.user_agent or "")
+        try:
+            await run_db(bots.screen_form, "checkout", honeypot, self._shown_at, time.time(), client, self.buyer_email)
+        except bots.BotRefusedError as refused:
+            return refused.translated(lang)
+        return ""
 
     def _take_details(self, form: object) -> None:
         """The submitted name, e-mail and attendee names: the page's own fields only, capped."""
@@ -150,8 +184,22 @@ def attendee_control(key: str) -> str:
 
 
 def _place(
-    session: Session, token: str, name: str, email: str, lang: str, names: dict[int, list[str]], user_id: int | None
+    session: Session,
+    token: str,
+    name: str,
+    email: str,
+    lang: str,
+    names: dict[int, list[str]],
+    user_id: int | None,
+    client: Client,
 ) -> list[Order]:
     return orders.convert_cart_to_pending_order(
-        session, token, buyer_name=name, buyer_email=email, user_id=user_id, locale=lang, attendee_names=names
+        session,
+        token,
+        buyer_name=name,
+        buyer_email=email,
+        user_id=user_id,
+        locale=lang,
+        attendee_names=names,
+        client=client,
     )

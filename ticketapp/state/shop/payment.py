@@ -42,6 +42,8 @@ STATUS_LABELS: dict[str, str] = {
     OrderStatus.FAILED: msgid("Payment declined"),
 }
 
+IN_REVIEW_LABEL = msgid("Paid — we are checking this order; your tickets will follow by e-mail")
+
 
 def method_options(methods: list[str], lang: str) -> list[dict[str, str]]:
     return [{"value": m, "label": gettext(lang, METHOD_LABELS[PaymentMethod(m)])} for m in methods]
@@ -107,6 +109,8 @@ class OrderPaymentState(SentWhenUsed, rx.State):
             return
         self.status = summary.status
         self.status_label = gettext(lang, STATUS_LABELS.get(OrderStatus(summary.status), summary.status))
+        if summary.in_review and summary.status == OrderStatus.PAID:
+            self.status_label = gettext(lang, IN_REVIEW_LABEL)
         self.total = summary.total.format(lang)
         self.buyer_email = summary.buyer_email
         self.lines = line_views(summary, lang)

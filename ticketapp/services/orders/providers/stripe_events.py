@@ -12,6 +12,7 @@ from ticketapp.models import Order, OrderStatus, Payment, WebhookEvent, utcnow
 from ticketapp.services.orders import lifecycle, refunds
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.providers.stripe_webhooks import claim_event
+from ticketapp.services.risk import attempts
 from ticketapp.settings import get_settings
 
 StripeObject = dict[str, Any]
@@ -64,6 +65,16 @@ def _async_failed(session: Session, obj: StripeObject) -> str:
     )
 
 
+def _intent_failed(session: Session, obj: StripeObject) -> str:
+    """One card declined on Stripe's page (the buyer may try another): counted by the risk rules."""
+    order = _order_for(session, obj)
+    error = obj.get("last_payment_error") or {}
+    card = ((error.get("payment_method") or {}).get("card") or {}).get("fingerprint") or ""
+    attempts.record_attempt(session, order, declined=True, card=str(card), amount_minor=int(obj.get("amount") or 0))
+    session.commit()
+    return "decline recorded"
+
+
 def _session_expired(session: Session, obj: StripeObject) -> str:
     order = _order_for(session, obj)
     ended = lifecycle.end_unpaid(session, order.id or 0, OrderStatus.EXPIRED, "stripe: checkout expired")
@@ -91,6 +102,7 @@ HANDLERS: dict[str, Callable[[Session, StripeObject], str]] = {
     "checkout.session.async_payment_succeeded": _paid,
     "checkout.session.async_payment_failed": _async_failed,
     "checkout.session.expired": _session_expired,
+    "payment_intent.payment_failed": _intent_failed,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _dispute_created,
 }

@@ -1,0 +1,150 @@
+"""The review queue: orders the risk rules held, with their reasons and the buyer's history.
+
+Approve → the tickets and confirmation mail go out through the normal fulfilment job (the
+"order.paid" due record). Reject → a paid order is refunded through the refund path
+(its seats are released and the buyer gets the refund notice); an unpaid one is cancelled.
+Both are audited (AdminAudit) and logged on the order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, or_, select
+
+from ticketapp.i18n import msgid
+from ticketapp.models import (
+    PAID_STATUSES,
+    PENDING_STATUSES,
+    Order,
+    OrderStatus,
+    ReviewState,
+    RiskAssessment,
+    SecurityEvent,
+    User,
+)
+from ticketapp.services.accounts.audit import audit
+from ticketapp.services.errors import DomainError
+from ticketapp.services.orders import lifecycle, refunds
+from ticketapp.services.orders.payments import get_order_by_code
+
+QUEUE_STATUSES = (*PAID_STATUSES, *PENDING_STATUSES)
+
+
+class ReviewError(DomainError):
+    """A refused review decision (nothing was changed)."""
+
+
+@dataclass(frozen=True)
+class PastOrder:
+    code: str
+    status: str
+    total_minor: int
+    currency: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HeldOrder:
+    order: Order
+    score: int
+    reasons: list[dict[str, Any]]
+    ip: str
+    account_created_at: datetime | None
+    history: list[PastOrder] = field(default_factory=list)
+    history_counts: dict[str, int] = field(default_factory=dict)
+    security_events: int = 0
+
+
+def _held_query() -> Any:
+    return select(Order).where(Order.review_state == ReviewState.HELD, col(Order.status).in_(QUEUE_STATUSES))
+
+
+def count_held(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(_held_query().subquery())).one())
+
+
+def _buyer(order: Order) -> Any:
+    if order.user_id is None:
+        return col(Order.buyer_email) == order.buyer_email
+    return or_(col(Order.user_id) == order.user_id, col(Order.buyer_email) == order.buyer_email)
+
+
+def held_orders(session: Session, *, offset: int = 0, limit: int = 25) -> list[HeldOrder]:
+    """Held orders, oldest first, each with the reasons and what the buyer did before."""
+    orders = session.exec(_held_query().order_by(col(Order.created_at), col(Order.id)).offset(offset).limit(limit))
+    return [_held(session, order) for order in orders]
+
+
+def _held(session: Session, order: Order) -> HeldOrder:
+    assessments = list(
+        session.exec(select(RiskAssessment).where(RiskAssessment.order_id == order.id).order_by(col(RiskAssessment.id)))
+    )
+    reasons = [reason for a in assessments if a.decision != "allow" for reason in a.reasons]
+    past = session.exec(
+        select(Order).where(_buyer(order), Order.id != order.id).order_by(col(Order.created_at).desc()).limit(10)
+    ).all()
+    counts = dict(
+        session.exec(
+            select(Order.status, func.count()).where(_buyer(order), Order.id != order.id).group_by(col(Order.status))
+        ).all()
+    )
+    user = session.get(User, order.user_id) if order.user_id else None
+    events = 0
+    if order.user_id is not None:
+        events = int(session.exec(select(func.count()).where(SecurityEvent.user_id == order.user_id)).one())
+    return HeldOrder(
+        order=order,
+        score=max((a.score for a in assessments), default=0),
+        reasons=reasons,
+        ip=assessments[0].ip if assessments else "",
+        account_created_at=user.created_at if user else None,
+        history=[PastOrder(o.code, o.status, o.total_minor, o.currency, o.created_at) for o in past],
+        history_counts={str(k): int(v) for k, v in counts.items()},
+        security_events=events,
+    )
+
+
+def _must_held(session: Session, code: str) -> Order:
+    order = get_order_by_code(session, code)
+    if order is None:
+        raise ReviewError(msgid("Order not found."))
+    if order.review_state != ReviewState.HELD:
+        raise ReviewError(msgid("This order is not waiting for a review."))
+    return order
+
+
+def approve(session: Session, actor_id: int, code: str) -> Order:
+    """Release a held order: a paid one gets its tickets and confirmation mail now (commits)."""
+    order = _must_held(session, code)
+    due_now = lifecycle.approve_review(session, order, actor_id=actor_id)
+    audit(session, actor_id, "risk.review_approved", "order", order.id, code=order.code)
+    session.commit()
+    if due_now:
+        lifecycle.announce_paid(order.id or 0)
+    lifecycle.announce_status(order.code)
+    return order
+
+
+def reject(session: Session, actor_id: int, code: str, reason: str) -> Order:
+    """Refuse a held order: refund it if paid (seats released, buyer told), cancel it if not (commits)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ReviewError(msgid("Please give a reason."))
+    order = _must_held(session, code)
+    lifecycle.reject_review(session, order, actor_id=actor_id)
+    audit(session, actor_id, "risk.review_rejected", "order", order.id, code=order.code, reason=reason[:200])
+    if order.status in PAID_STATUSES:
+        try:
+            refunds.refund_order(session, order.code, actor_id=actor_id, reason=f"risk review: {reason}"[:200])
+        except DomainError:
+            session.rollback()
+            raise
+        return order
+    lifecycle.move(session, order, OrderStatus.CANCELLED, f"risk review rejected: {reason}", actor_id=actor_id)
+    session.commit()
+    lifecycle.announce_status(order.code)
+    return order
