@@ -353,16 +353,16 @@ def test_the_daily_backup_is_scheduled_once_a_day_at_0315() -> None:
 
 
 def test_a_disk_that_fills_up_leaves_no_half_archive(source: Settings) -> None:
-    """The backup process may write at most 600 KB per file (RLIMIT_FSIZE, as a full disk would stop
-    it): the database snapshot fits, the archive with a 1 MB file does not — no archive, no leftover."""
+    """The backup process may write at most 2 MB per file (RLIMIT_FSIZE, as a full disk would stop
+    it): the database snapshot fits, the archive with a 4 MB file does not — no archive, no leftover."""
     import resource
     import signal
 
-    (source.data_dir / "media" / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(1_000_000))
+    (source.data_dir / "media" / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(4_000_000))
 
     def small_disk() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails (EFBIG) instead of killing
-        resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2_000_000, 2_000_000))
 
     env = {**os.environ, "DATA_DIR": str(source.data_dir), "DATABASE_URL": source.database_url}
     made = subprocess.run(

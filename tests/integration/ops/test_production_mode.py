@@ -117,6 +117,10 @@ def prod(tmp_path: Path) -> Iterator[Prod]:
         JOBS_IMMEDIATE="",
         # A job the killed worker held is re-enqueued by the reconciler (every minute) once this old.
         DUE_GRACE_S="20",
+        # The test's buyers are scripts on 127.0.0.1 that send the form at once (as bench/webbench/serve.py).
+        BOT_FORM_MIN_SECONDS="0",
+        RISK_MAX_ORDERS_PER_HOUR="100000",
+        RISK_NEAR_CAP_BUYERS="100000",
         REFLEX_WEB_WORKDIR=str(WEB_DIR),
         REFLEX_STATES_WORKDIR=str(data_dir / "states"),
         REFLEX_TELEMETRY_ENABLED="false",
