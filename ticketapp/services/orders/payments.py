@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
 from ticketapp.models import (
     PENDING_STATUSES,
@@ -20,6 +21,7 @@ from ticketapp.models import (
     utcnow,
 )
 from ticketapp.services.booking import checkout as orders
+from ticketapp.services.booking import seats
 from ticketapp.services.booking.checkout import PaymentConfirmation
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
@@ -74,12 +76,11 @@ def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
     order.payment_method = chosen.method
     session.add(order)
     start = chosen.start(session, order)
-    if start.awaiting is not None:
-        order.expires_at = start.awaiting.until
-        lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, start.awaiting.note)
     session.commit()
-    if start.awaiting is not None:
-        lifecycle.announce_status(order.code)
+    if start.awaiting is not None and not orders.keep_seats_until(
+        session, order.id or 0, start.awaiting.until, start.awaiting.note
+    ):
+        raise OrderError(msgid("The time to pay this order has run out. Please book again."))
     if start.paid_now:
         record_payment(
             session,
@@ -106,9 +107,15 @@ def record_payment(
     intent_reference: str | None = None,
     actor_id: int | None = None,
 ) -> PaymentOutcome:
-    """Money arrived for an order: fulfil it once, or flag / refund when it can't be."""
-    order = session.get(Order, order_id)
+    """Money arrived for an order: fulfil it once, or flag / refund when it can't be.
+
+    One locked transaction: the order row, the inventory only when its seats must be
+    retaken (a late payment), the payment row and the status change commit together.
+    """
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
     if order is None:
+        session.rollback()
         return PaymentOutcome.UNKNOWN_ORDER
     if amount_minor != order.total_minor or currency.upper() != order.currency:
         lifecycle.flag(
@@ -116,10 +123,9 @@ def record_payment(
         )
         session.commit()
         return PaymentOutcome.FLAGGED_MISMATCH
-    session.commit()
-    result = orders.confirm_order_paid(session, order_id, note=f"paid via {provider}", actor_id=actor_id)
-    order = must_get(session, order_id)
+    result = orders.confirm_locked(session, order, f"paid via {provider}", actor_id)
     if result is PaymentConfirmation.ALREADY_PAID:
+        session.rollback()
         return PaymentOutcome.ALREADY_PAID
     payment = _payment_row(session, order, provider, reference, intent_reference)
     if result is PaymentConfirmation.SEATS_GONE:
@@ -176,6 +182,7 @@ def _refund_late_payment(
     )
     order.refunded_minor = payment.amount_minor
     if lifecycle.can_move(order.status, OrderStatus.REFUNDED):  # a cancelled order stays cancelled
+        seats.release_order_of(session, order)  # counted only if a refund races its own window (never, today)
         lifecycle.move(session, order, OrderStatus.REFUNDED, "late payment refunded")
     session.add(order)
     session.commit()
