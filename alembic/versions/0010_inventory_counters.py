@@ -26,15 +26,13 @@ PENDING = ('pending', 'awaiting_payment')
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('tickettype', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sold_count', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('held_count', sa.Integer(), server_default='0', nullable=False))
-    with op.batch_alter_table('hold', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('counted', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('orderitem', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('seats_counted', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('ticket_order', schema=None) as batch_op:
-        batch_op.create_index('ix_ticket_order_status_expires', ['status', 'expires_at'], unique=False)
+    # Plain ALTER TABLE (no batch copy): SQLite ≥ 3.35 adds and drops these columns in place,
+    # so a database with orders in it goes down and up again with its foreign keys on.
+    op.add_column('tickettype', sa.Column('sold_count', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('tickettype', sa.Column('held_count', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('hold', sa.Column('counted', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('orderitem', sa.Column('seats_counted', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index('ix_ticket_order_status_expires', 'ticket_order', ['status', 'expires_at'], unique=False)
     _backfill()
 
 
@@ -66,12 +64,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('ticket_order', schema=None) as batch_op:
-        batch_op.drop_index('ix_ticket_order_status_expires')
-    with op.batch_alter_table('orderitem', schema=None) as batch_op:
-        batch_op.drop_column('seats_counted')
-    with op.batch_alter_table('hold', schema=None) as batch_op:
-        batch_op.drop_column('counted')
-    with op.batch_alter_table('tickettype', schema=None) as batch_op:
-        batch_op.drop_column('held_count')
-        batch_op.drop_column('sold_count')
+    op.drop_index('ix_ticket_order_status_expires', table_name='ticket_order')
+    op.drop_column('orderitem', 'seats_counted')
+    op.drop_column('hold', 'counted')
+    op.drop_column('tickettype', 'held_count')
+    op.drop_column('tickettype', 'sold_count')
