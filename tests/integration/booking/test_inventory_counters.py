@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from alembic import command
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from alembic import command
 from tests.factories import add_type, make_event, make_user, token
 from ticketapp.db import alembic_config
 from ticketapp.models import (
@@ -166,7 +166,7 @@ def test_counters_equal_the_sums_through_a_random_mix(session: Session) -> None:
     assert "hold refused" in seen  # sold out at some point
     assert "pay paid from pending" in seen
     assert {"pay paid from expired", "pay refunded_late from expired"} & seen  # a late payment, seats retaken or gone
-    print(sorted(seen))  # noqa: T201
+    print(sorted(seen))
     # A sweep leaves nothing lapsed in the counters: they equal the sums on their own.
     checkout.sweep_expired(session)
     now = utcnow()

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from ticketapp.db import begin_write_locked
@@ -40,13 +41,13 @@ from ticketapp.services.booking.inventory import (
 from ticketapp.services.orders import lifecycle
 from ticketapp.settings import get_settings
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_ATTEMPTS = 3  # 32¹⁰ codes: a clash is rare enough that a second one means something else broke
 
-def new_order_code(session: Session) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-    while True:
-        code = "".join(secrets.choice(alphabet) for _ in range(10))
-        if session.exec(select(Order.id).where(Order.code == code)).first() is None:
-            return code
+
+def new_order_code() -> str:
+    """A random order code; uniqueness is the column's constraint (a clash retries the checkout)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
 def _check_buyer(buyer_name: str, buyer_email: str) -> tuple[str, str]:
@@ -78,15 +79,21 @@ def convert_cart_to_pending_order(
     still free; otherwise nothing changes and HoldExpiredError is raised.
     """
     name, email = _check_buyer(buyer_name, buyer_email)
-    code = new_order_code(session)  # before the locks: nobody waits on this look-up
-    begin_write_locked(session)
-    try:
-        orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now, code)
-    except BookingError:
-        session.rollback()
-        raise
-    session.commit()
-    return orders
+    for attempt in range(CODE_ATTEMPTS):
+        begin_write_locked(session)
+        try:
+            orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
+            session.commit()
+        except BookingError:
+            session.rollback()
+            raise
+        except IntegrityError:  # the only unique value written here is the new order's code
+            session.rollback()
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+            continue
+        return orders
+    raise AssertionError("unreachable")
 
 
 def _convert_locked(
@@ -98,7 +105,6 @@ def _convert_locked(
     locale: str,
     attendee_names: Mapping[int, Sequence[str]],
     now: datetime | None,
-    code: str,
 ) -> list[Order]:
     cart = find_cart(session, token)
     if cart is None:
@@ -134,7 +140,7 @@ def _convert_locked(
     orders = [
         _create_order(
             session,
-            code if n == 0 else new_order_code(session),
+            new_order_code(),
             currency,
             lines,
             types,
@@ -145,7 +151,7 @@ def _convert_locked(
             attendee_names,
             now,
         )
-        for n, (currency, lines) in enumerate(sorted(by_currency.items()))
+        for currency, lines in sorted(by_currency.items())
     ]
     for hold in holds:
         seats.drop_hold(session, hold, types[hold.ticket_type_id])

@@ -31,6 +31,7 @@ from ticketapp.services.booking.inventory import (
     lock_cart_holds,
     lock_holds_of_carts,
     lock_inventory,
+    new_cart,
     new_cart_token,
     sales_state,
 )
@@ -76,6 +77,10 @@ def _set_hold_locked(
     add: bool,
     now: datetime | None,
 ) -> Hold | None:
+    # The cart row first: it needs no inventory lock, so nobody waits on it (PostgreSQL).
+    cart = find_cart(session, token)
+    fresh = cart is None
+    cart = new_cart(session, token, user_id) if cart is None else cart
     events, types = lock_inventory(session, [ticket_type_id])
     # The clock is read once the locks are held: a time taken before waiting
     # would judge holds that lapsed meanwhile as still live.
@@ -85,7 +90,6 @@ def _set_hold_locked(
         raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
     event = events[ticket_type.event_id]
     seats.release_lapsed(session, types, now)
-    cart = get_or_create_cart(session, token, user_id)
     hold = session.exec(select(Hold).where(Hold.cart_id == cart.id, Hold.ticket_type_id == ticket_type_id)).first()
     if add and hold is not None and hold.expires_at > now:
         quantity += hold.quantity
@@ -114,8 +118,11 @@ def _set_hold_locked(
         hold = Hold(cart_id=cart.id or 0, ticket_type_id=ticket_type_id, quantity=quantity, expires_at=now)
     hold.user_id = user_id if user_id is not None else cart.user_id
     seats.hold(session, hold, ticket_type, quantity, now + get_settings().hold_duration)
-    cart.updated_at = now
-    session.add(cart)
+    if not fresh:
+        if user_id is not None and cart.user_id is None:
+            cart.user_id = user_id
+        cart.updated_at = now
+        session.add(cart)
     return hold
 
 

@@ -281,15 +281,21 @@ def find_cart(session: Session, token: str) -> Cart | None:
 
 
 def get_or_create_cart(session: Session, token: str, user_id: int | None) -> Cart:
-    if not is_valid_cart_token(token):
-        raise BookingError(msgid("Your cart could not be found. Please reload the page."))
     cart = find_cart(session, token)
     if cart is None:
-        cart = Cart(token=token, user_id=user_id)
-        session.add(cart)
-        session.flush()
-    elif user_id is not None and cart.user_id is None:
+        return new_cart(session, token, user_id)
+    if user_id is not None and cart.user_id is None:
         cart.user_id = user_id
+    return cart
+
+
+def new_cart(session: Session, token: str, user_id: int | None) -> Cart:
+    """Insert the cart of a token nobody has used yet (flushed, so it has its id)."""
+    if not is_valid_cart_token(token):
+        raise BookingError(msgid("Your cart could not be found. Please reload the page."))
+    cart = Cart(token=token, user_id=user_id)
+    session.add(cart)
+    session.flush()
     return cart
 
 
@@ -364,6 +370,8 @@ def lock_holds_of_carts(
     """`lock_cart_holds` for the holds of several carts (a sign-in merging them)."""
     locked_events: dict[int, Event] = {}
     locked_types: dict[int, TicketType] = {}
+    # SQLite: the write transaction already excluded other writers before this first read.
+    once = session.connection().dialect.name == "sqlite"
     while True:
         holds = list(
             session.exec(
@@ -379,6 +387,8 @@ def lock_holds_of_carts(
         events, types = lock_inventory(session, missing)
         locked_events.update(events)
         locked_types.update(types)
+        if once:
+            return holds, locked_events, locked_types
 
 
 def check_quantity(quantity: object) -> int:

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import literal, union_all, update
 from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
@@ -50,13 +50,25 @@ def release_lapsed(session: Session, types: Mapping[int, TicketType], now: datet
     if not ids:
         return 0
     _require_locked(session, ids)
-    holds = session.exec(select(Hold.id, Hold.ticket_type_id, Hold.quantity).where(*lapsed_holds(ids, now))).all()
-    items = session.exec(
-        select(OrderItem.id, OrderItem.ticket_type_id, OrderItem.quantity)
+    # One probe for both kinds (usually nothing lapsed); the items are then locked with their orders.
+    probe = union_all(
+        select(literal(True).label("is_hold"), col(Hold.id), col(Hold.ticket_type_id), col(Hold.quantity)).where(
+            *lapsed_holds(ids, now)
+        ),
+        select(literal(False), col(OrderItem.id), col(OrderItem.ticket_type_id), col(OrderItem.quantity))
         .join(Order, col(Order.id) == OrderItem.order_id)
-        .where(*lapsed_order_items(ids, now))
-        .with_for_update(of=Order, skip_locked=True)  # type: ignore[arg-type]  # sqlmodel types `of` narrowly
-    ).all()
+        .where(*lapsed_order_items(ids, now)),
+    )
+    found = session.execute(probe).all()
+    holds = [(row[1], row[2], row[3]) for row in found if row[0]]
+    items: Sequence[tuple[int | None, int, int]] = []
+    if any(not row[0] for row in found):
+        items = session.exec(
+            select(OrderItem.id, OrderItem.ticket_type_id, OrderItem.quantity)
+            .join(Order, col(Order.id) == OrderItem.order_id)
+            .where(*lapsed_order_items(ids, now))
+            .with_for_update(of=Order, skip_locked=True)  # type: ignore[arg-type]  # sqlmodel types `of` narrowly
+        ).all()
     for _, type_id, quantity in holds:
         types[type_id].held_count -= quantity
     for _, type_id, quantity in items:

@@ -128,20 +128,21 @@ def record_payment(
         session.rollback()
         return PaymentOutcome.ALREADY_PAID
     payment = _payment_row(session, order, provider, reference, intent_reference)
+    if result is PaymentConfirmation.CONFIRMED:
+        payment.status = "succeeded"
+        session.add(payment)
+        session.commit()
+        lifecycle.announce_paid(order_id)
+        lifecycle.announce_status(order.code)
+        return PaymentOutcome.PAID
+    session.flush()  # the refund names the payment
     if result is PaymentConfirmation.SEATS_GONE:
         return _refund_late_payment(
             session, order, payment, "paid after its seats were sold to others", "late payment, seats gone"
         )
-    if result is PaymentConfirmation.NOT_PAYABLE:
-        return _refund_late_payment(
-            session, order, payment, f"paid after it was {order.status}", f"late payment, order {order.status}"
-        )
-    payment.status = "succeeded"
-    session.add(payment)
-    session.commit()
-    lifecycle.announce_paid(order_id)
-    lifecycle.announce_status(order.code)
-    return PaymentOutcome.PAID
+    return _refund_late_payment(
+        session, order, payment, f"paid after it was {order.status}", f"late payment, order {order.status}"
+    )
 
 
 def _payment_row(session: Session, order: Order, provider: str, reference: str, intent: str | None) -> Payment:
@@ -157,7 +158,6 @@ def _payment_row(session: Session, order: Order, provider: str, reference: str, 
     payment.provider_reference = payment.provider_reference or reference
     payment.intent_reference = intent or payment.intent_reference
     session.add(payment)
-    session.flush()
     return payment
 
 
