@@ -67,7 +67,7 @@ def release_lapsed(session: Session, types: Mapping[int, TicketType], now: datet
             select(OrderItem.id, OrderItem.ticket_type_id, OrderItem.quantity)
             .join(Order, col(Order.id) == OrderItem.order_id)
             .where(*lapsed_order_items(ids, now))
-            .with_for_update(of=Order, skip_locked=True)  # type: ignore[arg-type]  # sqlmodel types `of` narrowly
+            .with_for_update(of=Order, skip_locked=True)
         ).all()
     for _, type_id, quantity in holds:
         types[type_id].held_count -= quantity

@@ -145,14 +145,13 @@ def lapsed_orders(session: Session, now: datetime) -> list[int]:
     PostgreSQL: rows another transaction is paying right now are skipped and seen by
     the next sweep. On SQLite the caller's write transaction already excludes other writers.
     """
-    return list(
-        session.exec(
-            select(Order.id)
-            .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
-            .order_by(col(Order.id))
-            .with_for_update(skip_locked=True)
-        ).all()
-    )
+    rows = session.exec(
+        select(Order.id)
+        .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
+        .order_by(col(Order.id))
+        .with_for_update(skip_locked=True)
+    ).all()
+    return [order_id for order_id in rows if order_id is not None]
 
 
 def expire_orders(session: Session, lapsed: list[int], now: datetime) -> int:
