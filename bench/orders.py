@@ -203,10 +203,10 @@ def run(label: str, url: str, workers_list: list[int], presold: int, count: bool
             count = False
         local = threading.local()
         buyers = BUYERS if workers > 1 else 100
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(partial(_buy, url, type_id, local), range(buyers)))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         latencies = sorted(duration * 1000 for duration, ok in results if ok)
         paid = sum(1 for _, ok in results if ok)
         sold = _sold(url, type_id) - presold
@@ -216,7 +216,7 @@ def run(label: str, url: str, workers_list: list[int], presold: int, count: bool
             f"{label:10} {workers:2} buyers at once: {paid / elapsed:6.1f} paid orders/s "
             f"(p50 {p50:5.1f} ms, p95 {p95:6.1f} ms); {paid} paid, {buyers - paid} refused; "
             f"sold {sold}/{CAPACITY}{f' after {presold} already sold' if presold else ''}"
-            f" — oversold: {max(sold - CAPACITY, 0)}"
+            f" — oversold: {max(sold - CAPACITY, 0)}; bench process CPU {cpu * 1000 / buyers:.1f} ms per buyer"
         )
 
 

@@ -69,10 +69,15 @@ def _open_order(session: Session, code: str) -> Order:
 
 def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
     """Hand a pending order to a payment method; returns where the buyer goes next."""
-    order = _open_order(session, code)
-    chosen = next((offered for offered in providers_for(order.total_minor) if offered.method == method), None)
-    if chosen is None:
-        raise OrderError(msgid("This payment method is not available for this order."))
+    begin_write_locked(session)  # SQLite: queue with the other writers instead of polling for the lock
+    try:
+        order = _open_order(session, code)
+        chosen = next((offered for offered in providers_for(order.total_minor) if offered.method == method), None)
+        if chosen is None:
+            raise OrderError(msgid("This payment method is not available for this order."))
+    except OrderError:
+        session.rollback()
+        raise
     order.payment_method = chosen.method
     session.add(order)
     start = chosen.start(session, order)
