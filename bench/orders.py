@@ -229,7 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--buyers", default="1,8", help="comma-separated numbers of concurrent buyers (default 1,8)")
     parser.add_argument("--sold", type=int, default=0, help="seats of the type already sold before the run")
     parser.add_argument("--no-count", action="store_true", help="skip counting one purchase's statements")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        help="diagnostic: sys.setswitchinterval for the buyer threads (seconds; Python's default is 0.005)",
+    )
     args = parser.parse_args(argv)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     workers_list = [int(n) for n in args.buyers.split(",") if n.strip()]
     print(f"target: ≥ {TARGET_ORDERS_PER_S:.0f} orders/s at 8 buyers, zero oversold")
     if args.db in ("sqlite", "both"):
