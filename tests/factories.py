@@ -181,6 +181,8 @@ def make_order(
     session.add_all(items)
     session.commit()
     seats.recount(session, [ticket_type.id or 0 for ticket_type, _ in lines])  # written behind the inventory's back
+    for item in items:
+        session.refresh(item)  # loaded, so the rows stay usable once the session is closed
     return order, items
 
 

@@ -159,7 +159,7 @@ def recount(session: Session, ticket_type_ids: Iterable[int], *, now: datetime |
         session.rollback()
         return
     now = now or utcnow()
-    plain = {"synchronize_session": False}  # loaded rows are expired below
+    plain = {"synchronize_session": False}  # the loaded rows' flags are expired below
     session.exec(
         update(Hold).where(col(Hold.ticket_type_id).in_(ids)).values(counted=col(Hold.expires_at) > now),
         execution_options=plain,
@@ -176,4 +176,6 @@ def recount(session: Session, ticket_type_ids: Iterable[int], *, now: datetime |
         ticket_type.sold_count, ticket_type.held_count = sums[type_id].sold, sums[type_id].held
         session.add(ticket_type)
     session.commit()
-    session.expire_all()
+    for loaded in list(session.identity_map.values()):  # their flags were rewritten behind the ORM's back
+        if isinstance(loaded, Hold | OrderItem) and loaded.ticket_type_id in types:
+            session.expire(loaded, ["counted"] if isinstance(loaded, Hold) else ["seats_counted"])
