@@ -1,4 +1,4 @@
-"""SQLite writers of one process take turns on their engine's lock (ticketapp.db): the next starts when
+"""SQLite writers of one process take turns on their database file's lock (ticketapp.db): the next starts when
 the last ends, and a transaction that ends any way (commit, rollback, error, closed session) gives the turn up."""
 
 from __future__ import annotations
@@ -34,10 +34,13 @@ def _writer_waits_for(engine_url: str, end_first: str) -> float:
             begins.append(statement)
 
     event.listen(engine, "before_cursor_execute", count_begins)
+    # The second writer has an engine of its own (as each bench buyer does): the queue is the file's.
+    other_engine = make_engine(engine_url)
+    event.listen(other_engine, "before_cursor_execute", count_begins)
 
     def second() -> None:
         started.wait()
-        with Session(engine) as other:
+        with Session(other_engine) as other:
             begun = time.perf_counter()
             begin_write_locked(other)
             waited.append(time.perf_counter() - begun)
@@ -63,6 +66,7 @@ def _writer_waits_for(engine_url: str, end_first: str) -> float:
     first.close()
     thread.join(timeout=10)
     engine.dispose()
+    other_engine.dispose()
     assert waited, "the second writer never got its turn"
     assert len(begins) == 2
     return waited[0]
