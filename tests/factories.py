@@ -28,7 +28,7 @@ from ticketapp.models import (
     Venue,
     utcnow,
 )
-from ticketapp.services.booking import checkout, holds
+from ticketapp.services.booking import checkout, holds, seats
 
 EVENT_START = datetime(2030, 6, 14, 18, 30, tzinfo=UTC)  # 20:30 in Paris (summer time)
 
@@ -180,6 +180,9 @@ def make_order(
     ]
     session.add_all(items)
     session.commit()
+    seats.recount(session, [ticket_type.id or 0 for ticket_type, _ in lines])  # written behind the inventory's back
+    for item in items:
+        session.refresh(item)  # loaded, so the rows stay usable once the session is closed
     return order, items
 
 

@@ -96,9 +96,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('ticket_order', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ticket_order_review_state'))
-        batch_op.drop_column('review_state')
+    # Plain ALTER TABLE (SQLite ≥ 3.35 drops columns): a batch copy of ticket_order would break the
+    # foreign keys that point at it in a database with orders.
+    op.drop_index('ix_ticket_order_review_state', table_name='ticket_order')
+    op.drop_column('ticket_order', 'review_state')
 
     with op.batch_alter_table('risk_payment_attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_payment_attempt_user_id'))

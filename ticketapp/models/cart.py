@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -24,7 +24,8 @@ class Hold(SQLModel, table=True):
     """Seats of one ticket type reserved for a cart until `expires_at`.
 
     A hold counts against availability only while `expires_at > now`; expired
-    rows are harmless leftovers until the sweep job deletes them.
+    rows are harmless leftovers until the sweep job deletes them. `counted` says
+    whether its seats are in `TicketType.held_count` (ticketapp.services.booking.seats).
     """
 
     __table_args__ = (
@@ -38,4 +39,5 @@ class Hold(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     quantity: int = Field(ge=1)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    counted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -72,3 +72,8 @@ class TicketType(SQLModel, table=True):
     sales_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
     max_per_order: int = Field(default=10, ge=1)
     position: int = Field(default=0)
+    # Seats taken, kept by ticketapp.services.booking.seats (their only writer) under this row's lock:
+    # the items of orders that count as sold, and the counted holds. Lapsed holds and lapsed pending
+    # orders leave them lazily, when a locked transaction next touches the type or the sweep runs.
+    sold_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    held_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

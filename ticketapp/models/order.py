@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, String
+from sqlalchemy import JSON, Column, Index, String, false
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -33,6 +33,8 @@ VOID_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.REFUNDED, OrderStatus.CANC
 
 class Order(SQLModel, table=True):
     __tablename__ = "ticket_order"
+    # Lapsed pending orders, found without reading the paid ones (ticketapp.services.booking.seats).
+    __table_args__ = (Index("ix_ticket_order_status_expires", "status", "expires_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(16), unique=True, index=True, nullable=False))
@@ -72,6 +74,8 @@ class OrderItem(SQLModel, table=True):
     unit_price_minor: int = Field(ge=0)
     # Optional attendee name per ticket (events with collect_attendee_names).
     attendee_names: list[str] | None = Field(default=None, sa_type=JSON)
+    # Whether these seats are in `TicketType.sold_count` (ticketapp.services.booking.seats).
+    seats_counted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Payment(SQLModel, table=True):

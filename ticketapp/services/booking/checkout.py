@@ -2,7 +2,8 @@
 
 Seats of a pending order count as sold until `Order.expires_at` (see
 `ticketapp.services.booking.inventory.counts_as_sold`); `confirm_order_paid` makes them
-permanent, `sweep_expired` tidies up. Status changes go through `services.orders.lifecycle`.
+permanent, `sweep_expired` tidies up. Status changes go through `services.orders.lifecycle`,
+seat counters through `services.booking.seats`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
 from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, Hold, Order, OrderItem, OrderStatus, TicketType, utcnow
+from ticketapp.services.booking import seats
 from ticketapp.services.booking.inventory import (
     NOT_ON_SALE_MESSAGES,
     SWEEP_GRACE,
@@ -29,7 +32,6 @@ from ticketapp.services.booking.inventory import (
     LimitExceededError,
     NotOnSaleError,
     SalesState,
-    availability,
     find_cart,
     lock_cart_holds,
     lock_inventory,
@@ -41,13 +43,13 @@ from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
 from ticketapp.settings import get_settings
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_ATTEMPTS = 3  # 32¹⁰ codes: a clash is rare enough that a second one means something else broke
 
-def _new_order_code(session: Session) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-    while True:
-        code = "".join(secrets.choice(alphabet) for _ in range(10))
-        if session.exec(select(Order.id).where(Order.code == code)).first() is None:
-            return code
+
+def new_order_code() -> str:
+    """A random order code; uniqueness is the column's constraint (a clash retries the checkout)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
 def _check_buyer(buyer_name: str, buyer_email: str) -> tuple[str, str]:
@@ -82,19 +84,26 @@ def convert_cart_to_pending_order(
     refused checkout changes nothing but the security log and raises RiskRefusedError.
     """
     name, email = _check_buyer(buyer_name, buyer_email)
-    begin_write_locked(session)
-    try:
-        orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
-    except BookingError:
-        session.rollback()
-        raise
-    verdict = screening.screen_checkout(session, orders, client or Client())
-    if verdict.refused:
-        session.rollback()
-        screening.record_refusal(session, verdict)
-        raise screening.RiskRefusedError(verdict)
-    session.commit()
-    return orders
+    for attempt in range(CODE_ATTEMPTS):
+        begin_write_locked(session)
+        try:
+            orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
+            verdict = screening.screen_checkout(session, orders, client or Client())
+            if verdict.refused:
+                session.rollback()
+                screening.record_refusal(session, verdict)
+                raise screening.RiskRefusedError(verdict)
+            session.commit()
+        except BookingError:
+            session.rollback()
+            raise
+        except IntegrityError:  # the only unique value written here is the new order's code
+            session.rollback()
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+            continue
+        return orders
+    raise AssertionError("unreachable")
 
 
 def _convert_locked(
@@ -116,14 +125,14 @@ def _convert_locked(
     # Read the clock only now: a time taken before waiting for the locks would
     # judge a hold that lapsed meanwhile as live and skip the availability check.
     now = now or utcnow()
-    free = availability(session, types, now=now, exclude_cart_id=cart.id)
+    seats.release_lapsed(session, types, now)
     per_event: dict[int, int] = defaultdict(int)
     for hold in holds:
         ticket_type = types[hold.ticket_type_id]
         state = sales_state(events[ticket_type.event_id], ticket_type, now)
         if state not in (SalesState.ON_SALE, SalesState.ENDED):  # a hold made in time may finish after sales_end
             raise NotOnSaleError(NOT_ON_SALE_MESSAGES[state])
-        if hold.expires_at <= now and hold.quantity > free[hold.ticket_type_id].remaining:
+        if hold.expires_at <= now and hold.quantity > seats.free(ticket_type, hold).remaining:
             raise HoldExpiredError(msgid("Your reservation expired and the tickets are no longer available."))
         per_event[ticket_type.event_id] += hold.quantity
     for event_id, quantity in per_event.items():
@@ -139,16 +148,29 @@ def _convert_locked(
     for hold in holds:
         by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
     orders = [
-        _create_order(session, currency, lines, types, name, email, user_id, locale, attendee_names, now)
+        _create_order(
+            session,
+            new_order_code(),
+            currency,
+            lines,
+            types,
+            name,
+            email,
+            user_id,
+            locale,
+            attendee_names,
+            now,
+        )
         for currency, lines in sorted(by_currency.items())
     ]
     for hold in holds:
-        session.delete(hold)
+        seats.drop_hold(session, hold, types[hold.ticket_type_id])
     return orders
 
 
 def _create_order(
     session: Session,
+    code: str,
     currency: str,
     holds: list[Hold],
     types: dict[int, TicketType],
@@ -160,7 +182,7 @@ def _create_order(
     now: datetime,
 ) -> Order:
     order = Order(
-        code=_new_order_code(session),
+        code=code,
         user_id=user_id,
         buyer_name=name,
         buyer_email=email,
@@ -173,9 +195,10 @@ def _create_order(
     )
     session.add(order)
     session.flush()
+    items = []
     for hold in holds:
         names = [n.strip()[:200] for n in attendee_names.get(hold.ticket_type_id, [])][: hold.quantity]
-        session.add(
+        items.append(
             OrderItem(
                 order_id=order.id or 0,
                 ticket_type_id=hold.ticket_type_id,
@@ -184,6 +207,7 @@ def _create_order(
                 attendee_names=names if any(names) else None,
             )
         )
+    seats.take_for_order(session, items, types)
     return order
 
 
@@ -203,46 +227,106 @@ def confirm_order_paid(
     actor_id: int | None = None,
     now: datetime | None = None,
 ) -> PaymentConfirmation:
-    """Mark a pending order paid, for the payment providers; `note` and `actor_id` go to its log row.
+    """Mark a pending order paid, for the payment providers; `note` and `actor_id` go to its log row (commits).
 
-    While its window is open the seats are already counted. A payment that
-    arrives after the window closed is accepted only if the seats are still free
-    (checked under the same locks); otherwise SEATS_GONE is returned and the
-    order is left as it is, so the caller refunds the payment. The order row is
-    read again under the write lock, so of two racing confirmations exactly one
-    gets CONFIRMED.
+    See `confirm_locked`, which payments call inside the transaction that records the money.
     """
     begin_write_locked(session)
     order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
-    if order is None or order.status in PAID_STATUSES:
+    result = PaymentConfirmation.UNKNOWN_ORDER if order is None else confirm_locked(session, order, note, actor_id, now)
+    if result is PaymentConfirmation.CONFIRMED:
+        session.commit()
+    else:
         session.rollback()
-        return PaymentConfirmation.UNKNOWN_ORDER if order is None else PaymentConfirmation.ALREADY_PAID
+    return result
+
+
+def confirm_locked(
+    session: Session, order: Order, note: str, actor_id: int | None = None, now: datetime | None = None
+) -> PaymentConfirmation:
+    """`confirm_order_paid` for an order the caller locked (`with_for_update`) in its open write transaction.
+
+    While its window is open the seats are already counted, and they stay so:
+    only a transaction holding the order row releases them (`seats`). A payment that
+    arrives after the window closed is accepted only if the seats are still free
+    (checked under the inventory locks); otherwise SEATS_GONE is returned and the
+    order is left as it is, so the caller refunds the payment. The order row is
+    locked, so of two racing confirmations exactly one gets CONFIRMED. The caller commits.
+    """
+    if order.status in PAID_STATUSES:
+        return PaymentConfirmation.ALREADY_PAID
     if not lifecycle.can_move(order.status, OrderStatus.PAID):
-        session.rollback()
         return PaymentConfirmation.NOT_PAYABLE
-    items = list(session.exec(select(OrderItem).where(OrderItem.order_id == order_id)).all())
-    lock_inventory(session, [i.ticket_type_id for i in items])
-    session.refresh(order)
-    now = now or utcnow()  # after the locks
-    window_open = order.status in PENDING_STATUSES and order.expires_at is not None and order.expires_at > now
-    if not window_open:
-        free = availability(session, [i.ticket_type_id for i in items], now=now)
-        if any(i.quantity > free[i.ticket_type_id].remaining for i in items):
-            session.rollback()
-            return PaymentConfirmation.SEATS_GONE
+    items = list(
+        session.exec(
+            select(OrderItem).where(OrderItem.order_id == order.id).execution_options(populate_existing=True)
+        ).all()
+    )
+    given, now = now, now or utcnow()  # after the order's lock
+    if not _window_open(order, now) or not all(i.seats_counted for i in items):
+        _, types = lock_inventory(session, [i.ticket_type_id for i in items])
+        now = given or utcnow()  # after the inventory locks too
+        seats.release_lapsed(session, types, now)  # this order's seats too, when its window closed
+        if not all(i.seats_counted for i in items):
+            if any(quantity > seats.free(types[t]).remaining for t, quantity in seats.needed(items).items()):
+                return PaymentConfirmation.SEATS_GONE
+            seats.take_for_order(session, items, types)
     lifecycle.mark_paid(session, order, note, actor_id=actor_id, now=now)
-    session.commit()
     return PaymentConfirmation.CONFIRMED
 
 
-def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str, int]:
-    """Periodic tidy-up: delete long-expired holds, mark lapsed pending orders expired (one log row each).
+def _window_open(order: Order, now: datetime) -> bool:
+    return order.status in PENDING_STATUSES and order.expires_at is not None and order.expires_at > now
 
-    Availability never waits for this (it compares `expires_at` with now).
+
+def keep_seats_until(session: Session, order_id: int, until: datetime, note: str) -> bool:
+    """An unpaid order waits for slower money (bank transfer, a processing debit): its seats stay counted
+    until `until` (commits). Retaken if its window closed meanwhile and they are still free; False otherwise."""
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None or order.status not in PENDING_STATUSES:
+        session.rollback()
+        return False
+    items = list(
+        session.exec(
+            select(OrderItem).where(OrderItem.order_id == order_id).execution_options(populate_existing=True)
+        ).all()
+    )
+    now = utcnow()
+    if not _window_open(order, now) or not all(i.seats_counted for i in items):
+        _, types = lock_inventory(session, [i.ticket_type_id for i in items])
+        seats.release_lapsed(session, types, now)
+        if not all(i.seats_counted for i in items):
+            if any(quantity > seats.free(types[t]).remaining for t, quantity in seats.needed(items).items()):
+                session.rollback()
+                return False
+            seats.take_for_order(session, items, types)
+    order.expires_at = until
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, note, now=now)
+    session.add(order)
+    session.commit()
+    lifecycle.announce_status(order.code)
+    return True
+
+
+def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str, int]:
+    """Periodic tidy-up: release what lapsed from the seat counters, delete long-expired holds and mark
+    lapsed pending orders expired (one log row each).
+
+    Availability never waits for this (readers subtract what lapsed, writers release it first).
     """
     now = now or utcnow()
     begin_write_locked(session)
-    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE))
-    expired = lifecycle.expire_lapsed(session, now)
+    lapsed = lifecycle.lapsed_orders(session, now)  # locked (PostgreSQL), so released and expired together
+    type_ids = set(
+        session.exec(
+            select(OrderItem.ticket_type_id).where(col(OrderItem.order_id).in_(lapsed), col(OrderItem.seats_counted))
+        ).all()
+    ) | set(session.exec(select(Hold.ticket_type_id).where(col(Hold.counted), col(Hold.expires_at) <= now)).all())
+    _, types = lock_inventory(session, type_ids)
+    seats.release_lapsed(session, types, now)
+    holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE, col(Hold.counted).is_(False)))
+    expired = lifecycle.expire_orders(session, lapsed, now)
     session.commit()
     return {"holds": int(holds.rowcount or 0), "orders": expired}

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
 from ticketapp.models import Cart, Hold, utcnow
+from ticketapp.services.booking import seats
 from ticketapp.services.booking.inventory import (
     NOT_ON_SALE_MESSAGES,
     BookingError,
@@ -23,13 +24,14 @@ from ticketapp.services.booking.inventory import (
     NotOnSaleError,
     SalesState,
     UnknownTicketTypeError,
-    availability,
     check_quantity,
     customer_count_for_event,
     find_cart,
     get_or_create_cart,
     lock_cart_holds,
+    lock_holds_of_carts,
     lock_inventory,
+    new_cart,
     new_cart_token,
     sales_state,
 )
@@ -75,6 +77,10 @@ def _set_hold_locked(
     add: bool,
     now: datetime | None,
 ) -> Hold | None:
+    # The cart row first: it needs no inventory lock, so nobody waits on it (PostgreSQL).
+    cart = find_cart(session, token)
+    fresh = cart is None
+    cart = new_cart(session, token, user_id) if cart is None else cart
     events, types = lock_inventory(session, [ticket_type_id])
     # The clock is read once the locks are held: a time taken before waiting
     # would judge holds that lapsed meanwhile as still live.
@@ -83,13 +89,13 @@ def _set_hold_locked(
     if ticket_type is None:
         raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
     event = events[ticket_type.event_id]
-    cart = get_or_create_cart(session, token, user_id)
+    seats.release_lapsed(session, types, now)
     hold = session.exec(select(Hold).where(Hold.cart_id == cart.id, Hold.ticket_type_id == ticket_type_id)).first()
     if add and hold is not None and hold.expires_at > now:
         quantity += hold.quantity
     if quantity == 0:
         if hold is not None:
-            session.delete(hold)
+            seats.drop_hold(session, hold, ticket_type)
         return None
     state = sales_state(event, ticket_type, now)
     if state != SalesState.ON_SALE:
@@ -98,7 +104,7 @@ def _set_hold_locked(
         raise LimitExceededError(
             msgid("At most {limit} tickets of this type per order."), limit=ticket_type.max_per_order
         )
-    remaining = availability(session, [ticket_type_id], now=now, exclude_cart_id=cart.id)[ticket_type_id].remaining
+    remaining = seats.free(ticket_type, hold).remaining
     if remaining == 0:
         raise NotEnoughAvailableError(msgid("Sold out."))
     if quantity > remaining:
@@ -110,12 +116,13 @@ def _set_hold_locked(
             raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
     if hold is None:
         hold = Hold(cart_id=cart.id or 0, ticket_type_id=ticket_type_id, quantity=quantity, expires_at=now)
-    hold.quantity = quantity
     hold.user_id = user_id if user_id is not None else cart.user_id
-    hold.expires_at = now + get_settings().hold_duration
-    cart.updated_at = now
-    session.add(hold)
-    session.add(cart)
+    seats.hold(session, hold, ticket_type, quantity, now + get_settings().hold_duration)
+    if not fresh:
+        if user_id is not None and cart.user_id is None:
+            cart.user_id = user_id
+        cart.updated_at = now
+        session.add(cart)
     return hold
 
 
@@ -130,12 +137,16 @@ def add_to_cart(
 
 def empty_cart(session: Session, cart_token: str) -> int:
     """Release every hold of the cart; returns how many lines were removed."""
+    begin_write_locked(session)
     cart = find_cart(session, cart_token)
     if cart is None:
+        session.rollback()
         return 0
-    result = session.exec(delete(Hold).where(col(Hold.cart_id) == cart.id))
+    holds, _, types = lock_cart_holds(session, cart)
+    for hold in holds:
+        seats.drop_hold(session, hold, types[hold.ticket_type_id])
     session.commit()
-    return int(result.rowcount or 0)
+    return len(holds)
 
 
 def renew_cart(session: Session, cart_token: str, *, now: datetime | None = None) -> list[int]:
@@ -151,17 +162,16 @@ def renew_cart(session: Session, cart_token: str, *, now: datetime | None = None
         return []
     holds, events, types = lock_cart_holds(session, cart)
     now = now or utcnow()  # after the locks (see _set_hold_locked)
-    free = availability(session, types, now=now, exclude_cart_id=cart.id)
+    seats.release_lapsed(session, types, now)
     lost: list[int] = []
     for hold in holds:
         ticket_type = types[hold.ticket_type_id]
         on_sale = sales_state(events[ticket_type.event_id], ticket_type, now) == SalesState.ON_SALE
-        if on_sale and hold.quantity <= free[hold.ticket_type_id].remaining:
-            hold.expires_at = now + get_settings().hold_duration
-            session.add(hold)
+        if on_sale and hold.quantity <= seats.free(ticket_type, hold).remaining:
+            seats.hold(session, hold, ticket_type, hold.quantity, now + get_settings().hold_duration)
         else:
             lost.append(hold.ticket_type_id)
-            session.delete(hold)
+            seats.drop_hold(session, hold, ticket_type)
     session.commit()
     return lost
 
@@ -175,21 +185,28 @@ def merge_cart_into_user(session: Session, cart_token: str, user_id: int, *, now
     the order is placed.
     """
     begin_write_locked(session)
-    now = now or utcnow()
+    existing = find_cart(session, cart_token)
+    own_id = existing.id if existing is not None else None
+    others = [o for o in session.exec(select(Cart).where(Cart.user_id == user_id)).all() if o.id != own_id]
+    # Lines may be dropped: lock every type the carts hold first, before writing any cart row.
+    ids = [o.id or 0 for o in others] + ([own_id] if own_id is not None else [])
+    holds, _, types = lock_holds_of_carts(session, ids)
     cart = get_or_create_cart(session, cart_token, user_id)
+    now = now or utcnow()
+    own_types = {h.ticket_type_id for h in holds if h.cart_id == cart.id}
+    for hold in holds:
+        if hold.cart_id == cart.id:
+            continue
+        if hold.ticket_type_id in own_types:
+            seats.drop_hold(session, hold, types[hold.ticket_type_id])
+            continue
+        hold.cart_id = cart.id or 0
+        own_types.add(hold.ticket_type_id)
+        session.add(hold)
     cart.user_id = user_id
     cart.updated_at = now
     session.add(cart)
-    own_types = set(session.exec(select(Hold.ticket_type_id).where(Hold.cart_id == cart.id)).all())
-    others = session.exec(select(Cart).where(Cart.user_id == user_id, Cart.id != cart.id)).all()
-    for other in others:
-        for hold in session.exec(select(Hold).where(Hold.cart_id == other.id)).all():
-            if hold.ticket_type_id in own_types:
-                session.delete(hold)
-                continue
-            hold.cart_id = cart.id or 0
-            own_types.add(hold.ticket_type_id)
-            session.add(hold)
+    session.flush()
     session.exec(update(Hold).where(col(Hold.cart_id) == cart.id).values(user_id=user_id))
     session.commit()
     return cart.token

@@ -6,9 +6,17 @@ Availability of a ticket type = capacity − sold − active holds, where
 - *active holds* are holds with `expires_at > now` (expired ones stop counting
   the instant they lapse; the sweep job only tidies up).
 
+Those sums are not computed on the way to a sale: `TicketType.sold_count` and
+`held_count` keep them, written only by `ticketapp.services.booking.seats` under
+the locks below. A hold or pending order that lapsed is still in the counters
+until a locked transaction next touches its type (`seats.release_lapsed`, first
+thing after the locks) or the sweep runs; readers without the lock subtract the
+lapsed rows (`availability`), so they see the sums exactly. `availability_by_sums`
+is the definition itself, kept for the tests that check the counters against it.
+
 Every check-then-write runs in one transaction that first locks the rows it
-depends on: the event row, then its ticket-type rows, always in id order so two
-transactions never wait on each other in a cycle. PostgreSQL takes `SELECT … FOR
+depends on: the event rows in id order, each before its own ticket-type rows in
+id order (one statement), so two transactions never wait on each other in a cycle. PostgreSQL takes `SELECT … FOR
 UPDATE` row locks; SQLite ignores FOR UPDATE, so the transaction is opened with
 `BEGIN IMMEDIATE` (`begin_write_locked`) and writers run one at a time.
 """
@@ -21,9 +29,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Subquery, and_, func
+from sqlalchemy import ColumnElement, Subquery, and_, event, func
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, or_, select
 
+from ticketapp.db import SQLITE_BEGIN_OPTION
 from ticketapp.i18n import msgid
 from ticketapp.models import (
     PAID_STATUSES,
@@ -136,10 +147,73 @@ def held_by_type(now: datetime) -> Subquery:
     )
 
 
+def lapsed_holds(ids: Iterable[int], now: datetime) -> list[ColumnElement[bool]]:
+    """Holds of `ids` still in `held_count` although they lapsed (released by `seats.release_lapsed`)."""
+    return [col(Hold.ticket_type_id).in_(list(ids)), col(Hold.counted).is_(True), col(Hold.expires_at) <= now]
+
+
+def lapsed_order_items(ids: Iterable[int], now: datetime) -> list[ColumnElement[bool]]:
+    """Items of `ids` still in `sold_count` although their pending order's window closed (join Order).
+
+    Driven from the few lapsed pending orders (index on status, expires_at): the `+ 0` keeps both
+    databases off the index on the item's type, which would read every item ever sold of it.
+    """
+    return [
+        (col(OrderItem.ticket_type_id) + 0).in_(list(ids)),
+        col(OrderItem.seats_counted).is_(True),
+        col(Order.status).in_(PENDING_STATUSES),
+        col(Order.expires_at) <= now,
+    ]
+
+
 def availability(
     session: Session, ticket_type_ids: Iterable[int], *, now: datetime | None = None, exclude_cart_id: int | None = None
 ) -> dict[int, Availability]:
-    """Capacity, sold and held per ticket type; `exclude_cart_id`'s own holds are not counted."""
+    """Capacity, sold and held per ticket type; `exclude_cart_id`'s own holds are not counted.
+
+    Read from the counters, less what lapsed and was not released yet: O(1) in
+    the seats sold, without any lock (a locked writer uses `seats.free`).
+    """
+    now = now or utcnow()
+    ids = sorted(set(ticket_type_ids))
+    if not ids:
+        return {}
+    counters = session.exec(
+        select(TicketType.id, TicketType.capacity, TicketType.sold_count, TicketType.held_count).where(
+            col(TicketType.id).in_(ids)
+        )
+    ).all()
+    not_held = lapsed_holds(ids, now)
+    if exclude_cart_id is not None:
+        not_held[-1] = or_(col(Hold.expires_at) <= now, col(Hold.cart_id) == exclude_cart_id)
+    released_holds = dict(
+        session.exec(
+            select(Hold.ticket_type_id, func.sum(Hold.quantity)).where(*not_held).group_by(col(Hold.ticket_type_id))
+        ).all()
+    )
+    released_items = dict(
+        session.exec(
+            select(OrderItem.ticket_type_id, func.sum(OrderItem.quantity))
+            .join(Order, col(Order.id) == OrderItem.order_id)
+            .where(*lapsed_order_items(ids, now))
+            .group_by(col(OrderItem.ticket_type_id))
+        ).all()
+    )
+    return {
+        tt_id: Availability(
+            capacity,
+            sold - int(released_items.get(tt_id) or 0),
+            held - int(released_holds.get(tt_id) or 0),
+        )
+        for tt_id, capacity, sold, held in counters
+        if tt_id is not None
+    }
+
+
+def availability_by_sums(
+    session: Session, ticket_type_ids: Iterable[int], *, now: datetime | None = None, exclude_cart_id: int | None = None
+) -> dict[int, Availability]:
+    """The definition: sums over every order item and hold of the types (what the counters must equal)."""
     now = now or utcnow()
     ids = sorted(set(ticket_type_ids))
     if not ids:
@@ -211,39 +285,68 @@ def find_cart(session: Session, token: str) -> Cart | None:
 
 
 def get_or_create_cart(session: Session, token: str, user_id: int | None) -> Cart:
-    if not is_valid_cart_token(token):
-        raise BookingError(msgid("Your cart could not be found. Please reload the page."))
     cart = find_cart(session, token)
     if cart is None:
-        cart = Cart(token=token, user_id=user_id)
-        session.add(cart)
-        session.flush()
-    elif user_id is not None and cart.user_id is None:
+        return new_cart(session, token, user_id)
+    if user_id is not None and cart.user_id is None:
         cart.user_id = user_id
+    return cart
+
+
+def new_cart(session: Session, token: str, user_id: int | None) -> Cart:
+    """Insert the cart of a token nobody has used yet (flushed, so it has its id)."""
+    if not is_valid_cart_token(token):
+        raise BookingError(msgid("Your cart could not be found. Please reload the page."))
+    cart = Cart(token=token, user_id=user_id)
+    session.add(cart)
+    session.flush()
     return cart
 
 
 # --- locking --------------------------------------------------------------------
 
 
+LOCKED_TYPES = "inventory_locked_types"  # Session.info key: ticket type ids this transaction locked
+
+
+def locked_type_ids(session: Session) -> set[int]:
+    """The ticket types whose rows the session's current transaction holds (`lock_inventory`)."""
+    locked: set[int] = session.info.get(LOCKED_TYPES, set())
+    return locked
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_locks(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(LOCKED_TYPES, None)
+
+
 def lock_inventory(session: Session, ticket_type_ids: Iterable[int]) -> tuple[dict[int, Event], dict[int, TicketType]]:
-    """Lock the events then the ticket types (id order) that a write depends on."""
+    """Lock the events (id order), each with the ticket types (id order) of it that a write depends on.
+
+    On SQLite the transaction must have been opened by `begin_write_locked`
+    (that is the lock there); anything else is a bug and raises.
+    """
     ids = sorted(set(ticket_type_ids))
-    event_ids = sorted(
-        set(session.exec(select(TicketType.event_id).where(col(TicketType.id).in_(ids))).all()) if ids else set()
-    )
-    events = {
-        e.id or 0: e
-        for e in session.exec(
-            select(Event).where(col(Event.id).in_(event_ids)).order_by(col(Event.id)).with_for_update()
-        ).all()
-    }
-    types = {
-        t.id or 0: t
-        for t in session.exec(
-            select(TicketType).where(col(TicketType.id).in_(ids)).order_by(col(TicketType.id)).with_for_update()
-        ).all()
-    }
+    if not ids:
+        return {}, {}
+    connection = session.connection()
+    immediate = connection.get_execution_options().get(SQLITE_BEGIN_OPTION) == "IMMEDIATE"
+    if connection.dialect.name == "sqlite" and not immediate:
+        raise RuntimeError("lock_inventory needs a transaction opened by begin_write_locked")
+    # One statement locks both (PostgreSQL locks each joined row as the sorted rows come out):
+    # events in id order, each before its own ticket types in id order.
+    rows = session.exec(
+        select(Event, TicketType)
+        .join(TicketType, col(TicketType.event_id) == Event.id)
+        .where(col(TicketType.id).in_(ids))
+        .order_by(col(Event.id), col(TicketType.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    events = {e.id or 0: e for e, _ in rows}
+    types = {t.id or 0: t for _, t in rows}
+    session.info.setdefault(LOCKED_TYPES, set()).update(types)
     return events, types
 
 
@@ -253,14 +356,23 @@ def lock_cart_holds(session: Session, cart: Cart) -> tuple[list[Hold], dict[int,
     Reading before locking is not enough: a concurrent request of the same cart
     (a double-clicked "Place order") may have changed them while we waited.
     """
+    return lock_holds_of_carts(session, [cart.id or 0])
+
+
+def lock_holds_of_carts(
+    session: Session, cart_ids: list[int]
+) -> tuple[list[Hold], dict[int, Event], dict[int, TicketType]]:
+    """`lock_cart_holds` for the holds of several carts (a sign-in merging them)."""
     locked_events: dict[int, Event] = {}
     locked_types: dict[int, TicketType] = {}
+    # SQLite: the write transaction already excluded other writers before this first read.
+    once = session.connection().dialect.name == "sqlite"
     while True:
         holds = list(
             session.exec(
                 select(Hold)
-                .where(Hold.cart_id == cart.id)
-                .order_by(col(Hold.id))
+                .where(col(Hold.cart_id).in_(cart_ids))
+                .order_by(col(Hold.cart_id), col(Hold.id))
                 .execution_options(populate_existing=True)
             ).all()
         )
@@ -270,6 +382,8 @@ def lock_cart_holds(session: Session, cart: Cart) -> tuple[list[Hold], dict[int,
         events, types = lock_inventory(session, missing)
         locked_events.update(events)
         locked_types.update(types)
+        if once:
+            return holds, locked_events, locked_types
 
 
 def check_quantity(quantity: object) -> int:

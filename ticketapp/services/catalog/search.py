@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Subquery, case, event, func, literal_column, text, union_all
+from sqlalchemy import ColumnElement, Subquery, case, event, func, inspect, literal_column, text, union_all
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import Select
@@ -76,7 +76,12 @@ def _index_pending_events(session: OrmSession, _context: Any, _instances: Any) -
     touched = list(session.new) + list(session.dirty)
     events = [obj for obj in touched if isinstance(obj, Event)]
     venue_ids = [obj.id for obj in touched if isinstance(obj, Venue) and obj.id is not None and obj in session.dirty]
-    changed_types = [obj for obj in [*touched, *session.deleted] if isinstance(obj, TicketType)]
+    # A sale changes a type's seat counters, not its price: only new, deleted or re-priced types count.
+    changed_types = [
+        obj
+        for obj in [*touched, *session.deleted]
+        if isinstance(obj, TicketType) and (obj not in session.dirty or _repriced(obj))
+    ]
     with session.no_autoflush:
         if venue_ids:
             events += session.execute(select(Event).where(col(Event.venue_id).in_(venue_ids))).scalars().all()
@@ -89,6 +94,11 @@ def _index_pending_events(session: OrmSession, _context: Any, _instances: Any) -
                 item.search_text = wanted
         for event_id in {t.event_id for t in changed_types if t.event_id}:
             _refresh_min_price(session, event_id)
+
+
+def _repriced(ticket_type: TicketType) -> bool:
+    state = inspect(ticket_type)
+    return state.attrs.price_minor.history.has_changes() or state.attrs.event_id.history.has_changes()
 
 
 def _refresh_min_price(session: OrmSession, event_id: int) -> None:

@@ -26,6 +26,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, Order, OrderLog, OrderStatus, ReviewState, utcnow
 from ticketapp.models.types import UTCDateTime
 from ticketapp.services import hooks
+from ticketapp.services.booking import seats
 from ticketapp.services.errors import DomainError
 from ticketapp.services.risk import attempts
 from ticketapp.services.shared import bus, due
@@ -179,6 +180,7 @@ def end_unpaid(session: Session, order_id: int, target: OrderStatus, note: str, 
     if order is None or order.status not in PENDING_STATUSES:
         session.rollback()
         return False
+    seats.release_order_of(session, order)
     move(session, order, target, note, actor_id=actor_id)
     if target == OrderStatus.FAILED:  # a declined payment: the risk rules count these
         attempts.record_attempt(session, order, declined=True)
@@ -187,20 +189,26 @@ def end_unpaid(session: Session, order_id: int, target: OrderStatus, note: str, 
     return True
 
 
-def expire_lapsed(session: Session, now: datetime) -> int:
-    """Expire every pending order whose payment window closed, one log row each; the caller commits.
+def lapsed_orders(session: Session, now: datetime) -> list[int]:
+    """Pending orders whose payment window closed, locked (the caller's write transaction).
 
-    Set-based: the lapsed orders are locked (PostgreSQL; rows another transaction is
-    paying right now are skipped and seen by the next sweep), then one INSERT … SELECT
-    writes their log rows and one UPDATE their status. On SQLite the caller's write
-    transaction already excludes other writers.
+    PostgreSQL: rows another transaction is paying right now are skipped and seen by
+    the next sweep. On SQLite the caller's write transaction already excludes other writers.
     """
-    lapsed = session.exec(
+    rows = session.exec(
         select(Order.id)
         .where(col(Order.status).in_(PENDING_STATUSES), col(Order.expires_at) <= now)
         .order_by(col(Order.id))
         .with_for_update(skip_locked=True)
     ).all()
+    return [order_id for order_id in rows if order_id is not None]
+
+
+def expire_orders(session: Session, lapsed: list[int], now: datetime) -> int:
+    """Expire the `lapsed_orders` (their seats already released), one log row each; the caller commits.
+
+    Set-based: one INSERT … SELECT writes their log rows and one UPDATE their status.
+    """
     if not lapsed:
         return 0
     chosen = col(Order.id).in_(lapsed)

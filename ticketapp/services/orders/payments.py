@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
 from ticketapp.models import (
     PENDING_STATUSES,
@@ -21,6 +22,7 @@ from ticketapp.models import (
     utcnow,
 )
 from ticketapp.services.booking import checkout as orders
+from ticketapp.services.booking import seats
 from ticketapp.services.booking.checkout import PaymentConfirmation
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
@@ -75,10 +77,15 @@ PROVIDER_UNAVAILABLE = msgid(
 
 def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
     """Hand a pending order to a payment method; returns where the buyer goes next."""
-    order = _open_order(session, code)
-    chosen = next((offered for offered in providers_for(order.total_minor) if offered.method == method), None)
-    if chosen is None:
-        raise OrderError(msgid("This payment method is not available for this order."))
+    begin_write_locked(session)  # SQLite: queue with the other writers instead of polling for the lock
+    try:
+        order = _open_order(session, code)
+        chosen = next((offered for offered in providers_for(order.total_minor) if offered.method == method), None)
+        if chosen is None:
+            raise OrderError(msgid("This payment method is not available for this order."))
+    except OrderError:
+        session.rollback()
+        raise
     order.payment_method = chosen.method
     session.add(order)
     try:
@@ -89,12 +96,11 @@ def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
         session.rollback()
         logging.getLogger(__name__).warning("payment provider unavailable for order %s: %s", code, exc)
         raise OrderError(PROVIDER_UNAVAILABLE) from exc
-    if start.awaiting is not None:
-        order.expires_at = start.awaiting.until
-        lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, start.awaiting.note)
     session.commit()
-    if start.awaiting is not None:
-        lifecycle.announce_status(order.code)
+    if start.awaiting is not None and not orders.keep_seats_until(
+        session, order.id or 0, start.awaiting.until, start.awaiting.note
+    ):
+        raise OrderError(msgid("The time to pay this order has run out. Please book again."))
     if start.paid_now:
         record_payment(
             session,
@@ -121,9 +127,15 @@ def record_payment(
     intent_reference: str | None = None,
     actor_id: int | None = None,
 ) -> PaymentOutcome:
-    """Money arrived for an order: fulfil it once, or flag / refund when it can't be."""
-    order = session.get(Order, order_id)
+    """Money arrived for an order: fulfil it once, or flag / refund when it can't be.
+
+    One locked transaction: the order row, the inventory only when its seats must be
+    retaken (a late payment), the payment row and the status change commit together.
+    """
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
     if order is None:
+        session.rollback()
         return PaymentOutcome.UNKNOWN_ORDER
     if amount_minor != order.total_minor or currency.upper() != order.currency:
         lifecycle.flag(
@@ -132,26 +144,26 @@ def record_payment(
         session.commit()
         return PaymentOutcome.FLAGGED_MISMATCH
     screening.screen_payment(session, order)  # before the tickets: the payment-time risk rules may hold it
-    session.commit()
-    result = orders.confirm_order_paid(session, order_id, note=f"paid via {provider}", actor_id=actor_id)
-    order = must_get(session, order_id)
+    result = orders.confirm_locked(session, order, f"paid via {provider}", actor_id)
     if result is PaymentConfirmation.ALREADY_PAID:
+        session.rollback()
         return PaymentOutcome.ALREADY_PAID
     payment = _payment_row(session, order, provider, reference, intent_reference)
+    if result is PaymentConfirmation.CONFIRMED:
+        payment.status = "succeeded"
+        session.add(payment)
+        session.commit()
+        lifecycle.announce_paid(order_id)
+        lifecycle.announce_status(order.code)
+        return PaymentOutcome.PAID
+    session.flush()  # the refund names the payment
     if result is PaymentConfirmation.SEATS_GONE:
         return _refund_late_payment(
             session, order, payment, "paid after its seats were sold to others", "late payment, seats gone"
         )
-    if result is PaymentConfirmation.NOT_PAYABLE:
-        return _refund_late_payment(
-            session, order, payment, f"paid after it was {order.status}", f"late payment, order {order.status}"
-        )
-    payment.status = "succeeded"
-    session.add(payment)
-    session.commit()
-    lifecycle.announce_paid(order_id)
-    lifecycle.announce_status(order.code)
-    return PaymentOutcome.PAID
+    return _refund_late_payment(
+        session, order, payment, f"paid after it was {order.status}", f"late payment, order {order.status}"
+    )
 
 
 def _payment_row(session: Session, order: Order, provider: str, reference: str, intent: str | None) -> Payment:
@@ -167,7 +179,6 @@ def _payment_row(session: Session, order: Order, provider: str, reference: str, 
     payment.provider_reference = payment.provider_reference or reference
     payment.intent_reference = intent or payment.intent_reference
     session.add(payment)
-    session.flush()
     return payment
 
 
@@ -192,6 +203,7 @@ def _refund_late_payment(
     )
     order.refunded_minor = payment.amount_minor
     if lifecycle.can_move(order.status, OrderStatus.REFUNDED):  # a cancelled order stays cancelled
+        seats.release_order_of(session, order)  # counted only if a refund races its own window (never, today)
         lifecycle.move(session, order, OrderStatus.REFUNDED, "late payment refunded")
     session.add(order)
     session.commit()

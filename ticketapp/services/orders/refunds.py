@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
 from ticketapp.models import PAID_STATUSES, Order, OrderItem, OrderStatus, Payment, Refund, Ticket, TicketStatus
+from ticketapp.services.booking import seats
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.payments import (
@@ -61,6 +63,9 @@ def refund_order(
         if payment is not None
         else None
     )
+    # The money is back: record it in a write transaction holding the order (a full refund frees its seats).
+    begin_write_locked(session)
+    order = session.get(Order, order.id, with_for_update=True, populate_existing=True) or order
     refund = Refund(
         order_id=order.id or 0,
         payment_id=payment.id if payment else None,
@@ -81,10 +86,13 @@ def refund_order(
             select(Ticket.id).where(Ticket.order_id == order.id, Ticket.status == TicketStatus.VALID)
         ).first()
     )
+    target = OrderStatus.REFUNDED if full or not ticket_ids else OrderStatus.PARTIALLY_REFUNDED
+    if target == OrderStatus.REFUNDED:
+        seats.release_order_of(session, order)
     lifecycle.move(
         session,
         order,
-        OrderStatus.REFUNDED if full or not ticket_ids else OrderStatus.PARTIALLY_REFUNDED,
+        target,
         f"refund of {amount} {order.currency}" + (f": {reason}" if reason else ""),
         actor_id=actor_id,
     )
@@ -100,7 +108,10 @@ def record_provider_refund(session: Session, intent_reference: str, amount_refun
     payment = session.exec(select(Payment).where(Payment.intent_reference == intent_reference)).first()
     if payment is None:
         return "unknown payment"
-    order = must_get(session, payment.order_id)
+    begin_write_locked(session)
+    order = session.get(Order, payment.order_id, with_for_update=True, populate_existing=True) or must_get(
+        session, payment.order_id
+    )
     if amount_refunded_minor > payment.amount_minor:
         # Never more back than was paid: a signed but wrong (or forged-with-a-leaked-secret) event.
         lifecycle.flag(
@@ -130,6 +141,8 @@ def record_provider_refund(session: Session, intent_reference: str, amount_refun
             ticket.status = TicketStatus.VOID
             session.add(ticket)
     if order.status in PAID_STATUSES:
+        if full:
+            seats.release_order_of(session, order)
         lifecycle.move(
             session,
             order,

@@ -144,7 +144,10 @@ def reject(session: Session, actor_id: int, code: str, reason: str) -> Order:
             session.rollback()
             raise
         return order
-    lifecycle.move(session, order, OrderStatus.CANCELLED, f"risk review rejected: {reason}", actor_id=actor_id)
     session.commit()
-    lifecycle.announce_status(order.code)
+    # Unpaid: ended like any unpaid order, which frees its seats under the type locks (booking/seats.py).
+    lifecycle.end_unpaid(
+        session, order.id or 0, OrderStatus.CANCELLED, f"risk review rejected: {reason}", actor_id=actor_id
+    )
+    session.refresh(order)
     return order

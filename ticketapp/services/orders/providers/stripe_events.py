@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ticketapp.models import Order, OrderStatus, Payment, WebhookEvent, utcnow
+from ticketapp.services.booking import checkout
 from ticketapp.services.orders import lifecycle, refunds
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.providers.stripe_webhooks import claim_event
@@ -50,9 +51,9 @@ def _session_completed(session: Session, obj: StripeObject) -> str:
     # Delayed methods (SEPA Debit, bank redirects) confirm later: keep the seats meanwhile.
     order = _order_for(session, obj)
     if order.status == OrderStatus.PENDING:
-        order.expires_at = utcnow() + timedelta(days=get_settings().bank_transfer_days)
-        lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, "stripe: payment processing")
-        session.commit()
+        until = utcnow() + timedelta(days=get_settings().bank_transfer_days)
+        if not checkout.keep_seats_until(session, order.id or 0, until, "stripe: payment processing"):
+            return "window closed, seats gone: the payment will be refunded if it arrives"
     return "awaiting async payment"
 
 
