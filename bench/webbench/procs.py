@@ -24,7 +24,12 @@ def _listening_inodes(port: int) -> set[str]:
 
 
 def _parent(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """The parent's pid; 0 when `pid` is gone (a killed worker can exit between the scan and this read)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
         if line.startswith("PPid:"):
             return int(line.split()[1])
     return 0
