@@ -117,18 +117,7 @@ def hold_for_review(session: Session, order: Order, reasons: str) -> None:
 def approve_review(session: Session, order: Order, *, actor_id: int) -> bool:
     """An admin approved a held order: if it is paid, its tickets and confirmation are due now (the caller
     commits, then calls `announce_paid` when this returns True)."""
-    if order.review_state != ReviewState.HELD:
-        raise OrderError(msgid("This order is not waiting for a review."))
-    order.review_state = ReviewState.APPROVED
-    _log(
-        session,
-        order.id or 0,
-        "risk review: approved",
-        from_status=order.status,
-        to_status=order.status,
-        actor_id=actor_id,
-    )
-    session.add(order)
+    _decide_review(session, order, ReviewState.APPROVED, actor_id)
     if order.status not in PAID_STATUSES:
         return False  # not paid yet: it is fulfilled the normal way when the money arrives
     due.record(session, "order.paid", order.id or 0, order_id=order.id or 0)
@@ -137,13 +126,18 @@ def approve_review(session: Session, order: Order, *, actor_id: int) -> bool:
 
 def reject_review(session: Session, order: Order, *, actor_id: int) -> None:
     """An admin rejected a held order (the caller refunds or cancels it in the same transaction)."""
+    _decide_review(session, order, ReviewState.REJECTED, actor_id)
+
+
+def _decide_review(session: Session, order: Order, decision: ReviewState, actor_id: int) -> None:
+    """The one place a review decision is written, with its line in the order's log."""
     if order.review_state != ReviewState.HELD:
         raise OrderError(msgid("This order is not waiting for a review."))
-    order.review_state = ReviewState.REJECTED
+    order.review_state = decision
     _log(
         session,
         order.id or 0,
-        "risk review: rejected",
+        f"risk review: {decision.value}",
         from_status=order.status,
         to_status=order.status,
         actor_id=actor_id,
