@@ -3,6 +3,13 @@
 The real `stripe` library talks to it (its api base pointed here), so the tests
 see exactly the requests the code sends: form-encoded bodies, idempotency keys,
 amounts in minor units. It also serves a stand-in for the hosted checkout page.
+
+Each Checkout Session has its PaymentIntent, with Stripe's states: `requires_payment_method`
+until the buyer pays (`FakeStripe.pay`), then `succeeded` (automatic capture) or
+`requires_capture` (`payment_intent_data[capture_method]=manual`: authorised only), which
+`/capture` moves to `succeeded` and `/cancel` (or the authorisation lapsing, `lapse`) to
+`canceled`. Capturing or cancelling from any other state is refused with Stripe's
+`payment_intent_unexpected_state`, and a refund needs a succeeded intent.
 """
 
 from __future__ import annotations
@@ -32,12 +39,34 @@ class FakeStripe:
     base_url: str = ""
     requests: list[RecordedRequest] = field(default_factory=list)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: list[dict[str, Any]] = field(default_factory=list)
     _idempotent: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def calls(self, method: str, path_prefix: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
+
+    # --- what the buyer and time do on Stripe's side ---------------------------------
+    def pay(self, session_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The buyer pays on the hosted page: the completed session and its intent, as webhooks carry them."""
+        with self.lock:
+            session = self.sessions[session_id]
+            intent = self.intents[session["payment_intent"]]
+            session["status"] = "complete"
+            if intent["capture_method"] == "manual":  # authorised; the money is taken on capture
+                intent.update(status="requires_capture", amount_capturable=intent["amount"])
+            else:
+                intent.update(status="succeeded", amount_received=intent["amount"])
+                session["payment_status"] = "paid"
+            return dict(session), dict(intent)
+
+    def lapse(self, intent_id: str) -> None:
+        """An uncaptured authorisation runs out (Stripe cancels it after about 7 days)."""
+        with self.lock:
+            intent = self.intents[intent_id]
+            intent.update(status="canceled", amount_capturable=0, cancellation_reason="automatic")
+            intent["canceled_at"] = int(time.time())
 
     # --- API behaviour -------------------------------------------------------------
     def handle(self, method: str, path: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -53,7 +82,15 @@ class FakeStripe:
                     return 400, _error("Only open sessions can be expired", "checkout_session_expired")
                 session["status"] = "expired"
             return 200, session
+        if path.startswith("/v1/payment_intents/"):
+            return self._intent_call(method, path.split("/")[3:], form)
         if method == "POST" and path == "/v1/refunds":
+            intent = self.intents.get(form.get("payment_intent", ""))
+            if intent is not None and intent["status"] != "succeeded":  # unknown ids: the tests' own objects
+                return 400, _error(
+                    f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund.",
+                    "charge_not_captured" if intent["status"] == "requires_capture" else "resource_missing",
+                )
             refund = {
                 "id": f"re_{secrets.token_hex(8)}",
                 "object": "refund",
@@ -65,6 +102,30 @@ class FakeStripe:
             self.refunds.append(refund)
             return 200, refund
         return 404, _error(f"Unrecognized request URL ({method}: {path})", "invalid_request_error")
+
+    def _intent_call(self, method: str, parts: list[str], form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        intent = self.intents.get(parts[0])
+        if intent is None:
+            return 404, _error(f"No such payment_intent: '{parts[0]}'", "resource_missing")
+        action = parts[1] if len(parts) > 1 else ""
+        if method == "GET" and not action:
+            return 200, intent
+        if method == "POST" and action == "capture":
+            if intent["status"] != "requires_capture":
+                return 400, _unexpected_state(intent, "captured", "requires_capture")
+            amount = int(form.get("amount_to_capture") or intent["amount_capturable"])
+            if amount > intent["amount_capturable"]:
+                return 400, _error("The amount to capture is greater than the amount capturable.", "amount_too_large")
+            intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
+            return 200, intent
+        if method == "POST" and action == "cancel":
+            # A Checkout Session's intent can only be cancelled once authorised; before that, the session is expired.
+            if intent["status"] != "requires_capture":
+                return 400, _unexpected_state(intent, "canceled", "requires_capture")
+            intent.update(status="canceled", amount_capturable=0, canceled_at=int(time.time()))
+            intent["cancellation_reason"] = form.get("cancellation_reason")
+            return 200, intent
+        return 404, _error(f"Unrecognized request URL ({method}: /v1/payment_intents/{'/'.join(parts)})", "invalid")
 
     def _create_session(self, form: dict[str, str]) -> dict[str, Any]:
         session_id = f"cs_test_{secrets.token_hex(12)}"
@@ -91,6 +152,19 @@ class FakeStripe:
             "payment_intent": f"pi_test_{secrets.token_hex(8)}",
         }
         self.sessions[session_id] = session
+        self.intents[session["payment_intent"]] = {
+            "id": session["payment_intent"],
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_capturable": 0,
+            "amount_received": 0,
+            "currency": session["currency"],
+            "capture_method": form.get("payment_intent_data[capture_method]", "automatic_async"),
+            "status": "requires_payment_method",
+            "metadata": _nested(form, "payment_intent_data[metadata]"),
+            "canceled_at": None,
+            "cancellation_reason": None,
+        }
         return session
 
     def respond(self, method: str, path: str, headers: dict[str, str], form: dict[str, str]) -> tuple[int, dict]:
@@ -107,7 +181,19 @@ class FakeStripe:
 
 def _nested(form: dict[str, str], prefix: str) -> dict[str, str]:
     start = f"{prefix}["
-    return {k[len(start) : -1]: v for k, v in form.items() if k.startswith(start) and k.count("[") == 1}
+    return {
+        k[len(start) : -1]: v
+        for k, v in form.items()
+        if k.startswith(start) and k.endswith("]") and "[" not in k[len(start) :]
+    }
+
+
+def _unexpected_state(intent: dict[str, Any], verb: str, allowed: str) -> dict[str, Any]:
+    return _error(
+        f"This PaymentIntent could not be {verb} because it has a status of {intent['status']}. "
+        f"Only a PaymentIntent with one of the following statuses may be {verb}: {allowed}.",
+        "payment_intent_unexpected_state",
+    )
 
 
 def _error(message: str, code: str) -> dict[str, Any]:
