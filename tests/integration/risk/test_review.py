@@ -117,7 +117,7 @@ def test_rejecting_a_held_order_refunds_it_and_frees_its_seats(
         "refund" in m.subject.lower() or "rembours" in m.subject.lower() for m in mail_sink.mails_to(order.buyer_email)
     )
     [row] = session.exec(select(AdminAudit).where(AdminAudit.action == "risk.review_rejected")).all()
-    assert row.details == {"code": order.code, "reason": "stolen card reported"}
+    assert row.details == {"code": order.code, "reason": "stolen card reported", "payment": "refunded"}
 
     with pytest.raises(review.ReviewError, match="not waiting"):
         review.approve(session, admin.id or 0, order.code)

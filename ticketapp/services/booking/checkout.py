@@ -284,12 +284,22 @@ def keep_seats_until(session: Session, order_id: int, until: datetime, note: str
     until `until` (commits). Retaken if its window closed meanwhile and they are still free; False otherwise."""
     begin_write_locked(session)
     order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
-    if order is None or order.status not in PENDING_STATUSES:
+    if order is None or not keep_seats_locked(session, order, until, note):
         session.rollback()
+        return False
+    session.commit()
+    lifecycle.announce_status(order.code)
+    return True
+
+
+def keep_seats_locked(session: Session, order: Order, until: datetime, note: str) -> bool:
+    """`keep_seats_until` for an order the caller locked in its open write transaction; the caller commits
+    (or rolls back on False: the order is no longer pending, or its lapsed seats were taken by others)."""
+    if order.status not in PENDING_STATUSES:
         return False
     items = list(
         session.exec(
-            select(OrderItem).where(OrderItem.order_id == order_id).execution_options(populate_existing=True)
+            select(OrderItem).where(OrderItem.order_id == order.id).execution_options(populate_existing=True)
         ).all()
     )
     now = utcnow()
@@ -298,15 +308,12 @@ def keep_seats_until(session: Session, order_id: int, until: datetime, note: str
         seats.release_lapsed(session, types, now)
         if not all(i.seats_counted for i in items):
             if any(quantity > seats.free(types[t]).remaining for t, quantity in seats.needed(items).items()):
-                session.rollback()
                 return False
             seats.take_for_order(session, items, types)
     order.expires_at = until
     if order.status != OrderStatus.AWAITING_PAYMENT:
         lifecycle.move(session, order, OrderStatus.AWAITING_PAYMENT, note, now=now)
     session.add(order)
-    session.commit()
-    lifecycle.announce_status(order.code)
     return True
 
 

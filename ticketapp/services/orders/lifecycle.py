@@ -108,7 +108,9 @@ def mark_paid(session: Session, order: Order, note: str, *, actor_id: int | None
 
 
 def hold_for_review(session: Session, order: Order, reasons: str) -> None:
-    """The risk rules want a human look: once paid, the order's tickets wait for an admin (the caller commits)."""
+    """The risk rules want a human look: once paid, the order's tickets wait for an admin (the caller commits).
+
+    Held before its payment starts, a card payment is only authorised (orders/authorisations.py)."""
     order.review_state = ReviewState.HELD
     _log(session, order.id or 0, f"held for risk review: {reasons}", from_status=order.status, to_status=order.status)
     session.add(order)
@@ -116,7 +118,8 @@ def hold_for_review(session: Session, order: Order, reasons: str) -> None:
 
 def approve_review(session: Session, order: Order, *, actor_id: int) -> bool:
     """An admin approved a held order: if it is paid, its tickets and confirmation are due now (the caller
-    commits, then calls `announce_paid` when this returns True)."""
+    commits, then calls `announce_paid` when this returns True). An authorised card payment is captured
+    and recorded paid (`authorisations.capture_for_approval`) before this is called."""
     _decide_review(session, order, ReviewState.APPROVED, actor_id)
     if order.status not in PAID_STATUSES:
         return False  # not paid yet: it is fulfilled the normal way when the money arrives
@@ -125,7 +128,7 @@ def approve_review(session: Session, order: Order, *, actor_id: int) -> bool:
 
 
 def reject_review(session: Session, order: Order, *, actor_id: int) -> None:
-    """An admin rejected a held order (the caller refunds or cancels it in the same transaction)."""
+    """An admin rejected a held order (the caller releases its authorisation, refunds or cancels it)."""
     _decide_review(session, order, ReviewState.REJECTED, actor_id)
 
 

@@ -169,7 +169,11 @@ def record_payment(
 def _payment_row(session: Session, order: Order, provider: str, reference: str, intent: str | None) -> Payment:
     payment = session.exec(
         select(Payment)
-        .where(Payment.order_id == order.id, Payment.provider == provider, Payment.status == "pending")
+        .where(
+            Payment.order_id == order.id,
+            Payment.provider == provider,
+            col(Payment.status).in_(("pending", "authorised")),  # authorised: captured on approval
+        )
         .order_by(col(Payment.id).desc())
     ).first()
     if payment is None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Order, OrderItem, ReviewState, TicketType, Venue
+from ticketapp.services.orders.authorisations import authorised_payment
 from ticketapp.services.orders.payments import available_methods, get_order_by_code
 from ticketapp.services.shared.money import Money
 from ticketapp.settings import get_settings
@@ -48,8 +49,10 @@ class OrderSummary:
     expires_at: datetime | None
     lines: list[OrderLine]
     methods: list[str]
-    # Paid but held by the risk rules: the tickets follow once an admin has looked at it.
+    # Held by the risk rules: the tickets follow once an admin has looked at it.
     in_review: bool = False
+    # Its card payment is authorised, not taken: it is taken if the review approves the order.
+    authorised: bool = False
 
     @property
     def bank(self) -> BankInstructions:
@@ -97,4 +100,5 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         lines=lines,
         methods=[str(m) for m in available_methods(order.total_minor)],
         in_review=order.review_state == ReviewState.HELD,
+        authorised=authorised_payment(session, order) is not None,
     )

@@ -2,12 +2,13 @@
 
 - `screen_checkout` runs in checkout's transaction, after the pending orders are made and
   before they are committed: allow → nothing more; review → the orders are held
-  (`lifecycle.hold_for_review`: once paid, their tickets wait for an admin); refuse → the
+  (`lifecycle.hold_for_review`: once paid, their tickets wait for an admin; a Stripe payment
+  is only authorised, and captured when an admin approves); refuse → the
   caller rolls back and calls `record_refusal` (assessment + security-log entry) and the
   buyer reads `RiskRefusedError`'s message.
 - `screen_payment` runs when money arrives, before tickets are issued, with the payment-time
   rules (declines, cards, blocks added since the checkout): anything above allow holds the
-  order for review (the money is in; an admin decides, and a rejection refunds it).
+  order for review (the money is in, captured already; an admin decides, and a rejection refunds it).
 """
 
 from __future__ import annotations

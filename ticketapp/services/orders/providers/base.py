@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlmodel import Session
 
@@ -58,6 +58,27 @@ class PaymentProvider(Protocol):
 
     def refund(self, payment: Payment, amount_minor: int, *, idempotency_key: str) -> str | None:
         """Give money back through the provider; its refund id, or None when no money went through it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Captured:
+    """What an authorised payment became at the provider once captured."""
+
+    amount_minor: int
+    currency: str
+
+
+@runtime_checkable
+class AuthorisingProvider(PaymentProvider, Protocol):
+    """A provider that can authorise a payment now and take the money later (Stripe's manual capture)."""
+
+    def capture(self, payment: Payment, *, idempotency_key: str) -> Captured:
+        """Take the authorised money (raises PaymentGatewayError when the provider refuses, e.g. it lapsed)."""
+        ...
+
+    def release(self, payment: Payment, *, idempotency_key: str) -> None:
+        """Let the authorisation go: nothing is charged (already released or lapsed counts as done)."""
         ...
 
 

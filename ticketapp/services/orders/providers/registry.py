@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ticketapp.services.orders.providers.bank_transfer import BankTransferProvider
-from ticketapp.services.orders.providers.base import PaymentProvider
+from ticketapp.services.orders.providers.base import AuthorisingProvider, PaymentProvider
 from ticketapp.services.orders.providers.demo import DemoProvider
 from ticketapp.services.orders.providers.free import FreeProvider
 from ticketapp.services.orders.providers.stripe import StripeProvider
@@ -26,3 +26,11 @@ def provider(method: str) -> PaymentProvider:
         if candidate.method == method:
             return candidate
     raise UnknownPaymentMethodError(method)
+
+
+def authorising_provider(method: str) -> AuthorisingProvider:
+    """The provider with this id, if it can capture and release authorisations (Stripe)."""
+    found = provider(method)
+    if not isinstance(found, AuthorisingProvider):
+        raise UnknownPaymentMethodError(f"{method} takes no authorisations")
+    return found

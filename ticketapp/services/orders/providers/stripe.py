@@ -1,11 +1,17 @@
-"""Stripe Checkout: the buyer pays on Stripe's page; the signed webhook confirms (stripe_events)."""
+"""Stripe Checkout: the buyer pays on Stripe's page; the signed webhook confirms (stripe_events).
+
+An order the risk rules hold for review when its session is made is only authorised
+(manual capture): the money is taken when an admin approves it and the authorisation is
+cancelled when they reject it (`services/orders/authorisations.py`). The choice stays with
+the order once it was held, so a repeated "Pay" replays the same session (idempotency key).
+"""
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from ticketapp.models import Event, Order, OrderItem, Payment, TicketType
-from ticketapp.services.orders.providers.base import PaymentMethod, PaymentStart, status_url
+from ticketapp.models import Event, Order, OrderItem, Payment, ReviewState, TicketType
+from ticketapp.services.orders.providers.base import Captured, PaymentMethod, PaymentStart, status_url
 from ticketapp.services.orders.providers.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
 from ticketapp.settings import get_settings
 
@@ -34,6 +40,11 @@ def _checkout_lines(session: Session, order: Order) -> list[CheckoutLine]:
     ]
 
 
+def captured_on_approval(order: Order) -> bool:
+    """Held for review (or approved after being held): Stripe authorises now and captures on approval."""
+    return order.review_state in (ReviewState.HELD, ReviewState.APPROVED)
+
+
 class StripeProvider:
     method = PaymentMethod.STRIPE
 
@@ -53,6 +64,7 @@ class StripeProvider:
                 cancel_url=f"{url}&cancelled=1",
                 hold_expires_at=order.expires_at,
                 locale=order.locale if order.locale in ("en", "fr") else "auto",
+                capture_manually=captured_on_approval(order),
             )
         )
         # Stripe answers a repeated "Pay" with the same session (idempotency key): one Payment row.
@@ -76,3 +88,10 @@ class StripeProvider:
         if not payment.intent_reference or amount_minor <= 0:
             return None
         return stripe_gateway().refund(payment.intent_reference, amount_minor, idempotency_key=idempotency_key)
+
+    def capture(self, payment: Payment, *, idempotency_key: str) -> Captured:
+        intent = stripe_gateway().capture(payment.intent_reference or "", idempotency_key=idempotency_key)
+        return Captured(intent.amount_received, intent.currency)
+
+    def release(self, payment: Payment, *, idempotency_key: str) -> None:
+        stripe_gateway().cancel(payment.intent_reference or "", idempotency_key=idempotency_key)

@@ -1,4 +1,10 @@
-"""What each Stripe webhook event does to our orders. Fulfilment happens only here."""
+"""What each Stripe webhook event does to our orders. Fulfilment happens only here.
+
+A held order's session only authorises its payment (manual capture): Stripe reports that with
+`payment_intent.amount_capturable_updated` and with a `checkout.session.completed` whose
+payment_status is "unpaid" while its PaymentIntent is `requires_capture`. Either one records
+the authorisation (the second finds it recorded); neither pays the order (`orders/authorisations.py`).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,9 @@ from sqlmodel import Session, select
 
 from ticketapp.models import Order, OrderStatus, Payment, WebhookEvent, utcnow
 from ticketapp.services.booking import checkout
-from ticketapp.services.orders import lifecycle, refunds
+from ticketapp.services.orders import authorisations, lifecycle, refunds
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders.providers.stripe import stripe_gateway
 from ticketapp.services.orders.providers.stripe_webhooks import claim_event
 from ticketapp.services.risk import attempts
 from ticketapp.settings import get_settings
@@ -45,11 +52,38 @@ def _paid(session: Session, obj: StripeObject) -> str:
     return str(outcome)
 
 
+def _authorised(session: Session, order: Order, reference: str, intent: str, amount: int, currency: str) -> str:
+    outcome = authorisations.record_authorisation(
+        session,
+        order.id or 0,
+        provider="stripe",
+        reference=reference,
+        intent_reference=intent,
+        amount_minor=amount,
+        currency=currency,
+    )
+    return str(outcome)
+
+
+def _intent_capturable(session: Session, obj: StripeObject) -> str:
+    """payment_intent.amount_capturable_updated: a held order's payment is authorised, not taken."""
+    order = _order_for(session, obj)
+    if obj.get("status") != "requires_capture":
+        return "not awaiting capture"
+    amount = int(obj.get("amount_capturable") or 0)
+    return _authorised(session, order, str(obj["id"]), str(obj["id"]), amount, str(obj.get("currency") or ""))
+
+
 def _session_completed(session: Session, obj: StripeObject) -> str:
     if obj.get("payment_status") in ("paid", "no_payment_required"):
         return _paid(session, obj)
-    # Delayed methods (SEPA Debit, bank redirects) confirm later: keep the seats meanwhile.
     order = _order_for(session, obj)
+    if order.review_state is not None and obj.get("payment_intent"):
+        # Made while the order was held: manual capture, so "unpaid" may mean "authorised". Stripe's word on it.
+        intent = stripe_gateway().retrieve_intent(str(obj["payment_intent"]))
+        if intent.status == "requires_capture":
+            return _authorised(session, order, str(obj["id"]), intent.id, intent.amount_capturable, intent.currency)
+    # Delayed methods (SEPA Debit, bank redirects) confirm later: keep the seats meanwhile.
     if order.status == OrderStatus.PENDING:
         until = utcnow() + timedelta(days=get_settings().bank_transfer_days)
         if not checkout.keep_seats_until(session, order.id or 0, until, "stripe: payment processing"):
@@ -104,6 +138,7 @@ HANDLERS: dict[str, Callable[[Session, StripeObject], str]] = {
     "checkout.session.async_payment_failed": _async_failed,
     "checkout.session.expired": _session_expired,
     "payment_intent.payment_failed": _intent_failed,
+    "payment_intent.amount_capturable_updated": _intent_capturable,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _dispute_created,
 }

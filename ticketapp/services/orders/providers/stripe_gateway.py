@@ -4,6 +4,10 @@ Checkout Sessions let Stripe offer every method it enables for the currency
 (cards, Apple/Google Pay, SEPA Debit, iDEAL, Bancontact…), so no
 `payment_method_types` is sent. Every write carries an idempotency key, so a
 retried request never creates a second session or refund.
+
+A session asked for with `capture_manually` only authorises the payment (its
+PaymentIntent stops at `requires_capture`, and Stripe offers only the methods that
+can do that): `capture` takes the money later, `cancel` lets the authorisation go.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class CheckoutRequest:
     cancel_url: str
     hold_expires_at: datetime | None
     locale: str = "auto"
+    capture_manually: bool = False  # authorise only: the money is taken by `capture` (orders held for review)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,17 @@ class CheckoutSessionRef:
     id: str
     url: str
     payment_intent: str | None = None
+
+
+@dataclass(frozen=True)
+class IntentRef:
+    """What Ticketapp reads of a PaymentIntent."""
+
+    id: str
+    status: str  # requires_capture (authorised), succeeded, canceled, processing, …
+    amount_capturable: int
+    amount_received: int
+    currency: str
 
 
 def session_expiry(hold_expires_at: datetime | None, now: datetime | None = None) -> datetime:
@@ -85,7 +101,8 @@ class StripeGateway:
             "customer_email": request.customer_email,
             "client_reference_id": request.order_code,
             "metadata": metadata,
-            "payment_intent_data": {"metadata": metadata},
+            "payment_intent_data": {"metadata": metadata}
+            | ({"capture_method": "manual"} if request.capture_manually else {}),
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
             "expires_at": int(session_expiry(request.hold_expires_at).timestamp()),
@@ -106,6 +123,41 @@ class StripeGateway:
         except StripeError as exc:
             raise PaymentGatewayError(str(exc)) from exc
 
+    def retrieve_intent(self, payment_intent: str) -> IntentRef:
+        try:
+            intent = self._client.v1.payment_intents.retrieve(payment_intent)
+        except StripeError as exc:
+            raise PaymentGatewayError(str(exc)) from exc
+        return _intent_ref(intent)
+
+    def capture(self, payment_intent: str, *, idempotency_key: str) -> IntentRef:
+        """Take the whole authorised amount. An intent captured before (a retried approval) counts as done."""
+        try:
+            intent = self._client.v1.payment_intents.capture(
+                payment_intent, options={"idempotency_key": idempotency_key}
+            )
+        except StripeError as exc:
+            return self._already(payment_intent, "succeeded", exc)
+        return _intent_ref(intent)
+
+    def cancel(self, payment_intent: str, *, idempotency_key: str) -> IntentRef:
+        """Let an authorisation go (nothing is charged). One cancelled already (or lapsed) counts as done."""
+        try:
+            intent = self._client.v1.payment_intents.cancel(
+                payment_intent, options={"idempotency_key": idempotency_key}
+            )
+        except StripeError as exc:
+            return self._already(payment_intent, "canceled", exc)
+        return _intent_ref(intent)
+
+    def _already(self, payment_intent: str, wanted: str, refused: StripeError) -> IntentRef:
+        """Stripe refused the change: fine if the intent is already where we wanted it, else the refusal."""
+        if refused.code == "payment_intent_unexpected_state":
+            current = self.retrieve_intent(payment_intent)
+            if current.status == wanted:
+                return current
+        raise PaymentGatewayError(refused.user_message or str(refused)) from refused
+
     def refund(self, payment_intent: str, amount_minor: int, *, idempotency_key: str) -> str:
         """Refund part or all of a payment; returns Stripe's refund id."""
         try:
@@ -116,3 +168,13 @@ class StripeGateway:
         except StripeError as exc:
             raise PaymentGatewayError(str(exc)) from exc
         return refund.id
+
+
+def _intent_ref(intent: object) -> IntentRef:
+    return IntentRef(
+        id=str(getattr(intent, "id", "")),
+        status=str(getattr(intent, "status", "")),
+        amount_capturable=int(getattr(intent, "amount_capturable", 0) or 0),
+        amount_received=int(getattr(intent, "amount_received", 0) or 0),
+        currency=str(getattr(intent, "currency", "") or ""),
+    )
