@@ -31,6 +31,7 @@ def _held_card(row: ObjectVar[dict[str, str]]) -> rx.Component:
                 ),
                 rx.text(t("Buyer:"), " ", row["buyer"], size="2"),
                 rx.text(t("Why it was held:"), " ", row["reasons"], size="2"),
+                rx.text(t("Payment:"), " ", row["payment"], size="2"),
                 rx.text(
                     t("IP address"),
                     ": ",
@@ -64,7 +65,7 @@ def _held_card(row: ObjectVar[dict[str, str]]) -> rx.Component:
                             text_field(
                                 t("Reason for rejecting"), reason_id, name="reason", max_length=200, width="18rem"
                             ),
-                            rx.button(t("Reject and refund"), type="submit", size="2", color_scheme="tomato"),
+                            rx.button(row["reject_label"], type="submit", size="2", color_scheme="tomato"),
                             align="end",
                             spacing="2",
                         ),
@@ -93,8 +94,9 @@ def review_page() -> rx.Component:
         rx.heading(t("Orders held for review"), as_="h1", size="7"),
         rx.text(
             t(
-                "The risk rules held these orders: paid, but their tickets wait for your decision. "
-                "Approving sends the tickets; rejecting refunds the buyer and frees the seats."
+                "The risk rules held these orders: their tickets wait for your decision. Approving takes a card "
+                "payment that was only authorised and sends the tickets; rejecting cancels that authorisation "
+                "(nothing is charged) or refunds a paid order, and frees the seats."
             ),
             color_scheme="gray",
         ),

@@ -94,7 +94,14 @@ def _status_message() -> rx.Component:
                     color_scheme="green",
                 ),
             ),
-            (OrderStatus.AWAITING_PAYMENT, _bank_instructions()),
+            (
+                OrderStatus.AWAITING_PAYMENT,
+                rx.cond(
+                    S.authorised,
+                    rx.callout(rx.text(S.authorised_note), icon="shield_check"),
+                    _bank_instructions(),
+                ),
+            ),
             (
                 OrderStatus.FAILED,
                 rx.callout(

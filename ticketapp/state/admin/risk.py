@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import BlockKind, SecurityEvent, SecurityEventKind
+from ticketapp.models import PAID_STATUSES, BlockKind, SecurityEvent, SecurityEventKind
 from ticketapp.services.errors import DomainError
 from ticketapp.services.risk import blocks, events, review
 from ticketapp.services.shared.dates import format_event_datetime
@@ -94,8 +94,35 @@ def reason_text(reason: dict[str, object], lang: str) -> str:
     return f"{rule}: {said} (+{reason.get('points', 0)})"
 
 
+F = review.PaymentFate
+APPROVED_MESSAGES: dict[str, str] = {
+    F.KEPT: msgid("Order {code} approved: its tickets are on their way."),
+    F.CAPTURED: msgid("Order {code} approved: the card payment was taken and its tickets are on their way."),
+    F.NONE: msgid("Order {code} approved: its tickets will be sent when the payment arrives."),
+    F.REFUNDED: msgid("Order {code} approved, but its seats were sold meanwhile: the payment was refunded."),
+}
+REJECTED_MESSAGES: dict[str, str] = {
+    F.REFUNDED: msgid("Order {code} rejected and refunded."),
+    F.RELEASED: msgid("Order {code} rejected: the card authorisation was cancelled, nothing was charged."),
+    F.NONE: msgid("Order {code} rejected and cancelled."),
+}
+
+
+def _payment_texts(held: review.HeldOrder, lang: str) -> tuple[str, str]:
+    """What the admin's decision does with the buyer's money, and the reject button's words."""
+    if held.authorised:
+        said = msgid("Card authorised, not charged yet: approving takes the payment, rejecting cancels it.")
+        button = msgid("Reject and cancel the payment")
+    elif held.order.status in PAID_STATUSES:
+        said, button = msgid("Paid: rejecting refunds the buyer."), msgid("Reject and refund")
+    else:
+        said, button = msgid("Not paid yet: rejecting cancels the order."), msgid("Reject and cancel")
+    return gettext(lang, said), gettext(lang, button)
+
+
 def held_view(held: review.HeldOrder, lang: str) -> dict[str, str]:
     order = held.order
+    payment, reject_label = _payment_texts(held, lang)
     history = ", ".join(
         f"{gettext(lang, STATUS_LABELS.get(status, status))} × {n}" for status, n in sorted(held.history_counts.items())
     )
@@ -111,6 +138,8 @@ def held_view(held: review.HeldOrder, lang: str) -> dict[str, str]:
         "account": _when(held.account_created_at, lang) if held.account_created_at else gettext(lang, "Guest"),
         "history": history or gettext(lang, "No earlier orders"),
         "events": str(held.security_events),
+        "payment": payment,
+        "reject_label": reject_label,
     }
 
 
@@ -135,11 +164,11 @@ class AdminReviewState(SentWhenUsed, Paged, StaffPageState, rx.State):
             return
         wanted = clip(code, SHORT_MAX)
         try:
-            await run_db(review.approve, actor.id, wanted)
+            fate = await run_db(review.approve, actor.id, wanted)
         except DomainError as refused:
             await self._say_refused(refused)
             return
-        await self._say(msgid("Order {code} approved: its tickets are on their way."), code=wanted)
+        await self._say(APPROVED_MESSAGES[fate], code=wanted)
         await self._refresh()
 
     @rx.event
@@ -149,11 +178,11 @@ class AdminReviewState(SentWhenUsed, Paged, StaffPageState, rx.State):
             return
         values = form_values(form, {"code": SHORT_MAX, "reason": TEXT_MAX})
         try:
-            await run_db(review.reject, actor.id, values["code"], values["reason"][:200])
+            fate = await run_db(review.reject, actor.id, values["code"], values["reason"][:200])
         except DomainError as refused:
             await self._say_refused(refused)
             return
-        await self._say(msgid("Order {code} rejected and refunded."), code=values["code"])
+        await self._say(REJECTED_MESSAGES[fate], code=values["code"])
         await self._refresh()
 
 

@@ -43,6 +43,11 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 IN_REVIEW_LABEL = msgid("Paid — we are checking this order; your tickets will follow by e-mail")
+AUTHORISED_LABEL = msgid("Payment authorised — we are checking this order")
+AUTHORISED_NOTE = msgid(
+    "Your payment is authorised but not taken yet: we are checking this order. If we confirm it, your card "
+    "is charged and your tickets are sent to {email}; if not, the authorisation is cancelled and nothing is charged."
+)
 
 
 def method_options(methods: list[str], lang: str) -> list[dict[str, str]]:
@@ -87,6 +92,8 @@ class OrderPaymentState(SentWhenUsed, rx.State):
     bank_iban: str = ""
     bank_bic: str = ""
     cancelled_at_provider: bool = False
+    authorised: bool = False  # a held order's card payment: authorised, taken only if the review approves it
+    authorised_note: str = ""
     error: str = ""
     paying: bool = False
     watching: bool = False
@@ -111,6 +118,10 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self.status_label = gettext(lang, STATUS_LABELS.get(OrderStatus(summary.status), summary.status))
         if summary.in_review and summary.status == OrderStatus.PAID:
             self.status_label = gettext(lang, IN_REVIEW_LABEL)
+        self.authorised = summary.authorised
+        self.authorised_note = translate(lang, AUTHORISED_NOTE, email=summary.buyer_email) if summary.authorised else ""
+        if summary.authorised:
+            self.status_label = gettext(lang, AUTHORISED_LABEL)
         self.total = summary.total.format(lang)
         self.buyer_email = summary.buyer_email
         self.lines = line_views(summary, lang)
