@@ -1,12 +1,15 @@
-"""Journeys: a risky purchase is held for review and an admin approves or rejects it; block lists
+"""Journeys: a risky purchase is held for review and an admin approves or rejects it (paid by the demo
+card, or only authorised on Stripe: captured on approval, cancelled on rejection); block lists
 refuse a buyer at checkout; the security view filters, charts and tabulates the security log.
 And a customer's crafted websocket events to the admin handlers change nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
-from tests.e2e.conftest import LiveApp
+from tests.e2e.conftest import E2E_WEBHOOK_SECRET, LiveApp
+from tests.fakes.stripe_api import FakeStripe, event_payload, sign_webhook
 from tests.support_smtp import MailSink
 from ticketapp.db import make_engine
 from ticketapp.models import BlockEntry, BlockKind, Order, OrderStatus, ReviewState, Ticket, User
@@ -28,7 +32,11 @@ from ticketapp.state.admin.risk import AdminBlocksState, AdminReviewState
 SHOTS = Path(__file__).resolve().parents[2] / ".web-test" / "screenshots"
 
 
-def _checkout(page: Page, base: str, name: str, email: str) -> None:
+DEMO_CARD = "Card — test mode, no real money"
+STRIPE = "Card, wallet or bank (secure payment by Stripe)"
+
+
+def _checkout(page: Page, base: str, name: str, email: str, method_label: str = DEMO_CARD) -> None:
     """A guest puts one Standard ticket of "Jazz à Lyon" in the cart and places the order (demo card)."""
     page.goto(f"{base}/events/jazz-a-lyon")
     page.get_by_label("Quantity of Standard").select_option("1")
@@ -42,7 +50,7 @@ def _checkout(page: Page, base: str, name: str, email: str) -> None:
     if not terms.is_checked():  # a second purchase in the same tab: still ticked from the first
         terms.click()
     expect(terms).to_be_checked()
-    method = page.get_by_label("Card — test mode, no real money")
+    method = page.get_by_label(method_label)
     method.click()
     expect(method).to_be_checked()
     page.get_by_role("button", name="Place order and pay").click()
@@ -57,6 +65,31 @@ def _buy_held(page: Page, email: str) -> str:
     expect(page.get_by_role("heading", name=f"Order {code}", level=1)).to_be_visible()
     expect(page.get_by_text("Paid — we are checking this order; your tickets will follow by e-mail")).to_be_visible()
     return code
+
+
+def _post_webhook(live_app: LiveApp, event_type: str, obj: dict[str, Any]) -> str:
+    payload = event_payload(event_type, obj)
+    request = urllib.request.Request(
+        f"{live_app.url}/api/stripe/webhook",
+        data=payload,
+        headers={"Stripe-Signature": sign_webhook(payload, E2E_WEBHOOK_SECRET), "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(json.loads(response.read())["outcome"])
+
+
+def _authorise_held(page: Page, live_app: LiveApp, stripe: FakeStripe, email: str) -> tuple[str, str]:
+    """A guest with a disposable address pays on Stripe's page: held at checkout, so only authorised."""
+    _checkout(page, "", "Sam Risky", email, STRIPE)
+    expect(page.get_by_role("heading", name="Stripe Checkout (test double)")).to_be_visible()
+    checkout_session, intent = stripe.pay(page.url.rsplit("/", 1)[-1])
+    assert intent["status"] == "requires_capture"
+    page.get_by_role("link", name="Back to the shop").click()
+    assert _post_webhook(live_app, "payment_intent.amount_capturable_updated", intent) == "authorised"
+    expect(page.get_by_text("Payment authorised — we are checking this order", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="nothing is charged")).to_be_visible()
+    return checkout_session["metadata"]["order_code"], intent["id"]
 
 
 def _order(live_app: LiveApp, code: str) -> tuple[Order, int]:
@@ -113,6 +146,51 @@ def test_an_admin_approves_one_held_order_and_rejects_another(
     expect(page.get_by_role("status").filter(has_text=f"Order {rejected} rejected and refunded.")).to_be_visible()
     order, tickets = _order(live_app, rejected)
     assert (order.status, order.review_state, tickets) == (OrderStatus.REFUNDED, ReviewState.REJECTED, 0)
+
+
+def test_stripe_payments_in_review_are_captured_on_approval_and_cancelled_on_rejection(
+    page: Page, live_app: LiveApp, mail_sink: MailSink, stripe_service: FakeStripe
+) -> None:
+    approved_buyer = f"auth-{secrets.token_hex(3)}@mailinator.com"
+    lapsed_buyer = f"auth-{secrets.token_hex(3)}@mailinator.com"
+    approved, approved_intent = _authorise_held(page, live_app, stripe_service, approved_buyer)
+    lapsed, lapsed_intent = _authorise_held(page, live_app, stripe_service, lapsed_buyer)
+    order, tickets = _order(live_app, approved)
+    assert (order.status, order.review_state, tickets) == (OrderStatus.AWAITING_PAYMENT, ReviewState.HELD, 0)
+    assert mail_sink.mails_to(approved_buyer) == []
+
+    page.context.clear_cookies()
+    _admin(page, live_app)
+    page.goto("/admin/review")
+    card = page.get_by_role("article", name=approved)
+    expect(card).to_contain_text("Card authorised, not charged yet: approving takes the payment, rejecting cancels it.")
+    expect(card.get_by_role("button", name="Reject and refund")).to_have_count(0)
+    card.get_by_role("button", name="Approve").click()
+    expect(
+        page.get_by_role("status").filter(has_text=f"Order {approved} approved: the card payment was taken")
+    ).to_be_visible()
+    assert stripe_service.intents[approved_intent]["status"] == "succeeded"
+    assert approved in mail_sink.wait_for(approved_buyer, approved).text
+    order, tickets = _order(live_app, approved)
+    assert (order.status, order.review_state, tickets) == (OrderStatus.PAID, ReviewState.APPROVED, 1)
+
+    stripe_service.lapse(lapsed_intent)  # left too long: Stripe let the authorisation go
+    other = page.get_by_role("article", name=lapsed)
+    other.get_by_role("button", name="Approve").click()
+    expect(
+        page.get_by_role("status").filter(has_text=f"The payment for order {lapsed} could not be taken")
+    ).to_be_visible()
+    order, tickets = _order(live_app, lapsed)
+    assert (order.status, order.review_state, tickets) == (OrderStatus.AWAITING_PAYMENT, ReviewState.HELD, 0)
+    other.get_by_label("Reason for rejecting").fill("authorisation expired")
+    other.get_by_role("button", name="Reject and cancel the payment").click()
+    expect(
+        page.get_by_role("status").filter(has_text=f"Order {lapsed} rejected: the card authorisation was cancelled")
+    ).to_be_visible()
+    expect(page.get_by_role("article", name=lapsed)).to_have_count(0)
+    order, tickets = _order(live_app, lapsed)
+    assert (order.status, order.review_state, tickets) == (OrderStatus.CANCELLED, ReviewState.REJECTED, 0)
+    assert not [r for r in stripe_service.refunds if r["payment_intent"] in (approved_intent, lapsed_intent)]
 
 
 def test_a_blocked_domain_is_refused_at_checkout_until_the_block_is_removed(page: Page, live_app: LiveApp) -> None:
