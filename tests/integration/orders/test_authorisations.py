@@ -31,6 +31,8 @@ from ticketapp.models import (
     WebhookEvent,
 )
 from ticketapp.services.booking.inventory import availability
+from ticketapp.services.catalog import events as admin_events
+from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.summary import summarize_order
 from ticketapp.services.risk import review
@@ -325,3 +327,21 @@ def test_a_signed_authorisation_for_another_amount_is_flagged_not_recorded(
     flagged = _reload(session, order)
     assert flagged.status == OrderStatus.PENDING and "does not match" in (flagged.flagged_reason or "")
     assert _payment(session, order).status == "pending"
+
+
+@pytest.mark.parametrize("how", ["admin_cancels_the_order", "admin_cancels_the_event"])
+def test_cancelling_an_authorised_order_lets_the_authorisation_go(
+    session: Session, client: TestClient, fake_stripe: FakeStripe, admin: User, how: str
+) -> None:
+    order, ticket_type = _held(session)
+    intent = _authorise(session, client, fake_stripe, order)
+    if how == "admin_cancels_the_order":
+        admin_orders.cancel_unpaid_order(session, admin.id or 0, order.code)
+    else:
+        result = admin_events.cancel_event(session, admin.id or 0, ticket_type.event_id, refund_orders=True)
+        assert (result.cancelled_unpaid, result.failures) == (1, [])
+    assert fake_stripe.intents[intent["id"]]["status"] == "canceled"
+    assert fake_stripe.refunds == []
+    assert _reload(session, order).status == OrderStatus.CANCELLED
+    assert _payment(session, order).status == "cancelled"
+    assert _remaining(session, ticket_type) == 10

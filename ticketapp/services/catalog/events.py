@@ -34,7 +34,7 @@ from ticketapp.models.types import utcnow
 from ticketapp.services.accounts.audit import audit
 from ticketapp.services.booking.inventory import counts_as_sold
 from ticketapp.services.errors import DomainError
-from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders import authorisations, lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.refunds import refund_order
 
@@ -293,6 +293,13 @@ def _orders_of_event(session: Session, event_id: int) -> list[Order]:
 def _refund_or_cancel(session: Session, actor_id: int, order: Order, event_id: int, result: CancelResult) -> None:
     note = "event cancelled"
     if order.status in PENDING_STATUSES:
+        try:  # a card authorised for a held order: let it go first (nothing was charged)
+            if authorisations.release_authorisation(session, order):
+                session.commit()
+        except DomainError as refused:
+            session.rollback()
+            result.failures.append(f"{order.code}: {refused}")
+            return
         if lifecycle.end_unpaid(session, order.id or 0, OrderStatus.CANCELLED, note, actor_id=actor_id):
             result.cancelled_unpaid += 1
         return

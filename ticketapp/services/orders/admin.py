@@ -25,7 +25,7 @@ from ticketapp.models import (
     TicketType,
 )
 from ticketapp.services.catalog.events import AdminError
-from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders import authorisations, lifecycle
 from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.orders.payments import PaymentOutcome, get_order_by_code
 from ticketapp.services.orders.refunds import mark_bank_transfer_paid, refund_order
@@ -192,6 +192,8 @@ def cancel_unpaid_order(session: Session, actor_id: int, code: str) -> None:
     order = _must_order(session, code)
     if order.status not in PENDING_STATUSES:
         raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
+    if authorisations.release_authorisation(session, order):  # a card authorised for a held order: let it go
+        session.commit()
     if not lifecycle.end_unpaid(
         session, order.id or 0, OrderStatus.CANCELLED, "cancelled by an admin", actor_id=actor_id
     ):

@@ -9,8 +9,9 @@ steps (Stripe's manual capture, `providers/stripe.py`):
 - an admin approves (`capture_for_approval`): the provider takes the money, then the order
   becomes paid through `payments.record_payment`, the one writer of the paid fact (its
   tickets and mail follow once the approval is written, `lifecycle.approve_review`);
-- or rejects (`release_for_rejection`): the authorisation is cancelled (nothing was
-  charged, so nothing is refunded) and the order is cancelled, which frees its seats.
+- or rejects (`release_authorisation`): the authorisation is cancelled (nothing was
+  charged, so nothing is refunded) and the order is cancelled, which frees its seats. An admin
+  cancelling the order or its event releases it the same way.
 
 An authorisation that arrives for an order that can no longer be sold (rejected, cancelled,
 expired, its lapsed seats sold) is released at once; one that arrives for an order an admin
@@ -221,9 +222,10 @@ def capture_for_approval(session: Session, order: Order, *, actor_id: int) -> Pa
     return outcome
 
 
-def release_for_rejection(session: Session, order: Order) -> bool:
-    """An admin rejects a held order: cancel its authorisation at the provider (the caller commits,
-    with the decision). False when nothing is authorised; AuthorisationError when the provider refuses."""
+def release_authorisation(session: Session, order: Order) -> bool:
+    """An order with an authorised payment is rejected or cancelled: cancel the authorisation at the
+    provider, before the order ends (the caller commits, with its decision). False when nothing is
+    authorised; AuthorisationError when the provider refuses."""
     payment = authorised_payment(session, order)
     if payment is None:
         return False

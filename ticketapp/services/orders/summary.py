@@ -100,5 +100,5 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         lines=lines,
         methods=[str(m) for m in available_methods(order.total_minor)],
         in_review=order.review_state == ReviewState.HELD,
-        authorised=authorised_payment(session, order) is not None,
+        authorised=order.review_state is not None and authorised_payment(session, order) is not None,
     )

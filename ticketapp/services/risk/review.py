@@ -164,7 +164,7 @@ def reject(session: Session, actor_id: int, code: str, reason: str) -> PaymentFa
         raise ReviewError(msgid("Please give a reason."))
     order = _must_held(session, code)
     try:
-        released = authorisations.release_for_rejection(session, order)
+        released = authorisations.release_authorisation(session, order)
     except authorisations.AuthorisationError as refused:
         session.rollback()
         raise ReviewError(refused.message, **refused.values) from refused
