@@ -30,14 +30,37 @@ def cmd_seed(_: argparse.Namespace) -> int:
 def cmd_setup(args: argparse.Namespace) -> int:
     """Migrate, then load demo data only when the database has no events yet."""
     from ticketapp.models import Event
+    from ticketapp.services.currency.rates import load_snapshot_if_empty
 
     cmd_migrate(args)
     with session_scope() as session:
+        if loaded := load_snapshot_if_empty(session):
+            print(f"Exchange rates: the bundled snapshot's {loaded} rates loaded (python -m ticketapp rates import …).")
         has_events = session.exec(select(Event.id).limit(1)).first() is not None
     if has_events:
         print("Database already has events; demo data left as it is.")
         return 0
     return cmd_seed(args)
+
+
+def cmd_rates_import(args: argparse.Namespace) -> int:
+    """Replace the rates of the currencies a rate file lists (CSV: currency,per_eur,as_of)."""
+    from pathlib import Path
+
+    from ticketapp.services.currency.rates import RatesError, import_rates
+
+    path = Path(args.file)
+    try:
+        with session_scope() as session:
+            count = import_rates(session, path.read_text(encoding="utf-8"), f"file {path.name}")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {path}: {error}", file=sys.stderr)
+        return 1
+    except RatesError as error:
+        print(f"{path}: {error} Nothing was changed.", file=sys.stderr)
+        return 1
+    print(f"Exchange rates: {count} imported from {path}.")
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -291,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     restore.add_argument("--force", action="store_true", help="replace the content of a non-empty database")
     restore.add_argument("--database-only", action="store_true", help="leave the archive's files and secrets out")
     restore.set_defaults(func=cmd_restore)
+    rates = sub.add_parser("rates", help="exchange rates for approximate prices").add_subparsers(required=True)
+    rates_import = rates.add_parser("import", help="import a rate file (CSV: currency,per_eur,as_of)")
+    rates_import.add_argument("file")
+    rates_import.set_defaults(func=cmd_rates_import)
     args = parser.parse_args(argv)
     return args.func(args)
 

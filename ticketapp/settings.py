@@ -260,6 +260,8 @@ class Settings:
     backup_dir: Path | None = None  # BACKUP_DIR; default DATA_DIR/backups
     backup_passphrase: str = ""
     backup_max_age_h: int = 26
+    # Approximate prices in the visitor's currency: rates older than this many days are shown with their date.
+    rates_max_age_days: int = 14
     risk: RiskSettings = field(default_factory=lambda: RiskSettings())
 
     @property
@@ -365,4 +367,5 @@ def get_settings() -> Settings:
         backup_dir=Path(_env("BACKUP_DIR") or data_dir / "backups").resolve(),
         backup_passphrase=_env("BACKUP_PASSPHRASE"),
         backup_max_age_h=_env_int("BACKUP_MAX_AGE_H", 26),
+        rates_max_age_days=_env_int("RATES_MAX_AGE_DAYS", 14),
     )

@@ -235,3 +235,14 @@ def test_sign_in_and_sign_up_cap_what_they_keep() -> None:
     assert sign_up.error and _size(sign_up) - size < 200
     sign_in = _fresh(SignInState)
     assert _size(sign_in) < 10_000
+
+
+def test_display_currency_only_from_the_offered_list() -> None:
+    from ticketapp.state.locale import LocaleState
+
+    state = _fresh(LocaleState)
+    _call(state, "set_currency", "USD")
+    assert state.currency_cookie == "USD"
+    for crafted in (HUGE, "usd; path=/", "XXX", UNKNOWN):
+        _call(state, "set_currency", crafted)
+        assert state.currency_cookie == ""

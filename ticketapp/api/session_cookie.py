@@ -25,6 +25,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from ticketapp.api.client_ip import client_ip
 from ticketapp.api.deps import request_session
 from ticketapp.services.accounts.oauth import safe_return_path
+from ticketapp.services.accounts.profile import preferred_currency
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.accounts.sessions import (
     COOKIE_LINK_INVALID,
@@ -41,6 +42,9 @@ from ticketapp.settings import get_settings
 # The visitor's cart cookie (CartState.cart_token); 30 days like there.
 CART_COOKIE = "cart"
 CART_MAX_AGE_S = 30 * 24 * 3600
+# The display currency cookie (LocaleState.currency_cookie), one year like there.
+CURRENCY_COOKIE = "currency"
+ONE_YEAR_S = 365 * 24 * 3600
 # Sec-Fetch-Site values of a navigation we started (or the visitor typed): anything else came from another site.
 OWN_NAVIGATION = {"same-origin", "none"}
 
@@ -90,6 +94,7 @@ def session_cookie_route(request: Request) -> Response:
     with request_session(request) as session:
         grant = redeem_cookie_ticket(session, request.query_params.get("ticket", ""))
         cart_token = ""
+        currency = preferred_currency(session, grant.user_id) if grant is not None else ""
         if grant is not None and grant.fully_signed_in:
             browser_cart = request.cookies.get(CART_COOKIE, "")
             if is_valid_cart_token(browser_cart):
@@ -100,6 +105,10 @@ def session_cookie_route(request: Request) -> Response:
     set_session_cookie(response, grant.token, grant.remember)
     if cart_token and cart_token != request.cookies.get(CART_COOKIE):
         set_cart_cookie(response, cart_token)
+    if currency:  # the profile's preferred currency becomes this browser's display currency
+        response.set_cookie(
+            CURRENCY_COOKIE, currency, max_age=ONE_YEAR_S, path="/", samesite="lax", secure=secure_cookies()
+        )
     response.headers["cache-control"] = "no-store"
     return response
 

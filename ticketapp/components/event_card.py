@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.prices import approx_price
+
 
 def event_card(event: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.article(
@@ -19,6 +21,7 @@ def event_card(event: ObjectVar[dict[str, str]]) -> rx.Component:
                 rx.text(rx.el.time(event["date"]), size="2"),
                 rx.text(event["venue"], " · ", event["city"], size="2", color_scheme="gray"),
                 rx.text(event["price_from"], weight="bold", size="3"),
+                approx_price(event["approx"]),
                 spacing="2",
                 align="start",
             ),

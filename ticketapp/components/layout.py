@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp.components.forms import sign_out_form
 from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
+from ticketapp.services.currency.rates import DISPLAY_CHOICES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.header import HeaderState
 from ticketapp.state.locale import LocaleState, t
@@ -26,6 +27,24 @@ def language_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Compon
             class_name="language-select",
         ),
         align="center",
+    )
+
+
+def currency_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Component:
+    """Which currency approximate prices are shown in (the charge stays in the event's currency)."""
+    return rx.hstack(
+        rx.el.label(t("Show approximate prices in"), html_for="currency-select", font_size="0.875rem"),
+        rx.el.select(
+            rx.el.option(t("The event's currency only"), value=""),
+            *[rx.el.option(code, value=code) for code in DISPLAY_CHOICES],
+            id="currency-select",
+            value=LocaleState.currency_cookie,
+            on_change=[LocaleState.set_currency, *(on_change or [])],
+            class_name="language-select",
+        ),
+        align="center",
+        spacing="2",
+        wrap="wrap",
     )
 
 
@@ -151,11 +170,12 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
     )
 
 
-def site_footer() -> rx.Component:
+def site_footer(on_currency_change: list[rx.EventHandler] | None = None) -> rx.Component:
     return rx.el.footer(
         rx.vstack(
             rx.text(t("Ticketapp — tickets for concerts, theatre, sport and more."), size="2"),
             rx.text(t("Prices include VAT. Times are shown in the venue's local time."), size="1", color_scheme="gray"),
+            currency_switch(on_currency_change),
             max_width="72rem",
             margin_x="auto",
             padding="1.5rem 1rem",
@@ -178,7 +198,7 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
             id="main",
             tab_index=-1,
         ),
-        site_footer(),
+        site_footer(on_language_change),
         chat_launcher(),
         min_height="100vh",
     )

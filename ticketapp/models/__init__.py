@@ -11,6 +11,7 @@ from ticketapp.models.account import (
 )
 from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
+from ticketapp.models.currency import ExchangeRate
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.order import (
     PAID_STATUSES,
@@ -54,6 +55,7 @@ __all__ = [
     "DueJob",
     "Event",
     "EventStatus",
+    "ExchangeRate",
     "FaqEntry",
     "Hold",
     "JobHeartbeat",

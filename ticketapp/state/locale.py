@@ -5,7 +5,11 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import StringVar
 
+from ticketapp.db import run_db
 from ticketapp.i18n import catalog, normalize_locale
+from ticketapp.models import utcnow
+from ticketapp.services.currency.display import DisplayCurrency
+from ticketapp.services.currency.rates import DISPLAY_CHOICES, RateTable, cached_rate_table, rate_table
 from ticketapp.settings import get_settings
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -29,9 +33,17 @@ class LocaleState(SentWhenUsed, rx.State):
     def messages(self) -> dict[str, str]:
         return catalog(self.lang)
 
+    # The currency approximate prices are shown in ("": only the event's own). Set by the footer's menu,
+    # by saving a preferred currency in the profile, and at sign-in from that preference.
+    currency_cookie: str = rx.Cookie("", name="currency", max_age=ONE_YEAR, same_site="lax")
+
     @rx.event
     def set_language(self, lang: str) -> None:
         self.lang_cookie = normalize_locale(lang)
+
+    @rx.event
+    def set_currency(self, code: str) -> None:
+        self.currency_cookie = code if code in DISPLAY_CHOICES else ""
 
 
 def t(message: str) -> StringVar[str]:
@@ -42,3 +54,13 @@ def t(message: str) -> StringVar[str]:
 async def current_lang(state: rx.State) -> str:
     """The language of the visitor behind `state` (for server-side formatting)."""
     return (await state.get_state(LocaleState)).lang
+
+
+async def display_currency(state: rx.State) -> DisplayCurrency:
+    """The visitor's display currency and language with the current rates (for approximate prices)."""
+    locale = await state.get_state(LocaleState)
+    target = locale.currency_cookie if locale.currency_cookie in DISPLAY_CHOICES else ""
+    table = cached_rate_table() or (await run_db(rate_table) if target else None)
+    return DisplayCurrency(
+        target, table or RateTable(), utcnow().date(), get_settings().rates_max_age_days, locale.lang
+    )

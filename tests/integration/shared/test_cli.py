@@ -50,3 +50,29 @@ def test_unknown_command_fails_with_usage(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_setup_loads_the_rates_snapshot_and_rates_import_replaces_them(tmp_path: Path) -> None:
+    from ticketapp.models import ExchangeRate
+
+    url = f"sqlite:///{tmp_path / 'rates.db'}"
+    env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(tmp_path)}
+    assert "bundled snapshot" in _run(env, "setup")
+    good = tmp_path / "rates.csv"
+    good.write_text("currency,per_eur,as_of\nUSD,1.21,2026-11-30\n", encoding="utf-8")
+    assert "1 imported" in _run(env, "rates", "import", str(good))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("currency,per_eur,as_of\nGBP,0.9,2026-11-30\nUSD,none,2026-11-30\n", encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, "-m", "ticketapp", "rates", "import", str(bad)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1 and "Line 3" in refused.stderr and "Nothing was changed" in refused.stderr
+    engine = make_engine(url)
+    with Session(engine) as session:
+        assert session.get(ExchangeRate, "USD").per_eur == "1.21"
+        assert session.get(ExchangeRate, "GBP").per_eur == "0.87"  # the bad file's good line did not land
+    engine.dispose()

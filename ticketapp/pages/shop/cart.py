@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
+from ticketapp.components.prices import approx_price, currency_note
 from ticketapp.state.locale import t
 from ticketapp.state.shop.cart import CartState
 
@@ -17,7 +18,7 @@ def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
             rx.vstack(
                 rx.link(line["event"], href=line["href"], weight="bold"),
                 rx.text(line["type"], " · ", line["date"], " · ", line["venue"], size="2", color_scheme="gray"),
-                rx.text(line["unit_price"], size="2"),
+                rx.hstack(rx.text(line["unit_price"], size="2"), approx_price(line["approx"]), align="baseline"),
                 spacing="0",
                 align="start",
             ),
@@ -97,6 +98,7 @@ def _content() -> rx.Component:
                 ),
                 rx.el.ul(rx.foreach(CartState.lines, _line), padding="0", margin="0", width="100%"),
                 rx.foreach(CartState.totals, lambda total: rx.text(total, weight="bold", size="4")),
+                currency_note(CartState.currency_note),
                 rx.hstack(
                     rx.button(t("Empty cart"), variant="soft", color_scheme="gray", on_click=CartState.empty),
                     rx.button(rx.link(t("Checkout"), href="/checkout", underline="none"), as_child=True),

@@ -8,6 +8,7 @@ from reflex.vars import ObjectVar
 from ticketapp.components.forms import honeypot, text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.payment import payment_method_picker
+from ticketapp.components.prices import approx_price, currency_note
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import t
 from ticketapp.state.shop.checkout import CheckoutState
@@ -17,7 +18,7 @@ def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(line["event"], " – ", line["type"]),
         rx.el.td(line["quantity"]),
-        rx.el.td(line["unit_price"]),
+        rx.el.td(line["unit_price"], approx_price(line["approx"])),
         rx.el.td(line["subtotal"]),
     )
 
@@ -43,6 +44,7 @@ def _summary() -> rx.Component:
             CheckoutState.totals,
             lambda total: rx.text(total, weight="bold", size="5"),
         ),
+        currency_note(CheckoutState.currency_note),
         rx.cond(
             CheckoutState.has_expired,
             rx.callout(

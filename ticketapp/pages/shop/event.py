@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
+from ticketapp.components.prices import approx_price
 from ticketapp.state.locale import t
 from ticketapp.state.shop.catalog import EventPageState
 
@@ -43,7 +44,12 @@ def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
                 align="start",
             ),
             rx.spacer(),
-            rx.text(ticket_type["price"], weight="bold"),
+            rx.vstack(
+                rx.text(ticket_type["price"], weight="bold"),
+                approx_price(ticket_type["approx"]),
+                spacing="0",
+                align="end",
+            ),
             rx.cond(ticket_type["can_buy"] != "", _buy_controls(ticket_type)),
             align="center",
             spacing="4",

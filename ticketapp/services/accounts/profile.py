@@ -21,8 +21,10 @@ from ticketapp.services.accounts.accounts import (
 )
 from ticketapp.services.accounts.passwords import hash_password, verify_password
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
+from ticketapp.services.currency.rates import DISPLAY_CHOICES
 
-SUPPORTED_CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF", "CAD")
+# The currencies a profile may prefer: those approximate prices can be shown in.
+SUPPORTED_CURRENCIES = DISPLAY_CHOICES
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ().-]{6,30}$")
 
 
@@ -53,6 +55,12 @@ class ProfileUpdate:
     locale: str
     preferred_currency: str
     phone: str
+
+
+def preferred_currency(session: Session, user_id: int) -> str:
+    """The account's preferred display currency ("" when none)."""
+    user = session.get(User, user_id)
+    return (user.preferred_currency or "") if user is not None else ""
 
 
 def update_profile(session: Session, user_id: int, update: ProfileUpdate, client: ClientInfo) -> User:

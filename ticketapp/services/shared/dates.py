@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -23,3 +23,8 @@ def format_event_date_long(moment: datetime, timezone: str, locale: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
     pattern = "EEEE d MMMM y 'à' HH:mm" if locale == "fr" else "EEEE, MMMM d, y 'at' h:mm a"
     return format_datetime(local, format=pattern, locale=BABEL_LOCALES.get(locale, locale))
+
+
+def format_day(day: date, locale: str) -> str:
+    """A calendar day: 'Dec 1, 2026' / '1 déc. 2026'."""
+    return format_date(day, format="medium", locale=BABEL_LOCALES.get(locale, locale))

@@ -114,7 +114,9 @@ class ProfileState(SentWhenUsed, rx.State):
         self._done(msgid("Your profile was saved."))
         await (await self.get_state(AuthState))._current_user()
         # The chosen language becomes the interface language too (`<html lang>` follows in the browser).
-        (await self.get_state(LocaleState)).lang_cookie = normalize_locale(user.locale)
+        locale = await self.get_state(LocaleState)
+        locale.lang_cookie = normalize_locale(user.locale)
+        locale.currency_cookie = user.preferred_currency or ""  # prices follow the preferred currency
         return None
 
     @rx.event

@@ -13,15 +13,17 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
+from ticketapp.services.currency.display import DisplayCurrency
 from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.services.shared.money import Money
 from ticketapp.state.bounded import known_key
-from ticketapp.state.locale import current_lang
+from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.snapshot import SentWhenUsed
 
 THIRTY_DAYS = 30 * 24 * 3600
 
 
-def cart_line_view(line: CartLine, lang: str) -> dict[str, str]:
+def cart_line_view(line: CartLine, lang: str, display: DisplayCurrency | None = None) -> dict[str, str]:
     return {
         "id": str(line.ticket_type_id),
         "event": line.event_title,
@@ -31,10 +33,21 @@ def cart_line_view(line: CartLine, lang: str) -> dict[str, str]:
         "venue": line.venue_name,
         "unit_price": line.unit_price.format(lang),
         "subtotal": line.subtotal.format(lang),
+        "approx": display.approx(line.unit_price) if display else "",
         "quantity": str(line.quantity),
         "options": ",".join(str(n) for n in range(1, max(line.max_quantity, line.quantity) + 1)),
         "label": translate(lang, "Quantity of {type} for {event}", type=line.ticket_type_name, event=line.event_title),
     }
+
+
+def total_labels(totals: list[Money], display: DisplayCurrency) -> list[str]:
+    """'Total: €25.00', with '≈ $29' after it when the visitor reads another currency."""
+    labels = []
+    for total in totals:
+        label = translate(display.lang, "Total: {amount}", amount=total.format(display.lang))
+        approx = display.approx(total) if total.amount_minor else ""
+        labels.append(f"{label} ({approx})" if approx else label)
+    return labels
 
 
 def format_countdown(seconds: int) -> str:
@@ -53,6 +66,7 @@ class CartState(SentWhenUsed, rx.State):
     expired_notice: str = ""
     message: str = ""
     error: str = ""
+    currency_note: str = ""
     _deadline: float = 0.0
     _ticker: int = 0
 
@@ -70,10 +84,12 @@ class CartState(SentWhenUsed, rx.State):
         token = self.cart_token
         self.item_count = await run_db(cart_item_count, token)
 
-    def _show(self, view: CartView, lang: str) -> None:
-        self.lines = [cart_line_view(line, lang) for line in view.live_lines]
-        self.expired_lines = [cart_line_view(line, lang) for line in view.expired_lines]
-        self.totals = [translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals()]
+    def _show(self, view: CartView, display: DisplayCurrency) -> None:
+        lang = display.lang
+        self.lines = [cart_line_view(line, lang, display) for line in view.live_lines]
+        self.expired_lines = [cart_line_view(line, lang, display) for line in view.expired_lines]
+        self.totals = total_labels(view.totals(), display)
+        self.currency_note = display.note([t.currency for t in view.totals()])
         self.item_count = view.item_count
         deadline = view.deadline
         self._deadline = deadline.timestamp() if deadline else 0.0
@@ -87,10 +103,10 @@ class CartState(SentWhenUsed, rx.State):
         self.loaded = True
 
     async def _reload(self) -> None:
-        lang = await current_lang(self)
+        display = await display_currency(self)
         token = self.cart_token
         view = await run_db(load_cart, token) if token else CartView()
-        self._show(view, lang)
+        self._show(view, display)
 
     async def _merge_into_account(self, user_id: int) -> None:
         """After sign-in: fold this browser's cart into the account's, keep the cookie, refresh the count."""

@@ -17,9 +17,10 @@ from ticketapp.services.catalog.public import (
     get_public_event,
     list_upcoming_events,
 )
+from ticketapp.services.currency.display import DisplayCurrency
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.state.bounded import SHORT_MAX, clip, known_key
-from ticketapp.state.locale import current_lang
+from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.funnel import record_cart_add, record_view
 from ticketapp.state.snapshot import SentWhenUsed
@@ -29,7 +30,7 @@ def _category_label(category: str, lang: str) -> str:
     return gettext(lang, CATEGORIES.get(category, category))
 
 
-def event_card_view(event: EventSummary, lang: str) -> dict[str, str]:
+def event_card_view(event: EventSummary, lang: str, display: DisplayCurrency | None = None) -> dict[str, str]:
     price = event.lowest_price
     return {
         "slug": event.slug,
@@ -40,6 +41,7 @@ def event_card_view(event: EventSummary, lang: str) -> dict[str, str]:
         "category": _category_label(event.category, lang),
         "date": format_event_datetime(event.starts_at, event.timezone, lang),
         "price_from": gettext(lang, "From {price}").format(price=price.format(lang)) if price else "",
+        "approx": display.approx(price) if display and price else "",
     }
 
 
@@ -65,7 +67,10 @@ def offer_label(offer: TicketOffer | None, lang: str) -> str:
     return gettext(lang, "On sale")
 
 
-def ticket_type_view(detail: EventDetail, index: int, lang: str, offers: dict[int, TicketOffer]) -> dict[str, str]:
+def ticket_type_view(
+    detail: EventDetail, index: int, display: DisplayCurrency, offers: dict[int, TicketOffer]
+) -> dict[str, str]:
+    lang = display.lang
     ticket_type = detail.ticket_types[index]
     offer = offers.get(ticket_type.id)
     max_quantity = offer.max_quantity if offer else 0
@@ -74,6 +79,7 @@ def ticket_type_view(detail: EventDetail, index: int, lang: str, offers: dict[in
         "name": ticket_type.name,
         "description": ticket_type.description,
         "price": ticket_type.price.format(lang),
+        "approx": display.approx(ticket_type.price),
         "status": offer_label(offer, lang),
         "max": str(max_quantity),
         "options": ",".join(str(n) for n in range(1, max_quantity + 1)),
@@ -89,9 +95,9 @@ class CatalogState(SentWhenUsed, rx.State):
 
     @rx.event
     async def load(self) -> None:
-        lang = await current_lang(self)
+        display = await display_currency(self)
         summaries = await run_db(list_upcoming_events, limit=60)
-        self.events = [event_card_view(event, lang) for event in summaries]
+        self.events = [event_card_view(event, display.lang, display) for event in summaries]
         self.loaded = True
 
 
@@ -131,7 +137,8 @@ class EventPageState(SentWhenUsed, rx.State):
             await record_view(self, self._event_id)
 
     async def _refresh(self) -> None:
-        lang = await current_lang(self)
+        display = await display_currency(self)
+        lang = display.lang
         detail, offers = await run_db(_event_with_offers, self._slug())
         self.loaded = True
         self.found = detail is not None
@@ -149,7 +156,7 @@ class EventPageState(SentWhenUsed, rx.State):
         self.timezone = venue.timezone
         self.is_past = detail.is_past
         self.is_cancelled = detail.status == "cancelled"
-        self.ticket_types = [ticket_type_view(detail, i, lang, offers) for i in range(len(detail.ticket_types))]
+        self.ticket_types = [ticket_type_view(detail, i, display, offers) for i in range(len(detail.ticket_types))]
         # Keep each picker's choice, bounded by what can be bought now.
         self.quantities = {
             view["id"]: str(max(1, min(_as_int(self.quantities.get(view["id"], "1")) or 1, int(view["max"]))))

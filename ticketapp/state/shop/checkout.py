@@ -25,8 +25,8 @@ from ticketapp.services.risk.rules import Client
 from ticketapp.services.risk.screening import RiskRefusedError
 from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
-from ticketapp.state.locale import current_lang
-from ticketapp.state.shop.cart import CartState, cart_line_view
+from ticketapp.state.locale import current_lang, display_currency
+from ticketapp.state.shop.cart import CartState, cart_line_view, total_labels
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
@@ -38,6 +38,7 @@ class CheckoutState(SentWhenUsed, rx.State):
     loaded: bool = False
     lines: list[dict[str, str]] = []
     totals: list[str] = []
+    currency_note: str = ""
     several_currencies: bool = False
     has_expired: bool = False
     attendee_fields: list[dict[str, str]] = []
@@ -69,16 +70,17 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.order_codes = []
         self._ensure_device()
         self._shown_at = time.time()
-        lang = await current_lang(self)
+        display = await display_currency(self)
+        lang = display.lang
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
         token = cart.cart_token
         view = await run_db(load_cart, token) if token else CartView()
         # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
-        self.lines = [cart_line_view(line, lang) for line in view.lines]
-        self.totals = [
-            translate(lang, "Total: {amount}", amount=total.format(lang)) for total in view.totals(include_expired=True)
-        ]
+        self.lines = [cart_line_view(line, lang, display) for line in view.lines]
+        totals = view.totals(include_expired=True)
+        self.totals = total_labels(totals, display)
+        self.currency_note = display.note([t.currency for t in totals])
         self.several_currencies = len(self.totals) > 1
         all_free = all(total.amount_minor == 0 for total in view.totals())
         self.methods = method_options([str(m) for m in order_payments.available_methods(0 if all_free else 1)], lang)

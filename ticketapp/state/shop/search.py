@@ -20,7 +20,7 @@ from ticketapp.services.catalog.search import (
     search_events,
 )
 from ticketapp.state.bounded import SEARCH_MAX, SHORT_MAX, clip
-from ticketapp.state.locale import current_lang
+from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.catalog import event_card_view
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -183,7 +183,8 @@ class SearchState(SentWhenUsed, rx.State):
             return False
         self.error = ""
         result = await run_db(search_events, query)
-        views = [event_card_view(event, lang) for event in result.events]
+        display = await display_currency(self)
+        views = [event_card_view(event, lang, display) for event in result.events]
         self.results = views if offset == 0 else self.results + views
         self.total = result.total
         self.count_label = (
