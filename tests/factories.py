@@ -240,3 +240,12 @@ def make_staff(
     session: Session, email: str = "door@example.com", name: str = "Door Staff", role: str = Role.AGENT
 ) -> User:
     return make_user(session, email, name, role)
+
+
+def reload_order(session: Session, order: Order) -> Order:
+    """The order as the database has it now, after other sessions (the app, a webhook) changed it."""
+    session.rollback()  # end this session's snapshot: other sessions changed the order
+    session.expire_all()  # and forget what it loaded outside a transaction
+    fresh = session.get(Order, order.id)
+    assert fresh is not None
+    return fresh

@@ -30,6 +30,13 @@ def _standard_price_eur(database_url: str) -> Decimal:
     return Decimal(ticket_type.price_minor) / 100
 
 
+def _set_rate(page: Page, currency: str, rate: str) -> None:
+    page.get_by_label("Currency (ISO code)").fill(currency)
+    page.get_by_label("Units per euro").fill(rate)
+    page.get_by_label("Rate date").fill("2026-12-01")
+    page.get_by_role("button", name="Save rate").click()
+
+
 def test_a_guest_chooses_dollars_and_sees_approximate_prices_but_pays_in_euros(page: Page) -> None:
     page.goto("/")
     expect(page.get_by_role("heading", name="Upcoming events", level=1)).to_be_visible()
@@ -114,17 +121,11 @@ def test_an_admin_changes_the_dollar_rate_and_the_shop_converts_with_it(
     expect(rates_table.get_by_role("row").filter(has_text="USD")).to_contain_text("1.16")
 
     # A bad rate is refused with a message and changes nothing.
-    page.get_by_label("Currency (ISO code)").fill("USD")
-    page.get_by_label("Units per euro").fill("lots")
-    page.get_by_label("Rate date").fill("2026-12-01")
-    page.get_by_role("button", name="Save rate").click()
+    _set_rate(page, "USD", "lots")
     expect(page.get_by_role("status").filter(has_text="“lots” is not a rate")).to_be_visible()
     expect(rates_table.get_by_role("row").filter(has_text="USD")).to_contain_text("1.16")
 
-    page.get_by_label("Currency (ISO code)").fill("USD")
-    page.get_by_label("Units per euro").fill("2")
-    page.get_by_label("Rate date").fill("2026-12-01")
-    page.get_by_role("button", name="Save rate").click()
+    _set_rate(page, "USD", "2")
     expect(page.get_by_role("status").filter(has_text="Rate for USD saved.")).to_be_visible()
     expect(rates_table.get_by_role("row").filter(has_text="USD")).to_contain_text("admin")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -141,8 +142,5 @@ def test_an_admin_changes_the_dollar_rate_and_the_shop_converts_with_it(
     finally:
         buyer.close()
         page.goto("/admin/rates")  # leave the seeded rate for the other tests
-        page.get_by_label("Currency (ISO code)").fill("USD")
-        page.get_by_label("Units per euro").fill("1.16")
-        page.get_by_label("Rate date").fill("2026-12-01")
-        page.get_by_role("button", name="Save rate").click()
+        _set_rate(page, "USD", "1.16")
         expect(page.get_by_role("status").filter(has_text="Rate for USD saved.")).to_be_visible()

@@ -3,14 +3,12 @@ webhook confirms the order live on the page), and choose a bank transfer."""
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import E2E_WEBHOOK_SECRET, LiveApp
-from tests.fakes.stripe_api import FakeStripe, event_payload, sign_webhook
+from tests.fakes.stripe_api import FakeStripe, event_payload, post_signed_webhook
 
 
 def _book_and_checkout(page: Page, slug: str, method_label: str, quantity: str = "2") -> None:
@@ -49,14 +47,7 @@ def test_demo_payment_declined_releases_the_order(page: Page) -> None:
 
 
 def _post_webhook(app: LiveApp, payload: bytes) -> dict:
-    request = urllib.request.Request(
-        f"{app.url}/api/stripe/webhook",
-        data=payload,
-        headers={"Stripe-Signature": sign_webhook(payload, E2E_WEBHOOK_SECRET), "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    return post_signed_webhook(app.url, payload, E2E_WEBHOOK_SECRET)
 
 
 def test_stripe_redirect_then_webhook_confirms_live(page: Page, live_app: LiveApp, stripe_service: FakeStripe) -> None:

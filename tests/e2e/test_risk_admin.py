@@ -5,11 +5,9 @@ And a customer's crafted websocket events to the admin handlers change nothing."
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
 from tests.e2e.conftest import E2E_WEBHOOK_SECRET, LiveApp
-from tests.fakes.stripe_api import FakeStripe, event_payload, sign_webhook
+from tests.fakes.stripe_api import FakeStripe, event_payload, post_signed_webhook
 from tests.support_smtp import MailSink
 from ticketapp.db import make_engine
 from ticketapp.models import BlockEntry, BlockKind, Order, OrderStatus, ReviewState, Ticket, User
@@ -68,15 +66,7 @@ def _buy_held(page: Page, email: str) -> str:
 
 
 def _post_webhook(live_app: LiveApp, event_type: str, obj: dict[str, Any]) -> str:
-    payload = event_payload(event_type, obj)
-    request = urllib.request.Request(
-        f"{live_app.url}/api/stripe/webhook",
-        data=payload,
-        headers={"Stripe-Signature": sign_webhook(payload, E2E_WEBHOOK_SECRET), "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return str(json.loads(response.read())["outcome"])
+    return str(post_signed_webhook(live_app.url, event_payload(event_type, obj), E2E_WEBHOOK_SECRET)["outcome"])
 
 
 def _authorise_held(page: Page, live_app: LiveApp, stripe: FakeStripe, email: str) -> tuple[str, str]:

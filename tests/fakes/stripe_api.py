@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from urllib.request import Request, urlopen
 
 
 @dataclass
@@ -290,3 +291,16 @@ def event_payload(event_type: str, obj: dict[str, Any], event_id: str | None = N
             "data": {"object": obj},
         }
     ).encode()
+
+
+def post_signed_webhook(base_url: str, payload: bytes, secret: str) -> dict[str, Any]:
+    """POST an event to the app's webhook route signed as Stripe signs it; the route's JSON answer."""
+    request = Request(
+        f"{base_url}/api/stripe/webhook",
+        data=payload,
+        headers={"Stripe-Signature": sign_webhook(payload, secret), "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urlopen(request, timeout=10) as response:
+        answer: dict[str, Any] = json.loads(response.read())
+    return answer

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.factories import make_pending_order
+from tests.factories import make_pending_order, reload_order
 from tests.fakes.stripe_api import WEBHOOK_SECRET, FakeStripe, event_payload, sign_webhook
 from tests.support_smtp import MailSink
 from ticketapp.api.routes import with_api_routes
@@ -81,14 +81,6 @@ def _authorise(session: Session, client: TestClient, fake: FakeStripe, order: Or
     return intent
 
 
-def _reload(session: Session, order: Order) -> Order:
-    session.rollback()
-    session.expire_all()
-    fresh = session.get(Order, order.id)
-    assert fresh is not None
-    return fresh
-
-
 def _tickets(session: Session, order: Order) -> list[Ticket]:
     return list(session.exec(select(Ticket).where(Ticket.order_id == order.id)).all())
 
@@ -113,7 +105,7 @@ def test_a_held_order_is_only_authorised_and_its_webhooks_pay_nothing(
 
     first = _post(client, "payment_intent.amount_capturable_updated", intent, "evt_auth_1")
     assert first["outcome"] == "authorised"
-    held = _reload(session, order)
+    held = reload_order(session, order)
     assert (held.status, held.review_state, held.paid_at) == (OrderStatus.AWAITING_PAYMENT, ReviewState.HELD, None)
     payment = _payment(session, order)
     assert (payment.status, payment.intent_reference) == ("authorised", intent["id"])
@@ -138,7 +130,7 @@ def test_a_held_order_is_only_authorised_and_its_webhooks_pay_nothing(
         "/api/stripe/webhook", content=body, headers={"Stripe-Signature": sign_webhook(body, "whsec_attacker")}
     )
     assert forged.status_code == 400
-    assert _reload(session, order).status == OrderStatus.AWAITING_PAYMENT
+    assert reload_order(session, order).status == OrderStatus.AWAITING_PAYMENT
     assert _payment(session, order).status == "authorised"
     assert session.exec(select(OrderLog).where(OrderLog.order_id == order.id, OrderLog.to_status == "paid")).all() == []
     assert len(session.exec(select(WebhookEvent)).all()) == 2
@@ -150,7 +142,7 @@ def test_the_completed_session_alone_records_the_authorisation(
     order, _ = _held(session)
     checkout_session, intent = _pay_on_stripe(session, fake_stripe, order)
     assert _post(client, "checkout.session.completed", checkout_session)["outcome"] == "authorised"
-    assert _reload(session, order).status == OrderStatus.AWAITING_PAYMENT
+    assert reload_order(session, order).status == OrderStatus.AWAITING_PAYMENT
     assert _payment(session, order).status == "authorised"
     assert _post(client, "payment_intent.amount_capturable_updated", intent)["outcome"] == "already_recorded"
 
@@ -164,7 +156,7 @@ def test_an_order_not_held_keeps_automatic_capture(
     assert "payment_intent_data[capture_method]" not in fake_stripe.calls("POST", "/v1/checkout/sessions")[0].form
     assert intent["status"] == "succeeded"
     assert _post(client, "checkout.session.completed", checkout_session)["outcome"] == "paid"
-    assert _reload(session, order).status == OrderStatus.PAID
+    assert reload_order(session, order).status == OrderStatus.PAID
     assert len(_tickets(session, order)) == 2
 
 
@@ -179,7 +171,7 @@ def test_approval_captures_the_payment_then_pays_issues_and_mails(
     assert capture.headers["idempotency-key"] == f"capture-{order.code}"
     assert fake_stripe.intents[intent["id"]]["status"] == "succeeded"
     assert fake_stripe.intents[intent["id"]]["amount_received"] == order.total_minor
-    paid = _reload(session, order)
+    paid = reload_order(session, order)
     assert (paid.status, paid.review_state) == (OrderStatus.PAID, ReviewState.APPROVED)
     assert paid.paid_at is not None
     assert _payment(session, order).status == "succeeded"
@@ -213,7 +205,7 @@ def test_rejection_cancels_the_authorisation_and_frees_the_seats(
     assert cancel.headers["idempotency-key"] == f"release-{intent['id']}"
     assert fake_stripe.intents[intent["id"]]["status"] == "canceled"
     assert fake_stripe.calls("POST", "/v1/refunds") == [] and fake_stripe.refunds == []
-    rejected = _reload(session, order)
+    rejected = reload_order(session, order)
     assert (rejected.status, rejected.review_state) == (OrderStatus.CANCELLED, ReviewState.REJECTED)
     assert rejected.refunded_minor == 0
     assert session.exec(select(Refund).where(Refund.order_id == order.id)).all() == []
@@ -225,7 +217,7 @@ def test_rejection_cancels_the_authorisation_and_frees_the_seats(
     assert mail_sink.mails_to(order.buyer_email) == []  # no tickets, no refund notice: nothing was charged
     # A late copy of the authorisation event (a new id) releases nothing twice and sells nothing.
     assert _post(client, "payment_intent.amount_capturable_updated", intent)["outcome"] == "already_recorded"
-    assert _reload(session, order).status == OrderStatus.CANCELLED
+    assert reload_order(session, order).status == OrderStatus.CANCELLED
 
 
 def test_a_capture_that_fails_leaves_the_order_unpaid_and_in_review(
@@ -242,7 +234,7 @@ def test_a_capture_that_fails_leaves_the_order_unpaid_and_in_review(
     )
     assert "status of canceled" in str(refused.value)
     assert "n’a pas pu être encaissé" in refused.value.translated("fr")
-    unpaid = _reload(session, order)
+    unpaid = reload_order(session, order)
     assert (unpaid.status, unpaid.review_state, unpaid.paid_at) == (
         OrderStatus.AWAITING_PAYMENT,
         ReviewState.HELD,
@@ -258,7 +250,7 @@ def test_a_capture_that_fails_leaves_the_order_unpaid_and_in_review(
 
     # Rejecting it then works: the lapsed authorisation counts as cancelled, and the seats come back.
     assert review.reject(session, admin.id or 0, order.code, "too late") is review.PaymentFate.RELEASED
-    assert _reload(session, order).status == OrderStatus.CANCELLED
+    assert reload_order(session, order).status == OrderStatus.CANCELLED
     assert _remaining(session, ticket_type) == 10
 
 
@@ -273,7 +265,7 @@ def test_a_release_stripe_refuses_changes_nothing(
     get_settings.cache_clear()
     with pytest.raises(review.ReviewError, match="could not be cancelled"):
         review.reject(session, admin.id or 0, order.code, "fake buyer")
-    still = _reload(session, order)
+    still = reload_order(session, order)
     assert (still.status, still.review_state) == (OrderStatus.AWAITING_PAYMENT, ReviewState.HELD)
     assert _payment(session, order).status == "authorised"
     assert _remaining(session, ticket_type) == 8
@@ -292,7 +284,7 @@ def test_an_authorisation_for_a_rejected_order_is_released_at_once(
     assert _post(client, "payment_intent.amount_capturable_updated", intent)["outcome"] == "released"
     assert fake_stripe.intents[intent["id"]]["status"] == "canceled"
     assert fake_stripe.refunds == []
-    cancelled = _reload(session, order)
+    cancelled = reload_order(session, order)
     assert cancelled.status == OrderStatus.CANCELLED
     assert "authorisation released, nothing charged" in (cancelled.flagged_reason or "")
     assert _payment(session, order).status == "cancelled"
@@ -311,7 +303,7 @@ def test_an_order_approved_before_its_payment_is_captured_when_authorised(
 
     assert _post(client, "payment_intent.amount_capturable_updated", intent)["outcome"] == "captured"
     assert fake_stripe.intents[intent["id"]]["status"] == "succeeded"
-    paid = _reload(session, order)
+    paid = reload_order(session, order)
     assert (paid.status, paid.review_state) == (OrderStatus.PAID, ReviewState.APPROVED)
     assert len(_tickets(session, order)) == 2
     assert mail_sink.wait_for(order.buyer_email, order.code)
@@ -324,7 +316,7 @@ def test_a_signed_authorisation_for_another_amount_is_flagged_not_recorded(
     _, intent = _pay_on_stripe(session, fake_stripe, order)
     outcome = _post(client, "payment_intent.amount_capturable_updated", {**intent, "amount_capturable": 1})
     assert outcome["outcome"] == "flagged_mismatch"
-    flagged = _reload(session, order)
+    flagged = reload_order(session, order)
     assert flagged.status == OrderStatus.PENDING and "does not match" in (flagged.flagged_reason or "")
     assert _payment(session, order).status == "pending"
 
@@ -342,6 +334,6 @@ def test_cancelling_an_authorised_order_lets_the_authorisation_go(
         assert (result.cancelled_unpaid, result.failures) == (1, [])
     assert fake_stripe.intents[intent["id"]]["status"] == "canceled"
     assert fake_stripe.refunds == []
-    assert _reload(session, order).status == OrderStatus.CANCELLED
+    assert reload_order(session, order).status == OrderStatus.CANCELLED
     assert _payment(session, order).status == "cancelled"
     assert _remaining(session, ticket_type) == 10

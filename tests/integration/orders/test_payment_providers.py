@@ -7,21 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from tests.factories import checkout_object, make_pending_order
+from tests.factories import checkout_object, make_pending_order, reload_order
 from tests.fakes.stripe_api import FakeStripe
 from ticketapp.models import Order, OrderLog, OrderStatus, Payment, Ticket, utcnow
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders import refunds
 from ticketapp.services.orders.payments import OrderError, PaymentMethod
 from ticketapp.services.orders.providers.stripe_events import handle_stripe_event
-
-
-def _reload(session: Session, order: Order) -> Order:
-    session.rollback()
-    session.expire_all()
-    fresh = session.get(Order, order.id)
-    assert fresh is not None
-    return fresh
 
 
 def _notes(session: Session, order: Order) -> list[str]:
@@ -34,7 +26,7 @@ def test_an_unknown_method_is_refused_and_changes_nothing(session: Session, meth
     with pytest.raises(OrderError) as refused:
         order_payments.begin_payment(session, order.code, method)
     assert refused.value.message == "This payment method is not available for this order."
-    unchanged = _reload(session, order)
+    unchanged = reload_order(session, order)
     assert (unchanged.status, unchanged.payment_method) == (OrderStatus.PENDING, None)
     assert session.exec(select(Payment).where(Payment.order_id == order.id)).all() == []
 
@@ -46,14 +38,14 @@ def test_demo_start_sends_the_buyer_to_the_signed_demo_page(session: Session) ->
     assert start.redirect_url and f"/pay/demo/{order.code}?s=" in start.redirect_url
     payment = session.exec(select(Payment).where(Payment.order_id == order.id)).one()
     assert (payment.provider, payment.status, payment.amount_minor) == ("demo", "pending", order.total_minor)
-    assert _reload(session, order).status == OrderStatus.PENDING
+    assert reload_order(session, order).status == OrderStatus.PENDING
 
 
 def test_bank_transfer_start_waits_for_the_transfer(session: Session) -> None:
     order, _ = make_pending_order(session)
     start = order_payments.begin_payment(session, order.code, "bank_transfer")
     assert start.redirect_url == order_payments.status_url(order)
-    waiting = _reload(session, order)
+    waiting = reload_order(session, order)
     assert (waiting.status, waiting.payment_method) == (OrderStatus.AWAITING_PAYMENT, "bank_transfer")
     assert waiting.expires_at and waiting.expires_at > utcnow() + timedelta(days=4)
     assert "bank transfer chosen" in _notes(session, order)
@@ -63,7 +55,7 @@ def test_free_start_pays_the_order_at_once(session: Session, app_db: str) -> Non
     order, _ = make_pending_order(session, price_minor=0)
     start = order_payments.begin_payment(session, order.code, "free")
     assert start.redirect_url == order_payments.status_url(order)
-    assert _reload(session, order).status == OrderStatus.PAID
+    assert reload_order(session, order).status == OrderStatus.PAID
     payment = session.exec(select(Payment).where(Payment.order_id == order.id)).one()
     assert (payment.provider, payment.status, payment.amount_minor) == ("free", "succeeded", 0)
     assert "paid via free" in _notes(session, order)
@@ -80,7 +72,7 @@ def test_a_stripe_payment_is_refunded_through_stripe(session: Session, app_db: s
     assert call.form == {"payment_intent": "pi_test_123", "amount": "2500"}
     assert call.headers["idempotency-key"] == f"refund-{order.code}-1"
     assert refund.provider_reference == fake_stripe.refunds[0]["id"]
-    assert _reload(session, order).status == OrderStatus.PARTIALLY_REFUNDED
+    assert reload_order(session, order).status == OrderStatus.PARTIALLY_REFUNDED
 
 
 def test_a_demo_payment_is_refunded_without_calling_stripe(
@@ -93,7 +85,7 @@ def test_a_demo_payment_is_refunded_without_calling_stripe(
     refund = refunds.refund_order(session, order.code)
     assert refund.provider_reference is None and refund.amount_minor == order.total_minor
     assert fake_stripe.calls("POST", "/v1/refunds") == []
-    assert _reload(session, order).status == OrderStatus.REFUNDED
+    assert reload_order(session, order).status == OrderStatus.REFUNDED
 
 
 def test_stripe_down_is_a_clear_refusal_and_bank_transfer_still_works(
@@ -117,12 +109,12 @@ def test_stripe_down_is_a_clear_refusal_and_bank_transfer_still_works(
         with pytest.raises(OrderError) as refused:
             order_payments.begin_payment(session, order.code, "stripe")
         assert refused.value.message == order_payments.PROVIDER_UNAVAILABLE
-        fresh = _reload(session, order)
+        fresh = reload_order(session, order)
         assert fresh.status == OrderStatus.PENDING and fresh.payment_method != "stripe"
         assert session.exec(select(Payment).where(Payment.order_id == order.id)).all() == []
         start = order_payments.begin_payment(session, order.code, "bank_transfer")
         assert start.awaiting is not None
-        assert _reload(session, order).status == OrderStatus.AWAITING_PAYMENT
+        assert reload_order(session, order).status == OrderStatus.AWAITING_PAYMENT
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()

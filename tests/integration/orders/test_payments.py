@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
 
-from tests.factories import checkout_object, make_pending_order, signed_event
+from tests.factories import checkout_object, make_pending_order, reload_order, signed_event
 from tests.fakes.stripe_api import WEBHOOK_SECRET, FakeStripe, event_payload, sign_webhook
 from ticketapp.api.routes import with_api_routes
 from ticketapp.db import make_engine
@@ -32,14 +32,6 @@ async def _reflex_stand_in(scope, receive, send) -> None:
 @pytest.fixture
 def client(app_db: str, fake_stripe: FakeStripe) -> TestClient:
     return TestClient(with_api_routes(_reflex_stand_in))
-
-
-def _reload(session: Session, order: Order) -> Order:
-    session.rollback()  # end this session's snapshot: other sessions changed the order
-    session.expire_all()  # and forget what it loaded outside a transaction
-    fresh = session.get(Order, order.id)
-    assert fresh is not None
-    return fresh
 
 
 def _paid_logs(session: Session, order: Order) -> int:
@@ -111,7 +103,7 @@ def test_signed_completed_webhook_fulfils_once(session: Session, client: TestCli
     response = _post(client, payload, signature)
     assert response.status_code == 200, response.text
     assert response.json()["outcome"] == "paid"
-    paid = _reload(session, order)
+    paid = reload_order(session, order)
     assert paid.status == OrderStatus.PAID and paid.paid_at is not None
     payment = session.exec(select(Payment).where(Payment.order_id == order.id)).one()
     assert (payment.status, payment.intent_reference) == ("succeeded", "pi_test_123")
@@ -144,7 +136,7 @@ def test_forged_webhooks_are_rejected_and_change_nothing(session: Session, clien
         payload = payload.replace(b'"paid"', b'"paid" ')
     response = client.post("/api/stripe/webhook", content=payload, headers=headers)
     assert response.status_code == 400
-    assert _reload(session, order).status == OrderStatus.PENDING
+    assert reload_order(session, order).status == OrderStatus.PENDING
     assert session.exec(select(WebhookEvent)).all() == []
 
 
@@ -157,7 +149,7 @@ def test_unknown_order_is_rejected_without_recording(session: Session, client: T
     # A real order id with the wrong code is not enough either.
     obj = checkout_object(order, metadata={"order_id": str(order.id), "order_code": "TK-FORGED"})
     assert _post(client, *signed_event("checkout.session.completed", obj)).status_code == 400
-    assert _reload(session, order).status == OrderStatus.PENDING
+    assert reload_order(session, order).status == OrderStatus.PENDING
 
 
 @pytest.mark.parametrize("field", ["amount_total", "currency"])
@@ -166,7 +158,7 @@ def test_wrong_amount_or_currency_flags_the_order(session: Session, client: Test
     wrong = {"amount_total": 1} if field == "amount_total" else {"currency": "usd"}
     response = _post(client, *signed_event("checkout.session.completed", checkout_object(order, **wrong)))
     assert response.status_code == 200 and response.json()["outcome"] == "flagged_mismatch"
-    flagged = _reload(session, order)
+    flagged = reload_order(session, order)
     assert flagged.status == OrderStatus.PENDING
     assert "does not match" in (flagged.flagged_reason or "")
 
@@ -203,12 +195,12 @@ def test_async_payment_keeps_seats_then_succeeds_or_fails(session: Session, clie
         client, *signed_event("checkout.session.completed", checkout_object(order, payment_status="unpaid"))
     )
     assert response.json()["outcome"] == "awaiting async payment"
-    waiting = _reload(session, order)
+    waiting = reload_order(session, order)
     assert waiting.status == OrderStatus.AWAITING_PAYMENT
     assert waiting.expires_at and waiting.expires_at > utcnow() + timedelta(days=4)
     failed = _post(client, *signed_event("checkout.session.async_payment_failed", checkout_object(order)))
     assert failed.json()["outcome"] == "failed"
-    assert _reload(session, order).status == OrderStatus.FAILED
+    assert reload_order(session, order).status == OrderStatus.FAILED
     assert inventory.availability(session, [ticket_type.id])[ticket_type.id].remaining == 50
 
 
@@ -217,19 +209,19 @@ def test_expired_checkout_releases_the_seats(session: Session, client: TestClien
     assert inventory.availability(session, [ticket_type.id])[ticket_type.id].remaining == 0
     response = _post(client, *signed_event("checkout.session.expired", checkout_object(order, status="expired")))
     assert response.json()["outcome"] == "expired"
-    assert _reload(session, order).status == OrderStatus.EXPIRED
+    assert reload_order(session, order).status == OrderStatus.EXPIRED
     assert inventory.availability(session, [ticket_type.id])[ticket_type.id].remaining == 4
 
 
 def test_late_payment_takes_free_seats(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
     order, _ = make_pending_order(session)
     order_service.sweep_expired(session, now=utcnow() + timedelta(hours=2))
-    assert _reload(session, order).status == OrderStatus.EXPIRED
+    assert reload_order(session, order).status == OrderStatus.EXPIRED
     outcome = order_payments.record_payment(
         session, order.id, provider="stripe", reference="cs_1", amount_minor=order.total_minor, currency="EUR"
     )
     assert outcome is PaymentOutcome.PAID
-    assert _reload(session, order).status == OrderStatus.PAID
+    assert reload_order(session, order).status == OrderStatus.PAID
 
 
 def test_late_payment_for_sold_out_seats_is_refunded(session: Session, app_db: str, fake_stripe: FakeStripe) -> None:
@@ -253,12 +245,12 @@ def test_late_payment_for_sold_out_seats_is_refunded(session: Session, app_db: s
         intent_reference="pi_late",
     )
     assert outcome is PaymentOutcome.REFUNDED_LATE
-    refunded = _reload(session, order)
+    refunded = reload_order(session, order)
     assert refunded.status == OrderStatus.REFUNDED and "refunded automatically" in (refunded.flagged_reason or "")
     [refund_call] = fake_stripe.calls("POST", "/v1/refunds")
     assert refund_call.form == {"payment_intent": "pi_late", "amount": str(order.total_minor)}
     # Never oversold: the rival's seats are intact.
-    assert _reload(session, rival).status == OrderStatus.PENDING
+    assert reload_order(session, rival).status == OrderStatus.PENDING
     assert inventory.availability(session, [ticket_type.id])[ticket_type.id].remaining == 0
 
 
@@ -267,7 +259,7 @@ def test_dispute_flags_the_order(session: Session, client: TestClient) -> None:
     _post(client, *signed_event("checkout.session.completed", checkout_object(order)))
     dispute = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_test_123", "reason": "fraudulent"}
     assert _post(client, *signed_event("charge.dispute.created", dispute)).json()["outcome"] == "flagged"
-    assert "dispute" in (_reload(session, order).flagged_reason or "")
+    assert "dispute" in (reload_order(session, order).flagged_reason or "")
 
 
 def test_refund_in_stripe_dashboard_is_recorded(session: Session, client: TestClient) -> None:
@@ -275,11 +267,11 @@ def test_refund_in_stripe_dashboard_is_recorded(session: Session, client: TestCl
     _post(client, *signed_event("checkout.session.completed", checkout_object(order)))
     charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_test_123", "amount_refunded": 2500}
     assert _post(client, *signed_event("charge.refunded", charge)).json()["outcome"] == "refund recorded"
-    partial = _reload(session, order)
+    partial = reload_order(session, order)
     assert (partial.status, partial.refunded_minor) == (OrderStatus.PARTIALLY_REFUNDED, 2500)
     charge["amount_refunded"] = 5000
     assert _post(client, *signed_event("charge.refunded", charge)).json()["outcome"] == "refund recorded"
-    assert _reload(session, order).status == OrderStatus.REFUNDED
+    assert reload_order(session, order).status == OrderStatus.REFUNDED
     assert sum(r.amount_minor for r in session.exec(select(Refund)).all()) == 5000
 
 

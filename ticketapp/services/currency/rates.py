@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,9 +30,9 @@ CACHE_SECONDS = 60.0  # other processes see an admin's change within this time
 MAX_FILE_BYTES = 64 * 1024
 # The currencies a visitor may choose to see approximate prices in (those without a rate show none).
 DISPLAY_CHOICES = (
-    *("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK"),
-    *("NOK", "DKK", "PLN", "CZK", "MAD", "AED", "SAR"),
-)
+    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK",
+    "NOK", "DKK", "PLN", "CZK", "MAD", "AED", "SAR",
+)  # fmt: skip
 
 
 class RatesError(DomainError):
@@ -74,34 +73,30 @@ class RateTable:
         return min(dates) if dates else None
 
 
-_cache_lock = threading.Lock()
-_cache: dict[str, tuple[float, RateTable]] = {}
+# (read at, table), replaced whole: readers in any thread see either the old pair or the new one.
+_cached: tuple[float, RateTable] | None = None
 
 
 def cached_rate_table() -> RateTable | None:
     """The rates read less than a minute ago in this process, if any (no database needed)."""
-    with _cache_lock:
-        hit = _cache.get("table")
+    hit = _cached
     return hit[1] if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS else None
 
 
 def rate_table(session: Session) -> RateTable:
     """The current rates, read at most once a minute per process (they change a few times a day at most)."""
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get("table")
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
+    global _cached
+    if (table := cached_rate_table()) is not None:
+        return table
     rows = session.exec(select(ExchangeRate)).all()
     table = RateTable({r.currency: Decimal(r.per_eur) for r in rows}, {r.currency: r.as_of for r in rows})
-    with _cache_lock:
-        _cache["table"] = (now, table)
+    _cached = (time.monotonic(), table)
     return table
 
 
 def forget_cached_rates() -> None:
-    with _cache_lock:
-        _cache.clear()
+    global _cached
+    _cached = None
 
 
 def list_rates(session: Session) -> list[ExchangeRate]:
@@ -167,12 +162,13 @@ def parse_rates_file(text: str) -> list[RateLine]:
 # -- writing (the only writer of exchange_rate) ---------------------------------------------------------------
 
 
-def _write(session: Session, line: RateLine, source: str) -> None:
+def _write(session: Session, line: RateLine, source: str) -> ExchangeRate:
     row = session.get(ExchangeRate, line.currency)
     if row is None:
         row = ExchangeRate(currency=line.currency, per_eur="1", as_of=line.as_of)
     row.per_eur, row.as_of, row.source, row.updated_at = str(line.per_eur), line.as_of, source[:120], utcnow()
     session.add(row)
+    return row
 
 
 def set_rate(session: Session, actor_id: int, currency: str, rate: str, as_of: str) -> ExchangeRate:
@@ -180,7 +176,7 @@ def set_rate(session: Session, actor_id: int, currency: str, rate: str, as_of: s
     line = RateLine(parse_currency(currency), parse_rate(rate), parse_date(as_of))
     if line.as_of > date.today():
         raise RatesError(msgid("A rate cannot be dated in the future."))
-    _write(session, line, "admin")
+    row = _write(session, line, "admin")
     audit(
         session,
         actor_id,
@@ -192,7 +188,7 @@ def set_rate(session: Session, actor_id: int, currency: str, rate: str, as_of: s
     )
     session.commit()
     forget_cached_rates()
-    return session.get(ExchangeRate, line.currency)  # type: ignore[return-value]
+    return row
 
 
 def remove_rate(session: Session, actor_id: int, currency: str) -> None:

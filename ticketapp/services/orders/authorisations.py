@@ -33,7 +33,7 @@ from ticketapp.models import PENDING_STATUSES, Order, Payment, ReviewState, utcn
 from ticketapp.services.booking import checkout
 from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import lifecycle
-from ticketapp.services.orders.payments import PaymentOutcome, record_payment
+from ticketapp.services.orders.payments import PaymentOutcome, lock_order_for_money, record_payment
 from ticketapp.services.orders.providers.registry import authorising_provider
 from ticketapp.services.orders.providers.stripe_gateway import PaymentGatewayError
 
@@ -116,19 +116,9 @@ def record_authorisation(
 
     Never marks a held order paid: that happens only when the money is captured.
     """
-    begin_write_locked(session)
-    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
-    if order is None:
-        session.rollback()
-        return AuthorisationOutcome.UNKNOWN_ORDER
-    if amount_minor != order.total_minor or currency.upper() != order.currency:
-        lifecycle.flag(
-            session,
-            order,
-            f"{provider} authorisation {amount_minor} {currency.upper()} does not match the order total",
-        )
-        session.commit()
-        return AuthorisationOutcome.FLAGGED_MISMATCH
+    order = lock_order_for_money(session, order_id, amount_minor, currency, f"{provider} authorisation")
+    if not isinstance(order, Order):
+        return AuthorisationOutcome.UNKNOWN_ORDER if order == "unknown" else AuthorisationOutcome.FLAGGED_MISMATCH
     payment = _row_for(session, order, provider, reference, intent_reference)
     if payment.status != "pending":
         session.rollback()

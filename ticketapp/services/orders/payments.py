@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
+from typing import Literal
 
 from sqlmodel import Session, col, select
 
@@ -116,6 +117,25 @@ def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
 # --- money received -------------------------------------------------------------------
 
 
+def lock_order_for_money(
+    session: Session, order_id: int, amount_minor: int, currency: str, what: str
+) -> Order | Literal["unknown", "mismatch"]:
+    """Begin the write and lock the order money arrived for; a wrong amount flags the order (committed).
+
+    "unknown": no such order (rolled back). "mismatch": `what` ("stripe payment", "stripe authorisation")
+    does not match the order total. Otherwise the locked order, the transaction still open."""
+    begin_write_locked(session)
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None:
+        session.rollback()
+        return "unknown"
+    if amount_minor != order.total_minor or currency.upper() != order.currency:
+        lifecycle.flag(session, order, f"{what} {amount_minor} {currency.upper()} does not match the order total")
+        session.commit()
+        return "mismatch"
+    return order
+
+
 def record_payment(
     session: Session,
     order_id: int,
@@ -132,17 +152,9 @@ def record_payment(
     One locked transaction: the order row, the inventory only when its seats must be
     retaken (a late payment), the payment row and the status change commit together.
     """
-    begin_write_locked(session)
-    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
-    if order is None:
-        session.rollback()
-        return PaymentOutcome.UNKNOWN_ORDER
-    if amount_minor != order.total_minor or currency.upper() != order.currency:
-        lifecycle.flag(
-            session, order, f"{provider} payment {amount_minor} {currency.upper()} does not match the order total"
-        )
-        session.commit()
-        return PaymentOutcome.FLAGGED_MISMATCH
+    order = lock_order_for_money(session, order_id, amount_minor, currency, f"{provider} payment")
+    if not isinstance(order, Order):
+        return PaymentOutcome.UNKNOWN_ORDER if order == "unknown" else PaymentOutcome.FLAGGED_MISMATCH
     screening.screen_payment(session, order)  # before the tickets: the payment-time risk rules may hold it
     result = orders.confirm_locked(session, order, f"paid via {provider}", actor_id)
     if result is PaymentConfirmation.ALREADY_PAID:

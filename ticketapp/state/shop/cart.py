@@ -23,7 +23,8 @@ from ticketapp.state.snapshot import SentWhenUsed
 THIRTY_DAYS = 30 * 24 * 3600
 
 
-def cart_line_view(line: CartLine, lang: str, display: DisplayCurrency | None = None) -> dict[str, str]:
+def cart_line_view(line: CartLine, display: DisplayCurrency) -> dict[str, str]:
+    lang = display.lang
     return {
         "id": str(line.ticket_type_id),
         "event": line.event_title,
@@ -33,7 +34,7 @@ def cart_line_view(line: CartLine, lang: str, display: DisplayCurrency | None = 
         "venue": line.venue_name,
         "unit_price": line.unit_price.format(lang),
         "subtotal": line.subtotal.format(lang),
-        "approx": display.approx(line.unit_price) if display else "",
+        "approx": display.approx(line.unit_price),
         "quantity": str(line.quantity),
         "options": ",".join(str(n) for n in range(1, max(line.max_quantity, line.quantity) + 1)),
         "label": translate(lang, "Quantity of {type} for {event}", type=line.ticket_type_name, event=line.event_title),
@@ -86,8 +87,8 @@ class CartState(SentWhenUsed, rx.State):
 
     def _show(self, view: CartView, display: DisplayCurrency) -> None:
         lang = display.lang
-        self.lines = [cart_line_view(line, lang, display) for line in view.live_lines]
-        self.expired_lines = [cart_line_view(line, lang, display) for line in view.expired_lines]
+        self.lines = [cart_line_view(line, display) for line in view.live_lines]
+        self.expired_lines = [cart_line_view(line, display) for line in view.expired_lines]
         self.totals = total_labels(view.totals(), display)
         self.currency_note = display.note([t.currency for t in view.totals()])
         self.item_count = view.item_count

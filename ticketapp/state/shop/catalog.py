@@ -30,7 +30,8 @@ def _category_label(category: str, lang: str) -> str:
     return gettext(lang, CATEGORIES.get(category, category))
 
 
-def event_card_view(event: EventSummary, lang: str, display: DisplayCurrency | None = None) -> dict[str, str]:
+def event_card_view(event: EventSummary, display: DisplayCurrency) -> dict[str, str]:
+    lang = display.lang
     price = event.lowest_price
     return {
         "slug": event.slug,
@@ -41,7 +42,7 @@ def event_card_view(event: EventSummary, lang: str, display: DisplayCurrency | N
         "category": _category_label(event.category, lang),
         "date": format_event_datetime(event.starts_at, event.timezone, lang),
         "price_from": gettext(lang, "From {price}").format(price=price.format(lang)) if price else "",
-        "approx": display.approx(price) if display and price else "",
+        "approx": display.approx(price),
     }
 
 
@@ -97,7 +98,7 @@ class CatalogState(SentWhenUsed, rx.State):
     async def load(self) -> None:
         display = await display_currency(self)
         summaries = await run_db(list_upcoming_events, limit=60)
-        self.events = [event_card_view(event, display.lang, display) for event in summaries]
+        self.events = [event_card_view(event, display) for event in summaries]
         self.loaded = True
 
 

@@ -77,7 +77,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         token = cart.cart_token
         view = await run_db(load_cart, token) if token else CartView()
         # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
-        self.lines = [cart_line_view(line, lang, display) for line in view.lines]
+        self.lines = [cart_line_view(line, display) for line in view.lines]
         totals = view.totals(include_expired=True)
         self.totals = total_labels(totals, display)
         self.currency_note = display.note([t.currency for t in totals])

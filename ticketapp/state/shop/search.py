@@ -184,7 +184,7 @@ class SearchState(SentWhenUsed, rx.State):
         self.error = ""
         result = await run_db(search_events, query)
         display = await display_currency(self)
-        views = [event_card_view(event, lang, display) for event in result.events]
+        views = [event_card_view(event, display) for event in result.events]
         self.results = views if offset == 0 else self.results + views
         self.total = result.total
         self.count_label = (
