@@ -31,7 +31,7 @@ from ticketapp.state import live, observability
 from ticketapp.state.account.auth import TabIdentityMiddleware
 
 app = rx.App(
-    stylesheets=["/styles.css"],
+    stylesheets=["/styles.css", "/admin.css"],
     html_lang="en",
     api_transformer=with_api_routes,
 )

@@ -48,17 +48,28 @@ def currency_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Compon
     )
 
 
+def staff_links() -> rx.Component:
+    """Admins: the admin home (it links to every area); agents: the two pages they work in."""
+    return rx.cond(
+        AuthState.is_admin,
+        rx.link(t("Admin"), href="/admin", color_scheme="gray", high_contrast=True),
+        rx.cond(
+            AuthState.is_agent,
+            rx.fragment(
+                rx.link(t("Agent panel"), href="/agent", color_scheme="gray", high_contrast=True),
+                rx.link(t("Check-in"), href="/checkin", color_scheme="gray", high_contrast=True),
+            ),
+        ),
+    )
+
+
 def account_links() -> rx.Component:
     """'Sign in', or the account links and 'Sign out' (AuthState is refreshed by the header's mount)."""
     return rx.el.nav(
         rx.cond(
             AuthState.signed_in,
             rx.hstack(
-                rx.cond(
-                    AuthState.is_admin,
-                    rx.link(t("Admin"), href="/admin", color_scheme="gray", high_contrast=True),
-                    rx.fragment(),
-                ),
+                staff_links(),
                 rx.link(t("My account"), href="/account", color_scheme="gray", high_contrast=True),
                 rx.link(t("My orders"), href="/account/orders", color_scheme="gray", high_contrast=True),
                 rx.link(t("My tickets"), href="/account/tickets", color_scheme="gray", high_contrast=True),

@@ -11,6 +11,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout
+from ticketapp.i18n import msgid
 from ticketapp.state.admin.area import AdminGateState
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.locale import t
@@ -29,21 +30,27 @@ def forbidden_panel() -> rx.Component:
     )
 
 
+# Every admin area, in the order of the admin menu (English labels; `t` translates them).
+ADMIN_AREAS = [
+    (msgid("Analytics"), "/admin/analytics"),
+    (msgid("Events"), "/admin/events"),
+    (msgid("Orders"), "/admin/orders"),
+    (msgid("Customers"), "/admin/customers"),
+    (msgid("Staff"), "/admin/staff"),
+    (msgid("Backups"), "/admin/backups"),
+    (msgid("Exchange rates"), "/admin/rates"),
+    (msgid("Review queue"), "/admin/review"),
+    (msgid("Block lists"), "/admin/blocks"),
+    (msgid("Security"), "/admin/security"),
+]
+# The pages agents work in (admins too).
+AGENT_AREAS = [(msgid("Agent panel"), "/agent"), (msgid("Check-in"), "/checkin")]
+
+
 def admin_nav() -> rx.Component:
-    links = [
-        (t("Analytics"), "/admin/analytics"),
-        (t("Events"), "/admin/events"),
-        (t("Orders"), "/admin/orders"),
-        (t("Customers"), "/admin/customers"),
-        (t("Staff"), "/admin/staff"),
-        (t("Backups"), "/admin/backups"),
-        (t("Exchange rates"), "/admin/rates"),
-        (t("Review queue"), "/admin/review"),
-        (t("Block lists"), "/admin/blocks"),
-        (t("Security"), "/admin/security"),
-    ]
+    links = [(msgid("Dashboard"), "/admin"), *ADMIN_AREAS, *AGENT_AREAS]
     return rx.el.nav(
-        rx.hstack(*[rx.link(label, href=href) for label, href in links], spacing="4", wrap="wrap"),
+        rx.hstack(*[rx.link(t(label), href=href) for label, href in links], spacing="4", wrap="wrap"),
         aria_label=t("Admin"),
         margin_bottom="1rem",
     )

@@ -57,6 +57,16 @@ class AdminOrdersState(SentWhenUsed, Paged, StaffPageState, rx.State):
         }
         return {k: v for k, v in params.items() if v}
 
+    @rx.event
+    async def load(self) -> None:
+        """On page load; a link may ask for one status (`?status=awaiting_payment` from the staff home)."""
+        if not await self._allowed():
+            return
+        status = self.router.url.query_parameters.get("status")
+        if status is not None:
+            self.status, self.page = (status if status in STATUSES else ""), 0
+        await self._refresh()
+
     @rx.var
     def csv_url(self) -> str:
         return f"/api/admin/orders.csv?{urlencode(self._params())}"

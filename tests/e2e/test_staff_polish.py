@@ -1,0 +1,83 @@
+"""Issue 15, staff side: the staff home page, the order trail, duplicated events, 2FA header,
+live fulfilment after a bank transfer and admin pages on narrow screens."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session
+
+from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
+from tests.factories import make_event, make_order
+from ticketapp.db import make_engine
+
+SHOTS = Path(os.environ.get("STAFF_SHOTS", "/tmp/staffpolish-shots"))
+PHONE = {"width": 390, "height": 844}
+expect.set_options(timeout=15_000)  # a loaded machine: the first pages of a fresh app take seconds
+
+
+def _staff_page(browser: Browser, live_app, role: str, **context: object) -> Page:
+    email = unique_email(role)
+    create_user(live_app.database_url, email, role=role)
+    page = browser.new_context(base_url=live_app.url, **context).new_page()
+    page.set_default_timeout(15_000)
+    sign_in_staff(page, live_app.database_url, email, PASSWORD)
+    return page
+
+
+def _shoot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _paid_order_in_swiss_francs(database_url: str) -> None:
+    """A sale today in a currency no other journey uses, so today's figures are known."""
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        _, ticket_type = make_event(session, title="Zurich Matinee", currency="CHF", price_minor=1200)
+        make_order(session, [(ticket_type, 1)])
+    engine.dispose()
+
+
+def test_the_admin_home_shows_todays_sales_work_waiting_and_every_area(browser: Browser, live_app) -> None:
+    _paid_order_in_swiss_francs(live_app.database_url)
+    admin = _staff_page(browser, live_app, "admin")
+    admin.get_by_role("navigation", name="Account").get_by_role("link", name="Admin").click()
+    expect(admin.get_by_role("heading", name="Administration", level=1)).to_be_visible()
+
+    sales = admin.get_by_role("table", name="Today's sales")
+    expect(sales.get_by_role("row").filter(has_text="CHF")).to_contain_text("CHF 12.00")
+    attention = admin.get_by_role("region", name="Needs attention")
+    for label in ("Orders held for review", "Bank transfers awaiting payment", "Open support requests"):
+        expect(attention.get_by_role("link", name=label)).to_be_visible()
+    areas = admin.get_by_role("navigation", name="Admin areas")
+    for label in ("Analytics", "Events", "Orders", "Customers", "Staff", "Review queue", "Agent panel", "Check-in"):
+        expect(areas.get_by_role("link", name=label, exact=True)).to_be_visible()
+    _shoot(admin, "admin-home-desktop")
+    admin.set_viewport_size(PHONE)
+    _shoot(admin, "admin-home-phone")
+
+    attention.get_by_role("link", name="Bank transfers awaiting payment").click()
+    expect(admin.get_by_role("heading", name="Orders", level=1)).to_be_visible()
+    expect(admin.get_by_label("Status")).to_have_value("awaiting_payment")
+
+
+def test_an_agent_gets_their_two_pages_in_the_header_and_on_the_staff_home(browser: Browser, live_app) -> None:
+    agent = _staff_page(browser, live_app, "agent")
+    account = agent.get_by_role("navigation", name="Account")
+    expect(account.get_by_role("link", name="Agent panel")).to_be_visible()
+    expect(account.get_by_role("link", name="Check-in")).to_be_visible()
+    expect(account.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
+
+    agent.goto("/admin")
+    expect(agent.get_by_role("heading", name="Staff area", level=1)).to_be_visible()
+    areas = agent.get_by_role("navigation", name="Staff areas")
+    expect(areas.get_by_role("link")).to_have_count(2)
+    expect(agent.get_by_role("region", name="Today's sales")).to_have_count(0)
+    expect(agent.get_by_role("region", name="Needs attention").get_by_role("link")).to_have_text(
+        ["Open support requests"]
+    )
+    areas.get_by_role("link", name="Check-in").click()
+    expect(agent).to_have_url(f"{live_app.url}/checkin")
