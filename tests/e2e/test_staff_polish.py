@@ -9,17 +9,19 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
-from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
+from tests.e2e.accounts_helpers import PASSWORD, create_user, find_user, sign_in_staff, unique_email
 from tests.factories import make_event, make_order
 from ticketapp.db import make_engine
+from ticketapp.models import OrderStatus
+from ticketapp.services.orders import lifecycle
 
 SHOTS = Path(os.environ.get("STAFF_SHOTS", "/tmp/staffpolish-shots"))
 PHONE = {"width": 390, "height": 844}
 expect.set_options(timeout=15_000)  # a loaded machine: the first pages of a fresh app take seconds
 
 
-def _staff_page(browser: Browser, live_app, role: str, **context: object) -> Page:
-    email = unique_email(role)
+def _staff_page(browser: Browser, live_app, role: str, email: str = "", **context: object) -> Page:
+    email = email or unique_email(role)
     create_user(live_app.database_url, email, role=role)
     page = browser.new_context(base_url=live_app.url, **context).new_page()
     page.set_default_timeout(15_000)
@@ -81,3 +83,36 @@ def test_an_agent_gets_their_two_pages_in_the_header_and_on_the_staff_home(brows
     )
     areas.get_by_role("link", name="Check-in").click()
     expect(agent).to_have_url(f"{live_app.url}/checkin")
+
+
+def _partly_refunded_order(database_url: str, admin_email: str) -> str:
+    """A paid order of two €27.50 tickets, one refunded by the admin (the trail row as a refund writes it)."""
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        _, ticket_type = make_event(session, title="Trail Recital", price_minor=2750)
+        order, _ = make_order(session, [(ticket_type, 2)])
+        admin = find_user(database_url, admin_email)
+        lifecycle.move(session, order, OrderStatus.PARTIALLY_REFUNDED, "refund of 2750 EUR", actor_id=admin.id)
+        session.commit()
+    engine.dispose()
+    return order.code
+
+
+def test_the_order_trail_names_the_admin_and_formats_money_and_statuses(browser: Browser, live_app) -> None:
+    email = unique_email("trail-admin")
+    admin = _staff_page(browser, live_app, "admin", email)
+    code = _partly_refunded_order(live_app.database_url, email)
+    admin.goto(f"/admin/orders/{code}")
+    trail = admin.get_by_role("list", name="Audit trail")
+    refund = trail.get_by_role("listitem").filter(has_text="Refund of")
+    expect(refund).to_contain_text("Paid → Partially refunded")
+    expect(refund).to_contain_text("Refund of €27.50")
+    expect(refund).to_contain_text(f"by {email.split('@')[0]}")
+    _shoot(admin, "admin-order-desktop")
+
+    admin.get_by_label("Language").select_option("fr")
+    refund = trail.get_by_role("listitem").filter(has_text="Remboursement de")
+    expect(refund).to_contain_text("Payée → Partiellement remboursée")
+    expect(refund).to_contain_text("Remboursement de 27,50\u00a0€")
+    admin.set_viewport_size(PHONE)
+    _shoot(admin, "admin-order-phone-fr")

@@ -26,7 +26,7 @@ from ticketapp.services.booking import checkout as order_service
 from ticketapp.services.booking import holds
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.orders import admin as admin_orders
-from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders import lifecycle, trail
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.settings import get_settings
@@ -186,6 +186,19 @@ def test_admin_refunds_part_then_the_rest_and_a_whole_order(session: Session, ad
     assert _changes(session, whole) == [("pending", "paid", None), ("paid", "refunded", admin.id)]
     for each in (order, whole):
         _assert_unbroken(session, each)
+
+
+def test_admins_read_the_refund_in_the_trail_by_name_with_formatted_money(session: Session, admin: User) -> None:
+    order, _ = make_pending_order(session, quantity=2, price_minor=2750)
+    _pay_demo(session, order)
+    first = session.exec(select(Ticket.id).where(Ticket.order_id == order.id).order_by(Ticket.id)).first()
+    admin_orders.refund(session, admin.id or 0, order.code, [first or 0], "")
+    detail = admin_orders.order_detail(session, order.code)
+    assert detail is not None
+    [refunded] = [
+        line for line in trail.trail(detail.log, detail.actors, "fr") if line.to_status == "partially_refunded"
+    ]
+    assert (refunded.actor, refunded.note) == ("Boss", "Remboursement de 27,50\u00a0€")
 
 
 def test_admin_cancels_an_unpaid_order_and_a_whole_event(session: Session, admin: User) -> None:

@@ -93,6 +93,15 @@ def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
+def _trail_entry(entry: ObjectVar[dict[str, str]]) -> rx.Component:
+    return rx.el.li(
+        rx.text(entry["at"], size="1", color_scheme="gray", as_="span"),
+        rx.cond(entry["change"] != "", rx.text(entry["change"], weight="medium", as_="span")),
+        rx.cond(entry["note"] != "", rx.text(entry["note"], as_="span")),
+        rx.text(t("by"), " ", entry["who"], size="1", color_scheme="gray", as_="span"),
+    )
+
+
 def _detail() -> rx.Component:
     s = AdminOrderState.summary
     return rx.vstack(
@@ -164,11 +173,7 @@ def _detail() -> rx.Component:
             rx.text(t("No payments yet."), color_scheme="gray"),
         ),
         rx.heading(t("Audit trail"), as_="h2", size="4"),
-        rx.el.ol(
-            rx.foreach(
-                AdminOrderState.log, lambda e: rx.el.li(e["at"], " · ", e["line"], " · ", t("by"), " ", e["who"])
-            )
-        ),
+        rx.el.ol(rx.foreach(AdminOrderState.log, _trail_entry), class_name="audit-trail", aria_label=t("Audit trail")),
         spacing="3",
         width="100%",
     )

@@ -25,7 +25,7 @@ from ticketapp.models import (
     TicketType,
 )
 from ticketapp.services.catalog.events import AdminError
-from ticketapp.services.orders import authorisations, lifecycle
+from ticketapp.services.orders import authorisations, lifecycle, trail
 from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.orders.payments import PaymentOutcome, get_order_by_code
 from ticketapp.services.orders.refunds import mark_bank_transfer_paid, refund_order
@@ -155,6 +155,7 @@ class OrderDetail:
     refunds: list[Refund]
     tickets: list[Ticket]
     log: list[OrderLog]
+    actors: dict[int, str]  # the names of the people in `log`
 
 
 def order_detail(session: Session, code: str) -> OrderDetail | None:
@@ -168,6 +169,7 @@ def order_detail(session: Session, code: str) -> OrderDetail | None:
         .where(OrderItem.order_id == order.id)
         .order_by(col(OrderItem.id))
     ).all()
+    log = list(session.exec(select(OrderLog).where(OrderLog.order_id == order.id).order_by(col(OrderLog.id))).all())
     return OrderDetail(
         order=order,
         items=[(i, str(n), str(t)) for i, n, t in items],
@@ -176,7 +178,8 @@ def order_detail(session: Session, code: str) -> OrderDetail | None:
         ),
         refunds=list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.id))).all()),
         tickets=list(session.exec(select(Ticket).where(Ticket.order_id == order.id).order_by(col(Ticket.id))).all()),
-        log=list(session.exec(select(OrderLog).where(OrderLog.order_id == order.id).order_by(col(OrderLog.id))).all()),
+        log=log,
+        actors=trail.actor_names(session, log),
     )
 
 

@@ -13,6 +13,7 @@ from ticketapp.i18n import gettext, msgid
 from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus
 from ticketapp.services.catalog.events import AdminError
 from ticketapp.services.orders import admin as admin_orders
+from ticketapp.services.orders import trail
 from ticketapp.services.orders.admin import search_from_query
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared.dates import format_event_datetime
@@ -33,6 +34,13 @@ def status_label(status: str, lang: str) -> str:
 
 def method_label(method: str, lang: str) -> str:
     return gettext(lang, METHOD_LABELS.get(method, method)) if method else ""
+
+
+def _status_change(before: str, after: str, lang: str) -> str:
+    """ "Paid → Partially refunded"; a note (no change) or a flag (the same status twice) shows none."""
+    if not after or before == after:
+        return ""
+    return f"{status_label(before, lang) if before else '–'} → {status_label(after, lang)}"
 
 
 STATUSES = [s.value for s in OrderStatus]
@@ -175,11 +183,12 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
         self.names = {row["id"]: row["name"] for row in self.tickets}
         self.log = [
             {
-                "at": format_event_datetime(entry.at, "UTC", lang),
-                "line": f"{entry.from_status or '–'} → {entry.to_status or '–'} {entry.note}",
-                "who": str(entry.actor_user_id or gettext(lang, "system")),
+                "at": format_event_datetime(line.at, "UTC", lang),
+                "change": _status_change(line.from_status, line.to_status, lang),
+                "note": line.note,
+                "who": line.actor or gettext(lang, "the system"),
             }
-            for entry in detail.log
+            for line in trail.trail(detail.log, detail.actors, lang)
         ]
         self.is_unpaid = order.status in PENDING_STATUSES
         self.is_refundable = order.status in PAID_STATUSES
