@@ -4,6 +4,7 @@ live fulfilment after a bank transfer and admin pages on narrow screens."""
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
@@ -116,3 +117,28 @@ def test_the_order_trail_names_the_admin_and_formats_money_and_statuses(browser:
     expect(refund).to_contain_text("Remboursement de 27,50\u00a0€")
     admin.set_viewport_size(PHONE)
     _shoot(admin, "admin-order-phone-fr")
+
+
+def _draft_event(database_url: str, title: str) -> None:
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        make_event(session, title=title)
+    engine.dispose()
+
+
+def test_duplicating_an_event_names_the_copy_and_opens_it_for_editing(browser: Browser, live_app) -> None:
+    title = f"Copyable Quartet {secrets.token_hex(3)}"
+    _draft_event(live_app.database_url, title)
+    admin = _staff_page(browser, live_app, "admin")
+    admin.goto("/admin/events")
+    admin.get_by_label("Search").fill(title)
+    row = admin.get_by_role("row").filter(has_text=title)
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name="Duplicate").click()
+
+    expect(admin.get_by_role("heading", name="Edit event", level=1)).to_be_visible()
+    expect(admin.get_by_label("Title")).to_have_value(f"{title} (copy)")
+    expect(admin.get_by_role("status").filter(has_text="Draft copy created.")).to_be_visible()
+    _shoot(admin, "admin-event-copy-desktop")
+    admin.set_viewport_size(PHONE)
+    _shoot(admin, "admin-event-copy-phone")

@@ -68,12 +68,21 @@ def test_create_publish_and_duplicate_an_event_with_two_ticket_types(session: Se
     assert [(t.name, t.price_minor, t.capacity) for t in types] == [("Standard", 2500, 100), ("VIP", 6000, 10)]
     admin_events.publish_event(session, admin.id or 0, event.id or 0)
     copy = admin_events.duplicate_event(session, admin.id or 0, event.id or 0)
-    assert copy.status == EventStatus.DRAFT and copy.slug != event.slug and copy.title == "Jazz Night"
+    assert copy.status == EventStatus.DRAFT and copy.slug != event.slug and copy.title == "Jazz Night (copy)"
     assert len(session.exec(select(TicketType).where(TicketType.event_id == copy.id)).all()) == 2
     admin_events.unpublish_event(session, admin.id or 0, event.id or 0)
     assert _audits(session) == ["event.create", "event.publish", "event.duplicate", "event.unpublish"]
     rows, total = admin_events.list_events(session, status=EventStatus.DRAFT)
     assert total == 2 and {r.capacity for r in rows} == {110}
+
+
+def test_a_copy_says_so_in_the_admins_language_and_its_title_still_fits(session: Session, admin: User) -> None:
+    venue = make_venue(session)
+    event = admin_events.create_event(session, admin.id or 0, _input(venue, title="Nuit du jazz"))
+    copy = admin_events.duplicate_event(session, admin.id or 0, event.id or 0, "fr")
+    assert copy.title == "Nuit du jazz (copie)"
+    long_title = "A" * 200
+    assert admin_events.copy_title(long_title, "en") == "A" * 193 + " (copy)"
 
 
 def test_bad_event_input_is_refused_and_changes_nothing(session: Session, admin: User) -> None:

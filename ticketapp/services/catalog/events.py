@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from ticketapp.i18n import msgid
+from ticketapp.i18n import msgid, translate
 from ticketapp.models import (
     PAID_STATUSES,
     PENDING_STATUSES,
@@ -216,11 +216,23 @@ def _has_ordered(session: Session, ticket_type_id: int) -> bool:
     return session.exec(select(OrderItem.id).where(OrderItem.ticket_type_id == ticket_type_id)).first() is not None
 
 
-def duplicate_event(session: Session, actor_id: int, event_id: int) -> Event:
-    """A draft copy with the same ticket types (nothing sold), to edit dates and publish."""
+TITLE_MAX = 200  # Event.title's column
+
+
+def copy_title(title: str, lang: str) -> str:
+    """ "Jazz Night (copy)" in the admin's language, cut so it still fits the title column."""
+    suffix = translate(lang, "{title} (copy)", title="")
+    return translate(lang, "{title} (copy)", title=title[: TITLE_MAX - len(suffix)].rstrip())
+
+
+def duplicate_event(session: Session, actor_id: int, event_id: int, lang: str = "en") -> Event:
+    """A draft copy with the same ticket types (nothing sold), to edit dates and publish.
+
+    Its title says it is a copy, so lists and filters never show two identical entries."""
     source = _must_event(session, event_id)
     copy = Event(
-        **source.model_dump(exclude={"id", "slug", "status", "created_at", "updated_at", "search_text"}),
+        **source.model_dump(exclude={"id", "slug", "status", "created_at", "updated_at", "search_text", "title"}),
+        title=copy_title(source.title, lang),
         slug=_unique_slug(session, f"{source.title} copy"),
         status=EventStatus.DRAFT,
     )

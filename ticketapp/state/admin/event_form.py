@@ -198,6 +198,9 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         # Just created: the save message survives the redirect to this event's own page.
         if self.router.url.query_parameters.get("saved") == "1":
             self.message, self.message_is_error = gettext(lang, "Saved."), False
+        elif self.router.url.query_parameters.get("copied") == "1":
+            copied = msgid("Draft copy created. Change its title and dates, then publish it.")
+            self.message, self.message_is_error = gettext(lang, copied), False
         self.loaded = True
 
     async def _set_published(self, publish: bool) -> None:

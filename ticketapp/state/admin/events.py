@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import reflex as rx
 from babel.numbers import format_percent
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -121,10 +122,18 @@ class AdminEventsState(SentWhenUsed, Paged, StaffPageState, rx.State):
         )
 
     @rx.event
-    async def duplicate(self, event_id: str) -> None:
-        await self._act(
-            lambda s, a: _none(admin_events.duplicate_event(s, a, _int(event_id))), msgid("Draft copy created.")
-        )
+    async def duplicate(self, event_id: str) -> EventSpec | None:
+        """Copy the event, then open the copy's form: its dates and title are what one changes next."""
+        actor = await self._staff()
+        if actor is None:
+            return None
+        lang = await current_lang(self)
+        try:
+            copy_id = await run_db(lambda s: admin_events.duplicate_event(s, actor.id, _int(event_id), lang).id)
+        except AdminError as refused:
+            await self._say_refused(refused)
+            return None
+        return rx.redirect(f"/admin/events/edit?id={copy_id}&copied=1")
 
     @rx.event
     async def cancel(self, event_id: str) -> None:
