@@ -109,6 +109,8 @@ def test_the_order_trail_names_the_admin_and_formats_money_and_statuses(browser:
     expect(refund).to_contain_text("Paid → Partially refunded")
     expect(refund).to_contain_text("Refund of €27.50")
     expect(refund).to_contain_text(f"by {email.split('@')[0]}")
+    summary = admin.locator("dl.summary-list")  # terms beside their values, not one run of text
+    assert summary.evaluate("list => getComputedStyle(list).display") == "grid"
     _shoot(admin, "admin-order-desktop")
 
     admin.get_by_label("Language").select_option("fr")
@@ -139,6 +141,9 @@ def test_duplicating_an_event_names_the_copy_and_opens_it_for_editing(browser: B
     expect(admin.get_by_role("heading", name="Edit event", level=1)).to_be_visible()
     expect(admin.get_by_label("Title")).to_have_value(f"{title} (copy)")
     expect(admin.get_by_role("status").filter(has_text="Draft copy created.")).to_be_visible()
+    # The title field takes the form's width, so a long title is not cut.
+    form_width = admin.get_by_role("form", name="Event").bounding_box()["width"]
+    assert admin.get_by_label("Title").bounding_box()["width"] > 0.9 * form_width
     _shoot(admin, "admin-event-copy-desktop")
     admin.set_viewport_size(PHONE)
     _shoot(admin, "admin-event-copy-phone")

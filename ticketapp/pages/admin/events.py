@@ -206,6 +206,9 @@ def _form() -> rx.Component:
         ),
         on_submit=AdminEventFormState.save,
         aria_label=t("Event"),
+        # The page's column is a start-aligned flex box: without a width the form shrinks and cuts the title.
+        width="100%",
+        class_name="admin-form",
     )
 
 

@@ -158,9 +158,9 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
             "buyer": f"{order.buyer_name} <{order.buyer_email}>",
             "total": money(order.total_minor),
             "refunded": money(order.refunded_minor),
-            "method": method_label(order.payment_method or "", lang),
+            "method": method_label(order.payment_method or "", lang) or "—",
             "created": format_event_datetime(order.created_at, "UTC", lang),
-            "flag": order.flagged_reason or "",
+            "flag": order.flagged_reason or "—",
         }
         self.items = [
             {"line": f"{item.quantity} × {type_name} — {event}", "price": money(item.unit_price_minor * item.quantity)}
