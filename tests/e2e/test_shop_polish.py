@@ -35,3 +35,15 @@ def test_header_search_opens_results_on_enter_and_on_its_button(page: Page) -> N
     expect(page).to_have_url(re.compile(r"/events/?\?q=gala$"))
     expect(page.get_by_label("Search", exact=True)).to_have_value("gala")
     _shoot(page, "header-search")
+
+
+def test_unknown_address_shows_the_site_with_ways_back(page: Page) -> None:
+    page.goto("/no-such-page")
+    expect(page.get_by_role("heading", name="Page not found", level=1)).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Search events")).to_be_visible()  # the site header
+    expect(page.get_by_role("contentinfo")).to_be_visible()  # and its footer
+    _shoot(page, "not-found")
+    page.get_by_label("Language").select_option("fr")
+    expect(page.get_by_role("heading", name="Page introuvable", level=1)).to_be_visible()
+    page.get_by_role("link", name="Voir tous les événements").click()
+    expect(page).to_have_url(re.compile(r"/events$"))
