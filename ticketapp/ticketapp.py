@@ -20,6 +20,7 @@ import ticketapp.pages.shop.checkout
 import ticketapp.pages.shop.event
 import ticketapp.pages.shop.events
 import ticketapp.pages.shop.home
+import ticketapp.pages.shop.not_found
 import ticketapp.pages.shop.payment
 import ticketapp.pages.support.agent
 import ticketapp.pages.support.help

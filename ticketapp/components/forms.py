@@ -168,7 +168,7 @@ def submit_button(label: rx.Var[str]) -> rx.Component:
 
 
 class PostForm(BaseHTML):
-    """A plain HTML form the browser itself posts (rx.el.form always routes submits to a handler)."""
+    """A plain HTML form the browser itself submits, POST or GET (rx.el.form always routes submits to a handler)."""
 
     tag = "form"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.forms import sign_out_form
+from ticketapp.components.forms import PostForm, sign_out_form
 from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
 from ticketapp.services.currency.rates import DISPLAY_CHOICES
@@ -114,16 +114,29 @@ def verify_email_banner() -> rx.Component:
 
 
 def header_search() -> rx.Component:
-    """A plain GET form: works without JavaScript and lands on a bookmarkable /events?q=… URL."""
-    return rx.el.form(
-        rx.el.label(t("Search events"), html_for="header-search", class_name="visually-hidden"),
-        rx.el.input(
-            id="header-search",
-            type="search",
-            name="q",
-            placeholder=t("Search events"),
-            max_length=200,
-            class_name="header-search",
+    """A plain GET form (not rx.el.form, which cancels the browser's submit): Enter or the button
+    lands on a bookmarkable /events?q=… URL, with or without JavaScript."""
+    return PostForm.create(
+        rx.hstack(
+            rx.el.label(t("Search events"), html_for="header-search", class_name="visually-hidden"),
+            rx.el.input(
+                id="header-search",
+                type="search",
+                name="q",
+                placeholder=t("Search events"),
+                max_length=200,
+                class_name="header-search",
+            ),
+            rx.icon_button(
+                rx.icon("search", aria_hidden="true"),
+                rx.el.span(t("Search events"), class_name="visually-hidden"),
+                type="submit",
+                variant="soft",
+                color_scheme="gray",
+                high_contrast=True,
+            ),
+            align="center",
+            spacing="1",
         ),
         action="/events",
         method="get",
