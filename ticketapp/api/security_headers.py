@@ -14,6 +14,7 @@ import base64
 import gzip
 import hashlib
 import re
+from http import HTTPStatus
 from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
@@ -42,12 +43,7 @@ def inline_script_hashes(html: bytes) -> list[str]:
 def content_security_policy(script_hashes: list[str]) -> str:
     # 'unsafe-eval': Reflex runs rx.call_script's server-sent code with eval (measured in chromium);
     # inline <script> stays limited to the page's own hashed ones.
-    # 'unsafe-inline' for now: with only the page's hashed inline scripts allowed, a full reload of
-    # /signin after a sign-out never reconnected (its submit button stayed disabled; e2e
-    # test_admin_enrols_two_factor_then_needs_a_code). Browsers ignore 'unsafe-inline' when a hash
-    # is listed, so the hashes are left out until the blocked script is found (issue 13 item 5).
-    del script_hashes
-    scripts = " ".join(["'self'", "'unsafe-eval'", "'unsafe-inline'"])
+    scripts = " ".join(["'self'", "'unsafe-eval'", *script_hashes])
     return "; ".join(
         [
             "default-src 'self'",
@@ -85,6 +81,14 @@ class SecurityHeadersMiddleware:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if message["status"] == HTTPStatus.NOT_MODIFIED:
+                    # A 304 has no body (nor content type) to hash, and its headers replace the stored
+                    # response's: a policy here would drop the cached page's script hashes, and the reload
+                    # would run without its inline scripts (no hydration, no websocket). Send none, so the
+                    # browser keeps the one that came with the page (RFC 9111 §4.3.4).
+                    self._add_headers(headers, None)
+                    await send(message)
+                    return
                 if not headers.get("content-type", "").startswith("text/html"):
                     self._add_headers(headers, [])
                     await send(message)
@@ -114,9 +118,11 @@ class SecurityHeadersMiddleware:
         html = gzip.decompress(payload) if headers.get("content-encoding") == "gzip" and payload else payload
         self._add_headers(headers, inline_script_hashes(html))
 
-    def _add_headers(self, headers: MutableHeaders, script_hashes: list[str]) -> None:
+    def _add_headers(self, headers: MutableHeaders, script_hashes: list[str] | None) -> None:
+        """`script_hashes` None: no policy header (the response keeps the one stored with its page)."""
         for name, value in FIXED_HEADERS.items():
             headers[name] = value
-        headers["content-security-policy"] = content_security_policy(script_hashes)
+        if script_hashes is not None:
+            headers["content-security-policy"] = content_security_policy(script_hashes)
         if self.https:
             headers["strict-transport-security"] = HSTS

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime
+import hashlib
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from starlette.responses import PlainTextResponse
 
+from tests.live_server import serve
 from ticketapp import prod
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -97,3 +106,80 @@ def test_serve_refuses_to_start_without_what_it_needs(tmp_path: Path) -> None:
         check=False,
     )
     assert plain.returncode == 2 and "--prod" in plain.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:  # 304 comes as an "error" from urllib
+        return error.code, dict(error.headers), ""
+
+
+def _script_src(policy: str) -> list[str]:
+    return policy.split("script-src ", 1)[1].split(";", 1)[0].split()
+
+
+def _sha256_source(script: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+
+
+async def _backend(scope, receive, send) -> None:
+    """Stands in for the app's backends: says which path reached it."""
+    await PlainTextResponse(f"backend {scope['method']} {scope['path']}")(scope, receive, send)
+
+
+def test_nginx_serves_pages_with_their_script_hashes_and_passes_the_app_routes(tmp_path: Path) -> None:
+    # The compiled pages' inline scripts (React Router's context differs per page): nginx allows those and
+    # no other inline script, on the page and on its revalidation (304) alike.
+    static = tmp_path / "build" / "client"
+    static.mkdir(parents=True)
+    (static / "index.html").write_text("<html><head><script>window.home = 1;</script></head></html>")
+    (static / "events.html").write_text('<script>window.events = 2;</script><script src="/assets/a.js"></script>')
+    (static / "__spa-fallback.html").write_text("<html>shell</html>")
+    port = _free_port()
+    with serve(_backend) as backend_port:
+        layout = prod.Layout(
+            run_dir=tmp_path / "run",
+            static_dir=static,
+            listen=f"127.0.0.1:{port}",
+            backends=1,
+            backend_base_port=backend_port,
+        )
+        prod.prepare(layout)
+        assert layout.static_csp_conf == tmp_path / "build" / "nginx-static-csp.conf"
+        nginx = subprocess.Popen([NGINX, "-c", str(layout.run_dir / "nginx.conf")], stderr=subprocess.PIPE)
+        try:
+            _wait_for_port(port)
+            status, headers, _ = _get(f"http://127.0.0.1:{port}/events")
+            assert status == 200
+            policy = headers["Content-Security-Policy"]
+            hashes = sorted([_sha256_source("window.home = 1;"), _sha256_source("window.events = 2;")])
+            assert _script_src(policy) == ["'self'", "'unsafe-eval'", *hashes]
+            assert "frame-ancestors 'none'" in policy
+            again_status, again, _ = _get(f"http://127.0.0.1:{port}/events", {"If-None-Match": headers["ETag"]})
+            assert again_status == 304 and again["Content-Security-Policy"] == policy
+            # Sign-in's cookie link and sign-out are the backend's (served the SPA shell, sign-in never completed).
+            assert _get(f"http://127.0.0.1:{port}/auth/session?ticket=x")[2] == "backend GET /auth/session"
+            sign_out = urllib.request.Request(f"http://127.0.0.1:{port}/auth/signout", data=b"", method="POST")
+            with urllib.request.urlopen(sign_out, timeout=5) as response:
+                assert response.read().decode() == "backend POST /auth/signout"
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        time.sleep(0.05)

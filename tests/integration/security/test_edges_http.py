@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
+from pathlib import Path
 
 import pytest
 from reflex.app import App
+from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, Response
 from starlette.testclient import TestClient
@@ -73,14 +77,38 @@ def test_every_response_carries_security_headers(client: TestClient, path: str) 
     assert "strict-transport-security" not in headers  # BASE_URL is http in tests
 
 
+def _script_src(response) -> list[str]:
+    return response.headers["content-security-policy"].split("script-src ", 1)[1].split(";", 1)[0].split()
+
+
+def _sha256_source(script: bytes) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+
+
 @pytest.mark.parametrize("path", ["/signin", "/gz"])
-def test_html_csp_allows_own_and_inline_scripts_only(client: TestClient, path: str) -> None:
-    # Hash-only inline scripts broke a reload of /signin after sign-out (see security_headers.py).
+def test_html_csp_allows_own_scripts_and_the_pages_inline_ones_only(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.content == PAGE
-    script_src = response.headers["content-security-policy"].split("script-src ", 1)[1].split(";", 1)[0]
-    assert script_src.split() == ["'self'", "'unsafe-eval'", "'unsafe-inline'"]
-    assert len(inline_script_hashes(PAGE)) == 1
+    # No 'unsafe-inline': an injected <script> has no matching hash. 'unsafe-eval' is rx.call_script's.
+    assert _script_src(response) == ["'self'", "'unsafe-eval'", _sha256_source(b"window.boot = 1;")]
+    assert inline_script_hashes(PAGE) == [_sha256_source(b"window.boot = 1;")]
+
+
+def test_a_revalidated_page_keeps_its_script_hashes(tmp_path: Path) -> None:
+    # Reflex serves its pages with ETags; a reload asks again and gets a 304 without body. Its headers
+    # replace the cached page's, so a policy on it (with no body, no hashes) blocked every inline script
+    # of the reloaded page (/signin after a sign-out never connected): a 304 must carry no policy.
+    (tmp_path / "signin.html").write_bytes(PAGE)
+    (tmp_path / "signin.html.gz").write_bytes(gzip.compress(PAGE))
+    app = with_api_routes(PrecompressedStaticFiles(directory=tmp_path, html=True, encodings=["gzip"]))
+    client = TestClient(app)
+    first = client.get("/signin.html", headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.content == PAGE
+    assert _sha256_source(b"window.boot = 1;") in _script_src(first)
+    again = client.get("/signin.html", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert "content-security-policy" not in again.headers
+    assert again.headers["x-frame-options"] == "DENY" and again.headers["x-content-type-options"] == "nosniff"
 
 
 def test_hsts_only_when_base_url_is_https(monkeypatch: pytest.MonkeyPatch) -> None:
