@@ -10,7 +10,14 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
-from tests.e2e.accounts_helpers import PASSWORD, create_user, find_user, sign_in_staff, unique_email
+from tests.e2e.accounts_helpers import (
+    PASSWORD,
+    create_user,
+    find_user,
+    fresh_totp_code,
+    sign_in_staff,
+    unique_email,
+)
 from tests.factories import make_event, make_order
 from ticketapp.db import make_engine
 from ticketapp.models import OrderStatus
@@ -147,3 +154,24 @@ def test_duplicating_an_event_names_the_copy_and_opens_it_for_editing(browser: B
     _shoot(admin, "admin-event-copy-desktop")
     admin.set_viewport_size(PHONE)
     _shoot(admin, "admin-event-copy-phone")
+
+
+def test_the_admin_menu_appears_only_once_the_second_factor_is_given(page: Page, live_app) -> None:
+    email = unique_email("admin-2fa")
+    create_user(live_app.database_url, email, role="admin")
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    enrol = page.get_by_role("button", name="Turn on two-factor authentication")
+    expect(enrol).to_be_visible()
+    account = page.get_by_role("navigation", name="Account")
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(account.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
+    _shoot(page, "admin-2fa-pending")
+
+    page.get_by_label("Authentication code").fill(fresh_totp_code(live_app.database_url, email))
+    enrol.click()
+    expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
+    expect(account.get_by_role("link", name="Admin", exact=True)).to_be_visible()
