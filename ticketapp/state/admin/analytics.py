@@ -16,7 +16,7 @@ from ticketapp.services.analytics import dashboard as analytics
 from ticketapp.services.analytics import filters as analytics_filters
 from ticketapp.services.analytics.dashboard import Dashboard
 from ticketapp.services.analytics.filters import Filters, Granularity
-from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
+from ticketapp.services.analytics.figures import figures, kpi_card, tables
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
