@@ -20,10 +20,12 @@ from tests.e2e.accounts_helpers import (
     sign_in_staff,
     unique_email,
 )
-from tests.factories import make_event, make_order
+from tests.factories import make_event, make_order, make_pending_order
 from ticketapp.db import make_engine
 from ticketapp.models import OrderStatus
 from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders.payments import PaymentMethod
 
 # The first test also waits for the app's production build (minutes on a shared machine).
 pytestmark = pytest.mark.timeout(900)
@@ -215,3 +217,30 @@ def test_analytics_charts_read_as_dates_names_and_messages(browser: Browser, liv
     _shoot(admin, f"admin-analytics-{shot}-desktop")
     admin.set_viewport_size(PHONE)
     _shoot(admin, f"admin-analytics-{shot}-phone")
+
+
+def _bank_transfer_order(database_url: str) -> str:
+    """An order of two tickets waiting for its bank transfer, as a buyer's checkout leaves it."""
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        order, _ = make_pending_order(session, buyer_email=unique_email("transfer"))
+        order_payments.begin_payment(session, order.code, PaymentMethod.BANK_TRANSFER)
+    engine.dispose()
+    return order.code
+
+
+def test_the_admin_order_page_follows_the_payment_and_its_tickets_live(browser: Browser, live_app) -> None:
+    code = _bank_transfer_order(live_app.database_url)
+    admin = _staff_page(browser, live_app, "admin")
+    watching = admin.context.new_page()  # a second tab of the same admin, left open on the order
+    watching.goto(f"/admin/orders/{code}")
+    expect(watching.get_by_text("No tickets issued yet.")).to_be_visible()
+
+    admin.goto(f"/admin/orders/{code}")
+    admin.get_by_role("button", name="Mark bank transfer paid").click()
+    expect(admin.get_by_role("status").filter(has_text="Marked as paid.")).to_be_visible()
+    expect(admin.get_by_role("table", name="Tickets").get_by_role("row")).to_have_count(3)  # header + 2 tickets
+
+    # The open tab was not reloaded: the payment and the tickets reached it.
+    expect(watching.get_by_role("table", name="Tickets").get_by_role("row")).to_have_count(3)
+    expect(watching.get_by_role("button", name="Mark bank transfer paid")).to_have_count(0)
