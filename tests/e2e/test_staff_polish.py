@@ -5,17 +5,30 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
-from tests.e2e.accounts_helpers import PASSWORD, create_user, find_user, sign_in_staff, unique_email
-from tests.factories import make_event, make_order
+from tests.e2e.accounts_helpers import (
+    PASSWORD,
+    create_user,
+    find_user,
+    fresh_totp_code,
+    sign_in_staff,
+    unique_email,
+)
+from tests.factories import make_event, make_order, make_pending_order
 from ticketapp.db import make_engine
 from ticketapp.models import OrderStatus
 from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders.payments import PaymentMethod
 
+# The first test also waits for the app's production build (minutes on a shared machine).
+pytestmark = pytest.mark.timeout(900)
 SHOTS = Path(os.environ.get("STAFF_SHOTS", "/tmp/staffpolish-shots"))
 PHONE = {"width": 390, "height": 844}
 expect.set_options(timeout=15_000)  # a loaded machine: the first pages of a fresh app take seconds
@@ -114,6 +127,7 @@ def test_the_order_trail_names_the_admin_and_formats_money_and_statuses(browser:
     _shoot(admin, "admin-order-desktop")
 
     admin.get_by_label("Language").select_option("fr")
+    trail = admin.get_by_role("list", name="Journal des actions")
     refund = trail.get_by_role("listitem").filter(has_text="Remboursement de")
     expect(refund).to_contain_text("Payée → Partiellement remboursée")
     expect(refund).to_contain_text("Remboursement de 27,50\u00a0€")
@@ -147,3 +161,86 @@ def test_duplicating_an_event_names_the_copy_and_opens_it_for_editing(browser: B
     _shoot(admin, "admin-event-copy-desktop")
     admin.set_viewport_size(PHONE)
     _shoot(admin, "admin-event-copy-phone")
+
+
+def test_the_admin_menu_appears_only_once_the_second_factor_is_given(page: Page, live_app) -> None:
+    email = unique_email("admin-2fa")
+    create_user(live_app.database_url, email, role="admin")
+    page.goto("/signin")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    enrol = page.get_by_role("button", name="Turn on two-factor authentication")
+    expect(enrol).to_be_visible()
+    account = page.get_by_role("navigation", name="Account")
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(account.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
+    _shoot(page, "admin-2fa-pending")
+
+    page.get_by_label("Authentication code").fill(fresh_totp_code(live_app.database_url, email))
+    enrol.click()
+    expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
+    expect(account.get_by_role("link", name="Admin", exact=True)).to_be_visible()
+
+
+def _sales_in_yen(database_url: str) -> None:
+    """Demo-card sales in a currency of their own: today, 20 days ago and 200 days ago (no refunds)."""
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        _, ticket_type = make_event(session, title="Osaka Nights", currency="JPY", price_minor=4000)
+        for days_ago in (0, 20, 200):
+            order, _ = make_order(session, [(ticket_type, 2)])
+            order.paid_at = order.paid_at - timedelta(days=days_ago)
+            order.payment_method = "demo"
+            session.add(order)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("query", "shot"),
+    [("preset=7d", "7d"), ("preset=30d", "30d"), ("preset=365d&by=month", "365d")],
+)
+def test_analytics_charts_read_as_dates_names_and_messages(browser: Browser, live_app, query: str, shot: str) -> None:
+    if shot == "7d":
+        _sales_in_yen(live_app.database_url)
+    admin = _staff_page(browser, live_app, "admin")
+    admin.goto(f"/admin/analytics?{query}&currency=JPY")
+    expect(admin.get_by_role("heading", name="Sales analytics", level=1)).to_be_visible()
+    expect(admin.get_by_role("region", name="Refunds over time")).to_contain_text("No refunds in this period")
+    methods = admin.get_by_role("region", name="Payment methods")
+    expect(methods).to_contain_text("Test card (no real money)")
+    expect(methods).not_to_contain_text("demo")
+    sales = admin.get_by_role("region", name="Revenue and tickets over time")
+    expect(sales).not_to_contain_text("23:59:59")
+    _shoot(admin, f"admin-analytics-{shot}-desktop")
+    admin.set_viewport_size(PHONE)
+    _shoot(admin, f"admin-analytics-{shot}-phone")
+
+
+def _bank_transfer_order(database_url: str) -> str:
+    """An order of two tickets waiting for its bank transfer, as a buyer's checkout leaves it."""
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        order, _ = make_pending_order(session, buyer_email=unique_email("transfer"))
+        order_payments.begin_payment(session, order.code, PaymentMethod.BANK_TRANSFER)
+    engine.dispose()
+    return order.code
+
+
+def test_the_admin_order_page_follows_the_payment_and_its_tickets_live(browser: Browser, live_app) -> None:
+    code = _bank_transfer_order(live_app.database_url)
+    admin = _staff_page(browser, live_app, "admin")
+    watching = admin.context.new_page()  # a second tab of the same admin, left open on the order
+    watching.goto(f"/admin/orders/{code}")
+    expect(watching.get_by_text("No tickets issued yet.")).to_be_visible()
+
+    admin.goto(f"/admin/orders/{code}")
+    admin.get_by_role("button", name="Mark bank transfer paid").click()
+    expect(admin.get_by_role("status").filter(has_text="Marked as paid.")).to_be_visible()
+    expect(admin.get_by_role("table", name="Tickets").get_by_role("row")).to_have_count(3)  # header + 2 tickets
+
+    # The open tab was not reloaded: the payment and the tickets reached it.
+    expect(watching.get_by_role("table", name="Tickets").get_by_role("row")).to_have_count(3)
+    expect(watching.get_by_role("button", name="Mark bank transfer paid")).to_have_count(0)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from ticketapp.i18n import normalize_locale
 from ticketapp.models import PAID_STATUSES, Order, ReviewState
 from ticketapp.services.orders.mail import send_confirmation, send_refund_notice
+from ticketapp.services.shared import bus
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import order_pdf
 from ticketapp.services.tickets.tokens import get_signing_key
@@ -35,7 +36,10 @@ def after_payment(session: Session, order_id: int) -> None:
     if order is None or order.status not in PAID_STATUSES or order.review_state == ReviewState.HELD:
         return  # refunded at once because the seats were gone, or held for risk review: nothing to deliver
     issue_tickets(session, order_id)
+    # Open order pages (the admin's) follow the order: they show the tickets, then the mail in the trail.
+    bus.publish(bus.order_topic(order.code), {"fact": "tickets"})
     send_confirmation(session, order_id, render_order(session, order))
+    bus.publish(bus.order_topic(order.code), {"fact": "confirmation"})
 
 
 def resend_confirmation(session: Session, order_id: int) -> bool:

@@ -61,6 +61,8 @@ class AuthState(SentWhenUsed, rx.State):
     user_email: str = ""
     user_role: str = ""
     email_verified: bool = True
+    # Staff: the second factor was given in this session (until then no staff link shows).
+    second_factor_given: bool = False
     verification_resent: bool = False
     # True once this browser tab talked to the server; unlike `is_hydrated` it does not
     # flip back to False during client-side navigation (forms use it to enable submit).
@@ -70,11 +72,12 @@ class AuthState(SentWhenUsed, rx.State):
 
     @rx.var
     def is_admin(self) -> bool:
-        return self.signed_in and self.user_role == Role.ADMIN
+        """An admin who gave the second factor (the header shows the admin menu only then)."""
+        return self.signed_in and self.second_factor_given and self.user_role == Role.ADMIN
 
     @rx.var
     def is_agent(self) -> bool:
-        return self.signed_in and self.user_role == Role.AGENT
+        return self.signed_in and self.second_factor_given and self.user_role == Role.AGENT
 
     @rx.var
     def is_staff(self) -> bool:
@@ -95,6 +98,7 @@ class AuthState(SentWhenUsed, rx.State):
         self.user_email = user.email if user else ""
         self.user_role = user.role if user else ""
         self.email_verified = user.email_verified if user else True
+        self.second_factor_given = user.fully_signed_in if user else False
 
     async def _current_user(self) -> CurrentUser | None:
         """Resolve the session now (fresh from the database) and refresh the header vars.

@@ -15,8 +15,8 @@ from ticketapp.db import get_engine, run_db
 from ticketapp.services.analytics import dashboard as analytics
 from ticketapp.services.analytics import filters as analytics_filters
 from ticketapp.services.analytics.dashboard import Dashboard
+from ticketapp.services.analytics.figures import figures, kpi_card, tables
 from ticketapp.services.analytics.filters import Filters, Granularity
-from ticketapp.state.admin.analytics_views import figures, kpi_card, tables
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
@@ -121,7 +121,8 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
         self.categories = categories
         self.events = [{"id": str(i), "title": t} for i, t in events]
         self.kpis = [kpi_card(k, filters.currency, lang) for k in board.kpis]
-        for key, figure in figures(board, filters.currency, lang).items():
+        charts = figures(board, filters.currency, lang, granularity=granularity, period=(filters.start, filters.end))
+        for key, figure in charts.items():
             setattr(self, f"{key}_fig", figure)
         data = tables(board, filters.currency, lang)
         self.table_headers = {k: v["header"] for k, v in data.items()}

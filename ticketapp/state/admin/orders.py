@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -10,14 +11,16 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
-from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus
+from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus, ReviewState
 from ticketapp.services.catalog.events import AdminError
 from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders import trail
 from ticketapp.services.orders.admin import search_from_query
 from ticketapp.services.orders.lifecycle import OrderError
+from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
+from ticketapp.state import live
 from ticketapp.state.account.profile import STATUS_LABELS
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.bounded import NAME_MAX, clip, known_key
@@ -193,6 +196,16 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
         self.is_unpaid = order.status in PENDING_STATUSES
         self.is_refundable = order.status in PAID_STATUSES
         self.is_bank_transfer = self.is_unpaid and order.payment_method == "bank_transfer"
+        # Waiting for its money or for its tickets (issued by a job after the payment): follow it live.
+        awaiting_tickets = self.is_refundable and not detail.tickets and order.review_state != ReviewState.HELD
+        live.follow(self, *([bus.order_topic(order.code)] if self.is_unpaid or awaiting_tickets else []))
+
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """The order changed or its tickets were issued (state/live.py): read it again."""
+        if await self._staff() is None:
+            live.follow(self)
+            return
+        await self._refresh()
 
     async def _act(self, action: Callable[[Session, int], object], done: str) -> None:
         actor = await self._staff()

@@ -1,7 +1,12 @@
-"""Turns `analytics.Dashboard` into Plotly figures, KPI cards and table rows (no reflex, no DB)."""
+"""Turns `analytics.Dashboard` into Plotly figures, KPI cards and table rows (no reflex, no DB).
+
+Time charts use a date axis over the whole period with one bar per bucket (a day, a week or a
+month wide), so one day of sales is one narrow bar, not a bar filling the plot around a
+millisecond-wide axis; an empty chart says so instead of showing bare axes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -10,6 +15,7 @@ from babel.numbers import format_decimal, format_percent
 
 from ticketapp.i18n import gettext, msgid
 from ticketapp.services.analytics.dashboard import Dashboard, Kpi
+from ticketapp.services.analytics.filters import Granularity
 from ticketapp.services.shared.money import BABEL_LOCALES, Money, format_money, minor_exponent
 
 KPI_LABELS = {
@@ -31,6 +37,35 @@ WEEKDAYS = [
     msgid("Saturday"),
     msgid("Sunday"),
 ]
+
+
+# Payment methods as the charts and tables name them (orders without a method: "unknown").
+METHOD_NAMES = {
+    "stripe": msgid("Card (Stripe)"),
+    "demo": msgid("Test card (no real money)"),
+    "bank_transfer": msgid("Bank transfer"),
+    "free": msgid("Free order"),
+    "unknown": msgid("Unknown"),
+}
+DAY_MS = 86_400_000
+# Plotly's period of a bucket: a bar spans it (centred), whatever the period's length.
+BUCKET_PERIODS: dict[Granularity, int | str] = {
+    Granularity.DAY: DAY_MS,
+    Granularity.WEEK: 7 * DAY_MS,
+    Granularity.MONTH: "M1",
+}
+BUCKET_WIDTHS_MS = {Granularity.DAY: DAY_MS, Granularity.WEEK: 7 * DAY_MS, Granularity.MONTH: 30 * DAY_MS}
+# d3 date formats: numeric in French (Plotly writes month names in English only).
+TICK_FORMATS = {
+    "en": {Granularity.DAY: "%b %-d", Granularity.WEEK: "%b %-d", Granularity.MONTH: "%b %Y"},
+    "fr": {Granularity.DAY: "%-d/%m", Granularity.WEEK: "%-d/%m", Granularity.MONTH: "%m/%Y"},
+}
+NEUTRAL = "#8d8d86"  # Radix gray 9: "still available" is not an alarm
+ACCENT = "#3e63dd"  # Radix indigo 9
+
+
+def method_name(method: str, lang: str) -> str:
+    return gettext(lang, METHOD_NAMES[method]) if method in METHOD_NAMES else method
 
 
 def _babel(lang: str) -> str:
@@ -75,14 +110,63 @@ def _layout(fig: go.Figure, *, height: int = 320, **extra: object) -> go.Figure:
     return fig
 
 
+def _time_axis(fig: go.Figure, lang: str, granularity: Granularity, period: tuple[datetime, datetime] | None) -> None:
+    """A date axis over the whole period, ticks as dates, each bar one bucket wide."""
+    fig.update_traces(
+        xperiod=BUCKET_PERIODS[granularity],
+        xperiodalignment="middle",
+        selector={"type": "bar"},
+    )
+    fig.update_traces(width=0.8 * BUCKET_WIDTHS_MS[granularity], selector={"type": "bar"})
+    fig.update_traces(xperiod=BUCKET_PERIODS[granularity], xperiodalignment="middle", selector={"type": "scatter"})
+    axis: dict[str, Any] = {
+        "type": "date",
+        "tickformat": TICK_FORMATS.get(lang, TICK_FORMATS["en"])[granularity],
+        "hoverformat": "%Y-%m-%d",
+        "nticks": 8,
+    }
+    if period is not None:
+        axis["range"] = [period[0].isoformat(), period[1].isoformat()]
+    fig.update_xaxes(**axis)
+
+
+def _empty(fig: go.Figure, message: str) -> go.Figure:
+    """No data: the message in the middle of the plot, no axes."""
+    fig.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {
+                "text": message,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 16},
+            }
+        ],
+    )
+    return fig
+
+
 def day_label(bucket: str, lang: str) -> str:
     from datetime import date
 
     return format_date(date.fromisoformat(bucket), "medium", locale=_babel(lang))
 
 
-def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
-    """One figure per chart key; the table view of each comes from `tables`."""
+def figures(
+    board: Dashboard,
+    currency: str,
+    lang: str,
+    *,
+    granularity: Granularity = Granularity.DAY,
+    period: tuple[datetime, datetime] | None = None,
+) -> dict[str, go.Figure]:
+    """One figure per chart key; the table view of each comes from `tables`.
+
+    `period` ([start, end) of the filters) spans the time charts' axis; `granularity` sizes their bars."""
     revenue_label = f"{gettext(lang, 'Revenue')} ({currency})"
     sales = go.Figure()
     sales.add_bar(
@@ -100,6 +184,9 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
         yaxis2={"overlaying": "y", "side": "right", "title": gettext(lang, "Tickets")},
         yaxis={"title": revenue_label},
     )
+    _time_axis(sales, lang, granularity, period)
+    if not board.sales:
+        _empty(sales, gettext(lang, "No sales in this period"))
     refunds = _layout(
         go.Figure(
             go.Bar(
@@ -109,6 +196,9 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
             )
         )
     )
+    _time_axis(refunds, lang, granularity, period)
+    if not board.refunds:
+        _empty(refunds, gettext(lang, "No refunds in this period"))
     by_event = _layout(
         go.Figure(
             go.Bar(
@@ -134,7 +224,9 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
         go.Figure(go.Pie(labels=[n for n, _, _ in board.ticket_mix], values=[t for _, t, _ in board.ticket_mix]))
     )
     methods = _layout(
-        go.Figure(go.Pie(labels=[m for m, _, _ in board.methods], values=[o for _, o, _ in board.methods]))
+        go.Figure(
+            go.Pie(labels=[method_name(m, lang) for m, _, _ in board.methods], values=[o for _, o, _ in board.methods])
+        )
     )
     sell = go.Figure()
     sell.add_bar(
@@ -142,12 +234,14 @@ def figures(board: Dashboard, currency: str, lang: str) -> dict[str, go.Figure]:
         x=[s.sold for s in board.sell_through],
         orientation="h",
         name=gettext(lang, "Sold"),
+        marker_color=ACCENT,
     )
     sell.add_bar(
         y=[s.title for s in board.sell_through],
         x=[max(s.capacity - s.sold, 0) for s in board.sell_through],
         orientation="h",
         name=gettext(lang, "Still available"),
+        marker_color=NEUTRAL,
     )
     _layout(sell, barmode="stack", height=max(320, 28 * len(board.sell_through)), yaxis={"autorange": "reversed"})
     f = board.funnel
@@ -220,7 +314,7 @@ def tables(board: Dashboard, currency: str, lang: str) -> dict[str, dict[str, li
         },
         "methods": {
             "header": [gettext(lang, "Payment method"), gettext(lang, "Orders"), gettext(lang, "Revenue")],
-            "rows": [[x, str(o), m(r)] for x, o, r in board.methods],
+            "rows": [[method_name(x, lang), str(o), m(r)] for x, o, r in board.methods],
         },
         "sell_through": {
             "header": [
