@@ -59,7 +59,8 @@ def _sign_in_form(page: Page, email: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     expect(page.get_by_role("button", name="Sign in")).to_be_enabled()
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # A document navigation (/auth/session sets the cookie) and a new websocket: slower on a loaded machine.
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
 
 
 def test_public_pages_run_under_the_csp(page: Page) -> None:

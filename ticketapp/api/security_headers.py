@@ -3,9 +3,10 @@
 The Content-Security-Policy allows scripts from our origin plus the exact inline scripts of the
 HTML page being served: Reflex's prebuilt pages carry a few inline scripts (colour-mode boot,
 React Router's hydration context), so the middleware hashes the ones in each HTML response
-(sha256) instead of allowing any inline script. rx.call_script needs 'unsafe-eval', and styles
-need 'unsafe-inline' because Radix/Emotion insert style tags and attributes at runtime
-(measured in chromium, see docs/security.md).
+(sha256) instead of allowing any inline script; a 304 gets no policy, so the browser keeps its cached
+page's. rx.call_script needs 'unsafe-eval', and styles need 'unsafe-inline' because Radix/Emotion
+insert style tags and attributes at runtime (measured in chromium, see docs/security.md). nginx
+serves the same policy with the build's hashes (ticketapp/prod.py).
 """
 
 from __future__ import annotations
