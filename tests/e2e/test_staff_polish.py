@@ -244,3 +244,34 @@ def test_the_admin_order_page_follows_the_payment_and_its_tickets_live(browser: 
     # The open tab was not reloaded: the payment and the tickets reached it.
     expect(watching.get_by_role("table", name="Tickets").get_by_role("row")).to_have_count(3)
     expect(watching.get_by_role("button", name="Mark bank transfer paid")).to_have_count(0)
+
+
+NARROW_ADMIN_PAGES = [
+    "/admin",
+    "/admin/analytics",
+    "/admin/events",
+    "/admin/events/edit",
+    "/admin/orders",
+    "/admin/customers",
+    "/admin/staff",
+    "/admin/backups",
+    "/admin/rates",
+    "/admin/review",
+    "/admin/blocks",
+    "/admin/security",
+]
+
+
+def test_admin_pages_wrap_at_320_pixels_without_sideways_scrolling(browser: Browser, live_app) -> None:
+    admin = _staff_page(browser, live_app, "admin", viewport={"width": 320, "height": 700})
+    too_wide = {}
+    for path in NARROW_ADMIN_PAGES:
+        admin.goto(path)
+        expect(admin.get_by_role("heading", level=1)).to_be_visible()
+        expect(admin.get_by_text("Checking your access…")).to_have_count(0)
+        width = admin.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+            _shoot(admin, "narrow" + path.replace("/", "-"))
+    assert too_wide == {}
+    _shoot(admin, "narrow-admin-security-ok")
