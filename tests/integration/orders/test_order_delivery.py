@@ -16,6 +16,7 @@ from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders import refunds
 from ticketapp.services.orders.fulfilment import after_payment
 from ticketapp.services.orders.mail import CONFIRMATION_NOTE
+from ticketapp.services.shared import bus
 from ticketapp.tasks import resend_order_email
 
 
@@ -132,3 +133,29 @@ def test_refund_mail_names_the_void_tickets(session: Session, app_db: str, smtp:
 
     after_refund(session, order.id or 0, refund.id or 0)
     assert len([m for m in _mails(mail_sink, order) if "Refund" in m.subject]) == 1
+
+
+class _RecordingBus:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, dict]] = []
+
+    def publish(self, topic: str, payload: dict | None = None) -> None:
+        self.published.append((topic, payload or {}))
+
+    async def facts(self):  # pragma: no cover - nobody listens in this test
+        yield
+
+
+def test_open_order_pages_hear_of_the_issued_tickets_and_the_confirmation(
+    session: Session, app_db: str, smtp: None, mail_sink: MailSink
+) -> None:
+    recorder = _RecordingBus()
+    bus.use_bus(recorder)
+    try:
+        order, _ = make_pending_order(session, quantity=1)
+        _pay(session, order)
+    finally:
+        bus.use_bus(None)
+    facts = [payload.get("fact") for topic, payload in recorder.published if topic == bus.order_topic(order.code)]
+    # (with jobs inline the status change is announced after them; in production, before)
+    assert [fact for fact in facts if fact in ("tickets", "confirmation")] == ["tickets", "confirmation"]

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from ticketapp.services.analytics.dashboard import Dashboard, Funnel, SellThrough
-from ticketapp.services.analytics.figures import ACCENT, NEUTRAL, figures, tables
+from ticketapp.services.analytics.figures import ACCENT, NEUTRAL, figures, tables, whole_buckets
 from ticketapp.services.analytics.filters import Granularity
 
 END = datetime(2026, 3, 31, tzinfo=UTC)
@@ -54,7 +54,7 @@ def test_time_charts_span_the_period_with_one_bucket_wide_bars_and_date_ticks(
         layout = charts[key].layout
         assert layout.xaxis.type == "date"
         assert layout.xaxis.tickformat in ("%b %-d", "%b %Y")
-        assert tuple(layout.xaxis.range) == (start.isoformat(), END.isoformat())
+        assert tuple(layout.xaxis.range) == tuple(d.isoformat() for d in whole_buckets((start, END), granularity))
         bar = next(trace for trace in charts[key].data if isinstance(trace, go.Bar))
         assert bar.xperiodalignment == "middle"
         widest = 31 * 86_400_000 if granularity == Granularity.MONTH else 86_400_000
@@ -94,3 +94,17 @@ def test_still_available_seats_are_painted_neutral_not_red() -> None:
     sold, available = figures(_board(), "EUR", "en")["sell_through"].data
     assert (sold.name, sold.marker.color) == ("Sold", ACCENT)
     assert (available.name, available.marker.color) == ("Still available", NEUTRAL)
+
+
+def test_week_and_month_axes_widen_to_whole_buckets_so_no_bar_is_cut() -> None:
+    period = (datetime(2025, 12, 3, tzinfo=UTC), datetime(2026, 12, 3, tzinfo=UTC))
+    assert whole_buckets(period, Granularity.MONTH) == (
+        datetime(2025, 12, 1, tzinfo=UTC),
+        datetime(2027, 1, 1, tzinfo=UTC),
+    )
+    wednesday, thursday = datetime(2026, 3, 4, tzinfo=UTC), datetime(2026, 3, 12, tzinfo=UTC)
+    assert whole_buckets((wednesday, thursday), Granularity.WEEK) == (
+        datetime(2026, 3, 2, tzinfo=UTC),
+        datetime(2026, 3, 16, tzinfo=UTC),
+    )
+    assert whole_buckets((wednesday, thursday), Granularity.DAY) == (wednesday, thursday)

@@ -6,7 +6,7 @@ millisecond-wide axis; an empty chart says so instead of showing bare axes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
@@ -126,8 +126,22 @@ def _time_axis(fig: go.Figure, lang: str, granularity: Granularity, period: tupl
         "nticks": 8,
     }
     if period is not None:
-        axis["range"] = [period[0].isoformat(), period[1].isoformat()]
+        start, end = whole_buckets(period, granularity)
+        axis["range"] = [start.isoformat(), end.isoformat()]
     fig.update_xaxes(**axis)
+
+
+def whole_buckets(period: tuple[datetime, datetime], granularity: Granularity) -> tuple[datetime, datetime]:
+    """The period widened to whole weeks or months, so the first and last bars are not cut."""
+    start, end = period
+    if granularity == Granularity.WEEK:
+        start -= timedelta(days=start.weekday())
+        end += timedelta(days=(7 - end.weekday()) % 7)
+    elif granularity == Granularity.MONTH:
+        start = start.replace(day=1)
+        if end.day != 1 or end.time() != datetime.min.time():
+            end = (end.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return start, end
 
 
 def _empty(fig: go.Figure, message: str) -> go.Figure:
