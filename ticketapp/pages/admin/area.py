@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.admin.area import AdminHomeState, OutboxState
 from ticketapp.state.locale import t
 
 
-@rx.page(route="/admin", title="Admin · Ticketapp", on_load=[AdminHomeState.load])
+@rx.page(route="/admin", title=page_title(t("Administration")), on_load=[AdminHomeState.load])
 def admin_home() -> rx.Component:
     return page_layout(
         rx.cond(
@@ -28,7 +28,7 @@ def admin_home() -> rx.Component:
     )
 
 
-@rx.page(route="/403", title="Access denied · Ticketapp")
+@rx.page(route="/403", title=page_title(t("Access denied")))
 def forbidden() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -56,7 +56,7 @@ def _mail(mail: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
-@rx.page(route="/dev/outbox", title="Mail outbox · Ticketapp", on_load=[OutboxState.load])
+@rx.page(route="/dev/outbox", title=page_title(t("Mail outbox")), on_load=[OutboxState.load])
 def outbox() -> rx.Component:
     return page_layout(
         rx.vstack(
