@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.4
 BUN := .tools/node_modules/.bin/bun
+# axe-core runs inside the browser tests (tests/e2e/test_accessibility.py), injected from this local copy.
+AXE_VERSION := 4.14.1
+AXE := .tools/node_modules/axe-core/axe.min.js
 PORT ?= 3000
 
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
@@ -54,7 +57,7 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt
 	$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-audit.txt
 	touch $@
 
-deps: $(VENV)/.installed $(BUN)
+deps: $(VENV)/.installed $(BUN) $(AXE)
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +66,10 @@ $(VENV)/.installed: requirements.txt
 
 $(BUN):
 	npm install --prefix .tools --save-exact --no-audit --no-fund bun@$(BUN_VERSION)
+
+# After bun (one npm at a time in .tools); the version is pinned here and in .tools/package.json.
+$(AXE): | $(BUN)
+	npm install --prefix .tools --save-exact --no-audit --no-fund axe-core@$(AXE_VERSION)
 
 # Debian's chromium drives the browser tests (Playwright's own download is unreachable);
 # poppler-utils' pdftoppm rasterises ticket PDFs so tests can decode their QR codes.

@@ -64,7 +64,7 @@ def test_viewing_and_adding_to_cart_record_anonymous_funnel_steps(page: Page, li
     before = _funnel_rows(live_app)
     page.goto("/events/jazz-a-lyon")
     expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
-    page.get_by_role("button", name=re.compile(r"^Add .+ to cart$")).first.click()
+    page.get_by_role("button", name=re.compile(r"^Add to cart: .+$")).first.click()
     expect(page.get_by_role("status").filter(has_text="added to your cart")).to_be_visible()
     new = _funnel_rows(live_app)[len(before) :]
     assert [kind for kind, _ in new] == ["view", "cart"]

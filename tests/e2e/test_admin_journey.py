@@ -60,7 +60,7 @@ def _buy(page: Page, title: str, method_label: str, quantity: str) -> str:
     page.get_by_role("link", name=title).first.click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     page.get_by_label("Quantity of Standard").select_option(quantity)
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text(re.compile(rf"^{quantity} tickets? added to your cart\.$"))).to_be_visible()
     page.goto("/checkout")
     page.get_by_label("Full name").fill("Dominique Client")

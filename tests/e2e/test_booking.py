@@ -51,7 +51,7 @@ def test_search_filter_sort_then_book_and_check_out(page: Page, live_app) -> Non
     expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Standard")).to_contain_text("On sale")
     page.get_by_label("Quantity of Standard").select_option("2")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
     expect(_cart_badge(page)).to_have_text("2")
 
@@ -105,7 +105,7 @@ def test_bad_filters_are_refused_and_empty_state_clears(page: Page) -> None:
 
 def test_hold_expires_releases_tickets_and_can_be_renewed(page: Page) -> None:
     page.goto("/events/stand-up-gala")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(_cart_badge(page)).to_have_text("1")
     page.get_by_role("link", name="View cart").click()
     expect(page.get_by_role("timer")).to_have_text(COUNTDOWN)

@@ -20,7 +20,7 @@ def test_anonymous_cart_merges_on_sign_in_and_the_paid_order_is_in_the_account(p
 
     page.goto("/events/lyon-tech-summit")
     page.get_by_label("Quantity of Standard").select_option("2")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
     expect(_cart_badge(page)).to_have_text("2")
 

@@ -49,7 +49,7 @@ def test_a_guest_chooses_dollars_and_sees_approximate_prices_but_pays_in_euros(p
     expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Standard").get_by_text(APPROX_USD)).to_be_visible()
     page.get_by_label("Quantity of Standard").select_option("2")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
 
     page.goto("/cart")

@@ -22,7 +22,7 @@ SLUG = "lyon-tech-summit"
 def _buy_one(page: Page, name: str, email: str) -> None:
     page.goto(f"/events/{SLUG}")
     page.get_by_label("Quantity of Standard").select_option("1")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
     page.goto("/checkout")
     page.get_by_label("Full name").fill(name)

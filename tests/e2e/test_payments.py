@@ -14,7 +14,7 @@ from tests.fakes.stripe_api import FakeStripe, event_payload, post_signed_webhoo
 def _book_and_checkout(page: Page, slug: str, method_label: str, quantity: str = "2") -> None:
     page.goto(f"/events/{slug}")
     page.get_by_label("Quantity of Standard").select_option(quantity)
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text(re.compile(rf"^{quantity} tickets? added to your cart\.$"))).to_be_visible()
     page.goto("/checkout")
     page.get_by_label("Full name").fill("Camille Martin")

@@ -38,7 +38,7 @@ def _checkout(page: Page, base: str, name: str, email: str, method_label: str = 
     """A guest puts one Standard ticket of "Jazz à Lyon" in the cart and places the order (demo card)."""
     page.goto(f"{base}/events/jazz-a-lyon")
     page.get_by_label("Quantity of Standard").select_option("1")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
     page.goto(f"{base}/checkout")
     expect(page.get_by_text(re.compile(r"^Total: "))).to_be_visible()  # the page has loaded the cart

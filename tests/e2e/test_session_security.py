@@ -128,7 +128,7 @@ def test_sign_out_empties_the_cart_for_the_next_person(page: Page, live_app) -> 
     sign_in(page, email)
     page.goto("/events/lyon-tech-summit")
     page.get_by_label("Quantity of Standard").select_option("2")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()

@@ -56,7 +56,7 @@ def test_checkout_fields_keep_every_character_typed_at_full_speed(page: Page, li
     type_name = _ask_attendee_names(live_app.database_url)
     page.goto(f"/events/{NAMED_EVENT_SLUG}")
     page.get_by_label(f"Quantity of {type_name}").select_option("1")
-    page.get_by_role("button", name=f"Add {type_name} to cart").click()
+    page.get_by_role("button", name=f"Add to cart: {type_name}").click()
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
     page.goto("/checkout")
     expect(page.get_by_role("button", name="Place order and pay")).to_be_visible()

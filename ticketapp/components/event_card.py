@@ -15,7 +15,7 @@ def event_card(event: ObjectVar[dict[str, str]]) -> rx.Component:
                 rx.badge(event["category"], variant="soft"),
                 rx.heading(
                     rx.link(event["title"], href=event["href"], color_scheme="gray", high_contrast=True),
-                    as_="h3",
+                    as_="h2",  # under the page's h1 (home, search): no skipped level
                     size="4",
                 ),
                 rx.text(rx.el.time(event["date"]), size="2"),

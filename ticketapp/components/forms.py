@@ -60,9 +60,22 @@ def labelled_field(
 
 
 def _control_props(
-    control_id: ControlId, name: str | None, hint: Label | None, props: dict[str, Any]
+    control_id: ControlId,
+    name: str | None,
+    hint: Label | None,
+    props: dict[str, Any],
+    invalid: rx.Var[bool] | None = None,
+    error_id: str | None = None,
 ) -> dict[str, Any]:
-    described = {"aria_describedby": _hint_id(control_id)} if hint is not None else {}
+    """The control's id, name and class; `aria-describedby` names its help text and, while `invalid`,
+    the error message `error_id` (so a screen reader reads why when it lands on the field)."""
+    hint_ids = _hint_id(control_id) if hint is not None else ""
+    described: dict[str, Any] = {"aria_describedby": hint_ids} if hint_ids else {}
+    if invalid is not None and error_id:
+        described = {
+            "aria_invalid": rx.cond(invalid, "true", "false"),
+            "aria_describedby": rx.cond(invalid, f"{hint_ids} {error_id}".strip(), hint_ids),
+        }
     return {"id": control_id, "name": name or control_id, "class_name": "field", **described, **props}
 
 
@@ -86,10 +99,14 @@ def text_field(
     hint: Label | None = None,
     error: rx.Component | None = None,
     width: str = "100%",
+    invalid: rx.Var[bool] | None = None,
+    error_id: str | None = None,
     **props: Any,
 ) -> rx.Component:
-    """A labelled input (named after its id unless `name` is given); `props` go to the input."""
-    control = _debounced(rx.el.input(**_control_props(control_id, name, hint, props)), props)
+    """A labelled input (named after its id unless `name` is given); `props` go to the input.
+
+    `invalid` with `error_id`: the field is marked invalid and described by that message while it holds."""
+    control = _debounced(rx.el.input(**_control_props(control_id, name, hint, props, invalid, error_id)), props)
     return labelled_field(label, control, control_id, hint=hint, error=error, width=width)
 
 
@@ -133,8 +150,8 @@ def checkbox_field(label: Label, control_id: ControlId, *, name: str | None = No
     )
 
 
-def error_region(message: rx.Var[str]) -> rx.Component:
-    """An alert that screen readers announce as soon as a message appears."""
+def error_region(message: rx.Var[str], region_id: str | None = None) -> rx.Component:
+    """An alert that screen readers announce as soon as a message appears; `region_id` lets fields point at it."""
     return rx.box(
         rx.cond(
             message != "",
@@ -143,6 +160,7 @@ def error_region(message: rx.Var[str]) -> rx.Component:
         ),
         role="alert",
         width="100%",
+        **({"id": region_id} if region_id else {}),
     )
 
 
@@ -198,3 +216,13 @@ def honeypot(name: str = HONEYPOT_FIELD) -> rx.Component:
         aria_hidden="true",
         class_name="visually-hidden",
     )
+
+
+def labelled_upload(label: Label, *children: rx.Component, **props: Any) -> rx.Component:
+    """`rx.upload` whose hidden file input is named `label` (react-dropzone's input has no label of its own,
+    and `rx.upload` passes no props to it)."""
+    upload = rx.upload(*children, **props)
+    zone = upload.children[0]
+    file_input = zone.children[0]
+    file_input.custom_attrs["aria-label"] = label
+    return upload

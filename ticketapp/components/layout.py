@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp.components.focus import focus_manager
 from ticketapp.components.forms import PostForm, sign_out_form
 from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
@@ -14,6 +15,12 @@ from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.cart import CartState
 
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+SITE_NAME = "Ticketapp"
+
+
+def page_title(name: rx.Var[str] | str) -> rx.Var[str]:
+    """The browser tab's title: the page's name in the visitor's language, then the site ("Cart · Ticketapp")."""
+    return rx.Var.create(name).to(str) + f" · {SITE_NAME}"
 
 
 def language_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Component:
@@ -150,7 +157,16 @@ def cart_link() -> rx.Component:
         rx.hstack(
             rx.icon("shopping-cart", aria_hidden="true"),
             rx.text(t("Cart")),
-            rx.badge(CartState.item_count, aria_live="polite", role="status", variant="solid"),
+            # The badge is for the eye; a screen reader hears "Cart, 2 tickets" (a bare number says nothing).
+            rx.badge(CartState.item_count, variant="solid", aria_hidden="true"),
+            rx.el.span(
+                CartState.item_count,
+                " ",
+                rx.cond(CartState.item_count == 1, t("ticket"), t("tickets")),
+                class_name="visually-hidden",
+                # A live region but no status role: a role would keep the words out of the link's name.
+                aria_live="polite",
+            ),
             align="center",
             spacing="1",
         ),
@@ -214,6 +230,7 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
     """Wrap page content; `on_language_change` reloads page data in the new language."""
     return rx.box(
         html_lang(),
+        focus_manager(),
         rx.el.a(t("Skip to content"), href="#main", class_name="skip-link"),
         site_header(on_language_change),
         verify_email_banner(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.qr_camera import qr_camera
 from ticketapp.state.checkin import CheckinState
 from ticketapp.state.locale import t
@@ -187,7 +187,7 @@ def _door() -> rx.Component:
     )
 
 
-@rx.page(route="/checkin", title="Check-in · Ticketapp", on_load=[CheckinState.load])
+@rx.page(route="/checkin", title=page_title(t("Check-in")), on_load=[CheckinState.load])
 def checkin_page() -> rx.Component:
     return page_layout(
         rx.vstack(

@@ -87,6 +87,11 @@ async def staff_viewer(state: rx.State, role: Role) -> Viewer | None:
         return None
 
 
+def focus_control(control_id: str) -> EventSpec:
+    """Move the browser's focus to the form control an error is about (after the message is shown)."""
+    return rx.call_script(f"document.getElementById({control_id!r})?.focus()")
+
+
 class PageState(rx.State, mixin=True):
     """A page that loads its data and says how the last action went."""
 

@@ -10,7 +10,7 @@ from reflex.event import EventSpec
 from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import text_field
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.area import AdminGateState
 from ticketapp.state.base import Paged, StaffPageState
@@ -60,7 +60,7 @@ def admin_route(route: str, title: str, state: type[StaffPageState]) -> Callable
     """Register an admin page: the gate redirects visitors who may not see it, then `state.load` runs."""
     return rx.page(
         route=route,
-        title=f"{title} · Ticketapp admin",
+        title=page_title(t(title) + " · " + t("Administration")),
         on_load=[AdminGateState.check, state.load],
     )
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
 from reflex.vars import ObjectVar
 
-from ticketapp.components.forms import TYPING_THROTTLE_MS, email_field, labelled_field, select_field, text_field
+from ticketapp.components.focus import chat_focus_hooks
+from ticketapp.components.forms import (
+    TYPING_THROTTLE_MS,
+    email_field,
+    labelled_field,
+    labelled_upload,
+    select_field,
+    text_field,
+)
 from ticketapp.services.support.tickets import TOPICS
 from ticketapp.state.locale import t
 from ticketapp.state.support.chat import CHAT_UPLOAD_ID
@@ -160,7 +169,8 @@ def _conversation() -> rx.Component:
 def _attachment_picker() -> rx.Component:
     """Send an image or a PDF (≤ 5 MB; checked by content on the server)."""
     return rx.hstack(
-        rx.upload(
+        labelled_upload(
+            t("Attach an image or PDF"),
             rx.text(t("Attach an image or PDF"), size="1"),
             rx.text(rx.selected_files(CHAT_UPLOAD_ID), size="1", color_scheme="gray"),
             id=CHAT_UPLOAD_ID,
@@ -194,7 +204,11 @@ def chat_panel() -> rx.Component:
             rx.heading(t("Chat with support"), as_="h2", size="3", id="chat-title"),
             rx.spacer(),
             rx.icon_button(
-                rx.icon("x", aria_hidden="true"), on_click=Chat.close_panel, aria_label=t("Close chat"), variant="ghost"
+                rx.icon("x", aria_hidden="true"),
+                on_click=Chat.close_panel,
+                aria_label=t("Close chat"),
+                variant="ghost",
+                id="chat-close",
             ),
             align="center",
             width="100%",
@@ -225,8 +239,19 @@ def chat_panel() -> rx.Component:
     )
 
 
+class ChatFocus(rx.Fragment):
+    """Renders nothing; moves focus into the panel when it opens and closes it on Escape."""
+
+    def add_imports(self) -> dict[str, list[rx.ImportVar]]:
+        return {"react": [rx.ImportVar(tag="useEffect")]}
+
+    def add_hooks(self) -> list[str | rx.Var[Any]]:
+        return chat_focus_hooks(Chat.panel_open)
+
+
 def chat_launcher() -> rx.Component:
     return rx.box(
+        ChatFocus.create(),
         rx.cond(Chat.panel_open, chat_panel()),
         rx.button(
             rx.icon("message_circle", aria_hidden="true"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
@@ -18,7 +20,7 @@ from ticketapp.components.forms import (
     text_field,
     tv,
 )
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.signin import (
     ForgotPasswordState,
@@ -28,6 +30,15 @@ from ticketapp.state.account.signin import (
     VerifyEmailState,
 )
 from ticketapp.state.locale import t
+
+SIGN_IN_ERROR = "signin-error"
+SIGN_UP_ERROR = "signup-error"
+RULE_CHECK_ID = "rule-check"
+
+
+def _sign_up_error(control_id: str) -> dict[str, Any]:
+    """A sign-up field is invalid and described by the form's error while the error is about it."""
+    return {"invalid": SignUpState.error_field == control_id, "error_id": SIGN_UP_ERROR}
 
 
 def password_rule() -> rx.Var[str]:
@@ -61,9 +72,23 @@ def _password_step() -> rx.Component:
     return rx.vstack(
         rx.form(
             rx.vstack(
-                email_field(t("E-mail"), "field-email", name="email", auto_complete="email", required=True),
+                email_field(
+                    t("E-mail"),
+                    "field-email",
+                    name="email",
+                    auto_complete="email",
+                    required=True,
+                    invalid=SignInState.error_field == "field-email",
+                    error_id=SIGN_IN_ERROR,
+                ),
                 password_field(
-                    t("Password"), "field-password", name="password", auto_complete="current-password", required=True
+                    t("Password"),
+                    "field-password",
+                    name="password",
+                    auto_complete="current-password",
+                    required=True,
+                    invalid=SignInState.error_field == "field-email",  # wrong address or password: both
+                    error_id=SIGN_IN_ERROR,
                 ),
                 checkbox_field(t("Remember me"), "field-remember", name="remember"),
                 submit_button(t("Sign in")),
@@ -86,7 +111,13 @@ def _code_step() -> rx.Component:
         rx.vstack(
             rx.text(t("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")),
             text_field(
-                t("Authentication code"), "field-code", name="code", auto_complete="one-time-code", required=True
+                t("Authentication code"),
+                "field-code",
+                name="code",
+                auto_complete="one-time-code",
+                required=True,
+                invalid=SignInState.error_field == "field-code",
+                error_id=SIGN_IN_ERROR,
             ),
             submit_button(t("Verify")),
             spacing="3",
@@ -97,31 +128,35 @@ def _code_step() -> rx.Component:
     )
 
 
-@rx.page(route="/signin", title="Sign in · Ticketapp", on_load=[SignInState.load])
+@rx.page(route="/signin", title=page_title(t("Sign in")), on_load=[SignInState.load])
 def signin() -> rx.Component:
     return _centered(
         rx.heading(t("Sign in"), as_="h1", size="7"),
         form_card(
-            error_region(SignInState.error),
+            error_region(SignInState.error, region_id=SIGN_IN_ERROR),
             rx.cond(SignInState.step == "code", _code_step(), _password_step()),
         ),
     )
 
 
 def _password_feedback() -> rx.Component:
-    """The rules the typed password breaks, announced as soon as the field is left."""
-    return rx.el.ul(
-        rx.foreach(SignUpState.password_problems, lambda problem: rx.el.li(tv(problem))),
+    """The rules the typed password breaks, announced as soon as the field is left; the list (no name of its own,
+    so its words are read) also describes the password field."""
+    return rx.el.div(
+        rx.el.ul(
+            rx.foreach(SignUpState.password_problems, lambda problem: rx.el.li(tv(problem))),
+            id=RULE_CHECK_ID,
+            margin="0",
+        ),
         role="status",
         aria_live="polite",
         aria_label=t("Password check"),
         color="var(--red-11)",
         font_size="0.875rem",
-        margin="0",
     )
 
 
-@rx.page(route="/signup", title="Create an account · Ticketapp", on_load=[SignUpState.shown])
+@rx.page(route="/signup", title=page_title(t("Create an account")), on_load=[SignUpState.shown])
 def signup() -> rx.Component:
     return _centered(
         rx.heading(t("Create an account"), as_="h1", size="7"),
@@ -134,11 +169,16 @@ def signup() -> rx.Component:
             icon="mail",
         ),
         form_card(
-            error_region(SignUpState.error),
+            error_region(SignUpState.error, region_id=SIGN_UP_ERROR),
             rx.form(
                 rx.vstack(
                     text_field(
-                        t("Name"), "field-display_name", name="display_name", auto_complete="name", required=True
+                        t("Name"),
+                        "field-display_name",
+                        name="display_name",
+                        auto_complete="name",
+                        required=True,
+                        **_sign_up_error("field-display_name"),
                     ),
                     email_field(
                         t("E-mail"),
@@ -147,6 +187,7 @@ def signup() -> rx.Component:
                         auto_complete="email",
                         required=True,
                         on_blur=SignUpState.remember_email,
+                        **_sign_up_error("field-email"),
                     ),
                     password_field(
                         t("Password"),
@@ -157,6 +198,10 @@ def signup() -> rx.Component:
                         hint=password_rule(),
                         error=_password_feedback(),
                         on_blur=SignUpState.check_password,
+                        # Also described by the live rule check, and invalid while it lists a broken rule.
+                        invalid=(SignUpState.error_field == "field-password")
+                        | (SignUpState.password_problems.length() > 0),
+                        error_id=f"{RULE_CHECK_ID} {SIGN_UP_ERROR}",
                     ),
                     password_field(
                         t("Repeat the password"),
@@ -164,6 +209,7 @@ def signup() -> rx.Component:
                         name="password_confirm",
                         auto_complete="new-password",
                         required=True,
+                        **_sign_up_error("field-password_confirm"),
                     ),
                     honeypot(),
                     submit_button(t("Create my account")),
@@ -179,7 +225,7 @@ def signup() -> rx.Component:
 
 
 # Opening /signout does not sign out (a link or image on another site could): it asks for the click.
-@rx.page(route="/signout", title="Sign out · Ticketapp")
+@rx.page(route="/signout", title=page_title(t("Sign out")))
 def signout() -> rx.Component:
     return _centered(
         rx.heading(t("Sign out"), as_="h1", size="7"),
@@ -189,7 +235,7 @@ def signout() -> rx.Component:
 
 @rx.page(
     route="/forgot-password",
-    title="Forgot password · Ticketapp",
+    title=page_title(t("Forgot your password?")),
 )
 def forgot_password() -> rx.Component:
     return _centered(
@@ -218,7 +264,7 @@ def forgot_password() -> rx.Component:
 
 @rx.page(
     route="/reset-password",
-    title="Choose a new password · Ticketapp",
+    title=page_title(t("Choose a new password")),
     on_load=[ResetPasswordState.load],
 )
 def reset_password() -> rx.Component:
@@ -265,7 +311,7 @@ def reset_password() -> rx.Component:
 
 @rx.page(
     route="/verify-email",
-    title="Confirm your e-mail · Ticketapp",
+    title=page_title(t("E-mail confirmation")),
     on_load=[VerifyEmailState.load],
 )
 def verify_email() -> rx.Component:

@@ -15,7 +15,7 @@ from ticketapp.components.forms import (
     submit_button,
     text_field,
 )
-from ticketapp.components.layout import LANGUAGES, page_layout
+from ticketapp.components.layout import LANGUAGES, page_layout, page_title
 from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.profile import OrderDetailState, OrdersState, ProfileState, SecurityState
@@ -252,7 +252,7 @@ def _sessions_section() -> rx.Component:
 
 @rx.page(
     route="/account",
-    title="My account · Ticketapp",
+    title=page_title(t("My account")),
     on_load=[ProfileState.load, SessionsState.load],
 )
 def account() -> rx.Component:
@@ -306,7 +306,7 @@ def _orders_table() -> rx.Component:
     )
 
 
-@rx.page(route="/account/orders", title="My orders · Ticketapp", on_load=[OrdersState.load])
+@rx.page(route="/account/orders", title=page_title(t("My orders")), on_load=[OrdersState.load])
 def orders() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -378,7 +378,7 @@ def _order_detail() -> rx.Component:
 
 @rx.page(
     route="/account/orders/[code]",
-    title="Order · Ticketapp",
+    title=page_title(t("Order")),
     on_load=[OrderDetailState.load],
 )
 def order_detail() -> rx.Component:
@@ -449,7 +449,7 @@ def _recovery_codes() -> rx.Component:
     )
 
 
-@rx.page(route="/account/security", title="Security · Ticketapp", on_load=[SecurityState.load])
+@rx.page(route="/account/security", title=page_title(t("Security")), on_load=[SecurityState.load])
 def security() -> rx.Component:
     return page_layout(
         rx.vstack(

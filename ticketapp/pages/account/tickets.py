@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import error_region, status_region, text_field
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.pages.account.profile import account_nav
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.tickets import MyTicketsState
@@ -128,7 +128,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(route="/account/tickets", title="My tickets · Ticketapp", on_load=[MyTicketsState.load])
+@rx.page(route="/account/tickets", title=page_title(t("My tickets")), on_load=[MyTicketsState.load])
 def my_tickets() -> rx.Component:
     return page_layout(
         rx.vstack(

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.admin.shell import ADMIN_AREAS, AGENT_AREAS
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.i18n import msgid
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.admin.area import AdminHomeState, OutboxState
@@ -97,7 +97,7 @@ def _home() -> rx.Component:
     )
 
 
-@rx.page(route="/admin", title="Admin · Ticketapp", on_load=[AdminHomeState.load])
+@rx.page(route="/admin", title=page_title(t("Administration")), on_load=[AdminHomeState.load])
 def admin_home() -> rx.Component:
     return page_layout(
         rx.cond(AdminHomeState.ready, _home(), rx.text(t("Checking your access…"), role="status")),
@@ -105,7 +105,7 @@ def admin_home() -> rx.Component:
     )
 
 
-@rx.page(route="/403", title="Access denied · Ticketapp")
+@rx.page(route="/403", title=page_title(t("Access denied")))
 def forbidden() -> rx.Component:
     return page_layout(
         rx.vstack(
@@ -133,7 +133,7 @@ def _mail(mail: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
-@rx.page(route="/dev/outbox", title="Mail outbox · Ticketapp", on_load=[OutboxState.load])
+@rx.page(route="/dev/outbox", title=page_title(t("Mail outbox")), on_load=[OutboxState.load])
 def outbox() -> rx.Component:
     return page_layout(
         rx.vstack(

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import NumberVar, ObjectVar
 
 from ticketapp.components.admin import shell
-from ticketapp.components.forms import select_field, text_field, textarea_field
+from ticketapp.components.forms import labelled_upload, select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
 from ticketapp.state.admin.event_form import AdminEventFormState
@@ -65,7 +65,10 @@ def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
                     rx.text(t("The event goes off sale. This cannot be undone.")),
                     rx.el.label(
                         rx.checkbox(
-                            checked=AdminEventsState.refund_on_cancel, on_change=AdminEventsState.set_refund_on_cancel
+                            checked=AdminEventsState.refund_on_cancel,
+                            on_change=AdminEventsState.set_refund_on_cancel,
+                            # Radix's checkbox is a button: the wrapping label does not name it for assistive tech.
+                            aria_label=t("Refund every order and cancel unpaid ones"),
                         ),
                         " ",
                         t("Refund every order and cancel unpaid ones"),
@@ -192,6 +195,7 @@ def _form() -> rx.Component:
                 rx.checkbox(
                     checked=AdminEventFormState.form.get("names", "") == "on",
                     on_change=lambda v: AdminEventFormState.set_field("names", rx.cond(v, "on", "")),
+                    aria_label=t("Ask a name per ticket"),
                 ),
                 " ",
                 t("Ask a name per ticket"),
@@ -243,7 +247,8 @@ def _image() -> rx.Component:
                     src=AdminEventFormState.form.get("image_url", ""), alt=t("Current event image"), max_width="20rem"
                 ),
             ),
-            rx.upload(
+            labelled_upload(
+                t("Event image"),
                 rx.text(t("Drop an image here or click to choose (PNG, JPEG, WebP or GIF, at most 5 MB)")),
                 id="event-image",
                 accept={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.prices import approx_price, currency_note
 from ticketapp.state.locale import t
 from ticketapp.state.shop.cart import CartState
@@ -117,7 +117,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(route="/cart", title="Ticketapp", on_load=[CartState.load])
+@rx.page(route="/cart", title=page_title(t("Cart")), on_load=[CartState.load])
 def cart_page() -> rx.Component:
     return page_layout(
         rx.cond(CartState.loaded, _content(), rx.center(rx.spinner(size="3"), role="status", padding="2rem")),

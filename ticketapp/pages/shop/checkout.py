@@ -6,12 +6,14 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import honeypot, text_field
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import payment_method_picker
 from ticketapp.components.prices import approx_price, currency_note
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import t
 from ticketapp.state.shop.checkout import CheckoutState
+
+CHECKOUT_ERROR = "checkout-error"
 
 
 def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
@@ -79,6 +81,8 @@ def _buyer_form() -> rx.Component:
                 max_length=NAME_MAX,
                 auto_complete="name",
                 required=True,
+                invalid=CheckoutState.error_field == "buyer-name",
+                error_id=CHECKOUT_ERROR,
             ),
             text_field(
                 t("E-mail"),
@@ -89,6 +93,8 @@ def _buyer_form() -> rx.Component:
                 max_length=EMAIL_MAX,
                 auto_complete="email",
                 required=True,
+                invalid=CheckoutState.error_field == "buyer-email",
+                error_id=CHECKOUT_ERROR,
             ),
             rx.foreach(
                 CheckoutState.attendee_fields,
@@ -105,6 +111,8 @@ def _buyer_form() -> rx.Component:
                     name="accept-terms",
                     checked=CheckoutState.accept_terms,
                     on_change=CheckoutState.set_accept_terms,
+                    aria_invalid=rx.cond(CheckoutState.error_field == "accept-terms", "true", "false"),
+                    aria_describedby=rx.cond(CheckoutState.error_field == "accept-terms", CHECKOUT_ERROR, ""),
                 ),
                 rx.el.label(t("I accept the terms of sale"), html_for="accept-terms"),
                 align="center",
@@ -115,6 +123,7 @@ def _buyer_form() -> rx.Component:
                     rx.callout(CheckoutState.error, icon="triangle_alert", color_scheme="red"),
                 ),
                 role="alert",
+                id=CHECKOUT_ERROR,
             ),
             honeypot(),
             payment_method_picker(
@@ -174,7 +183,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(route="/checkout", title="Ticketapp", on_load=[CheckoutState.load])
+@rx.page(route="/checkout", title=page_title(t("Checkout")), on_load=[CheckoutState.load])
 def checkout_page() -> rx.Component:
     return page_layout(
         rx.cond(CheckoutState.loaded, _content(), rx.center(rx.spinner(size="3"), role="status", padding="2rem")),

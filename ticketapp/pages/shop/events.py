@@ -6,7 +6,7 @@ import reflex as rx
 
 from ticketapp.components.event_card import event_card
 from ticketapp.components.forms import labelled_field, select_field, text_field
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.state.locale import t
 from ticketapp.state.shop.search import SearchState
 
@@ -164,7 +164,7 @@ def _results() -> rx.Component:
     )
 
 
-@rx.page(route="/events", title="Ticketapp", on_load=[SearchState.load])
+@rx.page(route="/events", title=page_title(t("Find events")), on_load=[SearchState.load])
 def events_page() -> rx.Component:
     return page_layout(
         rx.vstack(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.event_card import event_card
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.state.locale import t
 from ticketapp.state.shop.catalog import CatalogState
 
@@ -27,7 +27,7 @@ def _events_grid() -> rx.Component:
     )
 
 
-@rx.page(route="/", title="Ticketapp", on_load=[CatalogState.load])
+@rx.page(route="/", title=page_title(t("Upcoming events")), on_load=[CatalogState.load])
 def home() -> rx.Component:
     return page_layout(
         rx.vstack(

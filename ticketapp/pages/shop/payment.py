@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import order_lines_table, payment_method_picker
 from ticketapp.models import OrderStatus
 from ticketapp.state.locale import t
@@ -149,7 +149,7 @@ def _order() -> rx.Component:
     )
 
 
-@rx.page(route="/orders/[code]/status", title="Ticketapp", on_load=[S.load])
+@rx.page(route="/orders/[code]/status", title=page_title(t("Order") + " " + S.code), on_load=[S.load])
 def order_status_page() -> rx.Component:
     return page_layout(
         rx.cond(S.loaded, rx.cond(S.found, _order(), _not_found()), _loading()),
@@ -174,7 +174,16 @@ def _demo() -> rx.Component:
         rx.text(t("Total"), ": ", D.total, weight="bold", size="5"),
         rx.box(rx.cond(D.error != "", rx.callout(D.error, icon="triangle_alert", color_scheme="red")), role="alert"),
         rx.hstack(
-            rx.button(t("Pay"), " ", D.total, on_click=D.approve, size="3", color_scheme="green", loading=D.busy),
+            rx.button(
+                t("Pay"),
+                " ",
+                D.total,
+                on_click=D.approve,
+                size="3",
+                color_scheme="green",
+                high_contrast=True,  # white on green-9 is 3.15:1; green-12 reads in both themes
+                loading=D.busy,
+            ),
             rx.button(
                 t("Decline payment"),
                 on_click=D.decline,
@@ -201,7 +210,7 @@ def _demo_unavailable() -> rx.Component:
     )
 
 
-@rx.page(route="/pay/demo/[code]", title="Ticketapp — test payment", on_load=[D.load])
+@rx.page(route="/pay/demo/[code]", title=page_title(t("Test payment")), on_load=[D.load])
 def demo_payment_page() -> rx.Component:
     return page_layout(
         rx.cond(D.loaded, rx.cond(D.found, _demo(), _demo_unavailable()), _loading()),

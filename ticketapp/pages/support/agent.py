@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.support.admin import support_admin_section
 from ticketapp.components.support.agent_chats import chats_section
 from ticketapp.components.support.agent_tickets import call_section, queue_section, ticket_section
@@ -52,7 +52,7 @@ def _feedback() -> rx.Component:
 
 @rx.page(
     route="/agent",
-    title="Agent panel · Ticketapp",
+    title=page_title(t("Agent panel")),
     on_load=[Chats.load, Tickets.load, SupportAdminState.load],
 )
 def agent_page() -> rx.Component:

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import email_field, labelled_field, text_field, textarea_field
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.support.chat import chat_line, topic_select
 from ticketapp.state.locale import t
 from ticketapp.state.support.help import SupportPageState as Page
@@ -51,7 +51,8 @@ def _contact_form() -> rx.Component:
 def _contact_details() -> rx.Component:
     return rx.el.section(
         rx.heading(t("Call us"), as_="h2", size="5", id="phone-title"),
-        rx.text(rx.link(Page.phone, href="tel:" + Page.phone), size="4", weight="bold"),
+        # No number configured: no empty, nameless link.
+        rx.cond(Page.phone != "", rx.text(rx.link(Page.phone, href="tel:" + Page.phone), size="4", weight="bold")),
         rx.heading(t("Opening hours"), as_="h3", size="3"),
         rx.el.ul(rx.foreach(Page.hours, lambda line: rx.el.li(line))),
         aria_labelledby="phone-title",
@@ -140,7 +141,7 @@ def _my_requests() -> rx.Component:
     )
 
 
-@rx.page(route="/support", title="Support · Ticketapp", on_load=[Page.load])
+@rx.page(route="/support", title=page_title(t("Support")), on_load=[Page.load])
 def support_page() -> rx.Component:
     return page_layout(
         rx.vstack(

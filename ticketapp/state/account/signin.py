@@ -20,6 +20,7 @@ from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.risk import bots
 from ticketapp.state.account.auth import AuthState, client_info
+from ticketapp.state.base import focus_control
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
@@ -84,6 +85,8 @@ SIGN_UP_FIELDS = {
 
 class SignInState(SentWhenUsed, rx.State):
     error: str = ""
+    # The control the error is about: it is marked invalid, described by the error and focused.
+    error_field: str = ""
     step: str = "password"
     next_path: str = "/"
     providers: list[dict[str, str]] = []
@@ -115,9 +118,10 @@ class SignInState(SentWhenUsed, rx.State):
         form = form_values(form, {"email": EMAIL_MAX, "password": PASSWORD_MAX})
         result, ticket = await run_db(_sign_in, form["email"], form["password"], remember, client_info(self))
         if not result.ok:
-            self.error = result.error
-            return None
-        self.error = ""
+            # One answer for a wrong address or password (no account enumeration): both fields, the first focused.
+            self.error, self.error_field = result.error, "field-email"
+            return focus_control(self.error_field)
+        self.error, self.error_field = "", ""
         # The cookie route merges the browser's cart once fully signed in; staff come back
         # here for their code (or go to set up two-factor) with the cookie set.
         if result.second_factor == "code":
@@ -132,15 +136,31 @@ class SignInState(SentWhenUsed, rx.State):
         code = form_values(form, {"code": SHORT_MAX})["code"]
         refusal = await run_db(auth_sessions.second_factor_refusal, auth._token(), code, client_info(self))
         if refusal:
-            self.error = refusal
-            return None
-        self.error = ""
+            self.error, self.error_field = refusal, "field-code"
+            return focus_control(self.error_field)
+        self.error, self.error_field = "", ""
         await merge_cart_on_sign_in(self)
         return rx.redirect(self.next_path)
 
 
+# Which sign-up field a refusal is about (password rules are found from the password itself).
+SIGN_UP_ERROR_FIELDS = {
+    "Please enter a valid e-mail address.": "field-email",
+    "Please enter your name.": "field-display_name",
+    "The two passwords are not the same.": "field-password_confirm",
+}
+
+
+def sign_up_error_field(message: str, password: str, email: str) -> str:
+    """The control id a sign-up refusal is about ("" for refusals about the whole form, such as rate limits)."""
+    if message in accounts.password_problems(password, email):
+        return "field-password"
+    return SIGN_UP_ERROR_FIELDS.get(message, "")
+
+
 class SignUpState(SentWhenUsed, rx.State):
     error: str = ""
+    error_field: str = ""  # the control `error` is about (marked invalid, described by it, focused)
     # The form was accepted: "check your inbox", whether the address was new or already had an account.
     sent: bool = False
     # Rule problems of the typed password, shown live before submitting.
@@ -151,6 +171,8 @@ class SignUpState(SentWhenUsed, rx.State):
     @rx.event
     def shown(self) -> None:
         self._shown_at = time.time()
+        # A new visit shows an empty form: no answer to an earlier attempt on it.
+        self.error, self.error_field, self.sent, self.password_problems = "", "", False, []
 
     @rx.event
     def remember_email(self, value: str) -> None:
@@ -164,26 +186,29 @@ class SignUpState(SentWhenUsed, rx.State):
     @rx.event
     async def submit(self, form: dict[str, str]) -> EventSpec | None:
         form = form_values(form, SIGN_UP_FIELDS)
+        self.error_field = ""
         if form["password"] != form["password_confirm"]:
-            self.error = msgid("The two passwords are not the same.")
-            return None
+            return self._refuse(msgid("The two passwords are not the same."), form)
         lang = await current_lang(self)
         client = client_info(self)
         honeypot, shown_at = form[bots.HONEYPOT_FIELD], self._shown_at
         try:
             await run_db(bots.screen_sign_up, honeypot, shown_at, time.time(), client, form["email"])
         except bots.BotRefusedError as refused:
-            self.error = refused.message
-            return None
+            return self._refuse(refused.message, form)
         try:
             await run_db(_sign_up, form["email"], form["display_name"], form["password"], lang, client)
         except AccountError as error:
-            self.error = error.message
-            return None
+            return self._refuse(error.message, form)
         # Not signed in, for a new address either: otherwise the answer would tell who has an account.
         self.error = ""
         self.sent = True
         return None
+
+    def _refuse(self, message: str, form: dict[str, str]) -> EventSpec | None:
+        self.error = message
+        self.error_field = sign_up_error_field(message, form["password"], form["email"])
+        return focus_control(self.error_field) if self.error_field else None
 
 
 class ForgotPasswordState(SentWhenUsed, rx.State):

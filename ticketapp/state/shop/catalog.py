@@ -86,7 +86,7 @@ def ticket_type_view(
         "options": ",".join(str(n) for n in range(1, max_quantity + 1)),
         "can_buy": "yes" if max_quantity > 0 else "",
         "quantity_label": translate(lang, "Quantity of {type}", type=ticket_type.name),
-        "add_label": translate(lang, "Add {type} to cart", type=ticket_type.name),
+        "add_label": translate(lang, "Add to cart: {type}", type=ticket_type.name),
     }
 
 

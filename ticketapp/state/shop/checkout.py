@@ -24,6 +24,7 @@ from ticketapp.services.risk import bots
 from ticketapp.services.risk.rules import Client
 from ticketapp.services.risk.screening import RiskRefusedError
 from ticketapp.state.account.auth import current_user
+from ticketapp.state.base import focus_control
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState, cart_line_view, total_labels
@@ -34,7 +35,15 @@ from ticketapp.state.snapshot import SentWhenUsed
 DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 
 
+# The buyer field a refusal is about (its control id): marked invalid, described by the message, focused.
+CHECKOUT_ERROR_FIELDS = {
+    "Please enter your name.": "buyer-name",
+    "Please enter a valid e-mail address.": "buyer-email",
+}
+
+
 class CheckoutState(SentWhenUsed, rx.State):
+    error_field: str = ""
     loaded: bool = False
     lines: list[dict[str, str]] = []
     totals: list[str] = []
@@ -121,8 +130,10 @@ class CheckoutState(SentWhenUsed, rx.State):
     async def place_order(self, form: dict[str, Any] | None = None) -> AsyncIterator[EventSpec | None]:
         lang = await current_lang(self)
         self._take_details(form)
+        self.error_field = ""
         if not self.accept_terms:
-            self.error = gettext(lang, "Please accept the terms of sale to continue.")
+            self.error, self.error_field = gettext(lang, "Please accept the terms of sale to continue."), "accept-terms"
+            yield focus_control(self.error_field)
             return
         self.placing = True
         yield None  # send the busy flag before the order is placed
@@ -144,6 +155,9 @@ class CheckoutState(SentWhenUsed, rx.State):
         except (inventory.BookingError, RiskRefusedError) as refused:
             self.error = refused.translated(lang)
             self.placing = False
+            self.error_field = CHECKOUT_ERROR_FIELDS.get(refused.message, "")
+            if self.error_field:
+                yield focus_control(self.error_field)
             return
         self.error = ""
         self.order_codes = [order.code for order in placed]
