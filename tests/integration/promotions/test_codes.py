@@ -210,3 +210,17 @@ def test_a_cart_without_a_code_reads_no_promo_table(session: Session) -> None:
         sa_event.remove(engine, "before_cursor_execute", record)
     assert statements
     assert not [s for s in statements if re.search(r"(FROM|JOIN|INTO|UPDATE) promo_", s)]
+
+
+def test_bulk_creation_makes_n_distinct_random_codes_and_exports_them(session: Session, admin: User) -> None:
+    spec = promo_admin.parse_spec(session, {"code": "PARTNER", "kind": "percent_off", "value": "100", "max_uses": "1"})
+    created = promo_admin.create_many(session, admin.id or 0, spec, 25)
+    codes = {promo.code for promo in created}
+    assert len(codes) == 25 and all(re.fullmatch(r"PARTNER-[A-Z2-9]{8}", code) for code in codes)
+    csv_text = promo_admin.codes_csv(promo_admin.list_codes(session))
+    assert csv_text.splitlines()[0] == "code,event,kind,value,uses,max_uses,active"
+    assert len(csv_text.splitlines()) == 26 and all(code in csv_text for code in codes)
+    [audit_row] = session.exec(select(AdminAudit).where(AdminAudit.action == "promo.create_many")).all()
+    assert audit_row.details and audit_row.details["count"] == 25
+    with pytest.raises(promo_admin.PromoAdminError, match="1 to 1000"):
+        promo_admin.create_many(session, admin.id or 0, spec, 0)

@@ -37,6 +37,7 @@ def admin_nav() -> rx.Component:
         (t("Customers"), "/admin/customers"),
         (t("Staff"), "/admin/staff"),
         (t("Backups"), "/admin/backups"),
+        (t("Promo codes"), "/admin/codes"),
         (t("Exchange rates"), "/admin/rates"),
         (t("Review queue"), "/admin/review"),
         (t("Block lists"), "/admin/blocks"),

@@ -6,7 +6,10 @@ and refuses with a message the admin reads, before anything is written.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import secrets
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -18,6 +21,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import msgid
 from ticketapp.models import DiscountKind, Event, Order, PromoCode, PromoRedemption, TicketType, utcnow
 from ticketapp.services.accounts.audit import audit
+from ticketapp.services.booking.checkout import CODE_ALPHABET
 from ticketapp.services.errors import DomainError
 from ticketapp.services.promotions.codes import CODE_MAX, counts_as_use, live_uses, normalize
 from ticketapp.services.shared.money import Money
@@ -251,3 +255,89 @@ def list_codes(session: Session, *, now: datetime | None = None) -> list[CodeRow
         )
         for promo, title in rows
     ]
+
+
+EVENT_CHOICES = 300  # the form's event picker: the soonest events still to come (and the edited code's event)
+
+
+def event_choices(session: Session, *, also: int | None = None, now: datetime | None = None) -> list[tuple[int, str]]:
+    """(id, title) of the events a code can be made for, soonest first."""
+    now = now or utcnow()
+    rows = list(
+        session.exec(
+            select(Event.id, Event.title).where(Event.ends_at > now).order_by(col(Event.starts_at)).limit(EVENT_CHOICES)
+        ).all()
+    )
+    if also is not None and all(event_id != also for event_id, _ in rows):
+        event = session.get(Event, also)
+        if event is not None:
+            rows.insert(0, (also, event.title))
+    return [(event_id or 0, title) for event_id, title in rows]
+
+
+def form_values(session: Session, promo: PromoCode) -> dict[str, str]:
+    """A code as its edit form shows it (amounts in major units of its event's currency, dates as datetime-local)."""
+    event = session.get(Event, promo.event_id) if promo.event_id else None
+    value = str(promo.value)
+    if promo.kind != DiscountKind.PERCENT_OFF and event is not None:
+        value = str(Money(promo.value, event.currency).major)
+    return {
+        "code": promo.code,
+        "event_id": str(promo.event_id or ""),
+        "kind": promo.kind,
+        "value": value,
+        "ticket_type_ids": ", ".join(str(i) for i in promo.ticket_type_ids or []),
+        "max_uses": str(promo.max_uses or ""),
+        "max_uses_per_buyer": str(promo.max_uses_per_buyer or ""),
+        "valid_from": promo.valid_from.strftime("%Y-%m-%dT%H:%M") if promo.valid_from else "",
+        "valid_until": promo.valid_until.strftime("%Y-%m-%dT%H:%M") if promo.valid_until else "",
+        "min_quantity": str(promo.min_quantity),
+    }
+
+
+def event_currency(session: Session, promo: PromoCode) -> str | None:
+    event = session.get(Event, promo.event_id) if promo.event_id else None
+    return event.currency if event else None
+
+
+BULK_MAX = 1000
+RANDOM_PART = 8  # 32⁸ ≈ 10¹²: a guessed code is as likely as a lottery win
+
+
+def create_many(session: Session, actor_id: int, spec: CodeSpec, count: int) -> list[PromoCode]:
+    """`count` codes like `spec`, each `spec.code` + "-" + 8 random characters (one audit row for the batch)."""
+    if not 1 <= count <= BULK_MAX:
+        raise PromoAdminError(msgid("You can create 1 to {max} codes at a time."), max=BULK_MAX)
+    prefix = spec.code[: CODE_MAX - RANDOM_PART - 1]
+    taken = set(session.exec(select(PromoCode.code).where(col(PromoCode.code).startswith(prefix + "-"))).all())
+    codes: list[str] = []
+    while len(codes) < count:
+        code = f"{prefix}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(RANDOM_PART))}"
+        if code not in taken:
+            taken.add(code)
+            codes.append(code)
+    rows = []
+    for code in codes:
+        promo = PromoCode(code=code, kind=spec.kind.value, value=spec.value)
+        for name, value in _values(spec).items():
+            if name != "code":
+                setattr(promo, name, value)
+        session.add(promo)
+        rows.append(promo)
+    session.flush()
+    audit(session, actor_id, "promo.create_many", "promo_code", None, count=count, prefix=prefix, **_audit_values(spec))
+    session.commit()
+    return rows
+
+
+def codes_csv(rows: list[CodeRow]) -> str:
+    """The codes as CSV (code, event, kind, value, uses, max uses, active), for mailing or printing."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["code", "event", "kind", "value", "uses", "max_uses", "active"])
+    for row in rows:
+        promo = row.promo
+        writer.writerow(
+            [promo.code, row.event_title, promo.kind, promo.value, row.uses, promo.max_uses or "", int(promo.active)]
+        )
+    return out.getvalue()
