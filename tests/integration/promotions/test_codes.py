@@ -14,7 +14,9 @@ from ticketapp.services.booking import checkout
 from ticketapp.services.booking import holds as hold_service
 from ticketapp.services.booking.cart import load_cart
 from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders.mail import confirmation_body
 from ticketapp.services.orders.payments import available_methods
+from ticketapp.services.orders.summary import summarize_order
 from ticketapp.services.promotions import admin as promo_admin
 from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import PromoError
@@ -51,6 +53,10 @@ def test_a_percent_code_takes_its_share_off_each_line_and_the_order_keeps_it(ses
     assert (items[standard.id].unit_price_minor, items[standard.id].discount_minor) == (2000, 500)
     [row] = promo_admin.list_codes(session)
     assert (row.uses, row.discounts) == (1, [Money(3000, "EUR")])
+    summary = summarize_order(session, order.code)
+    assert summary is not None and summary.discount == Money(3000, "EUR")
+    mail = confirmation_body(summary, "https://example.test/o", [], "fr", attached=False)
+    assert "Code promo SPRING : −30,00\xa0€ (déjà déduit ci-dessus)" in mail.text
 
 
 @pytest.mark.parametrize(
