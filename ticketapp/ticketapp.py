@@ -9,6 +9,7 @@ import ticketapp.pages.account.tickets
 import ticketapp.pages.admin.analytics
 import ticketapp.pages.admin.area
 import ticketapp.pages.admin.backups
+import ticketapp.pages.admin.codes
 import ticketapp.pages.admin.events
 import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ArrayVar
 
+from ticketapp.components.prices import unit_price
 from ticketapp.state.locale import t
 
 
@@ -52,7 +53,7 @@ def order_lines_table(lines: ArrayVar[list[dict[str, str]]]) -> rx.Component:
                         rx.text(line["date"], " · ", line["venue"], size="1", color_scheme="gray"),
                     ),
                     rx.el.td(line["quantity"]),
-                    rx.el.td(line["unit_price"]),
+                    rx.el.td(unit_price(line)),
                     rx.el.td(line["subtotal"]),
                 ),
             )

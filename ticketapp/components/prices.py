@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from ticketapp.state.locale import t
 
@@ -18,6 +21,24 @@ def approx_price(text: rx.Var[str]) -> rx.Component:
             title=t("Approximate price in your display currency; you pay in the event's currency."),
             class_name="approx-price",
         ),
+    )
+
+
+def unit_price(line: ObjectVar[dict[str, str]], **props: Any) -> rx.Component:
+    """A ticket's price; with a promo code, the list price struck through before it and the saving after.
+
+    `line` has "unit_price" (what one ticket costs), "list_price" ("" without a discount) and "discount"."""
+    return rx.cond(
+        line["list_price"] != "",
+        rx.hstack(
+            rx.el.del_(line["list_price"], aria_label=t("List price") + " " + line["list_price"]),
+            rx.text(line["unit_price"], weight="bold", **props),
+            rx.badge(line["discount"], color_scheme="green"),
+            spacing="2",
+            align="baseline",
+            wrap="wrap",
+        ),
+        rx.text(line["unit_price"], **props),
     )
 
 

@@ -26,6 +26,7 @@ from ticketapp.models.order import (
     ReviewState,
 )
 from ticketapp.models.payment_event import WebhookEvent
+from ticketapp.models.promotion import DiscountKind, PromoCode, PromoRedemption
 from ticketapp.models.risk import BlockEntry, BlockKind, PaymentAttempt, RiskAssessment, RiskDecision, SecurityAlert
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
@@ -52,6 +53,7 @@ __all__ = [
     "BlockKind",
     "CannedReply",
     "Cart",
+    "DiscountKind",
     "DueJob",
     "Event",
     "EventStatus",
@@ -71,6 +73,8 @@ __all__ = [
     "Payment",
     "PaymentAttempt",
     "PhoneCall",
+    "PromoCode",
+    "PromoRedemption",
     "Refund",
     "ReviewState",
     "RiskAssessment",

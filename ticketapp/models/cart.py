@@ -16,6 +16,8 @@ class Cart(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token: str = Field(sa_column=Column(String(64), unique=True, index=True, nullable=False))
     user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    # The promo code the visitor applied (services/promotions); checked again when the order is placed.
+    promo_code: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

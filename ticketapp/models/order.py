@@ -58,6 +58,8 @@ class Order(SQLModel, table=True):
     # Risk review (services/risk): "held" = paid but its tickets wait for an admin's decision,
     # then "approved" or "rejected". None for orders the rules let through. Written by lifecycle only.
     review_state: str | None = Field(default=None, max_length=16, index=True)
+    # The promo code the order was placed with (services/promotions), as the buyer typed it.
+    promo_code: str | None = Field(default=None, max_length=40)
 
 
 class ReviewState(StrEnum):
@@ -71,7 +73,10 @@ class OrderItem(SQLModel, table=True):
     order_id: int = Field(foreign_key="ticket_order.id", index=True)
     ticket_type_id: int = Field(foreign_key="tickettype.id", index=True)
     quantity: int = Field(ge=1)
+    # What each ticket costs the buyer, any discount taken off (payments, refunds and analytics read this).
     unit_price_minor: int = Field(ge=0)
+    # The promo discount per ticket: the list price was unit_price_minor + discount_minor.
+    discount_minor: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
     # Optional attendee name per ticket (events with collect_attendee_names).
     attendee_names: list[str] | None = Field(default=None, sa_type=JSON)
     # Whether these seats are in `TicketType.sold_count` (ticketapp.services.booking.seats).

@@ -38,6 +38,7 @@ ADMIN_AREAS = [
     (msgid("Customers"), "/admin/customers"),
     (msgid("Staff"), "/admin/staff"),
     (msgid("Backups"), "/admin/backups"),
+    (msgid("Promo codes"), "/admin/codes"),
     (msgid("Exchange rates"), "/admin/rates"),
     (msgid("Review queue"), "/admin/review"),
     (msgid("Block lists"), "/admin/blocks"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout, page_title
-from ticketapp.components.prices import approx_price, currency_note
+from ticketapp.components.prices import approx_price, currency_note, unit_price
 from ticketapp.state.locale import t
 from ticketapp.state.shop.cart import CartState
 
@@ -18,7 +19,7 @@ def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
             rx.vstack(
                 rx.link(line["event"], href=line["href"], weight="bold"),
                 rx.text(line["type"], " · ", line["date"], " · ", line["venue"], size="2", color_scheme="gray"),
-                rx.hstack(rx.text(line["unit_price"], size="2"), approx_price(line["approx"]), align="baseline"),
+                rx.hstack(unit_price(line, size="2"), approx_price(line["approx"]), align="baseline"),
                 spacing="0",
                 align="start",
             ),
@@ -47,6 +48,33 @@ def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
         list_style="none",
         padding_y="0.75rem",
         border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def promo_form() -> rx.Component:
+    """The promo code: a field to type one in, or the code applied (with why it takes nothing off, if so)."""
+    return rx.cond(
+        CartState.promo_code != "",
+        rx.hstack(
+            rx.text(t("Promo code"), ": ", rx.el.strong(CartState.promo_code)),
+            rx.cond(CartState.promo_problem != "", rx.text(CartState.promo_problem, color_scheme="amber")),
+            rx.button(
+                t("Remove the code"), variant="soft", color_scheme="gray", size="1", on_click=CartState.remove_code
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.el.form(
+            rx.hstack(
+                text_field(t("Promo code"), "promo-code", max_length=40, auto_complete="off", width="14rem"),
+                rx.button(t("Apply"), type="submit", variant="soft"),
+                align="end",
+                spacing="2",
+            ),
+            on_submit=CartState.apply_code,
+            aria_label=t("Promo code"),
+        ),
     )
 
 
@@ -97,6 +125,8 @@ def _content() -> rx.Component:
                     size="3",
                 ),
                 rx.el.ul(rx.foreach(CartState.lines, _line), padding="0", margin="0", width="100%"),
+                promo_form(),
+                rx.foreach(CartState.discounts, lambda label: rx.text(label, color_scheme="green")),
                 rx.foreach(CartState.totals, lambda total: rx.text(total, weight="bold", size="4")),
                 currency_note(CartState.currency_note),
                 rx.hstack(

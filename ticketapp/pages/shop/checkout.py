@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 from ticketapp.components.forms import honeypot, text_field
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import payment_method_picker
-from ticketapp.components.prices import approx_price, currency_note
+from ticketapp.components.prices import approx_price, currency_note, unit_price
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import t
 from ticketapp.state.shop.checkout import CheckoutState
@@ -20,7 +20,7 @@ def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(line["event"], " – ", line["type"]),
         rx.el.td(line["quantity"]),
-        rx.el.td(line["unit_price"], approx_price(line["approx"])),
+        rx.el.td(unit_price(line), approx_price(line["approx"])),
         rx.el.td(line["subtotal"]),
     )
 
@@ -42,6 +42,7 @@ def _summary() -> rx.Component:
             style={"text_align": "left", "border_collapse": "collapse"},
         ),
         rx.text(t("No booking fees."), size="2", color_scheme="gray"),
+        rx.foreach(CheckoutState.discounts, lambda label: rx.text(label, color_scheme="green")),
         rx.foreach(
             CheckoutState.totals,
             lambda total: rx.text(total, weight="bold", size="5"),

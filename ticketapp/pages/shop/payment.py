@@ -138,6 +138,7 @@ def _order() -> rx.Component:
         rx.el.section(
             rx.heading(t("Order summary"), as_="h2", size="5"),
             order_lines_table(S.lines),
+            rx.cond(S.promo != "", rx.text(S.promo, color_scheme="green")),
             rx.text(t("Total"), ": ", S.total, weight="bold", size="5"),
             width="100%",
         ),
@@ -171,6 +172,7 @@ def _demo() -> rx.Component:
         rx.heading(t("Test payment"), as_="h1", size="7"),
         rx.text(t("Order"), " ", rx.el.strong(D.code)),
         order_lines_table(D.lines),
+        rx.cond(D.promo != "", rx.text(D.promo, color_scheme="green")),
         rx.text(t("Total"), ": ", D.total, weight="bold", size="5"),
         rx.box(rx.cond(D.error != "", rx.callout(D.error, icon="triangle_alert", color_scheme="red")), role="alert"),
         rx.hstack(

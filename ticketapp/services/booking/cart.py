@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Hold, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import availability, find_cart, sales_state
+from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.services.shared.money import Money
 
 LOW_STOCK_THRESHOLD = 20  # below this, pages say "12 left"
@@ -31,15 +32,27 @@ class CartLine:
     expired: bool
     max_quantity: int  # what the visitor may choose for this line right now
     collect_attendee_names: bool
+    discount: Money | None = None  # the promo code's discount per ticket, when it applies to this line
+
+    @property
+    def price_to_pay(self) -> Money:
+        """One ticket's price, the discount taken off."""
+        return (
+            self.unit_price
+            if self.discount is None
+            else Money(self.unit_price.amount_minor - self.discount.amount_minor, self.unit_price.currency)
+        )
 
     @property
     def subtotal(self) -> Money:
-        return self.unit_price * self.quantity
+        return self.price_to_pay * self.quantity
 
 
 @dataclass(frozen=True)
 class CartView:
     lines: list[CartLine] = field(default_factory=list)
+    promo_code: str = ""  # the code the visitor applied, "" for none
+    promo_problem: promo_codes.PromoError | None = None  # why it takes nothing off right now
 
     @property
     def live_lines(self) -> list[CartLine]:
@@ -67,6 +80,14 @@ class CartView:
         sums: dict[str, int] = defaultdict(int)
         for line in self.lines if include_expired else self.live_lines:
             sums[line.unit_price.currency] += line.subtotal.amount_minor
+        return [Money(amount, currency) for currency, amount in sorted(sums.items())]
+
+    def discounts(self, *, include_expired: bool = False) -> list[Money]:
+        """The promo discount per currency (only currencies where it takes something off)."""
+        sums: dict[str, int] = defaultdict(int)
+        for line in self.lines if include_expired else self.live_lines:
+            if line.discount is not None and line.discount.amount_minor:
+                sums[line.unit_price.currency] += line.discount.amount_minor * line.quantity
         return [Money(amount, currency) for currency, amount in sorted(sums.items())]
 
 
@@ -105,7 +126,30 @@ def load_cart(session: Session, cart_token: str, *, now: datetime | None = None)
                 collect_attendee_names=event.collect_attendee_names,
             )
         )
-    return CartView(lines=lines)
+    if not cart.promo_code:
+        return CartView(lines=lines)  # no code: no more queries
+    priced = [(line, event.id or 0) for line, (_, _, event, _) in zip(lines, rows, strict=True)]
+    return _with_promo(session, cart.promo_code, priced, now)
+
+
+def _with_promo(session: Session, code: str, priced: list[tuple[CartLine, int]], now: datetime) -> CartView:
+    """The lines with the code's discount on those it applies to, or the reason it applies to none."""
+    lines = [line for line, _ in priced]
+    promo_lines = [
+        promo_codes.PricedLine(line.ticket_type_id, event_id, line.unit_price.amount_minor, line.quantity)
+        for line, event_id in priced
+    ]
+    try:
+        _, off = promo_codes.check_for_cart(session, code, promo_lines, now)
+    except promo_codes.PromoError as problem:
+        return CartView(lines=lines, promo_code=code, promo_problem=problem)
+    discounted = [
+        replace(line, discount=Money(off[line.ticket_type_id], line.unit_price.currency))
+        if line.ticket_type_id in off
+        else line
+        for line in lines
+    ]
+    return CartView(lines=discounted, promo_code=code)
 
 
 def cart_item_count(session: Session, cart_token: str, *, now: datetime | None = None) -> int:

@@ -39,6 +39,7 @@ from ticketapp.services.booking.inventory import (
     sales_state,
 )
 from ticketapp.services.orders import lifecycle
+from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
 from ticketapp.settings import get_settings
@@ -80,6 +81,8 @@ def convert_cart_to_pending_order(
     closes) in the same locked transaction, so they are never free in between.
     A hold that expired before conversion is re-taken only if its seats are
     still free; otherwise nothing changes and HoldExpiredError is raised.
+    The cart's promo code is checked again under its row's lock and its use recorded (PromoError if
+    it cannot be used any more: nothing changes, the buyer removes it or tries again).
     The risk rules judge the new orders before the commit (services/risk/screening): a
     refused checkout changes nothing but the security log and raises RiskRefusedError.
     """
@@ -94,7 +97,7 @@ def convert_cart_to_pending_order(
                 screening.record_refusal(session, verdict)
                 raise screening.RiskRefusedError(verdict)
             session.commit()
-        except BookingError:
+        except (BookingError, promo_codes.PromoError):
             session.rollback()
             raise
         except IntegrityError:  # the only unique value written here is the new order's code
@@ -147,8 +150,10 @@ def _convert_locked(
     by_currency: dict[str, list[Hold]] = defaultdict(list)
     for hold in holds:
         by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
-    orders = [
-        _create_order(
+    promo, off = _promo_locked(session, cart.promo_code, holds, types, by_currency, email, now)
+    orders, discount_by_order = [], {}
+    for currency, lines in sorted(by_currency.items()):
+        order = _create_order(
             session,
             new_order_code(),
             currency,
@@ -160,12 +165,51 @@ def _convert_locked(
             locale,
             attendee_names,
             now,
+            off,
+            promo.code if promo else None,
         )
-        for currency, lines in sorted(by_currency.items())
-    ]
+        orders.append(order)
+        discount_by_order[order.id or 0] = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in lines)
+    if promo is not None:
+        promo_codes.record_redemptions(session, promo, orders, discount_by_order)
     for hold in holds:
         seats.drop_hold(session, hold, types[hold.ticket_type_id])
     return orders
+
+
+def _promo_locked(
+    session: Session,
+    code: str | None,
+    holds: list[Hold],
+    types: dict[int, TicketType],
+    by_currency: Mapping[str, list[Hold]],
+    email: str,
+    now: datetime,
+) -> tuple[promo_codes.PromoCode | None, dict[int, int]]:
+    """The cart's promo code, locked after the seats (one lock order for every checkout), and its discount
+    per ticket by ticket type. Its uses are counted under that lock, so the last use goes to one buyer."""
+    if not code:
+        return None, {}  # no code: no query
+    promo = promo_codes.lock_code(session, code)
+    if promo is None:
+        raise promo_codes.PromoError(promo_codes.UNKNOWN)
+    lines = [
+        promo_codes.PricedLine(
+            h.ticket_type_id, types[h.ticket_type_id].event_id, types[h.ticket_type_id].price_minor, h.quantity
+        )
+        for h in holds
+    ]
+    # One use per order that gets a discount (a cart in two currencies becomes two orders).
+    uses_needed = sum(
+        1
+        for group in by_currency.values()
+        if any(
+            promo_codes.applies_to(promo, line) and promo_codes.discount_per_ticket(promo, line.unit_price_minor)
+            for line in lines
+            if line.ticket_type_id in {h.ticket_type_id for h in group}
+        )
+    )
+    return promo, promo_codes.check_locked(session, promo, lines, email, now, uses_needed)
 
 
 def _create_order(
@@ -180,14 +224,19 @@ def _create_order(
     locale: str,
     attendee_names: Mapping[int, Sequence[str]],
     now: datetime,
+    off: Mapping[int, int],
+    promo_code: str | None,
 ) -> Order:
+    price = {h.ticket_type_id: types[h.ticket_type_id].price_minor - off.get(h.ticket_type_id, 0) for h in holds}
+    discount = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in holds)
     order = Order(
         code=code,
         user_id=user_id,
         buyer_name=name,
         buyer_email=email,
         currency=currency,
-        total_minor=sum(types[h.ticket_type_id].price_minor * h.quantity for h in holds),
+        total_minor=sum(price[h.ticket_type_id] * h.quantity for h in holds),
+        promo_code=promo_code if discount else None,
         locale=locale,
         created_at=now,
         updated_at=now,
@@ -203,7 +252,8 @@ def _create_order(
                 order_id=order.id or 0,
                 ticket_type_id=hold.ticket_type_id,
                 quantity=hold.quantity,
-                unit_price_minor=types[hold.ticket_type_id].price_minor,
+                unit_price_minor=price[hold.ticket_type_id],
+                discount_minor=off.get(hold.ticket_type_id, 0),
                 attendee_names=names if any(names) else None,
             )
         )

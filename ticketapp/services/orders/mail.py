@@ -128,12 +128,25 @@ def calendar_attachments(session: Session, order: Order) -> list[Attachment]:
 
 
 def _summary_lines(summary: OrderSummary, lang: str) -> list[str]:
-    return [
+    lines = [
         f"{line.quantity} × {line.ticket_type} — {line.event_title} "
         f"({format_event_datetime(line.event_starts_at, line.timezone, lang)}, {line.venue_name}): "
         f"{format_money(line.subtotal, lang)}"
         for line in summary.lines
     ]
+    if summary.promo_code and summary.discount.amount_minor:
+        lines.append(promo_line(summary, lang))
+    return lines
+
+
+def promo_line(summary: OrderSummary, lang: str) -> str:
+    """'Promo code SPRING: −€10.00 (included above)'."""
+    return translate(
+        lang,
+        "Promo code {code}: −{amount} (included above)",
+        code=summary.promo_code or "",
+        amount=format_money(summary.discount, lang),
+    )
 
 
 def confirmation_body(

@@ -22,11 +22,16 @@ class OrderLine:
     venue_name: str
     ticket_type: str
     quantity: int
-    unit_price: Money
+    unit_price: Money  # what one ticket cost the buyer, any promo discount taken off
+    discount_minor: int = 0  # the promo discount per ticket
 
     @property
     def subtotal(self) -> Money:
         return self.unit_price * self.quantity
+
+    @property
+    def list_price(self) -> Money:
+        return Money(self.unit_price.amount_minor + self.discount_minor, self.unit_price.currency)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,12 @@ class OrderSummary:
     in_review: bool = False
     # Its card payment is authorised, not taken: it is taken if the review approves the order.
     authorised: bool = False
+    promo_code: str | None = None  # the code the order was placed with
+
+    @property
+    def discount(self) -> Money:
+        """What the promo code took off the whole order."""
+        return Money(sum(line.discount_minor * line.quantity for line in self.lines), self.total.currency)
 
     @property
     def bank(self) -> BankInstructions:
@@ -85,6 +96,7 @@ def _summary(session: Session, order: Order) -> OrderSummary:
             ticket_type=ticket_type.name,
             quantity=item.quantity,
             unit_price=Money(item.unit_price_minor, order.currency),
+            discount_minor=item.discount_minor,
         )
         for item, ticket_type, event, venue in rows
     ]
@@ -101,4 +113,5 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         methods=[str(m) for m in available_methods(order.total_minor)],
         in_review=order.review_state == ReviewState.HELD,
         authorised=order.review_state is not None and authorised_payment(session, order) is not None,
+        promo_code=order.promo_code,
     )

@@ -14,9 +14,11 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
 from ticketapp.services.currency.display import DisplayCurrency
+from ticketapp.services.promotions import cart as promo_cart
+from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money
-from ticketapp.state.bounded import known_key
+from ticketapp.state.bounded import clip, form_values, known_key
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -32,13 +34,21 @@ def cart_line_view(line: CartLine, display: DisplayCurrency) -> dict[str, str]:
         "type": line.ticket_type_name,
         "date": format_event_datetime(line.event_starts_at, line.timezone, lang),
         "venue": line.venue_name,
-        "unit_price": line.unit_price.format(lang),
+        "unit_price": line.price_to_pay.format(lang),
         "subtotal": line.subtotal.format(lang),
-        "approx": display.approx(line.unit_price),
+        "approx": display.approx(line.price_to_pay),
         "quantity": str(line.quantity),
         "options": ",".join(str(n) for n in range(1, max(line.max_quantity, line.quantity) + 1)),
         "label": translate(lang, "Quantity of {type} for {event}", type=line.ticket_type_name, event=line.event_title),
+        # With a promo code: the list price (struck through) and the saving per ticket.
+        "list_price": line.unit_price.format(lang) if line.discount else "",
+        "discount": translate(lang, "−{amount} each", amount=line.discount.format(lang)) if line.discount else "",
     }
+
+
+def discount_labels(discounts: list[Money], code: str, lang: str) -> list[str]:
+    """'Discount (SPRING): −€10.00', one per currency."""
+    return [translate(lang, "Discount ({code}): −{amount}", code=code, amount=d.format(lang)) for d in discounts]
 
 
 def total_labels(totals: list[Money], display: DisplayCurrency) -> list[str]:
@@ -68,6 +78,9 @@ class CartState(SentWhenUsed, rx.State):
     message: str = ""
     error: str = ""
     currency_note: str = ""
+    promo_code: str = ""  # the code applied to the cart
+    promo_problem: str = ""  # why it takes nothing off right now
+    discounts: list[str] = []
     _deadline: float = 0.0
     _ticker: int = 0
 
@@ -90,6 +103,9 @@ class CartState(SentWhenUsed, rx.State):
         self.lines = [cart_line_view(line, display) for line in view.live_lines]
         self.expired_lines = [cart_line_view(line, display) for line in view.expired_lines]
         self.totals = total_labels(view.totals(), display)
+        self.promo_code = view.promo_code
+        self.promo_problem = view.promo_problem.translated(lang) if view.promo_problem else ""
+        self.discounts = discount_labels(view.discounts(), view.promo_code, lang)
         self.currency_note = display.note([t.currency for t in view.totals()])
         self.item_count = view.item_count
         deadline = view.deadline
@@ -121,6 +137,38 @@ class CartState(SentWhenUsed, rx.State):
     async def load(self) -> EventSpec | None:
         self.message = ""
         self.error = ""
+        code = clip(self.router.url.query_parameters.get("code", ""), CODE_MAX)
+        if code and self.cart_token:  # a link with ?code=: applied as if typed in
+            await self._apply_code(code)
+        else:
+            await self._reload()
+        return CartState.tick if self._deadline else None
+
+    @rx.event
+    async def apply_code(self, form: dict[str, str] | None = None) -> EventSpec | None:
+        self.message = ""
+        self.error = ""
+        await self._apply_code(form_values(form, {"promo-code": CODE_MAX})["promo-code"])
+        return CartState.tick if self._deadline else None
+
+    async def _apply_code(self, code: str) -> None:
+        lang = await current_lang(self)
+        token = self._ensure_token()
+        try:
+            await run_db(promo_cart.apply_code, token, code)
+        except PromoError as refused:
+            self.error = refused.translated(lang)
+        else:
+            self.message = gettext(lang, "Promo code applied.")
+        await self._reload()
+
+    @rx.event
+    async def remove_code(self) -> EventSpec | None:
+        lang = await current_lang(self)
+        if self.cart_token:
+            await run_db(promo_cart.remove_code, self.cart_token)
+        self.error = ""
+        self.message = gettext(lang, "The promo code was removed.")
         await self._reload()
         return CartState.tick if self._deadline else None
 

@@ -18,6 +18,8 @@ from ticketapp.services.catalog.public import (
     list_upcoming_events,
 )
 from ticketapp.services.currency.display import DisplayCurrency
+from ticketapp.services.promotions import cart as promo_cart
+from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
 from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang, display_currency
@@ -136,6 +138,21 @@ class EventPageState(SentWhenUsed, rx.State):
         await self._refresh()
         if self.found:
             await record_view(self, self._event_id)
+            if code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX):
+                await self._remember_code(code)
+
+    async def _remember_code(self, code: str) -> None:
+        """A link with ?code=: the code waits in the cart for the tickets the visitor adds."""
+        lang = await current_lang(self)
+        cart = await self.get_state(CartState)
+        token = cart._ensure_token()
+        try:
+            kept = await run_db(promo_cart.remember_code, token, code)
+        except PromoError as refused:
+            self.feedback, self.feedback_is_error = refused.translated(lang), True
+            return
+        self.feedback = translate(lang, "Promo code {code} will be applied in your cart.", code=kept)
+        self.feedback_is_error = False
 
     async def _refresh(self) -> None:
         display = await display_currency(self)

@@ -20,6 +20,7 @@ from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.promotions.codes import PromoError
 from ticketapp.services.risk import bots
 from ticketapp.services.risk.rules import Client
 from ticketapp.services.risk.screening import RiskRefusedError
@@ -27,7 +28,7 @@ from ticketapp.state.account.auth import current_user
 from ticketapp.state.base import focus_control
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang, display_currency
-from ticketapp.state.shop.cart import CartState, cart_line_view, total_labels
+from ticketapp.state.shop.cart import CartState, cart_line_view, discount_labels, total_labels
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
@@ -47,6 +48,7 @@ class CheckoutState(SentWhenUsed, rx.State):
     loaded: bool = False
     lines: list[dict[str, str]] = []
     totals: list[str] = []
+    discounts: list[str] = []  # the promo code's saving, per currency
     currency_note: str = ""
     several_currencies: bool = False
     has_expired: bool = False
@@ -89,6 +91,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.lines = [cart_line_view(line, display) for line in view.lines]
         totals = view.totals(include_expired=True)
         self.totals = total_labels(totals, display)
+        self.discounts = discount_labels(view.discounts(include_expired=True), view.promo_code, lang)
         self.currency_note = display.note([t.currency for t in totals])
         self.several_currencies = len(self.totals) > 1
         all_free = all(total.amount_minor == 0 for total in view.totals())
@@ -152,7 +155,7 @@ class CheckoutState(SentWhenUsed, rx.State):
             placed = await run_db(
                 _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id, self._client()
             )
-        except (inventory.BookingError, RiskRefusedError) as refused:
+        except (inventory.BookingError, RiskRefusedError, PromoError) as refused:
             self.error = refused.translated(lang)
             self.placing = False
             self.error_field = CHECKOUT_ERROR_FIELDS.get(refused.message, "")

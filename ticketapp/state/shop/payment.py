@@ -19,6 +19,7 @@ from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.services.shared.money import Money
 from ticketapp.services.shared.signing import verify
 from ticketapp.state import live
 from ticketapp.state.bounded import SHORT_MAX, clip
@@ -64,9 +65,24 @@ def line_views(summary: OrderSummary, lang: str) -> list[dict[str, str]]:
             "quantity": str(line.quantity),
             "unit_price": line.unit_price.format(lang),
             "subtotal": line.subtotal.format(lang),
+            "list_price": line.list_price.format(lang) if line.discount_minor else "",
+            "discount": translate(
+                lang, "−{amount} each", amount=Money(line.discount_minor, line.unit_price.currency).format(lang)
+            )
+            if line.discount_minor
+            else "",
         }
         for line in summary.lines
     ]
+
+
+def promo_label(summary: OrderSummary, lang: str) -> str:
+    """'Promo code SPRING: −€10.00', or "" for an order without a discount."""
+    if not summary.promo_code or not summary.discount.amount_minor:
+        return ""
+    return translate(
+        lang, "Promo code {code}: −{amount}", code=summary.promo_code, amount=summary.discount.format(lang)
+    )
 
 
 def _path_code(path: str, position: int) -> str:
@@ -83,6 +99,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
     status: str = ""
     status_label: str = ""
     total: str = ""
+    promo: str = ""  # "Promo code SPRING: −€10.00" when the order has a discount
     buyer_email: str = ""
     lines: list[dict[str, str]] = []
     methods: list[dict[str, str]] = []
@@ -123,6 +140,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         if summary.authorised:
             self.status_label = gettext(lang, AUTHORISED_LABEL)
         self.total = summary.total.format(lang)
+        self.promo = promo_label(summary, lang)
         self.buyer_email = summary.buyer_email
         self.lines = line_views(summary, lang)
         open_for_payment = summary.expires_at is None or summary.expires_at > utcnow()
@@ -202,6 +220,7 @@ class DemoPaymentState(SentWhenUsed, rx.State):
     found: bool = False
     code: str = ""
     total: str = ""
+    promo: str = ""
     lines: list[dict[str, str]] = []
     error: str = ""
     busy: bool = False
@@ -219,6 +238,7 @@ class DemoPaymentState(SentWhenUsed, rx.State):
         self.loaded = True
         if summary is not None and usable:
             self.total = summary.total.format(lang)
+            self.promo = promo_label(summary, lang)
             self.lines = line_views(summary, lang)
 
     async def _finish(self, approve: bool) -> AsyncIterator[EventSpec | None]:
