@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.layout import page_layout
+from ticketapp.components.layout import page_layout, page_title
 from ticketapp.state.locale import t
 
 
-@rx.page(route="404", title="Page not found — Ticketapp")
+@rx.page(route="404", title=page_title(t("Page not found")))
 def not_found_page() -> rx.Component:
     return page_layout(
         rx.vstack(
