@@ -31,7 +31,7 @@ def _existing(po_path: Path, lang: str) -> dict[str, str]:
     if not po_path.exists():
         return {}
     with po_path.open("rb") as fh:
-        return {m.id: m.string for m in read_po(fh, locale=lang) if isinstance(m.id, str) and m.id and m.string}
+        return {m.id: str(m.string) for m in read_po(fh, locale=lang) if isinstance(m.id, str) and m.id and m.string}
 
 
 def build_catalogue(lang: str, translations: dict[str, str]) -> Path:
@@ -46,10 +46,13 @@ def build_catalogue(lang: str, translations: dict[str, str]) -> Path:
     catalogue.language_team = language.native_name
     # babel derives Plural-Forms from CLDR (its Arabic order is off); ours is the one gettext documents.
     count, expression = (part.split("=", 1)[1].strip() for part in language.plural_forms.rstrip(";").split(";"))
-    catalogue._num_plurals, catalogue._plural_expr = int(count), expression  # babel has no public setter
+    catalogue._num_plurals = int(count)  # type: ignore[assignment]  # babel has no public setter
+    catalogue._plural_expr = expression  # type: ignore[assignment]
     for message in template:
         if isinstance(message.id, str) and message.id:
             catalogue.add(message.id, translations.get(message.id) or kept.get(message.id, ""))
+    if kept == {str(m.id): m.string for m in catalogue if m.id} and po_path.with_suffix(".mo").exists():
+        return po_path  # nothing changed: no new revision date, no diff
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with po_path.open("wb") as fh:
         write_po(fh, catalogue, sort_output=True, no_location=True)

@@ -21,6 +21,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("en", "English", "en_US"),
     Language("fr", "Français", "fr_FR", plural_forms="nplurals=2; plural=(n > 1);"),
     Language("es", "Español", "es_ES"),
+    Language("de", "Deutsch", "de_DE"),
+    Language("it", "Italiano", "it_IT"),
     Language(
         "ar",
         "العربية",

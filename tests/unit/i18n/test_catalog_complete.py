@@ -32,6 +32,10 @@ def _placeholders(text: str) -> list[str]:
 TEMPLATE_IDS = sorted(str(m.id) for m in _read(None) if m.id)
 
 
+def test_the_shop_speaks_six_languages() -> None:
+    assert set(SUPPORTED_LOCALES) == {"en", "fr", "es", "de", "it", "ar"}
+
+
 @pytest.mark.parametrize("lang", SUPPORTED_LOCALES)
 def test_catalogue_is_complete(lang: str) -> None:
     path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
