@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
+from ticketapp.i18n.languages import SUPPORTED_LOCALES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SUPPORTED_LOCALES = ("en", "fr")
 
 
 def _env(name: str, default: str = "") -> str:

@@ -8,13 +8,15 @@ from ticketapp.components.focus import focus_manager
 from ticketapp.components.forms import PostForm, sign_out_form
 from ticketapp.components.html_lang import html_lang
 from ticketapp.components.support.chat import chat_launcher
+from ticketapp.i18n import languages as registry
 from ticketapp.services.currency.rates import DISPLAY_CHOICES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.header import HeaderState
 from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.cart import CartState
 
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+# (code, the language's own name) for every language menu: a reader finds theirs whatever the page's language.
+LANGUAGES = [(language.code, language.native_name) for language in registry.LANGUAGES]
 SITE_NAME = "Ticketapp"
 
 
@@ -27,7 +29,7 @@ def language_switch(on_change: list[rx.EventHandler] | None = None) -> rx.Compon
     return rx.hstack(
         rx.el.label(t("Language"), html_for="language-select", class_name="visually-hidden"),
         rx.el.select(
-            *[rx.el.option(label, value=code, lang=code) for code, label in LANGUAGES],
+            *[rx.el.option(label, value=code, lang=code, dir=registry.direction(code)) for code, label in LANGUAGES],
             id="language-select",
             value=LocaleState.lang,
             on_change=[LocaleState.set_language, *(on_change or [])],

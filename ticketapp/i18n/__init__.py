@@ -14,16 +14,20 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from ticketapp.settings import SUPPORTED_LOCALES
+from ticketapp.i18n.languages import SUPPORTED_LOCALES, negotiate, supported
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 
 
 def normalize_locale(value: str | None) -> str:
-    """Map any locale tag ('fr-CA', 'FR', None) to a supported language."""
-    lang = (value or "").replace("-", "_").split("_")[0].lower()
-    return lang if lang in SUPPORTED_LOCALES else SUPPORTED_LOCALES[0]
+    """Map any locale tag ('fr-CA', 'FR', None) to a supported language (English when unknown)."""
+    return supported(value) or SUPPORTED_LOCALES[0]
+
+
+def visitor_language(chosen: str | None, accept_language: str | None, default: str) -> str:
+    """The language a visitor chose (cookie), else the browser's best supported one, else the site default."""
+    return supported(chosen) or negotiate(accept_language) or normalize_locale(default)
 
 
 def _po_path(lang: str) -> Path:

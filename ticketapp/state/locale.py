@@ -6,7 +6,8 @@ import reflex as rx
 from reflex.vars import StringVar
 
 from ticketapp.db import run_db
-from ticketapp.i18n import catalog, normalize_locale
+from ticketapp.i18n import catalog, normalize_locale, visitor_language
+from ticketapp.i18n.languages import direction
 from ticketapp.models import utcnow
 from ticketapp.services.currency.display import DisplayCurrency
 from ticketapp.services.currency.rates import DISPLAY_CHOICES, RateTable, cached_rate_table, rate_table
@@ -25,9 +26,12 @@ class LocaleState(SentWhenUsed, rx.State):
 
         Computed, not stored on a first visit: a page needs no extra event to pick it (`<html lang>` follows it in
         the browser, see components/html_lang.py)."""
-        return normalize_locale(
-            self.lang_cookie or self.router.headers.accept_language or get_settings().default_locale
-        )
+        return visitor_language(self.lang_cookie, self.router.headers.accept_language, get_settings().default_locale)
+
+    @rx.var
+    def text_direction(self) -> str:
+        """'rtl' for Arabic, else 'ltr' (`<html dir>` follows it)."""
+        return direction(self.lang)
 
     @rx.var
     def messages(self) -> dict[str, str]:

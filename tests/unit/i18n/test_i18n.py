@@ -12,7 +12,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[3]
 
 @pytest.mark.parametrize(
     ("tag", "expected"),
-    [("fr", "fr"), ("fr-CA", "fr"), ("FR_fr", "fr"), ("en-GB", "en"), ("de", "en"), ("", "en"), (None, "en")],
+    [("fr", "fr"), ("fr-CA", "fr"), ("FR_fr", "fr"), ("en-GB", "en"), ("pt-BR", "en"), ("", "en"), (None, "en")],
 )
 def test_locale_tags_map_to_supported_languages(tag: str | None, expected: str) -> None:
     assert normalize_locale(tag) == expected

@@ -15,7 +15,7 @@ def _language_field(select_id: str, value: rx.Var[str], name: str) -> rx.Compone
     return select_field(
         t("Language"),
         select_id,
-        [rx.el.option(label, value=code) for code, label in LANGUAGES],
+        [rx.el.option(label, value=code, lang=code) for code, label in LANGUAGES],
         value=value,
         on_change=lambda v: Admin.set_field(name, v),
     )

@@ -60,7 +60,7 @@ def _profile_form() -> rx.Component:
                 select_field(
                     t("Language"),
                     "field-language",
-                    [rx.el.option(label, value=code) for code, label in LANGUAGES],
+                    [rx.el.option(label, value=code, lang=code) for code, label in LANGUAGES],
                     name="language",
                     # Keyed on the loaded value: the uncontrolled select shows it once it arrives.
                     default_value=ProfileState.language,

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 
 from ticketapp.services.shared.money import BABEL_LOCALES
+
+# English and French say "at"/"à" before the time, which CLDR's own join ("{1}, {0}") leaves out.
+LONG_PATTERNS = {"en": "EEEE, MMMM d, y 'at' h:mm a", "fr": "EEEE d MMMM y 'à' HH:mm"}
 
 
 def format_event_datetime(moment: datetime, timezone: str, locale: str) -> str:
@@ -21,8 +25,14 @@ def format_event_datetime(moment: datetime, timezone: str, locale: str) -> str:
 def format_event_date_long(moment: datetime, timezone: str, locale: str) -> str:
     """A full date with weekday and time, e.g. 'vendredi 5 mars 2027 à 20:00'."""
     local = moment.astimezone(ZoneInfo(timezone))
-    pattern = "EEEE d MMMM y 'à' HH:mm" if locale == "fr" else "EEEE, MMMM d, y 'at' h:mm a"
-    return format_datetime(local, format=pattern, locale=BABEL_LOCALES.get(locale, locale))
+    babel_locale = BABEL_LOCALES.get(locale, locale)
+    pattern = LONG_PATTERNS.get(locale)
+    if pattern:
+        return format_datetime(local, format=pattern, locale=babel_locale)
+    # Other languages: their own full date and short time, joined as CLDR joins them ('{1}, {0}', '{1}، {0}').
+    day = format_date(local, format="full", locale=babel_locale)
+    time = format_time(local, format="short", locale=babel_locale)
+    return str(Locale.parse(babel_locale).datetime_formats["full"]).format(time, day)
 
 
 def format_day(day: date, locale: str) -> str:

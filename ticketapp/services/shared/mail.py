@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ticketapp.i18n.languages import direction
 from ticketapp.services import hooks
 from ticketapp.services.shared import due
 from ticketapp.settings import SUPPORTED_LOCALES, SmtpSettings, get_settings
@@ -116,7 +117,8 @@ def button(label: str, url: str) -> MailBlock:
     return MailBlock(
         f"{label}:\n{url}",
         f'<p><a href="{html.escape(url, quote=True)}" style="{_BUTTON_STYLE}">{html.escape(label)}</a></p>'
-        f'<p style="{_SMALL_STYLE}">{html.escape(url)}</p>',
+        # An address reads left to right even inside an Arabic mail.
+        f'<p dir="ltr" style="{_SMALL_STYLE}">{html.escape(url)}</p>',
     )
 
 
@@ -127,9 +129,11 @@ def footer(text: str) -> MailBlock:
 
 def render(blocks: list[MailBlock], lang: str) -> MailBody:
     """The one skeleton of every mail we send: blocks in order, text and HTML alike."""
+    lang_attr, dir_attr = html.escape(lang, quote=True), direction(lang)
     html_doc = (
-        f'<!doctype html><html lang="{html.escape(lang, quote=True)}">'
-        '<body style="font-family:Arial,sans-serif;color:#111;line-height:1.5">'
+        f'<!doctype html><html lang="{lang_attr}" dir="{dir_attr}">'
+        # On the body too: webmail keeps the body's attributes when it drops the <html> element.
+        f'<body dir="{dir_attr}" style="font-family:Arial,sans-serif;color:#111;line-height:1.5">'
         + "".join(block.html for block in blocks)
         + "</body></html>"
     )

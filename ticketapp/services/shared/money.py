@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_precision
 
-BABEL_LOCALES = {"en": "en_US", "fr": "fr_FR"}
+from ticketapp.i18n.languages import BABEL_LOCALES
 
 
 def minor_exponent(currency: str) -> int:

@@ -27,6 +27,7 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from ticketapp.i18n import gettext, normalize_locale
+from ticketapp.i18n.languages import direction
 from ticketapp.models import VOID_STATUSES, Event, Order, OrderItem, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.services.shared.dates import format_event_date_long
 from ticketapp.services.shared.money import Money, format_money
@@ -41,7 +42,7 @@ LOGO_PATH = ASSETS_DIR / "ticket-logo.png"
 FONT_REGULAR = ASSETS_DIR / "fonts" / "DejaVuSans.ttf"
 FONT_BOLD = ASSETS_DIR / "fonts" / "DejaVuSans-Bold.ttf"
 # Bump when the template changes so cached PDFs are re-rendered.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: <html dir> (Arabic tickets right to left)
 
 
 class TicketNotFoundError(LookupError):
@@ -138,7 +139,7 @@ STYLE = (
 """
     + """
 @page { size: a4 portrait; margin: 1.6cm; }
-body { font-family: TicketSans; font-size: 11pt; color: #111111; }
+html, title, body { font-family: TicketSans; font-size: 11pt; color: #111111; }
 h1 { font-size: 22pt; margin: 0 0 4pt 0; }
 .header { margin-bottom: 14pt; }
 .when { font-size: 13pt; font-weight: bold; margin: 0; }
@@ -201,7 +202,7 @@ def render_pdf(pages: list[TicketPage], lang: str, organiser: str) -> bytes:
     title = gettext(lang, "E-ticket")
     body = "<pdf:nextpage />".join(_page_html(page, lang, organiser, logo_uri) for page in pages)
     html = (
-        f'<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>{body}</body></html>"
     )
     # Invariant mode drops creation dates and random document ids: byte-identical re-renders.

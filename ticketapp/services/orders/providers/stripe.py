@@ -15,6 +15,9 @@ from ticketapp.services.orders.providers.base import Captured, PaymentMethod, Pa
 from ticketapp.services.orders.providers.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
 from ticketapp.settings import get_settings
 
+# Our languages Stripe Checkout's own pages speak; for the others (Arabic) Stripe picks from the browser.
+STRIPE_CHECKOUT_LOCALES = frozenset({"en", "fr", "es", "de", "it"})
+
 
 def stripe_configured() -> bool:
     """Both keys set: without the webhook secret no payment could ever be confirmed."""
@@ -63,7 +66,7 @@ class StripeProvider:
                 success_url=url,
                 cancel_url=f"{url}&cancelled=1",
                 hold_expires_at=order.expires_at,
-                locale=order.locale if order.locale in ("en", "fr") else "auto",
+                locale=order.locale if order.locale in STRIPE_CHECKOUT_LOCALES else "auto",
                 capture_manually=captured_on_approval(order),
             )
         )
