@@ -16,7 +16,7 @@ from ticketapp.state.shop.checkout import CheckoutState
 
 def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(line["event"], " – ", line["type"]),
+        rx.el.td(rx.el.bdi(line["event"]), " – ", rx.el.bdi(line["type"])),
         rx.el.td(line["quantity"]),
         rx.el.td(line["unit_price"], approx_price(line["approx"])),
         rx.el.td(line["subtotal"]),
@@ -37,7 +37,7 @@ def _summary() -> rx.Component:
             ),
             rx.el.tbody(rx.foreach(CheckoutState.lines, _summary_row)),
             width="100%",
-            style={"text_align": "left", "border_collapse": "collapse"},
+            style={"text_align": "start", "border_collapse": "collapse"},
         ),
         rx.text(t("No booking fees."), size="2", color_scheme="gray"),
         rx.foreach(
