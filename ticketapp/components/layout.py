@@ -190,7 +190,9 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
             ),
             rx.el.nav(
                 rx.link(t("Events"), href="/events", color_scheme="gray", high_contrast=True),
-                rx.link(t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_left="1rem"),
+                rx.link(
+                    t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_inline_start="1rem"
+                ),
                 aria_label=t("Main"),
             ),
             header_search(),

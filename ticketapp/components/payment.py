@@ -26,7 +26,9 @@ def payment_method_picker(
                     checked=selected == method["value"],
                     on_change=lambda _value: on_change(method["value"]),
                 ),
-                rx.el.label(method["label"], html_for="method-" + method["value"], style={"margin_left": "0.5rem"}),
+                rx.el.label(
+                    method["label"], html_for="method-" + method["value"], style={"margin_inline_start": "0.5rem"}
+                ),
                 style={"padding": "0.25rem 0"},
             ),
         ),
@@ -59,5 +61,5 @@ def order_lines_table(lines: ArrayVar[list[dict[str, str]]]) -> rx.Component:
             )
         ),
         width="100%",
-        style={"text_align": "left", "border_collapse": "collapse"},
+        style={"text_align": "start", "border_collapse": "collapse"},
     )

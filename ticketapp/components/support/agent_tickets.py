@@ -100,7 +100,9 @@ def _ticket_row(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.td(ticket["first_response"]),
         rx.el.td(
             ticket["resolution"],
-            rx.cond(ticket["overdue"] == "1", rx.badge(t("Overdue"), color_scheme="red", margin_left="0.25rem")),
+            rx.cond(
+                ticket["overdue"] == "1", rx.badge(t("Overdue"), color_scheme="red", margin_inline_start="0.25rem")
+            ),
         ),
         class_name=rx.cond(ticket["overdue"] == "1", "sla-overdue", ""),
     )

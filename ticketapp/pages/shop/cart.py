@@ -17,8 +17,17 @@ def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.vstack(
-                rx.link(line["event"], href=line["href"], weight="bold"),
-                rx.text(line["type"], " · ", line["date"], " · ", line["venue"], size="2", color_scheme="gray"),
+                rx.link(rx.el.bdi(line["event"]), href=line["href"], weight="bold"),
+                rx.text(
+                    # Each part isolated: a Latin name beside an Arabic date keeps its place in RTL.
+                    rx.el.bdi(line["type"]),
+                    " · ",
+                    rx.el.bdi(line["date"]),
+                    " · ",
+                    rx.el.bdi(line["venue"]),
+                    size="2",
+                    color_scheme="gray",
+                ),
                 rx.hstack(unit_price(line, size="2"), approx_price(line["approx"]), align="baseline"),
                 spacing="0",
                 align="start",
@@ -32,7 +41,7 @@ def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
                 on_change=lambda value: CartState.set_quantity(line["id"], value),
                 class_name="field field-quantity",
             ),
-            rx.text(line["subtotal"], weight="bold", min_width="6rem", text_align="right"),
+            rx.text(line["subtotal"], weight="bold", min_width="6rem", text_align="end"),
             rx.button(
                 t("Remove"),
                 variant="soft",

@@ -18,7 +18,7 @@ CHECKOUT_ERROR = "checkout-error"
 
 def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(line["event"], " – ", line["type"]),
+        rx.el.td(rx.el.bdi(line["event"]), " – ", rx.el.bdi(line["type"])),
         rx.el.td(line["quantity"]),
         rx.el.td(unit_price(line), approx_price(line["approx"])),
         rx.el.td(line["subtotal"]),
@@ -39,7 +39,7 @@ def _summary() -> rx.Component:
             ),
             rx.el.tbody(rx.foreach(CheckoutState.lines, _summary_row)),
             width="100%",
-            style={"text_align": "left", "border_collapse": "collapse"},
+            style={"text_align": "start", "border_collapse": "collapse"},
         ),
         rx.text(t("No booking fees."), size="2", color_scheme="gray"),
         rx.foreach(CheckoutState.discounts, lambda label: rx.text(label, color_scheme="green")),

@@ -37,8 +37,8 @@ def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.vstack(
-                rx.text(ticket_type["name"], weight="bold"),
-                rx.text(ticket_type["description"], size="2", color_scheme="gray"),
+                rx.text(rx.el.bdi(ticket_type["name"]), weight="bold"),
+                rx.text(rx.el.bdi(ticket_type["description"]), size="2", color_scheme="gray"),
                 rx.text(ticket_type["status"], size="2", weight="medium"),
                 spacing="0",
                 align="start",
@@ -98,15 +98,16 @@ def _details() -> rx.Component:
     return rx.vstack(
         rx.link(t("← All events"), href="/", size="2"),
         rx.badge(EventPageState.category, variant="soft"),
-        rx.heading(EventPageState.title, as_="h1", size="8"),
+        rx.heading(rx.el.bdi(EventPageState.title), as_="h1", size="8"),
         rx.text(rx.el.time(EventPageState.date), size="4"),
         rx.el.address(
-            rx.text(EventPageState.venue_name, weight="bold"),
-            rx.text(EventPageState.venue_address, color_scheme="gray"),
+            rx.text(rx.el.bdi(EventPageState.venue_name), weight="bold"),
+            rx.text(rx.el.bdi(EventPageState.venue_address), color_scheme="gray"),
             font_style="normal",
         ),
         _sale_notice(),
-        rx.text(EventPageState.description),
+        # <bdi>: the event's own text keeps its direction (English inside an Arabic page) but the page's alignment.
+        rx.text(rx.el.bdi(EventPageState.description)),
         rx.el.section(
             rx.heading(t("Tickets"), as_="h2", size="5", id="tickets-heading"),
             rx.el.ul(rx.foreach(EventPageState.ticket_types, _ticket_type_row), padding="0", margin="0"),
