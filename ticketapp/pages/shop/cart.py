@@ -96,6 +96,7 @@ def _content() -> rx.Component:
                     rx.el.strong(CartState.countdown, role="timer", aria_live="off"),
                     size="3",
                 ),
+                rx.el.p(CartState.reminder, role="status", class_name="visually-hidden"),
                 rx.el.ul(rx.foreach(CartState.lines, _line), padding="0", margin="0", width="100%"),
                 rx.foreach(CartState.totals, lambda total: rx.text(total, weight="bold", size="4")),
                 currency_note(CartState.currency_note),
