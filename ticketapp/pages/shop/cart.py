@@ -133,6 +133,7 @@ def _content() -> rx.Component:
                     rx.el.strong(CartState.countdown, role="timer", aria_live="off"),
                     size="3",
                 ),
+                rx.el.p(CartState.reminder, role="status", class_name="visually-hidden"),
                 rx.el.ul(rx.foreach(CartState.lines, _line), padding="0", margin="0", width="100%"),
                 promo_form(),
                 rx.foreach(CartState.discounts, lambda label: rx.text(label, color_scheme="green")),

@@ -66,6 +66,26 @@ def format_countdown(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+# A ticking timer is not read aloud (it would talk every second): a polite reminder is spoken instead
+# when this many seconds are left; the expiry itself is an alert (the expired notice).
+REMINDERS_S = (300, 120, 60)
+
+
+def crossed_reminder(before: int | None, now: int) -> int | None:
+    """The reminder passed between two ticks (`before`, then `now` seconds left); None on the first tick."""
+    if before is None:
+        return None
+    crossed = [threshold for threshold in REMINDERS_S if now <= threshold < before]
+    return min(crossed) if crossed else None
+
+
+def reminder_text(lang: str, threshold: int) -> str:
+    minutes = threshold // 60
+    if minutes == 1:
+        return gettext(lang, "1 minute left to keep your tickets.")
+    return translate(lang, "{minutes} minutes left to keep your tickets.", minutes=minutes)
+
+
 class CartState(SentWhenUsed, rx.State):
     cart_token: str = rx.Cookie("", name="cart", max_age=THIRTY_DAYS, same_site="lax")
     item_count: int = 0
@@ -74,6 +94,7 @@ class CartState(SentWhenUsed, rx.State):
     expired_lines: list[dict[str, str]] = []
     totals: list[str] = []
     countdown: str = ""
+    reminder: str = ""  # the last spoken countdown reminder
     expired_notice: str = ""
     message: str = ""
     error: str = ""
@@ -219,12 +240,16 @@ class CartState(SentWhenUsed, rx.State):
         async with self:
             self._ticker += 1
             mine = self._ticker
+        before: int | None = None
         while True:
             async with self:
                 if self._ticker != mine or not self._deadline or self.router.url.path.rstrip("/") != "/cart":
                     return
                 left = round(self._deadline - time.time())
                 self.countdown = format_countdown(left)
+                if (threshold := crossed_reminder(before, left)) is not None:
+                    self.reminder = reminder_text(await current_lang(self), threshold)
+                before = left
                 if left <= 0:
                     await self._reload()
                     if not self._deadline:

@@ -1,0 +1,38 @@
+"""Reflow (WCAG 1.4.10): at 320 CSS pixels wide the staff and help pages scroll only vertically."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.support_helpers import sign_in_as_agent
+
+NARROW = {"width": 320, "height": 640}
+# Elements sticking out to the right of the viewport, widest first (what to fix when this fails).
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(el => !el.closest('.table-scroll, .sr-only, .visually-hidden, .skip-link'))
+  .map(el => {
+    const classes = [...el.classList].slice(0, 3).join('.');
+    const right = Math.round(el.getBoundingClientRect().right);
+    return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${classes} → ${right}px`;
+  })
+  .slice(0, 12)"""
+
+
+@pytest.mark.parametrize("path", ["/support", "/agent", "/checkin"])
+def test_page_reflows_at_320_pixels(browser: Browser, live_app, path: str) -> None:
+    context = browser.new_context(base_url=live_app.url, viewport=NARROW)
+    try:
+        page = context.new_page()
+        if path == "/agent":
+            page.set_viewport_size({"width": 1280, "height": 800})  # sign in at desktop size, then narrow
+            sign_in_as_agent(page, live_app.database_url)
+            page.set_viewport_size(NARROW)
+        page.goto(path)
+        expect(page.locator("main h1").first).to_be_visible(timeout=15_000)
+        expect(page.locator("main .rt-Spinner")).to_have_count(0, timeout=15_000)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= NARROW["width"], f"{path} is {width}px wide at 320px: {page.evaluate(OVERFLOWING)}"
+    finally:
+        context.close()
