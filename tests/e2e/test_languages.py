@@ -47,7 +47,7 @@ def test_arabic_visitor_sees_the_shop_right_to_left_and_buys_a_ticket(page: Page
     expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.get_by_label(ar("Quantity of {type}", type="Standard")).select_option("1")
-    page.get_by_role("button", name=ar("Add {type} to cart", type="Standard")).click()
+    page.get_by_role("button", name=ar("Add to cart: {type}", type="Standard")).click()
     expect(page.get_by_text(ar("1 ticket added to your cart."))).to_be_visible()
     _shoot(page, "ar-event")
 

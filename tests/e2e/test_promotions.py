@@ -31,7 +31,7 @@ def _make_code(database_url: str, **values: object) -> str:
 
 def _add_tickets(page: Page, quantity: str) -> None:
     page.get_by_label("Quantity of Standard").select_option(quantity)
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text(re.compile(rf"^{quantity} tickets? added to your cart\.$"))).to_be_visible()
 
 

@@ -90,7 +90,7 @@ def test_sign_in_out_reload_and_purchase_run_under_the_csp(page: Page, live_app:
 
     # The purchase pages: event, cart, checkout, then the payment page.
     _visit(page, "/events/jazz-a-lyon")
-    page.get_by_role("button", name="Add Standard to cart").click()
+    page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
     page.get_by_role("link", name="View cart").click()
     expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
