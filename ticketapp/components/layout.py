@@ -85,6 +85,7 @@ def account_links() -> rx.Component:
                 sign_out_form(t("Sign out"), variant="soft", size="2"),
                 align="center",
                 spacing="3",
+                wrap="wrap",  # staff carry more links: on a narrow screen they wrap instead of scrolling sideways
             ),
             rx.link(t("Sign in"), href="/signin", color_scheme="gray", high_contrast=True),
         ),

@@ -80,7 +80,9 @@ def admin_page(state: type[StaffPageState], *children: rx.Component, **props: An
 
 def page_heading(title: rx.Var[str] | str, *actions: rx.Component) -> rx.Component:
     """The page's h1, with its actions (a link or button) on the right."""
-    return rx.hstack(rx.heading(title, as_="h1", size="7"), rx.spacer(), *actions, width="100%", align="center")
+    return rx.hstack(
+        rx.heading(title, as_="h1", size="7"), rx.spacer(), *actions, width="100%", align="center", wrap="wrap"
+    )
 
 
 def filter_grid(*fields: rx.Component) -> rx.Component:
