@@ -191,3 +191,14 @@ def base_url(live_app: LiveApp) -> str:
 @pytest.fixture(autouse=True)
 def _default_timeouts(page) -> None:
     page.set_default_timeout(15_000)
+
+
+# The first browser test of a run also builds the app (several minutes on a busy 2-core machine),
+# which the suite's 300 s per-test limit would cut short.
+E2E_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in item.nodeid.replace("\\", "/") and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(E2E_TIMEOUT_S))
