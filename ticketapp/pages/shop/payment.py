@@ -105,7 +105,7 @@ def _status_message() -> rx.Component:
             (
                 OrderStatus.FAILED,
                 rx.callout(
-                    t("The payment was declined and the tickets were released. You can book again."),
+                    t("The payment was declined and the tickets were released. Try again to book the same tickets."),
                     icon="circle_x",
                     color_scheme="red",
                 ),
@@ -133,7 +133,11 @@ def _status_message() -> rx.Component:
 def _order() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Order"), " ", S.code, as_="h1", size="7"),
-        rx.hstack(rx.text(t("Status"), ":"), rx.badge(S.status_label, size="2"), align="center"),
+        rx.hstack(
+            rx.text(t("Status"), ":"),
+            rx.badge(S.status_label, size="2", color_scheme=S.status_colour, high_contrast=True),
+            align="center",
+        ),
         _status_message(),
         rx.el.section(
             rx.heading(t("Order summary"), as_="h2", size="5"),
@@ -142,6 +146,16 @@ def _order() -> rx.Component:
             width="100%",
         ),
         rx.cond(S.can_pay, _pay_form()),
+        rx.cond(
+            S.can_try_again,
+            rx.vstack(
+                _error(),
+                rx.button(t("Try again"), on_click=S.try_again, size="3"),
+                spacing="3",
+                align="start",
+                width="100%",
+            ),
+        ),
         rx.link(t("See all events"), href="/events"),
         spacing="4",
         align="start",

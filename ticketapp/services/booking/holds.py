@@ -6,6 +6,7 @@ The rules (availability, sales window, limits) and the locking live in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
-from ticketapp.models import Cart, Hold, utcnow
+from ticketapp.models import Cart, Hold, Order, OrderItem, OrderStatus, utcnow
 from ticketapp.services.booking import seats
 from ticketapp.services.booking.inventory import (
     NOT_ON_SALE_MESSAGES,
@@ -222,3 +223,39 @@ def merge_browser_cart_on_sign_in(session: Session, cart_token: str, user_id: in
     if cart is not None and cart.user_id not in (None, user_id):
         cart_token = new_cart_token()
     return merge_cart_into_user(session, cart_token, user_id)
+
+
+# Unpaid orders that ended: their seats were released, so a buyer may hold them again.
+REBOOKABLE = (OrderStatus.FAILED, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+
+
+class NotRebookableError(BookingError):
+    """Only an unpaid order that ended can be put back in the cart."""
+
+
+@dataclass
+class Rebooked:
+    held: int = 0  # tickets held again in the cart
+    refused: list[BookingError] = field(default_factory=list)  # lines that could not be held, and why
+
+
+def rebook_order(session: Session, cart_token: str, order_code: str, *, user_id: int | None = None) -> Rebooked:
+    """Put the lines of a declined (or expired, cancelled) order back in the cart, as far as the seats,
+    sales windows and limits allow now. Each line is set, not added, so pressing twice holds no more."""
+    order = session.exec(select(Order).where(Order.code == order_code)).first()
+    if order is None or order.status not in REBOOKABLE:
+        session.rollback()
+        raise NotRebookableError(msgid("This order cannot be booked again."))
+    lines = session.exec(
+        select(OrderItem.ticket_type_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
+    ).all()
+    session.rollback()  # end the read: each line is its own locked write below
+    result = Rebooked()
+    for ticket_type_id, quantity in lines:
+        try:
+            set_hold_quantity(session, cart_token, ticket_type_id, quantity, user_id=user_id)
+        except BookingError as refused:
+            result.refused.append(refused)
+        else:
+            result.held += quantity
+    return result
