@@ -8,11 +8,19 @@ import sys
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
 
-from tests.e2e.accounts_helpers import PASSWORD
+from tests.e2e.accounts_helpers import PASSWORD, create_user, unique_email
+from tests.e2e.test_crafted_events import WAIT_S, _session_token
+from ticketapp.db import make_engine
+from ticketapp.models import Event, Order, OrderLog, OrderStatus, TicketType
+from ticketapp.services.booking.inventory import availability
+from ticketapp.state.shop.payment import OrderPaymentState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
+from webbench.site import read_site
+from webbench.tab import Tab
 
 SHOTS = "/tmp/shoppolish-shots"
 PHONE = {"width": 390, "height": 844}
@@ -116,3 +124,79 @@ def test_declined_payment_offers_try_again_with_the_same_tickets(page: Page) -> 
     paid = page.get_by_text("Paid", exact=True)
     expect(paid).to_be_visible()
     expect(paid).to_have_attribute("data-accent-color", "green")
+
+
+def _order_of(database_url: str, code: str) -> tuple[str, list[tuple[str, int | None]]]:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        order = session.exec(select(Order).where(Order.code == code)).one()
+        log = session.exec(select(OrderLog).where(OrderLog.order_id == order.id).order_by(OrderLog.id)).all()
+        found = order.status, [(row.to_status, row.actor_user_id) for row in log]
+    engine.dispose()
+    return found
+
+
+def _standard_of(database_url: str, slug: str) -> int:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        type_id = session.exec(
+            select(TicketType.id)
+            .join(Event, Event.id == TicketType.event_id)
+            .where(Event.slug == slug, TicketType.name == "Standard")
+        ).one()
+    engine.dispose()
+    return type_id or 0
+
+
+def _free_seats(database_url: str, type_id: int) -> int:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        left = availability(session, [type_id])[type_id].remaining
+    engine.dispose()
+    return left
+
+
+def _crafted_cancel(live_app, user_id: int, order_path: str, code: str) -> str:
+    """Another customer's tab opens the order's signed link and sends the cancel event itself."""
+    name = OrderPaymentState.get_full_name()
+    tab = Tab(read_site(live_app.url), cookies={"ta_session": _session_token(live_app.database_url, user_id)})
+    try:
+        tab.open(order_path, {"code": code}, [])
+        tab.wait_for(lambda t: t.get(name, "loaded") is True, WAIT_S, "order page")
+        assert tab.get(name, "can_cancel") is False  # no button for them
+        tab.send(f"{name}.cancel_order")
+        tab.wait_for(lambda t: t.get(name, "error", "") != "", WAIT_S, "refusal")
+        return tab.get(name, "error")
+    finally:
+        tab.close()
+
+
+def test_buyer_cancels_an_unpaid_order_after_confirming_and_nobody_else_can(page: Page, live_app) -> None:
+    email = unique_email("cancel")
+    buyer = create_user(live_app.database_url, email)
+    sign_in(page, email)
+    type_id = _standard_of(live_app.database_url, "beethoven-cycle-i")
+    _add(page, "beethoven-cycle-i", "2")
+    expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
+    _check_out(page, "Bank transfer", email=email)
+    expect(page.get_by_text("Awaiting your transfer", exact=True)).to_be_visible()
+    code = page.get_by_role("heading", level=1).inner_text().removeprefix("Order ").strip()
+    free_before = _free_seats(live_app.database_url, type_id)
+
+    other = create_user(live_app.database_url, unique_email("intruder"))
+    path = page.url.removeprefix(live_app.url)
+    assert _crafted_cancel(live_app, other, path, code) == "This order can no longer be cancelled."
+    assert _order_of(live_app.database_url, code)[0] == OrderStatus.AWAITING_PAYMENT
+
+    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("button", name="Keep the order").click()  # changing one's mind changes nothing
+    expect(page.get_by_text("Awaiting your transfer", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Cancel order").click()
+    expect(page.get_by_role("group", name="Cancel order")).to_contain_text("Its tickets will be released")
+    _shoot(page, "cancel-confirm")
+    page.get_by_role("button", name="Yes, cancel the order").click()
+    expect(page.get_by_text("Cancelled", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)
+    status, log = _order_of(live_app.database_url, code)
+    assert status == OrderStatus.CANCELLED and log[-1] == (OrderStatus.CANCELLED, buyer)
+    assert _free_seats(live_app.database_url, type_id) == free_before + 2

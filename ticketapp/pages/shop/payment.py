@@ -130,6 +130,31 @@ def _status_message() -> rx.Component:
     )
 
 
+def _cancel() -> rx.Component:
+    """'Cancel order', then an inline confirmation (a second, explicit click) before anything changes."""
+    return rx.cond(
+        S.confirming_cancel,
+        rx.callout(
+            rx.vstack(
+                rx.text(t("Cancel this order? Its tickets will be released and it can no longer be paid.")),
+                rx.hstack(
+                    rx.button(t("Yes, cancel the order"), on_click=S.cancel_order, color_scheme="red"),
+                    rx.button(t("Keep the order"), on_click=S.ask_cancel(False), variant="soft", color_scheme="gray"),
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                spacing="3",
+                align="start",
+            ),
+            icon="triangle_alert",
+            color_scheme="amber",
+            role="group",
+            aria_label=t("Cancel order"),
+        ),
+        rx.button(t("Cancel order"), on_click=S.ask_cancel(True), variant="outline", color_scheme="red"),
+    )
+
+
 def _order() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Order"), " ", S.code, as_="h1", size="7"),
@@ -146,6 +171,7 @@ def _order() -> rx.Component:
             width="100%",
         ),
         rx.cond(S.can_pay, _pay_form()),
+        rx.cond(S.can_cancel, _cancel()),
         rx.cond(
             S.can_try_again,
             rx.vstack(

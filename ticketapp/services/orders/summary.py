@@ -53,6 +53,8 @@ class OrderSummary:
     in_review: bool = False
     # Its card payment is authorised, not taken: it is taken if the review approves the order.
     authorised: bool = False
+    # The account that placed it (None: a guest's order, reached through its signed link).
+    user_id: int | None = None
 
     @property
     def bank(self) -> BankInstructions:
@@ -101,4 +103,5 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         methods=[str(m) for m in available_methods(order.total_minor)],
         in_review=order.review_state == ReviewState.HELD,
         authorised=order.review_state is not None and authorised_payment(session, order) is not None,
+        user_id=order.user_id,
     )

@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import OrderStatus, utcnow
+from ticketapp.models import PENDING_STATUSES, OrderStatus, utcnow
 from ticketapp.services.booking import holds
 from ticketapp.services.booking.inventory import BookingError
-from ticketapp.services.orders import lifecycle
+from ticketapp.services.orders import cancellation, lifecycle
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
@@ -113,6 +113,8 @@ class OrderPaymentState(SentWhenUsed, rx.State):
     error: str = ""
     paying: bool = False
     watching: bool = False
+    can_cancel: bool = False  # unpaid, and this viewer is its buyer (the link's holder; for an account's order, it)
+    confirming_cancel: bool = False
     _signature: str = ""
 
     @rx.var
@@ -143,6 +145,9 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         if summary.in_review and summary.status == OrderStatus.PAID:
             self.status_label = gettext(lang, IN_REVIEW_LABEL)
         self.authorised = summary.authorised
+        user = await current_user(self)
+        self.can_cancel = summary.status in PENDING_STATUSES and summary.user_id in (None, user.id if user else None)
+        self.confirming_cancel = self.confirming_cancel and self.can_cancel
         self.authorised_note = translate(lang, AUTHORISED_NOTE, email=summary.buyer_email) if summary.authorised else ""
         if summary.authorised:
             self.status_label = gettext(lang, AUTHORISED_LABEL)
@@ -199,6 +204,26 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self.paying = False
         if start.redirect_url:
             yield redirect_to(start.redirect_url)
+
+    @rx.event
+    def ask_cancel(self, asking: bool) -> None:
+        self.confirming_cancel = bool(asking) and self.can_cancel
+
+    @rx.event
+    async def cancel_order(self) -> None:
+        """The buyer gives up the unpaid order: its seats go back on sale (the service re-checks who asks)."""
+        lang = await current_lang(self)
+        self.confirming_cancel = False
+        if not verify(self.code, "order-status", self._signature):
+            self.error = gettext(lang, "This link is not valid.")
+            return
+        user = await current_user(self)
+        try:
+            await run_db(cancellation.cancel_by_buyer, self.code, user.id if user else None)
+        except OrderError as refused:
+            self.error = refused.translated(lang)
+        await self._refresh()
+        self._watch()
 
     @rx.event
     async def try_again(self) -> EventSpec | None:
