@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, unique_email
 from tests.e2e.test_crafted_events import WAIT_S, _session_token
+from tests.factories import make_order
 from ticketapp.db import make_engine
 from ticketapp.models import Event, Order, OrderLog, OrderStatus, TicketType
 from ticketapp.services.booking.inventory import availability
@@ -200,3 +201,25 @@ def test_buyer_cancels_an_unpaid_order_after_confirming_and_nobody_else_can(page
     status, log = _order_of(live_app.database_url, code)
     assert status == OrderStatus.CANCELLED and log[-1] == (OrderStatus.CANCELLED, buyer)
     assert _free_seats(live_app.database_url, type_id) == free_before + 2
+
+
+def test_cap_per_customer_is_enforced_when_adding_to_the_cart(page: Page, live_app) -> None:
+    email = unique_email("capped")
+    buyer = create_user(live_app.database_url, email)
+    engine = make_engine(live_app.database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        event = session.exec(select(Event).where(Event.slug == "kendo-championship")).one()
+        event.max_tickets_per_customer = 4
+        session.add(event)
+        session.commit()
+        standard = session.get(TicketType, _standard_of(live_app.database_url, "kendo-championship"))
+        make_order(session, [(standard, 3)], user_id=buyer, buyer_email=email)
+    engine.dispose()
+    sign_in(page, email)
+    _add(page, "kendo-championship", "2")
+    expect(page.get_by_text("At most 4 tickets per customer for this event: you can add 1 more.")).to_be_visible()
+    expect(_cart_badge(page)).to_have_text("0")
+    _shoot(page, "cap-message")
+    _add(page, "kendo-championship", "1")
+    expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
+    expect(_cart_badge(page)).to_have_text("1")

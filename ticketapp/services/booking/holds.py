@@ -112,9 +112,12 @@ def _set_hold_locked(
         raise NotEnoughAvailableError(msgid("Only {remaining} tickets left."), remaining=remaining)
     cap = event.max_tickets_per_customer
     if cap is not None:
-        already = customer_count_for_event(session, event.id or 0, cart, user_id, now, ticket_type_id)
+        # A signed-in buyer's orders count too (their cart remembers them); a guest's cart counts its holds.
+        owner = user_id if user_id is not None else cart.user_id
+        already = customer_count_for_event(session, event.id or 0, cart, owner, now, ticket_type_id)
         if already + quantity > cap:
-            raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
+            in_cart = hold.quantity if hold is not None and hold.expires_at > now else 0
+            raise cap_reached(cap, already + in_cart)
     if hold is None:
         hold = Hold(cart_id=cart.id or 0, ticket_type_id=ticket_type_id, quantity=quantity, expires_at=now)
     hold.user_id = user_id if user_id is not None else cart.user_id
@@ -125,6 +128,18 @@ def _set_hold_locked(
         cart.updated_at = now
         session.add(cart)
     return hold
+
+
+def cap_reached(cap: int, already: int) -> LimitExceededError:
+    """The per-customer cap refused a change: say how many more this customer may still take."""
+    left = max(cap - already, 0)
+    if left == 0:
+        return LimitExceededError(
+            msgid("At most {limit} tickets per customer for this event, and you already have {limit}."), limit=cap
+        )
+    return LimitExceededError(
+        msgid("At most {limit} tickets per customer for this event: you can add {left} more."), limit=cap, left=left
+    )
 
 
 def add_to_cart(
