@@ -223,3 +223,19 @@ def test_cap_per_customer_is_enforced_when_adding_to_the_cart(page: Page, live_a
     _add(page, "kendo-championship", "1")
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
     expect(_cart_badge(page)).to_have_text("1")
+
+
+def test_sign_out_clears_the_cart_shown_in_the_browser(page: Page, live_app) -> None:
+    email = unique_email("leaver")
+    create_user(live_app.database_url, email)
+    sign_in(page, email)
+    _add(page, "lyon-tech-summit", "1")
+    expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
+    expect(_cart_badge(page)).to_have_text("1")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(_cart_badge(page)).to_have_text("0")
+    page.goto("/cart")
+    expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
+    expect(_cart_badge(page)).to_have_text("0")
+    expect(page.get_by_text("Lyon Tech Summit")).to_have_count(0)
