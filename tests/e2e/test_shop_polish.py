@@ -239,3 +239,21 @@ def test_sign_out_clears_the_cart_shown_in_the_browser(page: Page, live_app) -> 
     expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
     expect(_cart_badge(page)).to_have_text("0")
     expect(page.get_by_text("Lyon Tech Summit")).to_have_count(0)
+
+
+def test_password_fields_have_a_show_password_toggle(page: Page) -> None:
+    page.goto("/signin")
+    password = page.get_by_label("Password", exact=True)
+    toggle = page.get_by_role("button", name="Show password")
+    password.fill("secret words")
+    expect(password).to_have_attribute("type", "password")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    expect(password).to_have_attribute("type", "text")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(password).to_have_value("secret words")
+    _shoot(page, "show-password")
+    toggle.click()
+    expect(password).to_have_attribute("type", "password")
+    page.goto("/signup")
+    expect(page.get_by_role("button", name="Show password").first).to_have_attribute("aria-pressed", "false")
