@@ -4,6 +4,7 @@ drive from tests."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
@@ -12,7 +13,7 @@ from reflex_components_core.el.elements.base import BaseHTML
 
 from ticketapp.services.risk.bots import HONEYPOT_FIELD
 from ticketapp.state.account.auth import AuthState
-from ticketapp.state.locale import LocaleState
+from ticketapp.state.locale import LocaleState, t
 
 Label = rx.Var[str] | str
 # How long a controlled field waits after the last keystroke before it sends its value:
@@ -114,8 +115,42 @@ def email_field(label: Label, control_id: ControlId, **options: Any) -> rx.Compo
     return text_field(label, control_id, type="email", **options)
 
 
-def password_field(label: Label, control_id: ControlId, **options: Any) -> rx.Component:
-    return text_field(label, control_id, type="password", **options)
+def _reveal_script(control_id: str) -> str:
+    """Flip the field between hidden and shown in the browser (no round trip: the password stays on the page)."""
+    return (
+        f"(() => {{ const field = document.getElementById({json.dumps(control_id)});"
+        f" const button = document.getElementById({json.dumps(control_id + '-reveal')});"
+        " if (!field || !button) return; const show = field.type === 'password';"
+        " field.type = show ? 'text' : 'password'; button.setAttribute('aria-pressed', String(show)); })()"
+    )
+
+
+def password_field(
+    label: Label,
+    control_id: str,
+    *,
+    name: str | None = None,
+    hint: Label | None = None,
+    error: rx.Component | None = None,
+    width: str = "100%",
+    **props: Any,
+) -> rx.Component:
+    """A password input with a "Show password" toggle button (aria-pressed says whether it is shown)."""
+    field = _debounced(rx.el.input(**_control_props(control_id, name, hint, {"type": "password", **props})), props)
+    toggle = rx.button(
+        rx.icon("eye", aria_hidden="true"),
+        t("Show password"),
+        type="button",
+        id=f"{control_id}-reveal",
+        aria_pressed="false",
+        aria_controls=control_id,
+        on_click=rx.call_script(_reveal_script(control_id)),
+        variant="soft",
+        color_scheme="gray",
+        high_contrast=True,
+    )
+    control = rx.hstack(rx.box(field, flex="1", min_width="0", display="grid"), toggle, spacing="2", align="center")
+    return labelled_field(label, control, control_id, hint=hint, error=error, width=width)
 
 
 def select_field(

@@ -105,7 +105,7 @@ def _status_message() -> rx.Component:
             (
                 OrderStatus.FAILED,
                 rx.callout(
-                    t("The payment was declined and the tickets were released. You can book again."),
+                    t("The payment was declined and the tickets were released. Try again to book the same tickets."),
                     icon="circle_x",
                     color_scheme="red",
                 ),
@@ -130,10 +130,39 @@ def _status_message() -> rx.Component:
     )
 
 
+def _cancel() -> rx.Component:
+    """'Cancel order', then an inline confirmation (a second, explicit click) before anything changes."""
+    return rx.cond(
+        S.confirming_cancel,
+        rx.callout(
+            rx.vstack(
+                rx.text(t("Cancel this order? Its tickets will be released and it can no longer be paid.")),
+                rx.hstack(
+                    rx.button(t("Yes, cancel the order"), on_click=S.cancel_order, color_scheme="red"),
+                    rx.button(t("Keep the order"), on_click=S.ask_cancel(False), variant="soft", color_scheme="gray"),
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                spacing="3",
+                align="start",
+            ),
+            icon="triangle_alert",
+            color_scheme="amber",
+            role="group",
+            aria_label=t("Cancel order"),
+        ),
+        rx.button(t("Cancel order"), on_click=S.ask_cancel(True), variant="outline", color_scheme="red"),
+    )
+
+
 def _order() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Order"), " ", S.code, as_="h1", size="7"),
-        rx.hstack(rx.text(t("Status"), ":"), rx.badge(S.status_label, size="2"), align="center"),
+        rx.hstack(
+            rx.text(t("Status"), ":"),
+            rx.badge(S.status_label, size="2", color_scheme=S.status_colour, high_contrast=True),
+            align="center",
+        ),
         _status_message(),
         rx.el.section(
             rx.heading(t("Order summary"), as_="h2", size="5"),
@@ -143,6 +172,17 @@ def _order() -> rx.Component:
             width="100%",
         ),
         rx.cond(S.can_pay, _pay_form()),
+        rx.cond(S.can_cancel, _cancel()),
+        rx.cond(
+            S.can_try_again,
+            rx.vstack(
+                _error(),
+                rx.button(t("Try again"), on_click=S.try_again, size="3"),
+                spacing="3",
+                align="start",
+                width="100%",
+            ),
+        ),
         rx.link(t("See all events"), href="/events"),
         spacing="4",
         align="start",

@@ -6,6 +6,7 @@ The rules (availability, sales window, limits) and the locking live in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
-from ticketapp.models import Cart, Hold, utcnow
+from ticketapp.models import Cart, Hold, Order, OrderItem, OrderStatus, utcnow
 from ticketapp.services.booking import seats
 from ticketapp.services.booking.inventory import (
     NOT_ON_SALE_MESSAGES,
@@ -111,9 +112,12 @@ def _set_hold_locked(
         raise NotEnoughAvailableError(msgid("Only {remaining} tickets left."), remaining=remaining)
     cap = event.max_tickets_per_customer
     if cap is not None:
-        already = customer_count_for_event(session, event.id or 0, cart, user_id, now, ticket_type_id)
+        # A signed-in buyer's orders count too (their cart remembers them); a guest's cart counts its holds.
+        owner = user_id if user_id is not None else cart.user_id
+        already = customer_count_for_event(session, event.id or 0, cart, owner, now, ticket_type_id)
         if already + quantity > cap:
-            raise LimitExceededError(msgid("At most {limit} tickets per customer for this event."), limit=cap)
+            in_cart = hold.quantity if hold is not None and hold.expires_at > now else 0
+            raise cap_reached(cap, already + in_cart)
     if hold is None:
         hold = Hold(cart_id=cart.id or 0, ticket_type_id=ticket_type_id, quantity=quantity, expires_at=now)
     hold.user_id = user_id if user_id is not None else cart.user_id
@@ -124,6 +128,18 @@ def _set_hold_locked(
         cart.updated_at = now
         session.add(cart)
     return hold
+
+
+def cap_reached(cap: int, already: int) -> LimitExceededError:
+    """The per-customer cap refused a change: say how many more this customer may still take."""
+    left = max(cap - already, 0)
+    if left == 0:
+        return LimitExceededError(
+            msgid("At most {limit} tickets per customer for this event, and you already have {limit}."), limit=cap
+        )
+    return LimitExceededError(
+        msgid("At most {limit} tickets per customer for this event: you can add {left} more."), limit=cap, left=left
+    )
 
 
 def add_to_cart(
@@ -222,3 +238,39 @@ def merge_browser_cart_on_sign_in(session: Session, cart_token: str, user_id: in
     if cart is not None and cart.user_id not in (None, user_id):
         cart_token = new_cart_token()
     return merge_cart_into_user(session, cart_token, user_id)
+
+
+# Unpaid orders that ended: their seats were released, so a buyer may hold them again.
+REBOOKABLE = (OrderStatus.FAILED, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+
+
+class NotRebookableError(BookingError):
+    """Only an unpaid order that ended can be put back in the cart."""
+
+
+@dataclass
+class Rebooked:
+    held: int = 0  # tickets held again in the cart
+    refused: list[BookingError] = field(default_factory=list)  # lines that could not be held, and why
+
+
+def rebook_order(session: Session, cart_token: str, order_code: str, *, user_id: int | None = None) -> Rebooked:
+    """Put the lines of a declined (or expired, cancelled) order back in the cart, as far as the seats,
+    sales windows and limits allow now. Each line is set, not added, so pressing twice holds no more."""
+    order = session.exec(select(Order).where(Order.code == order_code)).first()
+    if order is None or order.status not in REBOOKABLE:
+        session.rollback()
+        raise NotRebookableError(msgid("This order cannot be booked again."))
+    lines = session.exec(
+        select(OrderItem.ticket_type_id, OrderItem.quantity).where(OrderItem.order_id == order.id)
+    ).all()
+    session.rollback()  # end the read: each line is its own locked write below
+    result = Rebooked()
+    for ticket_type_id, quantity in lines:
+        try:
+            set_hold_quantity(session, cart_token, ticket_type_id, quantity, user_id=user_id)
+        except BookingError as refused:
+            result.refused.append(refused)
+        else:
+            result.held += quantity
+    return result

@@ -402,8 +402,8 @@ def customer_count_for_event(
     """Tickets this customer already has for the event: their live holds and live/paid orders."""
     who = Hold.cart_id == cart.id if user_id is None else or_(Hold.cart_id == cart.id, Hold.user_id == user_id)
     hold_filter = [Hold.expires_at > now, who, TicketType.event_id == event_id]
-    if skip_type_id is not None:
-        hold_filter.append(Hold.ticket_type_id != skip_type_id)
+    if skip_type_id is not None:  # this cart's line of that type is being replaced; other carts' lines count
+        hold_filter.append(or_(Hold.cart_id != cart.id, Hold.ticket_type_id != skip_type_id))
     held = session.exec(
         select(func.coalesce(func.sum(Hold.quantity), 0))
         .join(TicketType, col(TicketType.id) == Hold.ticket_type_id)

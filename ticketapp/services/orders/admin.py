@@ -12,12 +12,10 @@ from sqlmodel import Session, col, or_, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import (
-    PENDING_STATUSES,
     Event,
     Order,
     OrderItem,
     OrderLog,
-    OrderStatus,
     Payment,
     Refund,
     Ticket,
@@ -25,7 +23,7 @@ from ticketapp.models import (
     TicketType,
 )
 from ticketapp.services.catalog.events import AdminError
-from ticketapp.services.orders import authorisations, lifecycle, trail
+from ticketapp.services.orders import cancellation, lifecycle, trail
 from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.orders.payments import PaymentOutcome, get_order_by_code
 from ticketapp.services.orders.refunds import mark_bank_transfer_paid, refund_order
@@ -193,14 +191,8 @@ def _must_order(session: Session, code: str) -> Order:
 def cancel_unpaid_order(session: Session, actor_id: int, code: str) -> None:
     """Cancel an order still waiting for payment (its seats are released). Paid orders are refunded instead."""
     order = _must_order(session, code)
-    if order.status not in PENDING_STATUSES:
-        raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
-    if authorisations.release_authorisation(session, order):  # a card authorised for a held order: let it go
-        session.commit()
-    if not lifecycle.end_unpaid(
-        session, order.id or 0, OrderStatus.CANCELLED, "cancelled by an admin", actor_id=actor_id
-    ):
-        raise AdminError(msgid("Only an unpaid order can be cancelled; refund a paid order instead."))
+    if not cancellation.cancel_unpaid(session, order, "cancelled by an admin", actor_id=actor_id):
+        raise AdminError(cancellation.NOT_CANCELLABLE)
 
 
 def change_attendee_name(session: Session, actor_id: int, code: str, ticket_id: int, name: str) -> Ticket:

@@ -59,6 +59,8 @@ class OrderSummary:
     # Its card payment is authorised, not taken: it is taken if the review approves the order.
     authorised: bool = False
     promo_code: str | None = None  # the code the order was placed with
+    # The account that placed it (None: a guest's order, reached through its signed link).
+    user_id: int | None = None
 
     @property
     def discount(self) -> Money:
@@ -114,4 +116,5 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         in_review=order.review_state == ReviewState.HELD,
         authorised=order.review_state is not None and authorised_payment(session, order) is not None,
         promo_code=order.promo_code,
+        user_id=order.user_id,
     )

@@ -18,6 +18,7 @@ from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money
+from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import clip, form_values, known_key
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.snapshot import SentWhenUsed
@@ -217,14 +218,15 @@ class CartState(SentWhenUsed, rx.State):
         if quantity is None or type_id is None:
             self.error = gettext(lang, "Please choose a whole number of tickets.")
             return None
-        return await self._change("set", type_id, quantity)
+        user = await current_user(self)  # their orders count towards the event's per-customer cap
+        return await self._change("set", type_id, quantity, user.id if user else None)
 
     @rx.event
     async def remove(self, ticket_type_id: str) -> EventSpec | None:
         type_id = _parse_int(ticket_type_id)
         if type_id is None:
             return None
-        return await self._change("set", type_id, 0)
+        return await self._change("set", type_id, 0, None)
 
     @rx.event
     async def empty(self) -> EventSpec | None:
@@ -267,8 +269,8 @@ def _parse_int(value: object) -> int | None:
 def _apply(session: Session, action: str, token: str, *args: object) -> str:
     """Run one cart change (in a worker thread); returns an English confirmation msgid."""
     if action == "set":
-        type_id, quantity = args
-        holds.set_hold_quantity(session, token, int(type_id), int(quantity))  # type: ignore[call-overload]
+        type_id, quantity, user_id = args
+        holds.set_hold_quantity(session, token, int(type_id), int(quantity), user_id=user_id)  # type: ignore[call-overload, arg-type]
         return msgid("Your cart was updated.") if quantity else msgid("The tickets were removed from your cart.")
     if action == "empty":
         holds.empty_cart(session, token)

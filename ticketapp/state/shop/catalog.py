@@ -21,6 +21,7 @@ from ticketapp.services.currency.display import DisplayCurrency
 from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState
@@ -201,7 +202,8 @@ class EventPageState(SentWhenUsed, rx.State):
             self.feedback = gettext(lang, "Please choose a whole number of tickets.")
             return
         try:
-            await run_db(add_to_cart, token, type_id, quantity)
+            user = await current_user(self)  # their orders count towards the event's per-customer cap
+            await run_db(add_to_cart, token, type_id, quantity, user_id=user.id if user else None)
         except BookingError as refused:
             self.feedback = refused.translated(lang)
         else:

@@ -11,8 +11,10 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import OrderStatus, utcnow
-from ticketapp.services.orders import lifecycle
+from ticketapp.models import PENDING_STATUSES, OrderStatus, utcnow
+from ticketapp.services.booking import holds
+from ticketapp.services.booking.inventory import BookingError
+from ticketapp.services.orders import cancellation, lifecycle
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
@@ -22,8 +24,10 @@ from ticketapp.services.shared.dates import format_event_date_long, format_event
 from ticketapp.services.shared.money import Money
 from ticketapp.services.shared.signing import verify
 from ticketapp.state import live
+from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
+from ticketapp.state.shop.cart import CartState
 from ticketapp.state.snapshot import SentWhenUsed
 
 METHOD_LABELS: dict[str, str] = {
@@ -41,6 +45,18 @@ STATUS_LABELS: dict[str, str] = {
     OrderStatus.CANCELLED: msgid("Cancelled"),
     OrderStatus.EXPIRED: msgid("Expired"),
     OrderStatus.FAILED: msgid("Payment declined"),
+}
+
+# Badge colours: "declined" must not look like "paid" (Radix colour scales, readable on both themes).
+STATUS_COLOURS: dict[str, str] = {
+    OrderStatus.PENDING: "amber",
+    OrderStatus.AWAITING_PAYMENT: "amber",
+    OrderStatus.PAID: "green",
+    OrderStatus.PARTIALLY_REFUNDED: "gray",
+    OrderStatus.REFUNDED: "gray",
+    OrderStatus.CANCELLED: "gray",
+    OrderStatus.EXPIRED: "gray",
+    OrderStatus.FAILED: "red",
 }
 
 IN_REVIEW_LABEL = msgid("Paid — we are checking this order; your tickets will follow by e-mail")
@@ -114,11 +130,21 @@ class OrderPaymentState(SentWhenUsed, rx.State):
     error: str = ""
     paying: bool = False
     watching: bool = False
+    can_cancel: bool = False  # unpaid, and this viewer is its buyer (the link's holder; for an account's order, it)
+    confirming_cancel: bool = False
     _signature: str = ""
 
     @rx.var
     def can_pay(self) -> bool:
         return self.status == OrderStatus.PENDING and len(self.methods) > 0
+
+    @rx.var
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.status, "gray")
+
+    @rx.var
+    def can_try_again(self) -> bool:
+        return self.status == OrderStatus.FAILED
 
     @rx.event
     def set_method(self, value: str) -> None:
@@ -136,6 +162,9 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         if summary.in_review and summary.status == OrderStatus.PAID:
             self.status_label = gettext(lang, IN_REVIEW_LABEL)
         self.authorised = summary.authorised
+        user = await current_user(self)
+        self.can_cancel = summary.status in PENDING_STATUSES and summary.user_id in (None, user.id if user else None)
+        self.confirming_cancel = self.confirming_cancel and self.can_cancel
         self.authorised_note = translate(lang, AUTHORISED_NOTE, email=summary.buyer_email) if summary.authorised else ""
         if summary.authorised:
             self.status_label = gettext(lang, AUTHORISED_LABEL)
@@ -193,6 +222,49 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self.paying = False
         if start.redirect_url:
             yield redirect_to(start.redirect_url)
+
+    @rx.event
+    def ask_cancel(self, asking: bool) -> None:
+        self.confirming_cancel = bool(asking) and self.can_cancel
+
+    @rx.event
+    async def cancel_order(self) -> None:
+        """The buyer gives up the unpaid order: its seats go back on sale (the service re-checks who asks)."""
+        lang = await current_lang(self)
+        self.confirming_cancel = False
+        if not verify(self.code, "order-status", self._signature):
+            self.error = gettext(lang, "This link is not valid.")
+            return
+        user = await current_user(self)
+        try:
+            await run_db(cancellation.cancel_by_buyer, self.code, user.id if user else None)
+        except OrderError as refused:
+            self.error = refused.translated(lang)
+        await self._refresh()
+        self._watch()
+
+    @rx.event
+    async def try_again(self) -> EventSpec | None:
+        """A declined payment: put the order's tickets back in this browser's cart and go to checkout."""
+        lang = await current_lang(self)
+        if not verify(self.code, "order-status", self._signature):
+            self.error = gettext(lang, "This link is not valid.")
+            return None
+        cart = await self.get_state(CartState)
+        user = await current_user(self)
+        try:
+            rebooked = await run_db(
+                holds.rebook_order, cart._ensure_token(), self.code, user_id=user.id if user else None
+            )
+        except BookingError as refused:
+            self.error = refused.translated(lang)
+            return None
+        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
+        if not rebooked.held:
+            reasons = " ".join(refused.translated(lang) for refused in rebooked.refused)
+            self.error = translate(lang, "These tickets cannot be booked again: {reasons}", reasons=reasons)
+            return None
+        return rx.redirect("/checkout")
 
 
 def _demo_result(session: Session, code: str, approve: bool) -> str:
