@@ -49,7 +49,8 @@ def staff(browser: Browser, live_app: LiveApp) -> Staff:
 
 
 def _context(browser: Browser, live_app: LiveApp, lang: str, theme: str, storage: dict | None) -> BrowserContext:
-    context = browser.new_context(base_url=live_app.url, color_scheme=theme, storage_state=storage)
+    # bypass_csp: axe is injected as an inline script, which the app's CSP rightly refuses.
+    context = browser.new_context(base_url=live_app.url, color_scheme=theme, storage_state=storage, bypass_csp=True)
     context.add_cookies([{"name": "lang", "value": lang, "url": live_app.url}])
     context.set_default_timeout(15_000)
     return context
