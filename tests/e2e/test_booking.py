@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
+from tests.e2e.shop_helpers import expect_cart_count
 from ticketapp.db import make_engine
 from ticketapp.models import Event, TicketType
 from ticketapp.services.shared.money import Money, format_money
@@ -24,10 +25,6 @@ def _price_minor(database_url: str, slug: str, type_name: str) -> int:
         ).one()
     engine.dispose()
     return price
-
-
-def _cart_badge(page: Page):
-    return page.get_by_role("link", name=re.compile(r"^Cart|^Panier")).get_by_role("status")
 
 
 def test_search_filter_sort_then_book_and_check_out(page: Page, live_app) -> None:
@@ -53,14 +50,14 @@ def test_search_filter_sort_then_book_and_check_out(page: Page, live_app) -> Non
     page.get_by_label("Quantity of Standard").select_option("2")
     page.get_by_role("button", name="Add to cart: Standard").click()
     expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("2")
+    expect_cart_count(page, 2)
 
     page.get_by_role("link", name="View cart").click()
     expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
     expect(page.get_by_role("timer")).to_have_text(COUNTDOWN)
     page.get_by_label("Quantity of Standard for Jazz à Lyon").select_option("3")
     expect(page.get_by_text("Your cart was updated.")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("3")
+    expect_cart_count(page, 3)
 
     unit = _price_minor(live_app.database_url, "jazz-a-lyon", "Standard")
     page.get_by_role("link", name="Checkout").click()
@@ -84,7 +81,7 @@ def test_search_filter_sort_then_book_and_check_out(page: Page, live_app) -> Non
     page.get_by_role("button", name="Place order and pay").click()
     # The order is placed (seats move from the cart to it) and the buyer goes on to pay.
     expect(page.get_by_role("heading", name="Test payment", level=1)).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("0")
+    expect_cart_count(page, 0)
 
 
 def test_bad_filters_are_refused_and_empty_state_clears(page: Page) -> None:
@@ -106,13 +103,13 @@ def test_bad_filters_are_refused_and_empty_state_clears(page: Page) -> None:
 def test_hold_expires_releases_tickets_and_can_be_renewed(page: Page) -> None:
     page.goto("/events/stand-up-gala")
     page.get_by_role("button", name="Add to cart: Standard").click()
-    expect(_cart_badge(page)).to_have_text("1")
+    expect_cart_count(page, 1)
     page.get_by_role("link", name="View cart").click()
     expect(page.get_by_role("timer")).to_have_text(COUNTDOWN)
     # The test app holds tickets for 30 seconds (HOLD_SECONDS in booking_env).
     expect(page.get_by_text(re.compile("Your reservation has expired"))).to_be_visible(timeout=45_000)
-    expect(_cart_badge(page)).to_have_text("0")
+    expect_cart_count(page, 0)
     page.get_by_role("button", name="Renew").click()
     expect(page.get_by_text("Your tickets are held again.")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("1")
+    expect_cart_count(page, 1)
     expect(page.get_by_role("timer")).to_have_text(COUNTDOWN)

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, unique_email
+from tests.e2e.shop_helpers import expect_cart_count
 from tests.e2e.test_crafted_events import WAIT_S, _session_token
 from tests.factories import make_order
 from ticketapp.db import make_engine
@@ -74,14 +75,10 @@ def sign_in(page: Page, email: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
 
 
-def _cart_badge(page: Page):
-    return page.get_by_role("link", name=re.compile(r"^Cart|^Panier")).get_by_role("status")
-
-
 def _add(page: Page, slug: str, quantity: str, type_name: str = "Standard") -> None:
     page.goto(f"/events/{slug}")
     page.get_by_label(f"Quantity of {type_name}").select_option(quantity)
-    page.get_by_role("button", name=f"Add {type_name} to cart").click()
+    page.get_by_role("button", name=f"Add to cart: {type_name}").click()
 
 
 def _check_out(page: Page, method_label: str, email: str = "camille@example.com") -> None:
@@ -112,7 +109,7 @@ def test_declined_payment_offers_try_again_with_the_same_tickets(page: Page) -> 
 
     page.get_by_role("button", name="Try again").click()
     expect(page).to_have_url(re.compile(r"/checkout/?$"))
-    expect(_cart_badge(page)).to_have_text("2")
+    expect_cart_count(page, 2)
     page.get_by_label("Full name").fill("Camille Martin")
     page.get_by_label("E-mail").fill("camille@example.com")
     terms = page.get_by_label("I accept the terms of sale")
@@ -218,11 +215,11 @@ def test_cap_per_customer_is_enforced_when_adding_to_the_cart(page: Page, live_a
     sign_in(page, email)
     _add(page, "kendo-championship", "2")
     expect(page.get_by_text("At most 4 tickets per customer for this event: you can add 1 more.")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("0")
+    expect_cart_count(page, 0)
     _shoot(page, "cap-message")
     _add(page, "kendo-championship", "1")
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("1")
+    expect_cart_count(page, 1)
 
 
 def test_sign_out_clears_the_cart_shown_in_the_browser(page: Page, live_app) -> None:
@@ -231,13 +228,13 @@ def test_sign_out_clears_the_cart_shown_in_the_browser(page: Page, live_app) -> 
     sign_in(page, email)
     _add(page, "lyon-tech-summit", "1")
     expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("1")
+    expect_cart_count(page, 1)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("0")
+    expect_cart_count(page, 0)
     page.goto("/cart")
     expect(page.get_by_role("heading", name="Your cart", level=1)).to_be_visible()
-    expect(_cart_badge(page)).to_have_text("0")
+    expect_cart_count(page, 0)
     expect(page.get_by_text("Lyon Tech Summit")).to_have_count(0)
 
 

@@ -133,10 +133,14 @@ def password_field(
     hint: Label | None = None,
     error: rx.Component | None = None,
     width: str = "100%",
+    invalid: rx.Var[bool] | None = None,
+    error_id: str | None = None,
     **props: Any,
 ) -> rx.Component:
-    """A password input with a "Show password" toggle button (aria-pressed says whether it is shown)."""
-    field = _debounced(rx.el.input(**_control_props(control_id, name, hint, {"type": "password", **props})), props)
+    """A password input with a "Show password" toggle button (aria-pressed says whether it is shown);
+    `invalid` and `error_id` as for `text_field`."""
+    attributes = _control_props(control_id, name, hint, {"type": "password", **props}, invalid, error_id)
+    field = _debounced(rx.el.input(**attributes), props)
     toggle = rx.button(
         rx.icon("eye", aria_hidden="true"),
         t("Show password"),
