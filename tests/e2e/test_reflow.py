@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlmodel import Session
 
 from tests.e2e.support_helpers import sign_in_as_agent
+from ticketapp.db import make_engine
+from ticketapp.services.support.chat import start_chat
 
 NARROW = {"width": 320, "height": 640}
 # Elements sticking out to the right of the viewport, widest first (what to fix when this fails).
@@ -20,12 +23,20 @@ OVERFLOWING = """() => [...document.querySelectorAll('body *')]
   .slice(0, 12)"""
 
 
+def _a_waiting_chat(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        start_chat(session, None, guest_name="Maximilienne Narrow-Screen", guest_email="narrow.screen@example.com")
+    engine.dispose()
+
+
 @pytest.mark.parametrize("path", ["/support", "/agent", "/checkin"])
 def test_page_reflows_at_320_pixels(browser: Browser, live_app, path: str) -> None:
     context = browser.new_context(base_url=live_app.url, viewport=NARROW)
     try:
         page = context.new_page()
         if path == "/agent":
+            _a_waiting_chat(live_app.database_url)  # its table must fit too
             page.set_viewport_size({"width": 1280, "height": 800})  # sign in at desktop size, then narrow
             sign_in_as_agent(page, live_app.database_url)
             page.set_viewport_size(NARROW)

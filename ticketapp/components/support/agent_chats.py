@@ -124,28 +124,36 @@ def chats_section() -> rx.Component:
             _view_button("all", msgid("All"), Chats.all_count),
             role="group",
             aria_label=t("Which chats"),
+            wrap="wrap",
         ),
         rx.text(t("Chats waiting:"), " ", Chats.waiting_count.to(str), role="status", class_name="visually-hidden"),
         rx.cond(
             Chats.chats.length() > 0,
-            rx.el.table(
-                rx.el.thead(
-                    rx.el.tr(
-                        *[
-                            rx.el.th(t(label), scope="col")
-                            for label in (
-                                msgid("Customer"),
-                                msgid("Topic"),
-                                msgid("Status"),
-                                msgid("Unread"),
-                                msgid("Started"),
-                                msgid("Actions"),
-                            )
-                        ]
-                    )
+            # Scrolls sideways inside its box on a narrow screen, not the page (WCAG 1.4.10).
+            rx.box(
+                rx.el.table(
+                    rx.el.thead(
+                        rx.el.tr(
+                            *[
+                                rx.el.th(t(label), scope="col")
+                                for label in (
+                                    msgid("Customer"),
+                                    msgid("Topic"),
+                                    msgid("Status"),
+                                    msgid("Unread"),
+                                    msgid("Started"),
+                                    msgid("Actions"),
+                                )
+                            ]
+                        )
+                    ),
+                    rx.el.tbody(rx.foreach(Chats.chats, _chat_row)),
+                    class_name="support-table",
+                    aria_labelledby="chats-title",
                 ),
-                rx.el.tbody(rx.foreach(Chats.chats, _chat_row)),
-                class_name="support-table",
+                class_name="table-scroll",
+                width="100%",
+                tab_index=0,
             ),
             rx.text(t("No chats here."), color_scheme="gray"),
         ),

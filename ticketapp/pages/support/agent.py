@@ -69,6 +69,7 @@ def agent_page() -> rx.Component:
                 support_admin_section(),
                 spacing="6",
                 width="100%",
+                class_name="agent-panel",
             ),
             rx.vstack(
                 rx.heading(t("Agent panel"), as_="h1", size="7"),
