@@ -107,8 +107,20 @@ def text_field(
     """A labelled input (named after its id unless `name` is given); `props` go to the input.
 
     `invalid` with `error_id`: the field is marked invalid and described by that message while it holds."""
-    control = _debounced(rx.el.input(**_control_props(control_id, name, hint, props, invalid, error_id)), props)
+    control = _input(control_id, name, hint, props, invalid, error_id)
     return labelled_field(label, control, control_id, hint=hint, error=error, width=width)
+
+
+def _input(
+    control_id: str,
+    name: str | None,
+    hint: Label | None,
+    props: dict[str, Any],
+    invalid: rx.Var[bool] | None,
+    error_id: str | None,
+) -> rx.Component:
+    """The `<input>` of a text or password field, with its aria attributes, debounced when bound to a var."""
+    return _debounced(rx.el.input(**_control_props(control_id, name, hint, props, invalid, error_id)), props)
 
 
 def email_field(label: Label, control_id: ControlId, **options: Any) -> rx.Component:
@@ -139,8 +151,7 @@ def password_field(
 ) -> rx.Component:
     """A password input with a "Show password" toggle button (aria-pressed says whether it is shown);
     `invalid` and `error_id` as for `text_field`."""
-    attributes = _control_props(control_id, name, hint, {"type": "password", **props}, invalid, error_id)
-    field = _debounced(rx.el.input(**attributes), props)
+    field = _input(control_id, name, hint, {"type": "password", **props}, invalid, error_id)
     toggle = rx.button(
         rx.icon("eye", aria_hidden="true"),
         t("Show password"),
