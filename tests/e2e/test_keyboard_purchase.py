@@ -53,10 +53,14 @@ def test_a_ticket_bought_with_the_keyboard_only(page: Page) -> None:
         if page.evaluate("() => document.activeElement?.name === 'payment-method'"):
             break
         page.keyboard.press("Tab")
+    focused_method = page.locator("input[name='payment-method']:focus")
     for _ in range(methods.count()):
         if demo.is_checked():
             break
         page.keyboard.press("ArrowDown")
+        # The radios follow the server's choice: wait until the one the arrow moved to shows as chosen,
+        # as a person would, before pressing again (a quick second press skips past it).
+        expect(focused_method).to_be_checked()
     expect(demo).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Place order and pay"))
     page.keyboard.press("Enter")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlmodel import Session
 
+from tests.e2e.accounts_helpers import create_user, unique_email
 from tests.e2e.support_helpers import sign_in_as_agent
 from ticketapp.db import make_engine
 from ticketapp.services.support.chat import start_chat
@@ -18,7 +19,8 @@ OVERFLOWING = """() => [...document.querySelectorAll('body *')]
   .map(el => {
     const classes = [...el.classList].slice(0, 3).join('.');
     const right = Math.round(el.getBoundingClientRect().right);
-    return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${classes} → ${right}px`;
+    const text = (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30);
+    return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${classes} "${text}" → ${right}px`;
   })
   .slice(0, 12)"""
 
@@ -37,6 +39,8 @@ def test_page_reflows_at_320_pixels(browser: Browser, live_app, path: str) -> No
         page = context.new_page()
         if path == "/agent":
             _a_waiting_chat(live_app.database_url)  # its table must fit too
+            # The agent pickers list every agent: a long name must not widen the page either.
+            create_user(live_app.database_url, unique_email("maximilienne-alexandrine-de-la-tour-montgolfier"), role="agent")
             page.set_viewport_size({"width": 1280, "height": 800})  # sign in at desktop size, then narrow
             sign_in_as_agent(page, live_app.database_url)
             page.set_viewport_size(NARROW)

@@ -106,6 +106,7 @@ def _open_chat() -> rx.Component:
                     rx.button(t("Close chat into a request"), on_click=Chats.close_chat, color_scheme="gray"),
                     align="end",
                     spacing="4",
+                    wrap="wrap",
                 ),
                 align="stretch",
             ),

@@ -146,6 +146,7 @@ def queue_section() -> rx.Component:
                 ),
                 rx.button(t("Assign"), type="submit"),
                 align="end",
+                wrap="wrap",
             ),
             on_submit=Tickets.bulk_assign,
         ),
