@@ -146,6 +146,8 @@ def test_admin_reads_a_customer_sends_a_reset_and_blocking_signs_them_out(browse
     create_user(live_app.database_url, email)
     customer = browser.new_context(base_url=live_app.url).new_page()
     sign_in(customer, email)
+    customer.goto("/account")
+    expect(customer.get_by_role("heading", name="My account", level=1)).to_be_visible()
     admin = _admin_page(browser, live_app)
 
     admin.goto("/admin/customers")
@@ -167,6 +169,9 @@ def test_admin_reads_a_customer_sends_a_reset_and_blocking_signs_them_out(browse
     expect(admin.get_by_role("status").filter(has_text="Account blocked.")).to_be_visible()
     expect(detail.get_by_role("table", name="Sign-in history")).to_contain_text("Account blocked")
 
+    # The customer's open page signs them out by itself, without a click (not at their next action).
+    expect(customer.get_by_role("alert").filter(has_text="You have been signed out")).to_be_visible(timeout=5_000)
+    expect(customer).to_have_url(re.compile(r"/signin\?next=%2Faccount"))
+    expect(customer.get_by_role("button", name="Sign out")).to_have_count(0)
     customer.goto("/account")
     expect(customer).to_have_url(re.compile(r"/signin\?next="))
-    expect(customer.get_by_role("button", name="Sign out")).to_have_count(0)

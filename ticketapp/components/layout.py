@@ -93,6 +93,30 @@ def account_links() -> rx.Component:
     )
 
 
+def session_ended_notice() -> rx.Component:
+    """Shown the moment this tab's session ends elsewhere (blocked, signed out everywhere); then sign-in."""
+    return rx.box(
+        rx.cond(
+            AuthState.session_ended,
+            rx.callout(
+                rx.text(
+                    t("You have been signed out: this account's session was ended."),
+                    " ",
+                    rx.link(t("Sign in again"), href="/signin"),
+                    rx.el.span(on_mount=AuthState.leave_ended_session),
+                ),
+                icon="log_out",
+                color_scheme="amber",
+                max_width="72rem",
+                margin_x="auto",
+                margin_top="0.75rem",
+            ),
+            rx.fragment(),
+        ),
+        role="alert",
+    )
+
+
 def verify_email_banner() -> rx.Component:
     return rx.box(
         rx.cond(
@@ -239,6 +263,7 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
         rx.el.a(t("Skip to content"), href="#main", class_name="skip-link"),
         site_header(on_language_change),
         verify_email_banner(),
+        session_ended_notice(),
         rx.el.main(
             rx.box(*children, max_width="72rem", margin_x="auto", padding_x="1rem", padding_y="1.5rem"),
             id="main",

@@ -17,7 +17,7 @@ from ticketapp.services.accounts.accounts import get_user_by_email, normalize_em
 from ticketapp.services.accounts.passwords import hash_password, verify_password
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.accounts.two_factor import check_second_factor
-from ticketapp.services.shared import signing
+from ticketapp.services.shared import bus, signing
 from ticketapp.services.shared.secrets import hash_token, new_token
 
 SESSION_COOKIE = "ta_session"
@@ -193,6 +193,7 @@ def revoke_session(session: Session, token: str, client: ClientInfo) -> None:
     session.add(user_session)
     record_event(session, SecurityEventKind.SIGN_OUT, client, user_id=user_session.user_id)
     session.commit()
+    announce_sessions_ended(user_session.user_id)
 
 
 def second_factor_refusal(session: Session, token: str, code: str, client: ClientInfo) -> str:
@@ -334,6 +335,7 @@ def revoke_other_session(session: Session, user_id: int, session_id: int, client
     session.add(user_session)
     record_event(session, SecurityEventKind.SIGN_OUT, client, user_id=user_id, detail=f"session {session_id}")
     session.commit()
+    announce_sessions_ended(user_id)
     return True
 
 
@@ -342,4 +344,10 @@ def revoke_all_sessions(session: Session, user_id: int, client: ClientInfo) -> i
     count = revoke_user_sessions(session, user_id)
     record_event(session, SecurityEventKind.SIGN_OUT, client, user_id=user_id, detail=f"everywhere ({count})")
     session.commit()
+    announce_sessions_ended(user_id)
     return count
+
+
+def announce_sessions_ended(user_id: int) -> None:
+    """After the commit that ended sessions of the account: its tabs still open sign out at once."""
+    bus.publish(bus.account_topic(user_id))

@@ -40,6 +40,11 @@ def order_topic(code: str) -> str:
     return f"order.{code.upper()}"
 
 
+def account_topic(user_id: int) -> str:
+    """The account's sessions changed (signed out elsewhere, blocked): its open tabs look again."""
+    return f"account.{user_id}"
+
+
 def checkin_topic(event_id: int) -> str:
     return f"checkin.{event_id}"
 

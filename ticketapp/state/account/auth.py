@@ -25,6 +25,8 @@ from ticketapp.models import Role
 from ticketapp.services.accounts import accounts
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.accounts.sessions import REMEMBER_COOKIE, SESSION_COOKIE, CurrentUser, resolve_session
+from ticketapp.services.shared.bus import account_topic
+from ticketapp.state import live
 from ticketapp.state.account.tab import drop_tab_state
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -64,6 +66,8 @@ class AuthState(SentWhenUsed, rx.State):
     # Staff: the second factor was given in this session (until then no staff link shows).
     second_factor_given: bool = False
     verification_resent: bool = False
+    # The session ended while this tab was open (blocked, signed out elsewhere): say so, then go to sign-in.
+    session_ended: bool = False
     # True once this browser tab talked to the server; unlike `is_hydrated` it does not
     # flip back to False during client-side navigation (forms use it to enable submit).
     connected: bool = False
@@ -123,9 +127,26 @@ class AuthState(SentWhenUsed, rx.State):
 
     @rx.event
     async def refresh(self) -> None:
-        """On page load/mount: show who is signed in."""
+        """On page load/mount: show who is signed in, and follow the account so its end shows at once."""
         self.connected = True
-        await self._current_user()
+        user = await self._current_user()
+        if user is not None:
+            self.session_ended = False
+        live.follow(self, *([account_topic(user.id)] if user else []))
+
+    async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
+        """The account's sessions changed elsewhere: if this tab's ended, it is signed out now."""
+        was_signed_in = self.signed_in
+        if was_signed_in and await self._current_user() is None:
+            self.session_ended = True
+            live.follow(self)
+
+    @rx.event
+    def leave_ended_session(self) -> EventSpec | None:
+        """The notice is up: take the person to sign-in (once), back to this page afterwards."""
+        if (self.router.url.path or "").startswith("/signin"):
+            return None
+        return sign_in_redirect(self)
 
     @rx.event
     async def resend_verification(self) -> None:

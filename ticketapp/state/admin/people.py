@@ -11,6 +11,7 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import SecurityEventKind
 from ticketapp.services.accounts import admin as admin_people
+from ticketapp.services.accounts.sessions import announce_sessions_ended
 from ticketapp.services.catalog.events import AdminError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
@@ -163,6 +164,7 @@ class AdminCustomersState(SentWhenUsed, Paged, _AdminPeopleState, rx.State):
             lambda s, a: admin_people.set_blocked(s, a, _id(user_id), blocked=True, reason=reason),
             msgid("Account blocked."),
         ):
+            announce_sessions_ended(_id(user_id))  # their open pages sign out now, not at their next click
             self.reason = ""
             await self._refresh()
             if self.selected == user_id:
