@@ -40,7 +40,9 @@ def test_page_reflows_at_320_pixels(browser: Browser, live_app, path: str) -> No
         if path == "/agent":
             _a_waiting_chat(live_app.database_url)  # its table must fit too
             # The agent pickers list every agent: a long name must not widen the page either.
-            create_user(live_app.database_url, unique_email("maximilienne-alexandrine-de-la-tour-montgolfier"), role="agent")
+            create_user(
+                live_app.database_url, unique_email("maximilienne-alexandrine-de-la-tour-montgolfier"), role="agent"
+            )
             page.set_viewport_size({"width": 1280, "height": 800})  # sign in at desktop size, then narrow
             sign_in_as_agent(page, live_app.database_url)
             page.set_viewport_size(NARROW)

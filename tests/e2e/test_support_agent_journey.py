@@ -4,10 +4,14 @@ the customer finds it in "My requests"."""
 from __future__ import annotations
 
 import re
+import secrets
 
 from playwright.sync_api import Browser, expect
+from sqlmodel import Session
 
 from tests.e2e.support_helpers import sign_in_as_agent, sign_in_as_customer
+from ticketapp.db import make_engine
+from ticketapp.services.support.tickets import submit_contact_form
 
 
 def test_customer_and_agent_chat_live_and_the_chat_becomes_a_request(browser: Browser, live_app) -> None:
@@ -59,3 +63,36 @@ def test_customer_and_agent_chat_live_and_the_chat_becomes_a_request(browser: Br
     finally:
         agent_ctx.close()  # a closed panel stops keeping its agent online
         customer_ctx.close()
+
+
+def test_a_long_queue_is_read_a_page_at_a_time(browser: Browser, live_app) -> None:
+    marker = secrets.token_hex(3)
+    engine = make_engine(live_app.database_url)
+    with Session(engine) as session:
+        for n in range(27):
+            submit_contact_form(
+                session,
+                None,
+                name="Paula Page",
+                email="paula@example.com",
+                topic="tickets",
+                subject=f"Paged {marker} #{n}",
+                body="Where are my tickets?",
+            )
+    engine.dispose()
+    page = browser.new_context(base_url=live_app.url).new_page()
+    sign_in_as_agent(page, live_app.database_url)
+    page.goto("/agent")
+    queue = page.get_by_role("region", name="Request queue")
+    pagination = queue.get_by_role("navigation", name="Pagination")
+    expect(pagination).to_contain_text("Page 1")
+    rows = queue.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(25)
+    first_reference = rows.first.get_by_role("button")  # the request's reference, e.g. SR-S8AFMV
+    first_of_page_one = first_reference.inner_text()
+    pagination.get_by_role("button", name="Next").click()
+    expect(pagination).to_contain_text("Page 2")
+    expect(first_reference).not_to_have_text(first_of_page_one)
+    pagination.get_by_role("button", name="Previous").click()
+    expect(pagination).to_contain_text("Page 1")
+    expect(first_reference).to_have_text(first_of_page_one)

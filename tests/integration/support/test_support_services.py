@@ -397,3 +397,20 @@ def test_a_signed_in_customers_chat_opens_only_for_that_account(session: Session
     assert not snapshot.found and snapshot.messages == []
     guest = support_chat.start_chat(session, None, guest_name="Gina", guest_email="gina@example.com", topic="other")
     assert support_chat.chat_for_customer(session, guest.access_token, customer_id=None) == guest  # a visitor's own
+
+
+def test_the_queue_comes_a_page_at_a_time_most_urgent_first(session: Session, people: dict[str, Viewer]) -> None:
+    tickets = [form_ticket(session, None, body=f"Question {n}") for n in range(7)]
+    agent = people["agent"]
+    pages = [
+        [t.id for t in support_queue.ticket_queue(session, agent, QueueFilter(), offset=offset, limit=3)]
+        for offset in (0, 3, 6)
+    ]
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [i for page in pages for i in page] == [t.id for t in tickets]  # same SLA: oldest first, none twice
+    assert support_queue.queue_size(session, agent, QueueFilter()) == 7
+    assert support_queue.queue_size(session, agent, QueueFilter(status="closed")) == 0
+    # A crafted page (negative offset, huge limit) is clamped, never an error or an unbounded read.
+    assert len(support_queue.ticket_queue(session, agent, QueueFilter(), offset=-5, limit=10**9)) == 7
+    with pytest.raises(NotAllowedError):
+        support_queue.queue_size(session, people["alice"], QueueFilter())

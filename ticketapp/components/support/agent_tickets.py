@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.admin.shell import pager
 from ticketapp.components.forms import (
     checkbox_field,
     email_field,
@@ -135,6 +136,7 @@ def queue_section() -> rx.Component:
             width="100%",
             tab_index=0,  # a keyboard user can scroll it too
         ),
+        rx.cond(Tickets.total > Tickets.page_size, pager(Tickets)),
         rx.el.form(
             rx.hstack(
                 select_field(

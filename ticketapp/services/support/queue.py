@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ticketapp.i18n import msgid
 from ticketapp.models import SupportTicket, User, utcnow
@@ -59,11 +60,31 @@ class QueueFilter:
     min_age_hours: int | None = None  # only tickets older than this
 
 
+QUEUE_PAGE = 200  # requests per page of the queue unless the caller asks for fewer
+
+
 def ticket_queue(
-    session: Session, viewer: Viewer | None, filters: QueueFilter, now: datetime | None = None
+    session: Session,
+    viewer: Viewer | None,
+    filters: QueueFilter,
+    now: datetime | None = None,
+    *,
+    offset: int = 0,
+    limit: int = QUEUE_PAGE,
 ) -> list[SupportTicket]:
-    agent = require_agent(viewer)
-    now = now or utcnow()
+    """One page of the requests matching `filters`, the most urgent (resolution due first) first."""
+    query = _matching(require_agent(viewer), filters, now or utcnow())
+    ordered = query.order_by(col(SupportTicket.resolution_due_at), col(SupportTicket.id))
+    return list(session.exec(ordered.offset(max(offset, 0)).limit(min(max(limit, 1), QUEUE_PAGE))))
+
+
+def queue_size(session: Session, viewer: Viewer | None, filters: QueueFilter, now: datetime | None = None) -> int:
+    """How many requests match `filters` (all pages)."""
+    query = _matching(require_agent(viewer), filters, now or utcnow())
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def _matching(agent: Viewer, filters: QueueFilter, now: datetime) -> SelectOfScalar[SupportTicket]:
     query = select(SupportTicket)
     if filters.status == "all":
         pass
@@ -85,4 +106,4 @@ def ticket_queue(
         query = query.where(SupportTicket.created_at >= now - timedelta(hours=filters.max_age_hours))
     if filters.min_age_hours is not None:
         query = query.where(SupportTicket.created_at <= now - timedelta(hours=filters.min_age_hours))
-    return list(session.exec(query.order_by(col(SupportTicket.resolution_due_at), col(SupportTicket.id)).limit(200)))
+    return query

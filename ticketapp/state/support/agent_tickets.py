@@ -25,7 +25,7 @@ from ticketapp.services.support.queue import QueueFilter
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import date_time, message_view, ticket_view
 from ticketapp.state import live
-from ticketapp.state.base import StaffPageState
+from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.bounded import TEXT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
@@ -39,6 +39,7 @@ def _int_or_none(value: str) -> int | None:
 class _Queue:
     assignable: list[dict[str, str]]
     tickets: list[dict[str, str]]
+    total: int
     canned: list[dict[str, str]]
 
 
@@ -50,8 +51,9 @@ class _TicketPanel:
     orders: list[dict[str, str]]
 
 
-def _queue(session: Session, viewer: Viewer, filters: QueueFilter, lang: str) -> _Queue:
+def _queue(session: Session, viewer: Viewer, filters: QueueFilter, lang: str, page: int, page_size: int) -> _Queue:
     now = utcnow()
+    page_of = support_queue.ticket_queue(session, viewer, filters, now, offset=page * page_size, limit=page_size)
     names = {agent.id: agent.display_name for agent in support_queue.support_agents(session)}
     return _Queue(
         assignable=[{"id": str(agent_id), "name": name} for agent_id, name in names.items()],
@@ -63,8 +65,9 @@ def _queue(session: Session, viewer: Viewer, filters: QueueFilter, lang: str) ->
                 customer=support.ticket_customer_name(session, ticket),
                 assignee=names.get(ticket.assignee_id, "") if ticket.assignee_id else "",
             )
-            for ticket in support_queue.ticket_queue(session, viewer, filters, now)
+            for ticket in page_of
         ],
+        total=support_queue.queue_size(session, viewer, filters, now),
         canned=[
             {"id": str(reply.id), "title": reply.title, "body": reply.body}
             for reply in support_content.canned_replies(session, viewer, lang)
@@ -117,7 +120,7 @@ def _agent_attachment(session: Session, viewer: Viewer, ticket_id: int, message_
     return message_attachment(session, message_id, ticket.id or 0, include_internal=True)
 
 
-class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
+class AgentTicketState(SentWhenUsed, Paged, StaffPageState, rx.State):
     _staff_role: ClassVar[Role] = Role.AGENT
     f_status: str = ""
     f_priority: str = ""
@@ -153,10 +156,21 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
 
     async def _reload(self, viewer: Viewer) -> None:
         lang = await current_lang(self)
-        queue = await run_db(_queue, viewer, self._filters(), lang)
+        queue = await run_db(_queue, viewer, self._filters(), lang, self.page, self.page_size)
         self.assignable, self.tickets, self.canned = queue.assignable, queue.tickets, queue.canned
+        self.total = queue.total
+        if not self.tickets and self.page > 0:  # the last page emptied (requests closed meanwhile): step back
+            self.page = max((self.total - 1) // self.page_size, 0)
+            queue = await run_db(_queue, viewer, self._filters(), lang, self.page, self.page_size)
+            self.tickets = queue.tickets
         if self.ticket_id:
             self._show_ticket(await run_db(_ticket_panel, viewer, int(self.ticket_id), lang))
+
+    async def _refresh(self) -> None:
+        """Paged: show the current page again."""
+        viewer = await self._staff()
+        if viewer is not None:
+            await self._reload(viewer)
 
     def _show_ticket(self, panel: _TicketPanel) -> None:
         self.ticket, self.conversation = panel.ticket, panel.conversation
@@ -180,6 +194,7 @@ class AgentTicketState(SentWhenUsed, StaffPageState, rx.State):
         self.f_assignee = form.get("assignee", "")
         self.f_age = form.get("age", "")
         self.selected = []
+        self.page = 0
         await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
     @rx.event
