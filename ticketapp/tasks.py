@@ -27,6 +27,7 @@ from ticketapp.services.risk.alerts import send_alerts
 from ticketapp.services.shared import due
 from ticketapp.services.shared.heartbeat import HEARTBEAT_JOB, HOLD_SWEEP_JOB, RECONCILE_JOB, record_heartbeat
 from ticketapp.services.shared.mail import MAIL_JOB, deliver_payload
+from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support.mail import send_agent_reply
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import order_pdf
@@ -110,6 +111,13 @@ def sweep_holds() -> None:
     with session_scope() as session:
         sweep_expired(session)
         record_heartbeat(session, HOLD_SWEEP_JOB)
+
+
+@huey.periodic_task(crontab(minute="*"), retries=3, retry_delay=10)
+def close_abandoned_chats() -> None:
+    """Every minute: a chat nobody wrote in for half an hour becomes a request (no chat waits forever)."""
+    with session_scope() as session:
+        support_chat.close_abandoned_chats(session)
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -414,3 +414,39 @@ def test_the_queue_comes_a_page_at_a_time_most_urgent_first(session: Session, pe
     assert len(support_queue.ticket_queue(session, agent, QueueFilter(), offset=-5, limit=10**9)) == 7
     with pytest.raises(NotAllowedError):
         support_queue.queue_size(session, people["alice"], QueueFilter())
+
+
+def test_abandoned_chats_become_requests_and_stop_waiting(session: Session, people: dict) -> None:
+    agent = people["agent"]
+    go_online(session, agent)
+    unanswered = support_chat.start_chat(session, people["alice"], topic="tickets")
+    support_chat.post_customer_message(session, unanswered, "Is the venue step-free?")
+    answered = support_chat.start_chat(session, people["bob"], topic="tickets")
+    support_chat.post_customer_message(session, answered, "Can I bring a stroller?")
+    support_chat.take_chat(session, agent, answered.id)
+    support_chat.post_agent_message(session, agent, answered.id, "Yes, at the cloakroom.")
+    empty = support_chat.start_chat(session, None, guest_name="Gus", guest_email="gus@example.com")
+    now = utcnow()
+
+    # Still within the half hour: nothing closes.
+    assert support_chat.close_abandoned_chats(session, now + support_chat.ABANDONED_AFTER / 2) == 0
+    # The customer typing keeps a chat alive.
+    unanswered.customer_typing_at = now + support_chat.ABANDONED_AFTER / 2
+    session.add(unanswered)
+    session.commit()
+    later = now + support_chat.ABANDONED_AFTER + timedelta(minutes=1)
+    assert support_chat.close_abandoned_chats(session, later) == 2  # answered and empty; unanswered typed since
+    assert [row.chat.id for row in support_chat.agent_chats(session, agent, "all")] == [unanswered.id]
+
+    assert support_chat.close_abandoned_chats(session, later + support_chat.ABANDONED_AFTER) == 1
+    for chat in (unanswered, answered, empty):
+        session.refresh(chat)
+        assert chat.status == ChatStatus.CLOSED
+    assert empty.ticket_id is None  # nothing was asked: no request
+    open_request = session.get(SupportTicket, unanswered.ticket_id)
+    done_request = session.get(SupportTicket, answered.ticket_id)
+    assert open_request is not None and open_request.status == SupportStatus.NEW  # still owed an answer
+    assert done_request is not None and done_request.status == SupportStatus.RESOLVED
+    bodies = [m.body for m in support.customer_conversation(session, people["alice"], open_request.id)]
+    assert bodies[0] == "Is the venue step-free?"
+    assert support_chat.agent_chats(session, agent, "all") == []

@@ -36,6 +36,8 @@ from ticketapp.services.support.tickets import (
 )
 
 TYPING_FRESH_S = 4
+# A chat nobody wrote in (or typed in) for this long was abandoned: it becomes a request, answered by e-mail.
+ABANDONED_AFTER = timedelta(minutes=30)
 
 
 def _announce(chat: SupportChat, fact: str, *, lists: bool = True, tickets: bool = False) -> None:
@@ -371,3 +373,50 @@ def agent_chats(session: Session, viewer: Viewer | None, view: str) -> list[Chat
 def agent_chat(session: Session, viewer: Viewer | None, chat_id: int) -> SupportChat:
     require_agent(viewer)
     return _agent_chat(session, chat_id)
+
+
+# --- abandoned chats ------------------------------------------------------------------
+
+
+def _last_activity(session: Session, chat: SupportChat) -> datetime:
+    last_line = session.exec(select(func.max(SupportMessage.created_at)).where(SupportMessage.chat_id == chat.id)).one()
+    moments = [chat.created_at, last_line, chat.customer_typing_at, chat.agent_typing_at]
+    return max(moment for moment in moments if moment is not None)
+
+
+def close_abandoned_chats(session: Session, now: datetime | None = None) -> int:
+    """Close every open chat idle for ABANDONED_AFTER into a request; returns how many were closed.
+
+    A customer line nobody answered leaves the request open for an e-mail reply; an answered one is
+    resolved; a chat without any customer line is closed without a request (nothing to answer).
+    """
+    now = now or utcnow()
+    open_chats = session.exec(select(SupportChat).where(SupportChat.status != ChatStatus.CLOSED)).all()
+    abandoned = [chat for chat in open_chats if now - _last_activity(session, chat) >= ABANDONED_AFTER]
+    for chat in abandoned:
+        _close_abandoned(session, chat, now)
+    session.commit()
+    for chat in abandoned:
+        _announce(chat, "closed", tickets=True)
+    return len(abandoned)
+
+
+def _close_abandoned(session: Session, chat: SupportChat, now: datetime) -> None:
+    lines = chat_messages(session, chat)
+    customer_lines = [m for m in lines if m.author_kind == AuthorKind.CUSTOMER]
+    if customer_lines:
+        ticket = _chat_ticket(session, chat, customer_lines[0].body.splitlines()[0] or "Chat", now)
+        answered = any(m.author_kind == AuthorKind.AGENT and (m.id or 0) > (customer_lines[-1].id or 0) for m in lines)
+        if answered:
+            ticket.status, ticket.resolved_at = SupportStatus.RESOLVED, now
+        else:
+            ticket.status = SupportStatus.OPEN if ticket.assignee_id else SupportStatus.NEW
+        ticket.updated_at = now
+        session.add(ticket)
+    session.add(_system_line(chat, msgid("Nobody wrote for a while: the chat was closed."), ""))
+    session.flush()
+    for line in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
+        line.ticket_id = chat.ticket_id
+        session.add(line)
+    chat.status, chat.closed_at = ChatStatus.CLOSED, now
+    session.add(chat)

@@ -73,10 +73,8 @@ def message_view(message: SupportMessage, lang: str, reader: str) -> dict[str, s
     """`reader` is 'customer' or 'agent': whose lines are 'mine' and get read receipts."""
     mine = message.author_kind == reader
     if message.author_kind == AuthorKind.SYSTEM:
-        author, body = (
-            "",
-            translate(lang, message.body, name=message.author_name) if "{name}" in message.body else message.body,
-        )
+        # System lines store a message id (see chat._system_line), with or without the {name} placeholder.
+        author, body = "", translate(lang, message.body, name=message.author_name)
     elif mine and reader == AuthorKind.CUSTOMER:
         author, body = gettext(lang, "You"), message.body
     else:
