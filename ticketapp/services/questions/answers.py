@@ -307,3 +307,9 @@ def checkin_answers(session: Session, ticket: Ticket, lang: str) -> list[tuple[s
         for answer, question in rows
         if not answer.ticket_type_id or (answer.ticket_type_id == ticket.ticket_type_id and answer.attendee == attendee)
     ]
+
+
+def checkin_answers_for_code(session: Session, ticket_code: str, lang: str) -> list[tuple[str, str]]:
+    """`checkin_answers` of the ticket with this code ([] for none)."""
+    ticket = session.exec(select(Ticket).where(Ticket.code == ticket_code)).first()
+    return checkin_answers(session, ticket, lang) if ticket is not None else []
