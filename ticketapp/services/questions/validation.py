@@ -151,7 +151,7 @@ def display_value(question: Question, value: str, lang: str) -> str:
     if question.kind == QuestionKind.COUNTRY:
         return country_name(value, lang)
     if question.kind == QuestionKind.YES_NO:
-        return gettext(lang, "Yes" if value == YES else "No")
+        return gettext(lang, "Yes") if value == YES else gettext(lang, "No")
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
         return ", ".join(value.split("\n"))
     return value
