@@ -102,7 +102,7 @@ def _choices(state: Any, field: ObjectVar[dict[str, str]], options: Any, error_i
                     spacing="2",
                 ),
             ),
-            gap="3",
+            spacing="3",
             wrap="wrap",
         ),
         rx.text(field["help"], id=control + "-hint", size="1", color_scheme="gray"),

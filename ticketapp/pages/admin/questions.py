@@ -95,7 +95,7 @@ def _question_form() -> rx.Component:
         ),
         rx.el.fieldset(
             rx.el.legend(t("Ask only for these ticket types (none ticked: all)")),
-            rx.flex(rx.foreach(S.ticket_types, _type_choice), gap="3", wrap="wrap"),
+            rx.flex(rx.foreach(S.ticket_types, _type_choice), spacing="3", wrap="wrap"),
             class_name="ticket-type-fieldset",
         ),
         rx.flex(
@@ -108,7 +108,7 @@ def _question_form() -> rx.Component:
                 name="show_at_checkin",
                 default_checked=S.draft.get("show_at_checkin", "") == "on",
             ),
-            gap="4",
+            spacing="4",
             wrap="wrap",
         ),
         rx.hstack(
