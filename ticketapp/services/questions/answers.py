@@ -76,54 +76,55 @@ def _asks(question: Question, ticket_type_id: int) -> bool:
 
 def slots_for(session: Session, lines: Sequence[Line]) -> list[Slot]:
     """The questions these tickets ask, in the order shown: per event, its once-per-order questions,
-    then each ticket's."""
-    if not lines:
+    then each ticket's. A cart whose events ask nothing costs one indexed query."""
+    type_ids = [line.ticket_type_id for line in lines]
+    if not type_ids:
         return []
+    asked = session.exec(
+        select(Question)
+        .join(TicketType, col(TicketType.event_id) == Question.event_id)
+        .where(col(TicketType.id).in_(type_ids), col(Question.active))
+    ).all()  # once per ticket type of the event: deduplicated here (no DISTINCT over JSON columns)
+    if not asked:
+        return []
+    questions: dict[int, list[Question]] = defaultdict(list)
+    for question in sorted({q.id: q for q in asked}.values(), key=lambda q: (q.position, q.id or 0)):
+        questions[question.event_id].append(question)
     types = {
         t.id: (t, e)
         for t, e in session.exec(
             select(TicketType, Event)
             .join(Event, col(Event.id) == TicketType.event_id)
-            .where(col(TicketType.id).in_([line.ticket_type_id for line in lines]))
+            .where(col(TicketType.id).in_(type_ids))
         ).all()
     }
-    event_ids = sorted({event.id or 0 for _, event in types.values()})
-    questions: dict[int, list[Question]] = defaultdict(list)
-    for question in session.exec(
-        select(Question)
-        .where(col(Question.event_id).in_(event_ids), col(Question.active))
-        .order_by(col(Question.position), col(Question.id))
-    ).all():
-        questions[question.event_id].append(question)
     slots: list[Slot] = []
-    for event_id in event_ids:
+    for event_id in sorted(questions):
         event_lines = [
             line for line in lines if line.ticket_type_id in types and types[line.ticket_type_id][1].id == event_id
         ]
-        for question in questions[event_id]:
-            if question.scope != QuestionScope.ORDER:
-                continue
-            first = next((line for line in event_lines if _asks(question, line.ticket_type_id)), None)
-            if first is not None:
-                ticket_type, event = types[first.ticket_type_id]
-                slots.append(Slot(slot_key(question.id or 0), question, event.title, 0, 0, "", first.ticket_type_id))
-        for line in event_lines:
-            ticket_type, event = types[line.ticket_type_id]
-            for n in range(line.quantity):
-                for question in questions[event_id]:
-                    if question.scope == QuestionScope.TICKET and _asks(question, line.ticket_type_id):
-                        key = slot_key(question.id or 0, line.ticket_type_id, n)
-                        slots.append(
-                            Slot(
-                                key,
-                                question,
-                                event.title,
-                                line.ticket_type_id,
-                                n,
-                                ticket_type.name,
-                                line.ticket_type_id,
-                            )
-                        )
+        slots.extend(_event_slots(questions[event_id], event_lines, types))
+    return slots
+
+
+def _event_slots(
+    questions: Sequence[Question], lines: Sequence[Line], types: Mapping[int | None, tuple[TicketType, Event]]
+) -> list[Slot]:
+    slots: list[Slot] = []
+    for question in questions:
+        first = next((line for line in lines if _asks(question, line.ticket_type_id)), None)
+        if question.scope == QuestionScope.ORDER and first is not None:
+            title = types[first.ticket_type_id][1].title
+            slots.append(Slot(slot_key(question.id or 0), question, title, 0, 0, "", first.ticket_type_id))
+    for line in lines:
+        ticket_type, event = types[line.ticket_type_id]
+        for n in range(line.quantity):
+            for question in questions:
+                if question.scope == QuestionScope.TICKET and _asks(question, line.ticket_type_id):
+                    key = slot_key(question.id or 0, line.ticket_type_id, n)
+                    slots.append(
+                        Slot(key, question, event.title, line.ticket_type_id, n, ticket_type.name, line.ticket_type_id)
+                    )
     return slots
 
 
