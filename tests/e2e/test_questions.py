@@ -8,11 +8,12 @@ import re
 import secrets
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
 from tests.e2e.conftest import LiveApp
+from tests.e2e.test_reflow import NARROW, OVERFLOWING
 from tests.factories import make_event
 from ticketapp.db import make_engine
 
@@ -30,6 +31,16 @@ def _event(database_url: str) -> tuple[int, str]:
         found = (event.id or 0, event.slug)
     engine.dispose()
     return found
+
+
+def _reflows(page: Page, name: str) -> None:
+    """At 320 px the page scrolls only vertically (tables scroll in their own box); shots at 390 px."""
+    page.set_viewport_size(NARROW)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"{name} is {width}px wide at 320px: {page.evaluate(OVERFLOWING)}"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_required_question_is_asked_at_checkout_and_its_answer_reaches_the_order(
@@ -62,9 +73,7 @@ def test_a_required_question_is_asked_at_checkout_and_its_answer_reaches_the_ord
         "Required"
     )
     admin.screenshot(path=str(SHOTS / "admin-questions-desktop.png"), full_page=True)
-    admin.set_viewport_size({"width": 390, "height": 844})
-    admin.screenshot(path=str(SHOTS / "admin-questions-phone.png"), full_page=True)
-    admin.set_viewport_size({"width": 1280, "height": 900})
+    _reflows(admin, "admin-questions")
 
     buyer = browser.new_context(base_url=live_app.url).new_page()
     buyer.goto(f"/events/{slug}")
@@ -84,9 +93,7 @@ def test_a_required_question_is_asked_at_checkout_and_its_answer_reaches_the_ord
     expect(answer).to_have_attribute("aria-describedby", re.compile(r"checkout-error"))
     expect(answer).to_be_focused()
     buyer.screenshot(path=str(SHOTS / "checkout-error-desktop.png"), full_page=True)
-    buyer.set_viewport_size({"width": 390, "height": 844})
-    buyer.screenshot(path=str(SHOTS / "checkout-error-phone.png"), full_page=True)
-    buyer.set_viewport_size({"width": 1280, "height": 900})
+    _reflows(buyer, "checkout-error")
 
     answer.fill("Vegan")
     buyer.get_by_role("button", name="Place order and pay").click()
@@ -101,6 +108,7 @@ def test_a_required_question_is_asked_at_checkout_and_its_answer_reaches_the_ord
     buyer.get_by_role("button", name="Save my answers").click()
     expect(buyer.get_by_text("Your answers are saved.")).to_be_visible()
     buyer.screenshot(path=str(SHOTS / "order-answers-desktop.png"), full_page=True)
+    _reflows(buyer, "order-answers")
 
     admin.goto(f"/admin/orders/{code}")
     answers = admin.get_by_label("Answers", exact=True)
