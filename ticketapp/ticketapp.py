@@ -13,6 +13,7 @@ import ticketapp.pages.admin.codes
 import ticketapp.pages.admin.events
 import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people
+import ticketapp.pages.admin.questions
 import ticketapp.pages.admin.rates
 import ticketapp.pages.admin.risk
 import ticketapp.pages.checkin

@@ -246,3 +246,36 @@ def test_display_currency_only_from_the_offered_list() -> None:
     for crafted in (HUGE, "usd; path=/", "XXX", UNKNOWN):
         _call(state, "set_currency", crafted)
         assert state.currency_cookie == ""
+
+
+def test_checkout_answers_only_for_its_own_questions_capped() -> None:
+    """A crafted place_order with unknown answer keys and 1 MB answers keeps only the page's own fields,
+    each capped (the service then refuses the over-long one: tests/integration/questions)."""
+    from ticketapp.services.questions.answers import RAW_MAX
+
+    state = _fresh(CheckoutState)
+    state.question_fields = [
+        {"key": "q7", "control": "answer-q7", "kind": "text"},
+        {"key": "q8", "control": "answer-q8", "kind": "multiple_choice"},
+    ]
+    state.question_options = {"q8": ["A", "B"]}
+    size = _size(state)
+    form = {"answer-q7": HUGE, "answer-q8-1": "on", "answer-q8-9": "on", "answer-q9": HUGE, "answer-" + UNKNOWN: HUGE}
+    _call(state, "place_order", form)  # terms not accepted: it stops after reading the form
+    assert state.answers == {"q7": "x" * RAW_MAX, "q8": "B"}
+    assert state.error and _size(state) - size <= ALLOWED_GROWTH
+
+
+@pytest.mark.usefixtures("as_admin")
+def test_question_form_keeps_known_fields_capped() -> None:
+    from ticketapp.state.admin.questions import AdminQuestionsState
+
+    state = _fresh(AdminQuestionsState)
+    state.ticket_types = [{"id": "3", "name": "VIP"}]
+    values = state._form({"label": HUGE, "options": HUGE, "type-3": "on", "type-4": "on", UNKNOWN: HUGE})
+    assert (len(values["label"]), len(values["options"])) == (200, bounded.TEXT_MAX)
+    assert values["ticket_type_ids"] == "3" and UNKNOWN not in values
+    size = _size(state)
+    for handler in ("edit", "move_up", "move_down", "remove"):
+        _call(state, handler, HUGE)  # not an id: refused before any database work
+    assert _size(state) == size and state.editing == ""

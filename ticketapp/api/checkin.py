@@ -16,7 +16,8 @@ from starlette.routing import Route
 from ticketapp.api.deps import request_session, require_door_staff
 from ticketapp.models import Event
 from ticketapp.services.accounts.access import AccessRefusedError
-from ticketapp.services.tickets.checkin import EmptyScanError, checkin_counter, offline_checkin_list, scan
+from ticketapp.services.questions.answers import checkin_answers_for_code
+from ticketapp.services.tickets.checkin import EmptyScanError, ScanOutcome, checkin_counter, offline_checkin_list, scan
 from ticketapp.services.tickets.tokens import get_signing_key, public_jwk, public_key
 
 
@@ -69,7 +70,13 @@ def _checkin(request: Request, payload: dict[str, Any]) -> Response:
             result = scan(session, event_id, scanned, staff_id, public_key(get_signing_key()))
         except EmptyScanError as exc:
             return _error(str(exc), 400)
-        return JSONResponse({**result.as_json(), "counter": _counter_json(session, event_id)})
+        door = (
+            checkin_answers_for_code(session, result.ticket_code, "en")
+            if result.ticket_code and result.outcome in (ScanOutcome.VALID, ScanOutcome.ALREADY_USED)
+            else []
+        )
+        answers = [{"question": question, "answer": answer} for question, answer in door]
+        return JSONResponse({**result.as_json(), "answers": answers, "counter": _counter_json(session, event_id)})
 
 
 async def checkin(request: Request) -> Response:

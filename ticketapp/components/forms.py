@@ -175,25 +175,41 @@ def select_field(
     *,
     name: str | None = None,
     width: str = "100%",
+    hint: Label | None = None,
+    invalid: rx.Var[bool] | None = None,
+    error_id: str | None = None,
     **props: Any,
 ) -> rx.Component:
-    """A labelled select over `rx.el.option`s (a list, or one `rx.foreach`)."""
+    """A labelled select over `rx.el.option`s (a list, or one `rx.foreach`); `invalid` as for `text_field`."""
     children = options if isinstance(options, list) else [options]
-    control = rx.el.select(*children, **_control_props(control_id, name, None, props))
-    return labelled_field(label, control, control_id, width=width)
+    control = rx.el.select(*children, **_control_props(control_id, name, hint, props, invalid, error_id))
+    return labelled_field(label, control, control_id, hint=hint, width=width)
 
 
 def textarea_field(
-    label: Label, control_id: ControlId, *, name: str | None = None, width: str = "100%", **props: Any
+    label: Label,
+    control_id: ControlId,
+    *,
+    name: str | None = None,
+    width: str = "100%",
+    hint: Label | None = None,
+    invalid: rx.Var[bool] | None = None,
+    error_id: str | None = None,
+    **props: Any,
 ) -> rx.Component:
-    control = _debounced(rx.el.textarea(**_control_props(control_id, name, None, props)), {"type": "textarea", **props})
-    return labelled_field(label, control, control_id, width=width)
+    control = _debounced(
+        rx.el.textarea(**_control_props(control_id, name, hint, props, invalid, error_id)),
+        {"type": "textarea", **props},
+    )
+    return labelled_field(label, control, control_id, hint=hint, width=width)
 
 
-def checkbox_field(label: Label, control_id: ControlId, *, name: str | None = None, **props: Any) -> rx.Component:
+def checkbox_field(
+    label: Label, control_id: ControlId, *, name: rx.Var[str] | str | None = None, **props: Any
+) -> rx.Component:
     """A native checkbox with its label on the right; `props` go to the checkbox."""
     return rx.hstack(
-        rx.el.input(id=control_id, name=name or control_id, type="checkbox", **props),
+        rx.el.input(id=control_id, name=control_id if name is None else name, type="checkbox", **props),
         rx.el.label(label, html_for=control_id),
         align="center",
         spacing="2",

@@ -27,6 +27,7 @@ from ticketapp.models.order import (
 )
 from ticketapp.models.payment_event import WebhookEvent
 from ticketapp.models.promotion import DiscountKind, PromoCode, PromoRedemption
+from ticketapp.models.question import Answer, Question, QuestionKind, QuestionScope
 from ticketapp.models.risk import BlockEntry, BlockKind, PaymentAttempt, RiskAssessment, RiskDecision, SecurityAlert
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
@@ -49,6 +50,7 @@ __all__ = [
     "VOID_STATUSES",
     "AdminAudit",
     "AgentPresence",
+    "Answer",
     "BlockEntry",
     "BlockKind",
     "CannedReply",
@@ -75,6 +77,9 @@ __all__ = [
     "PhoneCall",
     "PromoCode",
     "PromoRedemption",
+    "Question",
+    "QuestionKind",
+    "QuestionScope",
     "Refund",
     "ReviewState",
     "RiskAssessment",

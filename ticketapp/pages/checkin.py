@@ -29,6 +29,7 @@ def _result_panel(outcome: str, icon: str, background: str) -> tuple[str, rx.Com
             rx.vstack(
                 rx.text(CheckinState.result_title, size="8", weight="bold"),
                 rx.text(CheckinState.result_detail, size="5"),
+                rx.foreach(CheckinState.result_answers, lambda line: rx.text(line, size="4")),
                 spacing="1",
                 align="start",
             ),

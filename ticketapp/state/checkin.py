@@ -17,6 +17,7 @@ from ticketapp.db import run_db
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import Role
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.questions import answers as questions
 from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.tickets.checkin import (
@@ -84,6 +85,7 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
     outcome: str = ""
     result_title: str = ""
     result_detail: str = ""
+    result_answers: list[str] = []  # "Question: answer" of questions shown at check-in
     checked_in: int = 0
     sold: int = 0
     camera_on: bool = False
@@ -111,7 +113,7 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         self._clear_result()
 
     def _clear_result(self) -> None:
-        self.outcome, self.result_title, self.result_detail = "", "", ""
+        self.outcome, self.result_title, self.result_detail, self.result_answers = "", "", "", []
 
     async def _open_door(self, staff: Viewer) -> None:
         lang = await current_lang(self)
@@ -186,6 +188,9 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         self.outcome = result.outcome.value
         self.result_title = translate(lang, OUTCOME_TITLES[result.outcome])
         self.result_detail = _result_detail(result, self._event_timezones.get(self.event_id, "UTC"), lang)
+        code = result.ticket_code if result.outcome in (ScanOutcome.VALID, ScanOutcome.ALREADY_USED) else None
+        door = await run_db(questions.checkin_answers_for_code, code, lang) if code else []
+        self.result_answers = [f"{question}: {answer}" for question, answer in door]
         await self._refresh_counter()
 
     @rx.event

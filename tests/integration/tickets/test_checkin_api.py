@@ -215,3 +215,22 @@ def test_qr_in_downloaded_pdf_is_accepted_once_at_the_door(client, door, tmp_pat
     first = post_scan(client, headers, event.id, scanned).json()
     assert first["outcome"] == "valid" and first["ticket_code"] == tickets[1].code
     assert post_scan(client, headers, event.id, scanned).json()["outcome"] == "already_used"
+
+
+def test_a_scan_shows_the_answers_marked_for_the_door(client, session, door) -> None:
+    from ticketapp.models import Answer, Question
+
+    event, order, tickets, _, headers = door
+    shown = Question(event_id=event.id, label="Wheelchair", kind="yes_no", show_at_checkin=True)
+    hidden = Question(event_id=event.id, label="Diet", kind="text")
+    session.add_all([shown, hidden])
+    session.flush()
+    session.add_all(
+        [
+            Answer(order_id=order.id, question_id=shown.id, value="yes"),
+            Answer(order_id=order.id, question_id=hidden.id, value="vegan"),
+        ]
+    )
+    session.commit()
+    body = post_scan(client, headers, event.id, tickets[0].code).json()
+    assert body["outcome"] == "valid" and body["answers"] == [{"question": "Wheelchair", "answer": "Yes"}]

@@ -46,6 +46,7 @@ def _filters() -> rx.Component:
 def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.hstack(
         rx.link(t("Edit"), href="/admin/events/edit?id=" + row["id"]),
+        rx.link(t("Questions"), href="/admin/events/questions?id=" + row["id"]),
         rx.cond(
             row["status"] == "draft",
             shell.small_button(t("Publish"), AdminEventsState.publish(row["id"])),
@@ -230,7 +231,9 @@ def _publication() -> rx.Component:
                 status == "published",
                 shell.small_button(t("Unpublish"), AdminEventFormState.unpublish),
             ),
+            rx.link(t("Checkout questions"), href="/admin/events/questions?id=" + AdminEventFormState.event_id),
             align="center",
+            wrap="wrap",
             spacing="3",
         ),
     )

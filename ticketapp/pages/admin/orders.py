@@ -158,6 +158,22 @@ def _detail() -> rx.Component:
         ),
         rx.heading(t("Items"), as_="h2", size="4"),
         rx.el.ul(rx.foreach(AdminOrderState.items, lambda i: rx.el.li(i["line"], " — ", i["price"]))),
+        rx.heading(t("Answers"), as_="h2", size="4"),
+        rx.cond(
+            AdminOrderState.answers.length() > 0,
+            rx.el.dl(
+                rx.foreach(
+                    AdminOrderState.answers,
+                    lambda a: rx.fragment(
+                        rx.el.dt(a["question"], rx.cond(a["who"] != "", rx.text(" (", a["who"], ")", as_="span"))),
+                        rx.el.dd(a["value"]),
+                    ),
+                ),
+                class_name="summary-list",
+                aria_label=t("Answers"),
+            ),
+            rx.text(t("No answers to custom questions."), color_scheme="gray"),
+        ),
         rx.heading(t("Tickets"), as_="h2", size="4"),
         shell.admin_table(
             [msgid("Ticket"), msgid("Status"), msgid("Attendee name"), msgid("Refund")],

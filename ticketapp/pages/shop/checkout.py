@@ -9,6 +9,7 @@ from ticketapp.components.forms import honeypot, text_field
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import payment_method_picker
 from ticketapp.components.prices import approx_price, currency_note, unit_price
+from ticketapp.components.questions import answer_fields
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import t
 from ticketapp.state.shop.checkout import CheckoutState
@@ -106,6 +107,11 @@ def _buyer_form() -> rx.Component:
                     max_length=NAME_MAX,
                 ),
             ),
+            rx.cond(
+                CheckoutState.question_fields.length() > 0,
+                rx.heading(t("A few questions from the organiser"), as_="h3", size="4"),
+            ),
+            answer_fields(CheckoutState, CHECKOUT_ERROR),
             rx.hstack(
                 rx.checkbox(
                     id="accept-terms",

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
+from ticketapp.components.forms import done_region
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import order_lines_table, payment_method_picker
+from ticketapp.components.questions import answer_fields
 from ticketapp.models import OrderStatus
 from ticketapp.state.locale import t
+from ticketapp.state.shop.answers import ANSWERS_ERROR, OrderAnswersState
 from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
 
 S = OrderPaymentState
+A = OrderAnswersState
 
 
 def _loading() -> rx.Component:
@@ -183,6 +188,7 @@ def _order() -> rx.Component:
                 width="100%",
             ),
         ),
+        _answers(),
         rx.link(t("See all events"), href="/events"),
         spacing="4",
         align="start",
@@ -190,11 +196,56 @@ def _order() -> rx.Component:
     )
 
 
-@rx.page(route="/orders/[code]/status", title=page_title(t("Order") + " " + S.code), on_load=[S.load])
+def _answer_line(row: ObjectVar[dict[str, str]]) -> rx.Component:
+    return rx.fragment(
+        rx.el.dt(row["question"], rx.cond(row["who"] != "", rx.text(" (", row["who"], ")", as_="span"))),
+        rx.el.dd(row["value"]),
+    )
+
+
+def _answers() -> rx.Component:
+    """The custom questions' answers: a form while they may change (until the event starts), else a list."""
+    form = rx.el.form(
+        rx.vstack(
+            answer_fields(A, ANSWERS_ERROR),
+            rx.box(
+                rx.cond(A.error != "", rx.callout(A.error, icon="triangle_alert", color_scheme="red")),
+                role="alert",
+                id=ANSWERS_ERROR,
+                width="100%",
+            ),
+            done_region(A.saved != "", A.saved),
+            rx.button(t("Save my answers"), type="submit"),
+            spacing="3",
+            align="start",
+            width="100%",
+        ),
+        on_submit=A.save,
+        reset_on_submit=False,
+        aria_label=t("Your answers"),
+        width="100%",
+    )
+    return rx.cond(
+        A.question_fields.length() > 0,
+        rx.el.section(
+            rx.heading(t("Your answers"), as_="h2", size="5"),
+            rx.cond(
+                A.editable,
+                rx.fragment(
+                    rx.text(t("You can change your answers until the event starts."), color_scheme="gray"), form
+                ),
+                rx.el.dl(rx.foreach(A.rows, _answer_line), class_name="summary-list"),
+            ),
+            width="100%",
+        ),
+    )
+
+
+@rx.page(route="/orders/[code]/status", title=page_title(t("Order") + " " + S.code), on_load=[S.load, A.load])
 def order_status_page() -> rx.Component:
     return page_layout(
         rx.cond(S.loaded, rx.cond(S.found, _order(), _not_found()), _loading()),
-        on_language_change=[S.load],
+        on_language_change=[S.load, A.load],
     )
 
 

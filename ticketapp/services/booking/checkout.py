@@ -40,6 +40,8 @@ from ticketapp.services.booking.inventory import (
 )
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.promotions import codes as promo_codes
+from ticketapp.services.questions import answers as questions
+from ticketapp.services.questions.validation import QuestionError
 from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
 from ticketapp.settings import get_settings
@@ -74,6 +76,7 @@ def convert_cart_to_pending_order(
     attendee_names: Mapping[int, Sequence[str]] | None = None,
     now: datetime | None = None,
     client: Client | None = None,
+    answers: Mapping[str, str] | None = None,
 ) -> list[Order]:
     """Turn the cart's holds into pending orders, one per currency, atomically.
 
@@ -85,19 +88,23 @@ def convert_cart_to_pending_order(
     it cannot be used any more: nothing changes, the buyer removes it or tries again).
     The risk rules judge the new orders before the commit (services/risk/screening): a
     refused checkout changes nothing but the security log and raises RiskRefusedError.
+    `answers` (slot key → text) answer the events' custom questions: checked against the cart's tickets and
+    stored with the orders in this transaction (QuestionError for a missing or wrong one: nothing changes).
     """
     name, email = _check_buyer(buyer_name, buyer_email)
     for attempt in range(CODE_ATTEMPTS):
         begin_write_locked(session)
         try:
-            orders = _convert_locked(session, cart_token, name, email, user_id, locale, attendee_names or {}, now)
+            orders = _convert_locked(
+                session, cart_token, name, email, user_id, locale, attendee_names or {}, now, answers or {}
+            )
             verdict = screening.screen_checkout(session, orders, client or Client())
             if verdict.refused:
                 session.rollback()
                 screening.record_refusal(session, verdict)
                 raise screening.RiskRefusedError(verdict)
             session.commit()
-        except (BookingError, promo_codes.PromoError):
+        except (BookingError, promo_codes.PromoError, QuestionError):
             session.rollback()
             raise
         except IntegrityError:  # the only unique value written here is the new order's code
@@ -118,6 +125,7 @@ def _convert_locked(
     locale: str,
     attendee_names: Mapping[int, Sequence[str]],
     now: datetime | None,
+    answers: Mapping[str, str],
 ) -> list[Order]:
     cart = find_cart(session, token)
     if cart is None:
@@ -138,6 +146,7 @@ def _convert_locked(
         if hold.expires_at <= now and hold.quantity > seats.free(ticket_type, hold).remaining:
             raise HoldExpiredError(msgid("Your reservation expired and the tickets are no longer available."))
         per_event[ticket_type.event_id] += hold.quantity
+    checked = questions.check_for_lines(session, [questions.Line(h.ticket_type_id, h.quantity) for h in holds], answers)
     for event_id, quantity in per_event.items():
         cap = events[event_id].max_tickets_per_customer
         who = (
@@ -170,6 +179,12 @@ def _convert_locked(
         )
         orders.append(order)
         discount_by_order[order.id or 0] = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in lines)
+    questions.record_answers(
+        session,
+        [(order.id or 0, [h.ticket_type_id for h in by_currency[order.currency]]) for order in orders],
+        checked,
+        now,
+    )
     if promo is not None:
         promo_codes.record_redemptions(session, promo, orders, discount_by_order)
     for hold in holds:

@@ -27,6 +27,7 @@ from ticketapp.services.orders import cancellation, lifecycle, trail
 from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.orders.payments import PaymentOutcome, get_order_by_code
 from ticketapp.services.orders.refunds import mark_bank_transfer_paid, refund_order
+from ticketapp.services.questions.answers import answers_text
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -113,6 +114,7 @@ CSV_HEADER = [
     "total",
     "refunded",
     "payment_method",
+    "answers",
 ]
 
 
@@ -127,7 +129,9 @@ def export_csv(session: Session, search: OrderSearch) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     query = select(Order).where(*_conditions(search)).order_by(col(Order.created_at).desc()).limit(MAX_EXPORT_ROWS)
-    for order in session.exec(query):
+    orders = list(session.exec(query))
+    answered = answers_text(session, [order.id or 0 for order in orders])
+    for order in orders:
         writer.writerow(
             [
                 order.code,
@@ -140,6 +144,7 @@ def export_csv(session: Session, search: OrderSearch) -> str:
                 order.total_minor,
                 order.refunded_minor,
                 order.payment_method or "",
+                _csv_safe(answered.get(order.id or 0, "")),
             ]
         )
     return out.getvalue()

@@ -17,6 +17,7 @@ from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders import trail
 from ticketapp.services.orders.admin import search_from_query
 from ticketapp.services.orders.lifecycle import OrderError
+from ticketapp.services.questions import answers as questions
 from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import Money, format_money
@@ -25,6 +26,7 @@ from ticketapp.state.account.profile import STATUS_LABELS
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.bounded import NAME_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
+from ticketapp.state.shop.answers import answer_rows
 from ticketapp.state.shop.payment import METHOD_LABELS
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -138,6 +140,7 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
     is_bank_transfer: bool = False
     names: dict[str, str] = {}
     refund_reason: str = ""
+    answers: list[dict[str, str]] = []  # the buyer's answers to the event's questions
 
     @rx.event
     async def load(self) -> None:
@@ -184,6 +187,7 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
             for tk in detail.tickets
         ]
         self.names = {row["id"]: row["name"] for row in self.tickets}
+        self.answers = answer_rows(await run_db(questions.order_answers, order.id or 0, lang))
         self.log = [
             {
                 "at": format_event_datetime(line.at, "UTC", lang),

@@ -21,6 +21,8 @@ from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.promotions.codes import PromoError
+from ticketapp.services.questions import answers as questions
+from ticketapp.services.questions.validation import QuestionError
 from ticketapp.services.risk import bots
 from ticketapp.services.risk.rules import Client
 from ticketapp.services.risk.screening import RiskRefusedError
@@ -28,6 +30,7 @@ from ticketapp.state.account.auth import current_user
 from ticketapp.state.base import focus_control
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang, display_currency
+from ticketapp.state.shop.answers import answer_control, field_views, read_answers, yes_no_labels
 from ticketapp.state.shop.cart import CartState, cart_line_view, discount_labels, total_labels
 from ticketapp.state.shop.funnel import record_checkout
 from ticketapp.state.shop.payment import method_options, redirect_to
@@ -54,6 +57,12 @@ class CheckoutState(SentWhenUsed, rx.State):
     has_expired: bool = False
     attendee_fields: list[dict[str, str]] = []
     attendees: dict[str, str] = {}
+    # The events' custom questions for this cart (state/shop/answers.py), and what the buyer answered.
+    question_fields: list[dict[str, str]] = []
+    question_options: dict[str, list[str]] = {}
+    countries: list[dict[str, str]] = []
+    yes_no: dict[str, str] = {}
+    answers: dict[str, str] = {}
     buyer_name: str = ""
     buyer_email: str = ""
     accept_terms: bool = False
@@ -110,8 +119,14 @@ class CheckoutState(SentWhenUsed, rx.State):
             if line.collect_attendee_names
             for n in range(line.quantity)
         ]
+        await self._load_questions([questions.Line(line.ticket_type_id, line.quantity) for line in view.lines], lang)
         self.loaded = True
         await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
+
+    async def _load_questions(self, lines: list[questions.Line], lang: str) -> None:
+        slots = await run_db(questions.slots_for, lines) if lines else []
+        self.question_fields, self.question_options, self.countries = field_views(slots, self.answers, lang)
+        self.yes_no = yes_no_labels(lang) if slots else {}
 
     def _ensure_device(self) -> None:
         if not (8 <= len(self.device_id) <= 64 and self.device_id.replace("-", "").replace("_", "").isalnum()):
@@ -153,12 +168,22 @@ class CheckoutState(SentWhenUsed, rx.State):
             return
         try:
             placed = await run_db(
-                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id, self._client()
+                _place,
+                cart.cart_token,
+                self.buyer_name,
+                self.buyer_email,
+                lang,
+                dict(names),
+                user_id,
+                self._client(),
+                dict(self.answers),
             )
-        except (inventory.BookingError, RiskRefusedError, PromoError) as refused:
+        except (inventory.BookingError, RiskRefusedError, PromoError, QuestionError) as refused:
             self.error = refused.translated(lang)
             self.placing = False
             self.error_field = CHECKOUT_ERROR_FIELDS.get(refused.message, "")
+            if isinstance(refused, QuestionError) and refused.field:
+                self.error_field = answer_control(refused.field)
             if self.error_field:
                 yield focus_control(self.error_field)
             return
@@ -187,6 +212,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         self.buyer_name, self.buyer_email = details["buyer-name"], details["buyer-email"]
         names = form_values(form, {attendee_control(field["key"]): NAME_MAX for field in self.attendee_fields})
         self.attendees = {field["key"]: names[attendee_control(field["key"])] for field in self.attendee_fields}
+        self.answers = read_answers(form, self.question_fields, self.question_options)
 
     async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
         try:
@@ -211,6 +237,7 @@ def _place(
     names: dict[int, list[str]],
     user_id: int | None,
     client: Client,
+    answers: dict[str, str],
 ) -> list[Order]:
     return orders.convert_cart_to_pending_order(
         session,
@@ -221,4 +248,5 @@ def _place(
         locale=lang,
         attendee_names=names,
         client=client,
+        answers=answers,
     )
