@@ -9,6 +9,7 @@ from starlette.types import ASGIApp
 from ticketapp.api.admin_export import orders_csv
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
+from ticketapp.api.invoices import invoice_routes
 from ticketapp.api.media import media
 from ticketapp.api.metrics import MetricsMiddleware, metrics_endpoint
 from ticketapp.api.oauth import oauth_callback, oauth_start
@@ -32,6 +33,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/media/{name}", media, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),
+            *invoice_routes(),
             Route("/auth/session", session_cookie_route, methods=["GET"]),
             Route("/auth/signout", sign_out_route, methods=["POST"]),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),

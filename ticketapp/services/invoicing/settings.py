@@ -13,7 +13,7 @@ from ticketapp.services.accounts.audit import audit
 from ticketapp.services.invoicing.tax import TaxError, check_vat_id
 
 SETTINGS_ID = 1
-PREFIX_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]{0,11}$")
+PREFIX_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def check(form: SettingsForm) -> SettingsForm:
         raise TaxError(msgid("Please enter the organiser's address (at most 500 characters)."))
     prefix = form.prefix.strip().upper()
     if not PREFIX_PATTERN.fullmatch(prefix):
-        raise TaxError(msgid("The number prefix is 1 to 12 letters, digits, dashes or slashes, e.g. INV-2026-."))
+        raise TaxError(msgid("The number prefix is 1 to 12 letters, digits or dashes, e.g. INV-2026-."))
     footer = form.footer.strip()
     if len(footer) > 500:
         raise TaxError(msgid("The invoice footer is at most 500 characters."))

@@ -112,6 +112,13 @@ def tax_label(rule: TaxRule, lang: str) -> str:
     return translate(lang, "incl. {rate} % VAT" if rule.included else "+ {rate} % VAT", rate=rate)
 
 
+def paid_label(rate_bp: int, reverse_charged: bool, lang: str) -> str:
+    """For a price the buyer pays (tax already in it): 'incl. 20 % VAT', 'VAT reverse-charged', or empty."""
+    if reverse_charged:
+        return translate(lang, "VAT reverse-charged")
+    return tax_label(TaxRule(rate_bp, included=True), lang)
+
+
 def parse_rate(text: str) -> int:
     """An admin's '20' or '5,5' as basis points; TaxError when it is not a rate between 0 and 100 %."""
     cleaned = text.strip().replace(",", ".").removesuffix("%").strip() or "0"
