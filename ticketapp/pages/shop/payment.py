@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.layout import page_layout, page_title
-from ticketapp.components.payment import order_lines_table, payment_method_picker
+from ticketapp.components.payment import invoice_links, order_lines_table, payment_method_picker
 from ticketapp.models import OrderStatus
 from ticketapp.state.locale import t
 from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
@@ -169,6 +169,7 @@ def _order() -> rx.Component:
             order_lines_table(S.lines),
             rx.cond(S.promo != "", rx.text(S.promo, color_scheme="green")),
             rx.text(t("Total"), ": ", S.total, weight="bold", size="5"),
+            invoice_links(S.invoices),
             width="100%",
         ),
         rx.cond(S.can_pay, _pay_form()),

@@ -6,12 +6,17 @@ order code and that signature, so a forged or edited link, or an invoice of anot
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ticketapp.models import Invoice, Order, Role
+from ticketapp.i18n import msgid, translate
+from ticketapp.models import Invoice, InvoiceKind, Order, Role
 from ticketapp.services.shared.signing import sign, verify
+
+if TYPE_CHECKING:
+    from ticketapp.services.orders.summary import InvoiceRef
 
 ORDER_LINK_PURPOSE = "order-status"  # as providers/base.status_url signs the guest order page
 
@@ -25,6 +30,36 @@ def invoice_path(invoice_code: str, order_code: str) -> str:
 def account_path(invoice_code: str) -> str:
     """The download path for a signed-in owner (the session cookie decides)."""
     return f"/api/invoices/{invoice_code}.pdf"
+
+
+def documents(session: Session, order_code: str) -> list[Invoice]:
+    """The invoices and credit notes of the order with this code, oldest first (the caller checked access)."""
+    return list(
+        session.exec(
+            select(Invoice)
+            .join(Order, col(Order.id) == Invoice.order_id)
+            .where(Order.code == order_code)
+            .order_by(col(Invoice.id))
+        )
+    )
+
+
+def download_views(refs: list[InvoiceRef], order_code: str, lang: str, *, guest: bool) -> list[dict[str, str]]:
+    """An order page's links to its invoices and credit notes: signed like the order page for guests."""
+    views = []
+    for ref in refs:
+        kind = msgid("Credit note {code}") if ref.kind == InvoiceKind.CREDIT_NOTE else msgid("Invoice {code}")
+        label = translate(lang, kind, code=ref.code)
+        path = invoice_path(ref.code, order_code) if guest else account_path(ref.code)
+        views.append(
+            {
+                "label": label,
+                "amount": ref.gross.format(lang),
+                "href": f"{path}{'&' if guest else '?'}lang={lang}",
+                "download": translate(lang, "Download {document} (PDF)", document=label),
+            }
+        )
+    return views
 
 
 def guest_link_valid(order_code: str | None, signature: str | None) -> bool:

@@ -64,6 +64,9 @@ class TaxRule:
     included: bool  # the list price includes the tax (else it is added on top)
 
 
+NO_TAX = TaxRule(0, included=True)
+
+
 @dataclass(frozen=True, slots=True)
 class LineTax:
     net_minor: int
