@@ -17,6 +17,7 @@ from ticketapp.api.security_headers import SecurityHeadersMiddleware
 from ticketapp.api.session_cookie import session_cookie_route, sign_out_route
 from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
+from ticketapp.api.tax_report import tax_report_csv
 from ticketapp.api.tickets import ticket_routes
 from ticketapp.settings import get_settings
 
@@ -30,6 +31,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             Route("/api/admin/orders.csv", orders_csv, methods=["GET"]),
+            Route("/api/admin/tax-report.csv", tax_report_csv, methods=["GET"]),
             Route("/media/{name}", media, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from ticketapp.i18n import gettext, normalize_locale, translate
+from ticketapp.i18n import gettext, msgid, normalize_locale, translate
 from ticketapp.i18n.languages import direction
 from ticketapp.models import Invoice, InvoiceKind, InvoiceLine, Order
 from ticketapp.services.invoicing.numbering import lines_of
@@ -24,9 +24,11 @@ from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.tickets.pdf import FONT_FACES, html_to_pdf, pdf_text
 
 TEMPLATE_VERSION = "1"
-REVERSE_CHARGE_NOTE = (
+REVERSE_CHARGE_NOTE = msgid(
     "Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC)."
 )
+CORRECTS = msgid("Corrects invoice {code}")
+REPLACES = msgid("Replaces invoice {code}")
 STYLE = (
     FONT_FACES
     + """
@@ -82,8 +84,7 @@ def invoice_html(invoice: Invoice, order: Order, corrects: Invoice | None, lines
         translate(lang, "Order: {code}", code=order.code),
     ]
     if corrects is not None:
-        key = "Corrects invoice {code}" if credit else "Replaces invoice {code}"
-        meta.append(translate(lang, key, code=corrects.code))
+        meta.append(translate(lang, CORRECTS if credit else REPLACES, code=corrects.code))
     totals = [
         (t("Net"), invoice.net_minor),
         (t("VAT"), invoice.tax_minor),
@@ -94,13 +95,14 @@ def invoice_html(invoice: Invoice, order: Order, corrects: Invoice | None, lines
         for label, value in totals
     )
     reverse = f'<p class="note">{t(REVERSE_CHARGE_NOTE)}</p>' if invoice.reverse_charge else ""
+    seller_label, buyer_label = t("From"), t("Bill to")  # outside the f-string, so extraction sees them
     footer = f'<p class="note">{_multiline(invoice.footer)}</p>' if invoice.footer else ""
     return f"""
 <h1>{title}</h1>
 <p>{"<br/>".join(escape(m) for m in meta)}</p>
 <table class="parties"><tr>
-  <td><span class="strong">{t("From")}</span><br/>{_multiline(invoice.seller)}</td>
-  <td><span class="strong">{t("Bill to")}</span><br/>{_multiline(invoice.buyer)}</td>
+  <td><span class="strong">{seller_label}</span><br/>{_multiline(invoice.seller)}</td>
+  <td><span class="strong">{buyer_label}</span><br/>{_multiline(invoice.buyer)}</td>
 </tr></table>
 <table class="lines"><tr>{head}</tr>{_lines_html(lines, invoice.currency, lang)}</table>
 <table class="totals" align="right">{totals_html}</table>

@@ -19,6 +19,8 @@ from ticketapp.i18n import msgid, translate
 from ticketapp.services.errors import DomainError
 
 FULL_BP = 10000
+INCLUDED_LABEL = msgid("incl. {rate} % VAT")
+ADDED_LABEL = msgid("+ {rate} % VAT")
 
 # EU member states by VAT prefix (Greece uses EL) and the format of the national part (after the prefix).
 EU_VAT_FORMATS: dict[str, str] = {
@@ -111,8 +113,7 @@ def tax_label(rule: TaxRule, lang: str) -> str:
     """'incl. 20 % VAT' or '+ 20 % VAT'; empty when the ticket type has no tax."""
     if rule.rate_bp <= 0:
         return ""
-    rate = format_rate(rule.rate_bp, lang)
-    return translate(lang, "incl. {rate} % VAT" if rule.included else "+ {rate} % VAT", rate=rate)
+    return translate(lang, INCLUDED_LABEL if rule.included else ADDED_LABEL, rate=format_rate(rule.rate_bp, lang))
 
 
 def paid_label(rate_bp: int, reverse_charged: bool, lang: str) -> str:

@@ -133,11 +133,14 @@ def calendar_attachments(session: Session, order: Order) -> list[Attachment]:
 
 
 def invoice_attachments(session: Session, order: Order) -> list[Attachment]:
-    """The order's current invoice as a PDF in the buyer's language (none for a free order)."""
+    """The order's current invoice as a PDF in the buyer's language (none for a free order, or over the limit)."""
     invoice = current_invoice(session, order.id or 0)
     if invoice is None:
         return []
-    path = invoice_pdf(session, invoice, get_settings().ticket_cache_dir, order.locale)
+    settings = get_settings()
+    path = invoice_pdf(session, invoice, settings.ticket_cache_dir, order.locale)
+    if path.stat().st_size > settings.ticket_mail_attach_max_kb * 1024:
+        return []  # over the mail size limit, as the tickets: the mail's signed link downloads it
     return [Attachment(f"{invoice.code}.pdf", path.read_bytes(), "application/pdf")]
 
 
@@ -198,7 +201,7 @@ def _invoice_blocks(summary: OrderSummary, lang: str) -> list[MailBlock]:
         return []
     code = invoices[-1].code
     url = get_settings().base_url + invoice_path(code, summary.code)
-    text = translate(lang, "Your invoice {code} is attached as a PDF.", code=code)
+    text = translate(lang, "Your invoice {code}: download it as a PDF with the link below.", code=code)
     link = MailLink(gettext(lang, "Download the invoice"), code, url)
     return [paragraph(text), link_list(gettext(lang, "Invoice"), [link])]
 
