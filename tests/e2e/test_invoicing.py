@@ -132,6 +132,22 @@ def _admin_sees_the_report(admin: Page) -> None:
     expect(admin.get_by_text("The period must end after it starts, and span at most ten years.")).to_be_visible()
 
 
+def _admin_corrects_the_address(admin: Page, order_code: str) -> None:
+    admin.get_by_text("Correct an invoice's company or address").click()
+    form = admin.get_by_role("form", name="Correct an invoice's company or address")
+    form.get_by_label("Order code").fill(order_code)
+    form.get_by_label("Company name").fill("Muster GmbH")
+    form.get_by_label("Billing address").fill("Neue Straße 5\n10117 Berlin")
+    form.get_by_label("VAT id (optional)").fill("DE123456789")
+    form.get_by_role("button", name="Issue corrected invoice").click()
+    expect(
+        admin.get_by_text(re.compile(r"^Invoice GALA-000003 issued; the earlier one is credited\.$"))
+    ).to_be_visible()
+    form.get_by_label("Order code").fill("NOSUCHORDER")
+    form.get_by_role("button", name="Issue corrected invoice").click()
+    expect(admin.get_by_text("Only paid orders with an invoice can get a corrected invoice.")).to_be_visible()
+
+
 def test_company_buyer_downloads_a_reverse_charged_invoice_and_admin_reports_it(
     browser: Browser, live_app: LiveApp
 ) -> None:
@@ -145,3 +161,10 @@ def test_company_buyer_downloads_a_reverse_charged_invoice_and_admin_reports_it(
     _buyer_pays_as_a_company(buyer, slug)
     _downloads_the_invoice(buyer)
     _admin_sees_the_report(admin)
+    heading = buyer.get_by_role("heading", name=re.compile(r"^Order [A-Z0-9-]+$"), level=1).inner_text()
+    _admin_corrects_the_address(admin, heading.split()[-1])
+    buyer.reload()
+    invoices = buyer.get_by_role("region", name="Invoices")
+    expect(invoices.get_by_role("link")).to_have_count(3)
+    expect(invoices).to_contain_text("Credit note GALA-000002")
+    expect(invoices).to_contain_text(re.compile(r"[-−]€100\.00"))

@@ -35,6 +35,7 @@ from ticketapp.models import (
 )
 from ticketapp.services.invoicing import settings as invoice_settings
 from ticketapp.services.invoicing.tax import line_tax
+from ticketapp.settings import get_settings
 
 NUMBER_DIGITS = 6
 
@@ -69,7 +70,9 @@ def allocate(session: Session, prefix: str) -> int:
 
 
 def _seller_text(row: InvoiceSettings) -> str:
-    return "\n".join(part for part in (row.legal_name, row.address, row.vat_id) if part)
+    # Before an admin saved the details: the organiser's configured name (ORGANISER_NAME), never a blank sender.
+    name = row.legal_name or get_settings().organiser_name
+    return "\n".join(part for part in (name, row.address, row.vat_id) if part)
 
 
 def buyer_text(order: Order, buyer: InvoiceBuyer | None) -> str:

@@ -11,6 +11,8 @@ a name changed) and flags are log rows that change no status. After the commit
 that made an order paid or refunded, `announce_paid` / `announce_refund` emit the
 hooks that start the follow-up jobs; that work is recorded as due in the commit itself
 (`mark_paid`, `refund_due`), so a lost job is re-enqueued by the reconciler.
+The invoice (and its number) is written by `mark_paid`, and a credit note by every move to a refunded or
+cancelled status, in the same transaction (services/invoicing/numbering).
 """
 
 from __future__ import annotations
