@@ -128,8 +128,9 @@ class AdminInvoicingState(SentWhenUsed, StaffPageState, rx.State):
         except DomainError as refused:
             await self._say_refused(refused)
             return
+        if self.report_shown:  # the report on screen counts the new documents (a refused period stays as it was)
+            await self._run_report()
         await self._say(msgid("Invoice {code} issued; the earlier one is credited."), code=invoice.code)
-        await self._run_report()
 
     @rx.var
     def csv_href(self) -> str:
