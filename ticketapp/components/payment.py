@@ -60,6 +60,7 @@ def invoice_links(invoices: ArrayVar[list[dict[str, str]]]) -> rx.Component:
             ),
             aria_labelledby="invoices-heading",
             width="100%",
+            margin_top="0.75rem",
         ),
     )
 
