@@ -9,6 +9,7 @@ from starlette.types import ASGIApp
 from ticketapp.api.admin_export import orders_csv
 from ticketapp.api.checkin import checkin_routes
 from ticketapp.api.health import health
+from ticketapp.api.invoices import invoice_routes
 from ticketapp.api.media import media
 from ticketapp.api.metrics import MetricsMiddleware, metrics_endpoint
 from ticketapp.api.oauth import oauth_callback, oauth_start
@@ -16,6 +17,7 @@ from ticketapp.api.security_headers import SecurityHeadersMiddleware
 from ticketapp.api.session_cookie import session_cookie_route, sign_out_route
 from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
+from ticketapp.api.tax_report import tax_report_csv
 from ticketapp.api.tickets import ticket_routes
 from ticketapp.settings import get_settings
 
@@ -29,9 +31,11 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             Route("/api/admin/orders.csv", orders_csv, methods=["GET"]),
+            Route("/api/admin/tax-report.csv", tax_report_csv, methods=["GET"]),
             Route("/media/{name}", media, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),
+            *invoice_routes(),
             Route("/auth/session", session_cookie_route, methods=["GET"]),
             Route("/auth/signout", sign_out_route, methods=["POST"]),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ArrayVar
 
-from ticketapp.components.prices import unit_price
+from ticketapp.components.prices import tax_note, unit_price
 from ticketapp.state.locale import t
 
 
@@ -36,6 +36,35 @@ def payment_method_picker(
     )
 
 
+def invoice_links(invoices: ArrayVar[list[dict[str, str]]]) -> rx.Component:
+    """The order's invoices and credit notes as PDF downloads (nothing before it is paid)."""
+    return rx.cond(
+        invoices.length() > 0,
+        rx.el.section(
+            rx.heading(t("Invoices"), as_="h2", size="4", id="invoices-heading"),
+            rx.el.ul(
+                rx.foreach(
+                    invoices,
+                    lambda doc: rx.el.li(
+                        rx.link(
+                            doc["label"],
+                            href=doc["href"],
+                            reload_document=True,
+                            download="",
+                            aria_label=doc["download"],
+                        ),
+                        " · ",
+                        doc["amount"],
+                    ),
+                ),
+            ),
+            aria_labelledby="invoices-heading",
+            width="100%",
+            margin_top="0.75rem",
+        ),
+    )
+
+
 def order_lines_table(lines: ArrayVar[list[dict[str, str]]]) -> rx.Component:
     return rx.el.table(
         rx.el.thead(
@@ -55,7 +84,7 @@ def order_lines_table(lines: ArrayVar[list[dict[str, str]]]) -> rx.Component:
                         rx.text(line["date"], " · ", line["venue"], size="1", color_scheme="gray"),
                     ),
                     rx.el.td(line["quantity"]),
-                    rx.el.td(unit_price(line)),
+                    rx.el.td(unit_price(line), tax_note(line["tax"])),
                     rx.el.td(line["subtotal"]),
                 ),
             )

@@ -42,6 +42,11 @@ def unit_price(line: ObjectVar[dict[str, str]], **props: Any) -> rx.Component:
     )
 
 
+def tax_note(text: rx.Var[str]) -> rx.Component:
+    """'incl. 20 % VAT' / '+ 20 % VAT' under a price, or nothing for a ticket type without VAT."""
+    return rx.cond(text != "", rx.text(text, size="1", color_scheme="gray", class_name="tax-note"))
+
+
 def currency_note(text: rx.Var[str]) -> rx.Component:
     """Under totals: which amounts are approximate, the rates' date and the currency charged."""
     return rx.cond(text != "", rx.text(text, size="2", color_scheme="gray", class_name="currency-note"))

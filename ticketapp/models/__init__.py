@@ -13,6 +13,7 @@ from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.currency import ExchangeRate
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
+from ticketapp.models.invoice import Invoice, InvoiceBuyer, InvoiceKind, InvoiceLine, InvoiceSequence, InvoiceSettings
 from ticketapp.models.order import (
     PAID_STATUSES,
     PENDING_STATUSES,
@@ -62,6 +63,12 @@ __all__ = [
     "ExchangeRate",
     "FaqEntry",
     "Hold",
+    "Invoice",
+    "InvoiceBuyer",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceSequence",
+    "InvoiceSettings",
     "JobHeartbeat",
     "LoginAttempt",
     "OAuthIdentity",

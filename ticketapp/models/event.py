@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, false
+from sqlalchemy import Column, Index, String, Text, false, true
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -77,3 +77,8 @@ class TicketType(SQLModel, table=True):
     # orders leave them lazily, when a locked transaction next touches the type or the sweep runs.
     sold_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     held_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Tax (services/invoicing): the rate in basis points (2000 = 20 %), whether price_minor includes it or it is
+    # added on top, and whether EU business buyers from another member state pay without VAT (reverse charge).
+    tax_rate_bp: int = Field(default=0, ge=0, le=10000, sa_column_kwargs={"server_default": "0"})
+    tax_included: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    reverse_charge: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

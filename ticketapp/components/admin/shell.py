@@ -40,6 +40,7 @@ ADMIN_AREAS = [
     (msgid("Backups"), "/admin/backups"),
     (msgid("Promo codes"), "/admin/codes"),
     (msgid("Exchange rates"), "/admin/rates"),
+    (msgid("Invoicing"), "/admin/invoicing"),
     (msgid("Review queue"), "/admin/review"),
     (msgid("Block lists"), "/admin/blocks"),
     (msgid("Security"), "/admin/security"),

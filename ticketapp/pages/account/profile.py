@@ -16,6 +16,7 @@ from ticketapp.components.forms import (
     text_field,
 )
 from ticketapp.components.layout import LANGUAGES, page_layout, page_title
+from ticketapp.components.payment import invoice_links
 from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.profile import OrderDetailState, OrdersState, ProfileState, SecurityState
@@ -370,6 +371,7 @@ def _order_detail() -> rx.Component:
             rx.table.body(rx.foreach(OrderDetailState.lines, _line_row)),
             width="100%",
         ),
+        invoice_links(OrderDetailState.invoices),
         rx.link(t("← All my orders"), href="/account/orders"),
         spacing="4",
         width="100%",

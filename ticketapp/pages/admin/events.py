@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import NumberVar, ObjectVar
 
 from ticketapp.components.admin import shell
-from ticketapp.components.forms import labelled_upload, select_field, text_field, textarea_field
+from ticketapp.components.forms import checkbox_field, labelled_upload, select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
 from ticketapp.state.admin.event_form import AdminEventFormState
@@ -141,6 +141,23 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
             cell(msgid("Max per order"), "max_per_order", input_mode="numeric"),
             cell(msgid("Sales start (UTC)"), "sales_start", type="datetime-local"),
             cell(msgid("Sales end (UTC)"), "sales_end", type="datetime-local"),
+            cell(msgid("VAT rate (%)"), "tax_rate", input_mode="decimal", hint=t("e.g. 20 or 5.5; empty for no VAT")),
+            select_field(
+                t("The price"),
+                "tt-tax_mode-" + index.to_string(),
+                [
+                    rx.el.option(t("includes the VAT"), value="included"),
+                    rx.el.option(t("has the VAT added"), value="added"),
+                ],
+                value=row["tax_mode"],
+                on_change=lambda v: AdminEventFormState.set_type_field(index, "tax_mode", v),
+            ),
+            checkbox_field(
+                t("Reverse charge for EU businesses from other member states"),
+                "tt-reverse_charge-" + index.to_string(),
+                checked=row["reverse_charge"] == "on",
+                on_change=lambda v: AdminEventFormState.set_type_field(index, "reverse_charge", rx.cond(v, "on", "")),
+            ),
             columns=rx.breakpoints(initial="1", sm="2", md="3"),
             spacing="2",
         ),

@@ -7,6 +7,7 @@ from reflex.vars import ObjectVar
 
 from ticketapp.components.admin import shell
 from ticketapp.components.forms import DEBOUNCE_MS, select_field, text_field
+from ticketapp.components.payment import invoice_links
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.orders import AdminOrdersState, AdminOrderState
 from ticketapp.state.locale import t
@@ -188,6 +189,7 @@ def _detail() -> rx.Component:
             rx.el.ul(rx.foreach(AdminOrderState.payments, lambda p: rx.el.li(p["line"]))),
             rx.text(t("No payments yet."), color_scheme="gray"),
         ),
+        invoice_links(AdminOrderState.invoices),
         rx.heading(t("Audit trail"), as_="h2", size="4"),
         rx.el.ol(rx.foreach(AdminOrderState.log, _trail_entry), class_name="audit-trail", aria_label=t("Audit trail")),
         spacing="3",

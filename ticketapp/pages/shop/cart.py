@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout, page_title
-from ticketapp.components.prices import approx_price, currency_note, unit_price
+from ticketapp.components.prices import approx_price, currency_note, tax_note, unit_price
 from ticketapp.state.locale import t
 from ticketapp.state.shop.cart import CartState
 
@@ -28,7 +28,9 @@ def _line(line: ObjectVar[dict[str, str]]) -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
-                rx.hstack(unit_price(line, size="2"), approx_price(line["approx"]), align="baseline"),
+                rx.hstack(
+                    unit_price(line, size="2"), approx_price(line["approx"]), tax_note(line["tax"]), align="baseline"
+                ),
                 spacing="0",
                 align="start",
             ),

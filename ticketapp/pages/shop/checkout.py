@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from ticketapp.components.forms import honeypot, text_field
+from ticketapp.components.forms import honeypot, text_field, textarea_field
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import payment_method_picker
-from ticketapp.components.prices import approx_price, currency_note, unit_price
+from ticketapp.components.prices import approx_price, currency_note, tax_note, unit_price
 from ticketapp.components.questions import answer_fields
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import t
@@ -21,7 +21,7 @@ def _summary_row(line: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.el.bdi(line["event"]), " – ", rx.el.bdi(line["type"])),
         rx.el.td(line["quantity"]),
-        rx.el.td(unit_price(line), approx_price(line["approx"])),
+        rx.el.td(unit_price(line), approx_price(line["approx"]), tax_note(line["tax"])),
         rx.el.td(line["subtotal"]),
     )
 
@@ -69,6 +69,66 @@ def _summary() -> rx.Component:
     )
 
 
+def _company_fields() -> rx.Component:
+    """'I need an invoice for a company': the company's name, billing address and VAT id, shown when ticked."""
+    return rx.vstack(
+        rx.hstack(
+            rx.checkbox(
+                id="invoice-company",
+                checked=CheckoutState.invoice_company,
+                on_change=CheckoutState.set_invoice_company,
+            ),
+            rx.el.label(t("I need an invoice for a company"), html_for="invoice-company"),
+            align="center",
+        ),
+        rx.cond(
+            CheckoutState.invoice_company,
+            rx.el.fieldset(
+                rx.el.legend(t("Company invoice")),
+                rx.vstack(
+                    text_field(
+                        t("Company name"),
+                        "company-name",
+                        default_value=CheckoutState.company.get("company-name", ""),
+                        max_length=200,
+                        auto_complete="organization",
+                        invalid=CheckoutState.error_field == "company-name",
+                        error_id=CHECKOUT_ERROR,
+                    ),
+                    textarea_field(
+                        t("Billing address"),
+                        "company-address",
+                        default_value=CheckoutState.company.get("company-address", ""),
+                        rows=3,
+                        max_length=500,
+                        auto_complete="street-address",
+                        aria_invalid=rx.cond(CheckoutState.error_field == "company-address", "true", "false"),
+                    ),
+                    text_field(
+                        t("VAT id (optional)"),
+                        "company-vat",
+                        hint=t(
+                            "With its country prefix, e.g. FR12345678901. We check its format only, not the EU "
+                            "register (no online check): EU businesses from another member state pay without VAT "
+                            "where the ticket allows it (reverse charge)."
+                        ),
+                        default_value=CheckoutState.company.get("company-vat", ""),
+                        max_length=20,
+                        invalid=CheckoutState.error_field == "company-vat",
+                        error_id=CHECKOUT_ERROR,
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                class_name="company-fieldset",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _buyer_form() -> rx.Component:
     return rx.el.form(
         rx.heading(t("Your details"), as_="h2", size="5"),
@@ -112,6 +172,7 @@ def _buyer_form() -> rx.Component:
                 rx.heading(t("A few questions from the organiser"), as_="h3", size="4"),
             ),
             answer_fields(CheckoutState, CHECKOUT_ERROR),
+            _company_fields(),
             rx.hstack(
                 rx.checkbox(
                     id="accept-terms",

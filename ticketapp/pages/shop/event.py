@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from ticketapp.components.layout import page_layout
-from ticketapp.components.prices import approx_price
+from ticketapp.components.prices import approx_price, tax_note
 from ticketapp.state.locale import t
 from ticketapp.state.shop.catalog import EventPageState
 
@@ -47,6 +47,7 @@ def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
             rx.vstack(
                 rx.text(ticket_type["price"], weight="bold"),
                 approx_price(ticket_type["approx"]),
+                tax_note(ticket_type["tax"]),
                 spacing="0",
                 align="end",
             ),

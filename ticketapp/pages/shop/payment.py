@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from ticketapp.components.forms import done_region
 from ticketapp.components.layout import page_layout, page_title
-from ticketapp.components.payment import order_lines_table, payment_method_picker
+from ticketapp.components.payment import invoice_links, order_lines_table, payment_method_picker
 from ticketapp.components.questions import answer_fields
 from ticketapp.models import OrderStatus
 from ticketapp.state.locale import t
@@ -174,6 +174,7 @@ def _order() -> rx.Component:
             order_lines_table(S.lines),
             rx.cond(S.promo != "", rx.text(S.promo, color_scheme="green")),
             rx.text(t("Total"), ": ", S.total, weight="bold", size="5"),
+            invoice_links(S.invoices),
             width="100%",
         ),
         rx.cond(S.can_pay, _pay_form()),

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Hold, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import availability, find_cart, sales_state
+from ticketapp.services.invoicing.tax import NO_TAX, TaxRule, charged_unit
 from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.services.shared.money import Money
 
@@ -33,15 +34,13 @@ class CartLine:
     max_quantity: int  # what the visitor may choose for this line right now
     collect_attendee_names: bool
     discount: Money | None = None  # the promo code's discount per ticket, when it applies to this line
+    tax: TaxRule = NO_TAX  # added tax is charged on top (services/invoicing/tax)
 
     @property
     def price_to_pay(self) -> Money:
-        """One ticket's price, the discount taken off."""
-        return (
-            self.unit_price
-            if self.discount is None
-            else Money(self.unit_price.amount_minor - self.discount.amount_minor, self.unit_price.currency)
-        )
+        """One ticket's price, the discount taken off and any added tax put on (as checkout charges it)."""
+        off = self.discount.amount_minor if self.discount is not None else 0
+        return Money(charged_unit(self.unit_price.amount_minor - off, self.tax), self.unit_price.currency)
 
     @property
     def subtotal(self) -> Money:
@@ -124,6 +123,7 @@ def load_cart(session: Session, cart_token: str, *, now: datetime | None = None)
                 expired=hold.expires_at <= now,
                 max_quantity=min(ticket_type.max_per_order, remaining) if on_sale else 0,
                 collect_attendee_names=event.collect_attendee_names,
+                tax=TaxRule(ticket_type.tax_rate_bp, ticket_type.tax_included),
             )
         )
     if not cart.promo_code:

@@ -38,6 +38,7 @@ from ticketapp.services.booking.inventory import (
     ordered_for_event,
     sales_state,
 )
+from ticketapp.services.invoicing import buyer as invoice_buyer
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.services.questions import answers as questions
@@ -77,6 +78,7 @@ def convert_cart_to_pending_order(
     now: datetime | None = None,
     client: Client | None = None,
     answers: Mapping[str, str] | None = None,
+    company: invoice_buyer.Company | None = None,
 ) -> list[Order]:
     """Turn the cart's holds into pending orders, one per currency, atomically.
 
@@ -86,17 +88,20 @@ def convert_cart_to_pending_order(
     still free; otherwise nothing changes and HoldExpiredError is raised.
     The cart's promo code is checked again under its row's lock and its use recorded (PromoError if
     it cannot be used any more: nothing changes, the buyer removes it or tries again).
+    `company` asks for a company invoice (invoicing.buyer; TaxError before anything is written when its details
+    are wrong); an EU business from another member state pays reverse-charged types without VAT.
     The risk rules judge the new orders before the commit (services/risk/screening): a
     refused checkout changes nothing but the security log and raises RiskRefusedError.
     `answers` (slot key → text) answer the events' custom questions: checked against the cart's tickets and
     stored with the orders in this transaction (QuestionError for a missing or wrong one: nothing changes).
     """
     name, email = _check_buyer(buyer_name, buyer_email)
+    company = invoice_buyer.check_company(company) if company is not None else None
     for attempt in range(CODE_ATTEMPTS):
         begin_write_locked(session)
         try:
             orders = _convert_locked(
-                session, cart_token, name, email, user_id, locale, attendee_names or {}, now, answers or {}
+                session, cart_token, name, email, user_id, locale, attendee_names or {}, now, answers or {}, company
             )
             verdict = screening.screen_checkout(session, orders, client or Client())
             if verdict.refused:
@@ -126,6 +131,7 @@ def _convert_locked(
     attendee_names: Mapping[int, Sequence[str]],
     now: datetime | None,
     answers: Mapping[str, str],
+    company: invoice_buyer.Company | None = None,
 ) -> list[Order]:
     cart = find_cart(session, token)
     if cart is None:
@@ -160,6 +166,7 @@ def _convert_locked(
     for hold in holds:
         by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
     promo, off = _promo_locked(session, cart.promo_code, holds, types, by_currency, email, now)
+    reverse = invoice_buyer.reverse_charge_for(session, company)
     orders, discount_by_order = [], {}
     for currency, lines in sorted(by_currency.items()):
         order = _create_order(
@@ -176,7 +183,9 @@ def _convert_locked(
             now,
             off,
             promo.code if promo else None,
+            reverse,
         )
+        invoice_buyer.record(session, order, company, reverse)
         orders.append(order)
         discount_by_order[order.id or 0] = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in lines)
     questions.record_answers(
@@ -241,8 +250,17 @@ def _create_order(
     now: datetime,
     off: Mapping[int, int],
     promo_code: str | None,
+    reverse_charge: bool = False,
 ) -> Order:
-    price = {h.ticket_type_id: types[h.ticket_type_id].price_minor - off.get(h.ticket_type_id, 0) for h in holds}
+    # What each ticket costs: its list price less the discount, with added tax on top (or none, reverse-charged).
+    price = {
+        h.ticket_type_id: invoice_buyer.unit_price(
+            types[h.ticket_type_id],
+            types[h.ticket_type_id].price_minor - off.get(h.ticket_type_id, 0),
+            reverse_charge,
+        )
+        for h in holds
+    }
     discount = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in holds)
     order = Order(
         code=code,

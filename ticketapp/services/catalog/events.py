@@ -55,6 +55,9 @@ class TicketTypeInput:
     sales_start: datetime | None = None
     sales_end: datetime | None = None
     max_per_order: int = 10
+    tax_rate_bp: int = 0  # services/invoicing/tax: 2000 = 20 %
+    tax_included: bool = True
+    reverse_charge: bool = False
 
 
 @dataclass
@@ -167,7 +170,23 @@ def _new_type(event: Event, data: TicketTypeInput, position: int) -> TicketType:
         sales_end=data.sales_end,
         max_per_order=data.max_per_order,
         position=position,
+        tax_rate_bp=data.tax_rate_bp,
+        tax_included=data.tax_included,
+        reverse_charge=data.reverse_charge,
     )
+
+
+TYPE_COLUMNS = (
+    "price_minor",
+    "capacity",
+    "sales_start",
+    "sales_end",
+    "max_per_order",
+    "description",
+    "tax_rate_bp",
+    "tax_included",
+    "reverse_charge",
+)
 
 
 def update_event(session: Session, actor_id: int, event_id: int, data: EventInput) -> Event:
@@ -204,7 +223,7 @@ def update_event(session: Session, actor_id: int, event_id: int, data: EventInpu
             session.add(_new_type(event, ticket_type, position))
             continue
         row = existing[ticket_type.id]
-        for name in ("price_minor", "capacity", "sales_start", "sales_end", "max_per_order", "description"):
+        for name in TYPE_COLUMNS:
             setattr(row, name, getattr(ticket_type, name))
         row.name, row.position = ticket_type.name.strip(), position
     audit(session, actor_id, "event.update", "event", event.id, title=event.title)

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import Event, EventStatus, TicketType, Venue, utcnow
+from ticketapp.services.invoicing.tax import NO_TAX, TaxRule
 from ticketapp.services.shared.money import Money
 
 # Event categories and their English labels (translated through the catalogs).
@@ -45,6 +46,7 @@ class TicketTypeView:
     price: Money
     capacity: int
     max_per_order: int
+    tax: TaxRule = NO_TAX  # services/invoicing/tax: "incl. 20 % VAT" or "+ 20 % VAT"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def get_public_event(session: Session, slug: str) -> EventDetail | None:
                 price=Money(t.price_minor, event.currency),
                 capacity=t.capacity,
                 max_per_order=t.max_per_order,
+                tax=TaxRule(t.tax_rate_bp, t.tax_included),
             )
             for t in types
         ],

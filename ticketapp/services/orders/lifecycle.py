@@ -11,6 +11,8 @@ a name changed) and flags are log rows that change no status. After the commit
 that made an order paid or refunded, `announce_paid` / `announce_refund` emit the
 hooks that start the follow-up jobs; that work is recorded as due in the commit itself
 (`mark_paid`, `refund_due`), so a lost job is re-enqueued by the reconciler.
+The invoice (and its number) is written by `mark_paid`, and a credit note by every move to a refunded or
+cancelled status, in the same transaction (services/invoicing/numbering).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ticketapp.models.types import UTCDateTime
 from ticketapp.services import hooks
 from ticketapp.services.booking import seats
 from ticketapp.services.errors import DomainError
+from ticketapp.services.invoicing import numbering as invoices
 from ticketapp.services.risk import attempts
 from ticketapp.services.shared import bus, due
 
@@ -45,6 +48,8 @@ TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
 }
 # Where an unpaid order may end; its seats stop counting as sold.
 UNPAID_ENDINGS = (S.CANCELLED, S.FAILED, S.EXPIRED)
+# Where a paid order's invoice is corrected by a credit note for what is no longer sold.
+CREDITED_ENDINGS = (S.PARTIALLY_REFUNDED, S.REFUNDED, S.CANCELLED)
 EXPIRY_NOTE = "payment window closed"
 
 
@@ -95,12 +100,26 @@ def move(
     order.status = target
     order.updated_at = now
     session.add(order)
+    if target in CREDITED_ENDINGS:
+        _credit(session, order, actor_id, now)
+
+
+def _credit(session: Session, order: Order, actor_id: int | None, now: datetime) -> None:
+    """Refunded or cancelled: the credit note, in the transaction that records it (numbering.credit_to_match)."""
+    credit = invoices.credit_to_match(session, order, now)
+    if credit is not None:
+        _log(session, order.id or 0, f"credit note {credit.code} issued", actor_id=actor_id, at=now)
 
 
 def mark_paid(session: Session, order: Order, note: str, *, actor_id: int | None = None, now: datetime) -> None:
     """The money is in and the seats are the order's: the caller holds the inventory locks and commits."""
     move(session, order, OrderStatus.PAID, note, actor_id=actor_id, now=now)
     order.paid_at = now
+    # The invoice and its number belong to the payment's transaction: never a paid order without one, never a
+    # number taken by a payment that rolled back (numbering.allocate).
+    invoice = invoices.issue_for_paid(session, order, now)
+    if invoice is not None:
+        _log(session, order.id or 0, f"invoice {invoice.code} issued", actor_id=actor_id, at=now)
     if order.review_state == ReviewState.HELD:
         _log(session, order.id or 0, "tickets held for risk review", actor_id=actor_id, at=now)
         return  # the tickets wait for an admin's approval (approve_review records them due)

@@ -21,12 +21,17 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import gettext, normalize_locale, translate
 from ticketapp.models import Event, Order, OrderLog, Refund, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.services import hooks
+from ticketapp.services.invoicing.links import invoice_path
+from ticketapp.services.invoicing.numbering import current_invoice
+from ticketapp.services.invoicing.pdf import invoice_pdf
+from ticketapp.services.invoicing.tax import paid_label
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.calendar import event_ics
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.mail import (
     Attachment,
+    MailBlock,
     MailBody,
     MailLink,
     bullets,
@@ -127,11 +132,24 @@ def calendar_attachments(session: Session, order: Order) -> list[Attachment]:
     ]
 
 
+def invoice_attachments(session: Session, order: Order) -> list[Attachment]:
+    """The order's current invoice as a PDF in the buyer's language (none for a free order, or over the limit)."""
+    invoice = current_invoice(session, order.id or 0)
+    if invoice is None:
+        return []
+    settings = get_settings()
+    path = invoice_pdf(session, invoice, settings.ticket_cache_dir, order.locale)
+    if path.stat().st_size > settings.ticket_mail_attach_max_kb * 1024:
+        return []  # over the mail size limit, as the tickets: the mail's signed link downloads it
+    return [Attachment(f"{invoice.code}.pdf", path.read_bytes(), "application/pdf")]
+
+
 def _summary_lines(summary: OrderSummary, lang: str) -> list[str]:
     lines = [
         f"{line.quantity} × {line.ticket_type} — {line.event_title} "
         f"({format_event_datetime(line.event_starts_at, line.timezone, lang)}, {line.venue_name}): "
         f"{format_money(line.subtotal, lang)}"
+        + (f" ({label})" if (label := paid_label(line.tax_rate_bp, line.reverse_charged, lang)) else "")
         for line in summary.lines
     ]
     if summary.promo_code and summary.discount.amount_minor:
@@ -169,10 +187,23 @@ def confirmation_body(
         paragraph(total, strong=True),
         paragraph(tickets_note),
         link_list(gettext(lang, "Your tickets"), ticket_links),
+        *_invoice_blocks(summary, lang),
         paragraph(gettext(lang, "Add the event to your calendar with the attached .ics file.")),
         button(gettext(lang, "View my order"), order_url),
     ]
     return render(blocks, lang)
+
+
+def _invoice_blocks(summary: OrderSummary, lang: str) -> list[MailBlock]:
+    """The invoice's number and download link (the PDF itself is attached)."""
+    invoices = [ref for ref in summary.invoices if ref.kind == "invoice"]
+    if not invoices:
+        return []
+    code = invoices[-1].code
+    url = get_settings().base_url + invoice_path(code, summary.code)
+    text = translate(lang, "Your invoice {code}: download it as a PDF with the link below.", code=code)
+    link = MailLink(gettext(lang, "Download the invoice"), code, url)
+    return [paragraph(text), link_list(gettext(lang, "Invoice"), [link])]
 
 
 def _pdf_attachment(order: Order, pdf_path: Path | None) -> Attachment | None:
@@ -199,7 +230,8 @@ def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *,
     assert summary is not None  # noqa: S101  (the order was just locked)
     links = ticket_links(session, order)
     body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
-    attachments = ([attachment] if attachment else []) + calendar_attachments(session, order)
+    attachments = ([attachment] if attachment else []) + invoice_attachments(session, order)
+    attachments += calendar_attachments(session, order)
     subject = translate(lang, "Your tickets for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html, attachments)
     return True

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Order, OrderItem, ReviewState, TicketType, Venue
+from ticketapp.services.invoicing import numbering as invoice_numbering
 from ticketapp.services.orders.authorisations import authorised_payment
 from ticketapp.services.orders.payments import available_methods, get_order_by_code
 from ticketapp.services.shared.money import Money
@@ -24,6 +25,8 @@ class OrderLine:
     quantity: int
     unit_price: Money  # what one ticket cost the buyer, any promo discount taken off
     discount_minor: int = 0  # the promo discount per ticket
+    tax_rate_bp: int = 0  # the VAT inside unit_price (services/invoicing/tax)
+    reverse_charged: bool = False  # sold without VAT to an EU business (the buyer accounts for it)
 
     @property
     def subtotal(self) -> Money:
@@ -32,6 +35,13 @@ class OrderLine:
     @property
     def list_price(self) -> Money:
         return Money(self.unit_price.amount_minor + self.discount_minor, self.unit_price.currency)
+
+
+@dataclass(frozen=True)
+class InvoiceRef:
+    code: str
+    kind: str  # InvoiceKind: invoice or credit_note
+    gross: Money
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class OrderSummary:
     promo_code: str | None = None  # the code the order was placed with
     # The account that placed it (None: a guest's order, reached through its signed link).
     user_id: int | None = None
+    invoices: tuple[InvoiceRef, ...] = ()  # its invoices and credit notes, oldest first
 
     @property
     def discount(self) -> Money:
@@ -89,6 +100,8 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         .where(OrderItem.order_id == order.id)
         .order_by(col(OrderItem.id))
     ).all()
+    company = invoice_numbering.buyer_of(session, order.id or 0)
+    reverse = bool(company and company.reverse_charge)
     lines = [
         OrderLine(
             event_title=event.title,
@@ -99,6 +112,8 @@ def _summary(session: Session, order: Order) -> OrderSummary:
             quantity=item.quantity,
             unit_price=Money(item.unit_price_minor, order.currency),
             discount_minor=item.discount_minor,
+            tax_rate_bp=0 if reverse and ticket_type.reverse_charge else ticket_type.tax_rate_bp,
+            reverse_charged=reverse and ticket_type.reverse_charge and ticket_type.tax_rate_bp > 0,
         )
         for item, ticket_type, event, venue in rows
     ]
@@ -117,4 +132,8 @@ def _summary(session: Session, order: Order) -> OrderSummary:
         authorised=order.review_state is not None and authorised_payment(session, order) is not None,
         promo_code=order.promo_code,
         user_id=order.user_id,
+        invoices=tuple(
+            InvoiceRef(i.code, i.kind, Money(i.gross_minor, i.currency))
+            for i in invoice_numbering.order_invoices(session, order.id or 0)
+        ),
     )

@@ -66,7 +66,7 @@ class TicketPage:
     is_void: bool
 
 
-def _pdf_text(text: str) -> str:
+def pdf_text(text: str) -> str:
     # Babel's French formats use U+202F (narrow no-break space), which the
     # built-in PDF fonts lack; a plain no-break space prints the same.
     return text.replace("\u202f", "\u00a0")
@@ -85,13 +85,13 @@ def _page_for(session: Session, ticket: Ticket, order: Order, lang: str, key: Si
         ticket_code=ticket.code,
         token=token_for_ticket(session, ticket, key),
         event_title=event.title,
-        starts_at=_pdf_text(format_event_date_long(event.starts_at, venue.timezone, lang)),
+        starts_at=pdf_text(format_event_date_long(event.starts_at, venue.timezone, lang)),
         venue=venue.name,
         venue_address=f"{venue.address}, {venue.city}",
         ticket_type=ticket_type.name,
         attendee_name=ticket.attendee_name or order.buyer_name,
         order_code=order.code,
-        price=_pdf_text(format_money(price, lang)),
+        price=pdf_text(format_money(price, lang)),
         is_void=ticket.status == TicketStatus.VOID or order.status in VOID_STATUSES,
     )
 
@@ -132,11 +132,13 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-STYLE = (
-    f"""
+# The embedded fonts, shared with the other PDFs (invoices: services/invoicing/pdf.py).
+FONT_FACES = f"""
 @font-face {{ font-family: TicketSans; src: url({FONT_REGULAR}); }}
 @font-face {{ font-family: TicketSans; src: url({FONT_BOLD}); font-weight: bold; }}
 """
+STYLE = (
+    FONT_FACES
     + """
 @page { size: a4 portrait; margin: 1.6cm; }
 html, title, body { font-family: TicketSans; font-size: 11pt; color: #111111; }
@@ -205,6 +207,11 @@ def render_pdf(pages: list[TicketPage], lang: str, organiser: str) -> bytes:
         f'<html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>{body}</body></html>"
     )
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render a whole HTML document with xhtml2pdf; identical input gives identical bytes."""
     # Invariant mode drops creation dates and random document ids: byte-identical re-renders.
     rl_config.invariant = 1
     output = io.BytesIO()
@@ -212,7 +219,7 @@ def render_pdf(pages: list[TicketPage], lang: str, organiser: str) -> bytes:
     policy = ResourceAccessPolicy(base_dir=ASSETS_DIR, allow_remote=False)
     status = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=policy)
     if status.err:
-        raise RuntimeError(f"ticket PDF rendering failed ({status.err} errors)")
+        raise RuntimeError(f"PDF rendering failed ({status.err} errors)")
     return output.getvalue()
 
 

@@ -16,7 +16,9 @@ from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.profile import ProfileUpdate
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.accounts.sessions import mark_second_factor_ok
+from ticketapp.services.invoicing import links as invoice_links
 from ticketapp.services.orders.history import OrderSummary, get_user_order, list_user_orders
+from ticketapp.services.orders.summary import InvoiceRef
 from ticketapp.services.shared.money import BABEL_LOCALES, Money
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
@@ -211,6 +213,7 @@ class OrderDetailState(SentWhenUsed, rx.State):
     tickets: str = ""
     buyer: str = ""
     lines: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []  # download links of its invoices and credit notes
 
     @rx.event
     async def load(self) -> EventSpec | None:
@@ -239,6 +242,11 @@ class OrderDetailState(SentWhenUsed, rx.State):
             }
             for line in detail.lines
         ]
+        refs = [
+            InvoiceRef(i.code, i.kind, Money(i.gross_minor, i.currency))
+            for i in await run_db(invoice_links.documents, detail.summary.code)
+        ]
+        self.invoices = invoice_links.download_views(refs, detail.summary.code, lang, guest=False)
         return None
 
 

@@ -14,6 +14,7 @@ from ticketapp.i18n import gettext, msgid
 from ticketapp.models import Event, TicketType, Venue
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
+from ticketapp.services.invoicing import tax
 from ticketapp.services.shared import media
 from ticketapp.services.shared.money import Money, minor_exponent
 from ticketapp.state.admin.events import STATUS_LABELS
@@ -55,6 +56,13 @@ def _whole(raw: str, default: int | None = None) -> int | None:
     return int(raw)
 
 
+def _rate(raw: str) -> int:
+    try:
+        return tax.parse_rate(raw)
+    except tax.TaxError as refused:
+        raise AdminError(refused.message, **refused.values) from None
+
+
 def _form_to_input(form: dict[str, str], types: list[dict[str, str]]) -> EventInput:
     currency = form.get("currency", "EUR").upper()
     if len(currency) != 3 or not currency.isalpha():
@@ -82,6 +90,9 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]]) -> EventIn
                 max_per_order=_whole(t.get("max_per_order", ""), 10) or 10,
                 sales_start=_parse_moment(t.get("sales_start", "")),
                 sales_end=_parse_moment(t.get("sales_end", "")),
+                tax_rate_bp=_rate(t.get("tax_rate", "")),
+                tax_included=t.get("tax_mode", "included") != "added",
+                reverse_charge=t.get("reverse_charge") == "on",
             )
             for t in types
         ],
@@ -119,6 +130,9 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
             "sales_start": _local(t.sales_start),
             "sales_end": _local(t.sales_end),
             "sold": str(sold.get(t.id or 0, 0)),
+            "tax_rate": tax.format_rate(t.tax_rate_bp, "en") if t.tax_rate_bp else "",
+            "tax_mode": "included" if t.tax_included else "added",
+            "reverse_charge": "on" if t.reverse_charge else "",
         }
         for t in types
     ]
@@ -138,6 +152,9 @@ NEW_TYPE = {
     "sales_start": "",
     "sales_end": "",
     "sold": "0",
+    "tax_rate": "",
+    "tax_mode": "included",
+    "reverse_charge": "",
 }
 
 
@@ -160,6 +177,9 @@ TYPE_FIELDS = {
     "max_per_order": SHORT_MAX,
     "sales_start": SHORT_MAX,
     "sales_end": SHORT_MAX,
+    "tax_rate": SHORT_MAX,
+    "tax_mode": SHORT_MAX,
+    "reverse_charge": SHORT_MAX,
 }
 
 

@@ -13,10 +13,12 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
 from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus, ReviewState
 from ticketapp.services.catalog.events import AdminError
+from ticketapp.services.invoicing import links as invoice_links
 from ticketapp.services.orders import admin as admin_orders
 from ticketapp.services.orders import trail
 from ticketapp.services.orders.admin import search_from_query
 from ticketapp.services.orders.lifecycle import OrderError
+from ticketapp.services.orders.summary import InvoiceRef
 from ticketapp.services.questions import answers as questions
 from ticketapp.services.shared import bus
 from ticketapp.services.shared.dates import format_event_datetime
@@ -133,6 +135,7 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
     summary: dict[str, str] = {}
     items: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []  # its invoices and credit notes (services/invoicing)
     tickets: list[dict[str, str]] = []
     log: list[dict[str, str]] = []
     is_unpaid: bool = False
@@ -176,6 +179,11 @@ class AdminOrderState(SentWhenUsed, StaffPageState, rx.State):
             {"line": f"{p.provider} · {p.status} · {money(p.amount_minor)} · {p.provider_reference or ''}"}
             for p in detail.payments
         ]
+        refs = [
+            InvoiceRef(i.code, i.kind, Money(i.gross_minor, i.currency))
+            for i in await run_db(invoice_links.documents, order.code)
+        ]
+        self.invoices = invoice_links.download_views(refs, order.code, lang, guest=False)
         self.tickets = [
             {
                 "id": str(tk.id),

@@ -14,6 +14,7 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.booking import holds, inventory
 from ticketapp.services.booking.cart import CartLine, CartView, cart_item_count, load_cart
 from ticketapp.services.currency.display import DisplayCurrency
+from ticketapp.services.invoicing.tax import paid_label
 from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_datetime
@@ -38,6 +39,7 @@ def cart_line_view(line: CartLine, display: DisplayCurrency) -> dict[str, str]:
         "unit_price": line.price_to_pay.format(lang),
         "subtotal": line.subtotal.format(lang),
         "approx": display.approx(line.price_to_pay),
+        "tax": paid_label(line.tax.rate_bp, False, lang),
         "quantity": str(line.quantity),
         "options": ",".join(str(n) for n in range(1, max(line.max_quantity, line.quantity) + 1)),
         "label": translate(lang, "Quantity of {type} for {event}", type=line.ticket_type_name, event=line.event_title),

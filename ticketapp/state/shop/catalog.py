@@ -18,6 +18,7 @@ from ticketapp.services.catalog.public import (
     list_upcoming_events,
 )
 from ticketapp.services.currency.display import DisplayCurrency
+from ticketapp.services.invoicing.tax import tax_label
 from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
@@ -84,6 +85,7 @@ def ticket_type_view(
         "description": ticket_type.description,
         "price": ticket_type.price.format(lang),
         "approx": display.approx(ticket_type.price),
+        "tax": tax_label(ticket_type.tax, lang),
         "status": offer_label(offer, lang),
         "max": str(max_quantity),
         "options": ",".join(str(n) for n in range(1, max_quantity + 1)),

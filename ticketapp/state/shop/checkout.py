@@ -19,6 +19,8 @@ from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, load_cart
+from ticketapp.services.invoicing.buyer import Company
+from ticketapp.services.invoicing.tax import TaxError
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.promotions.codes import PromoError
 from ticketapp.services.questions import answers as questions
@@ -28,7 +30,7 @@ from ticketapp.services.risk.rules import Client
 from ticketapp.services.risk.screening import RiskRefusedError
 from ticketapp.state.account.auth import current_user
 from ticketapp.state.base import focus_control
-from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.answers import answer_control, field_views, read_answers, yes_no_labels
 from ticketapp.state.shop.cart import CartState, cart_line_view, discount_labels, total_labels
@@ -43,7 +45,10 @@ DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 CHECKOUT_ERROR_FIELDS = {
     "Please enter your name.": "buyer-name",
     "Please enter a valid e-mail address.": "buyer-email",
+    "Please enter the company name (at most 200 characters).": "company-name",
+    "Please enter the company's billing address (at most 500 characters).": "company-address",
 }
+COMPANY_FIELDS = {"company-name": NAME_MAX, "company-address": TEXT_MAX, "company-vat": SHORT_MAX}
 
 
 class CheckoutState(SentWhenUsed, rx.State):
@@ -66,6 +71,9 @@ class CheckoutState(SentWhenUsed, rx.State):
     buyer_name: str = ""
     buyer_email: str = ""
     accept_terms: bool = False
+    # "I need an invoice for a company": its name, billing address and VAT id (services/invoicing/buyer).
+    invoice_company: bool = False
+    company: dict[str, str] = {}
     error: str = ""
     placing: bool = False
     order_codes: list[str] = []
@@ -83,6 +91,10 @@ class CheckoutState(SentWhenUsed, rx.State):
     @rx.event
     def set_accept_terms(self, value: bool) -> None:
         self.accept_terms = bool(value)
+
+    @rx.event
+    def set_invoice_company(self, value: bool) -> None:
+        self.invoice_company = bool(value)
 
     @rx.event
     async def load(self) -> None:
@@ -177,11 +189,13 @@ class CheckoutState(SentWhenUsed, rx.State):
                 user_id,
                 self._client(),
                 dict(self.answers),
+                self._company(),
             )
-        except (inventory.BookingError, RiskRefusedError, PromoError, QuestionError) as refused:
+        except (inventory.BookingError, RiskRefusedError, PromoError, QuestionError, TaxError) as refused:
             self.error = refused.translated(lang)
             self.placing = False
-            self.error_field = CHECKOUT_ERROR_FIELDS.get(refused.message, "")
+            vat_refusal = isinstance(refused, TaxError) and refused.message not in CHECKOUT_ERROR_FIELDS
+            self.error_field = "company-vat" if vat_refusal else CHECKOUT_ERROR_FIELDS.get(refused.message, "")
             if isinstance(refused, QuestionError) and refused.field:
                 self.error_field = answer_control(refused.field)
             if self.error_field:
@@ -210,9 +224,15 @@ class CheckoutState(SentWhenUsed, rx.State):
         """The submitted name, e-mail and attendee names: the page's own fields only, capped."""
         details = form_values(form, {"buyer-name": NAME_MAX, "buyer-email": EMAIL_MAX})
         self.buyer_name, self.buyer_email = details["buyer-name"], details["buyer-email"]
+        self.company = form_values(form, COMPANY_FIELDS) if self.invoice_company else {}
         names = form_values(form, {attendee_control(field["key"]): NAME_MAX for field in self.attendee_fields})
         self.attendees = {field["key"]: names[attendee_control(field["key"])] for field in self.attendee_fields}
         self.answers = read_answers(form, self.question_fields, self.question_options)
+
+    def _company(self) -> Company | None:
+        if not self.invoice_company:
+            return None
+        return Company(self.company["company-name"], self.company["company-address"], self.company["company-vat"])
 
     async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
         try:
@@ -238,6 +258,7 @@ def _place(
     user_id: int | None,
     client: Client,
     answers: dict[str, str],
+    company: Company | None,
 ) -> list[Order]:
     return orders.convert_cart_to_pending_order(
         session,
@@ -249,4 +270,5 @@ def _place(
         attendee_names=names,
         client=client,
         answers=answers,
+        company=company,
     )

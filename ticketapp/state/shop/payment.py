@@ -14,6 +14,8 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import PENDING_STATUSES, OrderStatus, utcnow
 from ticketapp.services.booking import holds
 from ticketapp.services.booking.inventory import BookingError
+from ticketapp.services.invoicing import links as invoice_links
+from ticketapp.services.invoicing.tax import paid_label
 from ticketapp.services.orders import cancellation, lifecycle
 from ticketapp.services.orders import payments as order_payments
 from ticketapp.services.orders.lifecycle import OrderError
@@ -81,6 +83,7 @@ def line_views(summary: OrderSummary, lang: str) -> list[dict[str, str]]:
             "quantity": str(line.quantity),
             "unit_price": line.unit_price.format(lang),
             "subtotal": line.subtotal.format(lang),
+            "tax": paid_label(line.tax_rate_bp, line.reverse_charged, lang),
             "list_price": line.list_price.format(lang) if line.discount_minor else "",
             "discount": translate(
                 lang, "−{amount} each", amount=Money(line.discount_minor, line.unit_price.currency).format(lang)
@@ -118,6 +121,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
     promo: str = ""  # "Promo code SPRING: −€10.00" when the order has a discount
     buyer_email: str = ""
     lines: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []  # download links of its invoices and credit notes
     methods: list[dict[str, str]] = []
     method: str = ""
     deadline: str = ""
@@ -172,6 +176,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self.promo = promo_label(summary, lang)
         self.buyer_email = summary.buyer_email
         self.lines = line_views(summary, lang)
+        self.invoices = invoice_links.download_views(list(summary.invoices), summary.code, lang, guest=True)
         open_for_payment = summary.expires_at is None or summary.expires_at > utcnow()
         self.methods = method_options(summary.methods, lang) if open_for_payment else []
         if self.methods and self.method not in summary.methods:
