@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ticketapp.models import SupportMessage, SupportTicket
+from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.services.support import views
 from ticketapp.services.support.views import duration, message_view, opening_hours, ticket_view
+from ticketapp.settings import get_settings
 
 
 def test_opening_hours_read_naturally_in_each_language() -> None:
@@ -60,3 +63,11 @@ def test_ticket_rows_flag_overdue_timers() -> None:
     assert (row["status_label"], row["priority_label"], row["channel_label"]) == ("New", "High", "E-mail")
     ticket.first_response_at = created + timedelta(minutes=30)
     assert ticket_view(ticket, "fr", created + timedelta(hours=2))["first_response"] == "Respecté"
+
+
+def test_agent_panel_dates_are_written_as_in_the_rest_of_the_app() -> None:
+    moment = datetime(2026, 12, 3, 13, 5, tzinfo=UTC)
+    zone = get_settings().support.timezone
+    assert views.date_time(moment, "en") == format_event_datetime(moment, zone, "en")
+    assert views.date_time(moment, "fr") == format_event_datetime(moment, zone, "fr")
+    assert "2026" in views.date_time(moment, "en") and "/" not in views.date_time(moment, "en")

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time, get_day_names
+from babel.dates import format_time, get_day_names
 from sqlmodel import Session
 
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.models import SupportMessage, SupportTicket
 from ticketapp.models.support import AuthorKind, ChatStatus
 from ticketapp.services.accounts.access import Viewer
+from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES
 from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import content as support_content
@@ -57,7 +58,8 @@ def short_time(moment: datetime, lang: str) -> str:
 
 
 def date_time(moment: datetime, lang: str) -> str:
-    return format_datetime(_local(moment), format="short", locale=BABEL_LOCALES.get(lang, lang))
+    """Written as everywhere else in the app ('Dec 3, 2026 · 1:05 PM'), in the support desk's time zone."""
+    return format_event_datetime(moment, get_settings().support.timezone, lang)
 
 
 def duration(seconds: int, lang: str) -> str:
