@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from tests.e2e.support_helpers import sign_in_as_agent, sign_in_as_customer
 from ticketapp.db import make_engine
+from ticketapp.services.support.chat import post_customer_message, start_chat
 from ticketapp.services.support.tickets import submit_contact_form
 
 
@@ -96,3 +97,24 @@ def test_a_long_queue_is_read_a_page_at_a_time(browser: Browser, live_app) -> No
     pagination.get_by_role("button", name="Previous").click()
     expect(pagination).to_contain_text("Page 1")
     expect(first_reference).to_have_text(first_of_page_one)
+
+
+def test_a_long_chat_opens_on_its_newest_line(browser: Browser, live_app) -> None:
+    page = browser.new_context(base_url=live_app.url).new_page()
+    sign_in_as_agent(page, live_app.database_url)
+    page.goto("/agent")
+    expect(page.get_by_label("My status")).to_have_value("online")  # lines stay live chat, not requests
+    guest = f"Lola Longchat {secrets.token_hex(3)}"
+    engine = make_engine(live_app.database_url)
+    with Session(engine) as session:
+        chat = start_chat(session, None, guest_name=guest, guest_email="lola@example.com")
+        for n in range(1, 21):
+            post_customer_message(session, chat, f"Line {n} of a long question")
+    engine.dispose()
+
+    page.reload()  # written by this test process, whose live facts do not reach the app's
+    row = page.get_by_role("row").filter(has_text=guest)
+    row.get_by_role("button", name=re.compile("^Open chat with")).click()
+    log = page.get_by_role("log", name="Chat messages")
+    expect(log.get_by_text("Line 20 of a long question")).to_be_in_viewport()
+    expect(log.get_by_text("Line 1 of a long question", exact=True)).not_to_be_in_viewport()

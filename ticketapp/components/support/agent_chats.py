@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import TYPING_THROTTLE_MS, select_field, textarea_field
-from ticketapp.components.support.chat import chat_line
+from ticketapp.components.support.chat import chat_line, live_chat_log
 from ticketapp.i18n import msgid
 from ticketapp.state.locale import t
 from ticketapp.state.support.agent_chats import AgentChatState as Chats
@@ -67,13 +67,7 @@ def _chat_row(chat: ObjectVar[dict[str, str]]) -> rx.Component:
 def _open_chat() -> rx.Component:
     return rx.el.section(
         rx.heading(t("Chat with"), " ", Chats.chat_customer, as_="h3", size="4", id="open-chat-title"),
-        rx.el.ol(
-            rx.foreach(Chats.chat_messages, lambda m: chat_line(m)),
-            role="log",
-            aria_live="polite",
-            aria_label=t("Chat messages"),
-            class_name="chat-log",
-        ),
+        live_chat_log(rx.foreach(Chats.chat_messages, lambda m: chat_line(m)), t("Chat messages")),
         rx.box(
             rx.cond(Chats.customer_typing, rx.text(t("The customer is typing…"), size="1", color_scheme="gray")),
             role="status",

@@ -114,15 +114,21 @@ def _start_form() -> rx.Component:
     )
 
 
+def live_chat_log(lines: rx.Component, label: rx.Var[str] | str) -> rx.Component:
+    """A live chat's lines, oldest first, in a box that shows the newest and stays there as lines arrive.
+
+    The box is a reversed flex column around the list: browsers then keep it scrolled to its end
+    without any script, while the list itself (what screen readers read) stays in reading order.
+    """
+    return rx.box(
+        rx.el.ol(lines, role="log", aria_live="polite", aria_label=label, class_name="chat-log"),
+        class_name="chat-scroll",
+    )
+
+
 def _conversation() -> rx.Component:
     return rx.vstack(
-        rx.el.ol(
-            rx.foreach(Chat.messages, lambda m: chat_line(m)),
-            role="log",
-            aria_live="polite",
-            aria_label=t("Conversation"),
-            class_name="chat-log",
-        ),
+        live_chat_log(rx.foreach(Chat.messages, lambda m: chat_line(m)), t("Conversation")),
         rx.box(
             rx.cond(Chat.agent_typing, rx.text(t("The agent is typing…"), size="1", color_scheme="gray")),
             role="status",
