@@ -175,11 +175,14 @@ def select_field(
     *,
     name: str | None = None,
     width: str = "100%",
+    invalid: rx.Var[bool] | None = None,
+    error_id: str | None = None,
     **props: Any,
 ) -> rx.Component:
-    """A labelled select over `rx.el.option`s (a list, or one `rx.foreach`)."""
+    """A labelled select over `rx.el.option`s (a list, or one `rx.foreach`); `invalid` and `error_id` as for
+    `text_field`."""
     children = options if isinstance(options, list) else [options]
-    control = rx.el.select(*children, **_control_props(control_id, name, None, props))
+    control = rx.el.select(*children, **_control_props(control_id, name, None, props, invalid, error_id))
     return labelled_field(label, control, control_id, width=width)
 
 

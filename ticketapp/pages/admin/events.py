@@ -111,23 +111,34 @@ def events_page() -> rx.Component:
     )
 
 
-def _field(label: str, name: str, **props: object) -> rx.Component:
+# The form's message region: a refused save marks the field it is about, described by this message.
+EVENT_FORM_MESSAGE = "event-form-message"
+
+
+def _marks(control_id: rx.Var[str] | str) -> dict[str, Any]:
+    return {"invalid": AdminEventFormState.error_field == control_id, "error_id": EVENT_FORM_MESSAGE}
+
+
+def _field(label: str, name: str, **props: Any) -> rx.Component:
     return text_field(
         t(label),
         f"ef-{name}",
         value=AdminEventFormState.form.get(name, ""),
         on_change=lambda v: AdminEventFormState.set_field(name, v),
+        **_marks(f"ef-{name}"),
         **props,
     )
 
 
 def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Component:
     def cell(label: str, name: str, **props: Any) -> rx.Component:
+        control_id = f"tt-{name}-" + index.to_string()
         return text_field(
             t(label),
-            f"tt-{name}-" + index.to_string(),
+            control_id,
             value=row[name],
             on_change=lambda v: AdminEventFormState.set_type_field(index, name, v),
+            **_marks(control_id),
             **props,
         )
 
@@ -175,6 +186,7 @@ def _form() -> rx.Component:
                     [rx.el.option(c, value=c) for c in CATEGORIES],
                     value=AdminEventFormState.form.get("category", ""),
                     on_change=lambda v: AdminEventFormState.set_field("category", v),
+                    **_marks("ef-category"),
                 ),
                 select_field(
                     t("Venue"),
@@ -182,6 +194,7 @@ def _form() -> rx.Component:
                     rx.foreach(AdminEventFormState.venues, lambda v: rx.el.option(v["name"], value=v["id"])),
                     value=AdminEventFormState.form.get("venue_id", ""),
                     on_change=lambda v: AdminEventFormState.set_field("venue_id", v),
+                    **_marks("ef-venue"),
                 ),
                 _field(msgid("Starts (UTC)"), "starts_at", type="datetime-local", required=True),
                 _field(msgid("Ends (UTC)"), "ends_at", type="datetime-local", required=True),
@@ -203,7 +216,7 @@ def _form() -> rx.Component:
             rx.heading(t("Ticket types"), as_="h2", size="4"),
             rx.foreach(AdminEventFormState.ticket_types, _type_row),
             rx.button(t("Add a ticket type"), type="button", variant="soft", on_click=AdminEventFormState.add_type),
-            shell.feedback(AdminEventFormState.message, AdminEventFormState.message_is_error),
+            shell.feedback(AdminEventFormState.message, AdminEventFormState.message_is_error, EVENT_FORM_MESSAGE),
             rx.button(t("Save event"), type="submit"),
             spacing="3",
             width="100%",
