@@ -59,6 +59,17 @@ def chat_line(
     )
 
 
+def chat_log(messages: rx.Var[list[dict[str, str]]], label: rx.Var[str]) -> rx.Component:
+    """A live conversation: a `role=log` region (new lines are read out politely) holding its lines as a list.
+    `role=log` on the `<ol>` itself would replace the list's role and leave its items outside any list."""
+    return rx.box(
+        rx.el.ol(rx.foreach(messages, lambda m: chat_line(m)), class_name="chat-log"),
+        role="log",
+        aria_live="polite",
+        aria_label=label,
+    )
+
+
 def _attachment(
     message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None
 ) -> rx.Component:
@@ -116,13 +127,7 @@ def _start_form() -> rx.Component:
 
 def _conversation() -> rx.Component:
     return rx.vstack(
-        rx.el.ol(
-            rx.foreach(Chat.messages, lambda m: chat_line(m)),
-            role="log",
-            aria_live="polite",
-            aria_label=t("Conversation"),
-            class_name="chat-log",
-        ),
+        chat_log(Chat.messages, t("Conversation")),
         rx.box(
             rx.cond(Chat.agent_typing, rx.text(t("The agent is typing…"), size="1", color_scheme="gray")),
             role="status",

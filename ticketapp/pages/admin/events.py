@@ -11,9 +11,14 @@ from ticketapp.components.admin import shell
 from ticketapp.components.forms import labelled_upload, select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
+from ticketapp.services.catalog.public import category_msgid
 from ticketapp.state.admin.event_form import AdminEventFormState
 from ticketapp.state.admin.events import STATUS_LABELS, AdminEventsState
-from ticketapp.state.locale import t
+from ticketapp.state.locale import colon, t
+
+
+def _category_options() -> list[rx.Component]:
+    return [rx.el.option(t(category_msgid(code)), value=code) for code in CATEGORIES]
 
 
 def _filters() -> rx.Component:
@@ -29,7 +34,7 @@ def _filters() -> rx.Component:
         select_field(
             t("Category"),
             "ev-category",
-            [rx.el.option(t("All categories"), value=""), *[rx.el.option(c, value=c) for c in CATEGORIES]],
+            [rx.el.option(t("All categories"), value=""), *_category_options()],
             value=AdminEventsState.category,
             on_change=AdminEventsState.set_category,
         ),
@@ -155,7 +160,7 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
             spacing="2",
         ),
         rx.hstack(
-            rx.text(t("Sold"), ": ", row["sold"], size="1"),
+            rx.text(t("Sold"), colon(), row["sold"], size="1"),
             rx.cond(
                 row["sold"] == "0",
                 shell.small_button(t("Remove"), AdminEventFormState.remove_type(index), color_scheme="tomato"),
@@ -183,7 +188,7 @@ def _form() -> rx.Component:
                 select_field(
                     t("Category"),
                     "ef-category",
-                    [rx.el.option(c, value=c) for c in CATEGORIES],
+                    _category_options(),
                     value=AdminEventFormState.form.get("category", ""),
                     on_change=lambda v: AdminEventFormState.set_field("category", v),
                     **_marks("ef-category"),
@@ -234,7 +239,7 @@ def _publication() -> rx.Component:
     return rx.cond(
         AdminEventFormState.event_id != "",
         rx.hstack(
-            rx.text(t("Status"), ": ", rx.text.strong(AdminEventFormState.status_label)),
+            rx.text(t("Status"), colon(), rx.text.strong(AdminEventFormState.status_label)),
             rx.cond(
                 status == "draft",
                 rx.button(t("Publish"), type="button", size="1", on_click=AdminEventFormState.publish),
