@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ticketapp.api.page_language import LANG_COOKIE, PRERENDERED_TAG
 from ticketapp.api.security_headers import FIXED_HEADERS, HSTS, content_security_policy, inline_script_hashes
+from ticketapp.i18n.languages import SUPPORTED_LOCALES, direction
 from ticketapp.settings import PROJECT_DIR, get_settings
 
 BACKEND_BASE_PORT = 8101
@@ -129,6 +131,7 @@ map $http_upgrade $ticketapp_connection {{
     default upgrade;
     ""      "";
 }}
+{language_maps(get_settings().default_locale)}
 {redirect}
 server {{
     {listen}
@@ -178,12 +181,44 @@ server {{
         try_files $uri =404;
     }}
     location / {{
-        add_header Cache-Control "no-cache" always;{headers}
+        add_header Cache-Control "no-cache" always;
+        add_header Vary "Cookie, Accept-Language" always;{headers}
+        # The prerendered pages say lang="en": each visitor gets theirs from the first byte (api/page_language.py
+        # does the same for the app's own responses). sub_filter needs the plain file (no .gz) and a page that
+        # differs per visitor may not be revalidated against one ETag.
+        sub_filter '{PRERENDERED_TAG.decode()}' '<html lang="$ticketapp_lang" dir="$ticketapp_dir">';
+        gzip_static off;
+        gzip on;
+        gzip_types text/css application/javascript application/json image/svg+xml;
+        etag off;
         # Pages are prerendered (/events.html, /account/index.html …); dynamic routes get the SPA shell.
         try_files $uri $uri.html $uri/index.html /__spa-fallback.html;
     }}
 }}
 """
+
+
+def language_maps(default: str) -> str:
+    """nginx's choice of `$ticketapp_lang` / `$ticketapp_dir` as LocaleState makes it: the `lang` cookie, else the
+    first supported language of Accept-Language (browsers list them best first), else the site default."""
+    cookie = "".join(f"\n    {code} {code};" for code in SUPPORTED_LOCALES)
+    codes = "|".join(SUPPORTED_LOCALES)
+    rtl = "".join(f"\n    {code} rtl;" for code in SUPPORTED_LOCALES if direction(code) == "rtl")
+    return f"""
+map $cookie_{LANG_COOKIE} $ticketapp_cookie_lang {{
+    default "";{cookie}
+}}
+map $http_accept_language $ticketapp_browser_lang {{
+    default {default};
+    "~*(?:^|,)\\s*(?<code>{codes})(?:-[a-z0-9]+)*\\s*(?:;q=(?:1|0?\\.0*[1-9])[0-9.]*\\s*)?(?:,|$)" $code;
+}}
+map $ticketapp_cookie_lang $ticketapp_lang {{
+    "" $ticketapp_browser_lang;
+    default $ticketapp_cookie_lang;
+}}
+map $ticketapp_lang $ticketapp_dir {{
+    default ltr;{rtl}
+}}"""
 
 
 def nginx_main(layout: Layout) -> str:

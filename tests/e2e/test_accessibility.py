@@ -1,4 +1,4 @@
-"""axe-core (WCAG 2.0–2.2 A/AA) on every kind of page, in English and French, in light and dark mode:
+"""axe-core (WCAG 2.0–2.2 A/AA) on every kind of page, in all six languages (Arabic right to left), light and dark:
 no serious or critical violation anywhere. One signed-in staff account (e-mail not yet confirmed, so its
 banner is audited too) reused by every run; each run buys through the demo provider on its way."""
 
@@ -16,6 +16,7 @@ from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, uni
 from tests.e2e.conftest import LiveApp
 from tests.factories import make_order
 from ticketapp.db import make_engine
+from ticketapp.i18n.languages import SUPPORTED_LOCALES
 from ticketapp.models import Event, TicketType
 
 EVENT = "jazz-a-lyon"
@@ -111,8 +112,11 @@ def _buy_with_demo(page: Page, audit: Audit) -> None:
     audit.check(page, "paid order page")
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("lang", ["en", "fr"])
+# Every language in light mode; dark mode in English, French and Arabic (right to left).
+RUNS = [*((lang, "light") for lang in SUPPORTED_LOCALES), ("en", "dark"), ("fr", "dark"), ("ar", "dark")]
+
+
+@pytest.mark.parametrize(("lang", "theme"), RUNS)
 def test_no_serious_axe_violation_on_any_page(
     browser: Browser, live_app: LiveApp, staff: Staff, contexts: list[BrowserContext], lang: str, theme: str
 ) -> None:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.accounts_helpers import PASSWORD, create_user, unique_email
+from tests.e2e.accounts_helpers import PASSWORD, create_user, find_user, sign_in, sign_in_staff, unique_email
 
 
 def test_sign_in_error_marks_both_fields_and_focuses_the_address(page: Page, live_app) -> None:
@@ -76,3 +76,73 @@ def test_checkout_errors_focus_the_terms_then_the_name(page: Page) -> None:
     expect(name).to_have_attribute("aria-invalid", "true")
     expect(name).to_have_accessible_description("Please enter your name.")
     expect(terms).to_have_attribute("aria-invalid", "false")
+
+
+def _expect_marked(page: Page, field, message: str) -> None:
+    """The refused field: focused, invalid, and read out with the message shown next to it in its form."""
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
+
+
+def test_account_form_errors_point_at_their_field_inside_their_form(page: Page, live_app) -> None:
+    email = unique_email("account-errors")
+    create_user(live_app.database_url, email)
+    sign_in(page, email)
+    page.goto("/account")
+    profile = page.get_by_role("region", name="Profile", exact=True)
+    phone = profile.get_by_label("Phone")
+    expect(profile.get_by_label("Name", exact=True)).not_to_have_value("")  # the profile has loaded
+    phone.fill("call me maybe")
+    profile.get_by_role("button", name="Save profile").click()
+    _expect_marked(page, phone, "Please enter a valid phone number (digits, spaces and + only).")
+    expect(profile.get_by_role("alert")).to_contain_text("Please enter a valid phone number")
+
+    address = page.get_by_role("region", name="E-mail address")
+    new_email = address.get_by_label("New e-mail address")
+    new_email.fill(email)
+    address.get_by_label("Current password").fill(PASSWORD)
+    address.get_by_role("button", name="Change e-mail address").click()
+    _expect_marked(page, new_email, "This is already your e-mail address.")
+    expect(phone).to_have_attribute("aria-invalid", "false")  # the profile's refusal is gone
+    expect(profile.get_by_role("alert")).to_have_text("")
+
+    password = page.get_by_role("region", name="Password", exact=True)
+    password.get_by_label("Current password").fill("not my password")
+    password.get_by_label("New password", exact=True).fill(PASSWORD + "-new")
+    password.get_by_label("Repeat the new password").fill(PASSWORD + "-new")
+    password.get_by_role("button", name="Change password").click()
+    _expect_marked(page, password.get_by_label("Current password"), "Your current password is not correct.")
+    password.get_by_label("Current password").fill(PASSWORD)
+    password.get_by_label("New password", exact=True).fill("short")
+    password.get_by_label("Repeat the new password").fill("short")
+    password.get_by_role("button", name="Change password").click()
+    _expect_marked(page, password.get_by_label("New password", exact=True), "Use at least 10 characters.")
+    # Nothing was changed by the refused profile.
+    user = find_user(live_app.database_url, email)
+    assert user is not None and not user.phone
+
+
+def test_event_form_errors_point_at_the_field_or_the_ticket_type_row(page: Page, live_app) -> None:
+    email = unique_email("event-errors")
+    create_user(live_app.database_url, email, role="admin")
+    sign_in_staff(page, live_app.database_url, email, PASSWORD)
+    page.goto("/admin/events/edit")
+    expect(page.get_by_label("Venue")).not_to_have_value("")  # the form has loaded
+    title = page.get_by_label("Title")
+    title.fill("Errors night")
+    page.get_by_label("Starts (UTC)").fill("2031-06-01T19:00")
+    page.get_by_label("Ends (UTC)").fill("2031-06-01T18:00")
+    page.get_by_role("group", name="Ticket type 1").get_by_label("Name").fill("Standard")
+    page.get_by_role("button", name="Save event").click()
+    _expect_marked(page, page.get_by_label("Ends (UTC)"), "The event must end after it starts.")
+
+    page.get_by_label("Ends (UTC)").fill("2031-06-01T23:00")
+    page.get_by_role("button", name="Add a ticket type").click()
+    second = page.get_by_role("group", name="Ticket type 2")
+    second.get_by_label("Name").fill("VIP")
+    second.get_by_label("Price").fill("lots")
+    page.get_by_role("button", name="Save event").click()
+    _expect_marked(page, second.get_by_label("Price"), "Please enter prices like 25 or 25.50.")
+    expect(page.get_by_label("Ends (UTC)")).to_have_attribute("aria-invalid", "false")
+    expect(page).to_have_url(re.compile(r"/admin/events/edit/?$"))  # nothing was created

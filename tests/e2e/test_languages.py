@@ -92,3 +92,23 @@ def test_a_german_browser_gets_german_on_its_first_visit(browser: Browser, live_
     page.goto("/events")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     context.close()
+
+
+def test_the_page_has_the_visitors_language_and_direction_from_its_first_byte(
+    browser: Browser, live_app: LiveApp
+) -> None:
+    """No English, left-to-right start for an Arabic, French or German visitor: the served HTML already says theirs."""
+    context = browser.new_context(base_url=live_app.url, extra_http_headers={"Accept-Language": "de-DE,de;q=0.9"})
+    page = context.new_page()
+    first = page.goto("/events")
+    assert first is not None and first.text().startswith('<!DOCTYPE html><html lang="de" dir="ltr">')
+    context.add_cookies([{"name": "lang", "value": "ar", "url": live_app.url}])  # a choice beats the browser's
+    first = page.goto("/")
+    assert first is not None and first.text().startswith('<!DOCTYPE html><html lang="ar" dir="rtl">')
+    expect(page.get_by_role("heading", name=ar("Upcoming events"), level=1)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")  # and the app keeps it once live
+    page.get_by_label(ar("Language")).select_option("fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    first = page.reload()  # the new choice on the next load, not a cached page of the old one
+    assert first is not None and first.text().startswith('<!DOCTYPE html><html lang="fr" dir="ltr">')
+    context.close()

@@ -53,3 +53,34 @@ def test_page_reflows_at_320_pixels(browser: Browser, live_app, path: str) -> No
         assert width <= NARROW["width"], f"{path} is {width}px wide at 320px: {page.evaluate(OVERFLOWING)}"
     finally:
         context.close()
+
+
+def test_agent_panel_reflows_at_200_percent_zoom(browser: Browser, live_app) -> None:
+    """A 1280 px window zoomed to 200 %: 640 CSS pixels at twice the pixel density, scrolling only vertically."""
+    zoomed = {"width": 640, "height": 400}
+    context = browser.new_context(base_url=live_app.url, viewport=zoomed, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        _a_waiting_chat(live_app.database_url)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        sign_in_as_agent(page, live_app.database_url)
+        page.set_viewport_size(zoomed)
+        page.goto("/agent")
+        expect(page.locator("main h1").first).to_be_visible(timeout=15_000)
+        expect(page.locator("main .rt-Spinner")).to_have_count(0, timeout=15_000)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= zoomed["width"], f"/agent is {width}px wide at 200 %: {page.evaluate(OVERFLOWING)}"
+    finally:
+        context.close()
+
+
+def test_text_only_zoom_enlarges_the_text(page) -> None:
+    """A visitor's larger default font size (text-only zoom) reaches the text: sizes are in rem, not px."""
+    page.goto("/")
+    heading, body_text = page.locator("main h1").first, page.locator("main p").first
+    expect(heading).to_be_visible(timeout=15_000)
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    before = (heading.evaluate(size), body_text.evaluate(size))
+    page.add_style_tag(content="html { font-size: 200%; }")  # what a 32 px default font size does
+    after = (heading.evaluate(size), body_text.evaluate(size))
+    assert after == (before[0] * 2, before[1] * 2), (before, after)

@@ -35,7 +35,7 @@ def test_customer_and_agent_chat_live_and_the_chat_becomes_a_request(browser: Br
         # This customer's chat (other tests may leave waiting chats behind).
         row = (
             agent.get_by_role("row")
-            .filter(has=agent.get_by_label("1 unread"))
+            .filter(has=agent.get_by_label("1 unread message"))
             .filter(has_text=customer_email.split("@")[0])
         )
         expect(row).to_be_visible(timeout=2_000)

@@ -6,7 +6,8 @@ React Router's hydration context), so the middleware hashes the ones in each HTM
 (sha256) instead of allowing any inline script; a 304 gets no policy, so the browser keeps its cached
 page's. rx.call_script needs 'unsafe-eval', and styles need 'unsafe-inline' because Radix/Emotion
 insert style tags and attributes at runtime (measured in chromium, see docs/security.md). nginx
-serves the same policy with the build's hashes (ticketapp/prod.py).
+serves the same policy with the build's hashes (ticketapp/prod.py). Holding each page anyway, the middleware
+also writes the visitor's language into its `<html>` tag (page_language.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ticketapp.api.page_language import scope_language, with_language
 
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 HSTS = "max-age=31536000; includeSubDomains"
@@ -99,25 +102,40 @@ class SecurityHeadersMiddleware:
             if start is None:
                 await send(message)
                 return
-            if message["type"] == "http.response.pathsend":  # the server sends the file itself (granian)
-                self._add_html_headers(start, Path(message["path"]).read_bytes())
-                await send(start)
-                await send(message)
-                return
-            body.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            payload = b"".join(body)
-            self._add_html_headers(start, payload)
+            if message["type"] == "http.response.pathsend":  # the server would send the file itself (granian)
+                payload = Path(message["path"]).read_bytes()
+            else:
+                body.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                payload = b"".join(body)
+            payload = self._finish_html(scope, start, payload)
             await send(start)
             await send({"type": "http.response.body", "body": payload, "more_body": False})
 
         await self.app(scope, receive, send_with_headers)
 
-    def _add_html_headers(self, start: Message, payload: bytes) -> None:
+    def _finish_html(self, scope: Scope, start: Message, payload: bytes) -> bytes:
+        """The page in the visitor's language (page_language.py), with its headers; returns the body to send."""
         headers = MutableHeaders(scope=start)
-        html = gzip.decompress(payload) if headers.get("content-encoding") == "gzip" and payload else payload
+        gzipped = headers.get("content-encoding") == "gzip" and bool(payload)
+        html = gzip.decompress(payload) if gzipped else payload
         self._add_headers(headers, inline_script_hashes(html))
+        if start["status"] != HTTPStatus.OK:
+            return payload
+        localized = with_language(html, scope_language(scope))
+        if localized == html:
+            return payload
+        # A small page: compressing it again costs well under a millisecond.
+        payload = gzip.compress(localized, compresslevel=6) if gzipped else localized
+        headers["content-length"] = str(len(payload))
+        # The same URL now differs per visitor: no cache may serve one language's page for another, and no
+        # validator either (a 304 after a language change would bring the old language's page back).
+        headers["vary"] = "Cookie, Accept-Language"
+        for validator in ("etag", "last-modified"):
+            if validator in headers:
+                del headers[validator]
+        return payload
 
     def _add_headers(self, headers: MutableHeaders, script_hashes: list[str] | None) -> None:
         """`script_hashes` None: no policy header (the response keeps the one stored with its page)."""

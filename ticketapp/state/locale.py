@@ -55,6 +55,11 @@ def t(message: str) -> StringVar[str]:
     return LocaleState.messages.get(message, message).to(str)
 
 
+def colon() -> StringVar[str]:
+    """The separator between a label and its value: ": ", in French " : " (a space before the colon)."""
+    return t(": ")
+
+
 async def current_lang(state: rx.State) -> str:
     """The language of the visitor behind `state` (for server-side formatting)."""
     return (await state.get_state(LocaleState)).lang

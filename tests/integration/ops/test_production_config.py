@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import gzip
 import hashlib
 import shutil
 import socket
@@ -141,7 +142,8 @@ def test_nginx_serves_pages_with_their_script_hashes_and_passes_the_app_routes(t
     # no other inline script, on the page and on its revalidation (304) alike.
     static = tmp_path / "build" / "client"
     static.mkdir(parents=True)
-    (static / "index.html").write_text("<html><head><script>window.home = 1;</script></head></html>")
+    (static / "index.html").write_text('<html lang="en"><head><script>window.home = 1;</script></head></html>')
+    (static / "index.html.gz").write_bytes(gzip.compress((static / "index.html").read_bytes()))
     (static / "events.html").write_text('<script>window.events = 2;</script><script src="/assets/a.js"></script>')
     (static / "__spa-fallback.html").write_text("<html>shell</html>")
     port = _free_port()
@@ -164,8 +166,9 @@ def test_nginx_serves_pages_with_their_script_hashes_and_passes_the_app_routes(t
             hashes = sorted([_sha256_source("window.home = 1;"), _sha256_source("window.events = 2;")])
             assert _script_src(policy) == ["'self'", "'unsafe-eval'", *hashes]
             assert "frame-ancestors 'none'" in policy
-            again_status, again, _ = _get(f"http://127.0.0.1:{port}/events", {"If-None-Match": headers["ETag"]})
-            assert again_status == 304 and again["Content-Security-Policy"] == policy
+            # A page differs per visitor (its language): no validator a 304 could answer with another's page.
+            assert "ETag" not in headers and headers["Vary"] == "Cookie, Accept-Language"
+            _assert_pages_come_in_the_visitors_language(port)
             # Sign-in's cookie link and sign-out are the backend's (served the SPA shell, sign-in never completed).
             assert _get(f"http://127.0.0.1:{port}/auth/session?ticket=x")[2] == "backend GET /auth/session"
             sign_out = urllib.request.Request(f"http://127.0.0.1:{port}/auth/signout", data=b"", method="POST")
@@ -174,6 +177,26 @@ def test_nginx_serves_pages_with_their_script_hashes_and_passes_the_app_routes(t
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)
+
+
+def _assert_pages_come_in_the_visitors_language(port: int) -> None:
+    """nginx writes the visitor's lang and direction into the prerendered `<html lang="en">`, gzip or not."""
+    cases = [
+        ({"Cookie": "lang=ar"}, '<html lang="ar" dir="rtl">'),
+        ({"Cookie": "a=1; lang=fr", "Accept-Language": "de"}, '<html lang="fr" dir="ltr">'),
+        ({"Accept-Language": "pt-BR, de-AT;q=0.9, en;q=0.5"}, '<html lang="de" dir="ltr">'),
+        ({"Accept-Language": "fr;q=0, it;q=0.4"}, '<html lang="it" dir="ltr">'),
+        ({"Cookie": "lang=xx"}, '<html lang="en" dir="ltr">'),
+    ]
+    for headers, tag in cases:
+        for encoding in ("gzip", "identity"):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/", headers={**headers, "Accept-Encoding": encoding}
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:
+                raw = response.read()
+                body = gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip" else raw
+            assert body.decode().startswith(tag), (headers, encoding, body[:80])
 
 
 def _wait_for_port(port: int) -> None:

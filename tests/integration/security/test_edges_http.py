@@ -201,3 +201,35 @@ def test_a_loopback_base_url_also_allows_its_twin_host(client: TestClient) -> No
     assert settings.allowed_origins == [settings.base_origin, twin]
     answer = client.get("/api/health", headers={"Origin": twin})
     assert answer.headers["access-control-allow-origin"] == twin
+
+
+PRERENDERED = b'<!DOCTYPE html><html lang="en"><head><script>window.boot = 1;</script></head><body>x</body></html>'
+
+
+@pytest.mark.parametrize(
+    ("headers", "tag"),
+    [
+        ({"Cookie": "lang=ar"}, b'<html lang="ar" dir="rtl">'),
+        ({"Cookie": "theme=dark; lang=fr", "Accept-Language": "de-AT,de;q=0.9"}, b'<html lang="fr" dir="ltr">'),
+        ({"Accept-Language": "de-AT,de;q=0.9,en;q=0.5"}, b'<html lang="de" dir="ltr">'),
+        ({"Cookie": "lang=xx", "Accept-Language": "pt-BR,it;q=0.8"}, b'<html lang="it" dir="ltr">'),
+        ({"Cookie": 'lang="'}, b'<html lang="en" dir="ltr">'),  # a malformed cookie counts as none
+        ({}, b'<html lang="en" dir="ltr">'),
+    ],
+)
+def test_a_page_comes_in_the_visitors_language_from_its_first_byte(
+    tmp_path: Path, headers: dict[str, str], tag: bytes
+) -> None:
+    # The prerendered pages say lang="en"; a French or Arabic visitor's page must not start English / left to right.
+    (tmp_path / "events.html").write_bytes(PRERENDERED)
+    (tmp_path / "events.html.gz").write_bytes(gzip.compress(PRERENDERED))
+    client = TestClient(with_api_routes(PrecompressedStaticFiles(directory=tmp_path, html=True, encodings=["gzip"])))
+    for encoding in ("gzip", "identity"):
+        response = client.get("/events.html", headers={**headers, "Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.content == PRERENDERED.replace(b'<html lang="en">', tag)
+        if encoding == "identity":
+            assert int(response.headers["content-length"]) == len(response.content)
+        # The scripts are untouched, so the page keeps its hashes; the page varies per visitor: no validator.
+        assert _sha256_source(b"window.boot = 1;") in _script_src(response)
+        assert "etag" not in response.headers and "Cookie" in response.headers["vary"]

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from ticketapp.services.analytics.dashboard import Dashboard, Funnel, SellThrough
-from ticketapp.services.analytics.figures import ACCENT, NEUTRAL, figures, tables, whole_buckets
+from ticketapp.services.analytics.figures import ACCENT, NEUTRAL, figures, percent, tables, whole_buckets
 from ticketapp.services.analytics.filters import Granularity
 
 END = datetime(2026, 3, 31, tzinfo=UTC)
@@ -108,3 +108,18 @@ def test_week_and_month_axes_widen_to_whole_buckets_so_no_bar_is_cut() -> None:
         datetime(2026, 3, 16, tzinfo=UTC),
     )
     assert whole_buckets((wednesday, thursday), Granularity.DAY) == (wednesday, thursday)
+
+
+def test_categories_are_named_in_the_admins_language() -> None:
+    board = _board()
+    board.by_category.extend([("comedy", 5000, 2), ("concert", 3000, 1), ("other", 100, 1)])
+    assert list(figures(board, "EUR", "fr")["by_category"].data[0].labels) == ["Humour", "Concert", "Autre"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "42.9%"), ("fr", "42,9\u00a0%"), ("de", "42,9\u00a0%"), ("it", "42,9%")]
+)
+def test_percentages_follow_the_languages_typography(lang: str, expected: str) -> None:
+    assert percent(0.4291, lang) == expected
+    assert percent(0.05, lang, signed=True).startswith("+")
+    assert percent(-0.05, "fr", signed=True) == "-5,0\u00a0%"

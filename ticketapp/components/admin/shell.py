@@ -175,13 +175,14 @@ def data_table(
     )
 
 
-def feedback(message: rx.Var[str], is_error: rx.Var[bool]) -> rx.Component:
-    """A live region for the result of the last action."""
+def feedback(message: rx.Var[str], is_error: rx.Var[bool], region_id: str | None = None) -> rx.Component:
+    """A live region for the result of the last action; `region_id` lets the fields a refusal is about point at it."""
     return rx.box(
         rx.cond(message != "", rx.callout(message, color_scheme=rx.cond(is_error, "tomato", "grass"), size="1")),
         role="status",
         aria_live="polite",
         width="100%",
+        **({"id": region_id} if region_id else {}),
     )
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import TYPING_THROTTLE_MS, select_field, textarea_field
-from ticketapp.components.support.chat import chat_line, live_chat_log
+from ticketapp.components.support.chat import chat_log
 from ticketapp.i18n import msgid
 from ticketapp.state.locale import t
 from ticketapp.state.support.agent_chats import AgentChatState as Chats
@@ -48,14 +48,21 @@ def _chat_row(chat: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.td(
             rx.cond(
                 chat["unread"] != "0",
-                rx.badge(chat["unread"], color_scheme="red", aria_label=chat["unread"] + " " + t("unread")),
+                rx.badge(
+                    chat["unread"],
+                    color_scheme="red",
+                    aria_label=rx.cond(
+                        chat["unread"] == "1", t("1 unread message"), chat["unread"] + " " + t("unread messages")
+                    ),
+                ),
                 rx.text("0", color_scheme="gray"),
             )
         ),
         rx.el.td(chat["since"]),
         rx.el.td(
             rx.button(
-                t("Open"),
+                # Not t("Open"): that msgid is the chat status ("Ouverte"); the name starts with the visible words.
+                t("Open chat"),
                 size="1",
                 on_click=Chats.open_chat(chat["id"]),
                 aria_label=t("Open chat with") + " " + chat["customer"],
@@ -67,7 +74,7 @@ def _chat_row(chat: ObjectVar[dict[str, str]]) -> rx.Component:
 def _open_chat() -> rx.Component:
     return rx.el.section(
         rx.heading(t("Chat with"), " ", Chats.chat_customer, as_="h3", size="4", id="open-chat-title"),
-        live_chat_log(rx.foreach(Chats.chat_messages, lambda m: chat_line(m)), t("Chat messages")),
+        chat_log(Chats.chat_messages, t("Chat messages")),
         rx.box(
             rx.cond(Chats.customer_typing, rx.text(t("The customer is typing…"), size="1", color_scheme="gray")),
             role="status",

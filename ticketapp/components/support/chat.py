@@ -59,6 +59,20 @@ def chat_line(
     )
 
 
+def chat_log(messages: rx.Var[list[dict[str, str]]], label: rx.Var[str]) -> rx.Component:
+    """A live conversation: a `role=log` region (new lines are read out politely) holding its lines as a list.
+    `role=log` on the `<ol>` itself would replace the list's role and leave its items outside any list."""
+    return rx.box(
+        rx.el.ol(rx.foreach(messages, lambda m: chat_line(m)), class_name="chat-log"),
+        role="log",
+        aria_live="polite",
+        aria_label=label,
+        # A reversed flex column around the list: browsers keep it scrolled to the newest line, no script needed,
+        # while the list (what screen readers read) stays in reading order.
+        class_name="chat-scroll",
+    )
+
+
 def _attachment(
     message: ObjectVar[dict[str, str]], on_download: Callable[[rx.Var[str]], EventSpec] | None
 ) -> rx.Component:
@@ -114,21 +128,9 @@ def _start_form() -> rx.Component:
     )
 
 
-def live_chat_log(lines: rx.Component, label: rx.Var[str] | str) -> rx.Component:
-    """A live chat's lines, oldest first, in a box that shows the newest and stays there as lines arrive.
-
-    The box is a reversed flex column around the list: browsers then keep it scrolled to its end
-    without any script, while the list itself (what screen readers read) stays in reading order.
-    """
-    return rx.box(
-        rx.el.ol(lines, role="log", aria_live="polite", aria_label=label, class_name="chat-log"),
-        class_name="chat-scroll",
-    )
-
-
 def _conversation() -> rx.Component:
     return rx.vstack(
-        live_chat_log(rx.foreach(Chat.messages, lambda m: chat_line(m)), t("Conversation")),
+        chat_log(Chat.messages, t("Conversation")),
         rx.box(
             rx.cond(Chat.agent_typing, rx.text(t("The agent is typing…"), size="1", color_scheme="gray")),
             role="status",

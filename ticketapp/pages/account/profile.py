@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
@@ -19,7 +21,13 @@ from ticketapp.components.layout import LANGUAGES, page_layout, page_title
 from ticketapp.components.payment import invoice_links
 from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
-from ticketapp.state.account.profile import OrderDetailState, OrdersState, ProfileState, SecurityState
+from ticketapp.state.account.profile import (
+    FORM_ERROR_IDS,
+    OrderDetailState,
+    OrdersState,
+    ProfileState,
+    SecurityState,
+)
 from ticketapp.state.account.sessions import SessionsState
 from ticketapp.state.locale import t
 
@@ -45,6 +53,16 @@ def _section(title: rx.Var[str], *children: rx.Component) -> rx.Component:
     )
 
 
+def _marks(form: str, control_id: str) -> dict[str, Any]:
+    """A field of an account form: invalid, and described by its form's message, while a refusal is about it."""
+    return {"invalid": ProfileState.error_field == control_id, "error_id": FORM_ERROR_IDS[form]}
+
+
+def _form_error(form: str) -> rx.Component:
+    """The refusal of one form, shown in it next to its fields (its fields' descriptions point here)."""
+    return error_region(rx.cond(ProfileState.error_form == form, ProfileState.error, ""), FORM_ERROR_IDS[form])
+
+
 def _profile_form() -> rx.Component:
     return _section(
         t("Profile"),
@@ -54,6 +72,7 @@ def _profile_form() -> rx.Component:
                     t("Name"),
                     "field-display_name",
                     name="display_name",
+                    **_marks("profile", "field-display_name"),
                     auto_complete="name",
                     required=True,
                     default_value=ProfileState.display_name,
@@ -74,6 +93,7 @@ def _profile_form() -> rx.Component:
                         rx.el.option(t("Event currency"), value=""),
                         *[rx.el.option(code, value=code) for code in SUPPORTED_CURRENCIES],
                     ],
+                    **_marks("profile", "field-currency"),
                     name="currency",
                     default_value=ProfileState.currency,
                     key=ProfileState.currency,
@@ -82,10 +102,12 @@ def _profile_form() -> rx.Component:
                     t("Phone"),
                     "field-phone",
                     name="phone",
+                    **_marks("profile", "field-phone"),
                     type="tel",
                     auto_complete="tel",
                     default_value=ProfileState.phone,
                 ),
+                _form_error("profile"),
                 submit_button(t("Save profile")),
                 spacing="3",
                 width="100%",
@@ -104,7 +126,12 @@ def _email_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 email_field(
-                    t("New e-mail address"), "field-new_email", name="new_email", auto_complete="email", required=True
+                    t("New e-mail address"),
+                    "field-new_email",
+                    name="new_email",
+                    auto_complete="email",
+                    required=True,
+                    **_marks("email", "field-new_email"),
                 ),
                 rx.cond(
                     ProfileState.has_password,
@@ -112,11 +139,13 @@ def _email_form() -> rx.Component:
                         t("Current password"),
                         "email-change-password",
                         name="password",
+                        **_marks("email", "email-change-password"),
                         auto_complete="current-password",
                         required=True,
                     ),
                     rx.fragment(),
                 ),
+                _form_error("email"),
                 submit_button(t("Change e-mail address")),
                 spacing="3",
                 width="100%",
@@ -136,6 +165,7 @@ def _password_form() -> rx.Component:
                 password_field(
                     t("Current password"),
                     "field-current_password",
+                    **_marks("password", "field-current_password"),
                     name="current_password",
                     auto_complete="current-password",
                     required=True,
@@ -143,6 +173,7 @@ def _password_form() -> rx.Component:
                 password_field(
                     t("New password"),
                     "field-new_password",
+                    **_marks("password", "field-new_password"),
                     name="new_password",
                     auto_complete="new-password",
                     required=True,
@@ -151,10 +182,12 @@ def _password_form() -> rx.Component:
                 password_field(
                     t("Repeat the new password"),
                     "field-new_password_confirm",
+                    **_marks("password", "field-new_password_confirm"),
                     name="new_password_confirm",
                     auto_complete="new-password",
                     required=True,
                 ),
+                _form_error("password"),
                 submit_button(t("Change password")),
                 spacing="3",
                 width="100%",
@@ -266,7 +299,8 @@ def account() -> rx.Component:
                 rx.callout(t("Welcome! Your account is ready."), icon="party_popper", color_scheme="green"),
                 rx.fragment(),
             ),
-            error_region(ProfileState.error),
+            # Refusals of the page itself (one form's own appear in that form).
+            error_region(rx.cond(ProfileState.error_form == "", ProfileState.error, "")),
             status_region(ProfileState.success),
             _profile_form(),
             _email_form(),

@@ -53,7 +53,7 @@ def _filters() -> rx.Component:
                 "an-category",
                 [
                     rx.el.option(t("All categories"), value=""),
-                    rx.foreach(AnalyticsState.categories, lambda c: rx.el.option(c, value=c)),
+                    rx.foreach(AnalyticsState.categories, lambda c: rx.el.option(c["label"], value=c["value"])),
                 ],
                 value=AnalyticsState.category,
                 on_change=AnalyticsState.set_category,

@@ -11,9 +11,14 @@ from ticketapp.components.admin import shell
 from ticketapp.components.forms import checkbox_field, labelled_upload, select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
 from ticketapp.services.catalog.events import CATEGORIES
+from ticketapp.services.catalog.public import category_msgid
 from ticketapp.state.admin.event_form import AdminEventFormState
 from ticketapp.state.admin.events import STATUS_LABELS, AdminEventsState
-from ticketapp.state.locale import t
+from ticketapp.state.locale import colon, t
+
+
+def _category_options() -> list[rx.Component]:
+    return [rx.el.option(t(category_msgid(code)), value=code) for code in CATEGORIES]
 
 
 def _filters() -> rx.Component:
@@ -29,7 +34,7 @@ def _filters() -> rx.Component:
         select_field(
             t("Category"),
             "ev-category",
-            [rx.el.option(t("All categories"), value=""), *[rx.el.option(c, value=c) for c in CATEGORIES]],
+            [rx.el.option(t("All categories"), value=""), *_category_options()],
             value=AdminEventsState.category,
             on_change=AdminEventsState.set_category,
         ),
@@ -112,23 +117,34 @@ def events_page() -> rx.Component:
     )
 
 
-def _field(label: str, name: str, **props: object) -> rx.Component:
+# The form's message region: a refused save marks the field it is about, described by this message.
+EVENT_FORM_MESSAGE = "event-form-message"
+
+
+def _marks(control_id: rx.Var[str] | str) -> dict[str, Any]:
+    return {"invalid": AdminEventFormState.error_field == control_id, "error_id": EVENT_FORM_MESSAGE}
+
+
+def _field(label: str, name: str, **props: Any) -> rx.Component:
     return text_field(
         t(label),
         f"ef-{name}",
         value=AdminEventFormState.form.get(name, ""),
         on_change=lambda v: AdminEventFormState.set_field(name, v),
+        **_marks(f"ef-{name}"),
         **props,
     )
 
 
 def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Component:
     def cell(label: str, name: str, **props: Any) -> rx.Component:
+        control_id = f"tt-{name}-" + index.to_string()
         return text_field(
             t(label),
-            f"tt-{name}-" + index.to_string(),
+            control_id,
             value=row[name],
             on_change=lambda v: AdminEventFormState.set_type_field(index, name, v),
+            **_marks(control_id),
             **props,
         )
 
@@ -162,7 +178,7 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
             spacing="2",
         ),
         rx.hstack(
-            rx.text(t("Sold"), ": ", row["sold"], size="1"),
+            rx.text(t("Sold"), colon(), row["sold"], size="1"),
             rx.cond(
                 row["sold"] == "0",
                 shell.small_button(t("Remove"), AdminEventFormState.remove_type(index), color_scheme="tomato"),
@@ -190,9 +206,10 @@ def _form() -> rx.Component:
                 select_field(
                     t("Category"),
                     "ef-category",
-                    [rx.el.option(c, value=c) for c in CATEGORIES],
+                    _category_options(),
                     value=AdminEventFormState.form.get("category", ""),
                     on_change=lambda v: AdminEventFormState.set_field("category", v),
+                    **_marks("ef-category"),
                 ),
                 select_field(
                     t("Venue"),
@@ -200,6 +217,7 @@ def _form() -> rx.Component:
                     rx.foreach(AdminEventFormState.venues, lambda v: rx.el.option(v["name"], value=v["id"])),
                     value=AdminEventFormState.form.get("venue_id", ""),
                     on_change=lambda v: AdminEventFormState.set_field("venue_id", v),
+                    **_marks("ef-venue"),
                 ),
                 _field(msgid("Starts (UTC)"), "starts_at", type="datetime-local", required=True),
                 _field(msgid("Ends (UTC)"), "ends_at", type="datetime-local", required=True),
@@ -221,7 +239,7 @@ def _form() -> rx.Component:
             rx.heading(t("Ticket types"), as_="h2", size="4"),
             rx.foreach(AdminEventFormState.ticket_types, _type_row),
             rx.button(t("Add a ticket type"), type="button", variant="soft", on_click=AdminEventFormState.add_type),
-            shell.feedback(AdminEventFormState.message, AdminEventFormState.message_is_error),
+            shell.feedback(AdminEventFormState.message, AdminEventFormState.message_is_error, EVENT_FORM_MESSAGE),
             rx.button(t("Save event"), type="submit"),
             spacing="3",
             width="100%",
@@ -239,7 +257,7 @@ def _publication() -> rx.Component:
     return rx.cond(
         AdminEventFormState.event_id != "",
         rx.hstack(
-            rx.text(t("Status"), ": ", rx.text.strong(AdminEventFormState.status_label)),
+            rx.text(t("Status"), colon(), rx.text.strong(AdminEventFormState.status_label)),
             rx.cond(
                 status == "draft",
                 rx.button(t("Publish"), type="button", size="1", on_click=AdminEventFormState.publish),

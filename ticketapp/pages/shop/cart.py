@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 from ticketapp.components.forms import text_field
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.prices import approx_price, currency_note, tax_note, unit_price
-from ticketapp.state.locale import t
+from ticketapp.state.locale import colon, t
 from ticketapp.state.shop.cart import CartState
 
 
@@ -67,7 +67,7 @@ def promo_form() -> rx.Component:
     return rx.cond(
         CartState.promo_code != "",
         rx.hstack(
-            rx.text(t("Promo code"), ": ", rx.el.strong(CartState.promo_code)),
+            rx.text(t("Promo code"), colon(), rx.el.strong(CartState.promo_code)),
             rx.cond(CartState.promo_problem != "", rx.text(CartState.promo_problem, color_scheme="amber")),
             rx.button(
                 t("Remove the code"), variant="soft", color_scheme="gray", size="1", on_click=CartState.remove_code

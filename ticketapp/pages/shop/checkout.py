@@ -11,7 +11,7 @@ from ticketapp.components.payment import payment_method_picker
 from ticketapp.components.prices import approx_price, currency_note, tax_note, unit_price
 from ticketapp.components.questions import answer_fields
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
-from ticketapp.state.locale import t
+from ticketapp.state.locale import colon, t
 from ticketapp.state.shop.checkout import CheckoutState
 
 CHECKOUT_ERROR = "checkout-error"
@@ -221,7 +221,7 @@ def _placed() -> rx.Component:
             rx.foreach(
                 CheckoutState.placed_orders,
                 lambda order: rx.hstack(
-                    rx.text(t("Order code"), ": ", rx.el.strong(order["code"])),
+                    rx.text(t("Order code"), colon(), rx.el.strong(order["code"])),
                     rx.link(t("Pay this order"), href=order["href"]),
                     spacing="3",
                 ),

@@ -10,7 +10,7 @@ from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import invoice_links, order_lines_table, payment_method_picker
 from ticketapp.components.questions import answer_fields
 from ticketapp.models import OrderStatus
-from ticketapp.state.locale import t
+from ticketapp.state.locale import colon, t
 from ticketapp.state.shop.answers import ANSWERS_ERROR, OrderAnswersState
 from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
 
@@ -173,7 +173,7 @@ def _order() -> rx.Component:
             rx.heading(t("Order summary"), as_="h2", size="5"),
             order_lines_table(S.lines),
             rx.cond(S.promo != "", rx.text(S.promo, color_scheme="green")),
-            rx.text(t("Total"), ": ", S.total, weight="bold", size="5"),
+            rx.text(t("Total"), colon(), S.total, weight="bold", size="5"),
             invoice_links(S.invoices),
             width="100%",
         ),
@@ -265,7 +265,7 @@ def _demo() -> rx.Component:
         rx.text(t("Order"), " ", rx.el.strong(D.code)),
         order_lines_table(D.lines),
         rx.cond(D.promo != "", rx.text(D.promo, color_scheme="green")),
-        rx.text(t("Total"), ": ", D.total, weight="bold", size="5"),
+        rx.text(t("Total"), colon(), D.total, weight="bold", size="5"),
         rx.box(rx.cond(D.error != "", rx.callout(D.error, icon="triangle_alert", color_scheme="red")), role="alert"),
         rx.hstack(
             rx.button(

@@ -6,16 +6,19 @@ millisecond-wide axis; an empty chart says so instead of showing bare axes."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, get_plus_sign_symbol
 
 from ticketapp.i18n import gettext, msgid
 from ticketapp.services.analytics.dashboard import Dashboard, Kpi
 from ticketapp.services.analytics.filters import Granularity
+from ticketapp.services.catalog.public import category_msgid
 from ticketapp.services.shared.money import BABEL_LOCALES, Money, format_money, minor_exponent
 
 KPI_LABELS = {
@@ -72,6 +75,16 @@ def _babel(lang: str) -> str:
     return BABEL_LOCALES.get(lang, lang)
 
 
+def percent(value: float, lang: str, *, digits: int = 1, signed: bool = False) -> str:
+    """`value` as a percentage the language's way ("42,9 %" in French, "42.9%" in English) with `digits` decimals:
+    the locale's own pattern, not a fixed one that would drop French's space before %."""
+    locale = Locale.parse(_babel(lang))
+    pattern = copy.copy(locale.percent_formats[None])
+    pattern.frac_prec = (digits, digits)
+    text = pattern.apply(value, locale)
+    return get_plus_sign_symbol(locale) + text if signed and value > 0 else text
+
+
 def major(amount_minor: int, currency: str) -> float:
     """A float for plotting only (never for arithmetic on money)."""
     return amount_minor / (10 ** minor_exponent(currency))
@@ -85,15 +98,12 @@ def kpi_card(kpi: Kpi, currency: str, lang: str) -> dict[str, str]:
     if kpi.key in MONEY_KPIS:
         value, previous = money(int(kpi.value), currency, lang), money(int(kpi.previous), currency, lang)
     elif kpi.key in RATE_KPIS:
-        value = format_percent(kpi.value, "#,##0.0%", locale=_babel(lang))
-        previous = format_percent(kpi.previous, "#,##0.0%", locale=_babel(lang))
+        value, previous = percent(kpi.value, lang), percent(kpi.previous, lang)
     else:
         value = format_decimal(kpi.value, locale=_babel(lang))
         previous = format_decimal(kpi.previous, locale=_babel(lang))
     change = kpi.change
-    delta = (
-        gettext(lang, "new") if change is None else format_percent(change, "+#,##0.0%;-#,##0.0%", locale=_babel(lang))
-    )
+    delta = gettext(lang, "new") if change is None else percent(change, lang, signed=True)
     trend = "flat" if not change else ("up" if change > 0 else "down")
     return {
         "key": kpi.key,
@@ -228,7 +238,7 @@ def figures(
     by_category = _layout(
         go.Figure(
             go.Pie(
-                labels=[c for c, _, _ in board.by_category],
+                labels=[gettext(lang, category_msgid(c)) for c, _, _ in board.by_category],
                 values=[major(r, currency) for _, r, _ in board.by_category],
                 hole=0.4,
             )
@@ -338,8 +348,7 @@ def tables(board: Dashboard, currency: str, lang: str) -> dict[str, dict[str, li
                 gettext(lang, "Sell-through"),
             ],
             "rows": [
-                [s.title, str(s.sold), str(s.capacity), format_percent(s.ratio, "#,##0%", locale=_babel(lang))]
-                for s in board.sell_through
+                [s.title, str(s.sold), str(s.capacity), percent(s.ratio, lang, digits=0)] for s in board.sell_through
             ],
         },
         "funnel": {

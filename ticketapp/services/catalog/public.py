@@ -23,6 +23,12 @@ CATEGORIES: dict[str, str] = {
     "comedy": msgid("Comedy"),
     "exhibition": msgid("Exhibition"),
 }
+OTHER_CATEGORY = msgid("Other")
+
+
+def category_msgid(code: str) -> str:
+    """A category code's English label (a msgid): staff pages and charts show it translated, never the code."""
+    return CATEGORIES.get(code, OTHER_CATEGORY)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import smtplib
 import ssl
 import uuid
@@ -127,6 +128,15 @@ def footer(text: str) -> MailBlock:
     return MailBlock(f"-- \n{text}", f'<p style="{_SMALL_STYLE}">{html.escape(text)}</p>')
 
 
+# A colon after a word, before a space or a line break (not the one in "https://" nor in "20:00").
+_COLON_AFTER_WORD = re.compile(r"(?<=\S):(?=\s)")
+
+
+def typography(text: str, lang: str) -> str:
+    """French sets a space before a colon (as the catalogue does): the blocks' own colons too ("Vos billets :")."""
+    return _COLON_AFTER_WORD.sub(" :", text) if lang == "fr" else text
+
+
 def render(blocks: list[MailBlock], lang: str) -> MailBody:
     """The one skeleton of every mail we send: blocks in order, text and HTML alike."""
     lang_attr, dir_attr = html.escape(lang, quote=True), direction(lang)
@@ -137,7 +147,7 @@ def render(blocks: list[MailBlock], lang: str) -> MailBody:
         + "".join(block.html for block in blocks)
         + "</body></html>"
     )
-    return MailBody(text="\n\n".join(block.text for block in blocks) + "\n", html=html_doc)
+    return MailBody(text=typography("\n\n".join(block.text for block in blocks) + "\n", lang), html=html_doc)
 
 
 def compose(

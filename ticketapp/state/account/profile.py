@@ -10,8 +10,8 @@ from sqlmodel import Session
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, normalize_locale
 from ticketapp.models import OrderStatus
+from ticketapp.services.accounts import accounts, two_factor
 from ticketapp.services.accounts import profile as account_profile
-from ticketapp.services.accounts import two_factor
 from ticketapp.services.accounts.accounts import AccountError
 from ticketapp.services.accounts.profile import ProfileUpdate
 from ticketapp.services.accounts.security_log import ClientInfo
@@ -22,7 +22,7 @@ from ticketapp.services.orders.summary import InvoiceRef
 from ticketapp.services.shared.money import BABEL_LOCALES, Money
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
-from ticketapp.state.base import guard
+from ticketapp.state.base import focus_control, guard
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, form_values
 from ticketapp.state.locale import LocaleState, current_lang
 from ticketapp.state.snapshot import SentWhenUsed
@@ -55,6 +55,33 @@ def order_row(summary: OrderSummary, lang: str) -> dict[str, str]:
     }
 
 
+# Which field of which account form a refusal is about (its control is marked invalid, described, focused).
+PROFILE_ERROR_FIELDS = {
+    "Please enter your name.": "field-display_name",
+    "Please choose a currency from the list.": "field-currency",
+    "Please enter a valid phone number (digits, spaces and + only).": "field-phone",
+}
+EMAIL_ERROR_FIELDS = {
+    "Please enter a valid e-mail address.": "field-new_email",
+    "This is already your e-mail address.": "field-new_email",
+    "An account with this e-mail address already exists.": "field-new_email",
+    "Your current password is not correct.": "email-change-password",
+}
+PASSWORD_ERROR_FIELDS = {
+    "Your current password is not correct.": "field-current_password",
+    "The two passwords are not the same.": "field-new_password_confirm",
+}
+# The message region of each form, which its invalid fields point at (aria-describedby).
+FORM_ERROR_IDS = {"profile": "profile-error", "email": "email-error", "password": "password-error"}
+
+
+def password_error_field(message: str, password: str, email: str) -> str:
+    """The password form's control a refusal is about (a broken rule: the new password)."""
+    if message in accounts.password_problems(password, email):
+        return "field-new_password"
+    return PASSWORD_ERROR_FIELDS.get(message, "")
+
+
 PROFILE_FIELDS = {"display_name": NAME_MAX, "language": SHORT_MAX, "currency": SHORT_MAX, "phone": SHORT_MAX}
 PASSWORD_CHANGE_FIELDS = dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
 
@@ -68,6 +95,8 @@ class ProfileState(SentWhenUsed, rx.State):
     has_password: bool = True
     welcome: bool = False
     error: str = ""
+    error_form: str = ""  # which form `error` answers ("profile", "email", "password"; "": the page)
+    error_field: str = ""  # the control it is about
     success: str = ""
 
     @rx.event
@@ -76,6 +105,7 @@ class ProfileState(SentWhenUsed, rx.State):
         if not access.ok or access.user is None:
             return access.redirect
         user = access.user
+        self.error_form = self.error_field = ""
         self.display_name = user.display_name
         self.email = user.email
         self.language = user.locale
@@ -88,8 +118,13 @@ class ProfileState(SentWhenUsed, rx.State):
         return None
 
     def _done(self, message: str) -> None:
-        self.error = ""
+        self.error = self.error_form = self.error_field = ""
         self.success = message
+
+    def _refuse(self, form: str, message: str, control_id: str) -> EventSpec | None:
+        """Show `message` by `form` and, when it is about one field, mark that field and move focus to it."""
+        self.error, self.success, self.error_form, self.error_field = message, "", form, control_id
+        return focus_control(control_id) if control_id else None
 
     @rx.event
     async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
@@ -108,9 +143,7 @@ class ProfileState(SentWhenUsed, rx.State):
         try:
             user = await run_db(account_profile.update_profile, access.user.id, update, client_info(self))
         except AccountError as error:
-            self.error = error.message
-            self.success = ""
-            return None
+            return self._refuse("profile", error.message, PROFILE_ERROR_FIELDS.get(error.message, ""))
         self.display_name, self.language = user.display_name, user.locale
         self.currency, self.phone = user.preferred_currency or "", user.phone or ""
         self._done(msgid("Your profile was saved."))
@@ -136,8 +169,7 @@ class ProfileState(SentWhenUsed, rx.State):
                 client_info(self),
             )
         except AccountError as error:
-            self.error, self.success = error.message, ""
-            return None
+            return self._refuse("email", error.message, EMAIL_ERROR_FIELDS.get(error.message, ""))
         self._done(msgid("We sent a confirmation link to your new address. The change takes effect once confirmed."))
         return None
 
@@ -150,8 +182,7 @@ class ProfileState(SentWhenUsed, rx.State):
             form, dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
         )
         if form["new_password"] != form["new_password_confirm"]:
-            self.error, self.success = msgid("The two passwords are not the same."), ""
-            return None
+            return self._refuse("password", msgid("The two passwords are not the same."), "field-new_password_confirm")
         try:
             await run_db(
                 account_profile.change_password,
@@ -162,8 +193,8 @@ class ProfileState(SentWhenUsed, rx.State):
                 keep_session_id=access.user.session_id,
             )
         except AccountError as error:
-            self.error, self.success = error.message, ""
-            return None
+            field = password_error_field(error.message, form["new_password"], access.user.email)
+            return self._refuse("password", error.message, field)
         self._done(msgid("Your password was changed. Your other sessions were signed out."))
         return None
 
@@ -176,8 +207,7 @@ class ProfileState(SentWhenUsed, rx.State):
             password = form_values(form, {"password": PASSWORD_MAX})["password"]
             await run_db(account_profile.delete_account, access.user.id, password, client_info(self))
         except AccountError as error:
-            self.error, self.success = error.message, ""
-            return None
+            return self._refuse("", error.message, "")
         auth = await self.get_state(AuthState)
         lang = await current_lang(self)
         await auth._forget()

@@ -12,11 +12,13 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import get_engine, run_db
+from ticketapp.i18n import gettext
 from ticketapp.services.analytics import dashboard as analytics
 from ticketapp.services.analytics import filters as analytics_filters
 from ticketapp.services.analytics.dashboard import Dashboard
 from ticketapp.services.analytics.figures import figures, kpi_card, tables
 from ticketapp.services.analytics.filters import Filters, Granularity
+from ticketapp.services.catalog.public import category_msgid
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
@@ -83,7 +85,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
     category: str = ""
     event_id: str = ""
     currencies: list[str] = []
-    categories: list[str] = []
+    categories: list[dict[str, str]] = []  # {value: code, label: its name in the visitor's language}
     events: list[dict[str, str]] = []
     kpis: list[dict[str, str]] = []
     # Every key present from the start: the page reads them before the first load.
@@ -118,7 +120,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
         self.category = filters.category or ""
         self.event_id = str(filters.event_ids[0]) if filters.event_ids else ""
         self.currencies = currencies
-        self.categories = categories
+        self.categories = [{"value": code, "label": gettext(lang, category_msgid(code))} for code in categories]
         self.events = [{"id": str(i), "title": t} for i, t in events]
         self.kpis = [kpi_card(k, filters.currency, lang) for k in board.kpis]
         charts = figures(board, filters.currency, lang, granularity=granularity, period=(filters.start, filters.end))

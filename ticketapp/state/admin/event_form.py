@@ -17,8 +17,9 @@ from ticketapp.services.catalog.events import AdminError, EventInput, TicketType
 from ticketapp.services.invoicing import tax
 from ticketapp.services.shared import media
 from ticketapp.services.shared.money import Money, minor_exponent
+from ticketapp.state.admin.event_errors import event_error_field
 from ticketapp.state.admin.events import STATUS_LABELS
-from ticketapp.state.base import StaffPageState
+from ticketapp.state.base import StaffPageState, focus_control
 from ticketapp.state.bounded import NAME_MAX, SHORT_MAX, TEXT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
@@ -190,6 +191,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     ticket_types: list[dict[str, str]] = []
     venues: list[dict[str, str]] = []
     status_label: str = ""
+    error_field: str = ""  # the control the last refusal is about (marked invalid, described by it, focused)
 
     @rx.event
     async def load(self) -> None:
@@ -197,7 +199,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
             return
         raw = self.router.url.query_parameters.get("id", "")
         self.event_id = raw if raw.isdigit() else ""
-        self.message = ""
+        self.message = self.error_field = ""
         self.venues = await run_db(_venues)
         if not self.event_id:
             self.form = {
@@ -292,7 +294,9 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
             saved = await run_db(_save, actor.id, event_id, dict(self.form), [dict(t) for t in self.ticket_types])
         except AdminError as refused:
             await self._say_refused(refused)
-            return None
+            self.error_field = event_error_field(refused.message, dict(self.form), [dict(t) for t in self.ticket_types])
+            return focus_control(self.error_field) if self.error_field else None
+        self.error_field = ""
         await self._say(msgid("Saved."))
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")

@@ -15,6 +15,7 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError
+from ticketapp.services.catalog.public import category_msgid
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.money import BABEL_LOCALES
@@ -57,7 +58,7 @@ class AdminEventsState(SentWhenUsed, Paged, StaffPageState, rx.State):
             {
                 "id": str(r.id),
                 "title": r.title,
-                "category": r.category,
+                "category": gettext(lang, category_msgid(r.category)),
                 "status": r.status,
                 "status_label": gettext(lang, STATUS_LABELS.get(r.status, r.status)),
                 "date": format_event_datetime(r.starts_at, "UTC", lang),
