@@ -169,6 +169,24 @@ def test_event_form_sets_attendee_names_and_per_customer_cap(session: Session, a
     assert (stored.max_tickets_per_customer, stored.collect_attendee_names) == (None, False)
 
 
+def test_event_form_times_are_the_venues_wall_clock(session: Session, admin: User) -> None:
+    from datetime import UTC, datetime
+
+    from ticketapp.models import TicketType, Venue
+    from ticketapp.state.admin.event_form import _load_form, _save
+
+    venue = Venue(name="Opera", address="1 place", city="Montréal", country="CA", timezone="America/Montreal")
+    session.add(venue)
+    session.commit()
+    types = [{"name": "Standard", "price": "25", "capacity": "100", "sales_start": "2031-05-01T09:00"}]
+    event_id = _save(session, admin.id or 0, None, _event_form(venue.id or 0), types)  # 19:00 at the venue (EDT)
+    form, loaded_types = _load_form(session, event_id) or ({}, [])
+    event_start = session.exec(select(TicketType).where(TicketType.event_id == event_id)).one()
+    assert event_start.sales_start == datetime(2031, 5, 1, 13, 0, tzinfo=UTC)
+    assert (form["starts_at"], form["ends_at"]) == ("2031-06-01T19:00", "2031-06-01T22:00")  # shown as entered
+    assert loaded_types[0]["sales_start"] == "2031-05-01T09:00"
+
+
 def test_invited_staff_choose_a_password_from_the_mail_then_must_enrol_2fa(
     session, smtp, mail_sink, admin: User
 ) -> None:

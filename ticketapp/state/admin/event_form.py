@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -36,16 +37,22 @@ def _parse_minor(raw: str, currency: str) -> int:
         raise AdminError(msgid("Please enter prices like 25 or 25.50.")) from None
 
 
-def _parse_moment(raw: str) -> datetime | None:
-    """A datetime-local value ('2026-06-01T20:00') read as UTC."""
+def _parse_moment(raw: str, zone: str = "UTC") -> datetime | None:
+    """A datetime-local value ('2026-06-01T20:00'), a wall-clock time at the venue (`zone`), as UTC."""
     try:
-        return datetime.fromisoformat(raw).replace(tzinfo=UTC) if raw else None
+        return datetime.fromisoformat(raw).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC) if raw else None
     except ValueError:
         raise AdminError(msgid("Please enter valid dates.")) from None
 
 
-def _local(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if moment else ""
+def _local(moment: datetime | None, zone: str = "UTC") -> str:
+    """A UTC moment as the venue's wall-clock time for a datetime-local field."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def _venue_zone(session: Session, venue_id: str) -> str:
+    venue = session.get(Venue, int(venue_id)) if venue_id.isdigit() else None
+    return venue.timezone if venue is not None else "UTC"
 
 
 def _whole(raw: str, default: int | None = None) -> int | None:
@@ -64,12 +71,13 @@ def _rate(raw: str) -> int:
         raise AdminError(refused.message, **refused.values) from None
 
 
-def _form_to_input(form: dict[str, str], types: list[dict[str, str]]) -> EventInput:
+def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str = "UTC") -> EventInput:
+    """The form as the service's input; times are read in `zone`, the chosen venue's time zone."""
     currency = form.get("currency", "EUR").upper()
     if len(currency) != 3 or not currency.isalpha():
         raise AdminError(msgid("Please choose a currency."))
     minor_exponent(currency)
-    starts, ends = _parse_moment(form.get("starts_at", "")), _parse_moment(form.get("ends_at", ""))
+    starts, ends = _parse_moment(form.get("starts_at", ""), zone), _parse_moment(form.get("ends_at", ""), zone)
     if starts is None or ends is None:
         raise AdminError(msgid("Please enter valid dates."))
     return EventInput(
@@ -89,8 +97,8 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]]) -> EventIn
                 price_minor=_parse_minor(t.get("price", ""), currency),
                 capacity=_whole(t.get("capacity", ""), 0) or 0,
                 max_per_order=_whole(t.get("max_per_order", ""), 10) or 10,
-                sales_start=_parse_moment(t.get("sales_start", "")),
-                sales_end=_parse_moment(t.get("sales_end", "")),
+                sales_start=_parse_moment(t.get("sales_start", ""), zone),
+                sales_end=_parse_moment(t.get("sales_end", ""), zone),
                 tax_rate_bp=_rate(t.get("tax_rate", "")),
                 tax_included=t.get("tax_mode", "included") != "added",
                 reverse_charge=t.get("reverse_charge") == "on",
@@ -104,13 +112,14 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
     event = session.get(Event, event_id)
     if event is None:
         return None
+    zone = _venue_zone(session, str(event.venue_id))
     form = {
         "title": event.title,
         "description": event.description,
         "category": event.category,
         "venue_id": str(event.venue_id),
-        "starts_at": _local(event.starts_at),
-        "ends_at": _local(event.ends_at),
+        "starts_at": _local(event.starts_at, zone),
+        "ends_at": _local(event.ends_at, zone),
         "currency": event.currency,
         "cap": str(event.max_tickets_per_customer or ""),
         "names": "on" if event.collect_attendee_names else "",
@@ -128,8 +137,8 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
             "price": _money_text(t.price_minor, event.currency),
             "capacity": str(t.capacity),
             "max_per_order": str(t.max_per_order),
-            "sales_start": _local(t.sales_start),
-            "sales_end": _local(t.sales_end),
+            "sales_start": _local(t.sales_start, zone),
+            "sales_end": _local(t.sales_end, zone),
             "sold": str(sold.get(t.id or 0, 0)),
             "tax_rate": tax.format_rate(t.tax_rate_bp, "en") if t.tax_rate_bp else "",
             "tax_mode": "included" if t.tax_included else "added",
@@ -141,7 +150,8 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
 
 
 def _venues(session: Session) -> list[dict[str, str]]:
-    return [{"id": str(v.id), "name": f"{v.name}, {v.city}"} for v in session.exec(select(Venue).order_by(Venue.name))]
+    venues = session.exec(select(Venue).order_by(Venue.name))
+    return [{"id": str(v.id), "name": f"{v.name}, {v.city}", "timezone": v.timezone} for v in venues]
 
 
 NEW_TYPE = {
@@ -192,6 +202,12 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     venues: list[dict[str, str]] = []
     status_label: str = ""
     error_field: str = ""  # the control the last refusal is about (marked invalid, described by it, focused)
+
+    @rx.var
+    def venue_timezone(self) -> str:
+        """The chosen venue's time zone: the form's times are wall-clock times there."""
+        chosen = self.form.get("venue_id", "")
+        return next((v["timezone"] for v in self.venues if v["id"] == chosen), "UTC")
 
     @rx.event
     async def load(self) -> None:
@@ -323,7 +339,7 @@ def _save(
     session: Session, actor_id: int, event_id: int | None, form: dict[str, str], types: list[dict[str, str]]
 ) -> int:
     """Create the event (no id yet) or update it from the form; its id."""
-    data = _form_to_input(form, types)
+    data = _form_to_input(form, types, _venue_zone(session, form.get("venue_id", "")))
     if event_id is None:
         return admin_events.create_event(session, actor_id, data).id or 0
     return admin_events.update_event(session, actor_id, event_id, data).id or 0
