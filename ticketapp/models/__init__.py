@@ -28,6 +28,12 @@ from ticketapp.models.order import (
 from ticketapp.models.payment_event import WebhookEvent
 from ticketapp.models.promotion import DiscountKind, PromoCode, PromoRedemption
 from ticketapp.models.risk import BlockEntry, BlockKind, PaymentAttempt, RiskAssessment, RiskDecision, SecurityAlert
+from ticketapp.models.self_service import (
+    RefundRequest,
+    RefundRequestStatus,
+    TicketTransfer,
+    TransferStatus,
+)
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
@@ -76,6 +82,8 @@ __all__ = [
     "PromoCode",
     "PromoRedemption",
     "Refund",
+    "RefundRequest",
+    "RefundRequestStatus",
     "ReviewState",
     "RiskAssessment",
     "RiskDecision",
@@ -89,8 +97,10 @@ __all__ = [
     "SupportTicket",
     "Ticket",
     "TicketStatus",
+    "TicketTransfer",
     "TicketType",
     "TokenPurpose",
+    "TransferStatus",
     "User",
     "UserSession",
     "Venue",
