@@ -14,6 +14,7 @@ import ticketapp.pages.admin.events
 import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people
 import ticketapp.pages.admin.rates
+import ticketapp.pages.admin.refunds
 import ticketapp.pages.admin.risk
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart

@@ -41,6 +41,7 @@ ADMIN_AREAS = [
     (msgid("Promo codes"), "/admin/codes"),
     (msgid("Exchange rates"), "/admin/rates"),
     (msgid("Review queue"), "/admin/review"),
+    (msgid("Refund requests"), "/admin/refunds"),
     (msgid("Block lists"), "/admin/blocks"),
     (msgid("Security"), "/admin/security"),
 ]

@@ -57,6 +57,36 @@ class FeeKind(StrEnum):
     PERCENT = "percent"  # basis points: 250 = 2.5 %
 
 
+@dataclass(frozen=True)
+class EventPolicy:
+    """An event's self-service rules as the admin form sets them (see the fields on `Event`)."""
+
+    refund_mode: str = RefundMode.NONE
+    refund_days_before: int = 0
+    refund_fee_kind: str = FeeKind.FIXED
+    refund_fee_value: int = 0
+    transfers_allowed: bool = True
+    transfer_limit: int | None = None
+
+    def problem(self) -> str:
+        """Why these rules cannot be saved ("" when they can)."""
+        if self.refund_mode not in set(RefundMode) or self.refund_fee_kind not in set(FeeKind):
+            return msgid("Please choose a refund policy and a kind of fee.")
+        if self.refund_fee_kind == FeeKind.PERCENT and self.refund_fee_value > BASIS_POINTS:
+            return msgid("A refund fee cannot be more than 100 %.")
+        if self.refund_days_before > 3650 or self.refund_fee_value < 0 or self.refund_days_before < 0:
+            return msgid("Please enter whole numbers for capacities and limits.")
+        return ""
+
+    def apply(self, event: Event) -> None:
+        for name in EventPolicy.__dataclass_fields__:
+            setattr(event, name, getattr(self, name))
+
+    @classmethod
+    def of(cls, event: Event) -> EventPolicy:
+        return cls(**{name: getattr(event, name) for name in cls.__dataclass_fields__})
+
+
 NOT_YOURS = msgid("Order not found.")
 NO_REFUNDS = msgid("Refunds are not offered for this event.")
 TOO_LATE = msgid("The time to ask for a refund of this order has passed.")
