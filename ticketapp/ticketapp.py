@@ -24,6 +24,7 @@ import ticketapp.pages.shop.events
 import ticketapp.pages.shop.home
 import ticketapp.pages.shop.not_found
 import ticketapp.pages.shop.payment
+import ticketapp.pages.shop.transfer
 import ticketapp.pages.support.agent
 import ticketapp.pages.support.help
 

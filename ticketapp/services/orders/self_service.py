@@ -177,11 +177,13 @@ def quote(session: Session, order: Order, now: datetime | None = None) -> Refund
     )
 
 
-def buyer_order(session: Session, code: str, user_id: int | None) -> Order:
-    """The order the buyer holds: reached through its signed link, or for an account's order only by that
-    account signed in (the same rule as `cancellation.buyer_may_cancel`). Anyone else's looks missing."""
+def buyer_order(session: Session, code: str, user_id: int | None, *, via_link: bool = True) -> Order:
+    """The order the buyer holds: reached through its signed link (`via_link`, checked by the caller), or
+    for an account's order only by that account signed in (the rule of `cancellation.buyer_may_cancel`);
+    without the link, only the account's own orders. Anyone else's looks missing."""
     order = get_order_by_code(session, code)
-    if order is None or (order.user_id is not None and order.user_id != user_id):
+    mine = order is not None and order.user_id is not None and order.user_id == user_id
+    if order is None or not (mine or (via_link and order.user_id is None)):
         session.rollback()
         raise OrderError(NOT_YOURS)
     return order
@@ -227,11 +229,17 @@ def _new_request(order: Order, offer: RefundQuote, user_id: int | None, reason: 
 
 
 def request_refund(
-    session: Session, code: str, user_id: int | None, reason: str = "", now: datetime | None = None
+    session: Session,
+    code: str,
+    user_id: int | None,
+    reason: str = "",
+    now: datetime | None = None,
+    *,
+    via_link: bool = True,
 ) -> RefundRequest:
     """The buyer asks for their money back: refunded at once (automatic) or queued for an admin."""
     now = now or utcnow()
-    order = buyer_order(session, code, user_id)
+    order = buyer_order(session, code, user_id, via_link=via_link)
     offer = quote(session, order, now)
     if not offer.allowed:
         session.rollback()

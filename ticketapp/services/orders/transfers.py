@@ -81,7 +81,7 @@ class Holding:
         return self.ticket.attendee_name or self.ticket.holder_email
 
 
-def _holding(session: Session, ticket: Ticket) -> Holding:
+def holding_of(session: Session, ticket: Ticket) -> Holding:
     order = session.get(Order, ticket.order_id)
     ticket_type = session.get(TicketType, ticket.ticket_type_id)
     event = session.get(Event, ticket_type.event_id) if ticket_type else None
@@ -104,7 +104,7 @@ def held_ticket(session: Session, code: str, user_id: int | None, *, order_code:
     ticket = session.exec(select(Ticket).where(Ticket.code == code.strip().upper())).first()
     if ticket is None:
         raise TransferError(NOT_FOUND)
-    holding = _holding(session, ticket)
+    holding = holding_of(session, ticket)
     via_link = order_code is not None and order_code.strip().upper() == holding.order.code
     if not may_hold(holding, user_id, via_order_link=via_link):
         raise TransferError(NOT_FOUND)  # someone else's ticket looks exactly like a missing one
@@ -265,7 +265,7 @@ def accept(
     session.refresh(transfer)
     ticket = session.get(Ticket, transfer.ticket_id, populate_existing=True)
     assert ticket is not None  # noqa: S101  (a foreign key)
-    holding = _holding(session, ticket)
+    holding = holding_of(session, ticket)
     previous = (holding.holder_name, holding.holder_email)
     refusal, values = transfer_refusal(session, holding, now)
     if refusal:
