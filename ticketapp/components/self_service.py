@@ -128,24 +128,27 @@ def _ticket(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
 
 
 def self_service_panel() -> rx.Component:
-    """Refund request and transfers of a paid order; nothing for other orders or other people's."""
+    """Refund request and transfers of the buyer's order; nothing for other people's orders."""
     return rx.cond(
-        S.found & S.paid,
+        S.found,
         rx.vstack(
             status_region(S.message),
             error_region(S.error),
-            _refund(),
-            rx.el.section(
-                rx.heading(t("Give a ticket to someone else"), as_="h2", size="5"),
-                rx.text(
-                    t(
-                        "They get an e-mail with a link to accept it. Once they accept, the ticket is theirs with "
-                        "a new QR code and yours stops working."
+            rx.cond(S.can_refund | (S.refund_note != ""), _refund()),
+            rx.cond(
+                S.paid,
+                rx.el.section(
+                    rx.heading(t("Give a ticket to someone else"), as_="h2", size="5"),
+                    rx.text(
+                        t(
+                            "They get an e-mail with a link to accept it. Once they accept, the ticket is theirs "
+                            "with a new QR code and yours stops working."
+                        ),
+                        color_scheme="gray",
                     ),
-                    color_scheme="gray",
+                    rx.el.ul(rx.foreach(S.tickets, _ticket), style={"listStyle": "none", "padding": 0}, width="100%"),
+                    width="100%",
                 ),
-                rx.el.ul(rx.foreach(S.tickets, _ticket), style={"listStyle": "none", "padding": 0}, width="100%"),
-                width="100%",
             ),
             spacing="4",
             width="100%",
