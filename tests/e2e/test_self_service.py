@@ -5,7 +5,9 @@ the check-in service and the new one admitted. Someone else's order shows nothin
 from __future__ import annotations
 
 import re
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 from joserfc.jwk import OKPKey
 from playwright.sync_api import Page, expect
@@ -13,13 +15,22 @@ from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in, sign_in_staff, unique_email
 from tests.e2e.conftest import LiveApp
+from tests.e2e.test_crafted_events import WAIT_S, _session_token
 from tests.factories import make_event, make_order, make_staff
 from tests.support_smtp import MailSink
 from ticketapp.db import make_engine
 from ticketapp.models import Order, OrderStatus, RefundRequest, Ticket
+from ticketapp.services.accounts.sessions import SESSION_COOKIE
 from ticketapp.services.shared.signing import sign
 from ticketapp.services.tickets.checkin import ScanOutcome, scan
 from ticketapp.services.tickets.issuing import issue_tickets, token_for_ticket
+from ticketapp.state.account.tickets import MyTicketsState
+from ticketapp.state.shop.self_service import SelfServiceState
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from webbench.site import read_site
+from webbench.tab import Tab
 
 SHOTS = "/tmp/selfservice-shots"
 PHONE = {"width": 390, "height": 844}
@@ -64,6 +75,30 @@ def _order(live_app: LiveApp, code: str) -> tuple[Order, list[Ticket], list[Refu
     return order, tickets, requests
 
 
+def _crafted(
+    live_app: LiveApp,
+    user_id: int,
+    path: str,
+    params: dict[str, str],
+    handler: str,
+    payload: dict[str, object],
+    state: type = SelfServiceState,
+) -> str:
+    """Another customer's tab opens `path` and sends `handler` itself; the error it is shown."""
+    name = state.get_full_name()
+    tab = Tab(read_site(live_app.url), cookies={SESSION_COOKIE: _session_token(live_app.database_url, user_id)})
+    try:
+        tab.open(path, params, [])
+        tab.wait_for(
+            lambda t: t.get(name, "loaded" if state is MyTicketsState else "code") not in (None, ""), WAIT_S, "page"
+        )
+        tab.send(f"{name}.{handler}", payload)
+        tab.wait_for(lambda t: t.get(name, "error", "") != "", WAIT_S, "refusal")
+        return str(tab.get(name, "error"))
+    finally:
+        tab.close()
+
+
 def test_buyer_requests_a_refund_and_it_is_refunded_at_once(page: Page, live_app, mail_sink: MailSink) -> None:
     email = unique_email("refund")
     buyer = create_user(live_app.database_url, email)
@@ -71,7 +106,7 @@ def test_buyer_requests_a_refund_and_it_is_refunded_at_once(page: Page, live_app
 
     # Another account sees no such order, and nothing to click.
     other = unique_email("other")
-    create_user(live_app.database_url, other)
+    other_id = create_user(live_app.database_url, other)
     browser = page.context.browser
     assert browser is not None
     intruder = browser.new_context(base_url=live_app.url).new_page()
@@ -80,6 +115,21 @@ def test_buyer_requests_a_refund_and_it_is_refunded_at_once(page: Page, live_app
     expect(intruder.get_by_role("heading", name="Order not found", level=1)).to_be_visible()
     expect(intruder.get_by_role("button", name="Request a refund")).to_have_count(0)
     intruder.context.close()
+    # …and its tab sending the order page's events itself is refused with a message, changing nothing.
+    [ticket_code, _] = [t.code for t in _order(live_app, code)[1]]
+    assert _crafted(live_app, other_id, f"/account/orders/{code}", {"code": code}, "request_refund", {}) == (
+        "Order not found."
+    )
+    form = {"form": {"ticket": ticket_code, "name": "Thief", "email": "thief@example.com"}}
+    assert _crafted(live_app, other_id, f"/account/orders/{code}", {"code": code}, "transfer", form) == (
+        "Order not found."
+    )
+    mine = {"form_data": form["form"]}
+    assert _crafted(live_app, other_id, "/account/tickets", {}, "transfer", mine, MyTicketsState) == (
+        "Ticket not found."
+    )
+    order, _, requests = _order(live_app, code)
+    assert order.status == OrderStatus.PAID and requests == []
 
     sign_in(page, email)
     page.goto(f"/account/orders/{code}")

@@ -47,7 +47,7 @@ def _request_card(row: ObjectVar[dict[str, str]]) -> rx.Component:
                                 name="reason",
                                 max_length=500,
                                 required=True,
-                                width="18rem",
+                                width="min(18rem, 100%)",
                             ),
                             rx.button(t("Decline"), type="submit", size="2", color_scheme="tomato"),
                             align="end",

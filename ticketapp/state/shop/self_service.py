@@ -171,7 +171,8 @@ class SelfServiceState(SentWhenUsed, rx.State):
     async def request_refund(self, form: dict[str, str] | None = None) -> None:
         self.message = self.error = ""
         self.confirming_refund = False
-        if not self.found:
+        if not self.found:  # not this viewer's order (or a link not signed): say so, change nothing
+            self.error = translate(await current_lang(self), self_service.NOT_YOURS)
             return
         reason = form_values(form, {"reason": TEXT_MAX})["reason"]
         try:
@@ -192,7 +193,8 @@ class SelfServiceState(SentWhenUsed, rx.State):
     async def transfer(self, form: dict[str, str] | None = None) -> None:
         self.message = self.error = ""
         values = form_values(form, {"ticket": SHORT_MAX, "name": NAME_MAX, "email": EMAIL_MAX})
-        if not self.found:
+        if not self.found:  # not this viewer's order (or a link not signed): say so, change nothing
+            self.error = translate(await current_lang(self), self_service.NOT_YOURS)
             return
         try:
             await run_db(
@@ -212,7 +214,8 @@ class SelfServiceState(SentWhenUsed, rx.State):
     @rx.event
     async def cancel_transfer(self, ticket_code: str) -> None:
         self.message = self.error = ""
-        if not self.found:
+        if not self.found:  # not this viewer's order (or a link not signed): say so, change nothing
+            self.error = translate(await current_lang(self), self_service.NOT_YOURS)
             return
         try:
             await run_db(
