@@ -16,6 +16,7 @@ import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people
 import ticketapp.pages.admin.questions
 import ticketapp.pages.admin.rates
+import ticketapp.pages.admin.refunds
 import ticketapp.pages.admin.risk
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart
@@ -25,6 +26,7 @@ import ticketapp.pages.shop.events
 import ticketapp.pages.shop.home
 import ticketapp.pages.shop.not_found
 import ticketapp.pages.shop.payment
+import ticketapp.pages.shop.transfer
 import ticketapp.pages.support.agent
 import ticketapp.pages.support.help
 

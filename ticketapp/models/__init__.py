@@ -30,6 +30,12 @@ from ticketapp.models.payment_event import WebhookEvent
 from ticketapp.models.promotion import DiscountKind, PromoCode, PromoRedemption
 from ticketapp.models.question import Answer, Question, QuestionKind, QuestionScope
 from ticketapp.models.risk import BlockEntry, BlockKind, PaymentAttempt, RiskAssessment, RiskDecision, SecurityAlert
+from ticketapp.models.self_service import (
+    RefundRequest,
+    RefundRequestStatus,
+    TicketTransfer,
+    TransferStatus,
+)
 from ticketapp.models.staff_token import StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
@@ -88,6 +94,8 @@ __all__ = [
     "QuestionKind",
     "QuestionScope",
     "Refund",
+    "RefundRequest",
+    "RefundRequestStatus",
     "ReviewState",
     "RiskAssessment",
     "RiskDecision",
@@ -101,8 +109,10 @@ __all__ = [
     "SupportTicket",
     "Ticket",
     "TicketStatus",
+    "TicketTransfer",
     "TicketType",
     "TokenPurpose",
+    "TransferStatus",
     "User",
     "UserSession",
     "Venue",

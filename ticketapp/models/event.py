@@ -51,6 +51,16 @@ class Event(SQLModel, table=True):
     collect_attendee_names: bool = Field(
         default=False, sa_column_kwargs={"server_default": false()}, description="ask a name per ticket at checkout"
     )
+    # Buyer self-service (services/orders/self_service.py): "none" (no refund requests), "automatic"
+    # (refunded at once) or "approval" (an admin decides), until `refund_days_before` days before the
+    # start; the fee kept is a fixed amount (minor units) or basis points of the amount paid.
+    refund_mode: str = Field(default="none", max_length=16, sa_column_kwargs={"server_default": "none"})
+    refund_days_before: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    refund_fee_kind: str = Field(default="fixed", max_length=8, sa_column_kwargs={"server_default": "fixed"})
+    refund_fee_value: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
+    # Ticket transfers by e-mail: allowed at all, and at most this many times per ticket (None: no cap).
+    transfers_allowed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    transfer_limit: int | None = Field(default=None, ge=0)
     # Unaccented, lower-cased title + description + venue name + city, kept up to
     # date by ticketapp.services.catalog.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

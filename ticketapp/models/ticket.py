@@ -28,3 +28,8 @@ class Ticket(SQLModel, table=True):
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     checked_in_by: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # After a transfer (services/orders/transfers.py) the ticket belongs to its new holder, not the
+    # order's buyer: their e-mail, and their account when one has that e-mail.
+    holder_email: str | None = Field(default=None, max_length=320, index=True)
+    holder_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    transfer_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -42,6 +42,7 @@ ADMIN_AREAS = [
     (msgid("Exchange rates"), "/admin/rates"),
     (msgid("Invoicing"), "/admin/invoicing"),
     (msgid("Review queue"), "/admin/review"),
+    (msgid("Refund requests"), "/admin/refunds"),
     (msgid("Block lists"), "/admin/blocks"),
     (msgid("Security"), "/admin/security"),
 ]

@@ -19,6 +19,7 @@ from ticketapp.components.forms import (
 )
 from ticketapp.components.layout import LANGUAGES, page_layout, page_title
 from ticketapp.components.payment import invoice_links
+from ticketapp.components.self_service import self_service_panel
 from ticketapp.services.accounts.profile import SUPPORTED_CURRENCIES
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.profile import (
@@ -30,6 +31,7 @@ from ticketapp.state.account.profile import (
 )
 from ticketapp.state.account.sessions import SessionsState
 from ticketapp.state.locale import t
+from ticketapp.state.shop.self_service import SelfServiceState
 
 
 def account_nav() -> rx.Component:
@@ -406,6 +408,7 @@ def _order_detail() -> rx.Component:
             width="100%",
         ),
         invoice_links(OrderDetailState.invoices),
+        self_service_panel(),
         rx.link(t("← All my orders"), href="/account/orders"),
         spacing="4",
         width="100%",
@@ -415,7 +418,7 @@ def _order_detail() -> rx.Component:
 @rx.page(
     route="/account/orders/[code]",
     title=page_title(t("Order")),
-    on_load=[OrderDetailState.load],
+    on_load=[OrderDetailState.load, SelfServiceState.load],
 )
 def order_detail() -> rx.Component:
     return page_layout(
@@ -431,7 +434,7 @@ def order_detail() -> rx.Component:
             ),
             rx.text(t("Loading…"), role="status"),
         ),
-        on_language_change=[OrderDetailState.load],
+        on_language_change=[OrderDetailState.load, SelfServiceState.load],
     )
 
 

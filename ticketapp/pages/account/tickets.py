@@ -7,6 +7,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from ticketapp.components.forms import error_region, status_region, text_field
 from ticketapp.components.layout import page_layout, page_title
+from ticketapp.components.self_service import transfer_form
 from ticketapp.pages.account.profile import account_nav
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.tickets import MyTicketsState
@@ -88,6 +89,13 @@ def _ticket_card(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
                         ),
                     ),
                     rx.cond(ticket["can_rename"] == "1", _rename_form(ticket), rx.fragment()),
+                    rx.cond(
+                        ticket["can_transfer"] == "1",
+                        rx.el.details(
+                            rx.el.summary(t("Give this ticket to someone else")),
+                            transfer_form(ticket["code"], MyTicketsState.transfer),
+                        ),
+                    ),
                     spacing="2",
                     align="start",
                 ),

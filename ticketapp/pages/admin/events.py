@@ -191,6 +191,58 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
     )
 
 
+def _check(name: str, label: str) -> rx.Component:
+    return rx.el.label(
+        rx.checkbox(
+            checked=AdminEventFormState.form.get(name, "") == "on",
+            on_change=lambda v: AdminEventFormState.set_field(name, rx.cond(v, "on", "")),
+            aria_label=t(label),
+        ),
+        " ",
+        t(label),
+    )
+
+
+def _choice(label: str, name: str, options: list[tuple[str, str]]) -> rx.Component:
+    return select_field(
+        t(label),
+        f"ef-{name}",
+        [rx.el.option(t(text), value=value) for value, text in options],
+        value=AdminEventFormState.form.get(name, ""),
+        on_change=lambda v: AdminEventFormState.set_field(name, v),
+    )
+
+
+def _self_service() -> rx.Component:
+    """The buyer self-service rules: refund requests and ticket transfers (services/orders/self_service.py)."""
+    return rx.el.fieldset(
+        rx.el.legend(t("Refunds and transfers")),
+        rx.grid(
+            _choice(
+                msgid("Refund requests"),
+                "refund_mode",
+                [
+                    ("none", msgid("Not offered")),
+                    ("automatic", msgid("Refunded automatically")),
+                    ("approval", msgid("Need my approval")),
+                ],
+            ),
+            _field(msgid("Until how many days before the event"), "refund_days", input_mode="numeric"),
+            _choice(
+                msgid("Fee kept"), "refund_fee_kind", [("fixed", msgid("Fixed amount")), ("percent", msgid("Percent"))]
+            ),
+            _field(msgid("Fee (amount or %)"), "refund_fee", input_mode="decimal"),
+            _field(msgid("Transfers per ticket (empty = no limit)"), "transfer_limit", input_mode="numeric"),
+            columns=rx.breakpoints(initial="1", sm="2", md="3"),
+            spacing="3",
+            width="100%",
+        ),
+        _check("transfers", msgid("Buyers may transfer tickets to someone else")),
+        class_name="ticket-type-fieldset",
+        width="100%",
+    )
+
+
 def _form() -> rx.Component:
     return rx.el.form(
         rx.vstack(
@@ -244,6 +296,7 @@ def _form() -> rx.Component:
                 " ",
                 t("Ask a name per ticket"),
             ),
+            _self_service(),
             rx.heading(t("Ticket types"), as_="h2", size="4"),
             rx.foreach(AdminEventFormState.ticket_types, _type_row),
             rx.button(t("Add a ticket type"), type="button", variant="soft", on_click=AdminEventFormState.add_type),

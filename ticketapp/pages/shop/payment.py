@@ -9,10 +9,12 @@ from ticketapp.components.forms import done_region
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import invoice_links, order_lines_table, payment_method_picker
 from ticketapp.components.questions import answer_fields
+from ticketapp.components.self_service import self_service_panel
 from ticketapp.models import OrderStatus
 from ticketapp.state.locale import colon, t
 from ticketapp.state.shop.answers import ANSWERS_ERROR, OrderAnswersState
 from ticketapp.state.shop.payment import DemoPaymentState, OrderPaymentState
+from ticketapp.state.shop.self_service import SelfServiceState
 
 S = OrderPaymentState
 A = OrderAnswersState
@@ -179,6 +181,7 @@ def _order() -> rx.Component:
         ),
         rx.cond(S.can_pay, _pay_form()),
         rx.cond(S.can_cancel, _cancel()),
+        self_service_panel(),
         rx.cond(
             S.can_try_again,
             rx.vstack(
@@ -242,11 +245,15 @@ def _answers() -> rx.Component:
     )
 
 
-@rx.page(route="/orders/[code]/status", title=page_title(t("Order") + " " + S.code), on_load=[S.load, A.load])
+@rx.page(
+    route="/orders/[code]/status",
+    title=page_title(t("Order") + " " + S.code),
+    on_load=[S.load, A.load, SelfServiceState.load],
+)
 def order_status_page() -> rx.Component:
     return page_layout(
         rx.cond(S.loaded, rx.cond(S.found, _order(), _not_found()), _loading()),
-        on_language_change=[S.load, A.load],
+        on_language_change=[S.load, A.load, SelfServiceState.load],
     )
 
 

@@ -37,6 +37,7 @@ from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import authorisations, lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.refunds import refund_order
+from ticketapp.services.orders.self_service import EventPolicy
 
 CATEGORIES = ("concert", "theatre", "festival", "sport", "conference", "comedy", "exhibition", "other")
 
@@ -72,6 +73,7 @@ class EventInput:
     max_tickets_per_customer: int | None = None
     collect_attendee_names: bool = False
     ticket_types: list[TicketTypeInput] = field(default_factory=list)
+    policy: EventPolicy = field(default_factory=EventPolicy)  # refunds and transfers (orders/self_service.py)
 
 
 def slugify(title: str) -> str:
@@ -100,6 +102,8 @@ def _check_event(session: Session, data: EventInput) -> None:
         raise AdminError(msgid("Please choose a currency."))
     if data.max_tickets_per_customer is not None and data.max_tickets_per_customer < 1:
         raise AdminError(msgid("The per-customer limit must be at least 1."))
+    if problem := data.policy.problem():
+        raise AdminError(problem)
     for ticket_type in data.ticket_types:
         _check_type(ticket_type)
 
@@ -150,6 +154,7 @@ def create_event(session: Session, actor_id: int, data: EventInput) -> Event:
         max_tickets_per_customer=data.max_tickets_per_customer,
         collect_attendee_names=data.collect_attendee_names,
     )
+    data.policy.apply(event)
     session.add(event)
     session.flush()
     for position, ticket_type in enumerate(data.ticket_types):
@@ -215,6 +220,7 @@ def update_event(session: Session, actor_id: int, event_id: int, data: EventInpu
     event.currency = data.currency.upper()
     event.max_tickets_per_customer = data.max_tickets_per_customer
     event.collect_attendee_names = data.collect_attendee_names
+    data.policy.apply(event)
     event.updated_at = utcnow()
     for removed in set(existing) - kept:
         session.delete(existing[removed])

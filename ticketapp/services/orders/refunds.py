@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session, col, select
 
 from ticketapp.db import begin_write_locked
@@ -40,8 +42,13 @@ def refund_order(
     ticket_ids: list[int] | None = None,
     actor_id: int | None = None,
     reason: str = "",
+    fee_minor: int = 0,
+    and_then: Callable[[Session, Refund], None] | None = None,
 ) -> Refund:
-    """Refund a whole order, or only some of its tickets; their tickets become void."""
+    """Refund a whole order, or only some of its tickets; their tickets become void.
+
+    `fee_minor` is kept back from a whole-order refund (a buyer's request under the event's refund
+    policy); `and_then` writes the caller's own rows about this refund in the same commit."""
     order = get_order_by_code(session, code)
     if order is None:
         raise OrderError(msgid("Order not found."))
@@ -53,8 +60,8 @@ def refund_order(
         amount = sum(price for _, price in tickets)
     else:
         tickets = [(t, 0) for t in session.exec(select(Ticket).where(Ticket.order_id == order.id)).all()]
-        amount = remaining
-    if amount > remaining:
+        amount = remaining - fee_minor
+    if amount > remaining or amount < 0:
         raise OrderError(msgid("The refund is larger than what is left to refund."))
     payment = session.exec(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")).first()
     refund_count = len(session.exec(select(Refund.id).where(Refund.order_id == order.id)).all())
@@ -98,6 +105,8 @@ def refund_order(
     )
     session.flush()  # the refund's id names its due notice
     lifecycle.refund_due(session, order.id or 0, refund.id or 0)
+    if and_then is not None:
+        and_then(session, refund)
     session.commit()
     lifecycle.announce_refund(order.id or 0, refund.id or 0)
     return refund

@@ -21,7 +21,30 @@ from ticketapp.services.shared.money import Money, format_money
 # "2750 EUR": an amount in minor units and an ISO 4217 code, as the services write them.
 AMOUNT = re.compile(r"\b(\d+) ([A-Z]{3})\b")
 # Notes the app writes in English, read in the reader's language (anything else stays as written).
+A = r"\d+ [A-Z]{3}"  # an amount as the services write it
 KNOWN_NOTES = [
+    (
+        re.compile(rf"^refund of (?P<amount>{A}): requested by the buyer, fee (?P<fee>{A}) kept$"),
+        msgid("Refund of {amount} requested by the buyer ({fee} fee kept)"),
+    ),
+    (
+        re.compile(rf"^refund of (?P<amount>{A}): refund request approved, fee (?P<fee>{A}) kept$"),
+        msgid("Refund of {amount}: request approved ({fee} fee kept)"),
+    ),
+    (
+        re.compile(rf"^refund requested: (?P<amount>{A}), fee (?P<fee>{A}) kept$"),
+        msgid("Refund of {amount} requested, waiting for approval ({fee} fee kept)"),
+    ),
+    (re.compile(r"^refund request denied: (?P<reason>.+)$"), msgid("Refund request declined: {reason}")),
+    (re.compile(r"^ticket (?P<code>\S+) offered to (?P<email>\S+)$"), msgid("Ticket {code} offered to {email}")),
+    (
+        re.compile(r"^ticket (?P<code>\S+) transferred to (?P<email>\S+), re-issued as (?P<new>\S+)$"),
+        msgid("Ticket {code} transferred to {email}, re-issued as {new}"),
+    ),
+    (
+        re.compile(r"^ticket (?P<code>\S+) transfer to (?P<email>\S+) cancelled$"),
+        msgid("Ticket {code}: transfer to {email} cancelled"),
+    ),
     (re.compile(r"^refund of (?P<amount>\d+ [A-Z]{3}) at the provider$"), msgid("Refund of {amount} at the provider")),
     (re.compile(r"^refund of (?P<amount>\d+ [A-Z]{3}): (?P<reason>.+)$"), msgid("Refund of {amount}: {reason}")),
     (re.compile(r"^refund of (?P<amount>\d+ [A-Z]{3})$"), msgid("Refund of {amount}")),

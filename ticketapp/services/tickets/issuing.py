@@ -45,7 +45,8 @@ def normalize_ticket_code(text: str) -> str:
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == CODE_LENGTH else raw
 
 
-def _unused_code(session: Session) -> str:
+def unused_code(session: Session) -> str:
+    """A ticket code no ticket has (a new ticket, or one re-issued after a transfer)."""
     while True:
         code = new_ticket_code()
         if session.exec(select(Ticket.id).where(Ticket.code == code)).first() is None:
@@ -82,7 +83,7 @@ def issue_tickets(session: Session, order_id: int) -> list[Ticket]:
                     order_item_id=item.id,
                     ticket_type_id=item.ticket_type_id,
                     secret=new_ticket_secret(),
-                    code=_unused_code(session),
+                    code=unused_code(session),
                     attendee_name=order.buyer_name,
                 )
             )

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ticketapp.models import Order, Ticket, utcnow
 from ticketapp.services.shared.signing import sign, verify
+from ticketapp.services.tickets.mine import holds_ticket
 from ticketapp.settings import Settings, get_settings
 
 LINK_PURPOSE = "ticket-pdf"
@@ -35,15 +36,12 @@ def link_is_valid(code: str, exp: str | None, sig: str | None, secret_key: str, 
 
 
 def downloadable_ticket(session: Session, code: str, user_id: int | None) -> Ticket | None:
-    """The ticket with `code`, provided `user_id` owns its order (None: already authorized by a link)."""
-    statement = select(Ticket, Order.user_id).join(Order, Order.id == Ticket.order_id)  # type: ignore[arg-type]
-    found = session.exec(statement.where(Ticket.code == code)).first()
-    if found is None:
-        return None
-    ticket, owner_id = found
-    if user_id is not None and owner_id != user_id:
-        return None  # someone else's ticket looks exactly like a missing one
-    return ticket
+    """The ticket with `code`, provided `user_id` holds it (None: already authorized by a link)."""
+    statement = select(Ticket).join(Order, Order.id == Ticket.order_id)  # type: ignore[arg-type]
+    statement = statement.where(Ticket.code == code)
+    if user_id is not None:  # someone else's ticket (a transferred one included) looks exactly like a missing one
+        statement = statement.where(holds_ticket(user_id))
+    return session.exec(statement).first()
 
 
 def ticket_download_url(code: str, settings: Settings | None = None, now: datetime | None = None) -> str:

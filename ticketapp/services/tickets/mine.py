@@ -1,7 +1,8 @@
 """A customer's own tickets: listing (upcoming first), attendee name changes, resending the e-mail.
 
-Ownership is the order's `user_id`: every function takes the signed-in user's
-id and treats someone else's ticket exactly like a missing one.
+Ownership is the order's `user_id`, or the ticket's `holder_user_id` once it was transferred
+(`holds_ticket`): every function takes the signed-in user's id and treats someone else's
+ticket exactly like a missing one.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -50,6 +52,14 @@ class OwnedTicket:
         return not self.is_void and now < self.change_deadline()
 
 
+def holds_ticket(user_id: int) -> ColumnElement[bool]:
+    """The tickets `user_id` holds: received by transfer, or bought and never transferred away."""
+    return or_(
+        col(Ticket.holder_user_id) == user_id,
+        and_(col(Order.user_id) == user_id, col(Ticket.holder_email).is_(None)),
+    )
+
+
 def _owned_rows(user_id: int) -> Select[Ticket, Order, TicketType, Event, Venue]:
     # sqlmodel types select() for at most four entities; the Select it builds takes any number.
     rows: Select[Ticket, Order, TicketType, Event, Venue] = Select(Ticket, Order, TicketType, Event, Venue)
@@ -58,7 +68,7 @@ def _owned_rows(user_id: int) -> Select[Ticket, Order, TicketType, Event, Venue]
         .join(TicketType, col(TicketType.id) == Ticket.ticket_type_id)
         .join(Event, col(Event.id) == TicketType.event_id)
         .join(Venue, col(Venue.id) == Event.venue_id)
-        .where(Order.user_id == user_id)
+        .where(holds_ticket(user_id))
     )
 
 

@@ -10,9 +10,11 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
-from ticketapp.i18n import msgid
+from ticketapp.i18n import msgid, translate
 from ticketapp.models import utcnow
 from ticketapp.services import hooks
+from ticketapp.services.errors import DomainError
+from ticketapp.services.orders import transfers
 from ticketapp.services.orders.mail import request_resend
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.tickets.mine import (
@@ -24,6 +26,7 @@ from ticketapp.services.tickets.mine import (
     user_tickets,
 )
 from ticketapp.state.base import guard
+from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -46,7 +49,14 @@ def ticket_row(session: Session, owned: OwnedTicket, lang: str, now: datetime) -
         "void": "1" if void else "",
         "can_rename": "1" if owned.can_change_name(now) else "",
         "name_field_id": f"attendee-{ticket.code}",
+        "can_transfer": "1" if not void and _transferable(session, owned, now) else "",
     }
+
+
+def _transferable(session: Session, owned: OwnedTicket, now: datetime) -> bool:
+    holding = transfers.Holding(owned.ticket, owned.order, owned.event)
+    refusal, _ = transfers.transfer_refusal(session, holding, now)
+    return not refusal and transfers.open_offer(session, owned.ticket.id or 0) is None
 
 
 def _ticket_rows(session: Session, user_id: int, lang: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -118,3 +128,24 @@ class MyTicketsState(SentWhenUsed, rx.State):
         await self._fill(user_id)
         yield None  # show the change now; the PDF renders after
         hooks.emit("order.tickets_render", order_id=owned.order.id or 0, lang=owned.order.locale)
+
+    @rx.event
+    async def transfer(self, form_data: dict[str, str]) -> AsyncIterator[EventSpec | None]:
+        """Offer one of the account's tickets to someone by e-mail (the service checks it is held here)."""
+        user_id, redirect = await self._user_id()
+        if user_id is None:
+            yield redirect
+            return
+        self.message = self.error = ""
+        values = form_values(form_data, {"ticket": SHORT_MAX, "name": NAME_MAX, "email": EMAIL_MAX})
+        lang = await current_lang(self)
+        try:
+            await run_db(transfers.offer, values["ticket"], values["name"], values["email"], user_id=user_id, lang=lang)
+        except DomainError as refused:
+            self.error = refused.translated(lang)
+            return
+        self.message = translate(
+            lang, "We e-mailed {email} a link to accept the ticket.", email=values["email"].strip()
+        )
+        await self._fill(user_id)
+        yield None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -16,6 +17,7 @@ from ticketapp.models import Event, TicketType, Venue
 from ticketapp.services.catalog import events as admin_events
 from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
 from ticketapp.services.invoicing import tax
+from ticketapp.services.orders.self_service import EventPolicy, FeeKind
 from ticketapp.services.shared import media
 from ticketapp.services.shared.money import Money, minor_exponent
 from ticketapp.state.admin.event_errors import event_error_field
@@ -71,6 +73,43 @@ def _rate(raw: str) -> int:
         raise AdminError(refused.message, **refused.values) from None
 
 
+def _parse_fee(raw: str, kind: str, currency: str) -> int:
+    """A fixed fee in the event's money (minor units), or a percentage like 2.5 (basis points)."""
+    if kind != FeeKind.PERCENT:
+        return _parse_minor(raw, currency)
+    try:
+        return int((Decimal(raw.strip().replace(",", ".") or "0") * 100).to_integral_value())
+    except ArithmeticError:
+        raise AdminError(msgid("Please enter the refund fee as a number, like 2 or 2.5.")) from None
+
+
+def _policy(form: dict[str, str], currency: str) -> EventPolicy:
+    kind = form.get("refund_fee_kind", FeeKind.FIXED)
+    return EventPolicy(
+        refund_mode=form.get("refund_mode", "none"),
+        refund_days_before=_whole(form.get("refund_days", ""), 0) or 0,
+        refund_fee_kind=kind,
+        refund_fee_value=_parse_fee(form.get("refund_fee", ""), kind, currency),
+        transfers_allowed=form.get("transfers", "on") == "on",
+        transfer_limit=_whole(form.get("transfer_limit", "")),
+    )
+
+
+def _policy_form(event: Event) -> dict[str, str]:
+    policy = EventPolicy.of(event)
+    fee = policy.refund_fee_value
+    return {
+        "refund_mode": policy.refund_mode,
+        "refund_days": str(policy.refund_days_before),
+        "refund_fee_kind": policy.refund_fee_kind,
+        "refund_fee": str(Decimal(fee) / 100)
+        if policy.refund_fee_kind == FeeKind.PERCENT
+        else _money_text(fee, event.currency),
+        "transfers": "on" if policy.transfers_allowed else "",
+        "transfer_limit": "" if policy.transfer_limit is None else str(policy.transfer_limit),
+    }
+
+
 def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str = "UTC") -> EventInput:
     """The form as the service's input; times are read in `zone`, the chosen venue's time zone."""
     currency = form.get("currency", "EUR").upper()
@@ -90,6 +129,7 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str 
         currency=currency,
         max_tickets_per_customer=_whole(form.get("cap", "")),
         collect_attendee_names=form.get("names") == "on",
+        policy=_policy(form, currency),
         ticket_types=[
             TicketTypeInput(
                 id=int(t["id"]) if t.get("id", "").isdigit() else None,
@@ -125,7 +165,7 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
         "names": "on" if event.collect_attendee_names else "",
         "image_url": event.image_url or "",
         "status": event.status,
-    }
+    } | _policy_form(event)
     types = session.exec(
         select(TicketType).where(TicketType.event_id == event_id).order_by(col(TicketType.position))
     ).all()
@@ -180,6 +220,12 @@ EVENT_FIELDS = {
     "currency": SHORT_MAX,
     "cap": SHORT_MAX,
     "names": SHORT_MAX,
+    "refund_mode": SHORT_MAX,
+    "refund_days": SHORT_MAX,
+    "refund_fee_kind": SHORT_MAX,
+    "refund_fee": SHORT_MAX,
+    "transfers": SHORT_MAX,
+    "transfer_limit": SHORT_MAX,
 }
 TYPE_FIELDS = {
     "name": NAME_MAX,
@@ -222,6 +268,9 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
                 "currency": "EUR",
                 "category": "concert",
                 "venue_id": self.venues[0]["id"] if self.venues else "",
+                "refund_mode": "none",
+                "refund_fee_kind": "fixed",
+                "transfers": "on",
             }
             self.ticket_types = [dict(NEW_TYPE)]
             self.found = self.loaded = True
