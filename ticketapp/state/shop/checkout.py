@@ -6,6 +6,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -18,8 +19,9 @@ from ticketapp.models import Order
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
-from ticketapp.services.booking.cart import CartView, load_cart
+from ticketapp.services.booking.cart import CartView, cart_item_count, load_cart
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders.providers.base import PaymentStart
 from ticketapp.services.promotions.codes import PromoError
 from ticketapp.services.risk import bots
 from ticketapp.services.risk.rules import Client
@@ -153,7 +155,15 @@ class CheckoutState(SentWhenUsed, rx.State):
             return
         try:
             placed = await run_db(
-                _place, cart.cart_token, self.buyer_name, self.buyer_email, lang, dict(names), user_id, self._client()
+                _place,
+                cart.cart_token,
+                self.buyer_name,
+                self.buyer_email,
+                lang,
+                dict(names),
+                user_id,
+                self._client(),
+                self.payment_method,
             )
         except (inventory.BookingError, RiskRefusedError, PromoError) as refused:
             self.error = refused.translated(lang)
@@ -163,12 +173,14 @@ class CheckoutState(SentWhenUsed, rx.State):
                 yield focus_control(self.error_field)
             return
         self.error = ""
-        self.order_codes = [order.code for order in placed]
-        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
+        self.order_codes = [order.code for order in placed.orders]
+        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed.orders]
         self.lines = []
-        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
-        if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
-            yield redirect
+        cart.item_count = placed.item_count
+        if isinstance(placed.payment, order_payments.OrderError):
+            self.error = translate(lang, placed.payment.message, **placed.payment.values)
+        elif placed.payment is not None and placed.payment.redirect_url:
+            yield redirect_to(placed.payment.redirect_url)
         self.placing = False
 
     async def _bot_refusal(self, form: object, lang: str) -> str:
@@ -188,18 +200,20 @@ class CheckoutState(SentWhenUsed, rx.State):
         names = form_values(form, {attendee_control(field["key"]): NAME_MAX for field in self.attendee_fields})
         self.attendees = {field["key"]: names[attendee_control(field["key"])] for field in self.attendee_fields}
 
-    async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
-        try:
-            start = await run_db(order_payments.begin_payment, code, self.payment_method)
-        except order_payments.OrderError as refused:
-            self.error = translate(lang, refused.message, **refused.values)
-            return None
-        return redirect_to(start.redirect_url) if start.redirect_url else None
-
 
 def attendee_control(key: str) -> str:
     """The name (and id) of the input for attendee `key` ("<ticket type id>:<n>")."""
     return f"attendee-{key}"
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """What "Place order" brings back from its one database trip."""
+
+    orders: list[Order]
+    item_count: int  # the header's cart count afterwards
+    # A single order is handed to the chosen method at once: where the buyer goes, or why it could not start.
+    payment: PaymentStart | order_payments.OrderError | None
 
 
 def _place(
@@ -211,8 +225,10 @@ def _place(
     names: dict[int, list[str]],
     user_id: int | None,
     client: Client,
-) -> list[Order]:
-    return orders.convert_cart_to_pending_order(
+    method: str,
+) -> _Placed:
+    """Place the orders (their own committed transaction), then start the payment and count the cart again."""
+    placed = orders.convert_cart_to_pending_order(
         session,
         token,
         buyer_name=name,
@@ -222,3 +238,10 @@ def _place(
         attendee_names=names,
         client=client,
     )
+    payment: PaymentStart | order_payments.OrderError | None = None
+    if len(placed) == 1:
+        try:
+            payment = order_payments.begin_payment(session, placed[0].code, method)
+        except order_payments.OrderError as refused:
+            payment = refused
+    return _Placed(placed, cart_item_count(session, token), payment)
