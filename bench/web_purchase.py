@@ -155,7 +155,8 @@ def run(app: App, site: Site, buyers: int, seconds: float) -> None:
     _print(tally, elapsed, seats)
     if tally.purchases and pids:
         # Less sensitive to other load on the machine than orders/s: what one purchase costs the backend.
-        print(f"  backend CPU per paid purchase: {backend_cpu * 1000 / len(tally.purchases):.0f} ms ({len(pids)} process(es))")
+        per_purchase_ms = backend_cpu * 1000 / len(tally.purchases)
+        print(f"  backend CPU per paid purchase: {per_purchase_ms:.0f} ms ({len(pids)} process(es))")
     print(f"  {load_average()} after")
 
 
