@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.services.analytics import funnel
 from ticketapp.services.booking.cart import TicketOffer, cart_item_count, ticket_offers
 from ticketapp.services.booking.holds import add_to_cart
 from ticketapp.services.booking.inventory import BookingError
@@ -27,7 +28,7 @@ from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState
-from ticketapp.state.shop.funnel import record_cart_add, record_view
+from ticketapp.state.shop.funnel import record_quietly, visitor
 from ticketapp.state.snapshot import SentWhenUsed
 
 
@@ -138,11 +139,11 @@ class EventPageState(SentWhenUsed, rx.State):
     @rx.event
     async def load(self) -> None:
         self.feedback = ""
-        await self._refresh()
-        if self.found:
-            await record_view(self, self._event_id)
-            if code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX):
-                await self._remember_code(code)
+        # The view is recorded in the page's own database trip.
+        detail, offers = await run_db(_event_with_offers, self._slug(), visitor(self))
+        await self._show(detail, offers)
+        if self.found and (code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX)):
+            await self._remember_code(code)
 
     async def _remember_code(self, code: str) -> None:
         """A link with ?code=: the code waits in the cart for the tickets the visitor adds."""
@@ -208,7 +209,9 @@ class EventPageState(SentWhenUsed, rx.State):
             return
         user = await current_user(self)  # their orders count towards the event's per-customer cap
         # One worker-thread trip for the hold, the header count and the page's fresh offers (was three).
-        added = await run_db(_add_and_reload, token, type_id, quantity, user.id if user else None, self._slug())
+        added = await run_db(
+            _add_and_reload, token, type_id, quantity, user.id if user else None, self._slug(), visitor(self)
+        )
         if added.refused is not None:
             self.feedback = added.refused.translated(lang)
         else:
@@ -218,7 +221,6 @@ class EventPageState(SentWhenUsed, rx.State):
                 else translate(lang, "{count} tickets added to your cart.", count=quantity)
             )
             self.feedback_is_error = False
-            await record_cart_add(self, type_id)
         cart.item_count = added.item_count
         await self._show(added.detail, added.offers)
 
@@ -230,9 +232,16 @@ def _as_int(value: str) -> int | None:
         return None
 
 
-def _event_with_offers(session: Session, slug: str) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
+def _event_with_offers(
+    session: Session, slug: str, viewer: str | None = None
+) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
+    """The event and its offers; with `viewer` (a funnel key), its view is recorded too."""
     detail = get_public_event(session, slug)
-    return detail, (ticket_offers(session, detail.id) if detail else {})
+    offers = ticket_offers(session, detail.id) if detail else {}
+    if detail is not None and viewer is not None:
+        event_id = detail.id
+        record_quietly(session, lambda s: funnel.record_event_view(s, viewer, event_id))
+    return detail, offers
 
 
 @dataclass(frozen=True)
@@ -246,13 +255,16 @@ class _Added:
 
 
 def _add_and_reload(
-    session: Session, token: str, type_id: int, quantity: int, user_id: int | None, slug: str
+    session: Session, token: str, type_id: int, quantity: int, user_id: int | None, slug: str, viewer: str
 ) -> _Added:
-    """Hold the tickets (its own committed transaction), then read the header count and the page again."""
+    """Hold the tickets (its own committed transaction), record the funnel step, then read the header count and
+    the page again."""
     refused: BookingError | None = None
     try:
         add_to_cart(session, token, type_id, quantity, user_id=user_id)
     except BookingError as error:
         refused = error
+    else:
+        record_quietly(session, lambda s: funnel.record_cart_add(s, viewer, type_id))
     detail, offers = _event_with_offers(session, slug)
     return _Added(refused, cart_item_count(session, token), detail, offers)

@@ -17,6 +17,7 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
 from ticketapp.services.accounts.security_log import ClientInfo
+from ticketapp.services.analytics import funnel
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
 from ticketapp.services.booking.cart import CartView, cart_item_count, load_cart
@@ -31,7 +32,7 @@ from ticketapp.state.base import focus_control
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState, cart_line_view, discount_labels, total_labels
-from ticketapp.state.shop.funnel import record_checkout
+from ticketapp.state.shop.funnel import record_quietly, visitor
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -88,7 +89,8 @@ class CheckoutState(SentWhenUsed, rx.State):
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
         token = cart.cart_token
-        view = await run_db(load_cart, token) if token else CartView()
+        # The funnel's checkout step is recorded in the same database trip.
+        view = await run_db(_load_and_record, token, visitor(self)) if token else CartView()
         # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
         self.lines = [cart_line_view(line, display) for line in view.lines]
         totals = view.totals(include_expired=True)
@@ -113,7 +115,6 @@ class CheckoutState(SentWhenUsed, rx.State):
             for n in range(line.quantity)
         ]
         self.loaded = True
-        await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
 
     def _ensure_device(self) -> None:
         if not (8 <= len(self.device_id) <= 64 and self.device_id.replace("-", "").replace("_", "").isalnum()):
@@ -204,6 +205,13 @@ class CheckoutState(SentWhenUsed, rx.State):
 def attendee_control(key: str) -> str:
     """The name (and id) of the input for attendee `key` ("<ticket type id>:<n>")."""
     return f"attendee-{key}"
+
+
+def _load_and_record(session: Session, token: str, viewer: str) -> CartView:
+    view = load_cart(session, token)
+    type_ids = [line.ticket_type_id for line in view.live_lines]
+    record_quietly(session, lambda s: funnel.record_checkout_started(s, viewer, type_ids))
+    return view
 
 
 @dataclass(frozen=True)
