@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from webbench import shop
 from webbench.event import BenchEvent, create_bench_event
 from webbench.figures import load_average, ms, percentile
+from webbench.procs import backend_pids, cpu_seconds
 from webbench.serve import App, add_target_arguments, describe, target_app
 from webbench.site import Site, read_site
 from webbench.tab import StepError, Tab
@@ -136,6 +137,8 @@ def run(app: App, site: Site, buyers: int, seconds: float) -> None:
     event = create_bench_event(app.database_url)
     tally = Tally()
     print(f"\n{buyers} buyer(s) for {seconds:.0f} s — {load_average()} before")
+    pids = backend_pids(app.port)
+    cpu_before = cpu_seconds(pids)
     started = time.monotonic()
     threads = [
         threading.Thread(target=_buyer, args=(site, event, started + seconds, tally), name=f"buyer-{n}")
@@ -146,9 +149,14 @@ def run(app: App, site: Site, buyers: int, seconds: float) -> None:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    backend_cpu = cpu_seconds(pids) - cpu_before
     seats = shop.read_seats(app.database_url, event)
     shop.retire_bench_event(app.database_url, event)
     _print(tally, elapsed, seats)
+    if tally.purchases and pids:
+        # Less sensitive to other load on the machine than orders/s: what one purchase costs the backend.
+        per_purchase_ms = backend_cpu * 1000 / len(tally.purchases)
+        print(f"  backend CPU per paid purchase: {per_purchase_ms:.0f} ms ({len(pids)} process(es))")
     print(f"  {load_average()} after")
 
 

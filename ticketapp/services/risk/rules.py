@@ -143,7 +143,10 @@ def _attempt_counts(session: Session, facts: OrderFacts, cfg: RiskSettings) -> d
             func.coalesce(func.sum(case((cond & declined & small, 1), else_=0)), 0),
             func.count(func.distinct(case((cond & (col(PaymentAttempt.card) != ""), PaymentAttempt.card)))),
         ]
-    where = (col(PaymentAttempt.at) >= facts.now - HOUR, or_(*theirs.values()))
+    # A paid try without a card fingerprint (demo, free, bank transfer) adds to none of the three counts: leaving
+    # those rows out keeps the query from reading every sale of the hour from a shared IP (a venue's Wi-Fi).
+    counted = declined | (col(PaymentAttempt.card) != "")
+    where = (col(PaymentAttempt.at) >= facts.now - HOUR, or_(*theirs.values()), counted)
     values = [int(v) for v in _row(session.exec(select(*columns).where(*where)).one())]
     names = list(theirs)
     counts = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.services.booking.cart import TicketOffer, ticket_offers
+from ticketapp.services.analytics import funnel
+from ticketapp.services.booking.cart import TicketOffer, cart_item_count, ticket_offers
 from ticketapp.services.booking.holds import add_to_cart
 from ticketapp.services.booking.inventory import BookingError
 from ticketapp.services.catalog.public import (
@@ -26,7 +29,7 @@ from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState
-from ticketapp.state.shop.funnel import record_cart_add, record_view
+from ticketapp.state.shop.funnel import record_quietly, visitor
 from ticketapp.state.snapshot import SentWhenUsed
 
 
@@ -138,11 +141,11 @@ class EventPageState(SentWhenUsed, rx.State):
     @rx.event
     async def load(self) -> None:
         self.feedback = ""
-        await self._refresh()
-        if self.found:
-            await record_view(self, self._event_id)
-            if code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX):
-                await self._remember_code(code)
+        # The view is recorded in the page's own database trip.
+        detail, offers = await run_db(_event_with_offers, self._slug(), visitor(self))
+        await self._show(detail, offers)
+        if self.found and (code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX)):
+            await self._remember_code(code)
 
     async def _remember_code(self, code: str) -> None:
         """A link with ?code=: the code waits in the cart for the tickets the visitor adds."""
@@ -158,9 +161,12 @@ class EventPageState(SentWhenUsed, rx.State):
         self.feedback_is_error = False
 
     async def _refresh(self) -> None:
+        detail, offers = await run_db(_event_with_offers, self._slug())
+        await self._show(detail, offers)
+
+    async def _show(self, detail: EventDetail | None, offers: dict[int, TicketOffer]) -> None:
         display = await display_currency(self)
         lang = display.lang
-        detail, offers = await run_db(_event_with_offers, self._slug())
         self.loaded = True
         self.found = detail is not None
         if detail is None:
@@ -203,11 +209,13 @@ class EventPageState(SentWhenUsed, rx.State):
         if quantity is None or type_id is None or quantity < 1:
             self.feedback = gettext(lang, "Please choose a whole number of tickets.")
             return
-        try:
-            user = await current_user(self)  # their orders count towards the event's per-customer cap
-            await run_db(add_to_cart, token, type_id, quantity, user_id=user.id if user else None)
-        except BookingError as refused:
-            self.feedback = refused.translated(lang)
+        user = await current_user(self)  # their orders count towards the event's per-customer cap
+        # One worker-thread trip for the hold, the header count and the page's fresh offers (was three).
+        added = await run_db(
+            _add_and_reload, token, type_id, quantity, user.id if user else None, self._slug(), visitor(self)
+        )
+        if added.refused is not None:
+            self.feedback = added.refused.translated(lang)
         else:
             self.feedback = (
                 gettext(lang, "1 ticket added to your cart.")
@@ -215,9 +223,8 @@ class EventPageState(SentWhenUsed, rx.State):
                 else translate(lang, "{count} tickets added to your cart.", count=quantity)
             )
             self.feedback_is_error = False
-            await record_cart_add(self, type_id)
-        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
-        await self._refresh()
+        cart.item_count = added.item_count
+        await self._show(added.detail, added.offers)
 
 
 def _as_int(value: str) -> int | None:
@@ -227,6 +234,39 @@ def _as_int(value: str) -> int | None:
         return None
 
 
-def _event_with_offers(session: Session, slug: str) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
+def _event_with_offers(
+    session: Session, slug: str, viewer: str | None = None
+) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
+    """The event and its offers; with `viewer` (a funnel key), its view is recorded too."""
     detail = get_public_event(session, slug)
-    return detail, (ticket_offers(session, detail.id) if detail else {})
+    offers = ticket_offers(session, detail.id) if detail else {}
+    if detail is not None and viewer is not None:
+        event_id = detail.id
+        record_quietly(session, lambda s: funnel.record_event_view(s, viewer, event_id))
+    return detail, offers
+
+
+@dataclass(frozen=True)
+class _Added:
+    """What "Add to cart" brings back from its one database trip."""
+
+    refused: BookingError | None
+    item_count: int
+    detail: EventDetail | None
+    offers: dict[int, TicketOffer]
+
+
+def _add_and_reload(
+    session: Session, token: str, type_id: int, quantity: int, user_id: int | None, slug: str, viewer: str
+) -> _Added:
+    """Hold the tickets (its own committed transaction), record the funnel step, then read the header count and
+    the page again."""
+    refused: BookingError | None = None
+    try:
+        add_to_cart(session, token, type_id, quantity, user_id=user_id)
+    except BookingError as error:
+        refused = error
+    else:
+        record_quietly(session, lambda s: funnel.record_cart_add(s, viewer, type_id))
+    detail, offers = _event_with_offers(session, slug)
+    return _Added(refused, cart_item_count(session, token), detail, offers)

@@ -6,6 +6,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -16,12 +17,14 @@ from ticketapp.db import run_db
 from ticketapp.i18n import gettext, translate
 from ticketapp.models import Order
 from ticketapp.services.accounts.security_log import ClientInfo
+from ticketapp.services.analytics import funnel
 from ticketapp.services.booking import checkout as orders
 from ticketapp.services.booking import inventory
-from ticketapp.services.booking.cart import CartView, load_cart
+from ticketapp.services.booking.cart import CartView, cart_item_count, load_cart
 from ticketapp.services.invoicing.buyer import Company
 from ticketapp.services.invoicing.tax import TaxError
 from ticketapp.services.orders import payments as order_payments
+from ticketapp.services.orders.providers.base import PaymentStart
 from ticketapp.services.promotions.codes import PromoError
 from ticketapp.services.questions import answers as questions
 from ticketapp.services.questions.validation import QuestionError
@@ -34,7 +37,7 @@ from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, cl
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.answers import answer_control, field_views, read_answers, yes_no_labels
 from ticketapp.state.shop.cart import CartState, cart_line_view, discount_labels, total_labels
-from ticketapp.state.shop.funnel import record_checkout
+from ticketapp.state.shop.funnel import record_quietly, visitor
 from ticketapp.state.shop.payment import method_options, redirect_to
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -107,7 +110,8 @@ class CheckoutState(SentWhenUsed, rx.State):
         await self._prefill_buyer()
         cart = await self.get_state(CartState)
         token = cart.cart_token
-        view = await run_db(load_cart, token) if token else CartView()
+        # The funnel's checkout step is recorded in the same database trip.
+        view = await run_db(_load_and_record, token, visitor(self)) if token else CartView()
         # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
         self.lines = [cart_line_view(line, display) for line in view.lines]
         totals = view.totals(include_expired=True)
@@ -133,7 +137,6 @@ class CheckoutState(SentWhenUsed, rx.State):
         ]
         await self._load_questions([questions.Line(line.ticket_type_id, line.quantity) for line in view.lines], lang)
         self.loaded = True
-        await record_checkout(self, [line.ticket_type_id for line in view.live_lines])
 
     async def _load_questions(self, lines: list[questions.Line], lang: str) -> None:
         slots = await run_db(questions.slots_for, lines) if lines else []
@@ -190,6 +193,7 @@ class CheckoutState(SentWhenUsed, rx.State):
                 self._client(),
                 dict(self.answers),
                 self._company(),
+                self.payment_method,
             )
         except (inventory.BookingError, RiskRefusedError, PromoError, QuestionError, TaxError) as refused:
             self.error = refused.translated(lang)
@@ -202,12 +206,14 @@ class CheckoutState(SentWhenUsed, rx.State):
                 yield focus_control(self.error_field)
             return
         self.error = ""
-        self.order_codes = [order.code for order in placed]
-        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed]
+        self.order_codes = [order.code for order in placed.orders]
+        self.placed_orders = [{"code": o.code, "href": order_payments.status_url(o)} for o in placed.orders]
         self.lines = []
-        await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
-        if len(placed) == 1 and (redirect := await self._start_payment(placed[0].code, lang)):
-            yield redirect
+        cart.item_count = placed.item_count
+        if isinstance(placed.payment, order_payments.OrderError):
+            self.error = translate(lang, placed.payment.message, **placed.payment.values)
+        elif placed.payment is not None and placed.payment.redirect_url:
+            yield redirect_to(placed.payment.redirect_url)
         self.placing = False
 
     async def _bot_refusal(self, form: object, lang: str) -> str:
@@ -234,18 +240,27 @@ class CheckoutState(SentWhenUsed, rx.State):
             return None
         return Company(self.company["company-name"], self.company["company-address"], self.company["company-vat"])
 
-    async def _start_payment(self, code: str, lang: str) -> EventSpec | None:
-        try:
-            start = await run_db(order_payments.begin_payment, code, self.payment_method)
-        except order_payments.OrderError as refused:
-            self.error = translate(lang, refused.message, **refused.values)
-            return None
-        return redirect_to(start.redirect_url) if start.redirect_url else None
-
 
 def attendee_control(key: str) -> str:
     """The name (and id) of the input for attendee `key` ("<ticket type id>:<n>")."""
     return f"attendee-{key}"
+
+
+def _load_and_record(session: Session, token: str, viewer: str) -> CartView:
+    view = load_cart(session, token)
+    type_ids = [line.ticket_type_id for line in view.live_lines]
+    record_quietly(session, lambda s: funnel.record_checkout_started(s, viewer, type_ids))
+    return view
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """What "Place order" brings back from its one database trip."""
+
+    orders: list[Order]
+    item_count: int  # the header's cart count afterwards
+    # A single order is handed to the chosen method at once: where the buyer goes, or why it could not start.
+    payment: PaymentStart | order_payments.OrderError | None
 
 
 def _place(
@@ -259,8 +274,10 @@ def _place(
     client: Client,
     answers: dict[str, str],
     company: Company | None,
-) -> list[Order]:
-    return orders.convert_cart_to_pending_order(
+    method: str,
+) -> _Placed:
+    """Place the orders (their own committed transaction), then start the payment and count the cart again."""
+    placed = orders.convert_cart_to_pending_order(
         session,
         token,
         buyer_name=name,
@@ -272,3 +289,10 @@ def _place(
         answers=answers,
         company=company,
     )
+    payment: PaymentStart | order_payments.OrderError | None = None
+    if len(placed) == 1:
+        try:
+            payment = order_payments.begin_payment(session, placed[0].code, method)
+        except order_payments.OrderError as refused:
+            payment = refused
+    return _Placed(placed, cart_item_count(session, token), payment)

@@ -11,30 +11,21 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from ticketapp.db import run_db
 from ticketapp.services.analytics import funnel
 
 log = logging.getLogger(__name__)
 
 
-async def _record(write: Callable[[Session], None]) -> None:
+def record_quietly(session: Session, write: Callable[[Session], None]) -> None:
+    """Run a funnel write inside a page's own database block (no trip of its own), after the page's work."""
     try:
-        await run_db(write)
+        write(session)
     except SQLAlchemyError:
         # Analytics must never break shopping: a lost funnel step is acceptable.
+        session.rollback()
         log.warning("funnel step not recorded", exc_info=True)
 
 
-async def record_view(state: rx.State, event_id: int) -> None:
-    key = funnel.visitor_key(state.router.session.client_token)
-    await _record(lambda s: funnel.record_event_view(s, key, event_id))
-
-
-async def record_cart_add(state: rx.State, ticket_type_id: int) -> None:
-    key = funnel.visitor_key(state.router.session.client_token)
-    await _record(lambda s: funnel.record_cart_add(s, key, ticket_type_id))
-
-
-async def record_checkout(state: rx.State, ticket_type_ids: list[int]) -> None:
-    key = funnel.visitor_key(state.router.session.client_token)
-    await _record(lambda s: funnel.record_checkout_started(s, key, ticket_type_ids))
+def visitor(state: rx.State) -> str:
+    """The funnel's key for the visitor behind `state` (passed into a database block)."""
+    return funnel.visitor_key(state.router.session.client_token)
