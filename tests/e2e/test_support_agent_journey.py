@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 from sqlmodel import Session
@@ -118,3 +119,37 @@ def test_a_long_chat_opens_on_its_newest_line(browser: Browser, live_app) -> Non
     log = page.get_by_role("log", name="Chat messages")
     expect(log.get_by_text("Line 20 of a long question")).to_be_in_viewport()
     expect(log.get_by_text("Line 1 of a long question", exact=True)).not_to_be_in_viewport()
+
+
+def test_the_agent_opens_a_picture_sent_in_a_live_chat(browser: Browser, live_app, tmp_path: Path) -> None:
+    agent_ctx, customer_ctx = browser.new_context(base_url=live_app.url), browser.new_context(base_url=live_app.url)
+    try:
+        agent, customer = agent_ctx.new_page(), customer_ctx.new_page()
+        sign_in_as_agent(agent, live_app.database_url)
+        agent.goto("/agent")
+        expect(agent.get_by_label("My status")).to_have_value("online")
+
+        guest = f"Pia Photo {secrets.token_hex(3)}"
+        customer.goto("/")
+        customer.get_by_role("button", name="Chat with us").click()
+        panel = customer.get_by_role("region", name="Chat with support")
+        panel.get_by_label("Your name").fill(guest)
+        panel.get_by_label("Your e-mail").fill("pia.photo@example.com")
+        panel.get_by_role("button", name="Start chat").click()
+        photo = tmp_path / "ticket-photo.png"
+        photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\2" * 64)
+        panel.locator("input[type=file]").set_input_files(str(photo))
+        panel.get_by_role("button", name="Upload file").click()
+        expect(panel.get_by_role("log", name="Conversation").get_by_text("📎 ticket-photo.png")).to_be_visible()
+
+        row = agent.get_by_role("row").filter(has_text=guest)
+        row.get_by_role("button", name=re.compile("^Open chat with")).click()
+        log = agent.get_by_role("log", name="Chat messages")
+        with agent.expect_download() as download:
+            log.get_by_role("button", name="Download attachment ticket-photo.png").click()
+        assert download.value.suggested_filename == "ticket-photo.png"
+        assert Path(download.value.path()).read_bytes() == photo.read_bytes()
+        expect(agent.get_by_role("button", name="Close chat into a request")).to_be_visible()  # still live
+    finally:
+        agent_ctx.close()
+        customer_ctx.close()

@@ -385,6 +385,20 @@ def test_chat_attachments_are_checked_by_content_and_size(session) -> None:
     assert result.message.body == "📎 photo.png"
 
 
+def test_an_agent_opens_a_live_chats_attachment_only_through_that_chat(session: Session, people: dict) -> None:
+    from ticketapp.services.support.attachments import chat_attachment
+
+    chat = support_chat.start_chat(session, None, guest_name="Ann", guest_email="ann.photo@example.com")
+    other = support_chat.start_chat(session, None, guest_name="Bo", guest_email="bo.photo@example.com")
+    photo = b"\x89PNG\r\n\x1a\n" + b"\1" * 16
+    line = support_chat.post_customer_attachment(session, chat, "ticket.png", photo).message
+    text = support_chat.post_customer_message(session, chat, "see the photo").message
+    assert chat_attachment(session, line.id or 0, chat.id or 0) == ("ticket.png", "image/png", photo)
+    for message_id, chat_id in ((line.id, other.id), (text.id, chat.id), (999_999, chat.id)):
+        with pytest.raises(SupportError, match="Attachment not found"):
+            chat_attachment(session, message_id or 0, chat_id or 0)
+
+
 def test_a_signed_in_customers_chat_opens_only_for_that_account(session: Session, people: dict) -> None:
     """The chat token stays in the browser's storage after sign-out: the next person there must not read the chat."""
     chat = support_chat.start_chat(session, people["alice"], topic="tickets")

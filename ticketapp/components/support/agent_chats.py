@@ -74,7 +74,7 @@ def _chat_row(chat: ObjectVar[dict[str, str]]) -> rx.Component:
 def _open_chat() -> rx.Component:
     return rx.el.section(
         rx.heading(t("Chat with"), " ", Chats.chat_customer, as_="h3", size="4", id="open-chat-title"),
-        chat_log(Chats.chat_messages, t("Chat messages")),
+        chat_log(Chats.chat_messages, t("Chat messages"), Chats.download),
         rx.box(
             rx.cond(Chats.customer_typing, rx.text(t("The customer is typing…"), size="1", color_scheme="gray")),
             role="status",

@@ -59,11 +59,15 @@ def chat_line(
     )
 
 
-def chat_log(messages: rx.Var[list[dict[str, str]]], label: rx.Var[str]) -> rx.Component:
+def chat_log(
+    messages: rx.Var[list[dict[str, str]]],
+    label: rx.Var[str],
+    on_download: Callable[[rx.Var[str]], EventSpec] | None = None,
+) -> rx.Component:
     """A live conversation: a `role=log` region (new lines are read out politely) holding its lines as a list.
     `role=log` on the `<ol>` itself would replace the list's role and leave its items outside any list."""
     return rx.box(
-        rx.el.ol(rx.foreach(messages, lambda m: chat_line(m)), class_name="chat-log"),
+        rx.el.ol(rx.foreach(messages, lambda m: chat_line(m, on_download)), class_name="chat-log"),
         role="log",
         aria_live="polite",
         aria_label=label,

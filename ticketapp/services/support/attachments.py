@@ -85,9 +85,24 @@ def message_attachment(
     Callers authorise the ticket first (customer_ticket / agent_ticket).
     """
     message = session.get(SupportMessage, message_id)
-    if message is None or message.ticket_id != ticket_id or not message.attachment_path:
+    if message is None or message.ticket_id != ticket_id:
         raise SupportError(msgid("Attachment not found."))
-    if message.is_internal:
+    return _attached_file(message)
+
+
+def chat_attachment(session: Session, message_id: int, chat_id: int) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of a live chat line's attachment, if it belongs to `chat_id`.
+
+    Callers authorise the chat first (chat.agent_chat): agents open a picture while the chat is still live.
+    """
+    message = session.get(SupportMessage, message_id)
+    if message is None or message.chat_id != chat_id:
+        raise SupportError(msgid("Attachment not found."))
+    return _attached_file(message)
+
+
+def _attached_file(message: SupportMessage) -> tuple[str, str, bytes]:
+    if not message.attachment_path or message.is_internal:
         raise SupportError(msgid("Attachment not found."))
     return (
         message.attachment_name or "attachment",

@@ -19,6 +19,7 @@ from ticketapp.services.support import chat as support_chat
 from ticketapp.services.support import presence as support_presence
 from ticketapp.services.support import queue as support_queue
 from ticketapp.services.support import tickets as support
+from ticketapp.services.support.attachments import chat_attachment
 from ticketapp.services.support.tickets import NotAllowedError, SupportError
 from ticketapp.services.support.views import ChatSnapshot, agent_chat_snapshot, date_time
 from ticketapp.state import live
@@ -78,6 +79,11 @@ def _chat_action(session: Session, viewer: Viewer, chat_id: int, action: str, va
     return None
 
 
+def _chat_attachment(session: Session, viewer: Viewer, chat_id: int, message_id: int) -> tuple[str, str, bytes]:
+    chat = support_chat.agent_chat(session, viewer, chat_id)
+    return chat_attachment(session, message_id, chat.id or 0)
+
+
 def _mark_typing(session: Session, viewer: Viewer, chat_id: int) -> None:
     chat = support_chat.agent_chat(session, viewer, chat_id)
     if chat.agent_id == viewer.id:
@@ -108,6 +114,21 @@ class AgentChatState(SentWhenUsed, StaffPageState, rx.State):
         await self._say_refused(error)
         if isinstance(error, NotAllowedError):
             self.forbidden = True
+
+    @rx.event
+    async def download(self, message_id: str) -> EventSpec | None:
+        """The open chat's attachment (a customer's photo of a ticket), while the chat is still live."""
+        if not (message_id.isdigit() and self.chat_id.isdigit()):
+            return None
+        viewer = await self._staff()
+        if viewer is None:
+            return None
+        try:
+            name, content_type, data = await run_db(_chat_attachment, viewer, int(self.chat_id), int(message_id))
+        except SupportError as error:
+            await self._fail(error)
+            return None
+        return rx.download(data=data, filename=name, mime_type=content_type)
 
     def _follow(self) -> None:
         """The lists and counts, the open chat, and the clock (presence heartbeat); nothing once refused."""
