@@ -38,8 +38,8 @@ def _create_and_publish_event(admin: Page, title: str) -> str:
     # The form is ready once its data arrived (venues chosen); typing earlier would be reset by the load.
     expect(admin.get_by_label("Venue")).not_to_have_value("")
     admin.get_by_label("Title").fill(title)
-    admin.get_by_label("Starts (venue time)").fill("2031-06-01T19:00")
-    admin.get_by_label("Ends (venue time)").fill("2031-06-01T23:00")
+    admin.get_by_label("Starts (local time)").fill("2031-06-01T19:00")
+    admin.get_by_label("Ends (local time)").fill("2031-06-01T23:00")
     _ticket_type(admin, 1, "Standard", "25", "100")
     admin.get_by_role("button", name="Add a ticket type").click()
     _ticket_type(admin, 2, "VIP", "60", "20")

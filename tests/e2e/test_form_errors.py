@@ -131,18 +131,18 @@ def test_event_form_errors_point_at_the_field_or_the_ticket_type_row(page: Page,
     expect(page.get_by_label("Venue")).not_to_have_value("")  # the form has loaded
     title = page.get_by_label("Title")
     title.fill("Errors night")
-    page.get_by_label("Starts (venue time)").fill("2031-06-01T19:00")
-    page.get_by_label("Ends (venue time)").fill("2031-06-01T18:00")
+    page.get_by_label("Starts (local time)").fill("2031-06-01T19:00")
+    page.get_by_label("Ends (local time)").fill("2031-06-01T18:00")
     page.get_by_role("group", name="Ticket type 1").get_by_label("Name").fill("Standard")
     page.get_by_role("button", name="Save event").click()
-    _expect_marked(page, page.get_by_label("Ends (venue time)"), "The event must end after it starts.")
+    _expect_marked(page, page.get_by_label("Ends (local time)"), "The event must end after it starts.")
 
-    page.get_by_label("Ends (venue time)").fill("2031-06-01T23:00")
+    page.get_by_label("Ends (local time)").fill("2031-06-01T23:00")
     page.get_by_role("button", name="Add a ticket type").click()
     second = page.get_by_role("group", name="Ticket type 2")
     second.get_by_label("Name").fill("VIP")
     second.get_by_label("Price").fill("lots")
     page.get_by_role("button", name="Save event").click()
     _expect_marked(page, second.get_by_label("Price"), "Please enter prices like 25 or 25.50.")
-    expect(page.get_by_label("Ends (venue time)")).to_have_attribute("aria-invalid", "false")
+    expect(page.get_by_label("Ends (local time)")).to_have_attribute("aria-invalid", "false")
     expect(page).to_have_url(re.compile(r"/admin/events/edit/?$"))  # nothing was created

@@ -107,13 +107,13 @@ def session_ended_notice() -> rx.Component:
                 ),
                 icon="log_out",
                 color_scheme="amber",
+                role="alert",  # announced as it appears; no empty alert region sits on every page
                 max_width="72rem",
                 margin_x="auto",
                 margin_top="0.75rem",
             ),
             rx.fragment(),
         ),
-        role="alert",
     )
 
 
