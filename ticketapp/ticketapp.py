@@ -15,6 +15,7 @@ import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people
 import ticketapp.pages.admin.rates
 import ticketapp.pages.admin.risk
+import ticketapp.pages.admin.waitlist
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart
 import ticketapp.pages.shop.checkout
@@ -23,6 +24,7 @@ import ticketapp.pages.shop.events
 import ticketapp.pages.shop.home
 import ticketapp.pages.shop.not_found
 import ticketapp.pages.shop.payment
+import ticketapp.pages.shop.waitlist
 import ticketapp.pages.support.agent
 import ticketapp.pages.support.help
 

@@ -42,6 +42,7 @@ from ticketapp.models.system import DueJob, JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
+from ticketapp.models.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "PAID_STATUSES",
@@ -94,6 +95,8 @@ __all__ = [
     "User",
     "UserSession",
     "Venue",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "WebhookEvent",
     "utcnow",
 ]

@@ -39,6 +39,7 @@ ADMIN_AREAS = [
     (msgid("Staff"), "/admin/staff"),
     (msgid("Backups"), "/admin/backups"),
     (msgid("Promo codes"), "/admin/codes"),
+    (msgid("Waiting lists"), "/admin/waitlist"),
     (msgid("Exchange rates"), "/admin/rates"),
     (msgid("Review queue"), "/admin/review"),
     (msgid("Block lists"), "/admin/blocks"),

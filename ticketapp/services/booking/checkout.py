@@ -42,6 +42,8 @@ from ticketapp.services.orders import lifecycle
 from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
+from ticketapp.services.waitlist import announce as waitlist_announce
+from ticketapp.services.waitlist import offers as waitlist_offers
 from ticketapp.settings import get_settings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -152,6 +154,7 @@ def _convert_locked(
         by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
     promo, off = _promo_locked(session, cart.promo_code, holds, types, by_currency, email, now)
     orders, discount_by_order = [], {}
+    type_ids_by_order: dict[int, set[int]] = {}
     for currency, lines in sorted(by_currency.items()):
         order = _create_order(
             session,
@@ -169,9 +172,11 @@ def _convert_locked(
             promo.code if promo else None,
         )
         orders.append(order)
+        type_ids_by_order[order.id or 0] = {h.ticket_type_id for h in lines}
         discount_by_order[order.id or 0] = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in lines)
     if promo is not None:
         promo_codes.record_redemptions(session, promo, orders, discount_by_order)
+    waitlist_offers.link_orders(session, cart.id or 0, orders, type_ids_by_order)
     for hold in holds:
         seats.drop_hold(session, hold, types[hold.ticket_type_id])
     return orders
@@ -386,4 +391,5 @@ def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str,
     holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE, col(Hold.counted).is_(False)))
     expired = lifecycle.expire_orders(session, lapsed, now)
     session.commit()
+    waitlist_announce.seats_back(type_ids)  # lapsed holds (offers too) and expired orders freed these
     return {"holds": int(holds.rowcount or 0), "orders": expired}
