@@ -239,6 +239,8 @@ class Settings:
     ticket_signing_key: str = ""
     # Lifetime of the signed ticket-download links sent by e-mail.
     ticket_link_ttl_hours: int = 24 * 30
+    # How long seats offered to the next person on a waiting list stay held for them (services/waitlist).
+    waitlist_offer_hours: int = 24
     organiser_name: str = "Ticketapp"
     # Order PDFs larger than this go out as download links instead of an attachment.
     ticket_mail_attach_max_kb: int = 2048
@@ -354,6 +356,7 @@ def get_settings() -> Settings:
         media_dir=Path(_env("MEDIA_DIR") or data_dir / "media").resolve(),
         ticket_signing_key=_env("TICKET_SIGNING_KEY"),
         ticket_link_ttl_hours=_env_int("TICKET_LINK_TTL_HOURS", 24 * 30),
+        waitlist_offer_hours=_env_int("WAITLIST_OFFER_HOURS", 24),
         organiser_name=_env("ORGANISER_NAME", "Ticketapp"),
         ticket_mail_attach_max_kb=_env_int("TICKET_MAIL_ATTACH_MAX_KB", 2048),
         attendee_change_cutoff_hours=_env_int("ATTENDEE_CHANGE_CUTOFF_HOURS", 24),

@@ -32,6 +32,7 @@ from ticketapp.services.support.mail import send_agent_reply
 from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import order_pdf
 from ticketapp.services.tickets.tokens import get_signing_key
+from ticketapp.services.waitlist import offers as waitlist_offers
 from ticketapp.settings import get_settings
 
 
@@ -175,3 +176,23 @@ def resend_order_email(order_id: int) -> None:
     with session_scope() as session:
         if not resend_confirmation(session, order_id):
             logging.getLogger(__name__).info("order %s has no tickets to resend", order_id)
+
+
+@hooks.on("waitlist.seats_back")
+@huey.task(retries=5, retry_delay=30)
+def offer_to_waiting_lists(ticket_type_ids: list[int]) -> None:
+    """Seats came back (refund, lapsed hold or order, more capacity): offer them to the next people in line."""
+    for ticket_type_id in ticket_type_ids:
+        with session_scope() as session:
+            waitlist_offers.offer_free_seats(session, ticket_type_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def waiting_list_offers() -> None:
+    """Every minute: pass on offers that lapsed and offer what is free, for every type with a list.
+
+    The jobs above are started by the events that free seats; this one catches what they missed
+    (a lost job, seats freed by a path that announces nothing)."""
+    with session_scope() as session:
+        type_ids = waitlist_offers.types_to_offer(session)
+    offer_to_waiting_lists.call_local(type_ids)

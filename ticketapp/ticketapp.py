@@ -18,6 +18,7 @@ import ticketapp.pages.admin.questions
 import ticketapp.pages.admin.rates
 import ticketapp.pages.admin.refunds
 import ticketapp.pages.admin.risk
+import ticketapp.pages.admin.waitlist
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart
 import ticketapp.pages.shop.checkout
@@ -27,6 +28,7 @@ import ticketapp.pages.shop.home
 import ticketapp.pages.shop.not_found
 import ticketapp.pages.shop.payment
 import ticketapp.pages.shop.transfer
+import ticketapp.pages.shop.waitlist
 import ticketapp.pages.support.agent
 import ticketapp.pages.support.help
 

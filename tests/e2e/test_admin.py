@@ -21,6 +21,7 @@ ADMIN_PAGES = [
     "/admin/customers",
     "/admin/staff",
     "/admin/backups",
+    "/admin/waitlist",
 ]
 
 

@@ -50,6 +50,7 @@ from ticketapp.models.system import DueJob, JobHeartbeat
 from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
+from ticketapp.models.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "PAID_STATUSES",
@@ -116,6 +117,8 @@ __all__ = [
     "User",
     "UserSession",
     "Venue",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "WebhookEvent",
     "utcnow",
 ]

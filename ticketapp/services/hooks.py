@@ -23,6 +23,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "order.tickets_render": frozenset({"order_id", "lang"}),  # render the order's PDF again
     "mail.queued": frozenset({"payload"}),  # deliver one mail (SMTP or outbox)
     "support.reply_sent": frozenset({"message_id"}),  # e-mail an agent's reply to the customer
+    "waitlist.seats_back": frozenset({"ticket_type_ids"}),  # offer freed seats to the waiting lists
 }
 
 Subscriber = TypeVar("Subscriber", bound=Callable[..., Any])

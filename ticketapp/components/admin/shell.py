@@ -39,6 +39,7 @@ ADMIN_AREAS = [
     (msgid("Staff"), "/admin/staff"),
     (msgid("Backups"), "/admin/backups"),
     (msgid("Promo codes"), "/admin/codes"),
+    (msgid("Waiting lists"), "/admin/waitlist"),
     (msgid("Exchange rates"), "/admin/rates"),
     (msgid("Invoicing"), "/admin/invoicing"),
     (msgid("Review queue"), "/admin/review"),
@@ -145,16 +146,20 @@ def kpi_card(card: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.card(
         rx.text(card["label"], size="2", color_scheme="gray", as_="p"),
         rx.text(card["value"], size="6", weight="bold", as_="p"),
-        rx.text(
-            card["delta"],
-            " ",
-            t("vs previous period"),
-            " (",
+        # Only cards that compare with a previous period (the analytics) say so.
+        rx.cond(
             card["previous"],
-            ")",
-            size="1",
-            as_="p",
-            color_scheme=rx.match(card["trend"], ("up", "grass"), ("down", "tomato"), "gray"),
+            rx.text(
+                card["delta"],
+                " ",
+                t("vs previous period"),
+                " (",
+                card["previous"],
+                ")",
+                size="1",
+                as_="p",
+                color_scheme=rx.match(card["trend"], ("up", "grass"), ("down", "tomato"), "gray"),
+            ),
         ),
         role="group",
         aria_label=card["label"],

@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.forms import select_field, text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.prices import approx_price, tax_note
 from ticketapp.state.locale import t
 from ticketapp.state.shop.catalog import EventPageState
+from ticketapp.state.shop.waitlist import WaitlistJoinState as W
 
 
 def _buy_controls(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
@@ -52,6 +54,15 @@ def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
                 align="end",
             ),
             rx.cond(ticket_type["can_buy"] != "", _buy_controls(ticket_type)),
+            rx.cond(
+                ticket_type["can_wait"] != "",
+                rx.button(
+                    t("Join the waiting list"),
+                    variant="soft",
+                    aria_label=ticket_type["wait_label"],
+                    on_click=W.open(ticket_type["id"]),
+                ),
+            ),
             align="center",
             spacing="4",
             width="100%",
@@ -60,6 +71,60 @@ def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
             wrap="wrap",
         ),
         list_style="none",
+    )
+
+
+def _waitlist_form() -> rx.Component:
+    """Shown under the tickets once a buyer asks for a sold-out type's waiting list."""
+    return rx.el.form(
+        rx.heading(t("Waiting list") + ": " + W.type_name, as_="h3", size="4"),
+        rx.text(t("When tickets come back, we hold them for you and e-mail you a link to buy them."), size="2"),
+        rx.grid(
+            text_field(t("E-mail"), "waitlist-email", name="email", type="email", required=True, default_value=W.email),
+            select_field(
+                t("Number of tickets"),
+                "waitlist-quantity",
+                rx.foreach(W.quantities, lambda n: rx.el.option(n, value=n)),
+                name="quantity",
+            ),
+            select_field(
+                t("Language of the e-mails"),
+                "waitlist-lang",
+                rx.foreach(W.languages, lambda lang: rx.el.option(lang["name"], value=lang["code"])),
+                name="lang",
+                default_value=W.lang,
+            ),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.button(t("Join the waiting list"), type="submit"),
+            rx.button(t("Cancel"), type="button", variant="soft", on_click=W.close),
+            spacing="3",
+            margin_top="0.75rem",
+        ),
+        on_submit=W.join,
+        key=W.type_id + ":" + W.email,
+        aria_label=t("Waiting list"),
+        width="100%",
+        padding_y="0.75rem",
+    )
+
+
+def _waitlist_feedback() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            W.message != "",
+            rx.callout(
+                W.message,
+                icon=rx.cond(W.message_is_error, "triangle_alert", "check"),
+                color_scheme=rx.cond(W.message_is_error, "red", "green"),
+            ),
+        ),
+        role="status",
+        aria_live="polite",
+        width="100%",
     )
 
 
@@ -113,6 +178,8 @@ def _details() -> rx.Component:
             rx.heading(t("Tickets"), as_="h2", size="5", id="tickets-heading"),
             rx.el.ul(rx.foreach(EventPageState.ticket_types, _ticket_type_row), padding="0", margin="0"),
             _feedback(),
+            rx.cond(W.type_id != "", _waitlist_form()),
+            _waitlist_feedback(),
             aria_labelledby="tickets-heading",
             width="100%",
         ),

@@ -45,6 +45,8 @@ from ticketapp.services.questions import answers as questions
 from ticketapp.services.questions.validation import QuestionError
 from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
+from ticketapp.services.waitlist import announce as waitlist_announce
+from ticketapp.services.waitlist import offers as waitlist_offers
 from ticketapp.settings import get_settings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -168,6 +170,7 @@ def _convert_locked(
     promo, off = _promo_locked(session, cart.promo_code, holds, types, by_currency, email, now)
     reverse = invoice_buyer.reverse_charge_for(session, company)
     orders, discount_by_order = [], {}
+    type_ids_by_order: dict[int, set[int]] = {}
     for currency, lines in sorted(by_currency.items()):
         order = _create_order(
             session,
@@ -187,6 +190,7 @@ def _convert_locked(
         )
         invoice_buyer.record(session, order, company, reverse)
         orders.append(order)
+        type_ids_by_order[order.id or 0] = {h.ticket_type_id for h in lines}
         discount_by_order[order.id or 0] = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in lines)
     questions.record_answers(
         session,
@@ -196,6 +200,7 @@ def _convert_locked(
     )
     if promo is not None:
         promo_codes.record_redemptions(session, promo, orders, discount_by_order)
+    waitlist_offers.link_orders(session, cart.id or 0, orders, type_ids_by_order)
     for hold in holds:
         seats.drop_hold(session, hold, types[hold.ticket_type_id])
     return orders
@@ -419,4 +424,5 @@ def sweep_expired(session: Session, *, now: datetime | None = None) -> dict[str,
     holds = session.exec(delete(Hold).where(col(Hold.expires_at) <= now - SWEEP_GRACE, col(Hold.counted).is_(False)))
     expired = lifecycle.expire_orders(session, lapsed, now)
     session.commit()
+    waitlist_announce.seats_back(type_ids)  # lapsed holds (offers too) and expired orders freed these
     return {"holds": int(holds.rowcount or 0), "orders": expired}

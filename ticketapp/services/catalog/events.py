@@ -38,6 +38,7 @@ from ticketapp.services.orders import authorisations, lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.refunds import refund_order
 from ticketapp.services.orders.self_service import EventPolicy
+from ticketapp.services.waitlist import announce as waitlist_announce
 
 CATEGORIES = ("concert", "theatre", "festival", "sport", "conference", "comedy", "exhibition", "other")
 
@@ -234,6 +235,7 @@ def update_event(session: Session, actor_id: int, event_id: int, data: EventInpu
         row.name, row.position = ticket_type.name.strip(), position
     audit(session, actor_id, "event.update", "event", event.id, title=event.title)
     session.commit()
+    waitlist_announce.seats_back(t for t in kept if t is not None)  # a capacity raised may free seats
     return event
 
 

@@ -33,6 +33,7 @@ from ticketapp.services.errors import DomainError
 from ticketapp.services.invoicing import numbering as invoices
 from ticketapp.services.risk import attempts
 from ticketapp.services.shared import bus, due
+from ticketapp.services.waitlist import announce as waitlist_announce
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -202,6 +203,7 @@ def end_unpaid(session: Session, order_id: int, target: OrderStatus, note: str, 
         attempts.record_attempt(session, order, declined=True)
     session.commit()
     announce_status(order.code)
+    waitlist_announce.seats_back_of_order(session, order_id)
     return True
 
 

@@ -20,6 +20,7 @@ from ticketapp.services.orders.payments import (
     record_payment,
 )
 from ticketapp.services.orders.providers.registry import provider
+from ticketapp.services.waitlist import announce as waitlist_announce
 
 
 def _refundable_tickets(session: Session, order: Order, ticket_ids: list[int]) -> list[tuple[Ticket, int]]:
@@ -109,6 +110,8 @@ def refund_order(
         and_then(session, refund)
     session.commit()
     lifecycle.announce_refund(order.id or 0, refund.id or 0)
+    if target == OrderStatus.REFUNDED:
+        waitlist_announce.seats_back_of_order(session, order.id or 0)
     return refund
 
 
@@ -159,6 +162,8 @@ def record_provider_refund(session: Session, intent_reference: str, amount_refun
             f"refund of {missing} {order.currency} at the provider",
         )
     session.commit()
+    if full:
+        waitlist_announce.seats_back_of_order(session, order.id or 0)
     return "refund recorded"
 
 

@@ -227,10 +227,24 @@ def queue_mail(
     The mail is never lost between that commit and the queue: the reconciler sends
     what the job did not mark done (services.shared.due).
     """
-    payload = _payload(to, subject, text, html_body, attachments) | {"due_key": uuid.uuid4().hex}
-    due.record(session, MAIL_JOB, payload["due_key"], payload=payload)
+    payload = record_mail(session, to, subject, text, html_body, attachments)
     session.commit()
     hooks.emit_due(MAIL_JOB, payload=payload)
+
+
+def record_mail(
+    session: Session,
+    to: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    attachments: list[Attachment] | None = None,
+) -> dict[str, Any]:
+    """`queue_mail` without the commit: the caller commits (with the change the mail is about), then
+    hands the returned payload to `hooks.emit_due(MAIL_JOB, payload=…)`."""
+    payload = _payload(to, subject, text, html_body, attachments) | {"due_key": uuid.uuid4().hex}
+    due.record(session, MAIL_JOB, payload["due_key"], payload=payload)
+    return payload
 
 
 def deliver_payload(payload: dict[str, Any]) -> str:

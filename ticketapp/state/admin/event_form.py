@@ -366,6 +366,7 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
         if event_id is None:
             return rx.redirect(f"/admin/events/edit?id={saved}&saved=1")
         await self.load()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
+        await self._say(msgid("Saved."))  # again: reloading the form cleared the message
         return None
 
     @rx.event

@@ -95,6 +95,10 @@ def ticket_type_view(
         "can_buy": "yes" if max_quantity > 0 else "",
         "quantity_label": translate(lang, "Quantity of {type}", type=ticket_type.name),
         "add_label": translate(lang, "Add to cart: {type}", type=ticket_type.name),
+        # Sold out: the waiting list, for as many as one order may take.
+        "can_wait": "yes" if offer is not None and offer.sold_out else "",
+        "wait_options": ",".join(str(n) for n in range(1, ticket_type.max_per_order + 1)),
+        "wait_label": translate(lang, "Join the waiting list: {type}", type=ticket_type.name),
     }
 
 
