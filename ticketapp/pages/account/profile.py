@@ -36,6 +36,18 @@ def account_nav() -> rx.Component:
     )
 
 
+def _form_feedback(form: str) -> rx.Component:
+    """The outcome of one form, right under it (focus moves here, so the buyer sees and hears it)."""
+    mine = ProfileState.form == form
+    return rx.box(
+        error_region(rx.cond(mine, ProfileState.error, "")),
+        status_region(rx.cond(mine, ProfileState.success, "")),
+        id=f"{form}-feedback",
+        tab_index=-1,
+        width="100%",
+    )
+
+
 def _section(title: rx.Var[str], *children: rx.Component) -> rx.Component:
     return rx.el.section(
         form_card(rx.heading(title, as_="h2", size="4"), *children, max_width="40rem"),
@@ -93,6 +105,7 @@ def _profile_form() -> rx.Component:
             reset_on_submit=False,
             width="100%",
         ),
+        _form_feedback("profile"),
     )
 
 
@@ -124,6 +137,7 @@ def _email_form() -> rx.Component:
             reset_on_submit=True,
             width="100%",
         ),
+        _form_feedback("email"),
     )
 
 
@@ -162,6 +176,7 @@ def _password_form() -> rx.Component:
             reset_on_submit=True,
             width="100%",
         ),
+        _form_feedback("password"),
     )
 
 
@@ -200,7 +215,7 @@ def _delete_dialog() -> rx.Component:
                     on_submit=ProfileState.delete_account,
                     width="100%",
                 ),
-                error_region(ProfileState.error),
+                error_region(rx.cond(ProfileState.form == "delete", ProfileState.error, "")),
             ),
         ),
     )
@@ -265,8 +280,6 @@ def account() -> rx.Component:
                 rx.callout(t("Welcome! Your account is ready."), icon="party_popper", color_scheme="green"),
                 rx.fragment(),
             ),
-            error_region(ProfileState.error),
-            status_region(ProfileState.success),
             _profile_form(),
             _email_form(),
             rx.cond(ProfileState.has_password, _password_form(), rx.fragment()),

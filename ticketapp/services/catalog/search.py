@@ -338,6 +338,7 @@ def _summary(item: Event, venue: Venue) -> EventSummary:
         timezone=venue.timezone,
         starts_at=item.starts_at,
         lowest_price=Money(lowest, item.currency) if lowest is not None else None,
+        image_url=item.image_url,
     )
 
 

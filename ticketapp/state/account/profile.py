@@ -20,7 +20,7 @@ from ticketapp.services.orders.history import OrderSummary, get_user_order, list
 from ticketapp.services.shared.money import BABEL_LOCALES, Money
 from ticketapp.state.account.auth import AuthState, client_info
 from ticketapp.state.account.signin import merge_cart_on_sign_in
-from ticketapp.state.base import guard
+from ticketapp.state.base import focus_control, guard
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, SHORT_MAX, form_values
 from ticketapp.state.locale import LocaleState, current_lang
 from ticketapp.state.snapshot import SentWhenUsed
@@ -67,6 +67,8 @@ class ProfileState(SentWhenUsed, rx.State):
     welcome: bool = False
     error: str = ""
     success: str = ""
+    # Which form the message is about ("profile", "email", "password", "delete"): it is shown beside that form.
+    form: str = ""
 
     @rx.event
     async def load(self) -> EventSpec | None:
@@ -74,6 +76,7 @@ class ProfileState(SentWhenUsed, rx.State):
         if not access.ok or access.user is None:
             return access.redirect
         user = access.user
+        self.form = ""
         self.display_name = user.display_name
         self.email = user.email
         self.language = user.locale
@@ -85,9 +88,13 @@ class ProfileState(SentWhenUsed, rx.State):
         self.success = ""
         return None
 
-    def _done(self, message: str) -> None:
-        self.error = ""
-        self.success = message
+    def _done(self, form: str, message: str) -> EventSpec:
+        self.form, self.error, self.success = form, "", message
+        return focus_control(f"{form}-feedback")
+
+    def _refused(self, form: str, message: str) -> EventSpec:
+        self.form, self.error, self.success = form, message, ""
+        return focus_control(f"{form}-feedback")
 
     @rx.event
     async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
@@ -106,18 +113,16 @@ class ProfileState(SentWhenUsed, rx.State):
         try:
             user = await run_db(account_profile.update_profile, access.user.id, update, client_info(self))
         except AccountError as error:
-            self.error = error.message
-            self.success = ""
-            return None
+            return self._refused("profile", error.message)
         self.display_name, self.language = user.display_name, user.locale
         self.currency, self.phone = user.preferred_currency or "", user.phone or ""
-        self._done(msgid("Your profile was saved."))
+        done = self._done("profile", msgid("Your profile was saved."))
         await (await self.get_state(AuthState))._current_user()
         # The chosen language becomes the interface language too (`<html lang>` follows in the browser).
         locale = await self.get_state(LocaleState)
         locale.lang_cookie = normalize_locale(user.locale)
         locale.currency_cookie = user.preferred_currency or ""  # prices follow the preferred currency
-        return None
+        return done
 
     @rx.event
     async def change_email(self, form: dict[str, str]) -> EventSpec | None:
@@ -134,10 +139,10 @@ class ProfileState(SentWhenUsed, rx.State):
                 client_info(self),
             )
         except AccountError as error:
-            self.error, self.success = error.message, ""
-            return None
-        self._done(msgid("We sent a confirmation link to your new address. The change takes effect once confirmed."))
-        return None
+            return self._refused("email", error.message)
+        return self._done(
+            "email", msgid("We sent a confirmation link to your new address. The change takes effect once confirmed.")
+        )
 
     @rx.event
     async def change_password(self, form: dict[str, str]) -> EventSpec | None:
@@ -148,8 +153,7 @@ class ProfileState(SentWhenUsed, rx.State):
             form, dict.fromkeys(("current_password", "new_password", "new_password_confirm"), PASSWORD_MAX)
         )
         if form["new_password"] != form["new_password_confirm"]:
-            self.error, self.success = msgid("The two passwords are not the same."), ""
-            return None
+            return self._refused("password", msgid("The two passwords are not the same."))
         try:
             await run_db(
                 account_profile.change_password,
@@ -160,10 +164,8 @@ class ProfileState(SentWhenUsed, rx.State):
                 keep_session_id=access.user.session_id,
             )
         except AccountError as error:
-            self.error, self.success = error.message, ""
-            return None
-        self._done(msgid("Your password was changed. Your other sessions were signed out."))
-        return None
+            return self._refused("password", error.message)
+        return self._done("password", msgid("Your password was changed. Your other sessions were signed out."))
 
     @rx.event
     async def delete_account(self, form: dict[str, str]) -> list[EventSpec] | EventSpec | None:
@@ -174,7 +176,7 @@ class ProfileState(SentWhenUsed, rx.State):
             password = form_values(form, {"password": PASSWORD_MAX})["password"]
             await run_db(account_profile.delete_account, access.user.id, password, client_info(self))
         except AccountError as error:
-            self.error, self.success = error.message, ""
+            self.form, self.error, self.success = "delete", error.message, ""
             return None
         auth = await self.get_state(AuthState)
         lang = await current_lang(self)

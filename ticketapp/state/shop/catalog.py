@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -40,6 +44,8 @@ def event_card_view(event: EventSummary, display: DisplayCurrency) -> dict[str, 
         "slug": event.slug,
         "href": f"/events/{event.slug}",
         "title": event.title,
+        "image": event.image_url or "",
+        "image_alt": event.title,  # events carry no separate alt text: the title says what the picture shows
         "city": event.city,
         "venue": event.venue_name,
         "category": _category_label(event.category, lang),
@@ -103,6 +109,7 @@ class CatalogState(SentWhenUsed, rx.State):
         summaries = await run_db(list_upcoming_events, limit=60)
         self.events = [event_card_view(event, display) for event in summaries]
         self.loaded = True
+        await remember_list(self, "/")
 
 
 class EventPageState(SentWhenUsed, rx.State):
@@ -121,6 +128,13 @@ class EventPageState(SentWhenUsed, rx.State):
     quantities: dict[str, str] = {}
     feedback: str = ""
     feedback_is_error: bool = False
+    feedback_for: str = ""  # the ticket type the feedback is about ("" = the page)
+    image_url: str = ""
+    map_url: str = ""
+    calendar_url: str = ""
+    back_href: str = "/"
+    # The list the buyer last looked at in this tab (home or a search with its filters): "← All events".
+    _back_href: str = "/"
 
     @rx.var
     def page_title(self) -> str:
@@ -135,7 +149,8 @@ class EventPageState(SentWhenUsed, rx.State):
 
     @rx.event
     async def load(self) -> None:
-        self.feedback = ""
+        self.feedback, self.feedback_for = "", ""
+        self.back_href = self._back_href
         await self._refresh()
         if self.found:
             await record_view(self, self._event_id)
@@ -172,6 +187,9 @@ class EventPageState(SentWhenUsed, rx.State):
         self.date = format_event_date_long(detail.starts_at, venue.timezone, lang)
         self.venue_name = venue.name
         self.venue_address = f"{venue.address}, {venue.city}"
+        self.image_url = detail.image_url or ""
+        self.map_url = "https://www.openstreetmap.org/search?" + urlencode({"query": self.venue_address})
+        self.calendar_url = f"/api/events/{detail.id}.ics"
         self.timezone = venue.timezone
         self.is_past = detail.is_past
         self.is_cancelled = detail.status == "cancelled"
@@ -190,7 +208,7 @@ class EventPageState(SentWhenUsed, rx.State):
             self.quantities[key] = clip(value, SHORT_MAX)
 
     @rx.event
-    async def add_to_cart(self, ticket_type_id: str) -> None:
+    async def add_to_cart(self, ticket_type_id: str) -> EventSpec:
         """Hold the chosen number of tickets; the service re-checks everything under lock."""
         lang = await current_lang(self)
         cart = await self.get_state(CartState)
@@ -198,9 +216,10 @@ class EventPageState(SentWhenUsed, rx.State):
         quantity = _as_int(self.quantities.get(ticket_type_id, "1"))
         type_id = _as_int(ticket_type_id)
         self.feedback_is_error = True
+        self.feedback_for = known_key(ticket_type_id, {view["id"] for view in self.ticket_types}) or ""
         if quantity is None or type_id is None or quantity < 1:
             self.feedback = gettext(lang, "Please choose a whole number of tickets.")
-            return
+            return self._show_feedback()
         try:
             user = await current_user(self)  # their orders count towards the event's per-customer cap
             await run_db(add_to_cart, token, type_id, quantity, user_id=user.id if user else None)
@@ -216,6 +235,18 @@ class EventPageState(SentWhenUsed, rx.State):
             await record_cart_add(self, type_id)
         await cart.refresh_count()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
         await self._refresh()
+        return self._show_feedback()
+
+    def _show_feedback(self) -> EventSpec:
+        """Bring the message under the button into view, clear of the chat button (scroll-margin in styles.css)."""
+        box = json.dumps(f"feedback-{self.feedback_for}")
+        return rx.call_script(f"document.getElementById({box})?.scrollIntoView({{block: 'nearest'}})")
+
+
+async def remember_list(state: rx.State, href: str) -> None:
+    """The events list a visitor is looking at, for the event page's way back (a relative URL of ours)."""
+    if href.startswith("/") and not href.startswith("//"):
+        (await state.get_state(EventPageState))._back_href = href
 
 
 def _as_int(value: str) -> int | None:

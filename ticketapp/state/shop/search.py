@@ -21,7 +21,7 @@ from ticketapp.services.catalog.search import (
 )
 from ticketapp.state.bounded import SEARCH_MAX, SHORT_MAX, clip
 from ticketapp.state.locale import current_lang, display_currency
-from ticketapp.state.shop.catalog import event_card_view
+from ticketapp.state.shop.catalog import event_card_view, remember_list
 from ticketapp.state.snapshot import SentWhenUsed
 
 PAGE_SIZE = 12
@@ -193,6 +193,7 @@ class SearchState(SentWhenUsed, rx.State):
             else translate(lang, "{count} events found", count=result.total)
         )
         self.loaded = True
+        await remember_list(self, self._url())
         return True
 
 

@@ -1,0 +1,145 @@
+"""More of the shop's rough edges (issue 15): event images, map, calendar and share; the way back to the
+search; the compact header; feedback next to the button on a phone; the chat button out of the way."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
+
+from tests.e2e.accounts_helpers import create_user, unique_email
+from tests.e2e.test_shop_polish import PHONE, SHOTS, _shoot, sign_in
+from ticketapp.db import make_engine
+from ticketapp.models import Event
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _give_image(live_app, slug: str) -> None:
+    """What the admin's upload leaves behind: a stored file under media/ and the event's image URL."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 180), (40, 90, 160)).save(buffer, format="PNG")
+    name = f"{secrets.token_urlsafe(18)}.png"
+    folder = live_app.data_dir / "media"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(buffer.getvalue())
+    engine = make_engine(live_app.database_url)
+    with Session(engine) as session:
+        event = session.exec(select(Event).where(Event.slug == slug)).one()
+        event.image_url = f"/media/{name}"
+        session.add(event)
+        session.commit()
+    engine.dispose()
+
+
+def test_event_image_map_calendar_share_and_the_way_back_to_the_search(page: Page, live_app) -> None:
+    _give_image(live_app, "jazz-a-lyon")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size(DESKTOP)
+    page.goto("/events?q=jazz&sort=price")
+    card_image = page.get_by_role("img", name="Jazz à Lyon")
+    expect(card_image).to_have_attribute("loading", "lazy")
+    expect(card_image).to_have_js_property("complete", True)
+    assert card_image.evaluate("img => img.naturalWidth") == 320  # the stored file, served by /media
+    # An event without an image keeps its card's shape with a placeholder, not a broken picture.
+    hudson = page.get_by_role("article").filter(has_text="Hudson Jazz Festival")
+    expect(hudson.get_by_role("img")).to_have_count(0)
+    expect(hudson.locator(".event-image-none")).to_be_visible()
+    _shoot(page, "search-images")
+
+    page.get_by_role("link", name="Jazz à Lyon").click()
+    expect(page.get_by_role("heading", name="Jazz à Lyon", level=1)).to_be_visible()
+    expect(page.get_by_role("img", name="Jazz à Lyon")).to_be_visible()
+    map_link = page.get_by_role("link", name="Show the venue on OpenStreetMap (opens in a new tab)")
+    expect(map_link).to_have_attribute("href", re.compile(r"^https://www\.openstreetmap\.org/search\?query=.+Lyon"))
+    calendar = page.get_by_role("link", name="Add to calendar")
+    answer = page.request.get(calendar.get_attribute("href") or "")
+    assert answer.ok and answer.headers["content-type"].startswith("text/calendar")
+    assert "SUMMARY:Jazz à Lyon" in answer.text()
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == page.url.split("?")[0]
+    _shoot(page, "event-image")
+
+    page.get_by_role("link", name="← All events").click()
+    expect(page).to_have_url(re.compile(r"/events\?q=jazz&sort=price$"))
+    expect(page.get_by_label("Search", exact=True)).to_have_value("jazz")
+
+    page.goto("/")
+    expect(page.get_by_role("img", name="Jazz à Lyon")).to_be_visible()
+    page.get_by_role("link", name="Jazz à Lyon").first.click()
+    page.get_by_role("link", name="← All events").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def _banner_height(page: Page) -> float:
+    box = page.get_by_role("banner").bounding_box()
+    assert box is not None
+    return box["height"]
+
+
+def test_header_is_one_row_signed_in_on_desktop_and_a_menu_on_a_phone(browser: Browser, live_app) -> None:
+    context = browser.new_context(base_url=live_app.url, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        email = unique_email("header")
+        create_user(live_app.database_url, email)
+        sign_in(page, email)
+        page.goto("/events")
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        language = page.get_by_label("Language")
+        sign_out = page.get_by_role("button", name="Sign out")
+        assert _banner_height(page) < 70, "the signed-in header wraps at 1280 px"
+        assert abs(language.bounding_box()["y"] - sign_out.bounding_box()["y"]) < 10  # same row
+        _shoot(page, "header-signed-in")
+
+        page.set_viewport_size(PHONE)
+        menu = page.get_by_role("button", name="Menu")
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(page.get_by_role("link", name="My orders")).to_be_hidden()
+        assert _banner_height(page) < 70, "the phone header takes more than one row"
+        expect(page.get_by_role("link", name=re.compile("^Cart"))).to_be_visible()  # the cart stays in the row
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        for link in ("Events", "Support", "My account", "My orders", "My tickets"):
+            expect(page.get_by_role("banner").get_by_role("link", name=link, exact=True)).to_be_visible()
+        expect(page.get_by_label("Language")).to_be_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        page.screenshot(path=f"{SHOTS}/header-menu-open-phone.png")
+        page.get_by_role("banner").get_by_role("link", name="My orders").click()
+        expect(page.get_by_role("heading", name="My orders", level=1)).to_be_visible()
+        expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_feedback_is_beside_the_button_and_the_chat_button_hides_nothing(browser: Browser, live_app) -> None:
+    context = browser.new_context(base_url=live_app.url, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto("/events/stand-up-gala")
+        row = page.get_by_role("listitem").filter(has=page.get_by_role("button", name="Add to cart: Standard"))
+        row.get_by_role("button", name="Add to cart: Standard").click()
+        feedback = row.get_by_role("status").filter(has_text="1 ticket added to your cart.")
+        expect(feedback).to_be_in_viewport()
+        launcher = page.get_by_role("button", name="Chat with us")
+        message, bubble = feedback.bounding_box(), launcher.bounding_box()
+        assert message is not None and bubble is not None
+        assert message["y"] + message["height"] <= bubble["y"], "the chat button covers the confirmation"
+        page.screenshot(path=f"{SHOTS}/add-feedback-phone.png")
+
+        size = launcher.bounding_box()
+        assert size is not None and size["width"] <= 56, "the chat button is wider than its icon on a phone"
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        footer_text = page.get_by_role("contentinfo").get_by_label("Show approximate prices in")
+        bottom = footer_text.bounding_box()
+        button = launcher.bounding_box()
+        assert bottom is not None and button is not None
+        assert bottom["y"] + bottom["height"] <= button["y"], "the chat button covers the footer"
+        page.screenshot(path=f"{SHOTS}/footer-chat-phone.png")
+    finally:
+        context.close()
