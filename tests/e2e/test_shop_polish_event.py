@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from tests.e2e.accounts_helpers import create_user, unique_email
-from tests.e2e.test_shop_polish import PHONE, SHOTS, _shoot, sign_in
+from tests.e2e.test_shop_polish import DEMO_CARD, PHONE, SHOTS, _add, _check_out, _shoot, sign_in
 from ticketapp.db import make_engine
 from ticketapp.models import Event
 
@@ -143,3 +143,58 @@ def test_on_a_phone_feedback_is_beside_the_button_and_the_chat_button_hides_noth
         page.screenshot(path=f"{SHOTS}/footer-chat-phone.png")
     finally:
         context.close()
+
+
+def test_bank_transfer_details_by_mail_and_copy_buttons_on_the_order_page(page: Page, live_app, mail_sink) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    email = unique_email("transfer")
+    _add(page, "stand-up-gala", "1")
+    expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
+    _check_out(page, "Bank transfer", email=email)
+    expect(page.get_by_text("Awaiting your transfer", exact=True)).to_be_visible()
+    code = page.get_by_role("heading", level=1).inner_text().removeprefix("Order ").strip()
+    iban = page.locator("#bank-iban").inner_text()
+    page.get_by_role("button", name="Copy the IBAN").click()
+    expect(page.locator("#bank-iban-copied")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == iban
+    page.get_by_role("button", name="Copy the reference").click()
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    expect(page.get_by_text("Your tickets stay reserved until")).to_contain_text("Central European")  # its zone
+    _shoot(page, "bank-transfer")
+
+    mail = mail_sink.wait_for(email, f"Bank transfer details for order {code}")
+    for detail in (iban, code, "€37.00", "Pay by", "Central European"):
+        assert detail in mail.text, detail
+
+
+def test_the_order_link_from_the_mail_shows_a_guest_the_tickets_qr_and_pdf(
+    browser: Browser, live_app, mail_sink
+) -> None:
+    buyer = browser.new_context(base_url=live_app.url)
+    page = buyer.new_page()
+    email = unique_email("guest-tickets")
+    try:
+        _add(page, "stand-up-gala", "2")
+        expect(page.get_by_text("2 tickets added to your cart.")).to_be_visible()
+        _check_out(page, DEMO_CARD, email=email)
+        page.get_by_role("button", name=re.compile(r"^Pay €")).click()
+        expect(page.get_by_text("Paid", exact=True)).to_be_visible()
+    finally:
+        buyer.close()
+    mail = mail_sink.wait_for(email, "Your tickets for order", timeout=60)
+    [order_link] = [link for link in mail.links() if "/orders/" in link]
+
+    guest = browser.new_context(base_url=live_app.url)  # the mail opened later, on another device
+    page = guest.new_page()
+    try:
+        page.goto(order_link)
+        tickets = page.get_by_role("region", name="Your tickets")
+        expect(tickets.get_by_role("listitem")).to_have_count(2, timeout=30_000)
+        expect(tickets.get_by_role("img", name=re.compile("^QR code of ticket"))).to_have_count(2)
+        pdf = tickets.get_by_role("link", name="Download PDF").first
+        assert "sig=" in (pdf.get_attribute("href") or "")
+        answer = page.request.get(pdf.get_attribute("href") or "")
+        assert answer.ok and answer.headers["content-type"] == "application/pdf"
+        _shoot(page, "guest-order-tickets")
+    finally:
+        guest.close()
