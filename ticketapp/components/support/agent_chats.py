@@ -55,7 +55,8 @@ def _chat_row(chat: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.td(chat["since"]),
         rx.el.td(
             rx.button(
-                t("Open"),
+                # Not t("Open"): French reads that one as the status ("Ouverte"), not the verb its name starts with.
+                t("Open chat"),
                 size="1",
                 on_click=Chats.open_chat(chat["id"]),
                 aria_label=t("Open chat with") + " " + chat["customer"],

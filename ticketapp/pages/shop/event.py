@@ -107,11 +107,15 @@ def _actions() -> rx.Component:
     """Map, calendar and share: what a buyer does with an event besides booking it."""
     return rx.hstack(
         rx.link(
-            rx.hstack(rx.icon("map-pin", aria_hidden="true", size=16), t("Map (OpenStreetMap)"), spacing="1"),
+            rx.hstack(
+                rx.icon("map-pin", aria_hidden="true", size=16),
+                t("Map (OpenStreetMap)"),
+                rx.el.span(" ", t("(opens in a new tab)"), class_name="visually-hidden"),
+                spacing="1",
+            ),
             href=EventPageState.map_url,
             is_external=True,
             rel="noopener noreferrer",
-            aria_label=t("Show the venue on OpenStreetMap (opens in a new tab)"),
         ),
         rx.link(
             rx.hstack(rx.icon("calendar-plus", aria_hidden="true", size=16), t("Add to calendar"), spacing="1"),

@@ -94,7 +94,13 @@ def _bank_instructions() -> rx.Component:
                 class_name="summary-list",
             ),
             rx.text(t("Your tickets stay reserved until"), " ", rx.el.strong(S.deadline), "."),
-            rx.text(t("We have also sent these details to"), " ", S.buyer_email, ".", size="2"),
+            rx.text(
+                t("We have also sent these details to"),
+                " ",
+                rx.el.span(S.buyer_email, class_name="email-text"),
+                ".",
+                size="2",
+            ),
             align="start",
             width="100%",
         ),
@@ -110,7 +116,12 @@ def _status_message() -> rx.Component:
             (
                 OrderStatus.PAID,
                 rx.callout(
-                    rx.text(t("Payment confirmed! Your confirmation has been sent to"), " ", S.buyer_email, "."),
+                    rx.text(
+                        t("Payment confirmed! Your confirmation has been sent to"),
+                        " ",
+                        rx.el.span(S.buyer_email, class_name="email-text"),
+                        ".",
+                    ),
                     icon="circle_check",
                     color_scheme="green",
                 ),
