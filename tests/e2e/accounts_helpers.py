@@ -47,8 +47,9 @@ def find_user(database_url: str, email: str) -> User | None:
     return user
 
 
-def expect_signed_in(page: Page, timeout: float | None = None) -> None:
-    """The header's 'Sign out' is there (on a phone it sits in the closed header menu, so not visible)."""
+def expect_signed_in(page: Page, timeout: float = 30_000) -> None:
+    """The header's 'Sign out' is there (on a phone it sits in the closed header menu, so not visible);
+    30 s: argon2, the session redirect and the reconnect on a loaded machine (as test_shop_polish.sign_in)."""
     expect(page.get_by_role("button", name="Sign out", include_hidden=True)).to_be_attached(timeout=timeout)
 
 
