@@ -27,6 +27,24 @@ def cmd_seed(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_base_url(args: argparse.Namespace) -> int:
+    """Warn (stderr, exit 0) when BASE_URL does not name the address the app is about to be served on."""
+    from ticketapp.services.shared.origin import base_url_mismatch
+    from ticketapp.settings import get_settings
+
+    warning = base_url_mismatch(get_settings().base_url, args.host, args.port)
+    if warning:
+        print(warning, file=sys.stderr)
+    return 0
+
+
+def _listen_mismatch(base_url: str, listen: str) -> str | None:
+    from ticketapp.services.shared.origin import base_url_mismatch
+
+    host, _, port = listen.rpartition(":")
+    return base_url_mismatch(base_url, host.strip("[]"), int(port)) if port.isdigit() else None
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     """Migrate, then load demo data only when the database has no events yet."""
     from ticketapp.models import Event
@@ -126,6 +144,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
     )
+    if args.listen and (warning := _listen_mismatch(settings.base_url, args.listen)):
+        print(warning, file=sys.stderr)
     if args.print_nginx:
         print(prod.nginx_site(layout), end="")
         return 0
@@ -271,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("seed", help="load demo data (idempotent)").set_defaults(func=cmd_seed)
     sub.add_parser("setup", help="migrate, and seed an empty database").set_defaults(func=cmd_setup)
+    check = sub.add_parser("check-base-url", help="warn when BASE_URL is not the address the app is served on")
+    check.add_argument("port", type=int)
+    check.add_argument("--host", default="localhost")
+    check.set_defaults(func=cmd_check_base_url)
     admin = sub.add_parser("create-admin", help="create an admin (password prompted or TICKETAPP_ADMIN_PASSWORD)")
     admin.add_argument("email")
     admin.add_argument("--name", default="Administrator")

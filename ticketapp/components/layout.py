@@ -85,7 +85,7 @@ def account_links() -> rx.Component:
                 sign_out_form(t("Sign out"), variant="soft", size="2"),
                 align="center",
                 spacing="3",
-                wrap="wrap",  # staff carry more links: on a narrow screen they wrap instead of scrolling sideways
+                class_name="header-account",
             ),
             rx.link(t("Sign in"), href="/signin", color_scheme="gray", high_contrast=True),
         ),
@@ -203,7 +203,34 @@ def cart_link() -> rx.Component:
     )
 
 
+_MENU_SCRIPT = (
+    "(() => { const b = document.getElementById('header-menu-button');"
+    " const open = b.getAttribute('aria-expanded') !== 'true';"
+    " b.setAttribute('aria-expanded', String(open));"
+    " document.getElementById('header-menu').dataset.open = String(open); })()"
+)
+
+
+def menu_button() -> rx.Component:
+    """Phones only (CSS): a disclosure for the nav, search, account links and language (browser-side)."""
+    return rx.button(
+        rx.icon("menu", aria_hidden="true"),
+        t("Menu"),
+        id="header-menu-button",
+        type="button",
+        aria_expanded="false",
+        aria_controls="header-menu",
+        on_click=rx.call_script(_MENU_SCRIPT),
+        variant="soft",
+        color_scheme="gray",
+        high_contrast=True,
+        class_name="header-menu-button",
+    )
+
+
 def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.Component:
+    """One row: on a wide screen everything inline; on a phone the logo, the cart and a menu button
+    whose panel holds the rest (styles.css, .site-header)."""
     return rx.el.header(
         rx.hstack(
             rx.link(
@@ -213,21 +240,26 @@ def site_header(on_language_change: list[rx.EventHandler] | None = None) -> rx.C
                 color_scheme="gray",
                 high_contrast=True,
             ),
-            rx.el.nav(
-                rx.link(t("Events"), href="/events", color_scheme="gray", high_contrast=True),
-                rx.link(
-                    t("Support"), href="/support", color_scheme="gray", high_contrast=True, margin_inline_start="1rem"
+            rx.box(
+                rx.el.nav(
+                    rx.link(t("Events"), href="/events", color_scheme="gray", high_contrast=True),
+                    rx.link(t("Support"), href="/support", color_scheme="gray", high_contrast=True),
+                    aria_label=t("Main"),
+                    class_name="header-nav",
                 ),
-                aria_label=t("Main"),
+                header_search(),
+                rx.box(class_name="header-spacer"),
+                account_links(),
+                language_switch(on_language_change),
+                id="header-menu",
+                class_name="header-menu",
+                custom_attrs={"data-open": "false"},
             ),
-            header_search(),
-            rx.spacer(),
-            account_links(),
             cart_link(),
-            language_switch(on_language_change),
+            menu_button(),
             align="center",
-            spacing="5",
-            wrap="wrap",
+            spacing="4",
+            class_name="site-header",
             width="100%",
             max_width="72rem",
             margin_x="auto",
@@ -272,4 +304,5 @@ def page_layout(*children: rx.Component, on_language_change: list[rx.EventHandle
         site_footer(on_language_change),
         chat_launcher(),
         min_height="100vh",
+        class_name="page-frame",
     )

@@ -121,3 +121,14 @@ def test_search_index_survives_a_migration_that_rebuilds_the_event_table(db_url:
         make_event(session, title="Rebuilt Index Gala")
         assert _titles(session, text="rebuilt index") == ["Rebuilt Index Gala"]
     engine.dispose()
+
+
+def test_a_category_name_in_any_language_finds_the_events_of_that_category(session: Session) -> None:
+    _world(session)
+    make_event(session, title="Hamlet", venue_name="Globe", category="theatre", starts_in=timedelta(days=4))
+    make_event(session, title="Rire et chansons", category="comedy", starts_in=timedelta(days=5))
+    assert _titles(session, text="theatre") == ["Le Misanthrope", "Hamlet"]  # its venue's name, its category
+    assert _titles(session, text="Théâtre") == ["Le Misanthrope", "Hamlet"]
+    assert _titles(session, text="humour") == ["Rire et chansons"]  # French for comedy
+    assert _titles(session, text="comedy") == ["Rire et chansons"]
+    assert _titles(session, text="theatre hamlet") == ["Hamlet"]  # other terms still narrow it down

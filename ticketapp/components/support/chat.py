@@ -267,7 +267,8 @@ def chat_launcher() -> rx.Component:
         rx.cond(Chat.panel_open, chat_panel()),
         rx.button(
             rx.icon("message_circle", aria_hidden="true"),
-            t("Chat with us"),
+            # On a phone only the icon shows (styles.css): the label stays the button's name.
+            rx.el.span(t("Chat with us"), class_name="chat-launcher-label"),
             id="chat-launcher",
             on_click=Chat.toggle_panel,
             aria_expanded=Chat.panel_open.to(str),

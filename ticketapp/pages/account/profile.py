@@ -61,8 +61,14 @@ def _marks(form: str, control_id: str) -> dict[str, Any]:
 
 
 def _form_error(form: str) -> rx.Component:
-    """The refusal of one form, shown in it next to its fields (its fields' descriptions point here)."""
-    return error_region(rx.cond(ProfileState.error_form == form, ProfileState.error, ""), FORM_ERROR_IDS[form])
+    """The refusal or confirmation of one form, shown in it next to its fields (their descriptions point here)."""
+    return rx.box(
+        error_region(rx.cond(ProfileState.error_form == form, ProfileState.error, ""), FORM_ERROR_IDS[form]),
+        status_region(rx.cond(ProfileState.success_form == form, ProfileState.success, "")),
+        id=f"{form}-feedback",
+        tab_index=-1,  # focused after a confirmation, so it is in view and read out
+        width="100%",
+    )
 
 
 def _profile_form() -> rx.Component:
@@ -303,7 +309,7 @@ def account() -> rx.Component:
             ),
             # Refusals of the page itself (one form's own appear in that form).
             error_region(rx.cond(ProfileState.error_form == "", ProfileState.error, "")),
-            status_region(ProfileState.success),
+            status_region(rx.cond(ProfileState.success_form == "", ProfileState.success, "")),
             _profile_form(),
             _email_form(),
             rx.cond(ProfileState.has_password, _password_form(), rx.fragment()),

@@ -8,6 +8,7 @@ from reflex.vars import ArrayVar, ObjectVar
 from ticketapp.components.forms import error_region, status_region, text_field
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.self_service import transfer_form
+from ticketapp.components.tickets import ticket_qr
 from ticketapp.pages.account.profile import account_nav
 from ticketapp.state.account.auth import AuthState
 from ticketapp.state.account.tickets import MyTicketsState
@@ -38,26 +39,12 @@ def _rename_form(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
-def _qr(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
-    return rx.el.figure(
-        rx.image(
-            src=ticket["qr"],
-            alt=t("QR code of ticket") + " " + ticket["code"],
-            width="240px",
-            height="240px",
-            style={"imageRendering": "pixelated", "background": "white"},
-        ),
-        rx.el.figcaption(rx.text(t("Ticket code:"), " ", rx.code(ticket["code"], size="5"))),
-        margin="0",
-    )
-
-
 def _ticket_card(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
     is_void = ticket["void"] == "1"
     return rx.el.article(
         rx.card(
             rx.flex(
-                rx.cond(is_void, rx.fragment(), _qr(ticket)),
+                rx.cond(is_void, rx.fragment(), ticket_qr(ticket)),
                 rx.vstack(
                     rx.heading(ticket["event"], as_="h3", size="5"),
                     rx.cond(is_void, rx.badge(t("Void"), color_scheme="red", size="3"), rx.fragment()),

@@ -10,6 +10,7 @@ from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import payment_method_picker
 from ticketapp.components.prices import approx_price, currency_note, tax_note, unit_price
 from ticketapp.components.questions import answer_fields
+from ticketapp.state.account.auth import AuthState
 from ticketapp.state.bounded import EMAIL_MAX, NAME_MAX
 from ticketapp.state.locale import colon, t
 from ticketapp.state.shop.checkout import CheckoutState
@@ -129,9 +130,30 @@ def _company_fields() -> rx.Component:
     )
 
 
+def _sign_in_offer() -> rx.Component:
+    """A guest with an account signs in here and comes back to this checkout, the cart merged into theirs."""
+    return rx.cond(
+        AuthState.signed_in,
+        rx.fragment(),
+        rx.callout(
+            rx.hstack(
+                rx.text(t("Have an account? Sign in to fill in your details — your cart is kept.")),
+                rx.link(t("Sign in"), href="/signin?next=%2Fcheckout", weight="bold"),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
+            icon="user",
+            color_scheme="gray",
+            width="100%",
+        ),
+    )
+
+
 def _buyer_form() -> rx.Component:
     return rx.el.form(
         rx.heading(t("Your details"), as_="h2", size="5"),
+        _sign_in_offer(),
         rx.vstack(
             # Uncontrolled: the text stays in the browser until the form is sent (no
             # round trip per keystroke). Keyed on the server's value so a prefill remounts it.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.copy import share_button
+from ticketapp.components.event_card import event_image
 from ticketapp.components.forms import select_field, text_field
 from ticketapp.components.layout import page_layout
 from ticketapp.components.prices import approx_price, tax_note
@@ -66,10 +68,13 @@ def _ticket_type_row(ticket_type: ObjectVar[dict[str, str]]) -> rx.Component:
             align="center",
             spacing="4",
             width="100%",
-            padding_y="0.75rem",
-            border_bottom="1px solid var(--gray-a4)",
+            padding_top="0.75rem",
             wrap="wrap",
         ),
+        # The outcome of "Add to cart" right under its button (on a phone the list's end may be screens away).
+        _feedback(ticket_type["id"]),
+        padding_bottom="0.75rem",
+        border_bottom="1px solid var(--gray-a4)",
         list_style="none",
     )
 
@@ -128,10 +133,11 @@ def _waitlist_feedback() -> rx.Component:
     )
 
 
-def _feedback() -> rx.Component:
+def _feedback(about: rx.Var[str] | str = "") -> rx.Component:
+    """The last message about ticket type `about` ("" = the page: a promo code link)."""
     return rx.box(
         rx.cond(
-            EventPageState.feedback != "",
+            (EventPageState.feedback != "") & (EventPageState.feedback_for == about),
             rx.cond(
                 EventPageState.feedback_is_error,
                 rx.callout(EventPageState.feedback, icon="triangle_alert", color_scheme="red"),
@@ -145,6 +151,9 @@ def _feedback() -> rx.Component:
         role="status",
         aria_live="polite",
         width="100%",
+        padding_top="0.5rem",
+        id="feedback-" + about if isinstance(about, str) else "feedback-" + about.to(str),
+        class_name="add-feedback",
     )
 
 
@@ -160,9 +169,37 @@ def _sale_notice() -> rx.Component:
     )
 
 
+def _actions() -> rx.Component:
+    """Map, calendar and share: what a buyer does with an event besides booking it."""
+    return rx.hstack(
+        rx.link(
+            rx.hstack(
+                rx.icon("map-pin", aria_hidden="true", size=16),
+                t("Map (OpenStreetMap)"),
+                rx.el.span(" ", t("(opens in a new tab)"), class_name="visually-hidden"),
+                spacing="1",
+            ),
+            href=EventPageState.map_url,
+            is_external=True,
+            rel="noopener noreferrer",
+        ),
+        rx.link(
+            rx.hstack(rx.icon("calendar-plus", aria_hidden="true", size=16), t("Add to calendar"), spacing="1"),
+            href=EventPageState.calendar_url,
+            reload_document=True,  # a file from our HTTP route, not a page of the app
+            download="",
+        ),
+        share_button(),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+
+
 def _details() -> rx.Component:
     return rx.vstack(
-        rx.link(t("← All events"), href="/", size="2"),
+        rx.link(t("← All events"), href=EventPageState.back_href, size="2"),
+        event_image(EventPageState.image_url, EventPageState.title, large=True),
         rx.badge(EventPageState.category, variant="soft"),
         rx.heading(rx.el.bdi(EventPageState.title), as_="h1", size="8"),
         rx.text(rx.el.time(EventPageState.date), size="4"),
@@ -171,6 +208,7 @@ def _details() -> rx.Component:
             rx.text(rx.el.bdi(EventPageState.venue_address), color_scheme="gray"),
             font_style="normal",
         ),
+        _actions(),
         _sale_notice(),
         # <bdi>: the event's own text keeps its direction (English inside an Arabic page) but the page's alignment.
         rx.text(rx.el.bdi(EventPageState.description)),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from ticketapp.components.copy import copy_button
 from ticketapp.components.forms import done_region
 from ticketapp.components.layout import page_layout, page_title
 from ticketapp.components.payment import invoice_links, order_lines_table, payment_method_picker
 from ticketapp.components.questions import answer_fields
 from ticketapp.components.self_service import self_service_panel
+from ticketapp.components.tickets import ticket_qr
 from ticketapp.models import OrderStatus
 from ticketapp.state.locale import colon, t
 from ticketapp.state.shop.answers import ANSWERS_ERROR, OrderAnswersState
@@ -66,6 +68,24 @@ def _pay_form() -> rx.Component:
     )
 
 
+def _bank_detail(
+    term: rx.Var[str] | str, value: rx.Var[str], value_id: str, copy_label: rx.Var[str]
+) -> list[rx.Component]:
+    """One term of the transfer with a copy button beside its value (an IBAN is error-prone to retype)."""
+    return [
+        rx.el.dt(term),
+        rx.el.dd(
+            rx.hstack(
+                rx.el.code(value, id=value_id, class_name="bank-value"),
+                copy_button(value_id, copy_label),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            )
+        ),
+    ]
+
+
 def _bank_instructions() -> rx.Component:
     return rx.callout(
         rx.vstack(
@@ -73,19 +93,25 @@ def _bank_instructions() -> rx.Component:
             rx.el.dl(
                 rx.el.dt(t("Account holder")),
                 rx.el.dd(S.bank_holder),
-                rx.el.dt("IBAN"),
-                rx.el.dd(rx.el.code(S.bank_iban)),
-                rx.el.dt("BIC"),
-                rx.el.dd(rx.el.code(S.bank_bic)),
-                rx.el.dt(t("Reference")),
-                rx.el.dd(rx.el.strong(S.code)),
-                rx.el.dt(t("Amount")),
-                rx.el.dd(S.total),
+                *_bank_detail("IBAN", S.bank_iban, "bank-iban", t("Copy the IBAN")),
+                *_bank_detail("BIC", S.bank_bic, "bank-bic", t("Copy the BIC")),
+                *_bank_detail(t("Reference"), S.code, "bank-reference", t("Copy the reference")),
+                *_bank_detail(t("Amount"), S.total, "bank-amount", t("Copy the amount")),
+                class_name="summary-list",
             ),
-            rx.text(t("Your tickets stay reserved until"), " ", S.deadline, "."),
+            rx.text(t("Your tickets stay reserved until"), " ", rx.el.strong(S.deadline), "."),
+            rx.text(
+                t("We have also sent these details to"),
+                " ",
+                rx.el.span(S.buyer_email, class_name="email-text"),
+                ".",
+                size="2",
+            ),
             align="start",
+            width="100%",
         ),
         icon="landmark",
+        width="100%",
     )
 
 
@@ -96,7 +122,12 @@ def _status_message() -> rx.Component:
             (
                 OrderStatus.PAID,
                 rx.callout(
-                    rx.text(t("Payment confirmed! Your confirmation has been sent to"), " ", S.buyer_email, "."),
+                    rx.text(
+                        t("Payment confirmed! Your confirmation has been sent to"),
+                        " ",
+                        rx.el.span(S.buyer_email, class_name="email-text"),
+                        ".",
+                    ),
                     icon="circle_check",
                     color_scheme="green",
                 ),
@@ -162,6 +193,53 @@ def _cancel() -> rx.Component:
     )
 
 
+def _ticket(ticket: ObjectVar[dict[str, str]]) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.flex(
+                ticket_qr(ticket),
+                rx.vstack(
+                    rx.heading(rx.el.bdi(ticket["event"]), as_="h3", size="4"),
+                    rx.text(ticket["date"], " · ", rx.el.bdi(ticket["venue"])),
+                    rx.text(t("Ticket type:"), " ", ticket["ticket_type"]),
+                    rx.text(t("Attendee:"), " ", ticket["attendee"]),
+                    rx.hstack(
+                        # Files from HTTP routes: the browser saves them without leaving the page.
+                        rx.link(t("Download PDF"), href=ticket["pdf_href"], reload_document=True, download=""),
+                        rx.link(
+                            t("Add to calendar (.ics)"), href=ticket["ics_href"], reload_document=True, download=""
+                        ),
+                        spacing="4",
+                        wrap="wrap",
+                    ),
+                    spacing="2",
+                    align="start",
+                ),
+                gap="1rem",
+                wrap="wrap",
+            ),
+        ),
+        list_style="none",
+    )
+
+
+def _tickets() -> rx.Component:
+    """A paid order's tickets for whoever holds the order's link (a guest from the confirmation mail)."""
+    return rx.cond(
+        S.status == OrderStatus.PAID,
+        rx.el.section(
+            rx.heading(t("Your tickets"), as_="h2", size="5", id="order-tickets-heading"),
+            rx.cond(
+                S.tickets.length() > 0,
+                rx.el.ul(rx.foreach(S.tickets, _ticket), padding="0", margin="0", display="grid", gap="1rem"),
+                rx.hstack(rx.spinner(size="2"), rx.text(t("Your tickets are being prepared…")), role="status"),
+            ),
+            aria_labelledby="order-tickets-heading",
+            width="100%",
+        ),
+    )
+
+
 def _order() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Order"), " ", S.code, as_="h1", size="7"),
@@ -171,6 +249,7 @@ def _order() -> rx.Component:
             align="center",
         ),
         _status_message(),
+        _tickets(),
         rx.el.section(
             rx.heading(t("Order summary"), as_="h2", size="5"),
             order_lines_table(S.lines),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ticketapp.i18n import gettext, translate
 from ticketapp.services.shared.mail import compose, send_mail
-from ticketapp.settings import get_settings
+from ticketapp.services.shared.origin import app_base_url
 
 
 def _link(path: str, token: str) -> str:
-    return f"{get_settings().base_url}{path}?token={token}"
+    return f"{app_base_url()}{path}?token={token}"
 
 
 def _footer(lang: str) -> str:
@@ -152,5 +152,5 @@ def send_sign_up_attempt_notice(to: str, name: str, lang: str) -> None:
             gettext(lang, "If it was you, sign in instead, or choose a new password if you forgot it."),
         ],
         gettext(lang, "Sign in"),
-        f"{get_settings().base_url}/signin",
+        f"{app_base_url()}/signin",
     )

@@ -42,6 +42,7 @@ class EventSummary:
     timezone: str
     starts_at: datetime
     lowest_price: Money | None
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) 
             timezone=venue.timezone,
             starts_at=event.starts_at,
             lowest_price=Money(lowest_minor, event.currency) if lowest_minor is not None else None,
+            image_url=event.image_url,
         )
         for event, venue, lowest_minor in rows
     ]

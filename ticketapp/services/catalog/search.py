@@ -21,17 +21,32 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Subquery, case, event, func, inspect, literal_column, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    event,
+    func,
+    inspect,
+    literal_column,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import Select
 
+from ticketapp.i18n import gettext
+from ticketapp.i18n.languages import SUPPORTED_LOCALES
 from ticketapp.models import Event, EventStatus, Hold, Order, OrderItem, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import counts_as_sold, sold_by_type
-from ticketapp.services.catalog.public import EventSummary
+from ticketapp.services.catalog.public import CATEGORIES, EventSummary
 from ticketapp.services.shared.money import Money, minor_exponent
 
 MIN_TRIGRAM = 3
@@ -184,17 +199,45 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def text_conditions(raw: str, dialect: str) -> list[ColumnElement[bool]]:
-    """WHERE conditions so every term of `raw` occurs in the event's search text."""
-    terms = normalise_text(raw[:MAX_TEXT]).split()
+@lru_cache(maxsize=1)
+def _category_names() -> dict[str, frozenset[str]]:
+    """Each category's name in every language, normalised ('theatre', 'théâtre' → 'theatre', 'teatro'…) → keys."""
+    names: dict[str, set[str]] = {}
+    for key, label in CATEGORIES.items():
+        for lang in SUPPORTED_LOCALES:
+            names.setdefault(normalise_text(gettext(lang, label)), set()).add(key)
+        names.setdefault(normalise_text(key), set()).add(key)
+    return {name: frozenset(keys) for name, keys in names.items()}
+
+
+def _fts_condition(terms: list[str]) -> ColumnElement[bool]:
+    match = " ".join(_fts_phrase(t) for t in terms)  # implicit AND of phrases
+    # unique: a category term brings a second MATCH into the same statement, each with its own value.
+    ids = text("SELECT rowid FROM event_search WHERE event_search MATCH :match").bindparams(
+        bindparam("match", match, unique=True)
+    )
+    return col(Event.id).in_(ids.columns(literal_column("rowid")))
+
+
+def _term_conditions(terms: list[str], dialect: str) -> list[ColumnElement[bool]]:
     long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM]
     conditions: list[ColumnElement[bool]] = []
     if dialect == "sqlite" and long_terms:
-        match = " ".join(_fts_phrase(t) for t in long_terms)  # implicit AND of phrases
-        ids = text("SELECT rowid FROM event_search WHERE event_search MATCH :match").bindparams(match=match)
-        conditions.append(col(Event.id).in_(ids.columns(literal_column("rowid"))))
+        conditions.append(_fts_condition(long_terms))
         terms = [t for t in terms if len(t) < MIN_TRIGRAM]
     conditions += [col(Event.search_text).like(_like_pattern(t), escape="\\") for t in terms]
+    return conditions
+
+
+def text_conditions(raw: str, dialect: str) -> list[ColumnElement[bool]]:
+    """WHERE conditions so every term of `raw` occurs in the event's search text, or, for a term that is
+    a category's name in any of the shop's languages ("theatre", "théâtre"), the event is of that category."""
+    terms = normalise_text(raw[:MAX_TEXT]).split()
+    categories = _category_names()
+    conditions = _term_conditions([t for t in terms if t not in categories], dialect)
+    for term in dict.fromkeys(t for t in terms if t in categories):
+        in_text = and_(*_term_conditions([term], dialect))
+        conditions.append(or_(in_text, col(Event.category).in_(sorted(categories[term]))))
     return conditions
 
 
@@ -338,6 +381,7 @@ def _summary(item: Event, venue: Venue) -> EventSummary:
         timezone=venue.timezone,
         starts_at=item.starts_at,
         lowest_price=Money(lowest, item.currency) if lowest is not None else None,
+        image_url=item.image_url,
     )
 
 

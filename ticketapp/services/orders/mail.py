@@ -28,7 +28,7 @@ from ticketapp.services.invoicing.tax import paid_label
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.calendar import event_ics
-from ticketapp.services.shared.dates import format_event_datetime
+from ticketapp.services.shared.dates import format_deadline, format_event_datetime
 from ticketapp.services.shared.mail import (
     Attachment,
     MailBlock,
@@ -42,10 +42,12 @@ from ticketapp.services.shared.mail import (
     render,
 )
 from ticketapp.services.shared.money import Money, format_money
+from ticketapp.services.shared.origin import app_base_url
 from ticketapp.services.tickets.links import ticket_download_url
 from ticketapp.settings import get_settings
 
 CONFIRMATION_NOTE = "confirmation e-mail sent"
+BANK_TRANSFER_NOTE = "bank transfer e-mail sent"
 RESEND_NOTE = "confirmation e-mail resent"
 REFUND_NOTE_PREFIX = "refund e-mail sent"
 
@@ -123,7 +125,7 @@ def _order_events(session: Session, order: Order) -> list[tuple[Event, Venue]]:
 
 
 def calendar_attachments(session: Session, order: Order) -> list[Attachment]:
-    base = get_settings().base_url
+    base = app_base_url()
     return [
         Attachment(
             f"{event.slug}.ics", event_ics(event, venue, f"{base}/events/{event.slug}").encode(), "text/calendar"
@@ -234,6 +236,56 @@ def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *,
     attachments += calendar_attachments(session, order)
     subject = translate(lang, "Your tickets for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html, attachments)
+    return True
+
+
+def bank_transfer_body(summary: OrderSummary, order_url: str, lang: str) -> MailBody:
+    """What a buyer needs to pay by transfer, kept in their mailbox (a guest who closes the tab keeps it)."""
+    bank = summary.bank
+    zone = summary.lines[0].timezone if summary.lines else "UTC"
+    details = [
+        translate(lang, "Account holder: {value}", value=bank.account_holder),
+        f"IBAN: {bank.iban}",
+        f"BIC: {bank.bic}",
+        translate(lang, "Reference: {value}", value=bank.reference),
+        translate(lang, "Amount: {value}", value=format_money(summary.total, lang)),
+    ]
+    blocks = [
+        paragraph(translate(lang, "Hello {name},", name=summary.buyer_name)),
+        paragraph(
+            translate(lang, "Your order {code} is reserved until we receive your bank transfer.", code=summary.code)
+        ),
+        bullets(_summary_lines(summary, lang)),
+        bullets(details, title=gettext(lang, "Please transfer the total to the account below, quoting the reference.")),
+    ]
+    if summary.expires_at is not None:
+        deadline = format_deadline(summary.expires_at, zone, lang)
+        blocks.append(
+            paragraph(
+                translate(lang, "Pay by {deadline}: after that the tickets are released.", deadline=deadline),
+                strong=True,
+            )
+        )
+    blocks += [
+        paragraph(gettext(lang, "Your e-tickets are sent to you once the transfer has arrived.")),
+        button(gettext(lang, "View my order"), order_url),
+    ]
+    return render(blocks, lang)
+
+
+def send_bank_transfer_details(session: Session, order_id: int) -> bool:
+    """E-mail the bank details of an order waiting for its transfer, once; True when a mail was queued."""
+    from ticketapp.services.orders.payments import status_url
+
+    order = claim_mail(session, order_id, BANK_TRANSFER_NOTE)
+    if order is None:
+        return False
+    lang = normalize_locale(order.locale)
+    summary = summarize_order(session, order.code)
+    assert summary is not None  # noqa: S101  (the order was just locked)
+    body = bank_transfer_body(summary, status_url(order), lang)
+    subject = translate(lang, "Bank transfer details for order {code}", code=order.code)
+    queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True
 
 

@@ -102,6 +102,10 @@ def begin_payment(session: Session, code: str, method: str) -> PaymentStart:
         session, order.id or 0, start.awaiting.until, start.awaiting.note
     ):
         raise OrderError(msgid("The time to pay this order has run out. Please book again."))
+    if chosen.method == PaymentMethod.BANK_TRANSFER:
+        from ticketapp.services.orders.mail import send_bank_transfer_details  # mail reads summaries of us
+
+        send_bank_transfer_details(session, order.id or 0)
     if start.paid_now:
         record_payment(
             session,

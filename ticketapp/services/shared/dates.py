@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_name
 
 from ticketapp.services.shared.money import BABEL_LOCALES
 
@@ -33,6 +33,14 @@ def format_event_date_long(moment: datetime, timezone: str, locale: str) -> str:
     day = format_date(local, format="full", locale=babel_locale)
     time = format_time(local, format="short", locale=babel_locale)
     return str(Locale.parse(babel_locale).datetime_formats["full"]).format(time, day)
+
+
+def format_deadline(moment: datetime, timezone: str, locale: str) -> str:
+    """A long date and time that names its zone, for a deadline read far from the venue:
+    'Friday, March 5, 2027 at 8:00 PM (Central European Standard Time)'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    zone = get_timezone_name(local, width="long", locale=BABEL_LOCALES.get(locale, locale))
+    return f"{format_event_date_long(moment, timezone, locale)} ({zone})"
 
 
 def format_day(day: date, locale: str) -> str:

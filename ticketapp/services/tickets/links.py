@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session, select
 
 from ticketapp.models import Order, Ticket, utcnow
+from ticketapp.services.shared.origin import app_base_url
 from ticketapp.services.shared.signing import sign, verify
 from ticketapp.services.tickets.mine import holds_ticket
 from ticketapp.settings import Settings, get_settings
@@ -46,6 +47,7 @@ def downloadable_ticket(session: Session, code: str, user_id: int | None) -> Tic
 
 def ticket_download_url(code: str, settings: Settings | None = None, now: datetime | None = None) -> str:
     """The absolute signed link for e-mails, valid for TICKET_LINK_TTL_HOURS."""
+    base_url = settings.base_url if settings else app_base_url()  # a caller's own settings name their host
     settings = settings or get_settings()
     ttl = timedelta(hours=settings.ticket_link_ttl_hours)
-    return settings.base_url + signed_ticket_path(code, settings.secret_key, ttl, now)
+    return base_url + signed_ticket_path(code, settings.secret_key, ttl, now)

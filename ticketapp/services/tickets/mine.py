@@ -60,7 +60,7 @@ def holds_ticket(user_id: int) -> ColumnElement[bool]:
     )
 
 
-def _owned_rows(user_id: int) -> Select[Ticket, Order, TicketType, Event, Venue]:
+def _ticket_rows() -> Select[Ticket, Order, TicketType, Event, Venue]:
     # sqlmodel types select() for at most four entities; the Select it builds takes any number.
     rows: Select[Ticket, Order, TicketType, Event, Venue] = Select(Ticket, Order, TicketType, Event, Venue)
     return (
@@ -68,8 +68,17 @@ def _owned_rows(user_id: int) -> Select[Ticket, Order, TicketType, Event, Venue]
         .join(TicketType, col(TicketType.id) == Ticket.ticket_type_id)
         .join(Event, col(Event.id) == TicketType.event_id)
         .join(Venue, col(Venue.id) == Event.venue_id)
-        .where(holds_ticket(user_id))
     )
+
+
+def _owned_rows(user_id: int) -> Select[Ticket, Order, TicketType, Event, Venue]:
+    return _ticket_rows().where(holds_ticket(user_id))
+
+
+def order_tickets(session: Session, order_code: str) -> list[OwnedTicket]:
+    """The tickets of one order, for whoever holds its signed link (the caller checked it), soonest first."""
+    statement = _ticket_rows().where(Order.code == order_code).order_by(col(Event.starts_at), col(Ticket.id))
+    return [OwnedTicket(*row) for row in session.exec(statement).all()]
 
 
 def user_tickets(

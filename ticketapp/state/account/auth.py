@@ -26,6 +26,7 @@ from ticketapp.services.accounts import accounts
 from ticketapp.services.accounts.security_log import ClientInfo
 from ticketapp.services.accounts.sessions import REMEMBER_COOKIE, SESSION_COOKIE, CurrentUser, resolve_session
 from ticketapp.services.shared.bus import account_topic
+from ticketapp.services.shared.origin import serve_origin
 from ticketapp.state import live
 from ticketapp.state.account.tab import drop_tab_state
 from ticketapp.state.snapshot import SentWhenUsed
@@ -158,11 +159,16 @@ class AuthState(SentWhenUsed, rx.State):
 
 
 class TabIdentityMiddleware(Middleware):
-    """Before a (re)connecting tab gets its snapshot: if it had a session and the connection's
+    """Also notes the visitor's origin for the event (see preprocess).
+
+    Before a (re)connecting tab gets its snapshot: if it had a session and the connection's
     cookie now opens another one or none (signed out by `POST /auth/signout`, revoked elsewhere,
     someone else signed in), the tab's state is dropped, so the snapshot carries none of it."""
 
     async def preprocess(self, app: Any, state: BaseState, event: Event) -> None:
+        # Links built while this event is handled (payment returns, e-mails) keep the visitor's host when it
+        # is one of ours (services/shared/origin.py); the handler runs in this same task and context.
+        serve_origin(state.router.headers.origin)
         if event.name != HYDRATE_EVENT:
             return None
         auth = await state.get_state(AuthState)

@@ -98,6 +98,7 @@ class ProfileState(SentWhenUsed, rx.State):
     error_form: str = ""  # which form `error` answers ("profile", "email", "password"; "": the page)
     error_field: str = ""  # the control it is about
     success: str = ""
+    success_form: str = ""  # which form `success` answers: shown in it, where the person is looking
 
     @rx.event
     async def load(self) -> EventSpec | None:
@@ -105,7 +106,7 @@ class ProfileState(SentWhenUsed, rx.State):
         if not access.ok or access.user is None:
             return access.redirect
         user = access.user
-        self.error_form = self.error_field = ""
+        self.error_form = self.error_field = self.success_form = ""
         self.display_name = user.display_name
         self.email = user.email
         self.language = user.locale
@@ -117,14 +118,18 @@ class ProfileState(SentWhenUsed, rx.State):
         self.success = ""
         return None
 
-    def _done(self, message: str) -> None:
+    def _done(self, form: str, message: str) -> EventSpec:
+        """Confirm in `form` itself and bring it into view (not at the top of the page, out of sight)."""
         self.error = self.error_form = self.error_field = ""
-        self.success = message
+        self.success, self.success_form = message, form
+        return focus_control(f"{form}-feedback")
 
     def _refuse(self, form: str, message: str, control_id: str) -> EventSpec | None:
         """Show `message` by `form` and, when it is about one field, mark that field and move focus to it."""
         self.error, self.success, self.error_form, self.error_field = message, "", form, control_id
-        return focus_control(control_id) if control_id else None
+        self.success_form = ""
+        target = control_id or (f"{form}-feedback" if form else "")
+        return focus_control(target) if target else None
 
     @rx.event
     async def save_profile(self, form: dict[str, str]) -> EventSpec | None:
@@ -146,13 +151,13 @@ class ProfileState(SentWhenUsed, rx.State):
             return self._refuse("profile", error.message, PROFILE_ERROR_FIELDS.get(error.message, ""))
         self.display_name, self.language = user.display_name, user.locale
         self.currency, self.phone = user.preferred_currency or "", user.phone or ""
-        self._done(msgid("Your profile was saved."))
+        done = self._done("profile", msgid("Your profile was saved."))
         await (await self.get_state(AuthState))._current_user()
         # The chosen language becomes the interface language too (`<html lang>` follows in the browser).
         locale = await self.get_state(LocaleState)
         locale.lang_cookie = normalize_locale(user.locale)
         locale.currency_cookie = user.preferred_currency or ""  # prices follow the preferred currency
-        return None
+        return done
 
     @rx.event
     async def change_email(self, form: dict[str, str]) -> EventSpec | None:
@@ -170,8 +175,9 @@ class ProfileState(SentWhenUsed, rx.State):
             )
         except AccountError as error:
             return self._refuse("email", error.message, EMAIL_ERROR_FIELDS.get(error.message, ""))
-        self._done(msgid("We sent a confirmation link to your new address. The change takes effect once confirmed."))
-        return None
+        return self._done(
+            "email", msgid("We sent a confirmation link to your new address. The change takes effect once confirmed.")
+        )
 
     @rx.event
     async def change_password(self, form: dict[str, str]) -> EventSpec | None:
@@ -195,8 +201,7 @@ class ProfileState(SentWhenUsed, rx.State):
         except AccountError as error:
             field = password_error_field(error.message, form["new_password"], access.user.email)
             return self._refuse("password", error.message, field)
-        self._done(msgid("Your password was changed. Your other sessions were signed out."))
-        return None
+        return self._done("password", msgid("Your password was changed. Your other sessions were signed out."))
 
     @rx.event
     async def delete_account(self, form: dict[str, str]) -> list[EventSpec] | EventSpec | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
@@ -50,6 +53,8 @@ def event_card_view(event: EventSummary, display: DisplayCurrency) -> dict[str, 
         "date": format_event_datetime(event.starts_at, event.timezone, lang),
         "price_from": gettext(lang, "From {price}").format(price=price.format(lang)) if price else "",
         "approx": display.approx(price),
+        "image": event.image_url or "",
+        "image_alt": event.title,  # events carry no separate alt text: the title says what the picture shows
     }
 
 
@@ -112,6 +117,7 @@ class CatalogState(SentWhenUsed, rx.State):
         summaries = await run_db(list_upcoming_events, limit=60)
         self.events = [event_card_view(event, display) for event in summaries]
         self.loaded = True
+        await remember_list(self, "/")
 
 
 class EventPageState(SentWhenUsed, rx.State):
@@ -130,6 +136,13 @@ class EventPageState(SentWhenUsed, rx.State):
     quantities: dict[str, str] = {}
     feedback: str = ""
     feedback_is_error: bool = False
+    feedback_for: str = ""  # the ticket type the feedback is about ("" = the page)
+    image_url: str = ""
+    map_url: str = ""
+    calendar_url: str = ""
+    back_href: str = "/"
+    # The list the buyer last looked at in this tab (home or a search with its filters): "← All events".
+    _back_href: str = "/"
 
     @rx.var
     def page_title(self) -> str:
@@ -144,7 +157,8 @@ class EventPageState(SentWhenUsed, rx.State):
 
     @rx.event
     async def load(self) -> None:
-        self.feedback = ""
+        self.feedback, self.feedback_for = "", ""
+        self.back_href = self._back_href
         # The view is recorded in the page's own database trip.
         detail, offers = await run_db(_event_with_offers, self._slug(), visitor(self))
         await self._show(detail, offers)
@@ -184,6 +198,9 @@ class EventPageState(SentWhenUsed, rx.State):
         self.date = format_event_date_long(detail.starts_at, venue.timezone, lang)
         self.venue_name = venue.name
         self.venue_address = f"{venue.address}, {venue.city}"
+        self.image_url = detail.image_url or ""
+        self.map_url = "https://www.openstreetmap.org/search?" + urlencode({"query": self.venue_address})
+        self.calendar_url = f"/api/events/{detail.id}.ics"
         self.timezone = venue.timezone
         self.is_past = detail.is_past
         self.is_cancelled = detail.status == "cancelled"
@@ -202,7 +219,7 @@ class EventPageState(SentWhenUsed, rx.State):
             self.quantities[key] = clip(value, SHORT_MAX)
 
     @rx.event
-    async def add_to_cart(self, ticket_type_id: str) -> None:
+    async def add_to_cart(self, ticket_type_id: str) -> EventSpec:
         """Hold the chosen number of tickets; the service re-checks everything under lock."""
         lang = await current_lang(self)
         cart = await self.get_state(CartState)
@@ -210,9 +227,10 @@ class EventPageState(SentWhenUsed, rx.State):
         quantity = _as_int(self.quantities.get(ticket_type_id, "1"))
         type_id = _as_int(ticket_type_id)
         self.feedback_is_error = True
+        self.feedback_for = known_key(ticket_type_id, {view["id"] for view in self.ticket_types}) or ""
         if quantity is None or type_id is None or quantity < 1:
             self.feedback = gettext(lang, "Please choose a whole number of tickets.")
-            return
+            return self._show_feedback()
         user = await current_user(self)  # their orders count towards the event's per-customer cap
         # One worker-thread trip for the hold, the header count and the page's fresh offers (was three).
         added = await run_db(
@@ -229,6 +247,18 @@ class EventPageState(SentWhenUsed, rx.State):
             self.feedback_is_error = False
         cart.item_count = added.item_count
         await self._show(added.detail, added.offers)
+        return self._show_feedback()
+
+    def _show_feedback(self) -> EventSpec:
+        """Bring the message under the button into view, clear of the chat button (scroll-margin in styles.css)."""
+        box = json.dumps(f"feedback-{self.feedback_for}")
+        return rx.call_script(f"document.getElementById({box})?.scrollIntoView({{block: 'nearest'}})")
+
+
+async def remember_list(state: rx.State, href: str) -> None:
+    """The events list a visitor is looking at, for the event page's way back (a relative URL of ours)."""
+    if href.startswith("/") and not href.startswith("//"):
+        (await state.get_state(EventPageState))._back_href = href
 
 
 def _as_int(value: str) -> int | None:

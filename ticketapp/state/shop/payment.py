@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -11,7 +13,7 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
-from ticketapp.models import PENDING_STATUSES, OrderStatus, utcnow
+from ticketapp.models import PAID_STATUSES, PENDING_STATUSES, OrderStatus, utcnow
 from ticketapp.services.booking import holds
 from ticketapp.services.booking.inventory import BookingError
 from ticketapp.services.invoicing import links as invoice_links
@@ -22,11 +24,16 @@ from ticketapp.services.orders.lifecycle import OrderError
 from ticketapp.services.orders.payments import PaymentMethod, PaymentOutcome
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared import bus
-from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.services.shared.dates import format_deadline, format_event_datetime
 from ticketapp.services.shared.money import Money
+from ticketapp.services.shared.origin import own_origin
 from ticketapp.services.shared.signing import verify
+from ticketapp.services.tickets.links import signed_ticket_path
+from ticketapp.services.tickets.mine import order_tickets
+from ticketapp.settings import get_settings
 from ticketapp.state import live
 from ticketapp.state.account.auth import current_user
+from ticketapp.state.account.tickets import ticket_row
 from ticketapp.state.bounded import SHORT_MAX, clip
 from ticketapp.state.locale import current_lang
 from ticketapp.state.shop.cart import CartState
@@ -104,6 +111,19 @@ def promo_label(summary: OrderSummary, lang: str) -> str:
     )
 
 
+def order_ticket_views(session: Session, code: str, lang: str) -> list[dict[str, str]]:
+    """The order's valid tickets as on /account/tickets, each PDF behind a signed link (a guest has no account)."""
+    settings = get_settings()
+    ttl = timedelta(hours=settings.ticket_link_ttl_hours)
+    now = utcnow()
+    return [
+        ticket_row(session, owned, lang, now)
+        | {"pdf_href": signed_ticket_path(owned.ticket.code, settings.secret_key, ttl)}
+        for owned in order_tickets(session, code)
+        if not owned.is_void
+    ]
+
+
 def _path_code(path: str, position: int) -> str:
     parts = [p for p in path.split("/") if p]
     return parts[position].upper() if len(parts) > position else ""
@@ -136,6 +156,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
     watching: bool = False
     can_cancel: bool = False  # unpaid, and this viewer is its buyer (the link's holder; for an account's order, it)
     confirming_cancel: bool = False
+    tickets: list[dict[str, str]] = []  # once paid and issued: QR, signed PDF link, calendar
     _signature: str = ""
 
     @rx.var
@@ -182,14 +203,18 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         if self.methods and self.method not in summary.methods:
             self.method = self.methods[0]["value"]
         first_tz = summary.lines[0].timezone if summary.lines else "UTC"
-        self.deadline = format_event_date_long(summary.expires_at, first_tz, lang) if summary.expires_at else ""
+        self.deadline = format_deadline(summary.expires_at, first_tz, lang) if summary.expires_at else ""
         bank = summary.bank
         self.bank_holder, self.bank_iban, self.bank_bic = bank.account_holder, bank.iban, bank.bic
+        paid = summary.status in PAID_STATUSES and not summary.in_review
+        self.tickets = await run_db(order_ticket_views, self.code, lang) if paid else []
 
     def _watch(self) -> None:
         """Follow the order while it waits for its payment confirmation (from the webhook)."""
         self.watching = self.status == OrderStatus.PENDING and not self.cancelled_at_provider
-        live.follow(self, *([bus.order_topic(self.code)] if self.watching else []))
+        # Paid but not issued yet: the tickets appear as soon as the fulfilment job has made them.
+        issuing = self.status in PAID_STATUSES and not self.tickets
+        live.follow(self, *([bus.order_topic(self.code)] if self.watching or issuing else []))
 
     @rx.event
     async def load(self) -> None:
@@ -348,6 +373,11 @@ class DemoPaymentState(SentWhenUsed, rx.State):
 def redirect_to(url: str) -> EventSpec:
     """Same-site URLs navigate inside the app; others (Stripe) replace the page.
 
+    One of our own addresses becomes a path, so the buyer stays on the host they are on (localhost and
+    127.0.0.1 are two sites to a browser: other cookies, another cart).
     (Reflex's `is_external` would open a new tab, which is not what a buyer expects.)
     """
+    parts = urlsplit(url)
+    if parts.scheme and own_origin(f"{parts.scheme}://{parts.netloc}"):
+        url = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
     return rx.redirect(url)

@@ -21,7 +21,7 @@ from ticketapp.services.catalog.search import (
 )
 from ticketapp.state.bounded import SEARCH_MAX, SHORT_MAX, clip
 from ticketapp.state.locale import current_lang, display_currency
-from ticketapp.state.shop.catalog import event_card_view
+from ticketapp.state.shop.catalog import event_card_view, remember_list
 from ticketapp.state.snapshot import SentWhenUsed
 
 PAGE_SIZE = 12
@@ -52,44 +52,54 @@ class SearchState(SentWhenUsed, rx.State):
         return len(self.results) < self.total
 
     @rx.event
-    def set_text(self, value: str) -> None:
+    def set_text(self, value: str) -> EventSpec:
         self.text = clip(value, SEARCH_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_category(self, value: str) -> None:
+    def set_category(self, value: str) -> EventSpec:
         self.category = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_city(self, value: str) -> None:
+    def set_city(self, value: str) -> EventSpec:
         self.city = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_when(self, value: str) -> None:
+    def set_when(self, value: str) -> EventSpec:
         self.when = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_date_from(self, value: str) -> None:
+    def set_date_from(self, value: str) -> EventSpec:
         self.date_from = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_date_to(self, value: str) -> None:
+    def set_date_to(self, value: str) -> EventSpec:
         self.date_to = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_price_min(self, value: str) -> None:
+    def set_price_min(self, value: str) -> EventSpec:
         self.price_min = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_price_max(self, value: str) -> None:
+    def set_price_max(self, value: str) -> EventSpec:
         self.price_max = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
-    def set_only_available(self, value: bool) -> None:
+    def set_only_available(self, value: bool) -> EventSpec:
         self.only_available = bool(value)
+        return _apply_now()
 
     @rx.event
-    def set_sort(self, value: str) -> None:
+    def set_sort(self, value: str) -> EventSpec:
         self.sort = clip(value, SHORT_MAX)
+        return _apply_now()
 
     @rx.event
     async def load(self) -> None:
@@ -112,6 +122,11 @@ class SearchState(SentWhenUsed, rx.State):
 
     @rx.event
     async def apply(self, _form: dict[str, str] | None = None) -> EventSpec | None:
+        return await self._apply()
+
+    async def _apply(self) -> EventSpec | None:
+        """Search with the filters as they are now (each change applies at once, text once typing pauses)
+        and keep the URL in step, so reload, back and bookmarks give the same search."""
         lang = await current_lang(self)
         if not await self._run(lang, offset=0):
             return None
@@ -127,7 +142,7 @@ class SearchState(SentWhenUsed, rx.State):
         self.date_from = self.date_to = self.price_min = self.price_max = ""
         self.only_available = False
         self.sort = SortOrder.DATE.value
-        return await self.apply()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
+        return await self._apply()
 
     def _url(self) -> str:
         params = {
@@ -193,7 +208,13 @@ class SearchState(SentWhenUsed, rx.State):
             else translate(lang, "{count} events found", count=result.total)
         )
         self.loaded = True
+        await remember_list(self, self._url())
         return True
+
+
+def _apply_now() -> EventSpec:
+    """A filter changed: search again at once (its own event, so the change itself stays a cheap setter)."""
+    return SearchState.apply()  # type: ignore[operator]  # mypy reads a bare @rx.event as EventNamespace
 
 
 def _price(raw: str) -> int | None:

@@ -16,8 +16,8 @@ from typing import Protocol, runtime_checkable
 from sqlmodel import Session
 
 from ticketapp.models import Order, Payment
+from ticketapp.services.shared.origin import app_base_url
 from ticketapp.services.shared.signing import sign
-from ticketapp.settings import get_settings
 
 
 class PaymentMethod(StrEnum):
@@ -84,4 +84,4 @@ class AuthorisingProvider(PaymentProvider, Protocol):
 
 def status_url(order: Order) -> str:
     """The buyer's signed order page, where every provider brings the buyer back."""
-    return f"{get_settings().base_url}/orders/{order.code}/status?s={sign(order.code, 'order-status')}"
+    return f"{app_base_url()}/orders/{order.code}/status?s={sign(order.code, 'order-status')}"

@@ -7,12 +7,13 @@ from sqlmodel import Session
 from ticketapp.models import Order, Payment
 from ticketapp.services.orders.providers.base import PaymentMethod, PaymentStart
 from ticketapp.services.orders.providers.stripe import stripe_configured
+from ticketapp.services.shared.origin import app_base_url
 from ticketapp.services.shared.signing import sign
 from ticketapp.settings import get_settings
 
 
 def demo_payment_url(order: Order) -> str:
-    return f"{get_settings().base_url}/pay/demo/{order.code}?s={sign(order.code, 'demo-pay')}"
+    return f"{app_base_url()}/pay/demo/{order.code}?s={sign(order.code, 'demo-pay')}"
 
 
 class DemoProvider:
