@@ -159,11 +159,11 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
             cell(msgid("Sales end (local time)"), "sales_end", type="datetime-local"),
             cell(msgid("VAT rate (%)"), "tax_rate", input_mode="decimal", hint=t("e.g. 20 or 5.5; empty for no VAT")),
             select_field(
-                t("The price"),
+                t("VAT mode"),  # not "The price": "Price" must name one field of the row
                 "tt-tax_mode-" + index.to_string(),
                 [
-                    rx.el.option(t("includes the VAT"), value="included"),
-                    rx.el.option(t("has the VAT added"), value="added"),
+                    rx.el.option(t("Included in the price"), value="included"),
+                    rx.el.option(t("Added to the price"), value="added"),
                 ],
                 value=row["tax_mode"],
                 on_change=lambda v: AdminEventFormState.set_type_field(index, "tax_mode", v),
