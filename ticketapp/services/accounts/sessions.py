@@ -193,7 +193,7 @@ def revoke_session(session: Session, token: str, client: ClientInfo) -> None:
     session.add(user_session)
     record_event(session, SecurityEventKind.SIGN_OUT, client, user_id=user_session.user_id)
     session.commit()
-    announce_sessions_ended(user_session.user_id)
+    # Not announced: the person signed out here themselves; "session ended" notices are for ends made elsewhere.
 
 
 def second_factor_refusal(session: Session, token: str, code: str, client: ClientInfo) -> str:
