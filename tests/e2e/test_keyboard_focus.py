@@ -10,6 +10,9 @@ from playwright.sync_api import Page, expect
 def test_skip_link_moves_focus_to_the_main_content(page: Page) -> None:
     page.goto("/")
     expect(page.get_by_role("heading", name="Upcoming events", level=1)).to_be_visible()
+    # The heading is in the prerendered HTML; the events arrive once the page is live. Start then, as a person
+    # would once the page has loaded (keys pressed during hydration may be lost with the nodes React replaces).
+    expect(page.locator("main").get_by_role("link").first).to_be_visible()
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
