@@ -127,10 +127,7 @@ def _chat_ticket(session: Session, chat: SupportChat, subject: str, now: datetim
     session.add(ticket)
     session.flush()
     chat.ticket_id = ticket.id
-    # Earlier chat lines belong to the ticket's conversation too.
-    for earlier in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
-        earlier.ticket_id = ticket.id
-        session.add(earlier)
+    _file_lines_under(session, chat, ticket.id)  # earlier chat lines belong to the ticket's conversation too
     return ticket
 
 
@@ -322,9 +319,7 @@ def close_chat(session: Session, viewer: Viewer | None, chat_id: int) -> Support
     ticket.status, ticket.resolved_at, ticket.updated_at = SupportStatus.RESOLVED, now, now
     session.add(_system_line(chat, msgid("{name} closed the chat."), agent.name))
     session.flush()
-    for line in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
-        line.ticket_id = ticket.id
-        session.add(line)
+    _file_lines_under(session, chat, ticket.id)
     chat.status, chat.closed_at = ChatStatus.CLOSED, now
     session.add(chat)
     session.add(ticket)
@@ -378,10 +373,16 @@ def agent_chat(session: Session, viewer: Viewer | None, chat_id: int) -> Support
 # --- abandoned chats ------------------------------------------------------------------
 
 
-def _last_activity(session: Session, chat: SupportChat) -> datetime:
-    last_line = session.exec(select(func.max(SupportMessage.created_at)).where(SupportMessage.chat_id == chat.id)).one()
+def _last_activity(chat: SupportChat, last_line: datetime | None) -> datetime:
     moments = [chat.created_at, last_line, chat.customer_typing_at, chat.agent_typing_at]
     return max(moment for moment in moments if moment is not None)
+
+
+def _file_lines_under(session: Session, chat: SupportChat, ticket_id: int | None) -> None:
+    """Every line of the chat joins the ticket's conversation (the transcript stays with the request)."""
+    for line in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
+        line.ticket_id = ticket_id
+        session.add(line)
 
 
 def close_abandoned_chats(session: Session, now: datetime | None = None) -> int:
@@ -392,7 +393,14 @@ def close_abandoned_chats(session: Session, now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     open_chats = session.exec(select(SupportChat).where(SupportChat.status != ChatStatus.CLOSED)).all()
-    abandoned = [chat for chat in open_chats if now - _last_activity(session, chat) >= ABANDONED_AFTER]
+    last_lines = dict(
+        session.exec(
+            select(SupportMessage.chat_id, func.max(SupportMessage.created_at))
+            .where(col(SupportMessage.chat_id).in_([chat.id for chat in open_chats]))
+            .group_by(col(SupportMessage.chat_id))
+        ).all()
+    )
+    abandoned = [chat for chat in open_chats if now - _last_activity(chat, last_lines.get(chat.id)) >= ABANDONED_AFTER]
     for chat in abandoned:
         _close_abandoned(session, chat, now)
     session.commit()
@@ -415,8 +423,6 @@ def _close_abandoned(session: Session, chat: SupportChat, now: datetime) -> None
         session.add(ticket)
     session.add(_system_line(chat, msgid("Nobody wrote for a while: the chat was closed."), ""))
     session.flush()
-    for line in session.exec(select(SupportMessage).where(SupportMessage.chat_id == chat.id)):
-        line.ticket_id = chat.ticket_id
-        session.add(line)
+    _file_lines_under(session, chat, chat.ticket_id)
     chat.status, chat.closed_at = ChatStatus.CLOSED, now
     session.add(chat)
