@@ -19,7 +19,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import PAID_STATUSES, VOID_STATUSES, Event, Order, Ticket, TicketStatus, TicketType, Venue, utcnow
 from ticketapp.services.errors import DomainError
 from ticketapp.services.tickets.issuing import token_for_ticket
-from ticketapp.services.tickets.pdf import qr_png
+from ticketapp.services.tickets.qr import screen_png
 from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.settings import get_settings
 
@@ -99,8 +99,8 @@ def owned_ticket(session: Session, user_id: int, code: str) -> OwnedTicket | Non
 
 
 def qr_data_uri(session: Session, ticket: Ticket) -> str:
-    """The ticket's signed token as a PNG data URI (shown on phones at the door)."""
-    png = qr_png(token_for_ticket(session, ticket, get_signing_key()))
+    """The ticket's signed token as a PNG data URI (shown on phones at the door, scaled up pixelated)."""
+    png = screen_png(token_for_ticket(session, ticket, get_signing_key()))
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 

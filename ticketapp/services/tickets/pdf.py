@@ -32,6 +32,7 @@ from ticketapp.models import VOID_STATUSES, Event, Order, OrderItem, Ticket, Tic
 from ticketapp.services.shared.dates import format_event_date_long
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.tickets.issuing import token_for_ticket
+from ticketapp.services.tickets.qr import QR_MASK_PATTERN, QUIET_ZONE_MODULES
 from ticketapp.services.tickets.tokens import SigningKey
 from ticketapp.settings import PROJECT_DIR
 
@@ -110,17 +111,12 @@ def ticket_page(session: Session, ticket: Ticket, lang: str, key: SigningKey) ->
     return _page_for(session, ticket, order, lang, key)
 
 
-QR_MASK_PATTERN = 2  # vertical stripes every third column: reads well, no large uniform areas on short tokens
-
-
 @lru_cache(maxsize=1024)  # the order PDF and each ticket's own PDF share their QR images
 def qr_png(token: str) -> bytes:
-    """The token as a QR PNG: medium error correction, a quiet zone of 4 modules.
-
-    The mask is fixed: choosing the "best" of the 8 (the default) scores each one and was a third of the job
-    worker's time per paid order; any mask is valid (ISO/IEC 18004 §7.8) and scanners read all of them.
-    """
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4, mask_pattern=QR_MASK_PATTERN)
+    """The token as a QR PNG at print resolution (8 pixels per module), the matrix of `qr.qr_matrix`."""
+    qr = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, box_size=8, border=QUIET_ZONE_MODULES, mask_pattern=QR_MASK_PATTERN
+    )
     qr.add_data(token)
     qr.make(fit=True)
     buffer = io.BytesIO()
