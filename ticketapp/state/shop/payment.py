@@ -124,6 +124,18 @@ def order_ticket_views(session: Session, code: str, lang: str) -> list[dict[str,
     ]
 
 
+def _issued_tickets(summary: OrderSummary) -> bool:
+    """Whether the order page shows tickets: paid, and not held for the risk review."""
+    return summary.status in PAID_STATUSES and not summary.in_review
+
+
+def order_page_data(session: Session, code: str, lang: str) -> tuple[OrderSummary | None, list[dict[str, str]]]:
+    """The order and, once paid, its tickets: one trip to the database for the page's refresh."""
+    summary = summarize_order(session, code)
+    tickets = order_ticket_views(session, code, lang) if summary and _issued_tickets(summary) else []
+    return summary, tickets
+
+
 def _path_code(path: str, position: int) -> str:
     parts = [p for p in path.split("/") if p]
     return parts[position].upper() if len(parts) > position else ""
@@ -177,7 +189,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
-        summary = await run_db(summarize_order, self.code)
+        summary, self.tickets = await run_db(order_page_data, self.code, lang)
         self.found = summary is not None
         self.loaded = True
         if summary is None:
@@ -206,8 +218,6 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self.deadline = format_deadline(summary.expires_at, first_tz, lang) if summary.expires_at else ""
         bank = summary.bank
         self.bank_holder, self.bank_iban, self.bank_bic = bank.account_holder, bank.iban, bank.bic
-        paid = summary.status in PAID_STATUSES and not summary.in_review
-        self.tickets = await run_db(order_ticket_views, self.code, lang) if paid else []
 
     def _watch(self) -> None:
         """Follow the order while it waits for its payment confirmation (from the webhook)."""
@@ -231,8 +241,14 @@ class OrderPaymentState(SentWhenUsed, rx.State):
         self._watch()
 
     async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
-        """The order's status changed (state/live.py)."""
-        await self._refresh()
+        """The order changed (state/live.py): its status (a full refresh), or the fulfilment job's progress."""
+        fact = payload.get("fact")
+        if fact == "confirmation":
+            return  # the mail went out: nothing on this page shows it (the admin's order trail does)
+        if fact == "tickets" and self.status in PAID_STATUSES and not self.tickets:
+            self.tickets = await run_db(order_ticket_views, self.code, await current_lang(self))
+        else:
+            await self._refresh()
         self._watch()
 
     @rx.event
