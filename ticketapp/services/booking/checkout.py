@@ -47,6 +47,7 @@ from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
 from ticketapp.services.waitlist import announce as waitlist_announce
 from ticketapp.services.waitlist import offers as waitlist_offers
+from ticketapp.services.shared.origin import visitor_origin
 from ticketapp.settings import get_settings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -276,6 +277,7 @@ def _create_order(
         total_minor=sum(price[h.ticket_type_id] * h.quantity for h in holds),
         promo_code=promo_code if discount else None,
         locale=locale,
+        origin=visitor_origin(),
         created_at=now,
         updated_at=now,
         expires_at=now + get_settings().order_payment_window,

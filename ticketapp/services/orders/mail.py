@@ -42,7 +42,7 @@ from ticketapp.services.shared.mail import (
     render,
 )
 from ticketapp.services.shared.money import Money, format_money
-from ticketapp.services.shared.origin import app_base_url
+from ticketapp.services.shared.origin import app_base_url, serving
 from ticketapp.services.tickets.links import ticket_download_url
 from ticketapp.settings import get_settings
 
@@ -202,7 +202,7 @@ def _invoice_blocks(summary: OrderSummary, lang: str) -> list[MailBlock]:
     if not invoices:
         return []
     code = invoices[-1].code
-    url = get_settings().base_url + invoice_path(code, summary.code)
+    url = app_base_url() + invoice_path(code, summary.code)
     text = translate(lang, "Your invoice {code}: download it as a PDF with the link below.", code=code)
     link = MailLink(gettext(lang, "Download the invoice"), code, url)
     return [paragraph(text), link_list(gettext(lang, "Invoice"), [link])]
@@ -230,10 +230,11 @@ def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *,
     attachment = _pdf_attachment(order, pdf_path)
     summary = summarize_order(session, order.code)
     assert summary is not None  # noqa: S101  (the order was just locked)
-    links = ticket_links(session, order)
-    body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
-    attachments = ([attachment] if attachment else []) + invoice_attachments(session, order)
-    attachments += calendar_attachments(session, order)
+    with serving(order.origin):  # sent by the job worker: links to the host the buyer ordered on
+        links = ticket_links(session, order)
+        body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
+        attachments = ([attachment] if attachment else []) + invoice_attachments(session, order)
+        attachments += calendar_attachments(session, order)
     subject = translate(lang, "Your tickets for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html, attachments)
     return True
@@ -283,7 +284,8 @@ def send_bank_transfer_details(session: Session, order_id: int) -> bool:
     lang = normalize_locale(order.locale)
     summary = summarize_order(session, order.code)
     assert summary is not None  # noqa: S101  (the order was just locked)
-    body = bank_transfer_body(summary, status_url(order), lang)
+    with serving(order.origin):
+        body = bank_transfer_body(summary, status_url(order), lang)
     subject = translate(lang, "Bank transfer details for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True
@@ -313,7 +315,8 @@ def send_refund_notice(session: Session, order_id: int, refund_id: int) -> bool:
     if order is None:
         return False
     lang = normalize_locale(order.locale)
-    body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang)
+    with serving(order.origin):
+        body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang)
     subject = translate(lang, "Refund for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True

@@ -1,0 +1,34 @@
+"""event content per language (title, description, ticket type names, main language; issue 16) and the
+origin an order was placed on, for the links of mails sent later by the job worker (issue 15)
+
+Revision ID: 0024_content_languages
+Revises: 0015_waitlist
+Create Date: 2026-12-03 15:20:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0024_content_languages"
+down_revision: str | None = "0015_waitlist"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("event", sa.Column("main_language", sa.String(length=8), server_default="en", nullable=False))
+    op.add_column("event", sa.Column("translations", sa.JSON(), nullable=True))
+    op.add_column("tickettype", sa.Column("translations", sa.JSON(), nullable=True))
+    op.add_column("ticket_order", sa.Column("origin", sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("ticket_order") as batch_op:
+        batch_op.drop_column("origin")
+    with op.batch_alter_table("tickettype") as batch_op:
+        batch_op.drop_column("translations")
+    with op.batch_alter_table("event") as batch_op:
+        batch_op.drop_column("translations")
+        batch_op.drop_column("main_language")
