@@ -10,6 +10,10 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
+
+# JSONB on PostgreSQL (comparable: queries DISTINCT whole event rows), JSON (text) on SQLite.
+TRANSLATIONS = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 revision: str = "0024_content_languages"
 down_revision: str | None = "0015_waitlist"
@@ -19,8 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("event", sa.Column("main_language", sa.String(length=8), server_default="en", nullable=False))
-    op.add_column("event", sa.Column("translations", sa.JSON(), nullable=True))
-    op.add_column("tickettype", sa.Column("translations", sa.JSON(), nullable=True))
+    op.add_column("event", sa.Column("translations", TRANSLATIONS, nullable=True))
+    op.add_column("tickettype", sa.Column("translations", TRANSLATIONS, nullable=True))
     op.add_column("ticket_order", sa.Column("origin", sa.String(length=200), nullable=True))
 
 

@@ -6,9 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Index, String, Text, false, true
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
+
+# JSONB on PostgreSQL: comparable, so queries that DISTINCT whole event rows keep working.
+TRANSLATIONS = JSON().with_variant(JSONB(), "postgresql")
 
 
 class EventStatus(StrEnum):
@@ -65,7 +69,7 @@ class Event(SQLModel, table=True):
     # `main_language`; `translations` holds the others, {"fr": {"title": …, "description": …}, …}, read with the
     # row itself (no join on the event page or search), falling back to the main text field by field.
     main_language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
-    translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=JSON)
+    translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=TRANSLATIONS)
     # Unaccented, lower-cased title + description + venue name + city, kept up to
     # date by ticketapp.services.catalog.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -98,4 +102,4 @@ class TicketType(SQLModel, table=True):
     tax_included: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     reverse_charge: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # The name in other languages than the event's main one: {"fr": {"name": …}, …} (services/catalog/translations.py).
-    translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=JSON)
+    translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=TRANSLATIONS)

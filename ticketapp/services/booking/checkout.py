@@ -45,9 +45,9 @@ from ticketapp.services.questions import answers as questions
 from ticketapp.services.questions.validation import QuestionError
 from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
+from ticketapp.services.shared.origin import visitor_origin
 from ticketapp.services.waitlist import announce as waitlist_announce
 from ticketapp.services.waitlist import offers as waitlist_offers
-from ticketapp.services.shared.origin import visitor_origin
 from ticketapp.settings import get_settings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone

@@ -77,9 +77,7 @@ class EventDetail:
         return self.ends_at <= utcnow()
 
 
-def list_upcoming_events(
-    session: Session, *, limit: int = 24, offset: int = 0, lang: str = "en"
-) -> list[EventSummary]:
+def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0, lang: str = "en") -> list[EventSummary]:
     """Published events that have not ended, soonest first, with their lowest price (titles in `lang`)."""
     lowest = (
         select(TicketType.event_id, func.min(TicketType.price_minor).label("lowest"))

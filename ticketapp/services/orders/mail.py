@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import gettext, normalize_locale, translate
 from ticketapp.models import Event, Order, OrderLog, Refund, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.services import hooks
+from ticketapp.services.catalog.translations import event_description, event_title, type_name
 from ticketapp.services.invoicing.links import invoice_path
 from ticketapp.services.invoicing.numbering import current_invoice
 from ticketapp.services.invoicing.pdf import invoice_pdf
@@ -95,20 +96,24 @@ def request_resend(session: Session, order_id: int, *, actor_id: int | None) -> 
 
 def ticket_links(session: Session, order: Order) -> list[TicketLink]:
     rows = session.exec(
-        select(Ticket, TicketType.name)
+        select(Ticket, TicketType)
         .join(TicketType, col(TicketType.id) == Ticket.ticket_type_id)
         .where(Ticket.order_id == order.id)
         .order_by(col(Ticket.id))
     ).all()
-    return [
-        TicketLink(
-            code=ticket.code,
-            label=f"{type_name}: {ticket.attendee_name}" if ticket.attendee_name else type_name,
-            url=ticket_download_url(ticket.code),
-            void=ticket.status == TicketStatus.VOID,
+    lang = normalize_locale(order.locale)
+    links = []
+    for ticket, ticket_type in rows:
+        name = type_name(ticket_type, lang)
+        links.append(
+            TicketLink(
+                code=ticket.code,
+                label=f"{name}: {ticket.attendee_name}" if ticket.attendee_name else name,
+                url=ticket_download_url(ticket.code),
+                void=ticket.status == TicketStatus.VOID,
+            )
         )
-        for ticket, type_name in rows
-    ]
+    return links
 
 
 def _order_events(session: Session, order: Order) -> list[tuple[Event, Venue]]:
@@ -126,9 +131,18 @@ def _order_events(session: Session, order: Order) -> list[tuple[Event, Venue]]:
 
 def calendar_attachments(session: Session, order: Order) -> list[Attachment]:
     base = app_base_url()
+    lang = normalize_locale(order.locale)
     return [
         Attachment(
-            f"{event.slug}.ics", event_ics(event, venue, f"{base}/events/{event.slug}").encode(), "text/calendar"
+            f"{event.slug}.ics",
+            event_ics(
+                event,
+                venue,
+                f"{base}/events/{event.slug}",
+                title=event_title(event, lang),
+                description=event_description(event, lang),
+            ).encode(),
+            "text/calendar",
         )
         for event, venue in _order_events(session, order)
     ]

@@ -177,7 +177,7 @@ class OrderPaymentState(SentWhenUsed, rx.State):
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
-        summary = await run_db(summarize_order, self.code)
+        summary = await run_db(summarize_order, self.code, lang)
         self.found = summary is not None
         self.loaded = True
         if summary is None:
@@ -334,7 +334,9 @@ class DemoPaymentState(SentWhenUsed, rx.State):
         self._signature = self.router.url.query_parameters.get("s", "")
         self.error = ""
         lang = await current_lang(self)
-        summary = await run_db(summarize_order, self.code) if verify(self.code, "demo-pay", self._signature) else None
+        summary = (
+            await run_db(summarize_order, self.code, lang) if verify(self.code, "demo-pay", self._signature) else None
+        )
         usable = summary is not None and summary.payment_method == PaymentMethod.DEMO
         self.found = usable and summary.status == OrderStatus.PENDING  # type: ignore[union-attr]
         self.loaded = True
