@@ -46,8 +46,9 @@ def _fits(page: Page, email: str, where: str) -> None:
 def test_a_long_address_fits_on_a_phone_everywhere_it_is_shown(browser: Browser, live_app) -> None:
     email = _long_email()
     create_user(live_app.database_url, email)
-    buyer = browser.new_context(base_url=live_app.url, viewport=PHONE).new_page()
-    sign_in(buyer, email)
+    buyer = browser.new_context(base_url=live_app.url).new_page()
+    sign_in(buyer, email)  # at desktop size (on a phone "Sign out" is in the menu), then the phone
+    buyer.set_viewport_size(PHONE)
     buyer.goto("/account")
     expect(buyer.get_by_text(email)).to_be_visible()
     _fits(buyer, email, "account")

@@ -33,7 +33,7 @@ class LocalizedToaster(Toaster):
     def add_imports(self) -> dict[str, Any]:
         return {"react": [ImportVar(tag="useEffect"), ImportVar(tag="useState")]}
 
-    def add_hooks(self) -> list[Var | str]:
+    def add_hooks(self) -> list[Var[Any] | str]:
         return [
             *super().add_hooks(),
             "const [toasterLang, setToasterLang] = useState('');",
