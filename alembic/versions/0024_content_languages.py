@@ -29,10 +29,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ticket_order") as batch_op:
-        batch_op.drop_column("origin")
-    with op.batch_alter_table("tickettype") as batch_op:
-        batch_op.drop_column("translations")
-    with op.batch_alter_table("event") as batch_op:
-        batch_op.drop_column("translations")
-        batch_op.drop_column("main_language")
+    # Plain drops, as the earlier migrations do (SQLite ≥ 3.35 drops a column without recreating the table).
+    op.drop_column("ticket_order", "origin")
+    op.drop_column("tickettype", "translations")
+    op.drop_column("event", "translations")
+    op.drop_column("event", "main_language")
