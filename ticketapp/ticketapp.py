@@ -35,6 +35,7 @@ import ticketapp.pages.support.help
 # Importing the jobs subscribes them to the services' hooks (services.hooks) in this process.
 import ticketapp.tasks  # noqa: F401
 from ticketapp.api.routes import with_api_routes
+from ticketapp.components.toaster import localized_toaster
 from ticketapp.state import live, observability
 from ticketapp.state.account.auth import TabIdentityMiddleware
 
@@ -42,6 +43,7 @@ app = rx.App(
     stylesheets=["/styles.css", "/admin.css"],
     html_lang="en",
     api_transformer=with_api_routes,
+    toaster=localized_toaster(),  # the toast region named in the visitor's language
 )
 # A reconnecting tab whose session changed (signed out, revoked, someone else) loses its state before its snapshot.
 app.add_middleware(TabIdentityMiddleware())

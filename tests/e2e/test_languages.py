@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.e2e.accounts_helpers import create_user, find_user, sign_in, unique_email
 from tests.e2e.conftest import LiveApp
 from ticketapp.i18n import gettext, translate
 
@@ -112,3 +113,47 @@ def test_the_page_has_the_visitors_language_and_direction_from_its_first_byte(
     first = page.reload()  # the new choice on the next load, not a cached page of the old one
     assert first is not None and first.text().startswith('<!DOCTYPE html><html lang="fr" dir="ltr">')
     context.close()
+
+
+def test_the_toast_region_is_named_in_the_visitors_language(browser: Browser, live_app: LiveApp) -> None:
+    """sonner's region sits outside the app's state: its name follows `<html lang>` (components/toaster.py)."""
+    context = browser.new_context(base_url=live_app.url, locale="de-DE")
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("heading", name=gettext("de", "Upcoming events"))).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile(r"^Benachrichtigungen alt\+T$"))).to_have_count(1)
+    expect(page.get_by_role("region", name=re.compile(r"^Notifications"))).to_have_count(0)
+    page.get_by_label(gettext("de", "Language")).select_option("es")  # and follows a switch, without a reload
+    expect(page.get_by_role("region", name=re.compile(r"^Notificaciones alt\+T$"))).to_have_count(1)
+    context.close()
+
+
+def test_the_profile_shows_the_language_in_use_and_saving_sets_both(browser: Browser, live_app: LiveApp) -> None:
+    email = unique_email("profile-language")
+    create_user(live_app.database_url, email)  # stored language: English
+    page = browser.new_context(base_url=live_app.url).new_page()
+    sign_in(page, email)
+
+    def header_menu(lang: str) -> Locator:
+        return page.get_by_role("banner").get_by_label(gettext(lang, "Language"))
+
+    def profile_language(lang: str) -> Locator:
+        return page.get_by_role("region", name=gettext(lang, "Profile")).get_by_label(gettext(lang, "Language"))
+
+    page.goto("/account")
+    expect(profile_language("en")).to_have_value("en")
+    header_menu("en").select_option("fr")  # the header's menu: French from now on, not stored yet
+    expect(profile_language("fr")).to_have_value("fr")  # the profile follows the language in use
+    page.reload()
+    expect(profile_language("fr")).to_have_value("fr")  # the cookie's, not the stored "en"
+    user = find_user(live_app.database_url, email)
+    assert user is not None and user.locale == "en"
+    profile_language("fr").select_option("it")
+    page.get_by_role("region", name=gettext("fr", "Profile")).get_by_role(
+        "button", name=gettext("fr", "Save profile")
+    ).click()
+    expect(page.locator("html")).to_have_attribute("lang", "it")  # saving sets the page's language…
+    expect(profile_language("it")).to_have_value("it")
+    user = find_user(live_app.database_url, email)
+    assert user is not None and user.locale == "it"  # …and the stored one
+    page.context.close()

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from tests.e2e.accounts_helpers import PASSWORD, create_user, unique_email
+from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
 from tests.e2e.test_shop_polish import DEMO_CARD, PHONE, SHOTS, _add, _check_out, _shoot, sign_in
 from ticketapp.db import make_engine
 from ticketapp.models import Event
@@ -224,6 +224,37 @@ def test_payment_returns_and_mail_links_keep_the_loopback_host_the_buyer_is_on(
         assert any(link.startswith(f"{twin}/orders/") for link in mail.links())
     finally:
         context.close()
+
+
+def test_mails_sent_later_for_an_order_link_to_the_host_it_was_bought_on(browser: Browser, live_app, mail_sink) -> None:
+    """The job worker sends a mail for the buyer while serving someone else (here an admin on BASE_URL's host):
+    the order keeps the origin it was placed on, and its mails link there."""
+    twin = live_app.url.replace("localhost", "127.0.0.1")  # BASE_URL says localhost
+    context = browser.new_context(base_url=twin)
+    page = context.new_page()
+    email = unique_email("later-mail")
+    try:
+        _add(page, "stand-up-gala", "1")
+        expect(page.get_by_text("1 ticket added to your cart.")).to_be_visible()
+        _check_out(page, DEMO_CARD, email=email)
+        page.get_by_role("button", name=re.compile(r"^Pay €")).click()
+        expect(page.get_by_text("Paid", exact=True)).to_be_visible()
+        code = page.url.split("/orders/")[1].split("/")[0].split("?")[0]
+        mail_sink.wait_for(email, f"Your tickets for order {code}")
+    finally:
+        context.close()
+
+    admin_email = unique_email("later-mail-admin")
+    create_user(live_app.database_url, admin_email, role="admin")
+    admin = browser.new_context(base_url=live_app.url).new_page()  # on localhost, BASE_URL's host
+    sign_in_staff(admin, live_app.database_url, admin_email, PASSWORD)
+    admin.goto(f"/admin/orders/{code}")
+    admin.get_by_role("button", name="Resend e-mail").click()
+    expect(admin.get_by_text("The e-mail will be sent again.")).to_be_visible()
+    again = mail_sink.wait_for(email, f"Your tickets for order {code}", count=2)
+    links = [link for link in again.links() if "/orders/" in link or "/tickets/" in link]
+    assert links and all(link.startswith(twin + "/") for link in links), links
+    admin.context.close()
 
 
 def test_search_filters_apply_as_they_change_and_categories_speak_the_language(page: Page) -> None:

@@ -163,6 +163,20 @@ def test_event_form_fields_known_names_only() -> None:
     assert state.ticket_types[0]["sold"] == "0" and set(state.form) == {"title"}
     _capped(state, lambda: state.form["description"], lambda: _call(state, "set_field", "description", HUGE), 5_000)
     _capped(state, lambda: state.ticket_types[0]["name"], lambda: _call(state, "set_type_field", 0, "name", HUGE), 200)
+    # Texts in other languages: known languages only, capped like the main ones.
+    for crafted in ("title_xx", "title_", "description_fr ", "name_fr"):
+        _call(state, "set_field", crafted, "x")
+    _call(state, "set_type_field", 0, "name_klingon", "x")
+    assert "title_xx" not in state.form and "name_fr" not in state.form and "name_klingon" not in state.ticket_types[0]
+    _capped(state, lambda: state.form["title_fr"], lambda: _call(state, "set_field", "title_fr", HUGE), 200)
+    _capped(
+        state, lambda: state.ticket_types[0]["name_ar"], lambda: _call(state, "set_type_field", 0, "name_ar", HUGE), 200
+    )
+    _call(state, "set_text_lang", "de")
+    assert state.text_lang == "de"
+    for lang in ("xx", HUGE, "FR", 3):
+        _call(state, "set_text_lang", lang)
+        assert state.text_lang == ""  # no language part shown, nothing stored
 
 
 @pytest.mark.usefixtures("as_admin")

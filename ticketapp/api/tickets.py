@@ -8,8 +8,10 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ticketapp.api.deps import request_session, request_viewer
+from ticketapp.api.page_language import scope_language
 from ticketapp.i18n import normalize_locale
 from ticketapp.models import Event, EventStatus, Order, Venue
+from ticketapp.services.catalog.translations import event_description, event_title
 from ticketapp.services.shared.calendar import event_ics
 from ticketapp.services.tickets.links import downloadable_ticket, link_is_valid
 from ticketapp.services.tickets.pdf import ticket_pdf
@@ -66,7 +68,8 @@ def _ics(request: Request, event_id: int) -> Response:
         if event is None or venue is None or event.status == EventStatus.DRAFT:
             return JSONResponse({"error": "event not found"}, status_code=404)
         url = f"{get_settings().base_url}/events/{event.slug}"
-        body = event_ics(event, venue, url)
+        lang = scope_language(request.scope)  # the visitor's language, as the page they clicked it on
+        body = event_ics(event, venue, url, title=event_title(event, lang), description=event_description(event, lang))
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

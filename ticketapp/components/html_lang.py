@@ -18,12 +18,18 @@ class HtmlLang(rx.Fragment):
         return {"react": [rx.ImportVar(tag="useEffect")]}
 
     def add_hooks(self) -> list[str | Var[Any]]:
-        lang, direction = LocaleState.lang, LocaleState.text_direction
+        # Only once the server's state has arrived: before it, the compiled default ("en") would undo the language
+        # the server already wrote into the page's first byte (api/page_language.py). Then the page is marked
+        # ready: styles.css keeps the prerendered (English) text of a non-English page hidden until then.
+        lang, direction, hydrated = LocaleState.lang, LocaleState.text_direction, rx.State.is_hydrated
         return [
             Var(
-                "useEffect(() => { const root = document.documentElement; "
-                f"root.lang = {lang!s}; root.dir = {direction!s}; }}, [{lang!s}, {direction!s}]);",
-                _var_data=VarData.merge(lang._get_all_var_data(), direction._get_all_var_data()),
+                f"useEffect(() => {{ if (!{hydrated!s}) return; const root = document.documentElement; "
+                f"root.lang = {lang!s}; root.dir = {direction!s}; root.dataset.i18nReady = ''; }}, "
+                f"[{lang!s}, {direction!s}, {hydrated!s}]);",
+                _var_data=VarData.merge(
+                    lang._get_all_var_data(), direction._get_all_var_data(), hydrated._get_all_var_data()
+                ),
             )
         ]
 

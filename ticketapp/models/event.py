@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, false, true
+from sqlalchemy import JSON, Column, Index, String, Text, false, true
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
+
+# JSONB on PostgreSQL: comparable, so queries that DISTINCT whole event rows keep working.
+TRANSLATIONS = JSON().with_variant(JSONB(), "postgresql")
 
 
 class EventStatus(StrEnum):
@@ -61,6 +65,11 @@ class Event(SQLModel, table=True):
     # Ticket transfers by e-mail: allowed at all, and at most this many times per ticket (None: no cap).
     transfers_allowed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     transfer_limit: int | None = Field(default=None, ge=0)
+    # Content per language (services/catalog/translations.py): `title`/`description` above are in
+    # `main_language`; `translations` holds the others, {"fr": {"title": …, "description": …}, …}, read with the
+    # row itself (no join on the event page or search), falling back to the main text field by field.
+    main_language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
+    translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=TRANSLATIONS)
     # Unaccented, lower-cased title + description + venue name + city, kept up to
     # date by ticketapp.services.catalog.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -92,3 +101,5 @@ class TicketType(SQLModel, table=True):
     tax_rate_bp: int = Field(default=0, ge=0, le=10000, sa_column_kwargs={"server_default": "0"})
     tax_included: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     reverse_charge: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The name in other languages than the event's main one: {"fr": {"name": …}, …} (services/catalog/translations.py).
+    translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=TRANSLATIONS)

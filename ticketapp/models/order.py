@@ -60,6 +60,9 @@ class Order(SQLModel, table=True):
     review_state: str | None = Field(default=None, max_length=16, index=True)
     # The promo code the order was placed with (services/promotions), as the buyer typed it.
     promo_code: str | None = Field(default=None, max_length=40)
+    # The app's own address the buyer placed the order on (services/shared/origin.py), so mails sent later by
+    # the job worker link to the host whose cookies are theirs; None: BASE_URL.
+    origin: str | None = Field(default=None, max_length=200)
 
 
 class ReviewState(StrEnum):

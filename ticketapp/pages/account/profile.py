@@ -30,7 +30,7 @@ from ticketapp.state.account.profile import (
     SecurityState,
 )
 from ticketapp.state.account.sessions import SessionsState
-from ticketapp.state.locale import t
+from ticketapp.state.locale import LocaleState, t
 from ticketapp.state.shop.self_service import SelfServiceState
 
 
@@ -90,9 +90,10 @@ def _profile_form() -> rx.Component:
                     "field-language",
                     [rx.el.option(label, value=code, lang=code) for code, label in LANGUAGES],
                     name="language",
-                    # Keyed on the loaded value: the uncontrolled select shows it once it arrives.
-                    default_value=ProfileState.language,
-                    key=ProfileState.language,
+                    # The language the visitor uses now (the header's menu, the cookie), not only the stored one:
+                    # saving sets both. Keyed on it: the uncontrolled select follows a switch in the header.
+                    default_value=LocaleState.lang,
+                    key=LocaleState.lang,
                 ),
                 select_field(
                     t("Preferred currency"),
@@ -130,7 +131,7 @@ def _profile_form() -> rx.Component:
 def _email_form() -> rx.Component:
     return _section(
         t("E-mail address"),
-        rx.text(t("Current address:"), " ", rx.text.strong(ProfileState.email)),
+        rx.text(t("Current address:"), " ", rx.text.strong(ProfileState.email, class_name="email-text")),
         rx.form(
             rx.vstack(
                 email_field(
@@ -397,7 +398,7 @@ def _order_detail() -> rx.Component:
             rx.el.dt(t("Total")),
             rx.el.dd(OrderDetailState.total),
             rx.el.dt(t("Buyer")),
-            rx.el.dd(OrderDetailState.buyer),
+            rx.el.dd(OrderDetailState.buyer, class_name="email-text"),
             class_name="order-facts",
         ),
         rx.table.root(

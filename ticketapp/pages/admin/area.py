@@ -78,7 +78,13 @@ def _attention() -> rx.Component:
 def _home() -> rx.Component:
     return rx.vstack(
         rx.heading(rx.cond(AdminHomeState.is_admin, t("Administration"), t("Staff area")), as_="h1", size="7"),
-        rx.text(t("Signed in as"), " ", AuthState.user_email, color_scheme="gray", size="2"),
+        rx.text(
+            t("Signed in as"),
+            " ",
+            rx.el.span(AuthState.user_email, class_name="email-text"),
+            color_scheme="gray",
+            size="2",
+        ),
         rx.grid(
             rx.cond(AdminHomeState.is_admin, _sales()),
             _attention(),

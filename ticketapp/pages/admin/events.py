@@ -10,6 +10,7 @@ from reflex.vars import NumberVar, ObjectVar
 from ticketapp.components.admin import shell
 from ticketapp.components.forms import checkbox_field, labelled_upload, select_field, text_field, textarea_field
 from ticketapp.i18n import msgid
+from ticketapp.i18n.languages import LANGUAGES
 from ticketapp.services.catalog.events import CATEGORIES
 from ticketapp.services.catalog.public import category_msgid
 from ticketapp.state.admin.event_form import AdminEventFormState
@@ -246,6 +247,75 @@ def _self_service() -> rx.Component:
     )
 
 
+def _language_options() -> list[rx.Component]:
+    return [rx.el.option(language.native_name, value=language.code, lang=language.code) for language in LANGUAGES]
+
+
+def _texts_in(code: str, native_name: str) -> rx.Component:
+    """The title, description and ticket type names in one language other than the main one."""
+
+    def type_name(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Component:
+        return text_field(
+            t("Ticket type") + " " + (index + 1).to_string() + f" ({native_name})",
+            f"tt-name_{code}-" + index.to_string(),
+            value=row[f"name_{code}"],
+            placeholder=row["name"],
+            on_change=lambda v: AdminEventFormState.set_type_field(index, f"name_{code}", v),
+            max_length=120,
+        )
+
+    return rx.cond(
+        AdminEventFormState.text_lang == code,
+        rx.cond(
+            AdminEventFormState.form.get("main_language", "") == code,
+            rx.text(t("This is the main language: its texts are the title and description above."), size="2"),
+            rx.vstack(
+                text_field(
+                    t("Title") + f" ({native_name})",
+                    f"ef-title_{code}",
+                    value=AdminEventFormState.form.get(f"title_{code}", ""),
+                    on_change=lambda v: AdminEventFormState.set_field(f"title_{code}", v),
+                    max_length=200,
+                    lang=code,
+                ),
+                textarea_field(
+                    t("Description") + f" ({native_name})",
+                    f"ef-description_{code}",
+                    rows=4,
+                    value=AdminEventFormState.form.get(f"description_{code}", ""),
+                    on_change=lambda v: AdminEventFormState.set_field(f"description_{code}", v),
+                    lang=code,
+                ),
+                rx.foreach(AdminEventFormState.ticket_types, type_name),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+    )
+
+
+def _translations() -> rx.Component:
+    """Texts per language, one language at a time (a selector like tabs); empty fields show the main text."""
+    return rx.el.fieldset(
+        rx.el.legend(t("Other languages")),
+        rx.text(
+            t("Buyers see the texts in their language; an empty field shows the main language's text."),
+            size="2",
+            color_scheme="gray",
+        ),
+        select_field(
+            t("Texts in"),
+            "ef-text_lang",
+            [rx.el.option(t("Choose a language"), value=""), *_language_options()],
+            value=AdminEventFormState.text_lang,
+            on_change=AdminEventFormState.set_text_lang,
+        ),
+        *[_texts_in(language.code, language.native_name) for language in LANGUAGES],
+        class_name="ticket-type-fieldset",
+        width="100%",
+    )
+
+
 def _form() -> rx.Component:
     return rx.el.form(
         rx.vstack(
@@ -258,6 +328,15 @@ def _form() -> rx.Component:
                 on_change=lambda v: AdminEventFormState.set_field("description", v),
             ),
             rx.grid(
+                select_field(
+                    t("Main language"),
+                    "ef-main_language",
+                    _language_options(),
+                    value=AdminEventFormState.form.get("main_language", ""),
+                    on_change=lambda v: AdminEventFormState.set_field("main_language", v),
+                    hint=t("The language of the title, description and ticket type names above."),
+                    **_marks("ef-main_language"),
+                ),
                 select_field(
                     t("Category"),
                     "ef-category",
@@ -303,6 +382,7 @@ def _form() -> rx.Component:
             rx.heading(t("Ticket types"), as_="h2", size="4"),
             rx.foreach(AdminEventFormState.ticket_types, _type_row),
             rx.button(t("Add a ticket type"), type="button", variant="soft", on_click=AdminEventFormState.add_type),
+            _translations(),
             shell.feedback(AdminEventFormState.message, AdminEventFormState.message_is_error, EVENT_FORM_MESSAGE),
             rx.button(t("Save event"), type="submit"),
             spacing="3",

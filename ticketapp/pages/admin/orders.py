@@ -34,7 +34,7 @@ def _order_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.link(row["code"], href="/admin/orders/" + row["code"])),
         rx.el.td(row["date"]),
-        rx.el.td(row["buyer"]),
+        rx.el.td(row["buyer"], class_name="email-text"),
         rx.el.td(row["status"]),
         rx.el.td(row["total"]),
     )

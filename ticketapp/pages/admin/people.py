@@ -17,7 +17,7 @@ ROLE_LABELS = {"admin": msgid("Admin"), "agent": msgid("Support agent"), "custom
 def _customer_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(row["name"]),
-        rx.el.td(row["email"]),
+        rx.el.td(row["email"], class_name="email-text"),
         rx.el.td(row["orders"]),
         rx.el.td(rx.cond(row["blocked"] == "yes", t("Blocked"), t("Active"))),
         rx.el.td(
@@ -116,7 +116,7 @@ def _staff_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     control_id = "role-" + row["id"]
     return rx.el.tr(
         rx.el.td(row["name"]),
-        rx.el.td(row["email"]),
+        rx.el.td(row["email"], class_name="email-text"),
         rx.el.td(
             rx.el.label(t("Role"), html_for=control_id, class_name="sr-only"),
             rx.el.select(

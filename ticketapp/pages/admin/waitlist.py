@@ -15,7 +15,7 @@ from ticketapp.state.locale import t
 def _entry_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
         rx.el.td(row["position"]),
-        rx.el.td(row["email"]),
+        rx.el.td(row["email"], class_name="email-text"),
         rx.el.td(row["quantity"]),
         rx.el.td(row["status"]),
         rx.el.td(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.models import Cart, Event, Hold, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import availability, find_cart, is_valid_cart_token, sales_state
+from ticketapp.services.catalog.translations import event_title, type_name
 from ticketapp.services.invoicing.tax import NO_TAX, TaxRule, charged_unit
 from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.services.shared.money import Money
@@ -90,7 +91,8 @@ class CartView:
         return [Money(amount, currency) for currency, amount in sorted(sums.items())]
 
 
-def load_cart(session: Session, cart_token: str, *, now: datetime | None = None) -> CartView:
+def load_cart(session: Session, cart_token: str, *, now: datetime | None = None, lang: str = "en") -> CartView:
+    """The cart's lines (titles and type names in `lang`, else the event's main language)."""
     now = now or utcnow()
     cart = find_cart(session, cart_token)
     if cart is None:
@@ -111,8 +113,8 @@ def load_cart(session: Session, cart_token: str, *, now: datetime | None = None)
         lines.append(
             CartLine(
                 ticket_type_id=ticket_type.id or 0,
-                ticket_type_name=ticket_type.name,
-                event_title=event.title,
+                ticket_type_name=type_name(ticket_type, lang),
+                event_title=event_title(event, lang),
                 event_slug=event.slug,
                 event_starts_at=event.starts_at,
                 timezone=venue.timezone,

@@ -45,6 +45,7 @@ from ticketapp.services.questions import answers as questions
 from ticketapp.services.questions.validation import QuestionError
 from ticketapp.services.risk import screening
 from ticketapp.services.risk.rules import Client
+from ticketapp.services.shared.origin import visitor_origin
 from ticketapp.services.waitlist import announce as waitlist_announce
 from ticketapp.services.waitlist import offers as waitlist_offers
 from ticketapp.settings import get_settings
@@ -276,6 +277,7 @@ def _create_order(
         total_minor=sum(price[h.ticket_type_id] * h.quantity for h in holds),
         promo_code=promo_code if discount else None,
         locale=locale,
+        origin=visitor_origin(),
         created_at=now,
         updated_at=now,
         expires_at=now + get_settings().order_payment_window,

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid, translate
+from ticketapp.i18n.languages import supported
 from ticketapp.models import (
     PAID_STATUSES,
     PENDING_STATUSES,
@@ -33,6 +34,7 @@ from ticketapp.models import (
 from ticketapp.models.types import utcnow
 from ticketapp.services.accounts.audit import audit
 from ticketapp.services.booking.inventory import counts_as_sold
+from ticketapp.services.catalog import translations
 from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import authorisations, lifecycle
 from ticketapp.services.orders.lifecycle import OrderError
@@ -60,6 +62,8 @@ class TicketTypeInput:
     tax_rate_bp: int = 0  # services/invoicing/tax: 2000 = 20 %
     tax_included: bool = True
     reverse_charge: bool = False
+    # Its name in other languages: {"fr": {"name": "Tarif normal"}} (services/catalog/translations.py).
+    translations: dict[str, dict[str, str]] | None = None
 
 
 @dataclass
@@ -75,6 +79,9 @@ class EventInput:
     collect_attendee_names: bool = False
     ticket_types: list[TicketTypeInput] = field(default_factory=list)
     policy: EventPolicy = field(default_factory=EventPolicy)  # refunds and transfers (orders/self_service.py)
+    # The language title and description are written in, and the other languages' texts (translations.py).
+    main_language: str = "en"
+    translations: dict[str, dict[str, str]] | None = None
 
 
 def slugify(title: str) -> str:
@@ -105,6 +112,8 @@ def _check_event(session: Session, data: EventInput) -> None:
         raise AdminError(msgid("The per-customer limit must be at least 1."))
     if problem := data.policy.problem():
         raise AdminError(problem)
+    if supported(data.main_language) != data.main_language:
+        raise AdminError(msgid("Please choose the event's main language."))
     for ticket_type in data.ticket_types:
         _check_type(ticket_type)
 
@@ -154,19 +163,22 @@ def create_event(session: Session, actor_id: int, data: EventInput) -> Event:
         status=EventStatus.DRAFT,
         max_tickets_per_customer=data.max_tickets_per_customer,
         collect_attendee_names=data.collect_attendee_names,
+        main_language=data.main_language,
+        translations=translations.clean(data.translations, translations.EVENT_FIELDS, data.main_language),
     )
     data.policy.apply(event)
     session.add(event)
     session.flush()
     for position, ticket_type in enumerate(data.ticket_types):
-        session.add(_new_type(event, ticket_type, position))
+        session.add(_new_type(event, ticket_type, position, data.main_language))
     audit(session, actor_id, "event.create", "event", event.id, title=event.title)
     session.commit()
     return event
 
 
-def _new_type(event: Event, data: TicketTypeInput, position: int) -> TicketType:
+def _new_type(event: Event, data: TicketTypeInput, position: int, main_language: str) -> TicketType:
     return TicketType(
+        translations=translations.clean(data.translations, translations.TYPE_FIELDS, main_language),
         event_id=event.id or 0,
         name=data.name.strip(),
         description=data.description,
@@ -221,18 +233,21 @@ def update_event(session: Session, actor_id: int, event_id: int, data: EventInpu
     event.currency = data.currency.upper()
     event.max_tickets_per_customer = data.max_tickets_per_customer
     event.collect_attendee_names = data.collect_attendee_names
+    event.main_language = data.main_language
+    event.translations = translations.clean(data.translations, translations.EVENT_FIELDS, data.main_language)
     data.policy.apply(event)
     event.updated_at = utcnow()
     for removed in set(existing) - kept:
         session.delete(existing[removed])
     for position, ticket_type in enumerate(data.ticket_types):
         if ticket_type.id is None:
-            session.add(_new_type(event, ticket_type, position))
+            session.add(_new_type(event, ticket_type, position, data.main_language))
             continue
         row = existing[ticket_type.id]
         for name in TYPE_COLUMNS:
             setattr(row, name, getattr(ticket_type, name))
         row.name, row.position = ticket_type.name.strip(), position
+        row.translations = translations.clean(ticket_type.translations, translations.TYPE_FIELDS, data.main_language)
     audit(session, actor_id, "event.update", "event", event.id, title=event.title)
     session.commit()
     waitlist_announce.seats_back(t for t in kept if t is not None)  # a capacity raised may free seats

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
 from ticketapp.models import Event, EventStatus, TicketType, Venue, utcnow
+from ticketapp.services.catalog.translations import event_description, event_title, type_name
 from ticketapp.services.invoicing.tax import NO_TAX, TaxRule
 from ticketapp.services.shared.money import Money
 
@@ -76,8 +77,8 @@ class EventDetail:
         return self.ends_at <= utcnow()
 
 
-def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) -> list[EventSummary]:
-    """Published events that have not ended, soonest first, with their lowest price."""
+def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0, lang: str = "en") -> list[EventSummary]:
+    """Published events that have not ended, soonest first, with their lowest price (titles in `lang`)."""
     lowest = (
         select(TicketType.event_id, func.min(TicketType.price_minor).label("lowest"))
         .group_by(col(TicketType.event_id))
@@ -96,7 +97,7 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) 
         EventSummary(
             id=event.id or 0,
             slug=event.slug,
-            title=event.title,
+            title=event_title(event, lang),
             category=event.category,
             city=venue.city,
             venue_name=venue.name,
@@ -109,8 +110,9 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) 
     ]
 
 
-def get_public_event(session: Session, slug: str) -> EventDetail | None:
-    """A published or cancelled event by slug; drafts and unknown slugs give None."""
+def get_public_event(session: Session, slug: str, lang: str = "en") -> EventDetail | None:
+    """A published or cancelled event by slug, its texts in `lang` (else its main language); drafts and unknown
+    slugs give None."""
     row = session.exec(
         select(Event, Venue)
         .join(Venue, col(Venue.id) == Event.venue_id)
@@ -125,8 +127,8 @@ def get_public_event(session: Session, slug: str) -> EventDetail | None:
     return EventDetail(
         id=event.id or 0,
         slug=event.slug,
-        title=event.title,
-        description=event.description,
+        title=event_title(event, lang),
+        description=event_description(event, lang),
         category=event.category,
         status=event.status,
         starts_at=event.starts_at,
@@ -137,7 +139,7 @@ def get_public_event(session: Session, slug: str) -> EventDetail | None:
         ticket_types=[
             TicketTypeView(
                 id=t.id or 0,
-                name=t.name,
+                name=type_name(t, lang),
                 description=t.description,
                 price=Money(t.price_minor, event.currency),
                 capacity=t.capacity,

@@ -47,6 +47,7 @@ from ticketapp.i18n.languages import SUPPORTED_LOCALES
 from ticketapp.models import Event, EventStatus, Hold, Order, OrderItem, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import counts_as_sold, sold_by_type
 from ticketapp.services.catalog.public import CATEGORIES, EventSummary
+from ticketapp.services.catalog.translations import all_texts, event_title
 from ticketapp.services.shared.money import Money, minor_exponent
 
 MIN_TRIGRAM = 3
@@ -104,7 +105,7 @@ def _index_pending_events(session: OrmSession, _context: Any, _instances: Any) -
             venue = session.get(Venue, item.venue_id) if item.venue_id else None
             if venue is None:
                 continue
-            wanted = event_search_text(item.title or "", item.description or "", venue.name, venue.city)
+            wanted = event_search_text(" ".join(all_texts(item)), item.description or "", venue.name, venue.city)
             if item.search_text != wanted:
                 item.search_text = wanted
         for event_id in {t.event_id for t in changed_types if t.event_id}:
@@ -135,7 +136,7 @@ def refresh_search_text(session: Session) -> int:
     """Recompute search_text for every event (after bulk SQL imports); returns how many changed."""
     changed = 0
     for item, venue in session.exec(select(Event, Venue).join(Venue, col(Venue.id) == Event.venue_id)).all():
-        wanted = event_search_text(item.title, item.description, venue.name, venue.city)
+        wanted = event_search_text(" ".join(all_texts(item)), item.description, venue.name, venue.city)
         if item.search_text != wanted:
             item.search_text = wanted
             session.add(item)
@@ -162,6 +163,7 @@ class SearchQuery:
     limit: int = 12
     offset: int = 0
     timezone: str = "UTC"  # where "today" and date bounds are reckoned
+    lang: str = "en"  # the language titles are shown in (services/catalog/translations.py)
 
 
 @dataclass(frozen=True)
@@ -366,15 +368,15 @@ def search_events(session: Session, query: SearchQuery, *, now: datetime | None 
         select(Event, Venue).join(Venue, col(Venue.id) == Event.venue_id).where(col(Event.id).in_(page_ids))
     ).all()
     by_id = {item.id: (item, venue) for item, venue in rows}
-    return SearchResult(total=total, events=[_summary(*by_id[i]) for i in page_ids if i in by_id])
+    return SearchResult(total=total, events=[_summary(*by_id[i], query.lang) for i in page_ids if i in by_id])
 
 
-def _summary(item: Event, venue: Venue) -> EventSummary:
+def _summary(item: Event, venue: Venue, lang: str) -> EventSummary:
     lowest = item.min_price_minor
     return EventSummary(
         id=item.id or 0,
         slug=item.slug,
-        title=item.title,
+        title=event_title(item, lang),
         category=item.category,
         city=venue.city,
         venue_name=venue.name,

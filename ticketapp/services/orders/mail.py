@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from ticketapp.i18n import gettext, normalize_locale, translate
 from ticketapp.models import Event, Order, OrderLog, Refund, Ticket, TicketStatus, TicketType, Venue
 from ticketapp.services import hooks
+from ticketapp.services.catalog.translations import event_description, event_title, type_name
 from ticketapp.services.invoicing.links import invoice_path
 from ticketapp.services.invoicing.numbering import current_invoice
 from ticketapp.services.invoicing.pdf import invoice_pdf
@@ -42,7 +43,7 @@ from ticketapp.services.shared.mail import (
     render,
 )
 from ticketapp.services.shared.money import Money, format_money
-from ticketapp.services.shared.origin import app_base_url
+from ticketapp.services.shared.origin import app_base_url, serving
 from ticketapp.services.tickets.links import ticket_download_url
 from ticketapp.settings import get_settings
 
@@ -95,20 +96,24 @@ def request_resend(session: Session, order_id: int, *, actor_id: int | None) -> 
 
 def ticket_links(session: Session, order: Order) -> list[TicketLink]:
     rows = session.exec(
-        select(Ticket, TicketType.name)
+        select(Ticket, TicketType)
         .join(TicketType, col(TicketType.id) == Ticket.ticket_type_id)
         .where(Ticket.order_id == order.id)
         .order_by(col(Ticket.id))
     ).all()
-    return [
-        TicketLink(
-            code=ticket.code,
-            label=f"{type_name}: {ticket.attendee_name}" if ticket.attendee_name else type_name,
-            url=ticket_download_url(ticket.code),
-            void=ticket.status == TicketStatus.VOID,
+    lang = normalize_locale(order.locale)
+    links = []
+    for ticket, ticket_type in rows:
+        name = type_name(ticket_type, lang)
+        links.append(
+            TicketLink(
+                code=ticket.code,
+                label=f"{name}: {ticket.attendee_name}" if ticket.attendee_name else name,
+                url=ticket_download_url(ticket.code),
+                void=ticket.status == TicketStatus.VOID,
+            )
         )
-        for ticket, type_name in rows
-    ]
+    return links
 
 
 def _order_events(session: Session, order: Order) -> list[tuple[Event, Venue]]:
@@ -126,9 +131,18 @@ def _order_events(session: Session, order: Order) -> list[tuple[Event, Venue]]:
 
 def calendar_attachments(session: Session, order: Order) -> list[Attachment]:
     base = app_base_url()
+    lang = normalize_locale(order.locale)
     return [
         Attachment(
-            f"{event.slug}.ics", event_ics(event, venue, f"{base}/events/{event.slug}").encode(), "text/calendar"
+            f"{event.slug}.ics",
+            event_ics(
+                event,
+                venue,
+                f"{base}/events/{event.slug}",
+                title=event_title(event, lang),
+                description=event_description(event, lang),
+            ).encode(),
+            "text/calendar",
         )
         for event, venue in _order_events(session, order)
     ]
@@ -202,7 +216,7 @@ def _invoice_blocks(summary: OrderSummary, lang: str) -> list[MailBlock]:
     if not invoices:
         return []
     code = invoices[-1].code
-    url = get_settings().base_url + invoice_path(code, summary.code)
+    url = app_base_url() + invoice_path(code, summary.code)
     text = translate(lang, "Your invoice {code}: download it as a PDF with the link below.", code=code)
     link = MailLink(gettext(lang, "Download the invoice"), code, url)
     return [paragraph(text), link_list(gettext(lang, "Invoice"), [link])]
@@ -230,10 +244,11 @@ def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *,
     attachment = _pdf_attachment(order, pdf_path)
     summary = summarize_order(session, order.code)
     assert summary is not None  # noqa: S101  (the order was just locked)
-    links = ticket_links(session, order)
-    body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
-    attachments = ([attachment] if attachment else []) + invoice_attachments(session, order)
-    attachments += calendar_attachments(session, order)
+    with serving(order.origin):  # sent by the job worker: links to the host the buyer ordered on
+        links = ticket_links(session, order)
+        body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
+        attachments = ([attachment] if attachment else []) + invoice_attachments(session, order)
+        attachments += calendar_attachments(session, order)
     subject = translate(lang, "Your tickets for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html, attachments)
     return True
@@ -283,7 +298,8 @@ def send_bank_transfer_details(session: Session, order_id: int) -> bool:
     lang = normalize_locale(order.locale)
     summary = summarize_order(session, order.code)
     assert summary is not None  # noqa: S101  (the order was just locked)
-    body = bank_transfer_body(summary, status_url(order), lang)
+    with serving(order.origin):
+        body = bank_transfer_body(summary, status_url(order), lang)
     subject = translate(lang, "Bank transfer details for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True
@@ -313,7 +329,8 @@ def send_refund_notice(session: Session, order_id: int, refund_id: int) -> bool:
     if order is None:
         return False
     lang = normalize_locale(order.locale)
-    body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang)
+    with serving(order.origin):
+        body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang)
     subject = translate(lang, "Refund for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Order, OrderItem, ReviewState, TicketType, Venue
+from ticketapp.services.catalog.translations import event_title, type_name
 from ticketapp.services.invoicing import numbering as invoice_numbering
 from ticketapp.services.orders.authorisations import authorised_payment
 from ticketapp.services.orders.payments import available_methods, get_order_by_code
@@ -84,14 +85,16 @@ class OrderSummary:
         return BankInstructions(settings.bank_account_holder, settings.bank_iban, settings.bank_bic, self.code)
 
 
-def summarize_order(session: Session, code: str) -> OrderSummary | None:
+def summarize_order(session: Session, code: str, lang: str | None = None) -> OrderSummary | None:
+    """The order with its lines; event titles and type names in `lang` (default: the order's language)."""
     order = get_order_by_code(session, code)
     if order is None:
         return None
-    return _summary(session, order)
+    return _summary(session, order, lang)
 
 
-def _summary(session: Session, order: Order) -> OrderSummary:
+def _summary(session: Session, order: Order, lang: str | None = None) -> OrderSummary:
+    lang = lang or order.locale
     rows = session.exec(
         select(OrderItem, TicketType, Event, Venue)
         .join(TicketType, col(TicketType.id) == OrderItem.ticket_type_id)
@@ -104,11 +107,11 @@ def _summary(session: Session, order: Order) -> OrderSummary:
     reverse = bool(company and company.reverse_charge)
     lines = [
         OrderLine(
-            event_title=event.title,
+            event_title=event_title(event, lang),
             event_starts_at=event.starts_at,
             timezone=venue.timezone,
             venue_name=venue.name,
-            ticket_type=ticket_type.name,
+            ticket_type=type_name(ticket_type, lang),
             quantity=item.quantity,
             unit_price=Money(item.unit_price_minor, order.currency),
             discount_minor=item.discount_minor,

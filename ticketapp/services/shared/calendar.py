@@ -34,8 +34,18 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def event_ics(event: Event, venue: Venue, url: str, stamp: datetime | None = None) -> str:
-    """One VEVENT in UTC times (calendar apps show them in the viewer's zone); CRLF line ends."""
+def event_ics(
+    event: Event,
+    venue: Venue,
+    url: str,
+    stamp: datetime | None = None,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+) -> str:
+    """One VEVENT in UTC times (calendar apps show them in the viewer's zone); CRLF line ends.
+
+    `title`/`description`: the event's text in the reader's language (default: its main text)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -47,9 +57,9 @@ def event_ics(event: Event, venue: Venue, url: str, stamp: datetime | None = Non
         f"DTSTAMP:{_utc(stamp or event.updated_at)}",
         f"DTSTART:{_utc(event.starts_at)}",
         f"DTEND:{_utc(event.ends_at)}",
-        f"SUMMARY:{_escape(event.title)}",
+        f"SUMMARY:{_escape(event.title if title is None else title)}",
         f"LOCATION:{_escape(f'{venue.name}, {venue.address}, {venue.city}')}",
-        f"DESCRIPTION:{_escape(event.description)}",
+        f"DESCRIPTION:{_escape(event.description if description is None else description)}",
         f"URL:{url}",
         "END:VEVENT",
         "END:VCALENDAR",

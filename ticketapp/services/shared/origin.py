@@ -9,6 +9,8 @@ same port, `Settings.allowed_origins`); anywhere else — jobs, unknown hosts �
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
@@ -26,6 +28,22 @@ def own_origin(origin: str) -> str:
 def serve_origin(origin: str) -> None:
     """The visitor's page origin for the rest of this event's handling (anything not ours counts as none)."""
     _visitor_origin.set(own_origin(origin))
+
+
+def visitor_origin() -> str | None:
+    """The visitor's own origin for this event (None outside a visitor's event): stored on orders at placement."""
+    return _visitor_origin.get() or None
+
+
+@contextmanager
+def serving(origin: str | None) -> Iterator[None]:
+    """Links built inside use `origin` (an order's stored one) when it is still one of ours — for jobs
+    (mails sent by the worker) that act for a visitor who is no longer connected."""
+    token = _visitor_origin.set(own_origin(origin or ""))
+    try:
+        yield
+    finally:
+        _visitor_origin.reset(token)
 
 
 def app_base_url() -> str:

@@ -29,6 +29,7 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 from ticketapp.i18n import gettext, normalize_locale
 from ticketapp.i18n.languages import direction
 from ticketapp.models import VOID_STATUSES, Event, Order, OrderItem, Ticket, TicketStatus, TicketType, Venue
+from ticketapp.services.catalog.translations import event_title, type_name
 from ticketapp.services.shared.dates import format_event_date_long
 from ticketapp.services.shared.money import Money, format_money
 from ticketapp.services.tickets.issuing import token_for_ticket
@@ -85,11 +86,11 @@ def _page_for(session: Session, ticket: Ticket, order: Order, lang: str, key: Si
     return TicketPage(
         ticket_code=ticket.code,
         token=token_for_ticket(session, ticket, key),
-        event_title=event.title,
+        event_title=event_title(event, lang),
         starts_at=pdf_text(format_event_date_long(event.starts_at, venue.timezone, lang)),
         venue=venue.name,
         venue_address=f"{venue.address}, {venue.city}",
-        ticket_type=ticket_type.name,
+        ticket_type=type_name(ticket_type, lang),
         attendee_name=ticket.attendee_name or order.buyer_name,
         order_code=order.code,
         price=pdf_text(format_money(price, lang)),

@@ -86,7 +86,7 @@ def join(
     session.flush()
     payload = None
     if user_id is None:
-        about = mail_context(session, entry.ticket_type_id)
+        about = mail_context(session, entry.ticket_type_id, entry.lang)
         payload = mail.record_confirm_mail(session, entry.id or 0, email, count, entry.lang, about)
     session.commit()
     if payload is not None:

@@ -44,6 +44,7 @@ from ticketapp.services.booking.inventory import (
     new_cart_token,
     sales_state,
 )
+from ticketapp.services.catalog.translations import event_title, type_name
 from ticketapp.services.errors import DomainError
 from ticketapp.services.shared.mail import MAIL_JOB
 from ticketapp.services.shared.signing import verify
@@ -63,14 +64,15 @@ def offer_duration() -> timedelta:
     return timedelta(hours=get_settings().waitlist_offer_hours)
 
 
-def mail_context(session: Session, ticket_type_id: int) -> mail.MailContext:
-    row = session.exec(
-        select(Event.title, TicketType.name, Venue.timezone)
+def mail_context(session: Session, ticket_type_id: int, lang: str = "en") -> mail.MailContext:
+    """What the mails name: the event and the type in `lang` (else the event's main language), the venue's zone."""
+    event, ticket_type, zone = session.exec(
+        select(Event, TicketType, Venue.timezone)
         .join(TicketType, col(TicketType.event_id) == Event.id)
         .join(Venue, col(Venue.id) == Event.venue_id)
         .where(TicketType.id == ticket_type_id)
     ).one()
-    return mail.MailContext(event_title=row[0], type_name=row[1], timezone=row[2])
+    return mail.MailContext(event_title=event_title(event, lang), type_name=type_name(ticket_type, lang), timezone=zone)
 
 
 @dataclass
@@ -161,10 +163,16 @@ def _make_offer(session: Session, locked: _Locked, entry: WaitlistEntry) -> None
 def _record_offer_mails(session: Session, offered: list[WaitlistEntry]) -> list[dict[str, Any]]:
     if not offered:
         return []
-    about = mail_context(session, offered[0].ticket_type_id)
     return [
         mail.record_offer_mail(
-            session, e.id or 0, e.email, e.quantity, e.lang, about, e.offered_at or utcnow(), e.expires_at or utcnow()
+            session,
+            e.id or 0,
+            e.email,
+            e.quantity,
+            e.lang,
+            mail_context(session, e.ticket_type_id, e.lang),
+            e.offered_at or utcnow(),
+            e.expires_at or utcnow(),
         )
         for e in offered
     ]

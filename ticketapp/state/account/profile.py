@@ -109,7 +109,7 @@ class ProfileState(SentWhenUsed, rx.State):
         self.error_form = self.error_field = self.success_form = ""
         self.display_name = user.display_name
         self.email = user.email
-        self.language = user.locale
+        self.language = await current_lang(self)  # what the page shows now (cookie), which saving stores
         self.currency = user.preferred_currency
         self.phone = user.phone
         self.has_password = user.has_password
@@ -232,7 +232,7 @@ class OrdersState(SentWhenUsed, rx.State):
         if not access.ok or access.user is None:
             return access.redirect
         lang = await current_lang(self)
-        summaries = await run_db(list_user_orders, access.user.id)
+        summaries = await run_db(list_user_orders, access.user.id, lang=lang)
         self.orders = [order_row(summary, lang) for summary in summaries]
         self.loaded = True
         return None
@@ -257,7 +257,7 @@ class OrderDetailState(SentWhenUsed, rx.State):
             return access.redirect
         lang = await current_lang(self)
         code = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        detail = await run_db(get_user_order, access.user.id, code)
+        detail = await run_db(get_user_order, access.user.id, code, lang=lang)
         self.loaded = True
         self.found = detail is not None
         if detail is None:

@@ -13,6 +13,7 @@ from ticketapp.db import run_db
 from ticketapp.i18n import msgid, translate
 from ticketapp.models import utcnow
 from ticketapp.services import hooks
+from ticketapp.services.catalog.translations import event_title, type_name
 from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import transfers
 from ticketapp.services.orders.mail import request_resend
@@ -37,10 +38,10 @@ def ticket_row(session: Session, owned: OwnedTicket, lang: str, now: datetime) -
     void = owned.is_void
     return {
         "code": ticket.code,
-        "event": event.title,
+        "event": event_title(event, lang),
         "date": format_event_datetime(event.starts_at, venue.timezone, lang),
         "venue": f"{venue.name}, {venue.city}",
-        "ticket_type": owned.ticket_type.name,
+        "ticket_type": type_name(owned.ticket_type, lang),
         "attendee": ticket.attendee_name or "",
         "order_code": owned.order.code,
         "qr": "" if void else qr_data_uri(session, ticket),

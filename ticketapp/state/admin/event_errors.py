@@ -21,6 +21,7 @@ EVENT_FIELDS = {
     "Please choose a currency.": "ef-currency",
     "The currency cannot change once tickets are sold.": "ef-currency",
     "The per-customer limit must be at least 1.": "ef-cap",
+    "Please choose the event's main language.": "ef-main_language",
 }
 
 

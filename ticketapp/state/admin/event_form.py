@@ -13,13 +13,16 @@ from sqlmodel import Session, col, select
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid
+from ticketapp.i18n.languages import SUPPORTED_LOCALES
 from ticketapp.models import Event, TicketType, Venue
 from ticketapp.services.catalog import events as admin_events
+from ticketapp.services.catalog import translations
 from ticketapp.services.catalog.events import AdminError, EventInput, TicketTypeInput
 from ticketapp.services.invoicing import tax
 from ticketapp.services.orders.self_service import EventPolicy, FeeKind
 from ticketapp.services.shared import media
 from ticketapp.services.shared.money import Money, minor_exponent
+from ticketapp.settings import get_settings
 from ticketapp.state.admin.event_errors import event_error_field
 from ticketapp.state.admin.events import STATUS_LABELS
 from ticketapp.state.base import StaffPageState, focus_control
@@ -110,6 +113,26 @@ def _policy_form(event: Event) -> dict[str, str]:
     }
 
 
+def _event_translations(form: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The form's `title_fr`, `description_fr`… as {"fr": {"title": …, "description": …}} (the service cleans it)."""
+    return {
+        lang: {field: form.get(f"{field}_{lang}", "") for field in translations.EVENT_FIELDS}
+        for lang in SUPPORTED_LOCALES
+    }
+
+
+def _type_translations(row: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {lang: {"name": row.get(f"name_{lang}", "")} for lang in SUPPORTED_LOCALES}
+
+
+def _translation_fields(stored: dict[str, dict[str, str]] | None, fields: tuple[str, ...]) -> dict[str, str]:
+    """Stored translations as the form's flat keys: every language and field, empty where none."""
+    stored = stored or {}
+    return {
+        f"{field}_{lang}": (stored.get(lang) or {}).get(field, "") for lang in SUPPORTED_LOCALES for field in fields
+    }
+
+
 def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str = "UTC") -> EventInput:
     """The form as the service's input; times are read in `zone`, the chosen venue's time zone."""
     currency = form.get("currency", "EUR").upper()
@@ -130,6 +153,8 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str 
         max_tickets_per_customer=_whole(form.get("cap", "")),
         collect_attendee_names=form.get("names") == "on",
         policy=_policy(form, currency),
+        main_language=form.get("main_language", "en"),
+        translations=_event_translations(form),
         ticket_types=[
             TicketTypeInput(
                 id=int(t["id"]) if t.get("id", "").isdigit() else None,
@@ -142,6 +167,7 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str 
                 tax_rate_bp=_rate(t.get("tax_rate", "")),
                 tax_included=t.get("tax_mode", "included") != "added",
                 reverse_charge=t.get("reverse_charge") == "on",
+                translations=_type_translations(t),
             )
             for t in types
         ],
@@ -153,19 +179,24 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
     if event is None:
         return None
     zone = _venue_zone(session, str(event.venue_id))
-    form = {
-        "title": event.title,
-        "description": event.description,
-        "category": event.category,
-        "venue_id": str(event.venue_id),
-        "starts_at": _local(event.starts_at, zone),
-        "ends_at": _local(event.ends_at, zone),
-        "currency": event.currency,
-        "cap": str(event.max_tickets_per_customer or ""),
-        "names": "on" if event.collect_attendee_names else "",
-        "image_url": event.image_url or "",
-        "status": event.status,
-    } | _policy_form(event)
+    form = (
+        {
+            "title": event.title,
+            "description": event.description,
+            "category": event.category,
+            "venue_id": str(event.venue_id),
+            "starts_at": _local(event.starts_at, zone),
+            "ends_at": _local(event.ends_at, zone),
+            "currency": event.currency,
+            "cap": str(event.max_tickets_per_customer or ""),
+            "names": "on" if event.collect_attendee_names else "",
+            "image_url": event.image_url or "",
+            "status": event.status,
+            "main_language": event.main_language,
+        }
+        | _policy_form(event)
+        | _translation_fields(event.translations, ("title", "description"))
+    )
     types = session.exec(
         select(TicketType).where(TicketType.event_id == event_id).order_by(col(TicketType.position))
     ).all()
@@ -184,6 +215,7 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
             "tax_mode": "included" if t.tax_included else "added",
             "reverse_charge": "on" if t.reverse_charge else "",
         }
+        | _translation_fields(t.translations, ("name",))
         for t in types
     ]
     return form, rows
@@ -206,7 +238,7 @@ NEW_TYPE = {
     "tax_rate": "",
     "tax_mode": "included",
     "reverse_charge": "",
-}
+} | _translation_fields(None, ("name",))
 
 
 # What the form's fields may set (image and status change through their own handlers), with caps.
@@ -226,6 +258,11 @@ EVENT_FIELDS = {
     "refund_fee": SHORT_MAX,
     "transfers": SHORT_MAX,
     "transfer_limit": SHORT_MAX,
+    "main_language": SHORT_MAX,
+} | {
+    f"{field}_{lang}": cap
+    for lang in SUPPORTED_LOCALES
+    for field, cap in (("title", NAME_MAX), ("description", TEXT_MAX))
 }
 TYPE_FIELDS = {
     "name": NAME_MAX,
@@ -237,7 +274,7 @@ TYPE_FIELDS = {
     "tax_rate": SHORT_MAX,
     "tax_mode": SHORT_MAX,
     "reverse_charge": SHORT_MAX,
-}
+} | {f"name_{lang}": NAME_MAX for lang in SUPPORTED_LOCALES}
 
 
 class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
@@ -248,6 +285,13 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     venues: list[dict[str, str]] = []
     status_label: str = ""
     error_field: str = ""  # the control the last refusal is about (marked invalid, described by it, focused)
+    # The language whose texts the form's "Other languages" part shows (one at a time, like tabs).
+    # "" until the admin picks one: the form stays short for events in one language.
+    text_lang: str = ""
+
+    @rx.event
+    def set_text_lang(self, lang: str) -> None:
+        self.text_lang = lang if lang in SUPPORTED_LOCALES else ""
 
     @rx.var
     def venue_timezone(self) -> str:
@@ -271,7 +315,9 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
                 "refund_mode": "none",
                 "refund_fee_kind": "fixed",
                 "transfers": "on",
-            }
+                "main_language": get_settings().default_locale,
+            } | _translation_fields(None, ("title", "description"))
+            self.text_lang = ""
             self.ticket_types = [dict(NEW_TYPE)]
             self.found = self.loaded = True
             return

@@ -146,7 +146,7 @@ class CartState(SentWhenUsed, rx.State):
     async def _reload(self) -> None:
         display = await display_currency(self)
         token = self.cart_token
-        view = await run_db(load_cart, token) if token else CartView()
+        view = await run_db(load_cart, token, lang=display.lang) if token else CartView()
         self._show(view, display)
 
     async def _merge_into_account(self, user_id: int) -> None:

@@ -114,7 +114,7 @@ class CatalogState(SentWhenUsed, rx.State):
     @rx.event
     async def load(self) -> None:
         display = await display_currency(self)
-        summaries = await run_db(list_upcoming_events, limit=60)
+        summaries = await run_db(list_upcoming_events, limit=60, lang=display.lang)
         self.events = [event_card_view(event, display) for event in summaries]
         self.loaded = True
         await remember_list(self, "/")
@@ -160,7 +160,8 @@ class EventPageState(SentWhenUsed, rx.State):
         self.feedback, self.feedback_for = "", ""
         self.back_href = self._back_href
         # The view is recorded in the page's own database trip.
-        detail, offers = await run_db(_event_with_offers, self._slug(), visitor(self))
+        lang = await current_lang(self)
+        detail, offers = await run_db(_event_with_offers, self._slug(), lang, visitor(self))
         await self._show(detail, offers)
         if self.found and (code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX)):
             await self._remember_code(code)
@@ -179,7 +180,7 @@ class EventPageState(SentWhenUsed, rx.State):
         self.feedback_is_error = False
 
     async def _refresh(self) -> None:
-        detail, offers = await run_db(_event_with_offers, self._slug())
+        detail, offers = await run_db(_event_with_offers, self._slug(), await current_lang(self))
         await self._show(detail, offers)
 
     async def _show(self, detail: EventDetail | None, offers: dict[int, TicketOffer]) -> None:
@@ -234,7 +235,7 @@ class EventPageState(SentWhenUsed, rx.State):
         user = await current_user(self)  # their orders count towards the event's per-customer cap
         # One worker-thread trip for the hold, the header count and the page's fresh offers (was three).
         added = await run_db(
-            _add_and_reload, token, type_id, quantity, user.id if user else None, self._slug(), visitor(self)
+            _add_and_reload, token, type_id, quantity, user.id if user else None, self._slug(), lang, visitor(self)
         )
         if added.refused is not None:
             self.feedback = added.refused.translated(lang)
@@ -269,10 +270,10 @@ def _as_int(value: str) -> int | None:
 
 
 def _event_with_offers(
-    session: Session, slug: str, viewer: str | None = None
+    session: Session, slug: str, lang: str, viewer: str | None = None
 ) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
-    """The event and its offers; with `viewer` (a funnel key), its view is recorded too."""
-    detail = get_public_event(session, slug)
+    """The event (in `lang`) and its offers; with `viewer` (a funnel key), its view is recorded too."""
+    detail = get_public_event(session, slug, lang)
     offers = ticket_offers(session, detail.id) if detail else {}
     if detail is not None and viewer is not None:
         event_id = detail.id
@@ -291,7 +292,7 @@ class _Added:
 
 
 def _add_and_reload(
-    session: Session, token: str, type_id: int, quantity: int, user_id: int | None, slug: str, viewer: str
+    session: Session, token: str, type_id: int, quantity: int, user_id: int | None, slug: str, lang: str, viewer: str
 ) -> _Added:
     """Hold the tickets (its own committed transaction), record the funnel step, then read the header count and
     the page again."""
@@ -302,5 +303,5 @@ def _add_and_reload(
         refused = error
     else:
         record_quietly(session, lambda s: funnel.record_cart_add(s, viewer, type_id))
-    detail, offers = _event_with_offers(session, slug)
+    detail, offers = _event_with_offers(session, slug, lang)
     return _Added(refused, cart_item_count(session, token), detail, offers)

@@ -111,7 +111,7 @@ class CheckoutState(SentWhenUsed, rx.State):
         cart = await self.get_state(CartState)
         token = cart.cart_token
         # The funnel's checkout step is recorded in the same database trip.
-        view = await run_db(_load_and_record, token, visitor(self)) if token else CartView()
+        view = await run_db(_load_and_record, token, visitor(self), lang) if token else CartView()
         # Every line, lapsed ones too: placing the order re-takes them if still free, or refuses.
         self.lines = [cart_line_view(line, display) for line in view.lines]
         totals = view.totals(include_expired=True)
@@ -246,8 +246,8 @@ def attendee_control(key: str) -> str:
     return f"attendee-{key}"
 
 
-def _load_and_record(session: Session, token: str, viewer: str) -> CartView:
-    view = load_cart(session, token)
+def _load_and_record(session: Session, token: str, viewer: str, lang: str) -> CartView:
+    view = load_cart(session, token, lang=lang)
     type_ids = [line.ticket_type_id for line in view.live_lines]
     record_quietly(session, lambda s: funnel.record_checkout_started(s, viewer, type_ids))
     return view

@@ -131,7 +131,7 @@ def _issued_tickets(summary: OrderSummary) -> bool:
 
 def order_page_data(session: Session, code: str, lang: str) -> tuple[OrderSummary | None, list[dict[str, str]]]:
     """The order and, once paid, its tickets: one trip to the database for the page's refresh."""
-    summary = summarize_order(session, code)
+    summary = summarize_order(session, code, lang)
     tickets = order_ticket_views(session, code, lang) if summary and _issued_tickets(summary) else []
     return summary, tickets
 
@@ -350,7 +350,9 @@ class DemoPaymentState(SentWhenUsed, rx.State):
         self._signature = self.router.url.query_parameters.get("s", "")
         self.error = ""
         lang = await current_lang(self)
-        summary = await run_db(summarize_order, self.code) if verify(self.code, "demo-pay", self._signature) else None
+        summary = (
+            await run_db(summarize_order, self.code, lang) if verify(self.code, "demo-pay", self._signature) else None
+        )
         usable = summary is not None and summary.payment_method == PaymentMethod.DEMO
         self.found = usable and summary.status == OrderStatus.PENDING  # type: ignore[union-attr]
         self.loaded = True

@@ -189,6 +189,7 @@ class SearchState(SentWhenUsed, rx.State):
             sort=SortOrder(self.sort) if self.sort in SortOrder._value2member_map_ else SortOrder.DATE,
             limit=PAGE_SIZE,
             offset=offset,
+            lang=lang,
         )
 
     async def _run(self, lang: str, *, offset: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from ticketapp.models import Event, Order, OrderItem, Payment, ReviewState, TicketType
+from ticketapp.services.catalog.translations import event_title, type_name
 from ticketapp.services.orders.providers.base import Captured, PaymentMethod, PaymentStart, status_url
 from ticketapp.services.orders.providers.stripe_gateway import CheckoutLine, CheckoutRequest, StripeGateway
 from ticketapp.settings import get_settings
@@ -38,8 +39,10 @@ def _checkout_lines(session: Session, order: Order) -> list[CheckoutLine]:
         .where(OrderItem.order_id == order.id)
         .order_by(col(OrderItem.id))
     ).all()
+    lang = order.locale  # Stripe's page names the tickets in the buyer's language
     return [
-        CheckoutLine(f"{event.title} — {tt.name}", item.unit_price_minor, item.quantity) for item, tt, event in rows
+        CheckoutLine(f"{event_title(event, lang)} — {type_name(tt, lang)}", item.unit_price_minor, item.quantity)
+        for item, tt, event in rows
     ]
 
 
