@@ -36,7 +36,7 @@ from ticketapp.models.self_service import (
     TicketTransfer,
     TransferStatus,
 )
-from ticketapp.models.staff_token import StaffApiToken
+from ticketapp.models.staff_token import ApiIdempotencyKey, StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
     CannedReply,
@@ -105,6 +105,7 @@ __all__ = [
     "SecurityEvent",
     "SecurityEventKind",
     "StaffApiToken",
+    "ApiIdempotencyKey",
     "SupportChat",
     "SupportMessage",
     "SupportTicket",
