@@ -14,7 +14,8 @@ code,pre{font-family:ui-monospace,monospace;font-size:.9em}
 pre{background:#f4f4f5;padding:.75rem;overflow-x:auto;border-radius:6px}
 .op{border:1px solid #d9d9e0;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}
 .method{display:inline-block;min-width:3.5rem;font-weight:700}
-table{border-collapse:collapse;width:100%;font-size:.9em}th,td{text-align:left;padding:.25rem .5rem;
+table{border-collapse:collapse;width:100%;font-size:.9em;display:block;overflow-x:auto}
+h3 code,p code{overflow-wrap:anywhere}th,td{text-align:left;padding:.25rem .5rem;
 border-bottom:1px solid #e8e8ec;vertical-align:top}nav a{margin-right:.75rem}
 """
 

@@ -61,12 +61,12 @@ def create_order(
         session.rollback()
         holds.empty_cart(session, cart)
         raise
-    if actor_id is not None:
-        lifecycle.note(session, order.id or 0, "placed through the API", actor_id=actor_id)
-        session.commit()
-    if paid:
+    if paid:  # the payment's log row names the token's staff member
         mark_paid(session, order.code, actor_id=actor_id)
         session.refresh(order)
+    elif actor_id is not None:
+        lifecycle.note(session, order.id or 0, "placed through the API", actor_id=actor_id)
+        session.commit()
     return order
 
 
