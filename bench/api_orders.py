@@ -80,17 +80,29 @@ def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     )
     command = [
         str(Path(sys.executable).parent / "granian"),
-        "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--blocking-threads", "1", "--log-level", "warning", "--no-ws", "webbench.api_asgi:app",
+        "--interface",
+        "asgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-ws",
+        "webbench.api_asgi:app",
     ]
     log = open(_TMP / f"granian-{port}.log", "wb")  # noqa: SIM115  (kept open for the process's life)
-    proc = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    proc = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server stopped: see {_TMP / f'granian-{port}.log'}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
             return proc
         except OSError:
             time.sleep(0.2)
@@ -188,8 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"PostgreSQL not reachable ({type(exc).__name__}); skipped")
         return 0
     try:
-        run("PostgreSQL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", clients_list, args.seconds,
-            args.workers)
+        run(
+            "PostgreSQL",
+            f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+            clients_list,
+            args.seconds,
+            args.workers,
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session
-
 from starlette.testclient import TestClient
 
 from tests.factories import make_event, make_staff
 from tests.integration.api_access.conftest import not_reflex
 from ticketapp.api.routes import with_api_routes
-from ticketapp.settings import get_settings
 from ticketapp.models import Role, StaffApiToken, User
 from ticketapp.services.api_access.tokens import TokenError, authenticate, create_api_token, revoke_api_token
 from ticketapp.services.tickets.staff_tokens import create_staff_token
+from ticketapp.settings import get_settings
 
 
 def _problem(response, status: int) -> dict:
@@ -109,10 +108,16 @@ def test_bad_parameters_are_400_and_bad_bodies_422(client, auth) -> None:
     _problem(client.get("/api/v1/events?limit=abc", headers=auth), 400)
     _problem(client.get("/api/v1/events?cursor=bm9wZQ", headers=auth), 400)
     _problem(client.get("/api/v1/events/99999999999", headers=auth), 400)
-    _problem(client.post("/api/v1/orders", content=b"{not json", headers={**auth, "content-type": "application/json"}), 422)
+    _problem(
+        client.post("/api/v1/orders", content=b"{not json", headers={**auth, "content-type": "application/json"}), 422
+    )
     _problem(client.post("/api/v1/orders", json={"buyer_name": "A"}, headers=auth), 422)
-    _problem(client.post("/api/v1/orders", json={"buyer_name": "A", "buyer_email": "a@b.c", "items": [],
-                                                 "surprise": 1}, headers=auth), 422)
+    _problem(
+        client.post(
+            "/api/v1/orders", json={"buyer_name": "A", "buyer_email": "a@b.c", "items": [], "surprise": 1}, headers=auth
+        ),
+        422,
+    )
 
 
 def test_huge_body_is_413_before_parsing(client, auth) -> None:

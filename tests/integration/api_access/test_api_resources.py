@@ -46,14 +46,16 @@ def test_modified_since_filters_orders(client, session: Session, auth) -> None:
     session.commit()
     new, _ = make_order(session, [(standard, 1)], buyer_email="neo@example.com")
     since = (utcnow() - timedelta(days=1)).isoformat()
-    codes = [o["code"] for o in client.get("/api/v1/orders", params={"modified_since": since}, headers=auth).json()["data"]]
+    codes = [
+        o["code"] for o in client.get("/api/v1/orders", params={"modified_since": since}, headers=auth).json()["data"]
+    ]
     assert codes == [new.code]
     by_mail = client.get("/api/v1/orders", params={"email": "NEO@example.com"}, headers=auth).json()["data"]
     assert [o["code"] for o in by_mail] == [new.code]
 
 
 def test_create_pay_refund_an_order_through_the_shop_services(client, session: Session, auth) -> None:
-    event, standard = make_event(session, capacity=10)
+    _, standard = make_event(session, capacity=10)
     created = client.post("/api/v1/orders", json=_order_body(standard.id, 3), headers=auth)
     assert created.status_code == 201, created.text
     order = created.json()
@@ -92,7 +94,7 @@ def test_cancel_releases_the_seats_and_oversell_is_409(client, session: Session,
 
 def test_refused_orders_change_nothing(client, session: Session, auth) -> None:
     _, standard = make_event(session, capacity=4)
-    other_event, other = make_event(session, title="Other")
+    _, other = make_event(session, title="Other")
     bad_mail = client.post("/api/v1/orders", json={**_order_body(standard.id), "buyer_email": "nope"}, headers=auth)
     assert bad_mail.status_code == 422
     unknown = client.post("/api/v1/orders", json=_order_body(987654), headers=auth)
@@ -114,7 +116,12 @@ def test_idempotency_key_replays_and_refuses_another_body(client, session: Sessi
     assert len(session.exec(select(Order)).all()) == 1
     other = client.post("/api/v1/orders", json=_order_body(standard.id, 3), headers=headers)
     assert other.status_code == 422 and other.headers["content-type"].startswith("application/problem+json")
-    assert client.post("/api/v1/orders", json=_order_body(standard.id, 3), headers={**auth, "Idempotency-Key": ""}).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/orders", json=_order_body(standard.id, 3), headers={**auth, "Idempotency-Key": ""}
+        ).status_code
+        == 400
+    )
     assert len(session.exec(select(Order)).all()) == 1
 
 
@@ -134,7 +141,13 @@ def test_customers_checkins_and_the_other_lists(client, session: Session, auth) 
     assert [c["ticket_code"] for c in checkins] == [tickets[0].code]
     session.expire_all()
     assert session.get(Ticket, tickets[1].id).checked_in_at is None
-    for path in ("/api/v1/promo-codes", "/api/v1/waitlist-entries", "/api/v1/questions", "/api/v1/answers",
-                 "/api/v1/invoices", "/api/v1/ticket-types"):
+    for path in (
+        "/api/v1/promo-codes",
+        "/api/v1/waitlist-entries",
+        "/api/v1/questions",
+        "/api/v1/answers",
+        "/api/v1/invoices",
+        "/api/v1/ticket-types",
+    ):
         response = client.get(path, headers=auth)
         assert response.status_code == 200 and "data" in response.json(), path

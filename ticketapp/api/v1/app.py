@@ -6,6 +6,7 @@ lists are cursor-paged; errors are application/problem+json; POSTs take an `Idem
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ticketapp.api.v1 import schemas as s
@@ -81,19 +82,33 @@ def needs(area: str, level: str) -> Any:
             raise ApiProblem(401, "Send Authorization: Bearer <API token>.", headers=challenge)
         caller = authenticate(session, credentials.credentials)
         if caller is None:
-            raise ApiProblem(401, "This token is not valid (unknown, revoked, or its holder is no longer staff).",
-                             headers=challenge)
+            raise ApiProblem(
+                401, "This token is not valid (unknown, revoked, or its holder is no longer staff).", headers=challenge
+            )
         limiter: RateLimiter = request.app.state.rate_limiter
         wait = limiter.check(caller.token_id)
         if wait:
-            raise ApiProblem(429, "Too many requests for this token; retry later.",
-                             headers={"Retry-After": str(int(wait))})
+            raise ApiProblem(
+                429, "Too many requests for this token; retry later.", headers={"Retry-After": str(int(wait))}
+            )
         if not caller.may(area, level):
             raise ApiProblem(403, f"This token lacks the {area}:{level} permission.")
         return caller
 
-    dependency.scope = f"{area}:{level}"  # type: ignore[attr-defined]  (read by _openapi for the reference)
+    setattr(dependency, "scope", f"{area}:{level}")  # noqa: B010  (read by _openapi for the reference)
     return Depends(dependency)
+
+
+CheckinsRead = Annotated[ApiCaller, needs("checkins", "read")]
+CheckinsWrite = Annotated[ApiCaller, needs("checkins", "write")]
+CustomersRead = Annotated[ApiCaller, needs("customers", "read")]
+EventsRead = Annotated[ApiCaller, needs("events", "read")]
+InvoicesRead = Annotated[ApiCaller, needs("invoices", "read")]
+OrdersRead = Annotated[ApiCaller, needs("orders", "read")]
+OrdersWrite = Annotated[ApiCaller, needs("orders", "write")]
+PromotionsRead = Annotated[ApiCaller, needs("promotions", "read")]
+QuestionsRead = Annotated[ApiCaller, needs("questions", "read")]
+WaitlistRead = Annotated[ApiCaller, needs("waitlist", "read")]
 
 
 def _since(value: datetime | None) -> datetime | None:
@@ -117,11 +132,11 @@ def _produce(work: Callable[[], tuple[int, BaseModel]]) -> tuple[int, str, str]:
     """Run a write: (status, JSON text, media type); domain refusals become problems."""
     try:
         status, model = work()
-    except ApiProblem as problem:
-        return problem.status, JSONResponse(problem_body(problem.status, problem.detail)).body.decode(), PROBLEM_TYPE
+    except ApiProblem as raised:
+        return raised.status, json.dumps(problem_body(raised.status, raised.detail)), PROBLEM_TYPE
     except DomainError as refused:
         problem = _problem_for(refused)
-        return problem.status, JSONResponse(problem_body(problem.status, problem.detail)).body.decode(), PROBLEM_TYPE
+        return problem.status, json.dumps(problem_body(problem.status, problem.detail)), PROBLEM_TYPE
     return status, model.model_dump_json(), "application/json"
 
 
@@ -144,8 +159,9 @@ def _post(
         raise ApiProblem(409, "The first request with this Idempotency-Key is still running.") from None
     if replay is not None:
         media = "application/json" if replay.status_code < 400 else PROBLEM_TYPE
-        return Response(replay.body, status_code=replay.status_code, media_type=media,
-                        headers={"Idempotent-Replayed": "true"})
+        return Response(
+            replay.body, status_code=replay.status_code, media_type=media, headers={"Idempotent-Replayed": "true"}
+        )
     try:
         status, body, media = _produce(work)
     except Exception:
@@ -213,7 +229,7 @@ def build_api(engine: Any = None) -> FastAPI:
     )
     api.state.engine = engine
     api.state.rate_limiter = RateLimiter(get_settings().api_rate_limit_per_minute)
-    api.add_middleware(BodyCap)  # type: ignore[arg-type]
+    api.add_middleware(BodyCap)
 
     @api.exception_handler(ApiProblem)
     async def _problem(_: Request, exc: ApiProblem) -> Response:
@@ -248,11 +264,15 @@ def build_api(engine: Any = None) -> FastAPI:
     return api
 
 
-def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function per operation)
+def _routes(api: FastAPI) -> None:
     @api.get("/events", response_model=s.ListOf[s.EventOut], responses=COMMON, tags=["events"])
     def list_events(
-        session: Db, caller: ApiCaller = needs("events", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, status: Status = None,
+        session: Db,
+        caller: EventsRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        status: Status = None,
     ) -> s.ListOf[s.EventOut]:
         """Events, with their ticket types."""
         found = resources.events(session, Filters(cursor, limit, _since(modified_since), status=status))
@@ -260,7 +280,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         return s.ListOf(data=[serialise.event(e, types[e.id or 0]) for e in found.items], next_cursor=found.next_cursor)
 
     @api.get("/events/{event_id}", response_model=s.EventOut, responses=COMMON, tags=["events"])
-    def get_event(session: Db, event_id: Id, caller: ApiCaller = needs("events", "read")) -> s.EventOut:
+    def get_event(session: Db, event_id: Id, caller: EventsRead) -> s.EventOut:
         event = session.get(Event, event_id)
         if event is None:
             raise ApiProblem(404, "No such event.")
@@ -268,14 +288,17 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/ticket-types", response_model=s.ListOf[s.TicketTypeOut], responses=COMMON, tags=["events"])
     def list_ticket_types(
-        session: Db, caller: ApiCaller = needs("events", "read"), cursor: Cursor = None, limit: Limit = 50,
+        session: Db,
+        caller: EventsRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
         event_id: EventFilter = None,
     ) -> s.ListOf[s.TicketTypeOut]:
         found = resources.ticket_types(session, Filters(cursor, limit, event_id=event_id))
         return s.ListOf(data=[serialise.ticket_type(t) for t in found.items], next_cursor=found.next_cursor)
 
     @api.get("/ticket-types/{ticket_type_id}", response_model=s.TicketTypeOut, responses=COMMON, tags=["events"])
-    def get_ticket_type(session: Db, ticket_type_id: Id, caller: ApiCaller = needs("events", "read")) -> s.TicketTypeOut:
+    def get_ticket_type(session: Db, ticket_type_id: Id, caller: EventsRead) -> s.TicketTypeOut:
         row = session.get(TicketType, ticket_type_id)
         if row is None:
             raise ApiProblem(404, "No such ticket type.")
@@ -283,8 +306,14 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/orders", response_model=s.ListOf[s.OrderOut], responses=COMMON, tags=["orders"])
     def list_orders(
-        session: Db, caller: ApiCaller = needs("orders", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, status: Status = None, event_id: EventFilter = None, email: Email = None,
+        session: Db,
+        caller: OrdersRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        status: Status = None,
+        event_id: EventFilter = None,
+        email: Email = None,
     ) -> s.ListOf[s.OrderOut]:
         """Orders with their items and tickets; filter by status, event, buyer e-mail, change time."""
         found = resources.orders(
@@ -293,7 +322,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         return s.ListOf(data=[serialise.order(v) for v in found.items], next_cursor=found.next_cursor)
 
     @api.get("/orders/{code}", response_model=s.OrderOut, responses=COMMON, tags=["orders"])
-    def get_order(session: Db, code: Code, caller: ApiCaller = needs("orders", "read")) -> s.OrderOut:
+    def get_order(session: Db, code: Code, caller: OrdersRead) -> s.OrderOut:
         view = resources.order(session, code.upper())
         if view is None:
             raise ApiProblem(404, "No such order.")
@@ -305,9 +334,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         return serialise.order(view)
 
     @api.post("/orders", status_code=201, response_model=s.OrderOut, responses=COMMON, tags=["orders"])
-    def create_order(
-        request: Request, session: Db, body: s.OrderIn, caller: ApiCaller = needs("orders", "write")
-    ) -> Response:
+    def create_order(request: Request, session: Db, body: s.OrderIn, caller: OrdersWrite) -> Response:
         """Place an order (seats held and sold under the shop's locks: never oversold). Pending until paid,
         unless `mark_paid`. 409 when there are not enough seats left."""
 
@@ -327,7 +354,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         return _post(request, session, caller, body.model_dump(mode="json"), work)
 
     @api.post("/orders/{code}/mark-paid", response_model=s.OrderOut, responses=COMMON, tags=["orders"])
-    def mark_paid(request: Request, session: Db, code: Code, caller: ApiCaller = needs("orders", "write")) -> Response:
+    def mark_paid(request: Request, session: Db, code: Code, caller: OrdersWrite) -> Response:
         """The money arrived outside the shop (recorded as a bank transfer); tickets are issued."""
         code = code.upper()
 
@@ -338,9 +365,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         return _post(request, session, caller, {}, work)
 
     @api.post("/orders/{code}/refund", response_model=s.RefundOut, responses=COMMON, tags=["orders"])
-    def refund_order(
-        request: Request, session: Db, code: Code, body: s.RefundIn, caller: ApiCaller = needs("orders", "write")
-    ) -> Response:
+    def refund_order(request: Request, session: Db, code: Code, body: s.RefundIn, caller: OrdersWrite) -> Response:
         """Refund a paid order, or some of its tickets (they become void); the money goes back the way it came."""
         code = code.upper()
 
@@ -351,7 +376,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         return _post(request, session, caller, body.model_dump(mode="json"), work)
 
     @api.post("/orders/{code}/cancel", response_model=s.OrderOut, responses=COMMON, tags=["orders"])
-    def cancel_order(request: Request, session: Db, code: Code, caller: ApiCaller = needs("orders", "write")) -> Response:
+    def cancel_order(request: Request, session: Db, code: Code, caller: OrdersWrite) -> Response:
         """Cancel an unpaid order (its seats are released). A paid order is refunded instead (409)."""
         code = code.upper()
 
@@ -363,8 +388,13 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/tickets", response_model=s.ListOf[s.TicketOut], responses=COMMON, tags=["orders"])
     def list_tickets(
-        session: Db, caller: ApiCaller = needs("orders", "read"), cursor: Cursor = None, limit: Limit = 50,
-        event_id: EventFilter = None, order_code: OrderFilter = None, status: Status = None,
+        session: Db,
+        caller: OrdersRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        event_id: EventFilter = None,
+        order_code: OrderFilter = None,
+        status: Status = None,
     ) -> s.ListOf[s.TicketOut]:
         found = resources.tickets(
             session, Filters(cursor, limit, event_id=event_id, status=status, order_code=_upper(order_code))
@@ -375,7 +405,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         )
 
     @api.get("/tickets/{ticket_id}", response_model=s.TicketOut, responses=COMMON, tags=["orders"])
-    def get_ticket(session: Db, ticket_id: Id, caller: ApiCaller = needs("orders", "read")) -> s.TicketOut:
+    def get_ticket(session: Db, ticket_id: Id, caller: OrdersRead) -> s.TicketOut:
         row = session.get(Ticket, ticket_id)
         if row is None:
             raise ApiProblem(404, "No such ticket.")
@@ -383,15 +413,19 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/customers", response_model=s.ListOf[s.CustomerOut], responses=COMMON, tags=["customers"])
     def list_customers(
-        session: Db, caller: ApiCaller = needs("customers", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, email: Email = None,
+        session: Db,
+        caller: CustomersRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        email: Email = None,
     ) -> s.ListOf[s.CustomerOut]:
         """Customer accounts (buyers without an account appear on their orders only)."""
         found = resources.customers(session, Filters(cursor, limit, _since(modified_since), email=email))
         return s.ListOf(data=[serialise.customer(u) for u in found.items], next_cursor=found.next_cursor)
 
     @api.get("/customers/{customer_id}", response_model=s.CustomerOut, responses=COMMON, tags=["customers"])
-    def get_customer(session: Db, customer_id: Id, caller: ApiCaller = needs("customers", "read")) -> s.CustomerOut:
+    def get_customer(session: Db, customer_id: Id, caller: CustomersRead) -> s.CustomerOut:
         user = resources.customer(session, customer_id)
         if user is None:
             raise ApiProblem(404, "No such customer.")
@@ -399,8 +433,12 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/checkins", response_model=s.ListOf[s.CheckinOut], responses=COMMON, tags=["checkins"])
     def list_checkins(
-        session: Db, caller: ApiCaller = needs("checkins", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, event_id: EventFilter = None,
+        session: Db,
+        caller: CheckinsRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        event_id: EventFilter = None,
     ) -> s.ListOf[s.CheckinOut]:
         """Checked-in tickets; `modified_since` filters by check-in time."""
         found = resources.checkins(session, Filters(cursor, limit, _since(modified_since), event_id=event_id))
@@ -410,9 +448,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         )
 
     @api.post("/checkins", response_model=s.ScanOut, responses=COMMON, tags=["checkins"])
-    def create_checkin(
-        request: Request, session: Db, body: s.CheckinIn, caller: ApiCaller = needs("checkins", "write")
-    ) -> Response:
+    def create_checkin(request: Request, session: Db, body: s.CheckinIn, caller: CheckinsWrite) -> Response:
         """Check a ticket in (QR token or code), as a door scanner does; admits at most once."""
 
         def work() -> tuple[int, BaseModel]:
@@ -434,14 +470,18 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/promo-codes", response_model=s.ListOf[s.PromoCodeOut], responses=COMMON, tags=["promotions"])
     def list_promo_codes(
-        session: Db, caller: ApiCaller = needs("promotions", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, event_id: EventFilter = None,
+        session: Db,
+        caller: PromotionsRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        event_id: EventFilter = None,
     ) -> s.ListOf[s.PromoCodeOut]:
         found = resources.promo_codes(session, Filters(cursor, limit, _since(modified_since), event_id=event_id))
         return s.ListOf(data=[serialise.promo_code(p) for p in found.items], next_cursor=found.next_cursor)
 
     @api.get("/promo-codes/{promo_id}", response_model=s.PromoCodeOut, responses=COMMON, tags=["promotions"])
-    def get_promo_code(session: Db, promo_id: Id, caller: ApiCaller = needs("promotions", "read")) -> s.PromoCodeOut:
+    def get_promo_code(session: Db, promo_id: Id, caller: PromotionsRead) -> s.PromoCodeOut:
         row = session.get(PromoCode, promo_id)
         if row is None:
             raise ApiProblem(404, "No such promo code.")
@@ -449,8 +489,12 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/waitlist-entries", response_model=s.ListOf[s.WaitlistEntryOut], responses=COMMON, tags=["waitlist"])
     def list_waitlist(
-        session: Db, caller: ApiCaller = needs("waitlist", "read"), cursor: Cursor = None, limit: Limit = 50,
-        event_id: EventFilter = None, status: Status = None,
+        session: Db,
+        caller: WaitlistRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        event_id: EventFilter = None,
+        status: Status = None,
     ) -> s.ListOf[s.WaitlistEntryOut]:
         found = resources.waitlist_entries(session, Filters(cursor, limit, event_id=event_id, status=status))
         codes = resources.order_codes(session, [w.order_id for w in found.items if w.order_id is not None])
@@ -460,9 +504,7 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         )
 
     @api.get("/waitlist-entries/{entry_id}", response_model=s.WaitlistEntryOut, responses=COMMON, tags=["waitlist"])
-    def get_waitlist_entry(
-        session: Db, entry_id: Id, caller: ApiCaller = needs("waitlist", "read")
-    ) -> s.WaitlistEntryOut:
+    def get_waitlist_entry(session: Db, entry_id: Id, caller: WaitlistRead) -> s.WaitlistEntryOut:
         row = session.get(WaitlistEntry, entry_id)
         if row is None:
             raise ApiProblem(404, "No such waiting-list entry.")
@@ -471,14 +513,18 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/questions", response_model=s.ListOf[s.QuestionOut], responses=COMMON, tags=["questions"])
     def list_questions(
-        session: Db, caller: ApiCaller = needs("questions", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, event_id: EventFilter = None,
+        session: Db,
+        caller: QuestionsRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        event_id: EventFilter = None,
     ) -> s.ListOf[s.QuestionOut]:
         found = resources.questions(session, Filters(cursor, limit, _since(modified_since), event_id=event_id))
         return s.ListOf(data=[serialise.question(q) for q in found.items], next_cursor=found.next_cursor)
 
     @api.get("/questions/{question_id}", response_model=s.QuestionOut, responses=COMMON, tags=["questions"])
-    def get_question(session: Db, question_id: Id, caller: ApiCaller = needs("questions", "read")) -> s.QuestionOut:
+    def get_question(session: Db, question_id: Id, caller: QuestionsRead) -> s.QuestionOut:
         row = session.get(Question, question_id)
         if row is None:
             raise ApiProblem(404, "No such question.")
@@ -486,8 +532,13 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/answers", response_model=s.ListOf[s.AnswerOut], responses=COMMON, tags=["questions"])
     def list_answers(
-        session: Db, caller: ApiCaller = needs("questions", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, event_id: EventFilter = None, order_code: OrderFilter = None,
+        session: Db,
+        caller: QuestionsRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        event_id: EventFilter = None,
+        order_code: OrderFilter = None,
     ) -> s.ListOf[s.AnswerOut]:
         """Buyers' answers to the events' questions."""
         found = resources.answers(
@@ -500,11 +551,17 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
 
     @api.get("/invoices", response_model=s.ListOf[s.InvoiceOut], responses=COMMON, tags=["invoices"])
     def list_invoices(
-        session: Db, caller: ApiCaller = needs("invoices", "read"), cursor: Cursor = None, limit: Limit = 50,
-        modified_since: Since = None, order_code: OrderFilter = None,
+        session: Db,
+        caller: InvoicesRead,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        modified_since: Since = None,
+        order_code: OrderFilter = None,
     ) -> s.ListOf[s.InvoiceOut]:
         """Invoices and credit notes; `modified_since` filters by issue time (an invoice never changes)."""
-        found = resources.invoices(session, Filters(cursor, limit, _since(modified_since), order_code=_upper(order_code)))
+        found = resources.invoices(
+            session, Filters(cursor, limit, _since(modified_since), order_code=_upper(order_code))
+        )
         codes = resources.order_codes(session, [i.order_id for i in found.items])
         lines = resources.invoice_lines(session, [i.id or 0 for i in found.items])
         return s.ListOf(
@@ -513,12 +570,14 @@ def _routes(api: FastAPI) -> None:  # noqa: C901, PLR0915  (one small function p
         )
 
     @api.get("/invoices/{invoice_id}", response_model=s.InvoiceOut, responses=COMMON, tags=["invoices"])
-    def get_invoice(session: Db, invoice_id: Id, caller: ApiCaller = needs("invoices", "read")) -> s.InvoiceOut:
+    def get_invoice(session: Db, invoice_id: Id, caller: InvoicesRead) -> s.InvoiceOut:
         row = session.get(Invoice, invoice_id)
         if row is None:
             raise ApiProblem(404, "No such invoice.")
         codes = resources.order_codes(session, [row.order_id])
-        return serialise.invoice(row, codes.get(row.order_id, ""), resources.invoice_lines(session, [invoice_id])[invoice_id])
+        return serialise.invoice(
+            row, codes.get(row.order_id, ""), resources.invoice_lines(session, [invoice_id])[invoice_id]
+        )
 
 
 def _scope_of(dependant: Any) -> str | None:
@@ -537,13 +596,17 @@ def _openapi(api: FastAPI) -> dict[str, Any]:
     from fastapi.routing import APIRoute
 
     document = get_openapi(
-        title=api.title, version=api.version, description=api.description, routes=api.routes, servers=[{"url": "/api/v1"}]
+        title=api.title,
+        version=api.version,
+        description=api.description,
+        routes=api.routes,
+        servers=[{"url": "/api/v1"}],
     )
     scopes = {
         (route.path, method.lower()): _scope_of(route.dependant)
         for route in api.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     }
     for path, methods in document["paths"].items():
         for method, op in methods.items():
@@ -561,7 +624,7 @@ def _openapi(api: FastAPI) -> dict[str, Any]:
                         "description": "same key and body: the first response again (24 h)",
                     }
                 )
-            for status, response in op.get("responses", {}).items():
+            for response in op.get("responses", {}).values():
                 if PROBLEM_TYPE in response.get("content", {}):
                     response["content"] = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     api.openapi_schema = document

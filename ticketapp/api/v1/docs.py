@@ -53,10 +53,11 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> str:
     )
     scope = op.get("x-required-scope")
     security = f"<p>Permission: <code>{escape(scope)}</code></p>" if scope else ""
+    about = op.get("description", "").split("\n\nNeeds")[0]
     return (
         f'<section class="op" id="{escape(op.get("operationId", ""))}"><h3><span class="method">{method.upper()}</span>'
         f"<code>/api/v1{escape(path)}</code></h3><p>{escape(op.get('summary', ''))}</p>"
-        f"<p>{escape(op.get('description', '').split(chr(10) + chr(10) + 'Needs')[0])}</p>{security}{params}{body_html}<p>Responses: {responses}</p></section>"
+        f"<p>{escape(about)}</p>{security}{params}{body_html}<p>Responses: {responses}</p></section>"
     )
 
 
@@ -94,5 +95,5 @@ def reference_page(document: dict[str, Any]) -> str:
         f"<p>{escape(info.get('description', ''))}</p>"
         '<p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p>'
         "<pre>curl -H 'Authorization: Bearer tka_…' http://localhost:3000/api/v1/events?limit=10</pre>"
-        f"<nav aria-label=\"Areas\">{nav}</nav>{sections}<h2>Schemas</h2>{schemas}</main></body></html>"
+        f'<nav aria-label="Areas">{nav}</nav>{sections}<h2>Schemas</h2>{schemas}</main></body></html>'
     )

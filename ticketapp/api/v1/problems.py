@@ -22,7 +22,7 @@ TITLES = {
 }
 
 
-class ApiProblem(Exception):
+class ApiProblem(Exception):  # noqa: N818  (raised as a problem document, RFC 9457's name)
     def __init__(self, status: int, detail: str = "", *, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.status, self.detail, self.headers, self.extra = status, detail, headers or {}, extra
@@ -44,6 +44,5 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     from ticketapp.api.v1.schemas import Problem
 
     return {
-        status: {"model": Problem, "description": TITLES[status], "content": {PROBLEM_TYPE: {}}}
-        for status in statuses
+        status: {"model": Problem, "description": TITLES[status], "content": {PROBLEM_TYPE: {}}} for status in statuses
     }

@@ -19,7 +19,13 @@ def _token_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.td(rx.code(row["scopes"])),
         rx.el.td(row["created"]),
         rx.el.td(row["last_used"]),
-        rx.el.td(rx.cond(row["revoked"] != "", rx.badge(row["status"], color_scheme="gray"), rx.badge(row["status"], color_scheme="grass"))),
+        rx.el.td(
+            rx.cond(
+                row["revoked"] != "",
+                rx.badge(row["status"], color_scheme="gray"),
+                rx.badge(row["status"], color_scheme="grass"),
+            )
+        ),
         rx.el.td(
             rx.cond(
                 row["revoked"] == "",

@@ -76,9 +76,7 @@ def release(session: Session, token_id: int, key: str) -> None:
     """The request failed unexpectedly: the key may be used again."""
     session.rollback()
     session.exec(
-        delete(ApiIdempotencyKey).where(
-            col(ApiIdempotencyKey.token_id) == token_id, col(ApiIdempotencyKey.key) == key
-        )
+        delete(ApiIdempotencyKey).where(col(ApiIdempotencyKey.token_id) == token_id, col(ApiIdempotencyKey.key) == key)
     )
     session.commit()
 

@@ -10,12 +10,12 @@ from sqlmodel import Session
 from ticketapp.i18n import msgid
 from ticketapp.models import Order, Refund, TicketType
 from ticketapp.services.booking import checkout, holds
-from ticketapp.services.booking.inventory import BookingError, UnknownTicketTypeError, new_cart_token
+from ticketapp.services.booking.inventory import UnknownTicketTypeError, new_cart_token
 from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import cancellation, lifecycle
-from ticketapp.services.orders.refunds import refund_order
 from ticketapp.services.orders.payments import PaymentOutcome, get_order_by_code, record_payment
 from ticketapp.services.orders.providers.base import PaymentMethod
+from ticketapp.services.orders.refunds import refund_order
 
 
 class ApiOrderError(DomainError):

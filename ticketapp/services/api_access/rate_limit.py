@@ -10,14 +10,15 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 WINDOW_S = 60.0
 
 
 class RateLimiter:
-    def __init__(self, per_minute: int, clock: object = None) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
-        self._clock = time.monotonic
+        self._clock = clock
         self._hits: dict[int, deque[float]] = {}
         self._lock = threading.Lock()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ticketapp.models import (
     Answer,
@@ -106,7 +107,7 @@ def order(session: Session, code: str) -> OrderView | None:
     return _order_views(session, [row])[0] if row is not None else None
 
 
-def _ticket_statement(f: Filters):  # type: ignore[no-untyped-def]
+def _ticket_statement(f: Filters) -> SelectOfScalar[Ticket]:
     statement = select(Ticket)
     if f.order_code:
         statement = statement.where(col(Ticket.order_id).in_(select(Order.id).where(Order.code == f.order_code)))
@@ -181,7 +182,9 @@ def answers(session: Session, f: Filters) -> Page[Answer]:
     if f.order_code:
         statement = statement.where(col(Answer.order_id).in_(select(Order.id).where(Order.code == f.order_code)))
     if f.event_id is not None:
-        statement = statement.where(col(Answer.question_id).in_(select(Question.id).where(Question.event_id == f.event_id)))
+        statement = statement.where(
+            col(Answer.question_id).in_(select(Question.id).where(Question.event_id == f.event_id))
+        )
     return page(session, statement, Answer.id, f.cursor, f.limit)
 
 

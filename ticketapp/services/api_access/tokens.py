@@ -109,7 +109,12 @@ def authenticate(session: Session, token: str, now: datetime | None = None) -> A
     actor_id = row.user_id if row.user_id is not None else row.created_by_id
     if row.user_id is not None:
         holder = session.get(User, row.user_id)
-        if holder is None or holder.is_blocked or holder.deleted_at is not None or not has_role(holder.role, Role.AGENT):
+        if (
+            holder is None
+            or holder.is_blocked
+            or holder.deleted_at is not None
+            or not has_role(holder.role, Role.AGENT)
+        ):
             return None
     moment = now or utcnow()
     if row.last_used_at is None or moment - row.last_used_at >= LAST_USED_RESOLUTION:
