@@ -39,6 +39,7 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 from webbench.event import create_bench_event
 from webbench.figures import load_average
+from webbench.procs import backend_pids, cpu_seconds
 
 from ticketapp.db import make_engine, upgrade_database
 from ticketapp.models import Order, OrderItem, Role, User
@@ -149,7 +150,9 @@ def run(label: str, url: str, clients_list: list[int], seconds: float, workers: 
     base = f"http://127.0.0.1:{port}"
     try:
         _client(base, token, type_id, time.monotonic() + 1.0, [], [])  # warm-up
+        pids = backend_pids(port) or [proc.pid]
         for clients in clients_list:
+            cpu_before = cpu_seconds(pids)
             latencies: list[float] = []
             errors: list[int] = []
             until = time.monotonic() + seconds
@@ -163,13 +166,14 @@ def run(label: str, url: str, clients_list: list[int], seconds: float, workers: 
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / max(1, len(latencies))
             ordered = sorted(latencies)
             p50 = statistics.median(ordered) if ordered else float("nan")
             p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else float("nan")
             print(
                 f"{label:10} {clients:2} clients: {len(ordered) / elapsed:6.1f} paid orders/s "
                 f"(p50 {p50:6.1f} ms, p95 {p95:6.1f} ms); {len(ordered)} orders, {len(errors)} failed"
-                f"{f' {sorted(set(errors))}' if errors else ''}; load {load_average()}",
+                f"{f' {sorted(set(errors))}' if errors else ''}; backend CPU {cpu_ms:.1f} ms/order; {load_average()}",
                 flush=True,
             )
         print(f"{label:10} seats sold (paid) {_sold(url, type_id)} of {CAPACITY}: none oversold", flush=True)

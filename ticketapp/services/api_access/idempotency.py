@@ -16,6 +16,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from ticketapp.db import begin_write_locked
 from ticketapp.models import ApiIdempotencyKey, utcnow
 
 KEY_MAX = 200
@@ -44,6 +45,7 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 def reserve(session: Session, token_id: int, key: str, print_: str) -> Replay | None:
     """None: the key is ours, run the request. A Replay: send it again. Raises KeyReusedError/KeyInProgressError."""
     row = ApiIdempotencyKey(token_id=token_id, key=key, fingerprint=print_)
+    begin_write_locked(session)  # SQLite: queue with the other writers instead of spinning on the busy timeout
     session.add(row)
     try:
         session.commit()
@@ -63,6 +65,7 @@ def reserve(session: Session, token_id: int, key: str, print_: str) -> Replay | 
 
 
 def record(session: Session, token_id: int, key: str, status_code: int, body: str) -> None:
+    begin_write_locked(session)
     row = session.exec(
         select(ApiIdempotencyKey).where(ApiIdempotencyKey.token_id == token_id, ApiIdempotencyKey.key == key)
     ).first()
@@ -75,6 +78,7 @@ def record(session: Session, token_id: int, key: str, status_code: int, body: st
 def release(session: Session, token_id: int, key: str) -> None:
     """The request failed unexpectedly: the key may be used again."""
     session.rollback()
+    begin_write_locked(session)
     session.exec(
         delete(ApiIdempotencyKey).where(col(ApiIdempotencyKey.token_id) == token_id, col(ApiIdempotencyKey.key) == key)
     )
@@ -83,6 +87,7 @@ def release(session: Session, token_id: int, key: str) -> None:
 
 def forget_old(session: Session) -> int:
     """Drop keys older than a day (a periodic job may call it)."""
+    begin_write_locked(session)
     result = session.exec(delete(ApiIdempotencyKey).where(col(ApiIdempotencyKey.created_at) < utcnow() - KEEP_FOR))
     session.commit()
     return int(result.rowcount or 0)

@@ -10,8 +10,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from ticketapp.db import begin_write_locked
 from ticketapp.i18n import msgid
 from ticketapp.models import Role, StaffApiToken, User, utcnow
 from ticketapp.services.accounts.access import has_role
@@ -118,8 +120,8 @@ def authenticate(session: Session, token: str, now: datetime | None = None) -> A
             return None
     moment = now or utcnow()
     if row.last_used_at is None or moment - row.last_used_at >= LAST_USED_RESOLUTION:
-        row.last_used_at = moment
-        session.add(row)
+        begin_write_locked(session)  # SQLite: wait in the writers' queue, not on the busy timeout
+        session.execute(update(StaffApiToken).where(col(StaffApiToken.id) == row.id).values(last_used_at=moment))
         session.commit()
     return ApiCaller(token_id=row.id, name=row.label, actor_id=actor_id, grants=frozenset(row.scopes.split()))
 
