@@ -74,3 +74,5 @@ def test_admin_creates_uses_and_revokes_an_api_token(page: Page, base_url: str, 
     page.goto("/api/v1/docs")
     expect(page.get_by_role("heading", name="Ticketapp organiser API", level=1)).to_be_visible()
     _shots(page, "reference")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # readable on a phone, no sideways scroll

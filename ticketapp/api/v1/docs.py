@@ -16,7 +16,8 @@ pre{background:#f4f4f5;padding:.75rem;overflow-x:auto;border-radius:6px}
 .method{display:inline-block;min-width:3.5rem;font-weight:700}
 table{border-collapse:collapse;width:100%;font-size:.9em;display:block;overflow-x:auto}
 h3 code,p code{overflow-wrap:anywhere}th,td{text-align:left;padding:.25rem .5rem;
-border-bottom:1px solid #e8e8ec;vertical-align:top}nav a{margin-right:.75rem}
+border-bottom:1px solid #e8e8ec;vertical-align:top}nav{display:flex;flex-wrap:wrap;gap:.25rem .75rem}
+main{overflow-wrap:anywhere}
 """
 
 
