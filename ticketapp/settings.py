@@ -222,6 +222,8 @@ class Settings:
     heartbeat_alert_s: int = 180
     # /metrics: with a token, only `Authorization: Bearer <token>`; without, only direct loopback clients.
     metrics_token: str = ""
+    # /api/v1/: requests per token per minute (429 with Retry-After beyond), per backend process.
+    api_rate_limit_per_minute: int = 600
     # "json": one JSON object a line with request/event ids (the production mode's default); "" plain text.
     log_format: str = ""
     log_level: str = "INFO"
@@ -342,6 +344,7 @@ def get_settings() -> Settings:
         due_backlog_alert_s=_env_int("DUE_BACKLOG_ALERT_S", 900),
         heartbeat_alert_s=_env_int("HEARTBEAT_ALERT_S", 180),
         metrics_token=_env("METRICS_TOKEN"),
+        api_rate_limit_per_minute=_env_int("API_RATE_LIMIT_PER_MINUTE", 600),
         log_format=_env("LOG_FORMAT").lower(),
         log_level=_env("LOG_LEVEL", "INFO"),
         sentry_dsn=_env("SENTRY_DSN"),

@@ -7,6 +7,7 @@ import ticketapp.pages.account.auth
 import ticketapp.pages.account.profile
 import ticketapp.pages.account.tickets
 import ticketapp.pages.admin.analytics
+import ticketapp.pages.admin.api_tokens
 import ticketapp.pages.admin.area
 import ticketapp.pages.admin.backups
 import ticketapp.pages.admin.codes

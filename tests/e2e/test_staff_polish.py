@@ -262,6 +262,7 @@ NARROW_ADMIN_PAGES = [
     "/admin/review",
     "/admin/blocks",
     "/admin/security",
+    "/admin/api-tokens",
 ]
 
 

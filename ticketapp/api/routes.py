@@ -19,6 +19,7 @@ from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
 from ticketapp.api.tax_report import tax_report_csv
 from ticketapp.api.tickets import ticket_routes
+from ticketapp.api.v1.app import build_api
 from ticketapp.settings import get_settings
 
 
@@ -41,6 +42,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),
             Route("/auth/oauth/{provider}/callback", oauth_callback, methods=["GET"]),
             Route("/api/support/inbound", inbound_email, methods=["POST"]),
+            Mount("/api/v1", app=build_api()),
             Mount("", app=reflex_asgi),
         ]
     )

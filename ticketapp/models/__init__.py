@@ -36,7 +36,7 @@ from ticketapp.models.self_service import (
     TicketTransfer,
     TransferStatus,
 )
-from ticketapp.models.staff_token import StaffApiToken
+from ticketapp.models.staff_token import ApiIdempotencyKey, StaffApiToken
 from ticketapp.models.support import (
     AgentPresence,
     CannedReply,
@@ -59,6 +59,7 @@ __all__ = [
     "AdminAudit",
     "AgentPresence",
     "Answer",
+    "ApiIdempotencyKey",
     "BlockEntry",
     "BlockKind",
     "CannedReply",
