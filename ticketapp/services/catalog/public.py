@@ -58,6 +58,16 @@ class TicketTypeView:
 
 
 @dataclass(frozen=True)
+class PublicDate:
+    """One date of a series in the event page's date picker."""
+
+    slug: str
+    starts_at: datetime
+    sold_out: bool
+    cancelled: bool
+
+
+@dataclass(frozen=True)
 class EventDetail:
     id: int
     slug: str
@@ -72,6 +82,7 @@ class EventDetail:
     venue: Venue
     ticket_types: list[TicketTypeView]
     series_id: int | None = None
+    dates: tuple[PublicDate, ...] = ()  # the series' upcoming dates (services/catalog/series.public_dates)
 
     @property
     def is_past(self) -> bool:

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
@@ -30,11 +31,14 @@ from ticketapp.services.booking.inventory import availability
 from ticketapp.services.catalog.events import (
     AdminError,
     EventInput,
+    TicketTypeInput,
     add_event,
     check_event,
     slugify,
     sold_per_type,
 )
+from ticketapp.services.catalog.public import PublicDate
+from ticketapp.services.shared.money import Money
 
 MAX_DATES = 200  # one bulk creation; more is almost always a typo in the end date
 MAX_SPAN_DAYS = 2 * 366
@@ -183,9 +187,9 @@ def list_series(session: Session, *, offset: int = 0, limit: int = 25) -> tuple[
     ids = [s.id or 0 for s in series]
     stats = {
         sid: (int(n), first, last, tz)
-        for sid, n, first, last, tz in session.exec(
-            select(
-                Event.series_id,
+        for sid, n, first, last, tz in session.execute(
+            sa_select(
+                col(Event.series_id),
                 func.count(),
                 func.min(Event.starts_at),
                 func.max(Event.starts_at),
@@ -285,14 +289,6 @@ def series_dates(
     return out, total
 
 
-@dataclass(frozen=True)
-class PublicDate:
-    slug: str
-    starts_at: datetime
-    sold_out: bool
-    cancelled: bool
-
-
 def public_dates(session: Session, series_id: int, *, now: datetime | None = None) -> list[PublicDate]:
     """The date picker: a series' published or cancelled dates that have not ended, soonest first."""
     now = now or utcnow()
@@ -318,3 +314,91 @@ def public_dates(session: Session, series_id: int, *, now: datetime | None = Non
         )
         for e in events
     ]
+
+
+# --- the admin form ----------------------------------------------------------------------------------
+
+FORM_FIELDS = {
+    "title": 200,
+    "category": 40,
+    "venue_id": 12,
+    "currency": 3,
+    "description": 4000,
+    "first_day": 10,
+    "last_day": 10,
+    "start_time": 5,
+    "duration": 6,
+    "skip": 2000,
+    "types": 4000,
+    "publish": 3,
+    **{f"day{n}": 3 for n in range(7)},
+}
+MAX_FORM_TYPES = 20
+
+
+def _day(raw: str, message: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise SeriesError(message) from None
+
+
+def _types(raw: str, currency: str) -> list[TicketTypeInput]:
+    """One ticket type a line: "Name; price; capacity" (price in major units: 25 or 25.50)."""
+    lines = [line for line in raw.splitlines() if line.strip()]
+    if not lines:
+        raise SeriesError(msgid("Add at least one ticket type before publishing."))
+    if len(lines) > MAX_FORM_TYPES:
+        raise SeriesError(msgid("At most {count} ticket types."), count=MAX_FORM_TYPES)
+    types = []
+    for line in lines:
+        parts = [p.strip() for p in line.split(";")]
+        if len(parts) != 3 or not parts[0] or not parts[2].isdigit():
+            raise SeriesError(msgid("Write each ticket type as “name; price; capacity”, e.g. “Stalls; 30; 120”."))
+        try:
+            price = Money.from_major(parts[1].replace(",", ".") or "0", currency).amount_minor
+        except (ValueError, ArithmeticError):
+            raise SeriesError(msgid("Please enter prices like 25 or 25.50.")) from None
+        types.append(TicketTypeInput(name=parts[0], price_minor=price, capacity=int(parts[2])))
+    return types
+
+
+def parse_form(session: Session, form: dict[str, str]) -> SeriesInput:
+    """The admin form (strings) as the service's input; times are wall-clock times at the chosen venue."""
+    venue_id = int(form["venue_id"]) if form.get("venue_id", "").isdigit() else 0
+    venue = session.get(Venue, venue_id)
+    if venue is None:
+        raise SeriesError(msgid("Please choose a venue."))
+    currency = form.get("currency", "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise SeriesError(msgid("Please choose a currency."))
+    try:
+        start_time = time.fromisoformat(form.get("start_time", "").strip())
+    except ValueError:
+        raise SeriesError(msgid("Please enter a start time like 20:00.")) from None
+    duration = form.get("duration", "").strip()
+    skip = frozenset(
+        _day(part, msgid("Write the days to skip as dates like 2027-03-09, separated by commas."))
+        for part in form.get("skip", "").replace("\n", ",").split(",")
+        if part.strip()
+    )
+    pattern = DatePattern(
+        first_day=_day(form.get("first_day", ""), msgid("Please enter the first day.")),
+        last_day=_day(form.get("last_day", ""), msgid("Please enter the last day.")),
+        weekdays=frozenset(n for n in range(7) if form.get(f"day{n}")),
+        start_time=start_time,
+        duration_minutes=int(duration) if duration.isdigit() else 0,
+        timezone=venue.timezone,
+        skip=skip,
+    )
+    template = EventInput(
+        title=form.get("title", "").strip(),
+        category=form.get("category", ""),
+        venue_id=venue_id,
+        starts_at=utcnow(),
+        ends_at=utcnow(),
+        currency=currency,
+        description=form.get("description", ""),
+        ticket_types=_types(form.get("types", ""), currency),
+    )
+    return SeriesInput(event=template, pattern=pattern, publish=bool(form.get("publish")))
