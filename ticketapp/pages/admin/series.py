@@ -199,7 +199,7 @@ def _date_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     )
 
 
-@shell.admin_route("/admin/series/dates", "Series dates", D)
+@shell.admin_route("/admin/series/dates", msgid("Series dates"), D)
 def series_dates_page() -> rx.Component:
     return shell.admin_page(
         D,
