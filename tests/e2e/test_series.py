@@ -51,23 +51,25 @@ def test_an_organiser_creates_a_weekly_series_of_six_dates_skipping_one(page: Pa
 
     page.goto("/admin/series")
     form = page.get_by_role("form", name="New series")
-    form.get_by_label("Title").fill(title)
-    form.get_by_label("Category").select_option(label="Other")
-    form.get_by_label("Venue").select_option(label=re.compile(r"^Théâtre du Châtelet"))
-    form.get_by_label("Currency").fill("EUR")
-    form.get_by_label("First day").fill(monday.isoformat())
-    form.get_by_label("Last day").fill((monday - timedelta(days=1)).isoformat())  # before the first: refused
-    form.get_by_label("Start time (venue time)").fill("20:00")
-    form.get_by_label("Duration (minutes)").fill("90")
-    form.get_by_label("Tuesday").check()
+    form.get_by_label("Title", exact=True).fill(title)
+    form.get_by_label("Category", exact=True).select_option(label="Other")
+    form.get_by_label("Venue", exact=True).select_option(label="Théâtre du Châtelet, Paris (Europe/Paris)")
+    form.get_by_label("Currency", exact=True).fill("EUR")
+    form.get_by_label("First day", exact=True).fill(monday.isoformat())
+    form.get_by_label("Last day", exact=True).fill(
+        (monday - timedelta(days=1)).isoformat()
+    )  # before the first: refused
+    form.get_by_label("Start time (venue time)", exact=True).fill("20:00")
+    form.get_by_label("Duration (minutes)", exact=True).fill("90")
+    form.get_by_label("Tuesday", exact=True).check()
     form.get_by_label(re.compile(r"^Ticket types, one a line")).fill("Mat; 12; 20")
     form.get_by_role("button", name="Preview dates").click()
     expect(page.get_by_text("The last day must not be before the first day.")).to_be_visible()
     expect(page.get_by_role("button", name="Create these dates")).to_have_count(0)
 
-    form.get_by_label("Last day").fill((monday + timedelta(days=42)).isoformat())  # 7 Tuesdays
+    form.get_by_label("Last day", exact=True).fill((monday + timedelta(days=42)).isoformat())  # 7 Tuesdays
     form.get_by_label(re.compile(r"^Days to skip")).fill(skipped.isoformat())
-    form.get_by_label("Put the dates on sale at once").check()
+    form.get_by_label("Put the dates on sale at once", exact=True).check()
     form.get_by_role("button", name="Preview dates").click()
     expect(page.get_by_text("6 dates will be created.")).to_be_visible()
     preview = page.get_by_role("list", name="Preview")

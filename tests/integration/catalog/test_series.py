@@ -121,3 +121,17 @@ def test_bad_input_is_refused_and_nothing_is_written(session: Session) -> None:
     assert session.exec(select(func.count()).select_from(Event)).one() == 0
     with pytest.raises(SeriesError):
         series_service.series_dates(session, 999)
+
+
+def test_the_analytics_event_filter_names_each_date_of_a_series(session: Session) -> None:
+    from ticketapp.services.analytics.filters import event_choices
+
+    admin = make_user(session, "admin@example.com", role=Role.ADMIN)
+    venue = make_venue(session)
+    first = _next(TUE)
+    series_service.create_series(session, admin.id or 0, _input(venue, first=first, last=first + timedelta(days=2)))
+    labels = sorted(label for _, label in event_choices(session, "EUR"))
+    assert labels == [
+        f"Hamlet — {first.isoformat()} 20:00",
+        f"Hamlet — {(first + timedelta(days=2)).isoformat()} 20:00",
+    ]
