@@ -110,7 +110,9 @@ def _series_form() -> rx.Component:
         ),
         rx.button(t("Preview dates"), type="submit", margin_top="0.75rem"),
         on_submit=S.preview,
-        key=S.draft.get("title", "") + ":" + S.total.to(str),
+        # Remounted (fields back to the draft) only when the draft changes: a refused preview keeps what was typed,
+        # a created series empties the form; the list loading under a half-typed form leaves it alone.
+        key=S.draft.get("title", ""),
         aria_label=t("New series"),
         width="100%",
     )
