@@ -12,7 +12,7 @@ from ticketapp.models.account import (
 from ticketapp.models.admin import AdminAudit, PageEvent, PageEventKind
 from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.currency import ExchangeRate
-from ticketapp.models.event import Event, EventStatus, TicketType, Venue
+from ticketapp.models.event import Event, EventSeries, EventStatus, TicketType, Venue
 from ticketapp.models.invoice import Invoice, InvoiceBuyer, InvoiceKind, InvoiceLine, InvoiceSequence, InvoiceSettings
 from ticketapp.models.order import (
     PAID_STATUSES,
@@ -67,6 +67,7 @@ __all__ = [
     "DiscountKind",
     "DueJob",
     "Event",
+    "EventSeries",
     "EventStatus",
     "ExchangeRate",
     "FaqEntry",

@@ -30,6 +30,20 @@ class Venue(SQLModel, table=True):
     timezone: str = Field(max_length=64, description="IANA time zone, e.g. Europe/Paris")
 
 
+class EventSeries(SQLModel, table=True):
+    """Many dates of one show (a theatre run, weekly classes, a tour): each date is an ordinary `Event`
+    with `series_id` set, so cart, checkout, tickets, check-in and analytics work per date unchanged.
+    The series holds what the dates share for buyers: the title, description and image of the date picker."""
+
+    __tablename__ = "event_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    slug: str = Field(sa_column=Column(String(220), unique=True, index=True, nullable=False))
+    description: str = Field(default="")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Event(SQLModel, table=True):
     __table_args__ = (
         Index("ix_event_status_starts_at", "status", "starts_at"),
@@ -46,6 +60,8 @@ class Event(SQLModel, table=True):
     description: str = Field(default="")
     category: str = Field(max_length=40, index=True)
     venue_id: int = Field(foreign_key="venue.id", index=True)
+    # One date of a series (services/catalog/series.py); None for a one-off event.
+    series_id: int | None = Field(default=None, foreign_key="event_series.id", index=True)
     starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
     ends_at: datetime = Field(sa_type=UTCDateTime)
     image_url: str | None = Field(default=None, max_length=500)

@@ -34,6 +34,7 @@ def forbidden_panel() -> rx.Component:
 ADMIN_AREAS = [
     (msgid("Analytics"), "/admin/analytics"),
     (msgid("Events"), "/admin/events"),
+    (msgid("Event series"), "/admin/series"),
     (msgid("Orders"), "/admin/orders"),
     (msgid("Customers"), "/admin/customers"),
     (msgid("Staff"), "/admin/staff"),

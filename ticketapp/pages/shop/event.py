@@ -196,6 +196,55 @@ def _actions() -> rx.Component:
     )
 
 
+def _date_item(item: ObjectVar[dict[str, str]]) -> rx.Component:
+    """One date: a link to its page (its own ticket types), sold-out and cancelled dates marked."""
+    return rx.el.li(
+        rx.cond(
+            item["month"] != "",
+            rx.heading(item["month"], as_="h3", size="3", margin_top="0.75rem", class_name="series-month"),
+        ),
+        rx.cond(
+            item["current"] != "",
+            rx.hstack(
+                rx.text(rx.el.time(item["label"]), weight="bold"),
+                rx.badge(t("Selected"), variant="solid"),
+                rx.cond(item["status"] != "", rx.badge(item["status"], color_scheme="red", variant="soft")),
+                aria_current="date",
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.link(rx.el.time(item["label"]), href=item["href"], aria_label=item["aria"]),
+                rx.cond(item["status"] != "", rx.badge(item["status"], color_scheme="red", variant="soft")),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+        list_style="none",
+        padding_y="0.25rem",
+    )
+
+
+def _date_picker() -> rx.Component:
+    """A series' dates, by month: choosing one opens its page with its ticket types."""
+    return rx.el.section(
+        rx.heading(t("Choose a date"), as_="h2", size="5", id="dates-heading"),
+        rx.el.ul(
+            rx.foreach(EventPageState.dates, _date_item),
+            padding="0",
+            margin="0",
+            max_height="22rem",
+            overflow_y="auto",
+            tab_index=0,
+            aria_labelledby="dates-heading",
+        ),
+        aria_labelledby="dates-heading",
+        width="100%",
+    )
+
+
 def _details() -> rx.Component:
     return rx.vstack(
         rx.link(t("← All events"), href=EventPageState.back_href, size="2"),
@@ -212,6 +261,7 @@ def _details() -> rx.Component:
         _sale_notice(),
         # <bdi>: the event's own text keeps its direction (English inside an Arabic page) but the page's alignment.
         rx.text(rx.el.bdi(EventPageState.description)),
+        rx.cond(EventPageState.dates.length() > 0, _date_picker()),
         rx.el.section(
             rx.heading(t("Tickets"), as_="h2", size="5", id="tickets-heading"),
             rx.el.ul(rx.foreach(EventPageState.ticket_types, _ticket_type_row), padding="0", margin="0"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from ticketapp.models import Event, utcnow
+from ticketapp.models import Event, Venue, utcnow
 
 
 class Granularity(StrEnum):
@@ -60,11 +62,17 @@ def categories(session: Session) -> list[str]:
 
 
 def event_choices(session: Session, currency: str, limit: int = 200) -> list[tuple[int, str]]:
-    """Events selectable in the filter, most recent first."""
-    rows = session.exec(
-        select(Event.id, Event.title)
-        .where(Event.currency == currency)
+    """Events selectable in the filter, most recent first; a series' date says which ("Hamlet — 2027-03-09 20:00",
+    venue time), since its dates share the title."""
+    rows = session.execute(
+        sa_select(col(Event.id), col(Event.title), col(Event.series_id), col(Event.starts_at), col(Venue.timezone))
+        .join(Venue, col(Venue.id) == Event.venue_id)
+        .where(col(Event.currency) == currency)
         .order_by(col(Event.starts_at).desc())
         .limit(limit)
     ).all()
-    return [(i, str(t)) for i, t in rows if i is not None]
+    return [
+        (i, f"{title} — {starts.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}" if series else str(title))
+        for i, title, series, starts, zone in rows
+        if i is not None
+    ]

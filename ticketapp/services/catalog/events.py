@@ -97,7 +97,7 @@ def _unique_slug(session: Session, title: str) -> str:
     return slug
 
 
-def _check_event(session: Session, data: EventInput) -> None:
+def check_event(session: Session, data: EventInput) -> None:
     if not data.title.strip() or len(data.title) > 200:
         raise AdminError(msgid("Please enter a title (at most 200 characters)."))
     if data.category not in CATEGORIES:
@@ -150,13 +150,22 @@ def _must_event(session: Session, event_id: int) -> Event:
 
 
 def create_event(session: Session, actor_id: int, data: EventInput) -> Event:
-    _check_event(session, data)
+    check_event(session, data)
+    event = add_event(session, data)
+    audit(session, actor_id, "event.create", "event", event.id, title=event.title)
+    session.commit()
+    return event
+
+
+def add_event(session: Session, data: EventInput, *, series_id: int | None = None, slug_hint: str = "") -> Event:
+    """A draft event and its ticket types, flushed, not committed (create_event and series dates share it)."""
     event = Event(
         title=data.title.strip(),
-        slug=_unique_slug(session, data.title),
+        slug=_unique_slug(session, slug_hint or data.title),
         description=data.description,
         category=data.category,
         venue_id=data.venue_id,
+        series_id=series_id,
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         currency=data.currency.upper(),
@@ -171,8 +180,6 @@ def create_event(session: Session, actor_id: int, data: EventInput) -> Event:
     session.flush()
     for position, ticket_type in enumerate(data.ticket_types):
         session.add(_new_type(event, ticket_type, position, data.main_language))
-    audit(session, actor_id, "event.create", "event", event.id, title=event.title)
-    session.commit()
     return event
 
 
@@ -210,7 +217,7 @@ TYPE_COLUMNS = (
 def update_event(session: Session, actor_id: int, event_id: int, data: EventInput) -> Event:
     """Save the event and its ticket types (added, changed, removed) in one transaction, or nothing."""
     event = _must_event(session, event_id)
-    _check_event(session, data)
+    check_event(session, data)
     existing = {t.id: t for t in session.exec(select(TicketType).where(TicketType.event_id == event_id)).all()}
     sold = sold_per_type(session, [i for i in existing if i is not None])
     if data.currency.upper() != event.currency and any(sold.values()):

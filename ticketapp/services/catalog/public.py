@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from ticketapp.i18n import msgid
@@ -44,6 +44,7 @@ class EventSummary:
     starts_at: datetime
     lowest_price: Money | None
     image_url: str | None = None
+    date_count: int = 1  # a series' dates in the list's range; it shows as its first one
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,16 @@ class TicketTypeView:
     capacity: int
     max_per_order: int
     tax: TaxRule = NO_TAX  # services/invoicing/tax: "incl. 20 % VAT" or "+ 20 % VAT"
+
+
+@dataclass(frozen=True)
+class PublicDate:
+    """One date of a series in the event page's date picker."""
+
+    slug: str
+    starts_at: datetime
+    sold_out: bool
+    cancelled: bool
 
 
 @dataclass(frozen=True)
@@ -71,24 +82,43 @@ class EventDetail:
     image_url: str | None
     venue: Venue
     ticket_types: list[TicketTypeView]
+    series_id: int | None = None
+    dates: tuple[PublicDate, ...] = ()  # the series' upcoming dates (services/catalog/series.public_dates)
 
     @property
     def is_past(self) -> bool:
         return self.ends_at <= utcnow()
 
 
+def series_key() -> ColumnElement[int]:
+    """One value per series, and per event outside any series: lists show a series once."""
+    return func.coalesce(-col(Event.series_id), col(Event.id))
+
+
 def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0, lang: str = "en") -> list[EventSummary]:
-    """Published events that have not ended, soonest first, with their lowest price (titles in `lang`)."""
+    """Published events that have not ended, soonest first, with their lowest price (titles in `lang`); a series
+    shows once, as its next date, with its number of upcoming dates."""
+    key = series_key()
+    upcoming = (
+        select(
+            col(Event.id).label("id"),
+            func.row_number().over(partition_by=key, order_by=(col(Event.starts_at), col(Event.id))).label("rn"),
+            func.count().over(partition_by=key).label("dates"),
+        )
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow())
+        .subquery("upcoming")
+    )
     lowest = (
         select(TicketType.event_id, func.min(TicketType.price_minor).label("lowest"))
         .group_by(col(TicketType.event_id))
         .subquery()
     )
     rows = session.exec(
-        select(Event, Venue, lowest.c.lowest)
+        select(Event, Venue, lowest.c.lowest, upcoming.c.dates)
+        .join(upcoming, upcoming.c.id == Event.id)
         .join(Venue, col(Venue.id) == Event.venue_id)
         .outerjoin(lowest, lowest.c.event_id == Event.id)
-        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow())
+        .where(upcoming.c.rn == 1)
         .order_by(col(Event.starts_at), col(Event.id))
         .limit(limit)
         .offset(offset)
@@ -105,8 +135,9 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0, 
             starts_at=event.starts_at,
             lowest_price=Money(lowest_minor, event.currency) if lowest_minor is not None else None,
             image_url=event.image_url,
+            date_count=int(dates),
         )
-        for event, venue, lowest_minor in rows
+        for event, venue, lowest_minor, dates in rows
     ]
 
 
@@ -136,6 +167,7 @@ def get_public_event(session: Session, slug: str, lang: str = "en") -> EventDeta
         currency=event.currency,
         image_url=event.image_url,
         venue=venue,
+        series_id=event.series_id,
         ticket_types=[
             TicketTypeView(
                 id=t.id or 0,

@@ -46,7 +46,7 @@ from ticketapp.i18n import gettext
 from ticketapp.i18n.languages import SUPPORTED_LOCALES
 from ticketapp.models import Event, EventStatus, Hold, Order, OrderItem, TicketType, Venue, utcnow
 from ticketapp.services.booking.inventory import counts_as_sold, sold_by_type
-from ticketapp.services.catalog.public import CATEGORIES, EventSummary
+from ticketapp.services.catalog.public import CATEGORIES, EventSummary, series_key
 from ticketapp.services.catalog.translations import all_texts, event_title
 from ticketapp.services.shared.money import Money, minor_exponent
 
@@ -345,33 +345,44 @@ def search_events(session: Session, query: SearchQuery, *, now: datetime | None 
     # Sort and count narrow rows (id + a window count, so the filters run once),
     # then load the page's full rows: carrying descriptions through a sort of
     # thousands of matches, or filtering twice for a separate COUNT, is what costs.
-    narrow = stmt.with_only_columns(col(Event.id), func.count().over().label("total"))
+    # A series shows once, as its first matching date, with how many of its dates match (services/catalog/series.py).
+    key = series_key()
+    matches = stmt.with_only_columns(
+        col(Event.id),
+        col(Event.starts_at),
+        col(Event.min_price_minor),
+        func.row_number().over(partition_by=key, order_by=(col(Event.starts_at), col(Event.id))).label("rn"),
+        func.count().over(partition_by=key).label("dates"),
+    ).subquery("matches")
+    narrow = select(matches.c.id, matches.c.dates, func.count().over().label("total")).where(matches.c.rn == 1)
     if query.sort == SortOrder.PRICE:
-        narrow = narrow.order_by(func.coalesce(col(Event.min_price_minor), 0), col(Event.starts_at), col(Event.id))
+        narrow = narrow.order_by(func.coalesce(matches.c.min_price_minor, 0), matches.c.starts_at, matches.c.id)
     elif query.sort == SortOrder.POPULARITY:
         popular = _sold_per_event(now)
-        narrow = narrow.outerjoin(popular, popular.c.event_id == Event.id).order_by(
-            func.coalesce(popular.c.sold, 0).desc(), col(Event.starts_at), col(Event.id)
+        narrow = narrow.outerjoin(popular, popular.c.event_id == matches.c.id).order_by(
+            func.coalesce(popular.c.sold, 0).desc(), matches.c.starts_at, matches.c.id
         )
     else:
-        narrow = narrow.order_by(col(Event.starts_at), col(Event.id))
+        narrow = narrow.order_by(matches.c.starts_at, matches.c.id)
     limit = max(1, min(query.limit, MAX_PAGE_SIZE))
     page = session.execute(narrow.limit(limit).offset(max(0, query.offset))).all()
     if page:
         total = int(page[0].total)
     else:  # past the last page (or nothing matches): count on its own
-        total = int(
-            session.exec(select(func.count()).select_from(stmt.with_only_columns(col(Event.id)).subquery())).one()
-        )
+        total = int(session.exec(select(func.count()).select_from(matches).where(matches.c.rn == 1)).one())
     page_ids = [row.id for row in page]
+    dates = {row.id: int(row.dates) for row in page}
     rows = session.exec(
         select(Event, Venue).join(Venue, col(Venue.id) == Event.venue_id).where(col(Event.id).in_(page_ids))
     ).all()
     by_id = {item.id: (item, venue) for item, venue in rows}
-    return SearchResult(total=total, events=[_summary(*by_id[i], query.lang) for i in page_ids if i in by_id])
+    return SearchResult(
+        total=total,
+        events=[_summary(*by_id[i], query.lang, date_count=dates.get(i, 1)) for i in page_ids if i in by_id],
+    )
 
 
-def _summary(item: Event, venue: Venue, lang: str) -> EventSummary:
+def _summary(item: Event, venue: Venue, lang: str, date_count: int = 1) -> EventSummary:
     lowest = item.min_price_minor
     return EventSummary(
         id=item.id or 0,
@@ -384,6 +395,7 @@ def _summary(item: Event, venue: Venue, lang: str) -> EventSummary:
         starts_at=item.starts_at,
         lowest_price=Money(lowest, item.currency) if lowest is not None else None,
         image_url=item.image_url,
+        date_count=date_count,
     )
 
 

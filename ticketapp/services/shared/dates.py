@@ -46,3 +46,9 @@ def format_deadline(moment: datetime, timezone: str, locale: str) -> str:
 def format_day(day: date, locale: str) -> str:
     """A calendar day: 'Dec 1, 2026' / '1 déc. 2026'."""
     return format_date(day, format="medium", locale=BABEL_LOCALES.get(locale, locale))
+
+
+def format_month(moment: datetime, timezone: str, locale: str) -> str:
+    """The month of a moment in the venue's zone, for grouping dates: 'March 2027' / 'mars 2027'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return format_date(local, format="LLLL y", locale=BABEL_LOCALES.get(locale, locale))

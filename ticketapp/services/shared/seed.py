@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 from sqlmodel import Session, select
 
-from ticketapp.models import Event, EventStatus, Role, TicketType, User, Venue, utcnow
+from ticketapp.models import Event, EventSeries, EventStatus, Role, TicketType, User, Venue, utcnow
 from ticketapp.services.accounts.passwords import hash_password
 from ticketapp.services.shared.money import Money
 
@@ -194,5 +194,59 @@ def seed_demo_data(session: Session, *, now: datetime | None = None) -> dict[str
                 )
             )
             created["ticket_types"] += 1
+    _seed_series(session, venues, now, created)
     session.commit()
     return created
+
+
+# One event series (services/catalog/series.py): a theatre run, Tuesdays and Thursdays at 20:00, 12 dates.
+SERIES_TITLE = "Le Petit Prince — la pièce"
+SERIES_SLUG = "le-petit-prince-la-piece"
+SERIES_DESCRIPTION = (
+    "Saint-Exupéry's tale on stage, twice a week for six weeks. Pick your evening: every date has its own seats."
+)
+SERIES_TIERS = [("Stalls", 3200, 80, 6), ("Balcony", 1900, 40, 6)]
+
+
+def _seed_series(session: Session, venues: list[Venue], now: datetime, created: dict[str, int]) -> None:
+    if session.exec(select(EventSeries.id).where(EventSeries.slug == SERIES_SLUG)).first() is not None:
+        return
+    venue = venues[1]  # Théâtre du Châtelet
+    zone = ZoneInfo(venue.timezone)
+    series = EventSeries(title=SERIES_TITLE, slug=SERIES_SLUG, description=SERIES_DESCRIPTION)
+    session.add(series)
+    session.flush()
+    day = (now + timedelta(days=5)).astimezone(zone).date()
+    dates = 0
+    while dates < 12:
+        if day.weekday() in (1, 3):  # Tuesday, Thursday
+            starts_at = datetime(day.year, day.month, day.day, 20, 0, tzinfo=zone).astimezone(UTC)
+            event = Event(
+                title=SERIES_TITLE,
+                slug=f"{SERIES_SLUG}-{day.isoformat()}",
+                description=SERIES_DESCRIPTION,
+                category="theatre",
+                venue_id=venue.id or 0,
+                series_id=series.id,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=100),
+                currency="EUR",
+                status=EventStatus.PUBLISHED,
+            )
+            session.add(event)
+            session.flush()
+            created["events"] += 1
+            for position, (name, price, capacity, max_per_order) in enumerate(SERIES_TIERS):
+                session.add(
+                    TicketType(
+                        event_id=event.id or 0,
+                        name=name,
+                        price_minor=price,
+                        capacity=capacity,
+                        max_per_order=max_per_order,
+                        position=position,
+                    )
+                )
+                created["ticket_types"] += 1
+            dates += 1
+        day += timedelta(days=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -23,11 +23,12 @@ from ticketapp.services.catalog.public import (
     get_public_event,
     list_upcoming_events,
 )
+from ticketapp.services.catalog.series import public_dates
 from ticketapp.services.currency.display import DisplayCurrency
 from ticketapp.services.invoicing.tax import tax_label
 from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import CODE_MAX, PromoError
-from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime
+from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime, format_month
 from ticketapp.state.account.auth import current_user
 from ticketapp.state.bounded import SHORT_MAX, clip, known_key
 from ticketapp.state.locale import current_lang, display_currency
@@ -50,7 +51,16 @@ def event_card_view(event: EventSummary, display: DisplayCurrency) -> dict[str, 
         "city": event.city,
         "venue": event.venue_name,
         "category": _category_label(event.category, lang),
-        "date": format_event_datetime(event.starts_at, event.timezone, lang),
+        "date": (
+            translate(
+                lang,
+                "{count} dates from {date}",
+                count=event.date_count,
+                date=format_event_datetime(event.starts_at, event.timezone, lang),
+            )
+            if event.date_count > 1
+            else format_event_datetime(event.starts_at, event.timezone, lang)
+        ),
         "price_from": gettext(lang, "From {price}").format(price=price.format(lang)) if price else "",
         "approx": display.approx(price),
         "image": event.image_url or "",
@@ -107,6 +117,35 @@ def ticket_type_view(
     }
 
 
+def date_picker_view(detail: EventDetail, lang: str) -> list[dict[str, str]]:
+    """The series' dates for the picker: grouped by month (a heading on each month's first), sold-out and
+    cancelled dates marked; the date being shown is "current" (it may have ended: it is then listed alone)."""
+    zone = detail.venue.timezone
+    views: list[dict[str, str]] = []
+    last_month = ""
+    for item in detail.dates:
+        month = format_month(item.starts_at, zone, lang)
+        if item.cancelled:
+            status = gettext(lang, "Cancelled")
+        elif item.sold_out:
+            status = gettext(lang, "Sold out")
+        else:
+            status = ""
+        label = format_event_date_long(item.starts_at, zone, lang)
+        views.append(
+            {
+                "month": month if month != last_month else "",
+                "label": label,
+                "href": f"/events/{item.slug}",
+                "status": status,
+                "current": "yes" if item.slug == detail.slug else "",
+                "aria": f"{label}, {status}" if status else label,
+            }
+        )
+        last_month = month
+    return views
+
+
 class CatalogState(SentWhenUsed, rx.State):
     events: list[dict[str, str]] = []
     loaded: bool = False
@@ -133,6 +172,8 @@ class EventPageState(SentWhenUsed, rx.State):
     is_past: bool = False
     is_cancelled: bool = False
     ticket_types: list[dict[str, str]] = []
+    # A series' dates (month heading on each month's first date), the one shown marked "current".
+    dates: list[dict[str, str]] = []
     quantities: dict[str, str] = {}
     feedback: str = ""
     feedback_is_error: bool = False
@@ -206,6 +247,7 @@ class EventPageState(SentWhenUsed, rx.State):
         self.is_past = detail.is_past
         self.is_cancelled = detail.status == "cancelled"
         self.ticket_types = [ticket_type_view(detail, i, display, offers) for i in range(len(detail.ticket_types))]
+        self.dates = date_picker_view(detail, lang)
         # Keep each picker's choice, bounded by what can be bought now.
         self.quantities = {
             view["id"]: str(max(1, min(_as_int(self.quantities.get(view["id"], "1")) or 1, int(view["max"]))))
@@ -275,6 +317,8 @@ def _event_with_offers(
     """The event (in `lang`) and its offers; with `viewer` (a funnel key), its view is recorded too."""
     detail = get_public_event(session, slug, lang)
     offers = ticket_offers(session, detail.id) if detail else {}
+    if detail is not None and detail.series_id is not None:  # the date picker of a series
+        detail = replace(detail, dates=tuple(public_dates(session, detail.series_id)))
     if detail is not None and viewer is not None:
         event_id = detail.id
         record_quietly(session, lambda s: funnel.record_event_view(s, viewer, event_id))
