@@ -14,6 +14,15 @@ from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.currency import ExchangeRate
 from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.invoice import Invoice, InvoiceBuyer, InvoiceKind, InvoiceLine, InvoiceSequence, InvoiceSettings
+from ticketapp.models.messaging import (
+    Audience,
+    MailOptOut,
+    MailTemplate,
+    Message,
+    MessageRecipient,
+    MessageStatus,
+    TemplateKind,
+)
 from ticketapp.models.order import (
     PAID_STATUSES,
     PENDING_STATUSES,
@@ -59,6 +68,7 @@ __all__ = [
     "AdminAudit",
     "AgentPresence",
     "Answer",
+    "Audience",
     "BlockEntry",
     "BlockKind",
     "CannedReply",
@@ -78,6 +88,11 @@ __all__ = [
     "InvoiceSettings",
     "JobHeartbeat",
     "LoginAttempt",
+    "MailOptOut",
+    "MailTemplate",
+    "Message",
+    "MessageRecipient",
+    "MessageStatus",
     "OAuthIdentity",
     "OneTimeToken",
     "Order",
@@ -108,6 +123,7 @@ __all__ = [
     "SupportChat",
     "SupportMessage",
     "SupportTicket",
+    "TemplateKind",
     "Ticket",
     "TicketStatus",
     "TicketTransfer",

@@ -65,12 +65,12 @@ def offer_duration() -> timedelta:
 
 def mail_context(session: Session, ticket_type_id: int) -> mail.MailContext:
     row = session.exec(
-        select(Event.title, TicketType.name, Venue.timezone)
+        select(Event.title, TicketType.name, Venue.timezone, Event.id)
         .join(TicketType, col(TicketType.event_id) == Event.id)
         .join(Venue, col(Venue.id) == Event.venue_id)
         .where(TicketType.id == ticket_type_id)
     ).one()
-    return mail.MailContext(event_title=row[0], type_name=row[1], timezone=row[2])
+    return mail.MailContext(event_title=row[0], type_name=row[1], timezone=row[2], event_id=row[3] or 0)
 
 
 @dataclass
