@@ -16,7 +16,7 @@ from ticketapp.models import MessageRecipient, MessageStatus, OrderLog, OrderSta
 from ticketapp.services.messaging import messages, templates, unsubscribe
 from ticketapp.services.messaging.messages import Draft, MessageError
 from ticketapp.services.messaging.templates import TemplateError
-from ticketapp.services.orders.mail import send_confirmation, send_refund_notice
+from ticketapp.services.orders.mail import send_confirmation
 from ticketapp.services.orders.refunds import refund_order
 from ticketapp.services.tickets.issuing import issue_tickets
 
@@ -46,7 +46,7 @@ def test_an_unknown_placeholder_is_refused_with_its_name_and_nothing_is_saved(se
 
 def test_the_preview_fills_a_sample_order_and_the_built_in_text_is_the_starting_point(session: Session) -> None:
     event, tt = make_event(session, title="Jazz au parc")
-    order, _ = make_order(session, [(tt, 1)], buyer_name="Zoé Martin")
+    make_order(session, [(tt, 1)], buyer_name="Zoé Martin")
     shown = templates.preview(session, event.id or 0, "reminder", "fr", "{event_title}", "Bonjour {buyer_name}")
     assert shown.subject == "Jazz au parc" and shown.paragraphs == ["Bonjour Zoé Martin"]
     subject, body = templates.built_in(TemplateKind.CONFIRMATION, "fr")
