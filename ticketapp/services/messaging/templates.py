@@ -56,7 +56,7 @@ def _fields(text: str) -> list[str]:
     try:
         return [name for _, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
     except ValueError as broken:
-        raise TemplateError(msgid("A brace is not closed or not opened: write placeholders as {{name}}.")) from broken
+        raise TemplateError(msgid("A brace is not closed or not opened: write placeholders as {name}.")) from broken
 
 
 def validate(kind: str, subject: str, body: str) -> None:
