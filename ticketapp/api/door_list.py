@@ -27,7 +27,7 @@ def _export(request: Request, kind: str) -> Response:
             require_signed_in(session, request, Role.ADMIN)
         except AccessRefusedError:
             return PlainTextResponse("Forbidden", status_code=403)
-        if not raw_event.isdigit() or session.get(Event, int(raw_event)) is None:
+        if not raw_event.isdigit() or len(raw_event) > 9 or session.get(Event, int(raw_event)) is None:
             return PlainTextResponse("Event not found", status_code=404)
         event_id = int(raw_event)
         build: Callable[[Session, int, str, str], str | bytes] = (
