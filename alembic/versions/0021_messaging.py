@@ -1,5 +1,5 @@
 """attendee messaging: mail templates per event and language, scheduled/one-off messages, their
-recipients (once each) and unsubscribed addresses (issue 18)
+recipients (once each), unsubscribed addresses; check-in gates and re-entry (issue 18)
 
 Revision ID: 0021_messaging
 Revises: 0015_waitlist
@@ -86,9 +86,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_mail_opt_out_email", "mail_opt_out", ["email"], unique=True)
+    op.create_table(
+        "checkin_gate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("ticket_type_ids", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(["event_id"], ["event.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_checkin_gate_event_id", "checkin_gate", ["event_id"], unique=False)
+    with op.batch_alter_table("event") as batch:
+        batch.add_column(sa.Column("reentry_allowed", sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table("ticket") as batch:
+        batch.add_column(sa.Column("exited_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ticket") as batch:
+        batch.drop_column("exited_at")
+    with op.batch_alter_table("event") as batch:
+        batch.drop_column("reentry_allowed")
+    op.drop_index("ix_checkin_gate_event_id", table_name="checkin_gate")
+    op.drop_table("checkin_gate")
     op.drop_index("ix_mail_opt_out_email", table_name="mail_opt_out")
     op.drop_table("mail_opt_out")
     op.drop_index("ix_message_recipient_order_id", table_name="message_recipient")

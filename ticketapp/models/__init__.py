@@ -16,6 +16,7 @@ from ticketapp.models.event import Event, EventStatus, TicketType, Venue
 from ticketapp.models.invoice import Invoice, InvoiceBuyer, InvoiceKind, InvoiceLine, InvoiceSequence, InvoiceSettings
 from ticketapp.models.messaging import (
     Audience,
+    CheckinGate,
     MailOptOut,
     MailTemplate,
     Message,
@@ -73,6 +74,7 @@ __all__ = [
     "BlockKind",
     "CannedReply",
     "Cart",
+    "CheckinGate",
     "DiscountKind",
     "DueJob",
     "Event",

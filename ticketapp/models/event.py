@@ -61,6 +61,8 @@ class Event(SQLModel, table=True):
     # Ticket transfers by e-mail: allowed at all, and at most this many times per ticket (None: no cap).
     transfers_allowed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     transfer_limit: int | None = Field(default=None, ge=0)
+    # Door: after a first entry, may a ticket come in again once it was scanned out (services/tickets/checkin)?
+    reentry_allowed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # Unaccented, lower-cased title + description + venue name + city, kept up to
     # date by ticketapp.services.catalog.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

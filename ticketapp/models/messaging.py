@@ -1,12 +1,12 @@
 """Attendee messaging (services/messaging): editable mail templates, scheduled and one-off messages,
-who each message went to, and the addresses that asked for no more non-essential mail."""
+who each message went to, the addresses that asked for no more non-essential mail; and the door's gates."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ticketapp.models.types import UTCDateTime, utcnow
@@ -96,3 +96,14 @@ class MailOptOut(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_column=Column(String(320), unique=True, index=True, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CheckinGate(SQLModel, table=True):
+    """A door of an event and the ticket types that enter there (none listed: every type)."""
+
+    __tablename__ = "checkin_gate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    name: str = Field(max_length=80)
+    ticket_type_ids: list[int] | None = Field(default=None, sa_type=JSON)
