@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tests.e2e.accounts_helpers import PASSWORD, create_user, sign_in_staff, unique_email
 from tests.e2e.conftest import LiveApp
@@ -24,7 +24,7 @@ from tests.factories import add_type, make_event, make_order
 from tests.support_env import smtp_env
 from tests.support_smtp import MailSink
 from ticketapp.db import make_engine
-from ticketapp.models import Event
+from ticketapp.models import Event, Order, Ticket
 
 SHOTS = Path("/tmp/messaging-shots")
 
@@ -230,3 +230,64 @@ def test_the_door_list_is_searched_and_downloaded(admin: Page, live_app: LiveApp
     stranger = admin.context.browser.new_context(base_url=live_app.url).new_page()  # type: ignore[union-attr]
     response = stranger.request.get(f"/api/admin/door-list.csv?event={event.id}")
     assert response.status == 403
+
+
+def test_gates_refuse_the_wrong_ticket_type_and_re_entry_follows_the_events_rule(
+    admin: Page, live_app: LiveApp
+) -> None:
+    buyers = [unique_email("gate") for _ in range(3)]
+    event, _ = _event_with_buyers(live_app.database_url, buyers, names=["Ada Gate", "Bob Gate", "Vic Vip"])
+    engine = make_engine(live_app.database_url)
+    with Session(engine) as session:
+        rows = session.exec(select(Ticket.code, Order.buyer_name).join(Order, col(Order.id) == Ticket.order_id)).all()
+    engine.dispose()
+    code = {name: ticket_code for ticket_code, name in rows if name in ("Ada Gate", "Vic Vip")}
+
+    admin.goto(f"/admin/events/door-list?id={event.id}")
+    gate_form = admin.get_by_role("form", name="New gate")
+    gate_form.get_by_role("button", name="Add gate").click()  # no name: the browser asks for one
+    expect(admin.get_by_role("table", name="Gates")).to_have_count(0)
+    gate_form.get_by_label("Gate name").fill("VIP lounge")
+    gate_form.get_by_label("VIP").check()
+    gate_form.get_by_role("button", name="Add gate").click()
+    expect(admin.get_by_role("status").filter(has_text="Gate VIP lounge added.")).to_be_visible()
+    gate_form = admin.get_by_role("form", name="New gate")
+    gate_form.get_by_label("Gate name").fill("Main door")
+    gate_form.get_by_label("Standard").check()
+    gate_form.get_by_role("button", name="Add gate").click()
+    expect(admin.get_by_role("table", name="Gates").get_by_role("row")).to_have_count(3)
+    _shots(admin, "gates")
+
+    admin.goto("/checkin")
+    admin.get_by_label("Event", exact=True).select_option(str(event.id))
+    expect(admin.get_by_label("Exit scans (people leaving; they may come back in)")).to_have_count(0)  # re-entry off
+    admin.get_by_label("Gate", exact=True).select_option(label="Main door")
+    admin.get_by_label("Ticket code").fill(code["Vic Vip"])
+    admin.get_by_role("button", name="Check in").click()
+    result = admin.get_by_role("status").filter(has_text="Wrong gate")
+    expect(result).to_contain_text("VIP tickets enter at: VIP lounge.")
+    admin.get_by_label("Ticket code").fill(code["Ada Gate"])
+    admin.get_by_role("button", name="Check in").click()
+    expect(admin.get_by_role("status").filter(has_text="Valid: let in")).to_contain_text("Ada Gate")
+    admin.get_by_label("Ticket code").fill(code["Ada Gate"])
+    admin.get_by_role("button", name="Check in").click()
+    expect(admin.get_by_text("Already used")).to_be_visible()  # today's rule: one entry
+
+    admin.goto(f"/admin/events/door-list?id={event.id}")
+    admin.get_by_label("Allow re-entry after an exit scan (otherwise a ticket enters once)").check()
+    expect(admin.get_by_role("status").filter(has_text="Re-entry allowed")).to_be_visible()
+    admin.goto("/checkin")
+    admin.get_by_label("Event", exact=True).select_option(str(event.id))
+    admin.get_by_label("Exit scans (people leaving; they may come back in)").check()
+    admin.get_by_label("Ticket code").fill(code["Ada Gate"])
+    admin.get_by_role("button", name="Record exit").click()
+    expect(admin.get_by_role("status").filter(has_text="Exit recorded")).to_be_visible()
+    admin.get_by_label("Exit scans (people leaving; they may come back in)").uncheck()
+    admin.get_by_label("Ticket code").fill(code["Ada Gate"])
+    admin.get_by_role("button", name="Check in").click()
+    back = admin.get_by_role("status").filter(has_text="Valid: let in")
+    expect(back).to_contain_text("Back in after an exit scan.")
+    admin.get_by_label("Ticket code").fill(code["Ada Gate"])
+    admin.get_by_role("button", name="Check in").click()
+    expect(admin.get_by_text("Already used")).to_be_visible()  # inside: not a second time without an exit
+    _shots(admin, "checkin-reentry")
