@@ -200,7 +200,7 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         if await self._staff() is None:
             self._lock()
             return
-        self.exit_mode = bool(on) and self.reentry_allowed
+        self.exit_mode = on is True and self.reentry_allowed  # a crafted "false" string is not on
         self._clear_result()
 
     async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:

@@ -146,8 +146,9 @@ class AdminDoorListState(SentWhenUsed, Paged, StaffPageState, rx.State):
     async def set_reentry(self, allowed: bool) -> None:
         if await self._staff() is None or not self.found or not self.event_id:
             return
-        await run_db(gates.set_reentry, int(self.event_id), bool(allowed))
-        self.reentry_allowed = bool(allowed)
+        allowed = allowed is True  # only a real tick: a crafted "false" string is not one
+        await run_db(gates.set_reentry, int(self.event_id), allowed)
+        self.reentry_allowed = allowed
         await self._say(
             msgid("Re-entry allowed after an exit scan.") if allowed else msgid("Second entry denied (re-entry off).")
         )
