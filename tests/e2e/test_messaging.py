@@ -274,15 +274,20 @@ def test_gates_refuse_the_wrong_ticket_type_and_re_entry_follows_the_events_rule
     expect(admin.get_by_text("Already used")).to_be_visible()  # today's rule: one entry
 
     admin.goto(f"/admin/events/door-list?id={event.id}")
-    admin.get_by_label("Allow re-entry after an exit scan (otherwise a ticket enters once)").check()
+    reentry = admin.get_by_label("Allow re-entry after an exit scan (otherwise a ticket enters once)")
+    reentry.click()  # the server's answer ticks it
+    expect(reentry).to_be_checked()
     expect(admin.get_by_role("status").filter(has_text="Re-entry allowed")).to_be_visible()
     admin.goto("/checkin")
     admin.get_by_label("Event", exact=True).select_option(str(event.id))
-    admin.get_by_label("Exit scans (people leaving; they may come back in)").check()
+    exits = admin.get_by_label("Exit scans (people leaving; they may come back in)")
+    exits.click()
+    expect(exits).to_be_checked()
     admin.get_by_label("Ticket code").fill(code["Ada Gate"])
     admin.get_by_role("button", name="Record exit").click()
     expect(admin.get_by_role("status").filter(has_text="Exit recorded")).to_be_visible()
-    admin.get_by_label("Exit scans (people leaving; they may come back in)").uncheck()
+    exits.click()
+    expect(exits).not_to_be_checked()
     admin.get_by_label("Ticket code").fill(code["Ada Gate"])
     admin.get_by_role("button", name="Check in").click()
     back = admin.get_by_role("status").filter(has_text="Valid: let in")
