@@ -103,6 +103,7 @@ def _event_picker() -> rx.Component:
             value=CheckinState.event_id,
             on_change=CheckinState.choose_event,
             class_name="language-select",
+            max_width="100%",  # a long event name must not widen the page on a phone
         ),
         spacing="1",
         align="start",
