@@ -20,6 +20,7 @@ from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_RETRYING
 from ticketapp.db import session_scope
 from ticketapp.services import hooks
 from ticketapp.services.booking.checkout import sweep_expired
+from ticketapp.services.messaging import messages as messaging
 from ticketapp.services.ops import metrics
 from ticketapp.services.ops.backup import create_backup, prune_backups, record_good_backup
 from ticketapp.services.orders.fulfilment import after_payment, after_refund, resend_confirmation
@@ -196,3 +197,18 @@ def waiting_list_offers() -> None:
     with session_scope() as session:
         type_ids = waitlist_offers.types_to_offer(session)
     offer_to_waiting_lists.call_local(type_ids)
+
+
+@hooks.on("messaging.send")
+@huey.task(retries=5, retry_delay=30)
+def send_message(message_id: int) -> None:
+    """An organiser's one-off message: its batches, each recipient once (services.messaging.messages)."""
+    with session_scope() as session:
+        messaging.send_all(session, message_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def scheduled_messages() -> None:
+    """Every minute: start the reminders and messages whose moment relative to the event has come."""
+    with session_scope() as session:
+        messaging.send_due(session)

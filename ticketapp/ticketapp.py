@@ -11,8 +11,10 @@ import ticketapp.pages.admin.api_tokens
 import ticketapp.pages.admin.area
 import ticketapp.pages.admin.backups
 import ticketapp.pages.admin.codes
+import ticketapp.pages.admin.door_list
 import ticketapp.pages.admin.events
 import ticketapp.pages.admin.invoicing
+import ticketapp.pages.admin.messaging
 import ticketapp.pages.admin.orders
 import ticketapp.pages.admin.people
 import ticketapp.pages.admin.questions

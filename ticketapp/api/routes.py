@@ -8,6 +8,7 @@ from starlette.types import ASGIApp
 
 from ticketapp.api.admin_export import orders_csv
 from ticketapp.api.checkin import checkin_routes
+from ticketapp.api.door_list import door_list_csv, door_list_pdf
 from ticketapp.api.health import health
 from ticketapp.api.invoices import invoice_routes
 from ticketapp.api.media import media
@@ -19,6 +20,7 @@ from ticketapp.api.stripe_webhook import stripe_webhook
 from ticketapp.api.support import inbound_email
 from ticketapp.api.tax_report import tax_report_csv
 from ticketapp.api.tickets import ticket_routes
+from ticketapp.api.unsubscribe import unsubscribe_page, unsubscribe_post
 from ticketapp.api.v1.app import build_api
 from ticketapp.settings import get_settings
 
@@ -33,6 +35,10 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
             Route("/api/admin/orders.csv", orders_csv, methods=["GET"]),
             Route("/api/admin/tax-report.csv", tax_report_csv, methods=["GET"]),
+            Route("/api/admin/door-list.csv", door_list_csv, methods=["GET"]),
+            Route("/api/admin/door-list.pdf", door_list_pdf, methods=["GET"]),
+            Route("/api/unsubscribe", unsubscribe_page, methods=["GET"]),
+            Route("/api/unsubscribe", unsubscribe_post, methods=["POST"]),
             Route("/media/{name}", media, methods=["GET"]),
             *checkin_routes(),
             *ticket_routes(),

@@ -14,6 +14,16 @@ from ticketapp.models.cart import Cart, Hold
 from ticketapp.models.currency import ExchangeRate
 from ticketapp.models.event import Event, EventSeries, EventStatus, TicketType, Venue
 from ticketapp.models.invoice import Invoice, InvoiceBuyer, InvoiceKind, InvoiceLine, InvoiceSequence, InvoiceSettings
+from ticketapp.models.messaging import (
+    Audience,
+    CheckinGate,
+    MailOptOut,
+    MailTemplate,
+    Message,
+    MessageRecipient,
+    MessageStatus,
+    TemplateKind,
+)
 from ticketapp.models.order import (
     PAID_STATUSES,
     PENDING_STATUSES,
@@ -60,10 +70,12 @@ __all__ = [
     "AgentPresence",
     "Answer",
     "ApiIdempotencyKey",
+    "Audience",
     "BlockEntry",
     "BlockKind",
     "CannedReply",
     "Cart",
+    "CheckinGate",
     "DiscountKind",
     "DueJob",
     "Event",
@@ -80,6 +92,11 @@ __all__ = [
     "InvoiceSettings",
     "JobHeartbeat",
     "LoginAttempt",
+    "MailOptOut",
+    "MailTemplate",
+    "Message",
+    "MessageRecipient",
+    "MessageStatus",
     "OAuthIdentity",
     "OneTimeToken",
     "Order",
@@ -110,6 +127,7 @@ __all__ = [
     "SupportChat",
     "SupportMessage",
     "SupportTicket",
+    "TemplateKind",
     "Ticket",
     "TicketStatus",
     "TicketTransfer",

@@ -86,6 +86,8 @@ class Event(SQLModel, table=True):
     # row itself (no join on the event page or search), falling back to the main text field by field.
     main_language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
     translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=TRANSLATIONS)
+    # Door: after a first entry, may a ticket come in again once it was scanned out (services/tickets/checkin)?
+    reentry_allowed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # Unaccented, lower-cased title + description + venue name + city, kept up to
     # date by ticketapp.services.catalog.search (a flush hook); indexed for substring search.
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

@@ -27,6 +27,8 @@ class Ticket(SQLModel, table=True):
     status: str = Field(default=TicketStatus.VALID, max_length=16)
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     checked_in_by: int | None = Field(default=None, foreign_key="user_account.id")
+    # Scanned out at the door (re-entry): set by an exit scan, cleared when the ticket comes in again.
+    exited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # After a transfer (services/orders/transfers.py) the ticket belongs to its new holder, not the
     # order's buyer: their e-mail, and their account when one has that e-mail.

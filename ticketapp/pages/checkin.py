@@ -18,6 +18,9 @@ RESULT_STYLES = {
     "wrong_event": ("calendar-x", "#5b21b6"),
     "forged": ("shield-alert", "#111111"),
     "unknown": ("circle-help", "#374151"),
+    "wrong_gate": ("door-closed", "#7c2d12"),
+    "exited": ("log-out", "#1e3a8a"),
+    "not_inside": ("circle-help", "#374151"),
 }
 
 
@@ -100,9 +103,51 @@ def _event_picker() -> rx.Component:
             value=CheckinState.event_id,
             on_change=CheckinState.choose_event,
             class_name="language-select",
+            max_width="100%",  # a long event name must not widen the page on a phone
         ),
         spacing="1",
         align="start",
+        width="100%",
+    )
+
+
+def _gate_picker() -> rx.Component:
+    """Which gate this door is (its ticket types only), and entry or exit scans when re-entry is allowed."""
+    return rx.vstack(
+        rx.cond(
+            CheckinState.gates.length() > 0,
+            rx.vstack(
+                rx.el.label(t("Gate"), html_for="checkin-gate"),
+                rx.el.select(
+                    rx.el.option(t("Any gate"), value=""),
+                    rx.foreach(CheckinState.gates, lambda g: rx.el.option(g["name"], value=g["id"])),
+                    id="checkin-gate",
+                    value=CheckinState.gate_id,
+                    on_change=CheckinState.choose_gate,
+                    class_name="language-select",
+                ),
+                spacing="1",
+                align="start",
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            CheckinState.reentry_allowed,
+            rx.el.label(
+                rx.el.input(
+                    type="checkbox",
+                    id="checkin-exit",
+                    checked=CheckinState.exit_mode,
+                    on_change=CheckinState.set_exit_mode,
+                    style={"width": "1.5rem", "height": "1.5rem"},
+                ),
+                " ",
+                t("Exit scans (people leaving; they may come back in)"),
+                html_for="checkin-exit",
+                style={"display": "flex", "gap": "0.5rem", "alignItems": "center"},
+            ),
+        ),
+        spacing="2",
         width="100%",
     )
 
@@ -141,7 +186,7 @@ def _code_form() -> rx.Component:
                     aria_describedby="checkin-code-hint",
                     size="3",
                 ),
-                rx.button(t("Check in"), type="submit", size="3"),
+                rx.button(rx.cond(CheckinState.exit_mode, t("Record exit"), t("Check in")), type="submit", size="3"),
             ),
             spacing="1",
             align="start",
@@ -182,7 +227,10 @@ def _door() -> rx.Component:
             spacing="3",
         ),
         _event_picker(),
-        rx.cond(CheckinState.event_id != "", rx.vstack(_counter(), _camera(), _code_form(), _result(), width="100%")),
+        rx.cond(
+            CheckinState.event_id != "",
+            rx.vstack(_gate_picker(), _counter(), _camera(), _code_form(), _result(), width="100%"),
+        ),
         spacing="4",
         width="100%",
     )

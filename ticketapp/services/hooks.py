@@ -24,6 +24,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "mail.queued": frozenset({"payload"}),  # deliver one mail (SMTP or outbox)
     "support.reply_sent": frozenset({"message_id"}),  # e-mail an agent's reply to the customer
     "waitlist.seats_back": frozenset({"ticket_type_ids"}),  # offer freed seats to the waiting lists
+    "messaging.send": frozenset({"message_id"}),  # send a started message's batches
 }
 
 Subscriber = TypeVar("Subscriber", bound=Callable[..., Any])

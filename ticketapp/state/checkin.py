@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import msgid, translate
-from ticketapp.models import Role
+from ticketapp.models import Event, Role
 from ticketapp.services.accounts.access import Viewer
 from ticketapp.services.questions import answers as questions
 from ticketapp.services.shared import bus
@@ -27,6 +27,7 @@ from ticketapp.services.tickets.checkin import (
     ScanResult,
     checkin_counter,
     checkin_events,
+    event_gates,
     scan,
 )
 from ticketapp.services.tickets.staff_tokens import viewer_for_staff_token
@@ -47,6 +48,9 @@ OUTCOME_TITLES = {
     ScanOutcome.WRONG_EVENT: msgid("Wrong event"),
     ScanOutcome.FORGED: msgid("Forged: not a genuine ticket"),
     ScanOutcome.UNKNOWN: msgid("Unknown code"),
+    ScanOutcome.WRONG_GATE: msgid("Wrong gate: not this door"),
+    ScanOutcome.EXITED: msgid("Exit recorded: may come back in"),
+    ScanOutcome.NOT_INSIDE: msgid("Not inside: no exit to record"),
 }
 
 
@@ -57,7 +61,14 @@ def _event_option(event: CheckinEvent, lang: str) -> dict[str, str]:
 
 def _result_detail(result: ScanResult, timezone: str, lang: str) -> str:
     if result.outcome == ScanOutcome.VALID:
-        return f"{result.attendee_name or ''} · {result.ticket_type or ''} · {result.ticket_code}"
+        again = " · " + translate(lang, "Back in after an exit scan.") if result.reentry else ""
+        return f"{result.attendee_name or ''} · {result.ticket_type or ''} · {result.ticket_code}{again}"
+    if result.outcome == ScanOutcome.WRONG_GATE:
+        if not result.gates:
+            return translate(lang, "{type} tickets do not enter at this gate.", type=result.ticket_type or "")
+        return translate(
+            lang, "{type} tickets enter at: {gates}.", type=result.ticket_type or "", gates=", ".join(result.gates)
+        )
     if result.outcome == ScanOutcome.ALREADY_USED and result.checked_in_at is not None:
         when = format_event_datetime(result.checked_in_at, timezone, lang)
         staff = result.checked_in_by or translate(lang, "unknown staff member")
@@ -71,8 +82,18 @@ def _result_detail(result: ScanResult, timezone: str, lang: str) -> str:
     return f"{result.attendee_name or ''} · {result.ticket_type or ''}"
 
 
-def _scan_for_event(session: Session, event_id: int, scanned: str, staff_id: int) -> ScanResult:
-    return scan(session, event_id, scanned, staff_id, public_key(get_signing_key()))
+def _scan_for_event(
+    session: Session, event_id: int, scanned: str, staff_id: int, gate_id: int | None, exit_scan: bool
+) -> ScanResult:
+    key = public_key(get_signing_key())
+    return scan(session, event_id, scanned, staff_id, key, gate_id=gate_id, exit_scan=exit_scan)
+
+
+def _door_setup(session: Session, event_id: int) -> tuple[list[dict[str, str]], bool]:
+    """The event's gates (id, name) and whether it lets people back in after an exit scan."""
+    event = session.get(Event, event_id)
+    found = [{"id": str(gate.id), "name": gate.name} for gate in event_gates(session, event_id)]
+    return found, bool(event and event.reentry_allowed)
 
 
 class CheckinState(SentWhenUsed, StaffPageState, rx.State):
@@ -90,6 +111,10 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
     sold: int = 0
     camera_on: bool = False
     camera_status: str = ""
+    gates: list[dict[str, str]] = []  # the chosen event's gates
+    gate_id: str = ""  # "" = any gate
+    reentry_allowed: bool = False
+    exit_mode: bool = False  # scans record exits (only when the event allows re-entry)
     _staff_token: str = ""
     _event_timezones: dict[str, str] = {}
     _last_camera_text: str = ""
@@ -110,6 +135,7 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         self.forbidden, self.staff_name, self._staff_token = True, "", ""
         self.camera_on, self.camera_status = False, ""
         self.events, self.event_id = [], ""
+        self.gates, self.gate_id, self.reentry_allowed, self.exit_mode = [], "", False, False
         self._clear_result()
 
     def _clear_result(self) -> None:
@@ -155,7 +181,27 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
         self._last_camera_text = ""  # the same ticket may be shown again for the new event
         # Live counter: other doors scan too, so follow this event's check-ins while it stays chosen.
         live.follow(self, bus.checkin_topic(int(event_id)))
+        self.gates, self.reentry_allowed = await run_db(_door_setup, int(event_id))
+        self.gate_id, self.exit_mode = "", False
         await self._refresh_counter()
+
+    @rx.event
+    async def choose_gate(self, gate_id: str) -> None:
+        """The gate this door is: its ticket types only ("" = any gate)."""
+        if await self._staff() is None:
+            self._lock()
+            return
+        if gate_id == "" or gate_id in {gate["id"] for gate in self.gates}:
+            self.gate_id = gate_id
+            self._clear_result()
+
+    @rx.event
+    async def set_exit_mode(self, on: bool) -> None:
+        if await self._staff() is None:
+            self._lock()
+            return
+        self.exit_mode = on is True and self.reentry_allowed  # a crafted "false" string is not on
+        self._clear_result()
 
     async def _on_fact(self, topic: str, payload: dict[str, Any]) -> None:
         """Someone was let in at a door of the chosen event (state/live.py)."""
@@ -178,7 +224,9 @@ class CheckinState(SentWhenUsed, StaffPageState, rx.State):
             await self._say(msgid("Choose an event first."), error=True)
             return
         try:
-            result = await run_db(_scan_for_event, int(self.event_id), scanned, staff.id)
+            gate = int(self.gate_id) if self.gate_id.isdigit() else None
+            exit_scan = self.exit_mode and self.reentry_allowed
+            result = await run_db(_scan_for_event, int(self.event_id), scanned, staff.id, gate, exit_scan)
         except EmptyScanError:
             self._clear_result()
             await self._say(msgid("Type a ticket code."), error=True)

@@ -53,6 +53,8 @@ def _actions(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.hstack(
         rx.link(t("Edit"), href="/admin/events/edit?id=" + row["id"]),
         rx.link(t("Questions"), href="/admin/events/questions?id=" + row["id"]),
+        rx.link(t("Messages"), href="/admin/events/messages?id=" + row["id"]),
+        rx.link(t("Door list"), href="/admin/events/door-list?id=" + row["id"]),
         rx.cond(
             row["status"] == "draft",
             shell.small_button(t("Publish"), AdminEventsState.publish(row["id"])),
@@ -411,6 +413,8 @@ def _publication() -> rx.Component:
                 shell.small_button(t("Unpublish"), AdminEventFormState.unpublish),
             ),
             rx.link(t("Checkout questions"), href="/admin/events/questions?id=" + AdminEventFormState.event_id),
+            rx.link(t("E-mails and messages"), href="/admin/events/messages?id=" + AdminEventFormState.event_id),
+            rx.link(t("Door list"), href="/admin/events/door-list?id=" + AdminEventFormState.event_id),
             align="center",
             wrap="wrap",
             spacing="3",

@@ -26,6 +26,7 @@ from ticketapp.services.invoicing.links import invoice_path
 from ticketapp.services.invoicing.numbering import current_invoice
 from ticketapp.services.invoicing.pdf import invoice_pdf
 from ticketapp.services.invoicing.tax import paid_label
+from ticketapp.services.messaging import templates
 from ticketapp.services.orders import lifecycle
 from ticketapp.services.orders.summary import OrderSummary, summarize_order
 from ticketapp.services.shared.calendar import event_ics
@@ -184,7 +185,12 @@ def promo_line(summary: OrderSummary, lang: str) -> str:
 
 
 def confirmation_body(
-    summary: OrderSummary, order_url: str, links: list[TicketLink], lang: str, attached: bool
+    summary: OrderSummary,
+    order_url: str,
+    links: list[TicketLink],
+    lang: str,
+    attached: bool,
+    custom: templates.Custom | None = None,
 ) -> MailBody:
     """Text and HTML of the payment confirmation (already localized)."""
     greeting = translate(lang, "Hello {name},", name=summary.buyer_name)
@@ -197,8 +203,7 @@ def confirmation_body(
     )
     ticket_links = [MailLink(link.code, link.label, link.url) for link in links if not link.void]
     blocks = [
-        paragraph(greeting),
-        paragraph(intro),
+        *templates.blocks_or(custom, [paragraph(greeting), paragraph(intro)]),
         bullets(_summary_lines(summary, lang)),
         paragraph(total, strong=True),
         paragraph(tickets_note),
@@ -246,10 +251,13 @@ def send_confirmation(session: Session, order_id: int, pdf_path: Path | None, *,
     assert summary is not None  # noqa: S101  (the order was just locked)
     with serving(order.origin):  # sent by the job worker: links to the host the buyer ordered on
         links = ticket_links(session, order)
-        body = confirmation_body(summary, status_url(order), links, lang, attached=attachment is not None)
+        custom = _custom(session, order, templates.TemplateKind.CONFIRMATION, lang)
+        body = confirmation_body(
+            summary, status_url(order), links, lang, attached=attachment is not None, custom=custom
+        )
         attachments = ([attachment] if attachment else []) + invoice_attachments(session, order)
         attachments += calendar_attachments(session, order)
-    subject = translate(lang, "Your tickets for order {code}", code=order.code)
+    subject = custom.subject if custom else translate(lang, "Your tickets for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html, attachments)
     return True
 
@@ -305,13 +313,31 @@ def send_bank_transfer_details(session: Session, order_id: int) -> bool:
     return True
 
 
-def refund_body(order: Order, refund: Refund, links: list[TicketLink], order_url: str, lang: str) -> MailBody:
+def _custom(session: Session, order: Order, kind: str, lang: str, **extra: str) -> templates.Custom | None:
+    """The event's template for this order mail, filled with the order's values (None: the built-in text)."""
+    from ticketapp.services.orders.payments import status_url
+
+    events = _order_events(session, order)
+    if not events:
+        return None
+    values = {"buyer_name": order.buyer_name, "order_code": order.code, "order_link": status_url(order), **extra}
+    return templates.customise(session, kind, events[0][0].id, lang, values)
+
+
+def refund_body(
+    order: Order,
+    refund: Refund,
+    links: list[TicketLink],
+    order_url: str,
+    lang: str,
+    custom: templates.Custom | None = None,
+) -> MailBody:
     greeting = translate(lang, "Hello {name},", name=order.buyer_name)
     amount = format_money(Money(refund.amount_minor, refund.currency), lang)
     intro = translate(lang, "We have refunded {amount} for your order {code}.", amount=amount, code=order.code)
     delay = gettext(lang, "The money goes back to the payment method you used; banks may take a few days.")
     void_codes = [f"{link.code} ({link.label})" for link in links if link.void]
-    blocks = [paragraph(greeting), paragraph(intro), paragraph(delay)]
+    blocks = templates.blocks_or(custom, [paragraph(greeting), paragraph(intro), paragraph(delay)])
     if void_codes:
         blocks.append(bullets(void_codes, title=gettext(lang, "These tickets are no longer valid:")))
     blocks.append(button(gettext(lang, "View my order"), order_url))
@@ -329,8 +355,10 @@ def send_refund_notice(session: Session, order_id: int, refund_id: int) -> bool:
     if order is None:
         return False
     lang = normalize_locale(order.locale)
-    with serving(order.origin):
-        body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang)
-    subject = translate(lang, "Refund for order {code}", code=order.code)
+    amount = format_money(Money(refund.amount_minor, refund.currency), lang)
+    with serving(order.origin):  # the template's {order_link} too
+        custom = _custom(session, order, templates.TemplateKind.REFUND, lang, refund_amount=amount)
+        body = refund_body(order, refund, ticket_links(session, order), status_url(order), lang, custom)
+    subject = custom.subject if custom else translate(lang, "Refund for order {code}", code=order.code)
     queue_mail(session, order.buyer_email, subject, body.text, body.html)
     return True

@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ticketapp.i18n import gettext, normalize_locale, translate
-from ticketapp.models import Order, RefundRequest, Ticket
+from ticketapp.models import Order, RefundRequest, TemplateKind, Ticket
+from ticketapp.services.messaging import templates
 from ticketapp.services.orders.providers.base import status_url
 from ticketapp.services.shared.mail import button, paragraph, queue_mail, render
 from ticketapp.services.shared.money import Money, format_money
@@ -58,9 +59,19 @@ def queue_request_denied(session: Session, order: Order, request: RefundRequest)
 
 
 def queue_transfer_offer(
-    session: Session, to_name: str, to_email: str, from_name: str, event_title: str, accept_url: str, lang: str
+    session: Session,
+    to_name: str,
+    to_email: str,
+    from_name: str,
+    event_title: str,
+    accept_url: str,
+    lang: str,
+    *,
+    event_id: int | None = None,
 ) -> None:
-    blocks = [
+    values = {"recipient_name": to_name, "sender_name": from_name}
+    custom = templates.customise(session, TemplateKind.TRANSFER, event_id, lang, values)
+    opening = [
         paragraph(translate(lang, "Hello {name},", name=to_name)),
         paragraph(
             translate(
@@ -71,11 +82,18 @@ def queue_transfer_offer(
                 event=event_title,
             )
         ),
+    ]
+    blocks = [
+        *templates.blocks_or(custom, opening),
         button(gettext(lang, "Accept the ticket"), accept_url),
         paragraph(gettext(lang, "The link works once. If you do not want the ticket, ignore this e-mail.")),
     ]
     body = render(blocks, lang)
-    subject = translate(lang, "A ticket for {event} from {sender}", event=event_title, sender=from_name)
+    subject = (
+        custom.subject
+        if custom
+        else translate(lang, "A ticket for {event} from {sender}", event=event_title, sender=from_name)
+    )
     queue_mail(session, to_email, subject, body.text, body.html)
 
 

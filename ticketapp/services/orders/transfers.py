@@ -187,7 +187,7 @@ def offer(
     lifecycle.note(session, holding.order.id or 0, f"ticket {holding.ticket.code} offered to {email}", actor_id=user_id)
     url = get_settings().base_url + accept_path(transfer.id or 0)
     self_service_mail.queue_transfer_offer(
-        session, name, email, holding.holder_name, holding.event.title, url, lang
+        session, name, email, holding.holder_name, holding.event.title, url, lang, event_id=holding.event.id
     )  # commits the offer, its note and its mail
     return transfer
 

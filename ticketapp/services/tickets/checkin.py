@@ -8,7 +8,7 @@ the database decides which of two simultaneous scans wins, never Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from ticketapp.models import (
     VOID_STATUSES,
+    CheckinGate,
     Event,
     EventStatus,
     Order,
@@ -48,6 +49,9 @@ class ScanOutcome(StrEnum):
     WRONG_EVENT = "wrong_event"
     FORGED = "forged"
     UNKNOWN = "unknown"  # a typed code that matches no ticket
+    WRONG_GATE = "wrong_gate"  # this ticket type does not enter at the door's gate
+    EXITED = "exited"  # an exit scan: the holder may come back in (the event allows re-entry)
+    NOT_INSIDE = "not_inside"  # an exit scan of a ticket that is not in
 
 
 class EmptyScanError(ValueError):
@@ -62,6 +66,8 @@ class ScanResult:
     ticket_type: str | None = None
     checked_in_at: datetime | None = None
     checked_in_by: str | None = None
+    gates: tuple[str, ...] = ()  # WRONG_GATE: the gates where this ticket type does enter
+    reentry: bool = False  # VALID: back in after an exit scan
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -129,6 +135,47 @@ def _admit(session: Session, ticket_id: int, staff_user_id: int | None, now: dat
     return int(result.rowcount) == 1
 
 
+def gate_admits(gate: CheckinGate, ticket_type_id: int) -> bool:
+    return not gate.ticket_type_ids or ticket_type_id in gate.ticket_type_ids
+
+
+def event_gates(session: Session, event_id: int) -> list[CheckinGate]:
+    return list(session.exec(select(CheckinGate).where(CheckinGate.event_id == event_id).order_by(col(CheckinGate.id))))
+
+
+def _wrong_gate(session: Session, ticket: Ticket) -> ScanResult:
+    ticket_type = session.get(TicketType, ticket.ticket_type_id)
+    event_id = ticket_type.event_id if ticket_type else 0
+    where = tuple(g.name for g in event_gates(session, event_id) if gate_admits(g, ticket.ticket_type_id))
+    return replace(_result(session, ScanOutcome.WRONG_GATE, ticket), gates=where)
+
+
+def _exit(session: Session, ticket_id: int, now: datetime) -> bool:
+    """Scanned out if and only if it is in (came in, not out since); the database decides between two scans."""
+    statement = (
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.checked_in_at).is_not(None), col(Ticket.exited_at).is_(None))
+        .values(exited_at=now)
+    )
+    result = session.exec(statement)
+    session.commit()
+    return int(result.rowcount) == 1
+
+
+def _come_back(session: Session, ticket_id: int, staff_user_id: int | None) -> bool:
+    """In again after an exit scan: only one of two simultaneous scans clears the exit."""
+    statement = (
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id, col(Ticket.exited_at).is_not(None), col(Ticket.status) == TicketStatus.VALID
+        )
+        .values(exited_at=None, checked_in_by=staff_user_id)
+    )
+    result = session.exec(statement)
+    session.commit()
+    return int(result.rowcount) == 1
+
+
 def scan(
     session: Session,
     event_id: int,
@@ -136,8 +183,14 @@ def scan(
     staff_user_id: int | None,
     key: SigningKey,
     now: datetime | None = None,
+    *,
+    gate_id: int | None = None,
+    exit_scan: bool = False,
 ) -> ScanResult:
-    """Check a QR token or typed code in for `event_id`; admits at most once."""
+    """Check a QR token or typed code in (or out, `exit_scan`) for `event_id` at a gate (None: any).
+
+    A ticket is admitted once; when the event allows re-entry, again after each exit scan.
+    """
     text = scanned.strip()
     if not text or len(text) > MAX_SCAN_LENGTH:
         raise EmptyScanError("scan a QR code or type a ticket code")
@@ -152,11 +205,23 @@ def scan(
     if _is_void(session, ticket):
         return _result(session, ScanOutcome.VOID, ticket)
     assert ticket.id is not None  # noqa: S101
+    if gate_id is not None:
+        gate = session.get(CheckinGate, gate_id)
+        if gate is None or gate.event_id != event_id or not gate_admits(gate, ticket.ticket_type_id):
+            return _wrong_gate(session, ticket)
+    if exit_scan:
+        outcome = ScanOutcome.EXITED if _exit(session, ticket.id, now) else ScanOutcome.NOT_INSIDE
+        session.refresh(ticket)
+        return _result(session, outcome, ticket)
     admitted = _admit(session, ticket.id, staff_user_id, now)
+    event = session.get(Event, event_id)
+    back = (
+        not admitted and event is not None and event.reentry_allowed and _come_back(session, ticket.id, staff_user_id)
+    )
     session.refresh(ticket)  # the winner's time and staff member, as stored
-    if admitted:
+    if admitted or back:
         bus.publish(bus.checkin_topic(event_id))  # every door's counter for the event
-        return _result(session, ScanOutcome.VALID, ticket)
+        return replace(_result(session, ScanOutcome.VALID, ticket), reentry=back)
     outcome = ScanOutcome.VOID if ticket.status == TicketStatus.VOID else ScanOutcome.ALREADY_USED
     return _result(session, outcome, ticket)
 

@@ -13,6 +13,8 @@ from typing import Any
 from sqlmodel import Session
 
 from ticketapp.i18n import gettext, translate
+from ticketapp.models import TemplateKind
+from ticketapp.services.messaging import templates
 from ticketapp.services.shared.dates import format_event_datetime
 from ticketapp.services.shared.mail import compose, record_mail
 from ticketapp.services.shared.signing import sign
@@ -29,6 +31,7 @@ class MailContext:
     event_title: str
     type_name: str
     timezone: str
+    event_id: int = 0
 
 
 def confirm_value(entry_id: int, email: str) -> str:
@@ -87,26 +90,37 @@ def record_offer_mail(
     offered_at: datetime,
     until: datetime,
 ) -> dict[str, Any]:
+    until_text = format_event_datetime(until, about.timezone, lang)
+    custom = templates.customise(
+        session,
+        TemplateKind.WAITLIST_OFFER,
+        about.event_id,
+        lang,
+        {"ticket_type": about.type_name, "quantity": str(quantity), "offer_until": until_text},
+    )
+    built_in = [
+        translate(
+            lang,
+            "Good news: {quantity} × {type} for {event} are reserved for you until {until}.",
+            quantity=quantity,
+            type=about.type_name,
+            event=about.event_title,
+            until=until_text,
+        ),
+        gettext(
+            lang,
+            "Open the link below to put them in your cart and pay. The link works once; "
+            "after that time the seats go to the next person in line.",
+        ),
+    ]
     body = compose(
-        [
-            translate(
-                lang,
-                "Good news: {quantity} × {type} for {event} are reserved for you until {until}.",
-                quantity=quantity,
-                type=about.type_name,
-                event=about.event_title,
-                until=format_event_datetime(until, about.timezone, lang),
-            ),
-            gettext(
-                lang,
-                "Open the link below to put them in your cart and pay. The link works once; "
-                "after that time the seats go to the next person in line.",
-            ),
-        ],
+        custom.paragraphs if custom else built_in,
         lang=lang,
         link_label=gettext(lang, "Get my tickets"),
         link_url=offer_url(entry_id, offered_at),
         footer_text=_footer(lang),
     )
-    subject = translate(lang, "Tickets are waiting for you: {event}", event=about.event_title)
+    subject = (
+        custom.subject if custom else translate(lang, "Tickets are waiting for you: {event}", event=about.event_title)
+    )
     return record_mail(session, email, subject, body.text, body.html)

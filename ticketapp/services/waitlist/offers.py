@@ -72,7 +72,12 @@ def mail_context(session: Session, ticket_type_id: int, lang: str = "en") -> mai
         .join(Venue, col(Venue.id) == Event.venue_id)
         .where(TicketType.id == ticket_type_id)
     ).one()
-    return mail.MailContext(event_title=event_title(event, lang), type_name=type_name(ticket_type, lang), timezone=zone)
+    return mail.MailContext(
+        event_title=event_title(event, lang),
+        type_name=type_name(ticket_type, lang),
+        timezone=zone,
+        event_id=event.id or 0,
+    )
 
 
 @dataclass
