@@ -24,6 +24,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "mail.queued": frozenset({"payload"}),  # deliver one mail (SMTP or outbox)
     "support.reply_sent": frozenset({"message_id"}),  # e-mail an agent's reply to the customer
     "waitlist.seats_back": frozenset({"ticket_type_ids"}),  # offer freed seats to the waiting lists
+    "webhooks.due": frozenset(),  # outgoing webhook deliveries were recorded: send what is due
 }
 
 Subscriber = TypeVar("Subscriber", bound=Callable[..., Any])
