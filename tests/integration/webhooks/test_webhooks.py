@@ -33,12 +33,14 @@ def _doc_verifier() -> Any:
     """The receiver's verification snippet from docs/webhooks.md, run as a receiver would paste it."""
     snippet = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)[0]
     scope: dict[str, Any] = {}
-    exec(snippet, scope)  # noqa: S102  (our own documentation)
+    exec(snippet, scope)
     return scope["verify_webhook"]
 
 
 def _endpoint(session: Session, receiver: Receiver, organiser: User, *types: str) -> tuple[WebhookEndpoint, str]:
-    return admin.create_endpoint(session, receiver.url, list(types) or ["order.placed"], "CRM", actor_id=organiser.id or 0)
+    return admin.create_endpoint(
+        session, receiver.url, list(types) or ["order.placed"], "CRM", actor_id=organiser.id or 0
+    )
 
 
 def _deliveries(session: Session) -> list[WebhookDelivery]:
@@ -121,7 +123,9 @@ def test_failures_are_retried_on_the_schedule_for_three_days_then_the_endpoint_i
     assert (row.status, row.attempts, row.response_status) == ("failed", 10, 500)
     session.refresh(endpoint)
     assert not endpoint.enabled and "10 attempts" in endpoint.disabled_reason
-    mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in get_settings().outbox_dir.glob("*.eml")]
+    mails = [
+        BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in get_settings().outbox_dir.glob("*.eml")
+    ]
     notice = [
         m
         for m in mails

@@ -88,7 +88,7 @@ def _claim(session: Session, delivery_id: int, now: datetime, hold: timedelta) -
         .where(col(WebhookDelivery.id) == delivery_id, col(WebhookDelivery.status) == PENDING)
         .where(col(WebhookDelivery.next_at) <= now)
         .where(or_(col(WebhookDelivery.claimed_until).is_(None), col(WebhookDelivery.claimed_until) <= now))
-        .values(claimed_until=now + hold)
+        .values(claimed_until=now + hold, attempts=col(WebhookDelivery.attempts) + 1)  # a try, even if it dies
     )
     session.commit()
     return bool(taken.rowcount)
@@ -122,7 +122,6 @@ def send_one(session: Session, delivery_id: int, *, now: datetime | None = None,
 def _record(
     session: Session, delivery: WebhookDelivery, endpoint: WebhookEndpoint, answer: Answer, now: datetime
 ) -> str:
-    delivery.attempts += 1
     delivery.last_attempt_at = now
     delivery.response_status = answer.status
     delivery.response_excerpt = answer.excerpt[:EXCERPT]
