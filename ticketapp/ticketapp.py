@@ -19,6 +19,7 @@ import ticketapp.pages.admin.rates
 import ticketapp.pages.admin.refunds
 import ticketapp.pages.admin.risk
 import ticketapp.pages.admin.waitlist
+import ticketapp.pages.admin.webhooks
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart
 import ticketapp.pages.shop.checkout

@@ -46,6 +46,7 @@ ADMIN_AREAS = [
     (msgid("Refund requests"), "/admin/refunds"),
     (msgid("Block lists"), "/admin/blocks"),
     (msgid("Security"), "/admin/security"),
+    (msgid("Webhooks"), "/admin/webhooks"),
 ]
 # The pages agents work in (admins too).
 AGENT_AREAS = [(msgid("Agent panel"), "/agent"), (msgid("Check-in"), "/checkin")]

@@ -154,19 +154,18 @@ def list_endpoints(session: Session) -> list[EndpointRow]:
     ]
 
 
-def deliveries(session: Session, endpoint_id: int, page: int = 1) -> tuple[list[DeliveryRow], int]:
-    """One page of an endpoint's delivery log, newest first, and the number of pages."""
+def deliveries(session: Session, endpoint_id: int, page: int = 0) -> tuple[list[DeliveryRow], int]:
+    """One page (from 0) of an endpoint's delivery log, newest first, and how many rows it has in all."""
     _get(session, endpoint_id)
     total = session.exec(
         select(func.count()).select_from(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
     ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
+    page = min(max(0, page), max(0, (total - 1) // PAGE_SIZE))
     rows = session.exec(
         select(WebhookDelivery)
         .where(WebhookDelivery.endpoint_id == endpoint_id)
         .order_by(col(WebhookDelivery.id).desc())
-        .offset((page - 1) * PAGE_SIZE)
+        .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
     return [
@@ -184,7 +183,7 @@ def deliveries(session: Session, endpoint_id: int, page: int = 1) -> tuple[list[
             payload=d.payload,
         )
         for d in rows
-    ], pages
+    ], total
 
 
 def replay(session: Session, delivery_id: int, *, actor_id: int, now: datetime | None = None) -> WebhookDelivery:
