@@ -133,7 +133,7 @@ def _delivery_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.td(
             rx.el.details(
                 rx.el.summary(rx.el.code(row["event_id"])),
-                rx.el.p(t("Last try:"), " ", row["last"], rx.cond(row["next"] != "", " · " + row["next"])),
+                rx.el.p(t("Last try:"), " ", row["last"], rx.cond(row["next"] != "", " · " + row["next"], "")),
                 rx.el.pre(row["payload"], style={"white_space": "pre-wrap", "word_break": "break-all"}),
                 rx.el.p(t("Response:"), " ", row["excerpt"]),
             )
@@ -176,6 +176,60 @@ def _log() -> rx.Component:
     )
 
 
+def _site_row(origin: rx.Var[str]) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.el.code(origin),
+            shell.confirm_button(
+                t("Remove"), t("Stop this site from embedding the widget?"), origin, S.remove_site(origin)
+            ),
+            align="center",
+            spacing="3",
+        )
+    )
+
+
+def _widget() -> rx.Component:
+    return rx.el.section(
+        rx.heading(t("Embeddable widget"), as_="h2", size="5"),
+        rx.text(
+            t("Paste this on your site to sell an event's tickets there (replace the event's address name):"),
+        ),
+        rx.el.pre(
+            '<script src="' + S.shop_url + '/widget/v1/ticketapp.js" data-event="EVENT-SLUG" async></script>',
+            style={"white_space": "pre-wrap", "word_break": "break-all"},
+        ),
+        rx.text(t("Only the sites listed here may show the widget; see the README for its CSS variables."), size="2"),
+        rx.cond(
+            S.widget_sites.length() > 0,
+            rx.el.ul(rx.foreach(S.widget_sites, _site_row), aria_label=t("Sites allowed to embed the widget")),
+            rx.text(t("No site may embed the widget yet."), color_scheme="gray"),
+        ),
+        rx.el.form(
+            rx.hstack(
+                text_field(
+                    t("Site address"),
+                    "widget-origin",
+                    name="origin",
+                    type="url",
+                    required=True,
+                    max_length=300,
+                    placeholder="https://www.example.org",
+                ),
+                rx.button(t("Allow this site"), type="submit"),
+                align="end",
+                spacing="3",
+                wrap="wrap",
+            ),
+            on_submit=S.add_site,
+            reset_on_submit=True,
+            aria_label=t("Allow a site to embed the widget"),
+        ),
+        margin_top="2rem",
+        width="100%",
+    )
+
+
 @shell.admin_route("/admin/webhooks", "Webhooks", S)
 def webhooks_page() -> rx.Component:
     return shell.admin_page(
@@ -199,4 +253,5 @@ def webhooks_page() -> rx.Component:
             label=t("Webhooks"),
         ),
         _log(),
+        _widget(),
     )

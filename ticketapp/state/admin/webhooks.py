@@ -12,6 +12,8 @@ from ticketapp.i18n import gettext, msgid, translate
 from ticketapp.services.errors import DomainError
 from ticketapp.services.webhooks import admin as hooks_admin
 from ticketapp.services.webhooks.events import EVENT_TYPES
+from ticketapp.services.widget import origins as widget_origins
+from ticketapp.settings import get_settings
 from ticketapp.state.base import Paged, StaffPageState
 from ticketapp.state.bounded import SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
@@ -37,6 +39,8 @@ class AdminWebhooksState(SentWhenUsed, Paged, StaffPageState, rx.State):
     log_url: str = ""
     deliveries: list[dict[str, str]] = []
     page_size: ClassVar[int] = hooks_admin.PAGE_SIZE
+    widget_sites: list[str] = []  # origins allowed to embed the shop widget
+    shop_url: str = ""
 
     async def _allowed(self) -> bool:
         return await self._staff() is not None
@@ -44,6 +48,8 @@ class AdminWebhooksState(SentWhenUsed, Paged, StaffPageState, rx.State):
     async def _refresh(self) -> None:
         lang = await current_lang(self)
         rows = await run_db(hooks_admin.list_endpoints)
+        self.widget_sites = await run_db(widget_origins.allowed)
+        self.shop_url = get_settings().base_url
         self.types = [{"name": name, "label": gettext(lang, label)} for name, label in EVENT_TYPES.items()]
         self.endpoints = [
             {
@@ -209,4 +215,30 @@ class AdminWebhooksState(SentWhenUsed, Paged, StaffPageState, rx.State):
     async def reload_log(self) -> None:
         if await self._staff() is None:
             return
+        await self._refresh()
+
+    @rx.event
+    async def add_site(self, form: dict[str, str] | None = None) -> None:
+        actor = await self._staff()
+        if actor is None:
+            return
+        site = form_values(form, {"origin": 300})["origin"]
+        try:
+            origin = await run_db(widget_origins.add, site, actor_id=actor.id)
+        except DomainError as refused:
+            await self._say_refused(refused)
+            return
+        await self._say(msgid("{origin} may now embed the widget."), origin=origin)
+        await self._refresh()
+
+    @rx.event
+    async def remove_site(self, origin: str) -> None:
+        actor = await self._staff()
+        if actor is None:
+            return
+        origin = clip(origin, 300)
+        if origin not in self.widget_sites:
+            return
+        await run_db(widget_origins.remove, origin, actor_id=actor.id)
+        await self._say(msgid("{origin} may no longer embed the widget."), origin=origin)
         await self._refresh()
