@@ -73,7 +73,7 @@ def test_an_organiser_registers_an_endpoint_and_sees_a_delivery_arrive_in_the_lo
     secret = admin.locator("#webhook-secret").inner_text()
     assert secret.startswith("whsec_")
     table = admin.get_by_role("table", name="Webhooks")
-    expect(table.get_by_role("cell", name=re.compile(re.escape(receiver.url)))).to_be_visible()
+    expect(table.get_by_text(receiver.url, exact=True)).to_be_visible()
     admin.screenshot(path=str(SHOTS / "registered.png"), full_page=True)
     admin.get_by_role("button", name="I have copied it").click()
     expect(admin.locator("#webhook-secret")).to_have_count(0)
@@ -106,3 +106,17 @@ def test_an_organiser_registers_an_endpoint_and_sees_a_delivery_arrive_in_the_lo
     assert replayed.headers["Webhook-Id"] == request.headers["Webhook-Id"] and replayed.body == request.body
     expect(log.get_by_role("row")).to_have_count(3)
     admin.screenshot(path=str(SHOTS / "log.png"), full_page=True)
+
+    # The widget's allowed sites, on the same page.
+    site = admin.get_by_label("Site address")
+    site.fill("https://club.example.org/concerts")
+    admin.get_by_role("button", name="Allow this site").click()
+    expect(admin.get_by_text("Enter only the site's address (scheme, host and port), without a path.")).to_be_visible()
+    site.fill("https://club.example.org")
+    admin.get_by_role("button", name="Allow this site").click()
+    expect(admin.get_by_text("https://club.example.org may now embed the widget.")).to_be_visible()
+    sites = admin.get_by_role("list", name="Sites allowed to embed the widget")
+    expect(sites.get_by_text("https://club.example.org", exact=True)).to_be_visible()
+    sites.get_by_role("button", name="Remove").click()
+    admin.get_by_role("alertdialog").get_by_role("button", name="Remove").click()
+    expect(admin.get_by_text("No site may embed the widget yet.")).to_be_visible()
