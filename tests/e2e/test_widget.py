@@ -98,7 +98,7 @@ def test_a_visitor_buys_a_ticket_through_the_widget_on_another_site(
     with page.expect_popup() as popup:
         widget.get_by_role("button", name="Continue to checkout").click()
     shop = popup.value
-    expect(shop).to_have_url(re.compile(r"/checkout$"))
+    expect(shop).to_have_url(re.compile(r"/checkout/?$"))
     assert shop.url.startswith(live_app.url)
     buyer = unique_email("widget-buyer")
     shop.get_by_label("Full name").fill("Widget Buyer")
@@ -128,13 +128,15 @@ def test_other_sites_get_no_data_no_cart_and_no_page_of_the_shop_can_be_framed(
 ) -> None:
     stranger = "http://127.0.0.1:9"
     status, headers = _request(f"{live_app.url}/widget/v1/events/{SLUG}.json", organiser_site)
-    assert status == 200 and headers["access-control-allow-origin"] == organiser_site
+    assert status == 200 and {k.lower(): v for k, v in headers.items()}["access-control-allow-origin"] == organiser_site
     status, headers = _request(f"{live_app.url}/widget/v1/events/{SLUG}.json", stranger)
     assert status == 403 and "access-control-allow-origin" not in {k.lower() for k in headers}
     status, _ = _request(f"{live_app.url}/widget/v1/checkout", stranger, b"event=jazz-a-lyon&qty-1=1")
     assert status == 403
     status, headers = _request(f"{live_app.url}/widget/v1/ticketapp.js", stranger)
-    assert status == 200 and headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert (
+        status == 200 and {k.lower(): v for k, v in headers.items()}["cross-origin-resource-policy"] == "cross-origin"
+    )
     for path in ("/", f"/events/{SLUG}", "/checkout"):
         _, headers = _request(f"{live_app.url}{path}", stranger)
         lowered = {k.lower(): v for k, v in headers.items()}
