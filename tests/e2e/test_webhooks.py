@@ -91,8 +91,8 @@ def test_an_organiser_registers_an_endpoint_and_sees_a_delivery_arrive_in_the_lo
     log = admin.get_by_role("table", name="Delivery log")
     expect(log.get_by_role("row")).to_have_count(2)  # the header and one delivery
     row = log.get_by_role("row").nth(1)
-    expect(row.get_by_text("order.paid")).to_be_visible()
-    expect(row.get_by_text("Delivered")).to_be_visible()
+    expect(row.get_by_text("order.paid", exact=True)).to_be_visible()
+    expect(row.get_by_text("Delivered", exact=True)).to_be_visible()
     expect(row.get_by_role("cell", name="200", exact=True)).to_be_visible()
     row.get_by_text(request.headers["Webhook-Id"]).click()  # opens the payload
     expect(row.get_by_text(re.compile(re.escape(f'"code":"{code}"')))).to_be_visible()
