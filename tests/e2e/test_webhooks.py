@@ -94,7 +94,7 @@ def test_an_organiser_registers_an_endpoint_and_sees_a_delivery_arrive_in_the_lo
     expect(row.get_by_text("order.paid", exact=True)).to_be_visible()
     expect(row.get_by_text("Delivered", exact=True)).to_be_visible()
     expect(row.get_by_role("cell", name="200", exact=True)).to_be_visible()
-    row.get_by_text(request.headers["Webhook-Id"]).click()  # opens the payload
+    row.get_by_text(request.headers["Webhook-Id"], exact=True).click()  # opens the payload
     expect(row.get_by_text(re.compile(re.escape(f'"code":"{code}"')))).to_be_visible()
     admin.set_viewport_size({"width": 390, "height": 844})
     admin.screenshot(path=str(SHOTS / "log-phone.png"), full_page=True)
