@@ -14,7 +14,10 @@ from ticketapp.state.locale import t
 
 def _endpoint_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(rx.el.strong(row["url"]), rx.el.div(row["description"], class_name="muted")),
+        rx.el.td(
+            rx.el.strong(row["url"], style={"overflow_wrap": "anywhere"}),
+            rx.el.div(row["description"], class_name="muted"),
+        ),
         rx.el.td(row["events"]),
         rx.el.td(
             rx.badge(row["status"], color_scheme=rx.cond(row["enabled"] != "", "green", "tomato")),
@@ -151,7 +154,7 @@ def _log() -> rx.Component:
         S.log_for != "",
         rx.el.section(
             shell.page_heading(
-                rx.text(t("Delivery log"), " · ", S.log_url, as_="span"),
+                rx.text(t("Delivery log"), " · ", S.log_url, as_="span", style={"overflow_wrap": "anywhere"}),
                 rx.button(t("Refresh"), variant="soft", on_click=S.reload_log),
             ),
             shell.admin_table(
