@@ -268,6 +268,10 @@ class Settings:
     # Approximate prices in the visitor's currency: rates older than this many days are shown with their date.
     rates_max_age_days: int = 14
     risk: RiskSettings = field(default_factory=lambda: RiskSettings())
+    # Outgoing webhooks (services/webhooks): endpoints on loopback/private addresses are refused unless this is
+    # set (tests and a receiver on the same host); link-local and cloud-metadata addresses are always refused.
+    webhooks_allow_private: bool = False
+    webhook_timeout_s: float = 10.0
 
     @property
     def ticket_cache_dir(self) -> Path:
@@ -341,6 +345,8 @@ def get_settings() -> Settings:
         jobs_immediate=_env_bool("JOBS_IMMEDIATE"),
         huey_db_path=data_dir / "jobs.db",
         due_grace_s=_env_int("DUE_GRACE_S", 120),
+        webhooks_allow_private=_env_bool("WEBHOOKS_ALLOW_PRIVATE"),
+        webhook_timeout_s=float(_env("WEBHOOK_TIMEOUT_S") or 10),
         due_backlog_alert_s=_env_int("DUE_BACKLOG_ALERT_S", 900),
         heartbeat_alert_s=_env_int("HEARTBEAT_ALERT_S", 180),
         metrics_token=_env("METRICS_TOKEN"),

@@ -34,6 +34,7 @@ from ticketapp.services.tickets.issuing import issue_tickets
 from ticketapp.services.tickets.pdf import order_pdf
 from ticketapp.services.tickets.tokens import get_signing_key
 from ticketapp.services.waitlist import offers as waitlist_offers
+from ticketapp.services.webhooks import delivery as webhook_delivery
 from ticketapp.settings import get_settings
 
 
@@ -212,3 +213,19 @@ def scheduled_messages() -> None:
     """Every minute: start the reminders and messages whose moment relative to the event has come."""
     with session_scope() as session:
         messaging.send_due(session)
+
+
+@hooks.on("webhooks.due")
+@huey.task(retries=2, retry_delay=10)
+def deliver_webhooks() -> int:
+    """Deliveries were recorded (or replayed, or an endpoint enabled): send everything due now."""
+    with session_scope() as session:
+        return webhook_delivery.send_due(session)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def send_webhooks() -> None:
+    """Every minute: send the webhook deliveries whose (re)try time came; the schedule is in the database,
+    so a killed worker or a lost `deliver_webhooks` job only delays a delivery (services.webhooks.delivery)."""
+    with session_scope() as session:
+        webhook_delivery.send_due(session)

@@ -23,6 +23,7 @@ import ticketapp.pages.admin.refunds
 import ticketapp.pages.admin.risk
 import ticketapp.pages.admin.series
 import ticketapp.pages.admin.waitlist
+import ticketapp.pages.admin.webhooks
 import ticketapp.pages.checkin
 import ticketapp.pages.shop.cart
 import ticketapp.pages.shop.checkout

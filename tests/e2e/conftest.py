@@ -109,6 +109,7 @@ def app_env(
         STRIPE_WEBHOOK_SECRET=E2E_WEBHOOK_SECRET,
         STRIPE_API_BASE=stripe_service.base_url,
         DEMO_PAYMENTS="1",  # both providers, so each journey can pick its own
+        WEBHOOKS_ALLOW_PRIVATE="1",  # outgoing webhooks to the test's receiver on loopback
         PATH=f"{PROJECT_DIR / '.tools/node_modules/.bin'}:{PROJECT_DIR / '.venv/bin'}:{env.get('PATH', '')}",
     )
     # Accounts: mail to the loopback SMTP server, sign-in with the loopback OIDC provider.

@@ -22,6 +22,7 @@ from ticketapp.api.tax_report import tax_report_csv
 from ticketapp.api.tickets import ticket_routes
 from ticketapp.api.unsubscribe import unsubscribe_page, unsubscribe_post
 from ticketapp.api.v1.app import build_api
+from ticketapp.api.widget import widget_routes
 from ticketapp.settings import get_settings
 
 
@@ -43,6 +44,7 @@ def with_api_routes(reflex_asgi: ASGIApp) -> ASGIApp:
             *checkin_routes(),
             *ticket_routes(),
             *invoice_routes(),
+            *widget_routes(),
             Route("/auth/session", session_cookie_route, methods=["GET"]),
             Route("/auth/signout", sign_out_route, methods=["POST"]),
             Route("/auth/oauth/{provider}/start", oauth_start, methods=["GET"]),

@@ -61,6 +61,7 @@ from ticketapp.models.ticket import Ticket, TicketStatus
 from ticketapp.models.types import utcnow
 from ticketapp.models.user import Role, User
 from ticketapp.models.waitlist import WaitlistEntry, WaitlistStatus
+from ticketapp.models.webhook import WebhookDelivery, WebhookEndpoint, WidgetOrigin
 
 __all__ = [
     "PAID_STATUSES",
@@ -139,6 +140,9 @@ __all__ = [
     "Venue",
     "WaitlistEntry",
     "WaitlistStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookEvent",
+    "WidgetOrigin",
     "utcnow",
 ]

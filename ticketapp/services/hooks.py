@@ -25,6 +25,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "support.reply_sent": frozenset({"message_id"}),  # e-mail an agent's reply to the customer
     "waitlist.seats_back": frozenset({"ticket_type_ids"}),  # offer freed seats to the waiting lists
     "messaging.send": frozenset({"message_id"}),  # send a started message's batches
+    "webhooks.due": frozenset(),  # outgoing webhook deliveries were recorded: send what is due
 }
 
 Subscriber = TypeVar("Subscriber", bound=Callable[..., Any])

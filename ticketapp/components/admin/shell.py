@@ -48,6 +48,7 @@ ADMIN_AREAS = [
     (msgid("Block lists"), "/admin/blocks"),
     (msgid("Security"), "/admin/security"),
     (msgid("API tokens"), "/admin/api-tokens"),
+    (msgid("Webhooks"), "/admin/webhooks"),
 ]
 # The pages agents work in (admins too).
 AGENT_AREAS = [(msgid("Agent panel"), "/agent"), (msgid("Check-in"), "/checkin")]

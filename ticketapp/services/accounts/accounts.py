@@ -18,6 +18,7 @@ from ticketapp.services.accounts.passwords import hash_password
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
 from ticketapp.services.errors import DomainError
 from ticketapp.services.shared.secrets import hash_token, new_token
+from ticketapp.services.webhooks import events as webhook_events
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_LIFETIMES = {
@@ -176,6 +177,7 @@ def sign_up(
     send = account_mail_allowed(session, email, client.ip)
     detail = "" if send else MAIL_THROTTLED
     record_event(session, SecurityEventKind.SIGN_UP, client, user_id=user.id, email=email, detail=detail)
+    webhook_events.record(session, "customer.created", webhook_events.customer_data(user))
     session.commit()
     if send:
         account_mail.send_verification_mail(email, user.display_name, user.locale, token)

@@ -26,6 +26,7 @@ from ticketapp.i18n import msgid
 from ticketapp.models import OAuthIdentity, Role, SecurityEventKind, User, utcnow
 from ticketapp.services.accounts.accounts import AccountError, get_user_by_email, is_valid_email, normalize_email
 from ticketapp.services.accounts.security_log import ClientInfo, record_event
+from ticketapp.services.webhooks import events as webhook_events
 from ticketapp.settings import OAuthProviderSettings, get_settings
 
 GITHUB_AUTHORIZE_URL = "https://github.com/login/oauth/authorize"
@@ -213,6 +214,7 @@ def link_or_create_user(session: Session, provider: str, profile: ProviderProfil
         session.add(user)
         session.flush()
         record_event(session, SecurityEventKind.SIGN_UP, client, user_id=user.id, email=user.email, detail=provider)
+        webhook_events.record(session, "customer.created", webhook_events.customer_data(user))
     elif user.email_verified_at is None:
         # The provider proved ownership of the address.
         user.email_verified_at = utcnow()

@@ -48,6 +48,7 @@ from ticketapp.services.risk.rules import Client
 from ticketapp.services.shared.origin import visitor_origin
 from ticketapp.services.waitlist import announce as waitlist_announce
 from ticketapp.services.waitlist import offers as waitlist_offers
+from ticketapp.services.webhooks import events as webhook_events
 from ticketapp.settings import get_settings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -298,6 +299,7 @@ def _create_order(
             )
         )
     seats.take_for_order(session, items, types)
+    webhook_events.record(session, "order.placed", webhook_events.order_data(order), now=now)
     return order
 
 

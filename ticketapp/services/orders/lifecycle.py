@@ -34,6 +34,7 @@ from ticketapp.services.invoicing import numbering as invoices
 from ticketapp.services.risk import attempts
 from ticketapp.services.shared import bus, due
 from ticketapp.services.waitlist import announce as waitlist_announce
+from ticketapp.services.webhooks import events as webhook_events
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -103,6 +104,10 @@ def move(
     session.add(order)
     if target in CREDITED_ENDINGS:
         _credit(session, order, actor_id, now)
+    if target == OrderStatus.PAID:
+        webhook_events.record(session, "order.paid", webhook_events.order_data(order), now=now)
+    elif target == OrderStatus.CANCELLED:
+        webhook_events.record(session, "order.cancelled", webhook_events.order_data(order), now=now)
 
 
 def _credit(session: Session, order: Order, actor_id: int | None, now: datetime) -> None:
@@ -171,6 +176,9 @@ def _decide_review(session: Session, order: Order, decision: ReviewState, actor_
 def refund_due(session: Session, order_id: int, refund_id: int) -> None:
     """In the transaction that records a refund: its notice to the customer is due (the caller commits)."""
     due.record(session, "order.refunded", refund_id, order_id=order_id, refund_id=refund_id)
+    order = session.get(Order, order_id)
+    if order is not None:
+        webhook_events.record(session, "order.refunded", webhook_events.order_data(order) | {"refund_id": refund_id})
 
 
 def note(session: Session, order_id: int, text: str, *, actor_id: int | None = None) -> None:

@@ -36,6 +36,7 @@ from ticketapp.services.errors import DomainError
 from ticketapp.services.orders import lifecycle, self_service_mail
 from ticketapp.services.shared.signing import sign, verify
 from ticketapp.services.tickets.issuing import new_ticket_secret, unused_code
+from ticketapp.services.webhooks import events as webhook_events
 from ticketapp.settings import get_settings
 
 PURPOSE = "ticket-transfer"
@@ -284,6 +285,18 @@ def accept(
         actor_id=account.id if account else user_id,
     )
     event_title = holding.event.title
+    webhook_events.record(
+        session,
+        "ticket.transferred",
+        {
+            "ticket_code": ticket.code,
+            "previous_ticket_code": old_code,
+            "order_code": holding.order.code,
+            "from_email": previous[1],
+            "to_email": transfer.to_email,
+            "to_name": ticket.attendee_name,
+        },
+    )
     self_service_mail.queue_transfer_done(
         session, ticket, holding.order, event_title, previous, has_account=account is not None, lang=lang
     )  # commits the new holder, the used link, the note and the mails

@@ -38,6 +38,7 @@ from ticketapp.services.tickets.tokens import (
     sign_document,
     verify_ticket_token,
 )
+from ticketapp.services.webhooks import events as webhook_events
 
 MAX_SCAN_LENGTH = 2000
 
@@ -131,8 +132,13 @@ def _admit(session: Session, ticket_id: int, staff_user_id: int | None, now: dat
         .values(checked_in_at=now, checked_in_by=staff_user_id)
     )
     result = session.exec(statement)
+    admitted = int(result.rowcount) == 1
+    if admitted:
+        ticket = session.get(Ticket, ticket_id)
+        data = {"ticket_id": ticket_id, "ticket_code": ticket.code if ticket else "", "checked_in_at": now}
+        webhook_events.record(session, "ticket.checked_in", data | {"staff_user_id": staff_user_id}, now=now)
     session.commit()
-    return int(result.rowcount) == 1
+    return admitted
 
 
 def gate_admits(gate: CheckinGate, ticket_type_id: int) -> bool:

@@ -50,6 +50,7 @@ from ticketapp.services.shared.mail import MAIL_JOB
 from ticketapp.services.shared.signing import verify
 from ticketapp.services.waitlist import mail
 from ticketapp.services.waitlist.announce import seats_back
+from ticketapp.services.webhooks import events as webhook_events
 from ticketapp.settings import get_settings
 
 
@@ -163,6 +164,8 @@ def _make_offer(session: Session, locked: _Locked, entry: WaitlistEntry) -> None
     entry.offered_at, entry.expires_at, entry.cart_id = locked.now, until, cart.id
     entry.claimed_at = entry.order_id = None
     session.add(entry)
+    data = {"entry_id": entry.id, "ticket_type_id": entry.ticket_type_id, "email": entry.email}
+    webhook_events.record(session, "waitlist.offered", data | {"quantity": entry.quantity, "expires_at": until})
 
 
 def _record_offer_mails(session: Session, offered: list[WaitlistEntry]) -> list[dict[str, Any]]:
