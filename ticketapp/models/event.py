@@ -92,3 +92,6 @@ class TicketType(SQLModel, table=True):
     tax_rate_bp: int = Field(default=0, ge=0, le=10000, sa_column_kwargs={"server_default": "0"})
     tax_included: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     reverse_charge: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Hidden (presales, comps, partner allocations): not shown on the event page nor sold, except to a cart
+    # whose promo code unlocks it (PromoCode.unlocks_ticket_type_ids; checked under the seats' lock).
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

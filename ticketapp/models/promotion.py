@@ -35,6 +35,8 @@ class PromoCode(SQLModel, table=True):
     valid_from: datetime | None = Field(default=None, sa_type=UTCDateTime)
     valid_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     min_quantity: int = Field(default=1, ge=1)
+    # Hidden ticket types of its event this code shows and sells to the carts that apply it (None: none).
+    unlocks_ticket_type_ids: list[int] | None = Field(default=None, sa_type=JSON)
     active: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -68,6 +68,11 @@ def _code_form() -> rx.Component:
             ),
             _field(msgid("Value (percentage, or amount in the event's currency)"), "value", required=True),
             _field(msgid("Only these ticket type numbers (comma-separated; empty for all)"), "ticket_type_ids"),
+            _field(
+                msgid("Unlocks these hidden ticket types (names, comma-separated; empty for none)"),
+                "unlocks_ticket_type_ids",
+                auto_complete="off",
+            ),
             _field(msgid("Maximum uses (empty for no limit)"), "max_uses", type="number", min="1"),
             _field(msgid("Maximum uses per buyer (empty for no limit)"), "max_uses_per_buyer", type="number", min="1"),
             _field(msgid("Minimum quantity"), "min_quantity", type="number", min="1"),

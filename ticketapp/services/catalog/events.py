@@ -60,6 +60,7 @@ class TicketTypeInput:
     tax_rate_bp: int = 0  # services/invoicing/tax: 2000 = 20 %
     tax_included: bool = True
     reverse_charge: bool = False
+    hidden: bool = False  # shown and sold only with a promo code that unlocks it
 
 
 @dataclass
@@ -179,6 +180,7 @@ def _new_type(event: Event, data: TicketTypeInput, position: int) -> TicketType:
         tax_rate_bp=data.tax_rate_bp,
         tax_included=data.tax_included,
         reverse_charge=data.reverse_charge,
+        hidden=data.hidden,
     )
 
 
@@ -192,6 +194,7 @@ TYPE_COLUMNS = (
     "tax_rate_bp",
     "tax_included",
     "reverse_charge",
+    "hidden",
 )
 
 

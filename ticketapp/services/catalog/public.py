@@ -80,6 +80,7 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) 
     """Published events that have not ended, soonest first, with their lowest price."""
     lowest = (
         select(TicketType.event_id, func.min(TicketType.price_minor).label("lowest"))
+        .where(col(TicketType.hidden).is_(False))
         .group_by(col(TicketType.event_id))
         .subquery()
     )
@@ -109,8 +110,10 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0) 
     ]
 
 
-def get_public_event(session: Session, slug: str) -> EventDetail | None:
-    """A published or cancelled event by slug; drafts and unknown slugs give None."""
+def get_public_event(session: Session, slug: str, unlocked: frozenset[int] = frozenset()) -> EventDetail | None:
+    """A published or cancelled event by slug; drafts and unknown slugs give None.
+
+    Hidden ticket types are left out unless `unlocked` (the visitor's promo code) names them."""
     row = session.exec(
         select(Event, Venue)
         .join(Venue, col(Venue.id) == Event.venue_id)
@@ -145,5 +148,6 @@ def get_public_event(session: Session, slug: str) -> EventDetail | None:
                 tax=TaxRule(t.tax_rate_bp, t.tax_included),
             )
             for t in types
+            if not t.hidden or (t.id or 0) in unlocked
         ],
     )

@@ -53,6 +53,14 @@ def remember_code(session: Session, cart_token: str, text: str, *, now: datetime
     return promo.code
 
 
+def unlocked_for_cart(session: Session, cart_token: str, *, now: datetime | None = None) -> frozenset[int]:
+    """The hidden ticket types the cart's code shows now (none without a cart, a code or one that unlocks)."""
+    if not cart_token:
+        return frozenset()
+    cart = find_cart(session, cart_token)
+    return codes.unlocked_types(session, cart.promo_code if cart else None, now or utcnow())
+
+
 def remove_code(session: Session, cart_token: str) -> None:
     begin_write_locked(session)
     cart = find_cart(session, cart_token)

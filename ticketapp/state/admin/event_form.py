@@ -142,6 +142,7 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str 
                 tax_rate_bp=_rate(t.get("tax_rate", "")),
                 tax_included=t.get("tax_mode", "included") != "added",
                 reverse_charge=t.get("reverse_charge") == "on",
+                hidden=t.get("hidden") == "on",
             )
             for t in types
         ],
@@ -183,6 +184,7 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
             "tax_rate": tax.format_rate(t.tax_rate_bp, "en") if t.tax_rate_bp else "",
             "tax_mode": "included" if t.tax_included else "added",
             "reverse_charge": "on" if t.reverse_charge else "",
+            "hidden": "on" if t.hidden else "",
         }
         for t in types
     ]
@@ -206,6 +208,7 @@ NEW_TYPE = {
     "tax_rate": "",
     "tax_mode": "included",
     "reverse_charge": "",
+    "hidden": "",
 }
 
 
@@ -237,6 +240,7 @@ TYPE_FIELDS = {
     "tax_rate": SHORT_MAX,
     "tax_mode": SHORT_MAX,
     "reverse_charge": SHORT_MAX,
+    "hidden": SHORT_MAX,
 }
 
 
