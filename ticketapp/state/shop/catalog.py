@@ -191,7 +191,11 @@ class EventPageState(SentWhenUsed, rx.State):
         before = {view["id"] for view in self.ticket_types}
         await self._refresh()
         shown = len({view["id"] for view in self.ticket_types} - before)
-        if shown:
+        if shown == 1:
+            self.feedback = translate(
+                lang, "Promo code {code} unlocked a ticket type; it will be applied in your cart.", code=kept
+            )
+        elif shown:
             self.feedback = translate(
                 lang,
                 "Promo code {code} unlocked {count} ticket types; it will be applied in your cart.",
