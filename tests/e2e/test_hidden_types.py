@@ -131,7 +131,20 @@ def test_the_organiser_hides_a_type_behind_a_code_and_only_its_holder_buys_it(
     assert _seats(live_app.database_url, presale_id)[1] == 2
 
     admin.goto("/admin/codes")
-    expect(admin.get_by_role("row").filter(has_text=code)).to_contain_text("1 / ∞")
+    row = admin.get_by_role("row").filter(has_text=code)
+    expect(row).to_contain_text("1 / ∞")
+    expect(row).to_contain_text("€36.00")  # its revenue
+    row.get_by_role("link", name=f"Sales with {code}").click()  # the dashboard filtered by the code
+    expect(admin.get_by_role("heading", name="Sales analytics", level=1)).to_be_visible()
+    expect(admin.get_by_role("textbox", name="Promo code")).to_have_value(code)
+    expect(admin.get_by_role("group", name="Revenue", exact=True)).to_contain_text("€36.00")
+    expect(admin.get_by_role("group", name="Orders", exact=True)).to_contain_text("1")
+    expect(admin.get_by_role("group", name="Tickets", exact=True)).to_contain_text("2")
+    admin.get_by_role("textbox", name="Promo code").fill("nobody-has-this")
+    admin.get_by_role("button", name="Filter by code").click()
+    expect(admin).to_have_url(re.compile(r"code=NOBODY-HAS-THIS"))
+    expect(admin.get_by_role("group", name="Orders", exact=True)).to_contain_text("0")
+    _shots(admin, "analytics-by-code")
 
 
 def test_a_crafted_add_to_cart_of_a_hidden_type_without_its_code_is_refused(live_app: LiveApp) -> None:

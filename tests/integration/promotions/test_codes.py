@@ -53,6 +53,7 @@ def test_a_percent_code_takes_its_share_off_each_line_and_the_order_keeps_it(ses
     assert (items[standard.id].unit_price_minor, items[standard.id].discount_minor) == (2000, 500)
     [row] = promo_admin.list_codes(session)
     assert (row.uses, row.discounts) == (1, [Money(3000, "EUR")])
+    assert row.revenue == [Money(11999, "EUR")]  # what the buyer pays (pending, in its window)
     summary = summarize_order(session, order.code)
     assert summary is not None and summary.discount == Money(3000, "EUR")
     mail = confirmation_body(summary, "https://example.test/o", [], "fr", attached=False)

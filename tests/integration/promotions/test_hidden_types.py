@@ -39,7 +39,7 @@ def _unlocking(session: Session, admin: User, event: Event, **form: str) -> Prom
 
 
 def test_a_hidden_type_is_neither_shown_nor_sold_without_its_code(session: Session, admin: User) -> None:
-    event, standard, presale = _hidden_event(session)
+    event, _standard, presale = _hidden_event(session)
     _unlocking(session, admin, event)
     detail = get_public_event(session, event.slug)
     assert detail is not None and [t.name for t in detail.ticket_types] == ["Standard"]
@@ -65,7 +65,7 @@ def test_a_hidden_type_is_neither_shown_nor_sold_without_its_code(session: Sessi
 
 
 def test_with_its_code_the_hidden_type_shows_sells_and_counts_a_use(session: Session, admin: User) -> None:
-    event, standard, presale = _hidden_event(session)
+    event, _standard, presale = _hidden_event(session)
     _unlocking(session, admin, event, kind=DiscountKind.SET_PRICE.value, value="15", max_uses="1")
     cart = token()
     promo_cart.remember_code(session, cart, "fans")  # the ?code= link or the event page's code box
@@ -100,7 +100,7 @@ def test_removing_the_code_after_holding_a_hidden_type_stops_the_order(session: 
 
 
 def test_a_code_whose_dates_are_over_unlocks_nothing(session: Session, admin: User) -> None:
-    event, _, presale = _hidden_event(session)
+    event, _, _presale = _hidden_event(session)
     _unlocking(session, admin, event, valid_until="2020-01-01T00:00")
     cart = token()
     with pytest.raises(PromoError):

@@ -19,10 +19,12 @@ def _code_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
         rx.el.td(row["kind"]),
         rx.el.td(row["uses"]),
         rx.el.td(row["discount"]),
+        rx.el.td(row["revenue"]),
         rx.el.td(rx.badge(row["status"], color_scheme=rx.cond(row["active"] != "", "green", "gray"))),
         rx.el.td(
             rx.hstack(
                 shell.small_button(t("Edit"), on_click=S.edit(row["id"]), aria_label=t("Edit") + " " + row["code"]),
+                rx.link(t("Sales"), href=row["analytics"], aria_label=t("Sales with") + " " + row["code"], size="2"),
                 rx.cond(
                     row["active"] != "",
                     shell.confirm_button(
@@ -124,6 +126,7 @@ def codes_page() -> rx.Component:
                 msgid("Discount"),
                 msgid("Uses"),
                 msgid("Discount given"),
+                msgid("Revenue"),
                 msgid("Status"),
                 msgid("Actions"),
             ],

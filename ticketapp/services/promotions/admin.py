@@ -11,7 +11,7 @@ import io
 import re
 import secrets
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import InvalidOperation
 
@@ -69,6 +69,7 @@ class CodeRow:
     event_title: str  # "" for a code valid for every event
     uses: int
     discounts: list[Money]  # given so far, per currency (orders that count as a use)
+    revenue: list[Money] = field(default_factory=list)  # what those orders cost their buyers, per currency
 
 
 def _count(raw: str, message: str, *, minimum: int = 1) -> int | None:
@@ -265,19 +266,27 @@ def list_codes(session: Session, *, now: datetime | None = None) -> list[CodeRow
         .order_by(col(PromoCode.id).desc())
     ).all()
     given: dict[int, dict[str, int]] = defaultdict(dict)
-    for promo_id, currency, total in session.exec(
-        select(PromoRedemption.promo_code_id, Order.currency, func.sum(PromoRedemption.discount_minor))
+    earned: dict[int, dict[str, int]] = defaultdict(dict)
+    for promo_id, currency, total, revenue in session.exec(
+        select(
+            PromoRedemption.promo_code_id,
+            Order.currency,
+            func.sum(PromoRedemption.discount_minor),
+            func.sum(Order.total_minor),
+        )
         .join(Order, col(Order.id) == PromoRedemption.order_id)
         .where(counts_as_use(now))
         .group_by(col(PromoRedemption.promo_code_id), col(Order.currency))
     ).all():
         given[promo_id][currency] = int(total or 0)
+        earned[promo_id][currency] = int(revenue or 0)
     return [
         CodeRow(
             promo=promo,
             event_title=title or "",
             uses=live_uses(session, promo.id or 0, now),
             discounts=[Money(amount, currency) for currency, amount in sorted(given[promo.id or 0].items())],
+            revenue=[Money(amount, currency) for currency, amount in sorted(earned[promo.id or 0].items())],
         )
         for promo, title in rows
     ]

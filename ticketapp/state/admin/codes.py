@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
@@ -44,6 +46,14 @@ def code_row(row: promo_admin.CodeRow, currency: str | None, lang: str) -> dict[
         "kind": discount_text(promo, currency, lang),
         "uses": f"{row.uses} / {promo.max_uses}" if promo.max_uses else f"{row.uses} / ∞",
         "discount": ", ".join(m.format(lang) for m in row.discounts) or "—",
+        "revenue": ", ".join(m.format(lang) for m in row.revenue) or "—",
+        # Its orders on the sales dashboard (the last 12 months, in the currency of its sales if any).
+        "analytics": "/admin/analytics?"
+        + urlencode(
+            {"preset": "365d", "code": promo.code}
+            | ({"currency": row.revenue[0].currency} if row.revenue else {})
+            | ({"event": str(promo.event_id)} if promo.event_id else {})
+        ),
         "active": "yes" if promo.active else "",
         "status": gettext(lang, "Active") if promo.active else gettext(lang, "Inactive"),
     }
