@@ -374,13 +374,22 @@ def create_many(session: Session, actor_id: int, spec: CodeSpec, count: int) -> 
 
 
 def codes_csv(rows: list[CodeRow]) -> str:
-    """The codes as CSV (code, event, kind, value, uses, max uses, active), for mailing or printing."""
+    """The codes as CSV (code, event, kind, value, uses, max uses, active, mailed to), for mailing or printing."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["code", "event", "kind", "value", "uses", "max_uses", "active"])
+    writer.writerow(["code", "event", "kind", "value", "uses", "max_uses", "active", "sent_to"])
     for row in rows:
         promo = row.promo
         writer.writerow(
-            [promo.code, row.event_title, promo.kind, promo.value, row.uses, promo.max_uses or "", int(promo.active)]
+            [
+                promo.code,
+                row.event_title,
+                promo.kind,
+                promo.value,
+                row.uses,
+                promo.max_uses or "",
+                int(promo.active),
+                promo.sent_to or "",
+            ]
         )
     return out.getvalue()
