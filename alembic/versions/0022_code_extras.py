@@ -17,18 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("tickettype") as batch:
-        batch.add_column(sa.Column("hidden", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("promo_code") as batch:
-        batch.add_column(sa.Column("unlocks_ticket_type_ids", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("sent_to", sa.String(length=320), nullable=True))
-        batch.add_column(sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("tickettype", sa.Column("hidden", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("promo_code", sa.Column("unlocks_ticket_type_ids", sa.JSON(), nullable=True))
+    op.add_column("promo_code", sa.Column("sent_to", sa.String(length=320), nullable=True))
+    op.add_column("promo_code", sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("promo_code") as batch:
-        batch.drop_column("sent_at")
-        batch.drop_column("sent_to")
-        batch.drop_column("unlocks_ticket_type_ids")
-    with op.batch_alter_table("tickettype") as batch:
-        batch.drop_column("hidden")
+    op.drop_column("promo_code", "sent_at")
+    op.drop_column("promo_code", "sent_to")
+    op.drop_column("promo_code", "unlocks_ticket_type_ids")
+    op.drop_column("tickettype", "hidden")
