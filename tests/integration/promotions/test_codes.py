@@ -225,7 +225,7 @@ def test_bulk_creation_makes_n_distinct_random_codes_and_exports_them(session: S
     codes = {promo.code for promo in created}
     assert len(codes) == 25 and all(re.fullmatch(r"PARTNER-[A-Z2-9]{8}", code) for code in codes)
     csv_text = promo_admin.codes_csv(promo_admin.list_codes(session))
-    assert csv_text.splitlines()[0] == "code,event,kind,value,uses,max_uses,active"
+    assert csv_text.splitlines()[0] == "code,event,kind,value,uses,max_uses,active,sent_to"
     assert len(csv_text.splitlines()) == 26 and all(code in csv_text for code in codes)
     [audit_row] = session.exec(select(AdminAudit).where(AdminAudit.action == "promo.create_many")).all()
     assert audit_row.details and audit_row.details["count"] == 25
