@@ -184,13 +184,15 @@ class EventPageState(SentWhenUsed, rx.State):
         cart = await self.get_state(CartState)
         token = cart._ensure_token()
         try:
-            kept = await run_db(promo_cart.remember_code, token, code)
+            kept, unlocks = await run_db(promo_cart.remember, token, code)
         except PromoError as refused:
             self.feedback, self.feedback_is_error = refused.translated(lang), True
             return
-        before = {view["id"] for view in self.ticket_types}
-        await self._refresh()
-        shown = len({view["id"] for view in self.ticket_types} - before)
+        shown = 0
+        if unlocks:  # read the page again only for a code that may show hidden types (not every ?code= link)
+            before = {view["id"] for view in self.ticket_types}
+            await self._refresh()
+            shown = len({view["id"] for view in self.ticket_types} - before)
         if shown == 1:
             self.feedback = translate(
                 lang, "Promo code {code} unlocked a ticket type; it will be applied in your cart.", code=kept
