@@ -17,6 +17,9 @@ or one it starts itself:
     .venv/bin/python bench/web_purchase.py                                  # make run's app, 1, 8, 32 buyers
     .venv/bin/python bench/web_purchase.py --serve --buyers 1 8 --seconds 15
     .venv/bin/python bench/web_purchase.py --serve --postgres --redis --workers 2
+    .venv/bin/python bench/web_purchase.py --serve --buyers 1 8 --code     # each buyer follows a ?code= link
+With --code every purchase applies a 10 %-off promo code of the bench event through the event link (kept for the
+cart, shown per line, checked and counted under the code's lock at checkout); the uses recorded are read back.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from webbench import shop
-from webbench.event import BenchEvent, create_bench_event
+from webbench.event import BenchEvent, code_uses, create_bench_code, create_bench_event
 from webbench.figures import load_average, ms, percentile
 from webbench.procs import backend_pids, cpu_seconds
 from webbench.serve import App, add_target_arguments, describe, target_app
@@ -133,10 +136,13 @@ def _buyer(site: Site, event: BenchEvent, until: float, tally: Tally) -> None:
                 tally.purchases.append(purchase)
 
 
-def run(app: App, site: Site, buyers: int, seconds: float) -> None:
+def run(app: App, site: Site, buyers: int, seconds: float, *, with_code: bool = False) -> None:
     event = create_bench_event(app.database_url)
+    if with_code:
+        event = create_bench_code(app.database_url, event)
     tally = Tally()
-    print(f"\n{buyers} buyer(s) for {seconds:.0f} s — {load_average()} before")
+    promo = f", promo code {event.code} by link" if event.code else ""
+    print(f"\n{buyers} buyer(s) for {seconds:.0f} s{promo} — {load_average()} before")
     pids = backend_pids(app.port)
     cpu_before = cpu_seconds(pids)
     started = time.monotonic()
@@ -153,6 +159,8 @@ def run(app: App, site: Site, buyers: int, seconds: float) -> None:
     seats = shop.read_seats(app.database_url, event)
     shop.retire_bench_event(app.database_url, event)
     _print(tally, elapsed, seats)
+    if event.code:
+        print(f"  orders recorded with the code: {code_uses(app.database_url, event):,}")
     if tally.purchases and pids:
         # Less sensitive to other load on the machine than orders/s: what one purchase costs the backend.
         per_purchase_ms = backend_cpu * 1000 / len(tally.purchases)
@@ -192,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     add_target_arguments(parser)
     parser.add_argument("--buyers", type=int, nargs="+", default=[1, 8, 32], help="buyer counts, run in sequence")
     parser.add_argument("--seconds", type=float, default=15.0, help="closed-loop duration of each run")
+    parser.add_argument("--code", action="store_true", help="each buyer applies a promo code through the event link")
     args = parser.parse_args(argv)
     print("target: ≥ 30 orders/s at 8 buyers (p95 < 500 ms) and at 32 (p95 < 1 s); 0 failures, 0 oversold")
     with target_app(args) as app:
@@ -201,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         site = read_site(app.url)
         print(f"app: {describe(app, args)}")
         for buyers in args.buyers:
-            run(app, site, buyers, args.seconds)
+            run(app, site, buyers, args.seconds, with_code=args.code)
     return 0
 
 

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from ticketapp.db import make_engine
-from ticketapp.models import Event, EventStatus, TicketType, Venue, utcnow
+from ticketapp.models import DiscountKind, Event, EventStatus, PromoCode, PromoRedemption, TicketType, Venue, utcnow
 
 BENCH_CAPACITY = 1_000_000  # far more than any run sells: refusals would measure the sold-out path instead
 
@@ -19,6 +20,7 @@ class BenchEvent:
     slug: str
     ticket_type_id: int
     capacity: int
+    code: str = ""  # a promo code the buyers apply through the event link (`?code=`), "" for none
 
 
 def create_bench_event(database_url: str, capacity: int = BENCH_CAPACITY) -> BenchEvent:
@@ -48,5 +50,36 @@ def create_bench_event(database_url: str, capacity: int = BENCH_CAPACITY) -> Ben
             session.add(ticket_type)
             session.commit()
             return BenchEvent(event.slug, ticket_type.id or 0, capacity)
+    finally:
+        engine.dispose()
+
+
+def create_bench_code(database_url: str, event: BenchEvent) -> BenchEvent:
+    """A 10 %-off code for the bench event, without a use limit (so every buyer takes the counted-use path)."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            ticket_type = session.get(TicketType, event.ticket_type_id)
+            assert ticket_type is not None
+            code = f"BENCH-{uuid.uuid4().hex[:8].upper()}"
+            session.add(PromoCode(code=code, event_id=ticket_type.event_id, kind=DiscountKind.PERCENT_OFF, value=10))
+            session.commit()
+    finally:
+        engine.dispose()
+    return BenchEvent(event.slug, event.ticket_type_id, event.capacity, code)
+
+
+def code_uses(database_url: str, event: BenchEvent) -> int:
+    """Orders recorded with the bench code (each purchase should be one)."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return int(
+                session.exec(
+                    select(func.count(col(PromoRedemption.id)))
+                    .join(PromoCode, col(PromoCode.id) == PromoRedemption.promo_code_id)
+                    .where(PromoCode.code == event.code)
+                ).one()
+            )
     finally:
         engine.dispose()

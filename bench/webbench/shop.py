@@ -119,6 +119,11 @@ def _event_page_ready(event: BenchEvent) -> Callable[[Tab], bool]:
         offered = {t["id"]: t for t in tab.get(EVENT_PAGE, "ticket_types", [])}
         if not offered.get(type_id, {}).get("can_buy"):
             raise StepError(f"event page: ticket type {type_id} not on sale ({offered.get(type_id)})")
+        if event.code:  # the link's code: kept for the cart once the page says so
+            feedback = tab.get(EVENT_PAGE, "feedback", "")
+            if feedback and tab.get(EVENT_PAGE, "feedback_is_error"):
+                raise StepError(f"event page: promo code refused ({feedback})")
+            return event.code in feedback
         return True
 
     return ready
@@ -127,7 +132,8 @@ def _event_page_ready(event: BenchEvent) -> Callable[[Tab], bool]:
 def open_event_page(tab: Tab, event: BenchEvent, *, first_load: bool = True) -> None:
     """Connect, hydrate and run the page's on_load and on_mount events until the ticket picker shows."""
     try:
-        tab.open(f"/events/{event.slug}", {"slug": event.slug}, LAYOUT_ON_MOUNT, first_load=first_load)
+        url = f"/events/{event.slug}" + (f"?code={event.code}" if event.code else "")
+        tab.open(url, {"slug": event.slug}, LAYOUT_ON_MOUNT, first_load=first_load)
     except Exception as exc:  # socketio raises several kinds: each is one failed page view
         raise StepError(f"event page: connect failed ({type(exc).__name__}: {exc})") from exc
     tab.wait_for(_event_page_ready(event), STEP_TIMEOUT_S, "event page")

@@ -121,3 +121,6 @@ class TicketType(SQLModel, table=True):
     reverse_charge: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # The name in other languages than the event's main one: {"fr": {"name": …}, …} (services/catalog/translations.py).
     translations: dict[str, dict[str, str]] | None = Field(default=None, sa_type=TRANSLATIONS)
+    # Hidden (presales, comps, partner allocations): not shown on the event page nor sold, except to a cart
+    # whose promo code unlocks it (PromoCode.unlocks_ticket_type_ids; checked under the seats' lock).
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": false()})

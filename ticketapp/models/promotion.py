@@ -35,6 +35,11 @@ class PromoCode(SQLModel, table=True):
     valid_from: datetime | None = Field(default=None, sa_type=UTCDateTime)
     valid_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     min_quantity: int = Field(default=1, ge=1)
+    # Hidden ticket types of its event this code shows and sells to the carts that apply it (None: none).
+    unlocks_ticket_type_ids: list[int] | None = Field(default=None, sa_type=JSON)
+    # Mailed to one person by the bulk e-mail (services/promotions/mailing): a code is given to one address only.
+    sent_to: str | None = Field(default=None, max_length=320)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

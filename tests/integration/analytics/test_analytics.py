@@ -22,6 +22,7 @@ import pytest
 from sqlmodel import Session, select
 
 from ticketapp.models import (
+    DiscountKind,
     Event,
     EventStatus,
     Order,
@@ -29,6 +30,8 @@ from ticketapp.models import (
     OrderStatus,
     PageEvent,
     PageEventKind,
+    PromoCode,
+    PromoRedemption,
     Refund,
     TicketType,
     Venue,
@@ -274,3 +277,27 @@ def test_cart_and_checkout_steps_resolve_events_from_ticket_types(session: Sessi
     assert sorted(rows) == sorted(
         [("cart", shop["rock"].id), ("checkout", shop["rock"].id), ("checkout", shop["play"].id)]
     )
+
+
+def test_the_code_filter_keeps_the_orders_placed_with_that_code(session: Session, shop: dict[str, Event]) -> None:
+    """O2 (refunded) and O3 used SPRING; O1 used another code: revenue, orders, refunds and breakdowns follow."""
+    spring = PromoCode(code="SPRING", kind=DiscountKind.PERCENT_OFF, value=10)
+    other = PromoCode(code="OTHER", kind=DiscountKind.PERCENT_OFF, value=10)
+    session.add_all([spring, other])
+    session.flush()
+    orders = {o.code: o for o in session.exec(select(Order)).all()}
+    for code, promo in (("O2", spring), ("O3", spring), ("O1", other)):
+        order = orders[code]
+        session.add(PromoRedemption(promo_code_id=promo.id or 0, order_id=order.id or 0, buyer_email=order.buyer_email))
+    session.commit()
+    with_spring = Filters(start=START, end=END, currency="EUR", promo_code="SPRING")
+    totals = analytics.totals(session, with_spring)
+    assert (totals.revenue_minor, totals.orders, totals.tickets, totals.refunded_minor) == (5000, 2, 2, 3000)
+    assert analytics.sales_over_time(session, with_spring, Granularity.DAY) == [
+        ("2026-03-04", 3000, 1),
+        ("2026-03-10", 2000, 1),
+    ]
+    assert analytics.refunds_over_time(session, with_spring, Granularity.DAY) == [("2026-03-05", 3000, 1)]
+    assert {title for _, title, _, _ in analytics.revenue_by_event(session, with_spring)} == {"Rock", "Play"}
+    nobody = Filters(start=START, end=END, currency="EUR", promo_code="NOBODY")
+    assert analytics.totals(session, nobody).orders == 0

@@ -53,6 +53,7 @@ def test_a_percent_code_takes_its_share_off_each_line_and_the_order_keeps_it(ses
     assert (items[standard.id].unit_price_minor, items[standard.id].discount_minor) == (2000, 500)
     [row] = promo_admin.list_codes(session)
     assert (row.uses, row.discounts) == (1, [Money(3000, "EUR")])
+    assert row.revenue == [Money(11999, "EUR")]  # what the buyer pays (pending, in its window)
     summary = summarize_order(session, order.code)
     assert summary is not None and summary.discount == Money(3000, "EUR")
     mail = confirmation_body(summary, "https://example.test/o", [], "fr", attached=False)
@@ -224,7 +225,7 @@ def test_bulk_creation_makes_n_distinct_random_codes_and_exports_them(session: S
     codes = {promo.code for promo in created}
     assert len(codes) == 25 and all(re.fullmatch(r"PARTNER-[A-Z2-9]{8}", code) for code in codes)
     csv_text = promo_admin.codes_csv(promo_admin.list_codes(session))
-    assert csv_text.splitlines()[0] == "code,event,kind,value,uses,max_uses,active"
+    assert csv_text.splitlines()[0] == "code,event,kind,value,uses,max_uses,active,sent_to"
     assert len(csv_text.splitlines()) == 26 and all(code in csv_text for code in codes)
     [audit_row] = session.exec(select(AdminAudit).where(AdminAudit.action == "promo.create_many")).all()
     assert audit_row.details and audit_row.details["count"] == 25

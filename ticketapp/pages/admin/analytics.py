@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from ticketapp.components.admin import shell
-from ticketapp.components.forms import select_field
+from ticketapp.components.forms import select_field, text_field
 from ticketapp.i18n import msgid
 from ticketapp.state.admin.analytics import AnalyticsState
 from ticketapp.state.locale import LocaleState, t
@@ -72,7 +72,7 @@ def _filters() -> rx.Component:
             spacing="3",
         ),
         rx.button(
-            t("Clear event and category"),
+            t("Clear event, category and code"),
             type="button",
             variant="soft",
             on_click=AnalyticsState.clear_filters,
@@ -80,6 +80,31 @@ def _filters() -> rx.Component:
         ),
         on_submit=rx.prevent_default,
         aria_label=t("Dashboard filters"),
+    )
+
+
+def _code_filter() -> rx.Component:
+    """Only the orders placed with one promo code: their revenue, orders, tickets and refunds."""
+    return rx.el.form(
+        rx.hstack(
+            text_field(
+                t("Promo code"),
+                "an-code",
+                name="code",
+                default_value=AnalyticsState.promo_code,
+                max_length=40,
+                auto_complete="off",
+                hint=t("Orders placed with this code only; empty for every order."),
+            ),
+            rx.button(t("Filter by code"), type="submit", variant="soft"),
+            align="end",
+            spacing="2",
+            wrap="wrap",
+        ),
+        on_submit=AnalyticsState.set_code,
+        key=AnalyticsState.promo_code,
+        aria_label=t("Filter by promo code"),
+        margin_top="0.75rem",
     )
 
 
@@ -132,6 +157,7 @@ def analytics_page() -> rx.Component:
             size="2",
         ),
         _filters(),
+        _code_filter(),
         rx.grid(
             rx.foreach(AnalyticsState.kpis, shell.kpi_card),
             columns=rx.breakpoints(initial="2", md="3", lg="6"),

@@ -14,15 +14,20 @@ from ticketapp.state.locale import t
 
 def _code_row(row: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(rx.el.strong(row["code"])),
+        rx.el.td(
+            rx.el.strong(row["code"]),
+            rx.cond(row["sent_to"] != "", rx.text(row["sent_to"], size="1", color_scheme="gray", as_="p")),
+        ),
         rx.el.td(row["event"]),
         rx.el.td(row["kind"]),
         rx.el.td(row["uses"]),
         rx.el.td(row["discount"]),
+        rx.el.td(row["revenue"]),
         rx.el.td(rx.badge(row["status"], color_scheme=rx.cond(row["active"] != "", "green", "gray"))),
         rx.el.td(
             rx.hstack(
                 shell.small_button(t("Edit"), on_click=S.edit(row["id"]), aria_label=t("Edit") + " " + row["code"]),
+                rx.link(t("Sales"), href=row["analytics"], aria_label=t("Sales with") + " " + row["code"], size="2"),
                 rx.cond(
                     row["active"] != "",
                     shell.confirm_button(
@@ -68,6 +73,11 @@ def _code_form() -> rx.Component:
             ),
             _field(msgid("Value (percentage, or amount in the event's currency)"), "value", required=True),
             _field(msgid("Only these ticket type numbers (comma-separated; empty for all)"), "ticket_type_ids"),
+            _field(
+                msgid("Unlocks these hidden ticket types (names, comma-separated; empty for none)"),
+                "unlocks_ticket_type_ids",
+                auto_complete="off",
+            ),
             _field(msgid("Maximum uses (empty for no limit)"), "max_uses", type="number", min="1"),
             _field(msgid("Maximum uses per buyer (empty for no limit)"), "max_uses_per_buyer", type="number", min="1"),
             _field(msgid("Minimum quantity"), "min_quantity", type="number", min="1"),
@@ -101,6 +111,55 @@ def _code_form() -> rx.Component:
     )
 
 
+def _mail_form() -> rx.Component:
+    """Bulk e-mail: each pasted address gets one unsent code of a batch made by the bulk creation."""
+    return rx.el.form(
+        rx.heading(t("E-mail codes to a list"), as_="h2", size="4"),
+        rx.text(
+            t("Each address gets one unsent code of the batch, by e-mail, with a link to the event."),
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.grid(
+            text_field(
+                t("Codes starting with"),
+                "mail-prefix",
+                name="prefix",
+                required=True,
+                max_length=40,
+                auto_complete="off",
+                default_value=S.mail_draft.get("prefix", ""),
+                hint=t("The code you typed for the bulk creation, e.g. PARTNER"),
+            ),
+            select_field(
+                t("Language of the e-mails"),
+                "mail-lang",
+                rx.foreach(S.languages, lambda lang: rx.el.option(lang["name"], value=lang["code"])),
+                name="lang",
+                default_value=S.mail_draft.get("lang", "en"),
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.el.label(t("E-mail addresses (one per line, or separated by commas)"), html_for="mail-addresses"),
+        rx.text_area(
+            id="mail-addresses",
+            name="addresses",
+            required=True,
+            rows="5",
+            default_value=S.mail_draft.get("addresses", ""),
+            width="100%",
+        ),
+        rx.button(t("Send the codes"), type="submit", margin_top="0.75rem"),
+        on_submit=S.mail_codes,
+        key="mail:" + S.mail_draft.get("addresses", ""),
+        aria_label=t("E-mail codes to a list"),
+        width="100%",
+        margin_top="1.5rem",
+    )
+
+
 @shell.admin_route("/admin/codes", "Promo codes", S)
 def codes_page() -> rx.Component:
     return shell.admin_page(
@@ -111,6 +170,7 @@ def codes_page() -> rx.Component:
             color_scheme="gray",
         ),
         _code_form(),
+        _mail_form(),
         shell.feedback(S.message, S.message_is_error),
         shell.admin_table(
             [
@@ -119,6 +179,7 @@ def codes_page() -> rx.Component:
                 msgid("Discount"),
                 msgid("Uses"),
                 msgid("Discount given"),
+                msgid("Revenue"),
                 msgid("Status"),
                 msgid("Actions"),
             ],

@@ -177,6 +177,12 @@ def _type_row(row: ObjectVar[dict[str, str]], index: NumberVar[int]) -> rx.Compo
                 checked=row["reverse_charge"] == "on",
                 on_change=lambda v: AdminEventFormState.set_type_field(index, "reverse_charge", rx.cond(v, "on", "")),
             ),
+            checkbox_field(
+                t("Hidden: shown and sold only with a promo code that unlocks it"),
+                "tt-hidden-" + index.to_string(),
+                checked=row["hidden"] == "on",
+                on_change=lambda v: AdminEventFormState.set_type_field(index, "hidden", rx.cond(v, "on", "")),
+            ),
             columns=rx.breakpoints(initial="1", sm="2", md="3"),
             spacing="2",
         ),

@@ -157,6 +157,26 @@ def _feedback(about: rx.Var[str] | str = "") -> rx.Component:
     )
 
 
+def _code_box() -> rx.Component:
+    """A promo code typed here waits in the cart, and shows the hidden ticket types it unlocks."""
+    return rx.cond(
+        ~EventPageState.is_past & ~EventPageState.is_cancelled,
+        rx.el.form(
+            rx.hstack(
+                text_field(t("Promo code"), "event-code", max_length=40, auto_complete="off", width="14rem"),
+                rx.button(t("Apply"), type="submit", variant="soft"),
+                align="end",
+                spacing="2",
+                wrap="wrap",
+            ),
+            on_submit=EventPageState.enter_code,
+            reset_on_submit=True,
+            aria_label=t("Promo code"),
+            padding_top="0.75rem",
+        ),
+    )
+
+
 def _sale_notice() -> rx.Component:
     return rx.cond(
         EventPageState.is_cancelled,
@@ -266,6 +286,7 @@ def _details() -> rx.Component:
             rx.heading(t("Tickets"), as_="h2", size="5", id="tickets-heading"),
             rx.el.ul(rx.foreach(EventPageState.ticket_types, _ticket_type_row), padding="0", margin="0"),
             _feedback(),
+            _code_box(),
             rx.cond(W.type_id != "", _waitlist_form()),
             _waitlist_feedback(),
             aria_labelledby="tickets-heading",

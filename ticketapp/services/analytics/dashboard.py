@@ -28,6 +28,7 @@ from ticketapp.models import Event, EventStatus, Order, OrderItem, PageEvent, Pa
 from ticketapp.services.analytics.filters import Filters, Granularity
 from ticketapp.services.analytics.queries import (
     LINE_TOTAL,
+    code_conditions,
     event_conditions,
     items_query,
     order_in_filtered_events,
@@ -88,6 +89,7 @@ def refunded_total(session: Session, filters: Filters) -> int:
             col(Refund.created_at) < filters.end,
             Refund.currency == filters.currency,
             *order_in_filtered_events(filters),
+            *code_conditions(filters),
         )
     )
     return int(session.exec(query).one())
@@ -149,6 +151,7 @@ def refunds_over_time(session: Session, filters: Filters, granularity: Granulari
             col(Refund.created_at) < filters.end,
             Refund.currency == filters.currency,
             *order_in_filtered_events(filters),
+            *code_conditions(filters),
         )
         .group_by(bucket)
         .order_by(bucket)

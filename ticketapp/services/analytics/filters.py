@@ -1,4 +1,5 @@
-"""What the analytics dashboard looks at: the period, currency and events/category (its filter bar and choices)."""
+"""What the analytics dashboard looks at: the period, currency, events/category and promo code (its filter bar and
+choices)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class Filters:
     currency: str
     event_ids: tuple[int, ...] = ()
     category: str | None = None
+    promo_code: str | None = None  # only orders placed with this code (upper-cased, as stored)
 
     def previous(self) -> Filters:
         """The period of the same length just before this one (for KPI deltas)."""

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, cast, func
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
-from ticketapp.models import Event, Order, OrderItem, OrderStatus, TicketType
+from ticketapp.models import Event, Order, OrderItem, OrderStatus, PromoCode, PromoRedemption, TicketType
 from ticketapp.services.analytics.filters import Filters, Granularity
 
 SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED)
@@ -46,7 +46,20 @@ def sale_conditions(filters: Filters) -> list[ColumnElement[bool]]:
         col(Order.paid_at) >= filters.start,
         col(Order.paid_at) < filters.end,
         col(Order.currency) == filters.currency,
+        *code_conditions(filters),
     ]
+
+
+def code_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """An order-level condition: the order used the filtered promo code (a discount or a hidden type it unlocked)."""
+    if not filters.promo_code:
+        return []
+    used = (
+        select(PromoRedemption.order_id)
+        .join(PromoCode, col(PromoCode.id) == PromoRedemption.promo_code_id)
+        .where(PromoCode.code == filters.promo_code)
+    )
+    return [col(Order.id).in_(used)]
 
 
 def event_conditions(filters: Filters) -> list[ColumnElement[bool]]:

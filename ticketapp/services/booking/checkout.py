@@ -170,9 +170,15 @@ def _convert_locked(
     for hold in holds:
         by_currency[events[types[hold.ticket_type_id].event_id].currency].append(hold)
     promo, off = _promo_locked(session, cart.promo_code, holds, types, by_currency, email, now)
+    for hold in holds:  # a hidden type held with a code the buyer then removed (or a crafted hold)
+        if types[hold.ticket_type_id].hidden and not (promo and promo_codes.unlocks(promo, hold.ticket_type_id)):
+            raise NotOnSaleError(
+                msgid("“{name}” is sold only with its promo code."), name=types[hold.ticket_type_id].name
+            )
     reverse = invoice_buyer.reverse_charge_for(session, company)
     orders, discount_by_order = [], {}
     type_ids_by_order: dict[int, set[int]] = {}
+    unlocked_orders: set[int] = set()
     for currency, lines in sorted(by_currency.items()):
         order = _create_order(
             session,
@@ -194,6 +200,8 @@ def _convert_locked(
         orders.append(order)
         type_ids_by_order[order.id or 0] = {h.ticket_type_id for h in lines}
         discount_by_order[order.id or 0] = sum(off.get(h.ticket_type_id, 0) * h.quantity for h in lines)
+        if promo is not None and any(promo_codes.unlocks(promo, h.ticket_type_id) for h in lines):
+            unlocked_orders.add(order.id or 0)
     questions.record_answers(
         session,
         [(order.id or 0, [h.ticket_type_id for h in by_currency[order.currency]]) for order in orders],
@@ -201,7 +209,7 @@ def _convert_locked(
         now,
     )
     if promo is not None:
-        promo_codes.record_redemptions(session, promo, orders, discount_by_order)
+        promo_codes.record_redemptions(session, promo, orders, discount_by_order, unlocked_orders)
     waitlist_offers.link_orders(session, cart.id or 0, orders, type_ids_by_order)
     for hold in holds:
         seats.drop_hold(session, hold, types[hold.ticket_type_id])
@@ -230,12 +238,14 @@ def _promo_locked(
         )
         for h in holds
     ]
-    # One use per order that gets a discount (a cart in two currencies becomes two orders).
+    # One use per order that gets a discount or a hidden type the code unlocks (a cart in two currencies
+    # becomes two orders).
     uses_needed = sum(
         1
         for group in by_currency.values()
         if any(
-            promo_codes.applies_to(promo, line) and promo_codes.discount_per_ticket(promo, line.unit_price_minor)
+            (promo_codes.applies_to(promo, line) and promo_codes.discount_per_ticket(promo, line.unit_price_minor))
+            or promo_codes.unlocks(promo, line.ticket_type_id)
             for line in lines
             if line.ticket_type_id in {h.ticket_type_id for h in group}
         )

@@ -36,6 +36,7 @@ from ticketapp.services.booking.inventory import (
     new_cart_token,
     sales_state,
 )
+from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.settings import get_settings
 
 
@@ -89,6 +90,8 @@ def _set_hold_locked(
     ticket_type = types.get(ticket_type_id)
     if ticket_type is None:
         raise UnknownTicketTypeError(msgid("This ticket type does not exist."))
+    if ticket_type.hidden and ticket_type_id not in promo_codes.unlocked_types(session, cart.promo_code, now):
+        raise UnknownTicketTypeError(msgid("This ticket type does not exist."))  # shown only with its code
     event = events[ticket_type.event_id]
     seats.release_lapsed(session, types, now)
     hold = session.exec(select(Hold).where(Hold.cart_id == cart.id, Hold.ticket_type_id == ticket_type_id)).first()

@@ -64,6 +64,7 @@ class TicketTypeInput:
     reverse_charge: bool = False
     # Its name in other languages: {"fr": {"name": "Tarif normal"}} (services/catalog/translations.py).
     translations: dict[str, dict[str, str]] | None = None
+    hidden: bool = False  # shown and sold only with a promo code that unlocks it
 
 
 @dataclass
@@ -198,6 +199,7 @@ def _new_type(event: Event, data: TicketTypeInput, position: int, main_language:
         tax_rate_bp=data.tax_rate_bp,
         tax_included=data.tax_included,
         reverse_charge=data.reverse_charge,
+        hidden=data.hidden,
     )
 
 
@@ -211,6 +213,7 @@ TYPE_COLUMNS = (
     "tax_rate_bp",
     "tax_included",
     "reverse_charge",
+    "hidden",
 )
 
 

@@ -110,6 +110,7 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0, 
     )
     lowest = (
         select(TicketType.event_id, func.min(TicketType.price_minor).label("lowest"))
+        .where(col(TicketType.hidden).is_(False))
         .group_by(col(TicketType.event_id))
         .subquery()
     )
@@ -141,9 +142,13 @@ def list_upcoming_events(session: Session, *, limit: int = 24, offset: int = 0, 
     ]
 
 
-def get_public_event(session: Session, slug: str, lang: str = "en") -> EventDetail | None:
+def get_public_event(
+    session: Session, slug: str, lang: str = "en", unlocked: frozenset[int] = frozenset()
+) -> EventDetail | None:
     """A published or cancelled event by slug, its texts in `lang` (else its main language); drafts and unknown
-    slugs give None."""
+    slugs give None.
+
+    Hidden ticket types are left out unless `unlocked` (the visitor's promo code) names them."""
     row = session.exec(
         select(Event, Venue)
         .join(Venue, col(Venue.id) == Event.venue_id)
@@ -179,5 +184,6 @@ def get_public_event(session: Session, slug: str, lang: str = "en") -> EventDeta
                 tax=TaxRule(t.tax_rate_bp, t.tax_included),
             )
             for t in types
+            if not t.hidden or (t.id or 0) in unlocked
         ],
     )

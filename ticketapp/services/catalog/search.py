@@ -114,7 +114,7 @@ def _index_pending_events(session: OrmSession, _context: Any, _instances: Any) -
 
 def _repriced(ticket_type: TicketType) -> bool:
     state = inspect(ticket_type)
-    return state.attrs.price_minor.history.has_changes() or state.attrs.event_id.history.has_changes()
+    return any(state.attrs[name].history.has_changes() for name in ("price_minor", "event_id", "hidden"))
 
 
 def _refresh_min_price(session: OrmSession, event_id: int) -> None:
@@ -123,7 +123,8 @@ def _refresh_min_price(session: OrmSession, event_id: int) -> None:
         return
     stored = session.execute(select(TicketType).where(TicketType.event_id == event_id)).scalars().all()
     pending = [obj for obj in session.new if isinstance(obj, TicketType) and obj.event_id == event_id]
-    prices = [t.price_minor for t in {id(t): t for t in [*stored, *pending]}.values() if t not in session.deleted]
+    every = {id(t): t for t in [*stored, *pending]}.values()
+    prices = [t.price_minor for t in every if t not in session.deleted and not t.hidden]  # hidden: for code holders
     lowest = min(prices) if prices else None
     if owner.min_price_minor != lowest:
         owner.min_price_minor = lowest

@@ -11,7 +11,7 @@ import io
 import re
 import secrets
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import InvalidOperation
 
@@ -38,6 +38,7 @@ FIELDS = (
     "valid_from",
     "valid_until",
     "min_quantity",
+    "unlocks_ticket_type_ids",
 )
 
 
@@ -57,6 +58,7 @@ class CodeSpec:
     valid_from: datetime | None
     valid_until: datetime | None
     min_quantity: int
+    unlocks_ticket_type_ids: list[int] | None = None  # hidden types of its event the code shows and sells
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class CodeRow:
     event_title: str  # "" for a code valid for every event
     uses: int
     discounts: list[Money]  # given so far, per currency (orders that count as a use)
+    revenue: list[Money] = field(default_factory=list)  # what those orders cost their buyers, per currency
 
 
 def _count(raw: str, message: str, *, minimum: int = 1) -> int | None:
@@ -120,6 +123,7 @@ def parse_spec(session: Session, form: dict[str, str]) -> CodeSpec:
             form.get("min_quantity", ""), msgid("The minimum quantity must be a whole number of at least 1.")
         )
         or 1,
+        unlocks_ticket_type_ids=_hidden_types(session, form.get("unlocks_ticket_type_ids", ""), event),
     )
 
 
@@ -160,6 +164,29 @@ def _types(session: Session, raw: str, event: Event | None) -> list[int] | None:
     if not set(ids) <= known:
         raise PromoAdminError(msgid("These ticket types are not all of this event."))
     return ids
+
+
+def _hidden_types(session: Session, raw: str, event: Event | None) -> list[int] | None:
+    """The hidden ticket types a code unlocks, named by the admin (names or numbers, comma-separated)."""
+    parts = [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        return None
+    if event is None:
+        raise PromoAdminError(msgid("Choose an event to unlock some of its hidden ticket types."))
+    types = session.exec(select(TicketType).where(TicketType.event_id == event.id)).all()
+    by_name = {t.name.strip().casefold(): t for t in types}
+    by_id = {str(t.id): t for t in types}
+    ids: set[int] = set()
+    for part in parts:
+        found = by_id.get(part) or by_name.get(part.casefold())
+        if found is None:
+            raise PromoAdminError(msgid("“{name}” is not a ticket type of this event."), name=part[:120])
+        if not found.hidden:
+            raise PromoAdminError(
+                msgid("“{name}” is not hidden: mark it hidden in the event form first."), name=found.name
+            )
+        ids.add(found.id or 0)
+    return sorted(ids)
 
 
 def create_code(session: Session, actor_id: int, spec: CodeSpec) -> PromoCode:
@@ -239,19 +266,27 @@ def list_codes(session: Session, *, now: datetime | None = None) -> list[CodeRow
         .order_by(col(PromoCode.id).desc())
     ).all()
     given: dict[int, dict[str, int]] = defaultdict(dict)
-    for promo_id, currency, total in session.exec(
-        select(PromoRedemption.promo_code_id, Order.currency, func.sum(PromoRedemption.discount_minor))
+    earned: dict[int, dict[str, int]] = defaultdict(dict)
+    for promo_id, currency, total, revenue in session.exec(
+        select(
+            PromoRedemption.promo_code_id,
+            Order.currency,
+            func.sum(PromoRedemption.discount_minor),
+            func.sum(Order.total_minor),
+        )
         .join(Order, col(Order.id) == PromoRedemption.order_id)
         .where(counts_as_use(now))
         .group_by(col(PromoRedemption.promo_code_id), col(Order.currency))
     ).all():
         given[promo_id][currency] = int(total or 0)
+        earned[promo_id][currency] = int(revenue or 0)
     return [
         CodeRow(
             promo=promo,
             event_title=title or "",
             uses=live_uses(session, promo.id or 0, now),
             discounts=[Money(amount, currency) for currency, amount in sorted(given[promo.id or 0].items())],
+            revenue=[Money(amount, currency) for currency, amount in sorted(earned[promo.id or 0].items())],
         )
         for promo, title in rows
     ]
@@ -292,7 +327,15 @@ def form_values(session: Session, promo: PromoCode) -> dict[str, str]:
         "valid_from": promo.valid_from.strftime("%Y-%m-%dT%H:%M") if promo.valid_from else "",
         "valid_until": promo.valid_until.strftime("%Y-%m-%dT%H:%M") if promo.valid_until else "",
         "min_quantity": str(promo.min_quantity),
+        "unlocks_ticket_type_ids": ", ".join(_type_names(session, promo.unlocks_ticket_type_ids or [])),
     }
+
+
+def _type_names(session: Session, ids: list[int]) -> list[str]:
+    if not ids:
+        return []
+    names = dict(session.exec(select(TicketType.id, TicketType.name).where(col(TicketType.id).in_(ids))).all())
+    return [names.get(i) or str(i) for i in ids]
 
 
 def event_currency(session: Session, promo: PromoCode) -> str | None:
@@ -331,13 +374,22 @@ def create_many(session: Session, actor_id: int, spec: CodeSpec, count: int) -> 
 
 
 def codes_csv(rows: list[CodeRow]) -> str:
-    """The codes as CSV (code, event, kind, value, uses, max uses, active), for mailing or printing."""
+    """The codes as CSV (code, event, kind, value, uses, max uses, active, mailed to), for mailing or printing."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["code", "event", "kind", "value", "uses", "max_uses", "active"])
+    writer.writerow(["code", "event", "kind", "value", "uses", "max_uses", "active", "sent_to"])
     for row in rows:
         promo = row.promo
         writer.writerow(
-            [promo.code, row.event_title, promo.kind, promo.value, row.uses, promo.max_uses or "", int(promo.active)]
+            [
+                promo.code,
+                row.event_title,
+                promo.kind,
+                promo.value,
+                row.uses,
+                promo.max_uses or "",
+                int(promo.active),
+                promo.sent_to or "",
+            ]
         )
     return out.getvalue()

@@ -41,6 +41,11 @@ def remember_code(session: Session, cart_token: str, text: str, *, now: datetime
 
     Returns the code kept; PromoError (nothing changed) if it is unknown, inactive or out of its dates.
     """
+    return remember(session, cart_token, text, now=now)[0]
+
+
+def remember(session: Session, cart_token: str, text: str, *, now: datetime | None = None) -> tuple[str, bool]:
+    """`remember_code`, and whether the code unlocks hidden ticket types (the event page then reads them)."""
     promo = codes.find_code(session, text)
     if promo is None:
         raise PromoError(codes.UNKNOWN)
@@ -50,7 +55,15 @@ def remember_code(session: Session, cart_token: str, text: str, *, now: datetime
     cart.promo_code = promo.code
     session.add(cart)
     session.commit()
-    return promo.code
+    return promo.code, bool(promo.unlocks_ticket_type_ids)
+
+
+def unlocked_for_cart(session: Session, cart_token: str, *, now: datetime | None = None) -> frozenset[int]:
+    """The hidden ticket types the cart's code shows now (none without a cart, a code or one that unlocks)."""
+    if not cart_token:
+        return frozenset()
+    cart = find_cart(session, cart_token)
+    return codes.unlocked_types(session, cart.promo_code if cart else None, now or utcnow())
 
 
 def remove_code(session: Session, cart_token: str) -> None:

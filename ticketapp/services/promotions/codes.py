@@ -9,7 +9,7 @@ conversion, under the promo code row's lock taken inside the seats' write transa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,6 +95,28 @@ def applies_to(promo: PromoCode, line: PricedLine) -> bool:
     return not promo.ticket_type_ids or line.ticket_type_id in promo.ticket_type_ids
 
 
+def unlocks(promo: PromoCode, ticket_type_id: int) -> bool:
+    """Does this code show and sell this hidden ticket type?"""
+    return ticket_type_id in (promo.unlocks_ticket_type_ids or ())
+
+
+def usable_now(promo: PromoCode, now: datetime) -> bool:
+    """Active and within its dates (its uses are counted at checkout)."""
+    try:
+        discounts(promo, [], now, only_dates=True)
+    except PromoError:
+        return False
+    return True
+
+
+def unlocked_types(session: Session, text: str | None, now: datetime) -> frozenset[int]:
+    """The hidden ticket types a cart's code shows and sells now (none without a usable code)."""
+    promo = find_code(session, text) if text else None
+    if promo is None or not promo.unlocks_ticket_type_ids or not usable_now(promo, now):
+        return frozenset()
+    return frozenset(promo.unlocks_ticket_type_ids)
+
+
 def discount_per_ticket(promo: PromoCode, unit_price_minor: int) -> int:
     """What the code takes off one ticket of this price (never more than the price)."""
     if promo.kind == DiscountKind.AMOUNT_OFF:
@@ -135,6 +157,8 @@ def discounts(
         raise PromoError(BUYER_USED_UP)
     eligible = [line for line in lines if applies_to(promo, line)]
     if not eligible:
+        if any(unlocks(promo, line.ticket_type_id) for line in lines):
+            return {}  # a code that only opens hidden ticket types (a presale at the list price)
         raise PromoError(NOT_FOR_THESE)
     if sum(line.quantity for line in eligible) < promo.min_quantity:
         raise PromoError(MIN_QUANTITY, count=promo.min_quantity)
@@ -162,12 +186,17 @@ def check_locked(
 
 
 def record_redemptions(
-    session: Session, promo: PromoCode, orders: Iterable[Order], discount_by_order: dict[int, int]
+    session: Session,
+    promo: PromoCode,
+    orders: Iterable[Order],
+    discount_by_order: dict[int, int],
+    unlocked_orders: Collection[int] = (),
 ) -> None:
-    """One use per order that got a discount, in the conversion's transaction (the caller commits)."""
+    """One use per order that got a discount or a hidden ticket type the code unlocks, in the conversion's
+    transaction (the caller commits)."""
     for order in orders:
         off = discount_by_order.get(order.id or 0, 0)
-        if off:
+        if off or (order.id or 0) in unlocked_orders:
             session.add(
                 PromoRedemption(
                     promo_code_id=promo.id or 0,

@@ -36,7 +36,12 @@ def _check(
         raise WaitlistError(msgid("Please enter a valid e-mail address."))
     ticket_type = session.get(TicketType, ticket_type_id) if 0 < ticket_type_id < 2**31 else None
     event = session.get(Event, ticket_type.event_id) if ticket_type else None
-    if ticket_type is None or event is None or sales_state(event, ticket_type, now) != SalesState.ON_SALE:
+    if (
+        ticket_type is None
+        or ticket_type.hidden
+        or event is None
+        or sales_state(event, ticket_type, now) != SalesState.ON_SALE
+    ):
         raise WaitlistError(msgid("This ticket type has no waiting list."))
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise WaitlistError(msgid("Please choose a whole number of tickets."))

@@ -19,7 +19,9 @@ from ticketapp.services.analytics.dashboard import Dashboard
 from ticketapp.services.analytics.figures import figures, kpi_card, tables
 from ticketapp.services.analytics.filters import Filters, Granularity
 from ticketapp.services.catalog.public import category_msgid
+from ticketapp.services.promotions import codes as promo_codes
 from ticketapp.state.base import StaffPageState
+from ticketapp.state.bounded import form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
@@ -55,6 +57,7 @@ def parse_filters(params: dict[str, str], default_currency: str) -> tuple[Filter
         currency=currency if currency.isalpha() and len(currency) == 3 else default_currency,
         event_ids=(int(event_id),) if event_id.isdigit() else (),
         category=params.get("category") or None,
+        promo_code=promo_codes.normalize(params.get("code", "")) or None,
     )
     return filters, granularity, preset
 
@@ -84,6 +87,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
     currency: str = ""
     category: str = ""
     event_id: str = ""
+    promo_code: str = ""  # only orders placed with this code
     currencies: list[str] = []
     categories: list[dict[str, str]] = []  # {value: code, label: its name in the visitor's language}
     events: list[dict[str, str]] = []
@@ -119,6 +123,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
         self.currency = filters.currency
         self.category = filters.category or ""
         self.event_id = str(filters.event_ids[0]) if filters.event_ids else ""
+        self.promo_code = filters.promo_code or ""
         self.currencies = currencies
         self.categories = [{"value": code, "label": gettext(lang, category_msgid(code))} for code in categories]
         self.events = [{"id": str(i), "title": t} for i, t in events]
@@ -142,6 +147,7 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
             "currency": self.currency,
             "category": self.category,
             "event": self.event_id,
+            "code": self.promo_code,
         }
         params.update(changes)
         if params["preset"] != "custom":
@@ -185,7 +191,13 @@ class AnalyticsState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     async def clear_filters(self) -> EventSpec | None:
-        return await self._go(category="", event="")
+        return await self._go(category="", event="", code="")
+
+    @rx.event
+    async def set_code(self, form: dict[str, str] | None = None) -> EventSpec | None:
+        """The filter bar's promo code field (submitted with Enter or its button); empty shows every order."""
+        code = form_values(form, {"code": promo_codes.CODE_MAX})["code"]
+        return await self._go(code=promo_codes.normalize(code))
 
     @rx.event
     async def drill_event(self, points: list[dict[str, Any]]) -> EventSpec | None:

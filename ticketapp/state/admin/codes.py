@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
 from ticketapp.db import run_db
 from ticketapp.i18n import gettext, msgid, translate
+from ticketapp.i18n.languages import LANGUAGES
 from ticketapp.models import DiscountKind, PromoCode
 from ticketapp.services.errors import DomainError
 from ticketapp.services.promotions import admin as promo_admin
+from ticketapp.services.promotions import mailing
 from ticketapp.services.shared.money import Money
 from ticketapp.state.base import StaffPageState
 from ticketapp.state.bounded import SHORT_MAX, clip, form_values
 from ticketapp.state.locale import current_lang
 from ticketapp.state.snapshot import SentWhenUsed
 
+MAIL_LIST_MAX = mailing.LIST_MAX * (mailing.ADDRESS_MAX + 2)  # a full list of the longest addresses
 FORM_FIELDS = {name: 200 for name in promo_admin.FIELDS} | {"count": SHORT_MAX}
 KIND_LABELS = {
     DiscountKind.PERCENT_OFF: msgid("Percentage off"),
@@ -44,6 +49,15 @@ def code_row(row: promo_admin.CodeRow, currency: str | None, lang: str) -> dict[
         "kind": discount_text(promo, currency, lang),
         "uses": f"{row.uses} / {promo.max_uses}" if promo.max_uses else f"{row.uses} / ∞",
         "discount": ", ".join(m.format(lang) for m in row.discounts) or "—",
+        "revenue": ", ".join(m.format(lang) for m in row.revenue) or "—",
+        "sent_to": translate(lang, "Sent to {address}", address=promo.sent_to) if promo.sent_to else "",
+        # Its orders on the sales dashboard (the last 12 months, in the currency of its sales if any).
+        "analytics": "/admin/analytics?"
+        + urlencode(
+            {"preset": "365d", "code": promo.code}
+            | ({"currency": row.revenue[0].currency} if row.revenue else {})
+            | ({"event": str(promo.event_id)} if promo.event_id else {})
+        ),
         "active": "yes" if promo.active else "",
         "status": gettext(lang, "Active") if promo.active else gettext(lang, "Inactive"),
     }
@@ -82,6 +96,8 @@ class AdminCodesState(SentWhenUsed, StaffPageState, rx.State):
     kinds: list[dict[str, str]] = []
     editing: str = ""  # the id of the code in the form, "" for a new one
     draft: dict[str, str] = {}  # the form's starting values
+    mail_draft: dict[str, str] = {}  # the mailing form's values after a refusal
+    languages: list[dict[str, str]] = [{"code": lang.code, "name": lang.native_name} for lang in LANGUAGES]
 
     async def _refresh(self) -> None:
         lang = await current_lang(self)
@@ -109,6 +125,27 @@ class AdminCodesState(SentWhenUsed, StaffPageState, rx.State):
             await self._say(msgid("Promo code {code} saved."), code=code)
         else:
             await self._say(msgid("{count} codes starting with {code}- created."), count=count, code=code)
+        await self._refresh()
+
+    @rx.event
+    async def mail_codes(self, form: dict[str, str] | None = None) -> None:
+        """E-mail one free code of a batch to each pasted address (the service checks everything first)."""
+        actor = await self._staff()
+        if actor is None:
+            return
+        values = form_values(form, {"prefix": 40, "addresses": MAIL_LIST_MAX, "lang": SHORT_MAX})
+        try:
+            sent = await run_db(
+                mailing.send_codes, actor.id, values["prefix"], values["addresses"], values["lang"] or "en"
+            )
+        except DomainError as refused:
+            self.mail_draft = values
+            await self._say_refused(refused)
+            return
+        self.mail_draft = {}
+        await self._say(
+            msgid("{count} codes starting with {prefix}- sent by e-mail."), count=sent.count, prefix=sent.prefix
+        )
         await self._refresh()
 
     @rx.event

@@ -168,6 +168,7 @@ def _form_to_input(form: dict[str, str], types: list[dict[str, str]], zone: str 
                 tax_included=t.get("tax_mode", "included") != "added",
                 reverse_charge=t.get("reverse_charge") == "on",
                 translations=_type_translations(t),
+                hidden=t.get("hidden") == "on",
             )
             for t in types
         ],
@@ -214,6 +215,7 @@ def _load_form(session: Session, event_id: int) -> tuple[dict[str, str], list[di
             "tax_rate": tax.format_rate(t.tax_rate_bp, "en") if t.tax_rate_bp else "",
             "tax_mode": "included" if t.tax_included else "added",
             "reverse_charge": "on" if t.reverse_charge else "",
+            "hidden": "on" if t.hidden else "",
         }
         | _translation_fields(t.translations, ("name",))
         for t in types
@@ -238,6 +240,7 @@ NEW_TYPE = {
     "tax_rate": "",
     "tax_mode": "included",
     "reverse_charge": "",
+    "hidden": "",
 } | _translation_fields(None, ("name",))
 
 
@@ -274,6 +277,7 @@ TYPE_FIELDS = {
     "tax_rate": SHORT_MAX,
     "tax_mode": SHORT_MAX,
     "reverse_charge": SHORT_MAX,
+    "hidden": SHORT_MAX,
 } | {f"name_{lang}": NAME_MAX for lang in SUPPORTED_LOCALES}
 
 

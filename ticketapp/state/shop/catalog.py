@@ -30,7 +30,7 @@ from ticketapp.services.promotions import cart as promo_cart
 from ticketapp.services.promotions.codes import CODE_MAX, PromoError
 from ticketapp.services.shared.dates import format_event_date_long, format_event_datetime, format_month
 from ticketapp.state.account.auth import current_user
-from ticketapp.state.bounded import SHORT_MAX, clip, known_key
+from ticketapp.state.bounded import SHORT_MAX, clip, form_values, known_key
 from ticketapp.state.locale import current_lang, display_currency
 from ticketapp.state.shop.cart import CartState
 from ticketapp.state.shop.funnel import record_quietly, visitor
@@ -202,26 +202,57 @@ class EventPageState(SentWhenUsed, rx.State):
         self.back_href = self._back_href
         # The view is recorded in the page's own database trip.
         lang = await current_lang(self)
-        detail, offers = await run_db(_event_with_offers, self._slug(), lang, visitor(self))
+        cart = await self.get_state(CartState)
+        detail, offers = await run_db(_event_with_offers, self._slug(), lang, visitor(self), cart.cart_token)
         await self._show(detail, offers)
         if self.found and (code := clip(self.router.url.query_parameters.get("code", ""), CODE_MAX)):
             await self._remember_code(code)
 
+    @rx.event
+    async def enter_code(self, form: dict[str, str] | None = None) -> None:
+        """The page's code box: keep the code for the cart and show the ticket types it unlocks."""
+        code = form_values(form, {"event-code": CODE_MAX})["event-code"]
+        self.feedback_for = ""
+        if not code.strip():
+            self.feedback = gettext(await current_lang(self), "Please enter a promo code.")
+            self.feedback_is_error = True
+            return
+        await self._remember_code(code)
+
     async def _remember_code(self, code: str) -> None:
-        """A link with ?code=: the code waits in the cart for the tickets the visitor adds."""
+        """A link with ?code= (or the code box): the code waits in the cart for the tickets the visitor adds,
+        and hidden ticket types it unlocks appear."""
         lang = await current_lang(self)
         cart = await self.get_state(CartState)
         token = cart._ensure_token()
         try:
-            kept = await run_db(promo_cart.remember_code, token, code)
+            kept, unlocks = await run_db(promo_cart.remember, token, code)
         except PromoError as refused:
             self.feedback, self.feedback_is_error = refused.translated(lang), True
             return
-        self.feedback = translate(lang, "Promo code {code} will be applied in your cart.", code=kept)
+        shown = 0
+        if unlocks:  # read the page again only for a code that may show hidden types (not every ?code= link)
+            before = {view["id"] for view in self.ticket_types}
+            await self._refresh()
+            shown = len({view["id"] for view in self.ticket_types} - before)
+        if shown == 1:
+            self.feedback = translate(
+                lang, "Promo code {code} unlocked a ticket type; it will be applied in your cart.", code=kept
+            )
+        elif shown:
+            self.feedback = translate(
+                lang,
+                "Promo code {code} unlocked {count} ticket types; it will be applied in your cart.",
+                code=kept,
+                count=shown,
+            )
+        else:
+            self.feedback = translate(lang, "Promo code {code} will be applied in your cart.", code=kept)
         self.feedback_is_error = False
 
     async def _refresh(self) -> None:
-        detail, offers = await run_db(_event_with_offers, self._slug(), await current_lang(self))
+        cart = await self.get_state(CartState)
+        detail, offers = await run_db(_event_with_offers, self._slug(), await current_lang(self), None, cart.cart_token)
         await self._show(detail, offers)
 
     async def _show(self, detail: EventDetail | None, offers: dict[int, TicketOffer]) -> None:
@@ -312,10 +343,11 @@ def _as_int(value: str) -> int | None:
 
 
 def _event_with_offers(
-    session: Session, slug: str, lang: str, viewer: str | None = None
+    session: Session, slug: str, lang: str, viewer: str | None = None, cart_token: str = ""
 ) -> tuple[EventDetail | None, dict[int, TicketOffer]]:
-    """The event (in `lang`) and its offers; with `viewer` (a funnel key), its view is recorded too."""
-    detail = get_public_event(session, slug, lang)
+    """The event (in `lang`) and its offers (with the hidden types the cart's code unlocks); with `viewer` (a
+    funnel key), its view is recorded too."""
+    detail = get_public_event(session, slug, lang, promo_cart.unlocked_for_cart(session, cart_token))
     offers = ticket_offers(session, detail.id) if detail else {}
     if detail is not None and detail.series_id is not None:  # the date picker of a series
         detail = replace(detail, dates=tuple(public_dates(session, detail.series_id)))
@@ -347,5 +379,5 @@ def _add_and_reload(
         refused = error
     else:
         record_quietly(session, lambda s: funnel.record_cart_add(s, viewer, type_id))
-    detail, offers = _event_with_offers(session, slug, lang)
+    detail, offers = _event_with_offers(session, slug, lang, None, token)
     return _Added(refused, cart_item_count(session, token), detail, offers)
