@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from tests.factories import make_event, make_order, make_user
-from ticketapp.models import Order, OrderLog, OrderStatus, Ticket, utcnow
+from ticketapp.models import EventSeries, Order, OrderLog, OrderStatus, Ticket, utcnow
 from ticketapp.services.tickets.issuing import issue_tickets
 
 
@@ -151,3 +151,21 @@ def test_customers_checkins_and_the_other_lists(client, session: Session, auth) 
     ):
         response = client.get(path, headers=auth)
         assert response.status_code == 200 and "data" in response.json(), path
+
+
+def test_the_dates_of_a_series_are_its_events_filtered_by_series_id(client, session: Session, auth) -> None:
+    series = EventSeries(title="Le Petit Prince", slug="le-petit-prince-api")
+    session.add(series)
+    session.commit()
+    dates = [make_event(session, title=f"Le Petit Prince {n}")[0] for n in range(3)]
+    for date in dates[:2]:
+        date.series_id = series.id
+        session.add(date)
+    session.commit()
+    body = client.get("/api/v1/events", params={"series_id": series.id}, headers=auth).json()
+    assert [e["id"] for e in body["data"]] == [dates[0].id, dates[1].id]
+    assert {e["series_id"] for e in body["data"]} == {series.id}
+    alone = client.get(f"/api/v1/events/{dates[2].id}", headers=auth).json()
+    assert alone["series_id"] is None
+    refused = client.get("/api/v1/events", params={"series_id": "x"}, headers=auth)
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")

@@ -273,9 +273,11 @@ def _routes(api: FastAPI) -> None:
         limit: Limit = 50,
         modified_since: Since = None,
         status: Status = None,
+        series_id: EventFilter = None,
     ) -> s.ListOf[s.EventOut]:
-        """Events, with their ticket types."""
-        found = resources.events(session, Filters(cursor, limit, _since(modified_since), status=status))
+        """Events, with their ticket types; `series_id` lists the dates of one series."""
+        filters = Filters(cursor, limit, _since(modified_since), status=status, series_id=series_id)
+        found = resources.events(session, filters)
         types = resources.ticket_types_of(session, [e.id or 0 for e in found.items])
         return s.ListOf(data=[serialise.event(e, types[e.id or 0]) for e in found.items], next_cursor=found.next_cursor)
 

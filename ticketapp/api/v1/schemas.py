@@ -51,6 +51,7 @@ class EventOut(BaseModel):
     ends_at: datetime
     currency: str
     status: str
+    series_id: int | None = Field(None, description="the series this event is one date of (filter /events by it)")
     created_at: datetime
     updated_at: datetime
     ticket_types: list[TicketTypeOut]

@@ -48,6 +48,7 @@ def event(row: Event, types: list[TicketType]) -> s.EventOut:
         ends_at=row.ends_at,
         currency=row.currency,
         status=row.status,
+        series_id=row.series_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
         ticket_types=[ticket_type(t) for t in types],

@@ -36,6 +36,7 @@ class Filters:
     status: str | None = None
     email: str | None = None
     order_code: str | None = None
+    series_id: int | None = None
 
 
 def events(session: Session, f: Filters) -> Page[Event]:
@@ -44,6 +45,8 @@ def events(session: Session, f: Filters) -> Page[Event]:
         statement = statement.where(col(Event.updated_at) >= f.modified_since)
     if f.status:
         statement = statement.where(Event.status == f.status)
+    if f.series_id is not None:  # the dates of one series
+        statement = statement.where(Event.series_id == f.series_id)
     return page(session, statement, Event.id, f.cursor, f.limit)
 
 
