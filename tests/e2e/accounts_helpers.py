@@ -85,11 +85,12 @@ def sign_in_staff(page: Page, database_url: str, email: str, password: str) -> N
     page.get_by_role("button", name="Sign in").click()
     enrol = page.get_by_role("button", name="Turn on two-factor authentication")
     verify = page.get_by_role("button", name="Verify")
-    expect(enrol.or_(verify)).to_be_visible()
+    # 30 s as expect_signed_in: the password check (argon2) and the redirect on a loaded machine.
+    expect(enrol.or_(verify)).to_be_visible(timeout=30_000)
     page.get_by_label("Authentication code").fill(fresh_totp_code(database_url, email))
     if enrol.is_visible():
         enrol.click()
-        expect(page.get_by_role("list", name="Recovery codes")).to_be_visible()
+        expect(page.get_by_role("list", name="Recovery codes")).to_be_visible(timeout=30_000)
     else:
         verify.click()
     expect_signed_in(page)
