@@ -19,6 +19,7 @@ from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_RETRYING
 
 from ticketapp.db import session_scope
 from ticketapp.services import hooks
+from ticketapp.services.api_access import idempotency
 from ticketapp.services.booking.checkout import sweep_expired
 from ticketapp.services.messaging import messages as messaging
 from ticketapp.services.ops import metrics
@@ -133,6 +134,13 @@ def reconcile_due() -> None:
     with session_scope() as session:
         due.reconcile(session, hooks.emit)
         record_heartbeat(session, RECONCILE_JOB)
+
+
+@huey.periodic_task(crontab(minute="40"))
+def forget_idempotency_keys() -> int:
+    """Every hour: drop the API's stored POST answers once older than a day (services.api_access.idempotency)."""
+    with session_scope() as session:
+        return idempotency.forget_old(session)
 
 
 @huey.periodic_task(crontab(hour="3", minute="15"), retries=2, retry_delay=600)
