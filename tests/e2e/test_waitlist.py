@@ -96,7 +96,7 @@ def test_a_guest_waits_for_a_sold_out_ticket_gets_the_offer_by_mail_and_pays(
     _raise_capacity(admin, event_id)  # one seat more: the job offers it to the first in line
 
     offer = mail_sink.wait_for(email, f"Des billets vous attendent : {title}")
-    assert "vous sont réservés jusqu'au" in offer.text
+    assert "vous sont réservés jusqu’au" in offer.text
     link = offer.links()[0]
     admin.goto("/admin/waitlist")
     admin.get_by_label("Ticket type").select_option(label=f"{title} — Standard")
