@@ -45,16 +45,31 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Any) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite drops or alters a column by rebuilding its table (batch mode); with foreign keys enforced,
+        # dropping the old `event` fails as soon as ticket types point at it. Off while migrating (the PRAGMA
+        # only works outside a transaction), then every reference is checked before they are on again.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         render_item=_render_item,
         include_name=include_in_autogenerate,
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+    if sqlite and broken:
+        raise RuntimeError(f"the migration left rows pointing at missing ones: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -294,7 +294,10 @@ class AdminEventFormState(SentWhenUsed, StaffPageState, rx.State):
     text_lang: str = ""
 
     @rx.event
-    def set_text_lang(self, lang: str) -> None:
+    async def set_text_lang(self, lang: str) -> None:
+        """Which language's texts the form shows (only for an admin, as every handler of this state)."""
+        if await self._staff() is None:
+            return
         self.text_lang = lang if lang in SUPPORTED_LOCALES else ""
 
     @rx.var
