@@ -166,7 +166,7 @@ server {{
         proxy_send_timeout 1h;
     }}
     # The backend's own routes: the app answers them (and sets their headers).
-    location ~ ^/(api/|auth/|media/|_upload|ping$|_health$|_all_routes$|metrics$) {{
+    location ~ ^/(api/|auth/|media/|widget/|_upload|ping$|_health$|_all_routes$|metrics$) {{
         proxy_pass http://ticketapp_backend;
     }}
 

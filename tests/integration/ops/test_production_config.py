@@ -171,6 +171,8 @@ def test_nginx_serves_pages_with_their_script_hashes_and_passes_the_app_routes(t
             _assert_pages_come_in_the_visitors_language(port)
             # Sign-in's cookie link and sign-out are the backend's (served the SPA shell, sign-in never completed).
             assert _get(f"http://127.0.0.1:{port}/auth/session?ticket=x")[2] == "backend GET /auth/session"
+            # The embeddable widget's script and data come from the backend, not the static pages.
+            assert _get(f"http://127.0.0.1:{port}/widget/v1/ticketapp.js")[2] == "backend GET /widget/v1/ticketapp.js"
             sign_out = urllib.request.Request(f"http://127.0.0.1:{port}/auth/signout", data=b"", method="POST")
             with urllib.request.urlopen(sign_out, timeout=5) as response:
                 assert response.read().decode() == "backend POST /auth/signout"
