@@ -27,7 +27,7 @@ def _run(env: dict[str, str], *args: str) -> str:
 def test_setup_migrates_seeds_once_and_keeps_data(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(tmp_path)}
-    assert "30 events added" in _run(env, "setup")
+    assert "42 events added" in _run(env, "setup")  # 30 events and the 12 dates of the demo series
 
     engine = make_engine(url)
     with Session(engine) as session:
