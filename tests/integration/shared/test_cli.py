@@ -38,7 +38,7 @@ def test_setup_migrates_seeds_once_and_keeps_data(tmp_path: Path) -> None:
 
     assert "left as it is" in _run(env, "setup")
     with Session(engine) as session:
-        assert session.exec(select(func.count()).select_from(Event)).one() == 30
+        assert session.exec(select(func.count()).select_from(Event)).one() == 42
         assert session.exec(select(Event.title).where(Event.slug == "jazz-a-lyon")).one() == "Jazz à Lyon (edited)"
     engine.dispose()
     assert (tmp_path / "secret_key").exists()
