@@ -215,14 +215,18 @@ class AdminMessagingState(SentWhenUsed, StaffPageState, rx.State):
 
     @rx.event
     async def choose_kind(self, kind: str) -> None:
-        if await self._staff() is None or kind not in templates.PLACEHOLDERS:
-            return
+        if await self._staff() is None or kind not in templates.PLACEHOLDERS or kind == self.tpl_kind:
+            return  # the same e-mail again: reloading would remount the form over what is being typed
         self.tpl_kind, self.message = kind, ""
         await self._load_template()
 
     @rx.event
     async def choose_language(self, lang: str) -> None:
-        if await self._staff() is None or lang not in {language.code for language in LANGUAGES}:
+        if (
+            await self._staff() is None
+            or lang not in {language.code for language in LANGUAGES}
+            or lang == self.tpl_lang
+        ):
             return
         self.tpl_lang, self.message = lang, ""
         await self._load_template()
