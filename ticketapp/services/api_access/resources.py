@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -26,6 +27,8 @@ from ticketapp.models import (
 )
 from ticketapp.services.api_access.pagination import Page, page
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -39,10 +42,14 @@ class Filters:
     series_id: int | None = None
 
 
+def _changed_since(statement: SelectOfScalar[T], column: Any, f: Filters) -> SelectOfScalar[T]:
+    """Only rows whose change time (`column`) is at or after the caller's `modified_since`, when given."""
+    return statement if f.modified_since is None else statement.where(col(column) >= f.modified_since)
+
+
 def events(session: Session, f: Filters) -> Page[Event]:
     statement = select(Event)
-    if f.modified_since is not None:
-        statement = statement.where(col(Event.updated_at) >= f.modified_since)
+    statement = _changed_since(statement, Event.updated_at, f)
     if f.status:
         statement = statement.where(Event.status == f.status)
     if f.series_id is not None:  # the dates of one series
@@ -87,8 +94,7 @@ def _order_views(session: Session, orders: Sequence[Order]) -> list[OrderView]:
 
 def orders(session: Session, f: Filters) -> Page[OrderView]:
     statement = select(Order)
-    if f.modified_since is not None:
-        statement = statement.where(col(Order.updated_at) >= f.modified_since)
+    statement = _changed_since(statement, Order.updated_at, f)
     if f.status:
         statement = statement.where(Order.status == f.status)
     if f.email:
@@ -130,15 +136,13 @@ def tickets(session: Session, f: Filters) -> Page[Ticket]:
 def checkins(session: Session, f: Filters) -> Page[Ticket]:
     """Checked-in tickets; `modified_since` reads the check-in time."""
     statement = _ticket_statement(f).where(col(Ticket.checked_in_at).is_not(None))
-    if f.modified_since is not None:
-        statement = statement.where(col(Ticket.checked_in_at) >= f.modified_since)
+    statement = _changed_since(statement, Ticket.checked_in_at, f)
     return page(session, statement, Ticket.id, f.cursor, f.limit)
 
 
 def customers(session: Session, f: Filters) -> Page[User]:
     statement = select(User).where(User.role == Role.CUSTOMER, col(User.deleted_at).is_(None))
-    if f.modified_since is not None:
-        statement = statement.where(col(User.updated_at) >= f.modified_since)
+    statement = _changed_since(statement, User.updated_at, f)
     if f.email:
         statement = statement.where(User.email == f.email.strip().lower())
     return page(session, statement, User.id, f.cursor, f.limit)
@@ -151,8 +155,7 @@ def customer(session: Session, user_id: int) -> User | None:
 
 def promo_codes(session: Session, f: Filters) -> Page[PromoCode]:
     statement = select(PromoCode)
-    if f.modified_since is not None:
-        statement = statement.where(col(PromoCode.updated_at) >= f.modified_since)
+    statement = _changed_since(statement, PromoCode.updated_at, f)
     if f.event_id is not None:
         statement = statement.where(PromoCode.event_id == f.event_id)
     return page(session, statement, PromoCode.id, f.cursor, f.limit)
@@ -171,8 +174,7 @@ def waitlist_entries(session: Session, f: Filters) -> Page[WaitlistEntry]:
 
 def questions(session: Session, f: Filters) -> Page[Question]:
     statement = select(Question)
-    if f.modified_since is not None:
-        statement = statement.where(col(Question.updated_at) >= f.modified_since)
+    statement = _changed_since(statement, Question.updated_at, f)
     if f.event_id is not None:
         statement = statement.where(Question.event_id == f.event_id)
     return page(session, statement, Question.id, f.cursor, f.limit)
@@ -180,8 +182,7 @@ def questions(session: Session, f: Filters) -> Page[Question]:
 
 def answers(session: Session, f: Filters) -> Page[Answer]:
     statement = select(Answer)
-    if f.modified_since is not None:
-        statement = statement.where(col(Answer.updated_at) >= f.modified_since)
+    statement = _changed_since(statement, Answer.updated_at, f)
     if f.order_code:
         statement = statement.where(col(Answer.order_id).in_(select(Order.id).where(Order.code == f.order_code)))
     if f.event_id is not None:
@@ -193,8 +194,7 @@ def answers(session: Session, f: Filters) -> Page[Answer]:
 
 def invoices(session: Session, f: Filters) -> Page[Invoice]:
     statement = select(Invoice)
-    if f.modified_since is not None:
-        statement = statement.where(col(Invoice.issued_at) >= f.modified_since)
+    statement = _changed_since(statement, Invoice.issued_at, f)
     if f.order_code:
         statement = statement.where(col(Invoice.order_id).in_(select(Order.id).where(Order.code == f.order_code)))
     return page(session, statement, Invoice.id, f.cursor, f.limit)
